@@ -1,0 +1,77 @@
+// interleave-worker: one lane of the process pool. Reads tasks from stdin,
+// runs them with the same phase code as the in-process lanes and writes
+// every event to stdout with its own CLOCK_MONOTONIC timestamps.
+#include "canceltoken.h"
+#include "phaserunner.h"
+#include "protocol.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <unistd.h>
+
+namespace {
+
+bool writeAll(const QByteArray &bytes)
+{
+    const char *p = bytes.constData();
+    qsizetype left = bytes.size();
+    while (left > 0) {
+        const ssize_t n = ::write(STDOUT_FILENO, p, size_t(left));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
+        p += n;
+        left -= n;
+    }
+    return true;
+}
+
+class PipeSink final : public il::EventSink
+{
+public:
+    void record(const il::Event &event) override
+    {
+        if (!writeAll(il::protocol::encodeEvent(event)))
+            _exit(3); // parent gone: nothing left to report to
+    }
+};
+
+} // namespace
+
+int main()
+{
+    il::protocol::Decoder decoder;
+    if (!writeAll(il::protocol::encodeHello(quint32(::getpid()))))
+        return 3;
+    PipeSink sink;
+    il::CancelToken never; // the parent stops a worker by killing it
+    char buf[65536];
+    for (;;) {
+        const ssize_t n = ::read(STDIN_FILENO, buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return 0; // parent closed the pipe
+        decoder.feed(buf, size_t(n));
+        il::protocol::Frame frame;
+        for (;;) {
+            const auto status = decoder.next(&frame);
+            if (status == il::protocol::Decoder::Status::NeedMore)
+                break;
+            if (status == il::protocol::Decoder::Status::Error) {
+                writeAll(il::protocol::encodeError(decoder.error()));
+                std::fprintf(stderr, "interleave-worker: %s\n", qPrintable(decoder.error()));
+                return 2;
+            }
+            if (frame.type == il::protocol::FrameType::Quit)
+                return 0;
+            if (frame.type != il::protocol::FrameType::Task) {
+                writeAll(il::protocol::encodeError(QStringLiteral("unexpected frame from the parent")));
+                return 2;
+            }
+            il::LaneContext lane{sink, il::noLane, never};
+            il::runTaskBlocking(frame.task, frame.taskIndex, lane);
+        }
+    }
+}

@@ -1,0 +1,394 @@
+#include "canceltoken.h"
+#include "clock.h"
+#include "executor.h"
+#include "phaserunner.h"
+#include "protocol.h"
+#include "recorder.h"
+#include "taskset.h"
+
+#include <QCoreApplication>
+#include <QEventLoop>
+#include <QFileInfo>
+#include <QLoggingCategory>
+#include <QProcess>
+#include <QTimer>
+
+#include <algorithm>
+#include <deque>
+#include <memory>
+
+Q_LOGGING_CATEGORY(lcPool, "interleave.processes")
+
+namespace il {
+
+QString defaultWorkerPath()
+{
+    const QString dir = QCoreApplication::instance() ? QCoreApplication::applicationDirPath() : QString();
+    return dir + QStringLiteral("/interleave-worker");
+}
+
+// processes: real interleave-worker children started by QProcess when the
+// run starts (their start-up is recorded as spawn), each sent one task at a
+// time. Everything runs on the run thread's own event loop; the run thread is
+// the only writer of the recorder (slot 0), translating worker events to
+// their lane.
+class ProcessPoolExecutor final : public Executor
+{
+public:
+    explicit ProcessPoolExecutor(int workers) : m_workers(workers) {}
+
+    int laneCount() const override { return m_workers; }
+    int slotCount() const override { return 1; }
+    QStringList laneNames() const override
+    {
+        QStringList names;
+        for (int i = 0; i < m_workers; ++i) {
+            const qint64 pid = i < int(m_lanes.size()) ? m_lanes[i]->pid : 0;
+            names << (pid ? QStringLiteral("worker %1 (pid %2)").arg(i + 1).arg(pid)
+                          : QStringLiteral("worker %1").arg(i + 1));
+        }
+        return names;
+    }
+    std::vector<qint64> lanePids() const override
+    {
+        std::vector<qint64> pids;
+        for (const auto &l : m_lanes)
+            pids.push_back(l->pid);
+        return pids;
+    }
+
+    void run(ExecContext &ctx) override
+    {
+        m_ctx = &ctx;
+        m_sink = std::make_unique<RecorderSink>(ctx.recorder, 0);
+        const auto n = std::uint32_t(ctx.set.tasks.size());
+        m_workerPath = ctx.config.workerPath.isEmpty() ? defaultWorkerPath() : ctx.config.workerPath;
+
+        const QFileInfo info(m_workerPath);
+        if (!info.isFile() || !info.isExecutable()) {
+            m_error = QStringLiteral("processes: cannot start workers: %1 %2")
+                          .arg(m_workerPath, info.exists() ? QStringLiteral("is not an executable file")
+                                                           : QStringLiteral("does not exist"));
+            for (std::uint32_t i = 0; i < n; ++i) {
+                m_sink->record(makeEvent(EventKind::Queued, i, noLane));
+                m_sink->record(makeEvent(EventKind::TaskFailed, i, noLane));
+            }
+            return;
+        }
+
+        for (std::uint32_t i = 0; i < n; ++i) {
+            m_sink->record(makeEvent(EventKind::Queued, i, noLane));
+            m_pending.push_back(i);
+        }
+        m_remaining = n;
+
+        QEventLoop loop;
+        m_loop = &loop;
+        for (int i = 0; i < m_workers; ++i) {
+            m_lanes.push_back(std::make_unique<Lane>());
+            m_lanes.back()->index = i;
+        }
+        for (int i = 0; i < m_workers && i < int(n); ++i)
+            spawn(*m_lanes[i]);
+
+        QTimer cancelPoll;
+        QObject::connect(&cancelPoll, &QTimer::timeout, &cancelPoll, [this] {
+            if (m_ctx->cancel.isCancelled())
+                cancelAll();
+        });
+        cancelPoll.start(10);
+        if (m_remaining > 0 && m_loop)
+            loop.exec();
+        m_loop = nullptr;
+        shutdown();
+    }
+
+private:
+    struct Lane
+    {
+        int index = 0;
+        std::unique_ptr<QProcess> proc;
+        std::unique_ptr<QTimer> timeout;
+        protocol::Decoder decoder;
+        qint64 pid = 0;
+        bool ready = false;
+        bool retiring = false;
+        std::int64_t task = -1;  // in flight
+        bool started = false;    // its TaskStart arrived
+        int spawnFailures = 0;   // in a row
+        QByteArray stderrTail;
+    };
+
+    std::uint16_t laneId(const Lane &l) const { return std::uint16_t(l.index); }
+
+    void spawn(Lane &l)
+    {
+        l.decoder = protocol::Decoder();
+        l.ready = false;
+        l.pid = 0;
+        l.task = -1;
+        l.started = false;
+        l.stderrTail.clear();
+        m_sink->record(makeEvent(EventKind::SpanBegin, noTask, laneId(l), SpanKind::Spawn));
+        l.proc = std::make_unique<QProcess>();
+        QProcess *proc = l.proc.get();
+        QObject::connect(proc, &QProcess::readyReadStandardOutput, proc, [this, &l] { onOutput(l); });
+        QObject::connect(proc, &QProcess::readyReadStandardError, proc, [&l] {
+            l.stderrTail = (l.stderrTail + l.proc->readAllStandardError()).right(2000);
+        });
+        QObject::connect(proc, &QProcess::finished, proc, [this, &l](int code, QProcess::ExitStatus status) {
+            if (l.retiring)
+                return;
+            onWorkerLost(l, status == QProcess::CrashExit
+                                ? QStringLiteral("crashed or was killed")
+                                : QStringLiteral("exited with code %1").arg(code));
+        });
+        QObject::connect(proc, &QProcess::errorOccurred, proc, [this, &l](QProcess::ProcessError error) {
+            if (error == QProcess::FailedToStart && !l.retiring)
+                onWorkerLost(l, QStringLiteral("failed to start: %1").arg(l.proc->errorString()));
+        });
+        proc->start(m_workerPath, {});
+        proc->write(protocol::encodeHello(quint32(QCoreApplication::applicationPid())));
+    }
+
+    void onOutput(Lane &l)
+    {
+        l.decoder.feed(l.proc->readAllStandardOutput());
+        protocol::Frame frame;
+        for (;;) {
+            const bool wasReady = l.decoder.helloSeen();
+            const auto status = l.decoder.next(&frame);
+            if (!wasReady && l.decoder.helloSeen())
+                onHello(l);
+            if (status == protocol::Decoder::Status::NeedMore)
+                return;
+            if (status == protocol::Decoder::Status::Error)
+                return onWorkerLost(l, QStringLiteral("sent bad data (%1)").arg(l.decoder.error()), true);
+            if (frame.type == protocol::FrameType::Error)
+                return onWorkerLost(l, QStringLiteral("reported: %1").arg(frame.message), true);
+            if (frame.type != protocol::FrameType::Event)
+                return onWorkerLost(l, QStringLiteral("sent an unexpected frame"), true);
+            if (!onWorkerEvent(l, frame.event))
+                return;
+        }
+    }
+
+    void onHello(Lane &l)
+    {
+        l.pid = l.decoder.peerPid();
+        l.ready = true;
+        l.spawnFailures = 0;
+        m_sink->record(makeEvent(EventKind::SpanEnd, noTask, laneId(l), SpanKind::Spawn));
+        dispatch();
+    }
+
+    // Returns false if the worker was dropped.
+    bool onWorkerEvent(Lane &l, Event e)
+    {
+        QString bad;
+        const bool spanEdge = e.kind == EventKind::SpanBegin || e.kind == EventKind::SpanEnd;
+        if (l.task < 0 || e.task != std::uint32_t(l.task))
+            bad = QStringLiteral("sent an event for task %1 it was not given").arg(e.task);
+        else if (e.tNs < m_lastSend[std::size_t(l.index)] - 1'000'000'000LL || e.tNs > monoNs() + 1'000'000'000LL)
+            bad = QStringLiteral("sent a timestamp off the shared clock");
+        else if (e.kind == EventKind::Queued || e.kind == EventKind::TaskFailed
+                 || (spanEdge && e.span != SpanKind::Cpu && e.span != SpanKind::Io)
+                 || (spanEdge && e.phase >= m_ctx->set.tasks[e.task].phases.size()))
+            bad = QStringLiteral("sent an event that makes no sense (kind %1, span %2, phase %3)")
+                      .arg(int(e.kind)).arg(int(e.span)).arg(e.phase);
+        if (!bad.isEmpty()) {
+            onWorkerLost(l, bad, true);
+            return false;
+        }
+        e.lane = laneId(l);
+        if (e.kind == EventKind::TaskStart) {
+            // IPC: from handing the task to the pipe until the worker began it.
+            m_sink->record(Event{e.tNs, e.task, e.lane, noPhase, EventKind::SpanEnd, SpanKind::Ipc});
+            l.started = true;
+        }
+        m_sink->record(e);
+        if (e.kind == EventKind::TaskEnd || e.kind == EventKind::TaskCancelled) {
+            m_sink->record(Event{e.tNs, e.task, e.lane, noPhase, EventKind::SpanBegin, SpanKind::Ipc});
+            m_sink->record(makeEvent(EventKind::SpanEnd, e.task, e.lane, SpanKind::Ipc));
+            l.task = -1;
+            l.started = false;
+            if (l.timeout)
+                l.timeout->stop();
+            finishOne();
+            dispatch();
+        }
+        return true;
+    }
+
+    // First come, first served: the next pending task goes to the first idle
+    // worker (lowest lane).
+    void dispatch()
+    {
+        if (m_ctx->cancel.isCancelled())
+            return;
+        for (auto &lp : m_lanes) {
+            Lane &l = *lp;
+            if (m_pending.empty())
+                break;
+            if (!l.ready || l.task >= 0)
+                continue;
+            const std::uint32_t i = m_pending.front();
+            m_pending.pop_front();
+            l.task = i;
+            l.started = false;
+            const Event send = makeEvent(EventKind::SpanBegin, i, laneId(l), SpanKind::Ipc);
+            m_lastSend[std::size_t(l.index)] = send.tNs;
+            m_sink->record(send);
+            l.proc->write(protocol::encodeTask(i, m_ctx->set.tasks[i]));
+            if (m_ctx->config.taskTimeoutMs > 0) {
+                if (!l.timeout) {
+                    l.timeout = std::make_unique<QTimer>();
+                    l.timeout->setSingleShot(true);
+                    QObject::connect(l.timeout.get(), &QTimer::timeout, l.timeout.get(), [this, &l] {
+                        onWorkerLost(l, QStringLiteral("did not finish task %1 within --task-timeout %2 ms")
+                                            .arg(l.task).arg(m_ctx->config.taskTimeoutMs), true);
+                    });
+                }
+                l.timeout->start(m_ctx->config.taskTimeoutMs);
+            }
+        }
+    }
+
+    // A worker died, hung or spoke nonsense: fail its task visibly, replace it.
+    void onWorkerLost(Lane &l, const QString &why, bool kill = false)
+    {
+        const QString who = l.pid ? QStringLiteral("worker %1 (pid %2)").arg(l.index + 1).arg(l.pid)
+                                  : QStringLiteral("worker %1").arg(l.index + 1);
+        QString note = QStringLiteral("%1 %2").arg(who, why);
+        const QString tail = QString::fromLocal8Bit(l.stderrTail).trimmed();
+        if (!tail.isEmpty())
+            note += QStringLiteral(" — stderr: ") + tail.section(QLatin1Char('\n'), -1);
+        qCWarning(lcPool).noquote() << note;
+        const bool wasReady = l.ready;
+        retire(l, kill);
+        if (!wasReady)
+            m_sink->record(makeEvent(EventKind::SpanEnd, noTask, laneId(l), SpanKind::Spawn));
+        if (l.task >= 0) {
+            const auto task = std::uint32_t(l.task);
+            note += QStringLiteral("; task %1 failed").arg(task);
+            if (!l.started)
+                m_sink->record(makeEvent(EventKind::SpanEnd, task, laneId(l), SpanKind::Ipc));
+            m_sink->record(makeEvent(EventKind::TaskFailed, task, laneId(l)));
+            l.task = -1;
+            finishOne();
+        }
+        l.ready = false;
+        if (m_ctx->cancel.isCancelled() || !m_loop)
+            return;
+        if (!wasReady && ++l.spawnFailures > 3) {
+            note += QStringLiteral("; giving up on this lane after 3 failed starts");
+            m_notes << note;
+            if (std::all_of(m_lanes.begin(), m_lanes.end(), [](const auto &x) { return x->spawnFailures > 3; }))
+                failPending(QStringLiteral("no worker could be started"));
+            return;
+        }
+        if (!m_pending.empty()) {
+            note += QStringLiteral("; worker replaced");
+            m_notes << note;
+            // Respawn from the event loop, not from inside the dying QProcess's signal.
+            QTimer::singleShot(0, m_loop, [this, &l] {
+                if (m_loop && !m_ctx->cancel.isCancelled())
+                    spawn(l);
+            });
+        } else {
+            m_notes << note;
+        }
+    }
+
+    void failPending(const QString &why)
+    {
+        m_notes << QStringLiteral("%1: %2 unstarted task(s) failed").arg(why).arg(m_pending.size());
+        while (!m_pending.empty()) {
+            m_sink->record(makeEvent(EventKind::TaskFailed, m_pending.front(), noLane));
+            m_pending.pop_front();
+            finishOne();
+        }
+    }
+
+    // Stops a worker for good: no more signals from it, process reaped.
+    void retire(Lane &l, bool kill)
+    {
+        if (!l.proc)
+            return;
+        l.retiring = true;
+        l.proc->disconnect();
+        if (l.timeout)
+            l.timeout->stop();
+        if (kill || l.proc->state() != QProcess::NotRunning) {
+            l.proc->kill();
+            l.proc->waitForFinished(1000);
+        }
+        // Delete later: we may be inside one of its signals.
+        l.proc.release()->deleteLater();
+        l.retiring = false;
+    }
+
+    void finishOne()
+    {
+        if (--m_remaining == 0 && m_loop)
+            m_loop->quit();
+    }
+
+    void cancelAll()
+    {
+        if (!m_loop)
+            return;
+        for (auto &lp : m_lanes) {
+            Lane &l = *lp;
+            if (l.proc && !l.ready)
+                m_sink->record(makeEvent(EventKind::SpanEnd, noTask, laneId(l), SpanKind::Spawn));
+            retire(l, true);
+            if (l.task >= 0) {
+                if (!l.started)
+                    m_sink->record(makeEvent(EventKind::SpanEnd, std::uint32_t(l.task), laneId(l), SpanKind::Ipc));
+                m_sink->record(makeEvent(EventKind::TaskCancelled, std::uint32_t(l.task), laneId(l)));
+                l.task = -1;
+            }
+        }
+        m_loop->quit();
+        m_loop = nullptr;
+    }
+
+    // Normal end: ask each worker to quit, then make sure it is gone.
+    void shutdown()
+    {
+        for (auto &lp : m_lanes) {
+            Lane &l = *lp;
+            if (!l.proc)
+                continue;
+            l.retiring = true;
+            l.proc->disconnect();
+            if (l.proc->state() != QProcess::NotRunning) {
+                l.proc->write(protocol::encodeQuit());
+                l.proc->closeWriteChannel();
+                if (!l.proc->waitForFinished(1000)) {
+                    l.proc->kill();
+                    l.proc->waitForFinished(1000);
+                }
+            }
+            l.proc.reset();
+            l.timeout.reset();
+        }
+        // Deliver the deleteLater()s of retired workers before we return.
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
+    }
+
+    int m_workers;
+    QString m_workerPath;
+    ExecContext *m_ctx = nullptr;
+    std::unique_ptr<RecorderSink> m_sink;
+    std::vector<std::unique_ptr<Lane>> m_lanes;
+    std::vector<std::int64_t> m_lastSend = std::vector<std::int64_t>(std::size_t(m_workers), 0);
+    std::deque<std::uint32_t> m_pending;
+    std::uint32_t m_remaining = 0;
+    QEventLoop *m_loop = nullptr;
+};
+
+std::unique_ptr<Executor> makeProcessPoolExecutor(int workers) { return std::make_unique<ProcessPoolExecutor>(workers); }
+
+} // namespace il
