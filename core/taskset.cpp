@@ -87,7 +87,7 @@ QString describe(const QJsonValue &v)
     switch (v.type()) {
     case QJsonValue::Null: return QStringLiteral("null");
     case QJsonValue::Bool: return v.toBool() ? QStringLiteral("true") : QStringLiteral("false");
-    case QJsonValue::Double: return QString::number(v.toDouble(), 'g', 17);
+    case QJsonValue::Double: return QString::number(v.toDouble(), 'g', 12);
     case QJsonValue::String: {
         QString s = v.toString();
         if (s.size() > 40)
@@ -99,6 +99,67 @@ QString describe(const QJsonValue &v)
     case QJsonValue::Undefined: return QStringLiteral("nothing");
     }
     return QString();
+}
+
+// Names end up in table cells, tooltips and trace files: a 50 MB "name" is a
+// broken file, not a name.
+constexpr qsizetype maxNameChars = 1000;
+
+QString checkName(const QString &where, const QJsonValue &v)
+{
+    if (!v.isUndefined() && !v.isString())
+        return QStringLiteral("%1: must be a string (got %2)").arg(where, describe(v));
+    const qsizetype n = v.toString().size();
+    if (n > maxNameChars)
+        return QStringLiteral("%1: at most %2 characters (got %3)").arg(where).arg(maxNameChars).arg(n);
+    return QString();
+}
+
+// The bytes around a parse error, printable ASCII as is and the rest as \xNN,
+// so a stray NUL, a NaN or a Latin-1 byte shows up in the message.
+QString snippetAt(const QByteArray &json, qsizetype offset)
+{
+    offset = std::clamp<qsizetype>(offset, 0, json.size());
+    const qsizetype from = std::max<qsizetype>(0, offset - 12);
+    const qsizetype to = std::min<qsizetype>(json.size(), offset + 12);
+    QString out;
+    for (qsizetype i = from; i < to; ++i) {
+        const auto c = static_cast<unsigned char>(json[i]);
+        if (c == '\n')
+            out += QStringLiteral("\\n");
+        else if (c >= 0x20 && c < 0x7f)
+            out += QLatin1Char(char(c));
+        else
+            out += QStringLiteral("\\x%1").arg(c, 2, 16, QLatin1Char('0'));
+    }
+    return out;
+}
+
+QString jsonError(const QByteArray &json, const QJsonParseError &perr)
+{
+    // A UTF-16/32 file fails on its first byte; say what it is instead.
+    if (json.startsWith("\xff\xfe") || json.startsWith("\xfe\xff"))
+        return QStringLiteral("not valid JSON: the file is UTF-16 (or UTF-32) encoded; save it as UTF-8");
+    const qsizetype offset = std::clamp<qsizetype>(perr.offset, 0, json.size());
+    const QByteArray before = json.left(offset);
+    const qsizetype line = before.count('\n') + 1;
+    const qsizetype column = offset - (before.lastIndexOf('\n') + 1) + 1;
+    QString message = QStringLiteral("not valid JSON at line %1, column %2 (byte %3): %4, near: %5")
+                          .arg(line).arg(column).arg(offset).arg(perr.errorString(), snippetAt(json, offset));
+    const QByteArray rest = json.mid(offset, 9);
+    if (perr.error == QJsonParseError::IllegalNumber
+        && (rest.startsWith("NaN") || rest.startsWith("Infinity") || rest.startsWith("-Infinity")))
+        message += QStringLiteral(" (NaN and Infinity are not JSON numbers)");
+    else if (perr.error == QJsonParseError::IllegalNumber)
+        message += QStringLiteral(" (a JSON number: digits, optional fraction and exponent, within ±1.8e308)");
+    else if (perr.error == QJsonParseError::DeepNesting)
+        message += QStringLiteral(" (more than 1024 levels of [ or {)");
+    else if (perr.error == QJsonParseError::IllegalValue && offset <= 1) {
+        const QByteArray head = json.trimmed();
+        if (!head.startsWith('{') && !head.startsWith('['))
+            message += QStringLiteral(" (a task set starts with {)");
+    }
+    return message;
 }
 
 QString checkDuration(const QString &where, const QJsonValue &v, double *out)
@@ -138,8 +199,8 @@ QString parseTask(const QString &where, const QJsonValue &v, Task *out)
         return QStringLiteral("%1: must be an object with \"phases\" (got %2)").arg(where, describe(v));
     QJsonObject o = v.toObject();
     const QJsonValue name = o.value(QLatin1String("name"));
-    if (!name.isUndefined() && !name.isString())
-        return QStringLiteral("%1.name: must be a string (got %2)").arg(where, describe(name));
+    if (QString err = checkName(where + QStringLiteral(".name"), name); !err.isEmpty())
+        return err;
     out->name = name.toString();
     const QJsonValue phases = o.value(QLatin1String("phases"));
     if (!phases.isArray())
@@ -168,13 +229,14 @@ TaskSetResult parseTaskSet(const QByteArray &json)
 {
     TaskSetResult result;
     if (json.trimmed().isEmpty()) {
-        result.error = QStringLiteral("the file is empty: expected a JSON object with \"tasks\"");
+        result.error = json.isEmpty() ? QStringLiteral("the file is empty: expected a JSON object with \"tasks\"")
+                                      : QStringLiteral("the file holds only whitespace: expected a JSON object with \"tasks\"");
         return result;
     }
     QJsonParseError perr;
     const QJsonDocument doc = QJsonDocument::fromJson(json, &perr);
     if (perr.error != QJsonParseError::NoError) {
-        result.error = QStringLiteral("not valid JSON at byte %1: %2").arg(perr.offset).arg(perr.errorString());
+        result.error = jsonError(json, perr);
         return result;
     }
     if (!doc.isObject()) {
@@ -184,8 +246,8 @@ TaskSetResult parseTaskSet(const QByteArray &json)
     QJsonObject root = doc.object();
     TaskSet set;
     const QJsonValue name = root.value(QLatin1String("name"));
-    if (!name.isUndefined() && !name.isString()) {
-        result.error = QStringLiteral("name: must be a string (got %1)").arg(describe(name));
+    if (QString err = checkName(QStringLiteral("name"), name); !err.isEmpty()) {
+        result.error = err;
         return result;
     }
     set.name = name.toString();

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# One entry point for a fresh Debian/Ubuntu machine:
+#   ./interleave.sh [ARGS...]   install what is missing, build Release, open the window
+#   ./interleave.sh test        install what is missing, build (dev preset), run every test
+set -euo pipefail
+cd "$(dirname "$0")"
+
+packages=(cmake ninja-build g++ qt6-base-dev qt6-charts-dev qt6-svg-dev libgl-dev fonts-dejavu-core)
+
+install_missing() {
+  local missing=()
+  for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "Installing: ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+jobs=$(nproc 2>/dev/null || echo 2)
+
+case "${1:-}" in
+  test)
+    install_missing
+    cmake --preset dev >/dev/null
+    cmake --build --preset dev -j"$jobs"
+    ctest --preset dev -j"$jobs"
+    ;;
+  *)
+    install_missing
+    cmake --preset release >/dev/null
+    cmake --build --preset release -j"$jobs"
+    if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ -z "${QT_QPA_PLATFORM:-}" ] && [ $# -eq 0 ]; then
+      echo "No display found: running the default comparison on the command line instead." >&2
+      echo "(Open the window from a desktop session, or set QT_QPA_PLATFORM.)" >&2
+      exec build/release/bin/interleave run --preset scrape-and-parse
+    fi
+    exec build/release/bin/interleave "$@"
+    ;;
+esac

@@ -1,0 +1,136 @@
+#include "testsupport.h"
+
+#include <QSignalSpy>
+
+#include <algorithm>
+
+namespace testsupport {
+
+il::TaskSet makeSet(const std::vector<const char *> &tasks, const QString &name)
+{
+    il::TaskSet set;
+    set.name = name;
+    int i = 0;
+    for (const char *spec : tasks) {
+        il::Task t;
+        t.name = QStringLiteral("t%1").arg(i++);
+        for (const QString &part : QString::fromLatin1(spec).split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+            il::Phase p;
+            p.kind = part.startsWith(QLatin1Char('c')) ? il::PhaseKind::Cpu : il::PhaseKind::Io;
+            p.ms = part.mid(1).toDouble();
+            t.phases.push_back(p);
+        }
+        set.tasks.push_back(t);
+    }
+    return set;
+}
+
+Comparison runComparison(const il::TaskSet &set, const std::vector<il::RunConfig> &configs, int timeoutMs)
+{
+    Comparison c;
+    il::Engine engine;
+    QObject::connect(&engine, &il::Engine::runFinished, [&](const il::RunResultPtr &r) { c.runs.push_back(r); });
+    QSignalSpy finished(&engine, &il::Engine::finished);
+    if (!engine.start(std::make_shared<const il::TaskSet>(set), configs))
+        return c;
+    c.completed = finished.wait(timeoutMs);
+    if (c.completed)
+        c.cancelled = finished.first().first().toBool();
+    return c;
+}
+
+il::RunResultPtr runOne(const il::TaskSet &set, il::Mode mode, int workers, int timeoutMs)
+{
+    il::RunConfig config;
+    config.mode = mode;
+    config.workers = workers;
+    Comparison c = runComparison(set, {config}, timeoutMs);
+    return c.completed && c.runs.size() == 1 ? c.runs.front() : nullptr;
+}
+
+QString checkTrace(const il::Trace &trace, const il::TaskSet &set, bool expectAllDone)
+{
+    using namespace il;
+    const RunInfo &info = trace.info;
+    const bool loop = info.mode == Mode::EventLoop;
+    if (trace.tasks.size() != set.tasks.size())
+        return QStringLiteral("%1 task records for %2 tasks").arg(trace.tasks.size()).arg(set.tasks.size());
+    if (trace.eventCount == 0)
+        return QStringLiteral("no events");
+
+    // Spans of each task, in time order.
+    std::vector<std::vector<Span>> byTask(set.tasks.size());
+    for (const Span &s : trace.spans) {
+        if (s.endNs < s.startNs)
+            return QStringLiteral("span ends before it starts (task %1)").arg(s.task);
+        if (s.lane != noLane && s.lane >= info.lanes)
+            return QStringLiteral("span on lane %1 of %2").arg(s.lane).arg(info.lanes);
+        if (s.lane == noLane && !(loop && (s.kind == SpanKind::Io || s.kind == SpanKind::Ready)))
+            return QStringLiteral("%1 span without a lane").arg(QLatin1String(spanKindName(s.kind)));
+        if (s.task != noTask) {
+            if (s.task >= set.tasks.size())
+                return QStringLiteral("span of unknown task %1").arg(s.task);
+            if (s.kind != SpanKind::Ipc)
+                byTask[s.task].push_back(s);
+        }
+    }
+    for (std::size_t i = 0; i < set.tasks.size(); ++i) {
+        const TaskRecord &t = trace.tasks[i];
+        if (expectAllDone && t.state != TaskState::Done)
+            return QStringLiteral("task %1 is %2, not done").arg(i).arg(QLatin1String(taskStateName(t.state)));
+        if (t.state != TaskState::Done)
+            continue;
+        if (t.queuedNs < 0 || t.startNs < t.queuedNs || t.endNs < t.startNs)
+            return QStringLiteral("task %1: queued %2, start %3, end %4 out of order").arg(i).arg(t.queuedNs).arg(t.startNs).arg(t.endNs);
+        if (t.lane >= info.lanes)
+            return QStringLiteral("task %1 ran on lane %2 of %3").arg(i).arg(t.lane).arg(info.lanes);
+        auto &spans = byTask[i];
+        std::sort(spans.begin(), spans.end(), [](const Span &a, const Span &b) {
+            return a.startNs != b.startNs ? a.startNs < b.startNs : a.phase < b.phase;
+        });
+        long expectPhase = -1; // every phase leaves at least one span, in order
+        std::int64_t prevEnd = t.startNs;
+        for (const Span &s : spans) {
+            if (s.startNs < prevEnd || s.endNs > t.endNs)
+                return QStringLiteral("task %1: %2 span of phase %3 outside the task or overlapping its previous span")
+                    .arg(i).arg(QLatin1String(spanKindName(s.kind))).arg(s.phase);
+            prevEnd = s.endNs;
+            if ((s.phase != expectPhase && s.phase != expectPhase + 1) || s.phase >= set.tasks[i].phases.size())
+                return QStringLiteral("task %1: phase %2 after phase %3").arg(i).arg(s.phase).arg(expectPhase);
+            expectPhase = s.phase;
+            const PhaseKind kind = set.tasks[i].phases[s.phase].kind;
+            const bool fits = kind == PhaseKind::Cpu ? (s.kind == SpanKind::Cpu || s.kind == SpanKind::GilWait)
+                                                     : (s.kind == SpanKind::Io || s.kind == SpanKind::Ready);
+            if (!fits)
+                return QStringLiteral("task %1: %2 span in a %3 phase").arg(i).arg(QLatin1String(spanKindName(s.kind)))
+                    .arg(kind == PhaseKind::Cpu ? "cpu" : "io");
+            if (!(s.kind != SpanKind::GilWait || info.mode == Mode::ThreadsGil))
+                return QStringLiteral("gil-wait outside threads-gil");
+        }
+        if (expectPhase != long(set.tasks[i].phases.size()) - 1)
+            return QStringLiteral("task %1 ended at phase %2 of %3").arg(i).arg(expectPhase).arg(set.tasks[i].phases.size());
+    }
+    // No two spans overlap on a lane (on the event loop only cpu is on the lane).
+    for (int l = 0; l < info.lanes; ++l) {
+        const auto range = trace.laneSpans(l);
+        std::int64_t prevEnd = INT64_MIN;
+        for (const Span *s = range.begin; s != range.end; ++s) {
+            if (s->startNs < prevEnd)
+                return QStringLiteral("lane %1: %2 span starts before the previous one ended").arg(l).arg(QLatin1String(spanKindName(s->kind)));
+            prevEnd = s->endNs;
+        }
+        if (!loop) {
+            std::vector<const TaskRecord *> tasks;
+            for (const TaskRecord &t : trace.tasks)
+                if (t.lane == l && t.startNs >= 0)
+                    tasks.push_back(&t);
+            std::sort(tasks.begin(), tasks.end(), [](auto a, auto b) { return a->startNs < b->startNs; });
+            for (std::size_t k = 1; k < tasks.size(); ++k)
+                if (tasks[k]->startNs < tasks[k - 1]->endNs)
+                    return QStringLiteral("lane %1 runs two tasks at once").arg(l);
+        }
+    }
+    return QString();
+}
+
+} // namespace testsupport

@@ -1,0 +1,133 @@
+#include <QCoreApplication>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+// Drives the real `interleave` binary, as a user would from a shell.
+class TestCli : public QObject
+{
+    Q_OBJECT
+private slots:
+    void listsPresets();
+    void validatesGoodAndBadFiles();
+    void rejectsBadArguments_data();
+    void rejectsBadArguments();
+    void runWritesTraceAndSummary();
+    void runWritesCsvSummary();
+
+private:
+    struct Result { int code; QString out; QString err; };
+    Result run(const QStringList &args);
+    QTemporaryDir m_dir;
+};
+
+TestCli::Result TestCli::run(const QStringList &args)
+{
+    QProcess p;
+    p.start(QCoreApplication::applicationDirPath() + "/interleave", args);
+    if (!p.waitForFinished(120000))
+        return {-1, {}, QStringLiteral("timed out")};
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2, QString::fromUtf8(p.readAllStandardOutput()),
+            QString::fromUtf8(p.readAllStandardError())};
+}
+
+static QString writeFile(const QTemporaryDir &dir, const QString &name, const QByteArray &data)
+{
+    QFile f(dir.filePath(name));
+    if (f.open(QIODevice::WriteOnly))
+        f.write(data);
+    return f.fileName();
+}
+
+void TestCli::listsPresets()
+{
+    const Result r = run({"presets"});
+    QCOMPARE(r.code, 0);
+    for (const char *name : {"downloads", "primes", "scrape-and-parse", "server-burst", "one-hog"})
+        QVERIFY2(r.out.contains(QLatin1String(name)), name);
+}
+
+void TestCli::validatesGoodAndBadFiles()
+{
+    const QString good = writeFile(m_dir, "good.json", R"({"tasks":[{"phases":[{"cpu":1}]}]})");
+    Result r = run({"validate", good});
+    QCOMPARE(r.code, 0);
+    QVERIFY(r.out.contains("ok: 1 tasks"));
+    const QString bad = writeFile(m_dir, "bad.json", R"({"tasks":[{"phases":[{"io":"abc"}]}]})");
+    r = run({"validate", bad});
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.err.contains(R"(tasks[0].phases[0].io: must be a number >= 0 and <= 3600000 ms (got "abc"))"), qPrintable(r.err));
+    r = run({"run", "--taskset", bad});
+    QVERIFY(r.code != 0);
+    QVERIFY(r.err.contains("tasks[0].phases[0].io"));
+}
+
+void TestCli::rejectsBadArguments_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("no source") << QStringList{"run"} << "exactly one of --taskset FILE or --preset NAME";
+    QTest::newRow("both sources") << QStringList{"run", "--preset", "primes", "--taskset", "x"} << "exactly one of";
+    QTest::newRow("bad mode") << QStringList{"run", "--preset", "primes", "--mode", "fibers"} << "--mode: unknown mode \"fibers\"";
+    QTest::newRow("bad workers") << QStringList{"run", "--preset", "primes", "--workers", "0"} << "--workers: must be a whole number from 1 to 256";
+    QTest::newRow("bad preset") << QStringList{"run", "--preset", "nope"} << "no preset named \"nope\"";
+    QTest::newRow("missing file") << QStringList{"run", "--taskset", "/no/such.json"} << "/no/such.json: no such file";
+    QTest::newRow("unknown option") << QStringList{"run", "--preset", "primes", "--fast"} << "Unknown option 'fast'";
+    QTest::newRow("bad screenshot") << QStringList{"run", "--preset", "primes", "--screenshot", "x.gif"} << "--screenshot: FILE must end in .png or .svg";
+}
+
+void TestCli::rejectsBadArguments()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QString, message);
+    const Result r = run(args);
+    QVERIFY2(r.code != 0, qPrintable(r.out));
+    QVERIFY2(r.err.contains(message), qPrintable(r.err));
+}
+
+void TestCli::runWritesTraceAndSummary()
+{
+    const QString set = writeFile(m_dir, "set.json", R"({"name":"cli","tasks":[{"phases":[{"cpu":5},{"io":5}]},{"phases":[{"io":5}]}]})");
+    const QString trace = m_dir.filePath("trace.json");
+    const QString summary = m_dir.filePath("summary.json");
+    const Result r = run({"run", "--taskset", set, "--mode", "sequential,threads-gil,eventloop", "--workers", "2",
+                          "--trace", trace, "--summary", summary});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QVERIFY(r.out.contains("sequential"));
+    QVERIFY(r.out.contains("makespan"));
+    QVERIFY(!r.out.contains("processes"));
+    QFile s(summary);
+    QVERIFY(s.open(QIODevice::ReadOnly));
+    const QJsonDocument doc = QJsonDocument::fromJson(s.readAll());
+    QCOMPARE(doc["taskset"].toString(), QStringLiteral("cli"));
+    const QJsonArray runs = doc["runs"].toArray();
+    QCOMPARE(runs.size(), 3);
+    QCOMPARE(runs[1]["mode"].toString(), QStringLiteral("threads-gil"));
+    QCOMPARE(runs[1]["workers"].toInt(), 2);
+    QCOMPARE(runs[2]["completed"].toInt(), 2);
+    QFile t(trace);
+    QVERIFY(t.open(QIODevice::ReadOnly));
+    QVERIFY(QJsonDocument::fromJson(t.readAll())["traceEvents"].toArray().size() > 10);
+
+    const Result quiet = run({"run", "--taskset", set, "--mode", "sequential", "--quiet"});
+    QCOMPARE(quiet.code, 0);
+    QCOMPARE(quiet.out, QString());
+}
+
+void TestCli::runWritesCsvSummary()
+{
+    const QString csv = m_dir.filePath("summary.csv");
+    const Result r = run({"run", "--preset", "primes", "--mode", "eventloop", "--summary", csv, "--quiet"});
+    QCOMPARE(r.code, 0);
+    QFile f(csv);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QList<QByteArray> lines = f.readAll().trimmed().split('\n');
+    QCOMPARE(lines.size(), 2);
+    QVERIFY(lines[1].startsWith("eventloop,1,"));
+}
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"

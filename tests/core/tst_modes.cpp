@@ -1,0 +1,253 @@
+#include "testsupport.h"
+
+#include "clock.h"
+#include "exporters.h"
+#include "presets.h"
+
+#include <QCoreApplication>
+#include <QTest>
+
+#include <set>
+#include <unistd.h>
+
+using testsupport::checkTrace;
+using testsupport::makeSet;
+using testsupport::runOne;
+
+class TestModes : public QObject
+{
+    Q_OBJECT
+private slots:
+    void everyModeCompletesEveryPreset_data();
+    void everyModeCompletesEveryPreset();
+    void gilSerialisesCpuWork();
+    void threadsOverlapCpuWork();
+    void gilLetsIoOverlap();
+    void eventLoopOverlapsIo();
+    void eventLoopIsStalledByCpu();
+    void processesAreOtherPids();
+    void cpuPhasesMeasureThreadCpuTime();
+    void comparisonRunsOneAfterAnother();
+    void stopCancelsAndKeepsEvents();
+    void startWhileRunningIsRefused();
+    void liveBatchesAddUpToTheTrace();
+};
+
+void TestModes::everyModeCompletesEveryPreset_data()
+{
+    QTest::addColumn<QString>("preset");
+    QTest::addColumn<int>("mode");
+    for (const QString &preset : il::presetNames())
+        for (il::Mode mode : il::allModes)
+            QTest::addRow("%s/%s", qPrintable(preset), qPrintable(il::modeName(mode))) << preset << int(mode);
+}
+
+void TestModes::everyModeCompletesEveryPreset()
+{
+    QFETCH(QString, preset);
+    QFETCH(int, mode);
+    const il::TaskSet set = *il::loadPreset(preset).taskSet;
+    const il::RunResultPtr r = runOne(set, il::Mode(mode));
+    QVERIFY(r);
+    QCOMPARE(r->trace->error, QString());
+    const QString problem = checkTrace(*r->trace, set);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    QCOMPARE(r->metrics.completed, int(set.tasks.size()));
+    QCOMPARE(r->metrics.failed, 0);
+    QVERIFY(r->metrics.makespanMs > 0);
+    // The ideal is a lower bound: nothing beats it (2 % for clock granularity).
+    QVERIFY2(r->metrics.makespanMs >= 0.98 * r->metrics.idealMs,
+             qPrintable(QStringLiteral("makespan %1 < ideal %2").arg(r->metrics.makespanMs).arg(r->metrics.idealMs)));
+}
+
+void TestModes::gilSerialisesCpuWork()
+{
+    const il::TaskSet set = makeSet({"c100", "c100", "c100", "c100"});
+    const il::RunResultPtr r = runOne(set, il::Mode::ThreadsGil, 4);
+    QVERIFY(r);
+    QVERIFY2(checkTrace(*r->trace, set).isEmpty(), qPrintable(checkTrace(*r->trace, set)));
+    QVERIFY2(r->metrics.makespanMs >= 0.9 * 400, qPrintable(QString::number(r->metrics.makespanMs)));
+    QVERIFY(r->metrics.gilWaitMs > 100); // the others really waited for the lock
+    // The lock is handed over: every task got its turn before the first one
+    // finished (a 5 ms switch interval, not run-to-completion).
+    std::int64_t firstEnd = INT64_MAX;
+    for (const auto &t : r->trace->tasks)
+        firstEnd = std::min(firstEnd, t.endNs);
+    int cpuStartedBeforeFirstEnd = 0;
+    std::set<std::uint32_t> seen;
+    for (const il::Span &s : r->trace->spans)
+        if (s.kind == il::SpanKind::Cpu && s.startNs < firstEnd && seen.insert(s.task).second)
+            ++cpuStartedBeforeFirstEnd;
+    QCOMPARE(cpuStartedBeforeFirstEnd, 4);
+    // Never two cpu spans at once: that is what the lock means.
+    std::vector<il::Span> cpu;
+    for (const il::Span &s : r->trace->spans)
+        if (s.kind == il::SpanKind::Cpu)
+            cpu.push_back(s);
+    std::sort(cpu.begin(), cpu.end(), [](auto &a, auto &b) { return a.startNs < b.startNs; });
+    for (std::size_t i = 1; i < cpu.size(); ++i)
+        QVERIFY2(cpu[i].startNs >= cpu[i - 1].endNs, "two threads computed while one held the GIL");
+}
+
+void TestModes::threadsOverlapCpuWork()
+{
+    if (il::detectedCores() < 2)
+        QSKIP("needs at least 2 cores");
+    // Compared with the GIL run of the same set taken right after it, so a
+    // busy machine slows both alike (the test runs serially in ctest).
+    const il::TaskSet set = makeSet({"c100", "c100", "c100", "c100"});
+    const il::RunResultPtr r = runOne(set, il::Mode::Threads, 4);
+    const il::RunResultPtr gil = runOne(set, il::Mode::ThreadsGil, 4);
+    QVERIFY(r && gil);
+    QVERIFY2(checkTrace(*r->trace, set).isEmpty(), qPrintable(checkTrace(*r->trace, set)));
+    QVERIFY2(r->metrics.makespanMs < 0.8 * gil->metrics.makespanMs,
+             qPrintable(QStringLiteral("threads %1 ms vs threads-gil %2 ms").arg(r->metrics.makespanMs).arg(gil->metrics.makespanMs)));
+    QCOMPARE(r->metrics.gilWaitMs, 0.0);
+}
+
+void TestModes::gilLetsIoOverlap()
+{
+    const il::TaskSet set = makeSet({"i200", "i200", "i200", "i200", "i200", "i200", "i200", "i200"});
+    const il::RunResultPtr r = runOne(set, il::Mode::ThreadsGil, 8);
+    QVERIFY(r);
+    QVERIFY2(r->metrics.makespanMs < 0.5 * 1600, qPrintable(QString::number(r->metrics.makespanMs)));
+}
+
+void TestModes::eventLoopOverlapsIo()
+{
+    std::vector<const char *> tasks(20, "i100");
+    const il::TaskSet set = makeSet(tasks);
+    const il::RunResultPtr r = runOne(set, il::Mode::EventLoop);
+    QVERIFY(r);
+    QVERIFY2(checkTrace(*r->trace, set).isEmpty(), qPrintable(checkTrace(*r->trace, set)));
+    QVERIFY2(r->metrics.makespanMs < 0.25 * 2000, qPrintable(QString::number(r->metrics.makespanMs)));
+    QCOMPARE(r->trace->info.lanes, 1);
+}
+
+void TestModes::eventLoopIsStalledByCpu()
+{
+    // Task 0 waits 20 ms; task 1 computes 300 ms on the loop meanwhile, so
+    // task 0 cannot continue until the loop is free again.
+    const il::TaskSet set = makeSet({"i20 c1", "c300"});
+    const il::RunResultPtr r = runOne(set, il::Mode::EventLoop);
+    QVERIFY(r);
+    QVERIFY2(checkTrace(*r->trace, set).isEmpty(), qPrintable(checkTrace(*r->trace, set)));
+    std::int64_t hogCpuEnd = 0;
+    for (const il::Span &s : r->trace->spans)
+        if (s.task == 1 && s.kind == il::SpanKind::Cpu)
+            hogCpuEnd = s.endNs;
+    QVERIFY(r->trace->tasks[0].endNs >= hogCpuEnd);
+    QVERIFY2(r->metrics.readyWaitMs > 200, qPrintable(QString::number(r->metrics.readyWaitMs)));
+    // The same set on threads is not stalled.
+    const il::RunResultPtr t = runOne(set, il::Mode::Threads, 2);
+    QVERIFY(t);
+    QVERIFY(t->trace->tasks[0].endNs < t->trace->tasks[1].endNs);
+}
+
+void TestModes::processesAreOtherPids()
+{
+    const il::TaskSet set = makeSet({"c20", "c20", "c20", "c20"});
+    const il::RunResultPtr r = runOne(set, il::Mode::Processes, 2);
+    QVERIFY(r);
+    QCOMPARE(r->trace->error, QString());
+    QVERIFY2(checkTrace(*r->trace, set).isEmpty(), qPrintable(checkTrace(*r->trace, set)));
+    const auto &pids = r->trace->info.lanePids;
+    QCOMPARE(int(pids.size()), 2);
+    QVERIFY(pids[0] > 0 && pids[1] > 0);
+    QVERIFY(pids[0] != pids[1]);
+    QVERIFY(pids[0] != ::getpid() && pids[1] != ::getpid());
+    QVERIFY(r->metrics.spawnMs > 0);
+    QVERIFY(r->metrics.ipcMs > 0);
+    QVERIFY(r->trace->info.laneNames[0].contains(QString::number(pids[0])));
+}
+
+void TestModes::cpuPhasesMeasureThreadCpuTime()
+{
+    const il::TaskSet set = makeSet({"c50 i1 c30"});
+    for (il::Mode mode : il::allModes) {
+        const il::RunResultPtr r = runOne(set, mode, 1);
+        QVERIFY(r);
+        // Each cpu phase consumed what it asked for, within 2 ms.
+        QVERIFY2(std::abs(r->metrics.cpuMs - 80) < 2, qPrintable(QStringLiteral("%1: %2").arg(il::modeName(mode)).arg(r->metrics.cpuMs)));
+    }
+}
+
+void TestModes::comparisonRunsOneAfterAnother()
+{
+    const il::TaskSet set = makeSet({"c10 i10", "i10 c10"});
+    std::vector<il::RunConfig> configs;
+    for (il::Mode m : il::allModes)
+        configs.push_back(testsupport::config(m, 2));
+    const auto c = testsupport::runComparison(set, configs);
+    QVERIFY(c.completed);
+    QCOMPARE(int(c.runs.size()), 5);
+    for (std::size_t i = 1; i < c.runs.size(); ++i) {
+        QCOMPARE(c.runs[i]->trace->info.runIndex, int(i));
+        // The next run began only after the previous one ended.
+        QVERIFY(c.runs[i]->trace->firstNs >= c.runs[i - 1]->trace->lastNs);
+    }
+}
+
+void TestModes::stopCancelsAndKeepsEvents()
+{
+    for (il::Mode mode : il::allModes) {
+        const il::TaskSet set = makeSet({"i5000", "c5000", "i5000 c10", "c3000 i3000", "i5000"});
+        il::Engine engine;
+        std::vector<il::RunResultPtr> runs;
+        connect(&engine, &il::Engine::runFinished, [&](const il::RunResultPtr &r) { runs.push_back(r); });
+        QSignalSpy batches(&engine, &il::Engine::eventsReady);
+        QSignalSpy finished(&engine, &il::Engine::finished);
+        QVERIFY(engine.start(std::make_shared<il::TaskSet>(set), {testsupport::config(mode, 2)}));
+        QVERIFY(batches.wait(5000)); // something is running
+        const std::int64_t stopAt = il::monoNs();
+        engine.stop();
+        QVERIFY(finished.wait(5000));
+        const double stopMs = il::nsToMs(il::monoNs() - stopAt);
+        QVERIFY2(stopMs < 1000, qPrintable(QStringLiteral("%1 took %2 ms to stop").arg(il::modeName(mode)).arg(stopMs)));
+        QCOMPARE(finished.first().first().toBool(), true);
+        QCOMPARE(int(runs.size()), 1);
+        const il::Trace &trace = *runs[0]->trace;
+        QVERIFY(trace.cancelled);
+        QVERIFY(trace.eventCount > 0);
+        QVERIFY(runs[0]->metrics.cancelled > 0);
+        QCOMPARE(runs[0]->metrics.completed + runs[0]->metrics.failed + runs[0]->metrics.cancelled, 5);
+        const QString problem = checkTrace(trace, set, false);
+        QVERIFY2(problem.isEmpty(), qPrintable(il::modeName(mode) + ": " + problem));
+    }
+}
+
+void TestModes::startWhileRunningIsRefused()
+{
+    const auto set = std::make_shared<il::TaskSet>(makeSet({"i300"}));
+    il::Engine engine;
+    QSignalSpy finished(&engine, &il::Engine::finished);
+    QVERIFY(engine.start(set, {testsupport::config(il::Mode::Sequential)}));
+    QVERIFY(engine.isRunning());
+    QVERIFY(!engine.start(set, {testsupport::config(il::Mode::Threads)}));
+    QVERIFY(finished.wait(5000));
+    QVERIFY(!engine.isRunning());
+}
+
+void TestModes::liveBatchesAddUpToTheTrace()
+{
+    // What the UI sees live is exactly what the final trace holds.
+    std::vector<const char *> tasks(30, "i20 c2");
+    const il::TaskSet set = makeSet(tasks);
+    il::Engine engine;
+    engine.setBatchIntervalMs(5);
+    std::size_t live = 0;
+    int batchesCount = 0;
+    il::RunResultPtr result;
+    connect(&engine, &il::Engine::eventsReady, [&](int, const il::EventBatch &b) { live += b->size(); ++batchesCount; });
+    connect(&engine, &il::Engine::runFinished, [&](const il::RunResultPtr &r) { result = r; });
+    QSignalSpy finished(&engine, &il::Engine::finished);
+    QVERIFY(engine.start(std::make_shared<il::TaskSet>(set), {testsupport::config(il::Mode::Threads, 4)}));
+    QVERIFY(finished.wait(10000));
+    QVERIFY(result);
+    QCOMPARE(live, result->trace->eventCount);
+    QVERIFY2(batchesCount > 1, "events should stream in several batches, not one at the end");
+    QVERIFY(std::size_t(batchesCount) < live / 2); // and not one signal per event
+}
+
+QTEST_GUILESS_MAIN(TestModes)
+#include "tst_modes.moc"

@@ -1,0 +1,128 @@
+#include "protocol.h"
+
+#include <QTest>
+
+using namespace il::protocol;
+
+class TestProtocol : public QObject
+{
+    Q_OBJECT
+private slots:
+    void roundTripsEveryFrame();
+    void decodesByteByByte();
+    void rejectsBadMagic();
+    void rejectsOtherVersion();
+    void rejectsOversizedAndMalformedFrames_data();
+    void rejectsOversizedAndMalformedFrames();
+};
+
+static il::Task twoPhaseTask()
+{
+    il::Task t;
+    t.phases = {{il::PhaseKind::Io, 12.5}, {il::PhaseKind::Cpu, 0.25}};
+    return t;
+}
+
+void TestProtocol::roundTripsEveryFrame()
+{
+    il::Event e;
+    e.tNs = 123456789012345;
+    e.task = 77;
+    e.phase = 3;
+    e.kind = il::EventKind::SpanEnd;
+    e.span = il::SpanKind::Cpu;
+    e.cpuUs = 99999;
+    Decoder d;
+    d.feed(encodeHello(4242) + encodeTask(9, twoPhaseTask()) + encodeEvent(e) + encodeError("boom") + encodeQuit());
+    Frame f;
+    QCOMPARE(d.next(&f), Decoder::Status::Frame);
+    QVERIFY(d.helloSeen());
+    QCOMPARE(d.peerPid(), 4242u);
+    QCOMPARE(f.type, FrameType::Task);
+    QCOMPARE(f.taskIndex, 9u);
+    QCOMPARE(int(f.task.phases.size()), 2);
+    QCOMPARE(f.task.phases[0].ms, 12.5);
+    QCOMPARE(f.task.phases[1].kind, il::PhaseKind::Cpu);
+    QCOMPARE(d.next(&f), Decoder::Status::Frame);
+    QCOMPARE(f.type, FrameType::Event);
+    QCOMPARE(f.event.tNs, e.tNs);
+    QCOMPARE(f.event.task, 77u);
+    QCOMPARE(f.event.phase, 3);
+    QCOMPARE(f.event.kind, il::EventKind::SpanEnd);
+    QCOMPARE(f.event.span, il::SpanKind::Cpu);
+    QCOMPARE(f.event.cpuUs, 99999u);
+    QCOMPARE(d.next(&f), Decoder::Status::Frame);
+    QCOMPARE(f.type, FrameType::Error);
+    QCOMPARE(f.message, QStringLiteral("boom"));
+    QCOMPARE(d.next(&f), Decoder::Status::Frame);
+    QCOMPARE(f.type, FrameType::Quit);
+    QCOMPARE(d.next(&f), Decoder::Status::NeedMore);
+}
+
+void TestProtocol::decodesByteByByte()
+{
+    const QByteArray bytes = encodeHello(1) + encodeTask(1, twoPhaseTask()) + encodeQuit();
+    Decoder d;
+    int frames = 0;
+    Frame f;
+    for (char c : bytes) {
+        d.feed(&c, 1);
+        Decoder::Status s;
+        while ((s = d.next(&f)) == Decoder::Status::Frame)
+            ++frames;
+        QCOMPARE(s, Decoder::Status::NeedMore);
+    }
+    QCOMPARE(frames, 2);
+}
+
+void TestProtocol::rejectsBadMagic()
+{
+    Decoder d;
+    d.feed(QByteArray("hello world\n"));
+    Frame f;
+    QCOMPARE(d.next(&f), Decoder::Status::Error);
+    QVERIFY(d.error().startsWith("bad handshake: expected the magic \"ILVW\""));
+    QCOMPARE(d.next(&f), Decoder::Status::Error); // stays broken
+}
+
+void TestProtocol::rejectsOtherVersion()
+{
+    Decoder d;
+    d.feed(encodeHello(1, 2));
+    Frame f;
+    QCOMPARE(d.next(&f), Decoder::Status::Error);
+    QCOMPARE(d.error(), QStringLiteral("incompatible protocol version 2 (this build speaks version 1)"));
+}
+
+void TestProtocol::rejectsOversizedAndMalformedFrames_data()
+{
+    QTest::addColumn<QByteArray>("frame");
+    QTest::addColumn<QString>("message");
+    auto raw = [](quint32 len, quint8 type, QByteArray payload) {
+        QByteArray b(reinterpret_cast<const char *>(&len), 4); // little-endian host
+        b.append(char(type));
+        b.append(payload);
+        return b;
+    };
+    QTest::newRow("huge") << raw(1u << 30, 16, {}) << "frame too large";
+    QTest::newRow("unknown type") << raw(0, 99, {}) << "unknown frame type 99";
+    QTest::newRow("short event") << raw(3, 16, "abc") << "event frame of 3 bytes";
+    QTest::newRow("bad kind") << raw(20, 16, QByteArray(14, 0) + char(42) + QByteArray(5, 0)) << "unknown kind 42";
+    QTest::newRow("bad span") << raw(20, 16, QByteArray(14, 0) + char(0) + char(77) + QByteArray(4, 0)) << "unknown span kind 77";
+    QTest::newRow("quit with payload") << raw(1, 2, "x") << "quit frame with a 1-byte payload";
+    QTest::newRow("task phase count") << raw(8, 1, QByteArray(4, 0) + QByteArray("\x05\0\0\0", 4)) << "task frame with 5 phases in 8 bytes";
+}
+
+void TestProtocol::rejectsOversizedAndMalformedFrames()
+{
+    QFETCH(QByteArray, frame);
+    QFETCH(QString, message);
+    Decoder d;
+    d.feed(encodeHello(1) + frame);
+    Frame f;
+    QCOMPARE(d.next(&f), Decoder::Status::Error);
+    QVERIFY2(d.error().contains(message), qPrintable(d.error()));
+}
+
+QTEST_GUILESS_MAIN(TestProtocol)
+#include "tst_protocol.moc"
