@@ -68,7 +68,7 @@ bool Engine::start(TaskSetPtr set, std::vector<RunConfig> runs)
             info.laneNames = executor->laneNames(); // now with pids
             info.lanePids = executor->lanePids();
             TraceBuilder builder(info, set->tasks.size());
-            builder.add(recorder->all());
+            recorder->visit([&](const Event *events, std::size_t n) { builder.add(events, n); });
             auto trace = std::make_shared<Trace>(Trace::fromBuilder(std::move(builder), endNs, cancel->isCancelled()));
             trace->error = executor->error();
             trace->notes = executor->notes();

@@ -9,7 +9,9 @@
 #include <QObject>
 #include <QTimer>
 
-#include <cmath>
+#include <functional>
+#include <queue>
+#include <vector>
 
 namespace il {
 
@@ -35,8 +37,13 @@ public:
 
         QEventLoop loop;
         m_loop = &loop;
-        QObject context; // owns the timers: they die with it
-        m_context = &context;
+        QObject context; // owns the queued starts: they die with it
+        QTimer ioTimer;
+        ioTimer.setSingleShot(true);
+        ioTimer.setTimerType(Qt::PreciseTimer);
+        QObject::connect(&ioTimer, &QTimer::timeout, &context, [this] { onTimer(); });
+        m_timer = &ioTimer;
+        m_deadlines = {};
 
         for (std::uint32_t i = 0; i < n; ++i) {
             m_sink->record(makeEvent(EventKind::Queued, i, noLane));
@@ -91,34 +98,79 @@ private:
         finishOne();
     }
 
-    // Qt timers have millisecond resolution: wait the whole milliseconds,
-    // then re-arm for what is left, so a fractional io phase is not cut short.
+    // Io completions: our own min-heap of deadlines behind one QTimer, as
+    // asyncio keeps its own heap. (One QTimer per io phase costs Qt a linear
+    // search per timer: 10,000 concurrent waits would turn quadratic.)
     void armTimer(std::uint32_t i, std::int64_t deadlineNs)
     {
-        const std::int64_t left = deadlineNs - monoNs();
-        const int ms = left <= 0 ? 0 : int(std::ceil(double(left) / 1e6));
-        QTimer::singleShot(ms, Qt::PreciseTimer, m_context, [this, i, deadlineNs] {
-            if (monoNs() < deadlineNs - 200'000) // woke early by more than 0.2 ms
-                return armTimer(i, deadlineNs);
-            m_inIo[i] = false;
-            const auto phase = std::uint16_t(m_nextPhase[i]);
-            Event end = makeEvent(EventKind::SpanEnd, i, noLane, SpanKind::Io, phase);
-            if (end.tNs - deadlineNs > readyThresholdNs) {
-                // The wait was over at the deadline; since then the task was
-                // ready but the loop was busy with somebody else's cpu.
-                const std::int64_t now = end.tNs;
-                end.tNs = deadlineNs;
-                m_sink->record(end);
-                m_sink->record(Event{deadlineNs, i, noLane, phase, EventKind::SpanBegin, SpanKind::Ready});
-                m_sink->record(Event{now, i, noLane, phase, EventKind::SpanEnd, SpanKind::Ready});
-            } else {
-                m_sink->record(end);
-            }
-            ++m_nextPhase[i];
-            advance(i);
-        });
+        m_deadlines.push({deadlineNs, i});
+        if (m_deadlines.top().task == i && m_deadlines.top().deadlineNs == deadlineNs)
+            rearm();
     }
 
+    void rearm()
+    {
+        if (m_deadlines.empty()) {
+            m_timer->stop();
+            return;
+        }
+        // Qt timers have millisecond resolution: wake at the whole millisecond
+        // at or after the deadline; onTimer() re-arms if woken early.
+        const std::int64_t left = m_deadlines.top().deadlineNs - monoNs();
+        m_timer->start(left <= 0 ? 0 : int((left + 999'999) / 1'000'000));
+    }
+
+    // Every wait whose deadline has passed completes, earliest first. A task
+    // that computes here delays the ones after it: they were ready at their
+    // deadline but the loop was busy, which is recorded as ready-wait.
+    void onTimer()
+    {
+        const std::int64_t now = monoNs();
+        std::vector<Deadline> due;
+        while (!m_deadlines.empty() && m_deadlines.top().deadlineNs <= now + earlyToleranceNs) {
+            due.push_back(m_deadlines.top());
+            m_deadlines.pop();
+        }
+        for (const Deadline &d : due) {
+            if (!m_loop)
+                return; // cancelled by a cpu phase of an earlier one
+            completeIo(d.task, d.deadlineNs);
+        }
+        if (m_loop)
+            rearm();
+    }
+
+    void completeIo(std::uint32_t i, std::int64_t deadlineNs)
+    {
+        m_inIo[i] = false;
+        const auto phase = std::uint16_t(m_nextPhase[i]);
+        Event end = makeEvent(EventKind::SpanEnd, i, noLane, SpanKind::Io, phase);
+        if (end.tNs - deadlineNs > readyThresholdNs) {
+            // The wait was over at the deadline; since then the task was
+            // ready but the loop was busy with somebody else's cpu.
+            const std::int64_t now = end.tNs;
+            end.tNs = deadlineNs;
+            m_sink->record(end);
+            m_sink->record(Event{deadlineNs, i, noLane, phase, EventKind::SpanBegin, SpanKind::Ready});
+            m_sink->record(Event{now, i, noLane, phase, EventKind::SpanEnd, SpanKind::Ready});
+        } else {
+            m_sink->record(end);
+        }
+        ++m_nextPhase[i];
+        advance(i);
+    }
+
+    struct Deadline
+    {
+        std::int64_t deadlineNs;
+        std::uint32_t task;
+        bool operator>(const Deadline &o) const
+        {
+            return deadlineNs != o.deadlineNs ? deadlineNs > o.deadlineNs : task > o.task;
+        }
+    };
+
+    static constexpr std::int64_t earlyToleranceNs = 200'000; // a wake 0.2 ms early counts as on time
     static constexpr std::int64_t readyThresholdNs = 1'000'000; // timer slack below 1 ms is not a stall
 
     void finishOne()
@@ -139,6 +191,7 @@ private:
                 m_sink->record(makeEvent(EventKind::TaskCancelled, i, 0));
             }
         }
+        m_timer->stop();
         m_loop->quit();
         m_loop = nullptr;
     }
@@ -149,7 +202,8 @@ private:
     std::vector<bool> m_inIo;
     std::uint32_t m_remaining = 0;
     QEventLoop *m_loop = nullptr;
-    QObject *m_context = nullptr;
+    QTimer *m_timer = nullptr;
+    std::priority_queue<Deadline, std::vector<Deadline>, std::greater<Deadline>> m_deadlines;
 };
 
 std::unique_ptr<Executor> makeEventLoopExecutor() { return std::make_unique<EventLoopExecutor>(); }

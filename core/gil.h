@@ -2,6 +2,7 @@
 
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <mutex>
 
 namespace il {
@@ -10,7 +11,9 @@ class CancelToken;
 
 // An emulated CPython global interpreter lock: a ticket lock, so waiting
 // threads get it first come, first served, and the holder hands it over
-// after its switch interval only when somebody is waiting.
+// after its switch interval only when somebody is waiting. Each waiter
+// sleeps on its own condition variable, so a hand-off wakes exactly the next
+// thread in line instead of all of them.
 class Gil
 {
 public:
@@ -24,9 +27,15 @@ public:
     void cancelAll(); // wakes waiters so they can observe cancellation
 
 private:
+    struct Waiter
+    {
+        std::uint64_t ticket;
+        std::condition_variable *cv;
+    };
+
     const std::int64_t m_switchNs;
     mutable std::mutex m_mutex;
-    std::condition_variable m_cv;
+    std::deque<Waiter> m_waiters; // in ticket order
     std::uint64_t m_nextTicket = 0;
     std::uint64_t m_serving = 0;
     bool m_cancelled = false;

@@ -66,7 +66,7 @@ bool crunchUntil(std::int64_t targetCpuNs, const CancelToken &cancel, Stop stop)
 bool runCpuPhase(double ms, std::uint32_t task, std::uint16_t phase, LaneContext &lane)
 {
     const std::int64_t need = msToNs(ms);
-    if (!lane.gil) {
+    if (!lane.gil || need == 0) { // nothing to compute needs no lock
         lane.sink.record(makeEvent(EventKind::SpanBegin, task, lane.lane, SpanKind::Cpu, phase));
         const std::int64_t cpuStart = threadCpuNs();
         const bool ok = crunchUntil(cpuStart + need, lane.cancel, [] { return false; });

@@ -64,19 +64,21 @@ void Recorder::drainNew(std::vector<Event> &out)
     }
 }
 
+std::vector<std::pair<const Event *, std::size_t>> Recorder::runs(int slot) const
+{
+    std::vector<std::pair<const Event *, std::size_t>> out;
+    const Slot &s = *m_slots[std::size_t(slot)];
+    const std::size_t end = s.published.load(std::memory_order_acquire);
+    for (std::size_t i = 0; i < end; i += chunkSize)
+        out.emplace_back(s.chunks[i >> chunkBits], std::min(end - i, chunkSize));
+    return out;
+}
+
 std::vector<Event> Recorder::all() const
 {
     std::vector<Event> out;
     out.reserve(size());
-    for (const auto &sp : m_slots) {
-        const std::size_t end = sp->published.load(std::memory_order_acquire);
-        for (std::size_t i = 0; i < end;) {
-            const Event *chunk = sp->chunks[i >> chunkBits];
-            const std::size_t n = std::min(end - i, chunkSize);
-            out.insert(out.end(), chunk, chunk + n);
-            i += n;
-        }
-    }
+    visit([&](const Event *events, std::size_t n) { out.insert(out.end(), events, events + n); });
     return out;
 }
 

@@ -32,11 +32,24 @@ public:
 
     // All events of every slot (call after the writers stopped).
     std::vector<Event> all() const;
+    // The same without a copy: calls fn(events, count) per contiguous run.
+    template<typename Fn>
+    void visit(Fn &&fn) const;
     std::size_t size() const;
 
 private:
     struct Slot;
     std::vector<std::unique_ptr<Slot>> m_slots;
+    // Contiguous runs of slot `slot`, in order: {pointer, count}.
+    std::vector<std::pair<const Event *, std::size_t>> runs(int slot) const;
 };
+
+template<typename Fn>
+void Recorder::visit(Fn &&fn) const
+{
+    for (int s = 0; s < slotCount(); ++s)
+        for (const auto &[events, count] : runs(s))
+            fn(events, count);
+}
 
 } // namespace il

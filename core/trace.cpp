@@ -132,6 +132,7 @@ Trace Trace::fromBuilder(TraceBuilder &&b, std::int64_t endNs, bool cancelled)
             return a.startNs < b.startNs;
         return a.endNs > b.endNs; // enclosing span first
     });
+    t.spans.shrink_to_fit();
     t.laneBegin.assign(std::size_t(lanes) + 2, 0);
     std::size_t i = 0;
     for (int l = 0; l <= lanes; ++l) {
