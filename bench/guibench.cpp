@@ -1,0 +1,313 @@
+#include "guibench.h"
+
+#include "corebench.h"
+
+#include "clock.h"
+#include "engine.h"
+#include "spanstyle.h"
+#include "timelinelayout.h"
+#include "timelinemodel.h"
+#include "timelinepainter.h"
+
+#include <QEventLoop>
+#include <QGuiApplication>
+#include <QImage>
+#include <QPainter>
+#include <QTimer>
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+
+namespace bench {
+
+namespace {
+
+constexpr QSize viewSize{1600, 900};
+
+struct PaintSetup
+{
+    const il::TimelineModel *model = nullptr;
+    ui::TimelineLayout layout;
+    ui::SpanStyle style;
+    double extentNs = 0;
+    double axisWidth = 0;
+};
+
+// One repaint of the window that shows `fraction` of the run, starting at
+// `offset` (0..1 of what is left); a full one (geometry cache emptied
+// first) unless `keepCache`. Returns milliseconds.
+double paintOnce(ui::TimelinePainter &painter, QImage &image, const PaintSetup &setup, double fraction,
+                 double offset, int scrollY, bool keepCache)
+{
+    ui::TimelineScene scene;
+    scene.model = setup.model;
+    scene.layout = &setup.layout;
+    scene.scrollY = scrollY;
+    scene.mapping.left = ui::TimelineLayout::labelWidth;
+    const double span = setup.extentNs * fraction;
+    const double from = (setup.extentNs - span) * offset;
+    scene.mapping.fit(from, from + span, setup.axisWidth);
+    if (!keepCache)
+        painter.invalidate();
+    const std::int64_t t0 = il::monoNs();
+    QPainter p(&image);
+    painter.paint(p, QRect(QPoint(0, 0), viewSize), scene, setup.style);
+    p.end();
+    return il::nsToMs(il::monoNs() - t0);
+}
+
+struct Zoom
+{
+    double fraction;
+    QString name;
+};
+
+void benchShape(const Options &options, Report &report, SyntheticShape shape)
+{
+    const bool loopShape = shape == SyntheticShape::EventLoop;
+    const QString tag = loopShape ? QStringLiteral("eventloop") : QStringLiteral("threads");
+    const std::size_t events = options.quick ? 100'000 : 1'000'000;
+
+    auto set = std::make_shared<il::TaskSet>();
+    const il::TracePtr trace = buildSyntheticTrace(events, shape, 7, *set);
+    const double eventCount = double(trace->eventCount);
+    const QString size = QStringLiteral("%1-event").arg(trace->eventCount);
+
+    // Model build, repeated on fresh models; the last one is kept to paint.
+    std::unique_ptr<il::TimelineModel> model;
+    std::vector<double> heapPerEvent;
+    Figure build;
+    build.id = QStringLiteral("gui.%1.model-build").arg(tag);
+    build.label = QStringLiteral("TimelineModel build, %1 trace").arg(tag);
+    build.unit = QStringLiteral("ms");
+    build.aim = Aim::below(1000, QStringLiteral("<= 1000"));
+    build.samples = repeat(options.reps, [&] {
+        model.reset();
+        trimHeap();
+        const std::int64_t heap0 = heapInUseBytes();
+        auto fresh = std::make_unique<il::TimelineModel>();
+        fresh->setTaskSet(set);
+        const std::int64_t t0 = il::monoNs();
+        fresh->setTrace(trace);
+        const double ms = il::nsToMs(il::monoNs() - t0);
+        if (heap0 >= 0)
+            heapPerEvent.push_back(double(heapInUseBytes() - heap0) / eventCount);
+        model = std::move(fresh);
+        return ms;
+    });
+    build.note = QStringLiteral("TimelineModel::setTrace of a synthetic %1 %2 trace (%3 tasks, %4 timeline items, "
+                                "both views)")
+                     .arg(size, tag).arg(set->tasks.size()).arg(model->itemCount());
+    report.add(std::move(build));
+
+    Figure mem;
+    mem.id = QStringLiteral("gui.%1.model-memory").arg(tag);
+    mem.label = QStringLiteral("TimelineModel bytes/event, %1 (memoryBytes)").arg(tag);
+    mem.unit = QStringLiteral("B");
+    mem.aim = Aim::below(64, QStringLiteral("<= 64"));
+    mem.samples = {double(model->memoryBytes()) / eventCount};
+    mem.note = QStringLiteral("TimelineModel::memoryBytes() / events; the shared Trace is not counted");
+    report.add(std::move(mem));
+    if (!heapPerEvent.empty()) {
+        Figure heap;
+        heap.id = QStringLiteral("gui.%1.model-heap").arg(tag);
+        heap.label = QStringLiteral("TimelineModel bytes/event, %1 (heap growth)").arg(tag);
+        heap.unit = QStringLiteral("B");
+        heap.aim = Aim::below(64, QStringLiteral("<= 64"));
+        heap.samples = heapPerEvent;
+        heap.note = QStringLiteral("malloc'd bytes across setTaskSet + setTrace (cross-check of memoryBytes)");
+        report.add(std::move(heap));
+    }
+
+    // Repaints.
+    PaintSetup setup;
+    setup.model = model.get();
+    setup.style = ui::SpanStyle::forPalette(QGuiApplication::palette());
+    setup.extentNs = double(model->extentNs());
+    setup.axisWidth = viewSize.width() - ui::TimelineLayout::labelWidth;
+    QImage image(viewSize, QImage::Format_ARGB32_Premultiplied);
+    const int repaints = options.quick ? 5 : 15;
+
+    const auto paintFigure = [&](il::TimelineViewKind view, const Zoom &zoom, bool keepCache) {
+        const bool byTask = view == il::TimelineViewKind::ByTask;
+        setup.layout = ui::TimelineLayout::compute(*model, view);
+        // The task view has one row per task: scroll to the middle of the run.
+        const int scrollY = byTask ? std::max(0, setup.layout.contentHeight / 2 - viewSize.height() / 2) : 0;
+        ui::TimelinePainter painter;
+        Figure f;
+        f.id = QStringLiteral("gui.%1.paint-%2-%3")
+                   .arg(tag, byTask ? QStringLiteral("task") : QStringLiteral("lane"),
+                        keepCache ? QStringLiteral("cached") : zoom.name);
+        f.label = QStringLiteral("%1 repaint %2, by %3, zoom %4")
+                      .arg(keepCache ? QStringLiteral("cached") : QStringLiteral("full"), tag,
+                           byTask ? QStringLiteral("task") : QStringLiteral("lane"), zoom.name);
+        f.unit = QStringLiteral("ms");
+        f.aim = Aim::below(16, QStringLiteral("<= 16"));
+        // Warm-up (fonts, glyph cache, first touch of the image), not counted.
+        paintOnce(painter, image, setup, zoom.fraction, 0.5, scrollY, false);
+        // A different window each time, so no repaint reuses the last one's work.
+        for (int i = 0; i < repaints; ++i) {
+            const double offset = keepCache ? 0.5 : repaints > 1 ? double(i) / (repaints - 1) : 0.5;
+            f.samples.push_back(paintOnce(painter, image, setup, zoom.fraction, offset, scrollY, keepCache));
+        }
+        f.note = QStringLiteral("%1x%2 QImage, %3 visible, %4 repaints%5")
+                     .arg(viewSize.width()).arg(viewSize.height())
+                     .arg(zoom.fraction == 1.0 ? QStringLiteral("whole run")
+                                               : QStringLiteral("%1 of the run").arg(zoom.name))
+                     .arg(repaints)
+                     .arg(keepCache ? QStringLiteral(", geometry cached (a hover repaint)")
+                                    : QStringLiteral(", geometry cache emptied before each"));
+        report.add(std::move(f));
+    };
+    const Zoom fit{1.0, QStringLiteral("fit")};
+    const Zoom laneZooms[] = {fit,
+                              {1e-1, QStringLiteral("1/10")},
+                              {1e-2, QStringLiteral("1/100")},
+                              {1e-3, QStringLiteral("1/1000")},
+                              {1e-5, QStringLiteral("1/100000")}};
+    if (loopShape) {
+        paintFigure(il::TimelineViewKind::ByLane, fit, false);
+        paintFigure(il::TimelineViewKind::ByLane, laneZooms[3], false);
+    } else {
+        for (const Zoom &z : laneZooms)
+            paintFigure(il::TimelineViewKind::ByLane, z, false);
+    }
+    paintFigure(il::TimelineViewKind::ByTask, fit, false);
+    paintFigure(il::TimelineViewKind::ByTask, laneZooms[3], false);
+    if (!loopShape)
+        paintFigure(il::TimelineViewKind::ByLane, fit, true);
+}
+
+// The live path of issue 3: a real Engine run streams batches; on each the
+// GUI thread feeds a TraceBuilder, updates the TimelineModel and repaints
+// the task view offscreen, as the window does. A 1 ms heartbeat on the same
+// thread measures the longest time it was blocked.
+// `spreadMs` > 0 varies each task's phase over [ms, ms + spreadMs) (a fixed
+// scramble, no randomness), so spans finish in a different order than they
+// started.
+void benchLiveStream(const Options &options, Report &report, il::Mode mode, il::Phase phase, double spreadMs,
+                     const QString &tag)
+{
+    const int count = options.quick ? 2000 : 20'000;
+    auto set = std::make_shared<il::TaskSet>();
+    set->name = QStringLiteral("live");
+    set->tasks.resize(std::size_t(count));
+    for (int i = 0; i < count; ++i) {
+        il::Phase p = phase;
+        if (spreadMs > 0)
+            p.ms += spreadMs * double((std::uint64_t(i) * 7919u) % 1000u) / 1000.0;
+        set->tasks[std::size_t(i)].name = QStringLiteral("task %1").arg(i + 1);
+        set->tasks[std::size_t(i)].phases = {p};
+    }
+    il::RunConfig config;
+    config.mode = mode;
+    const QString modeName = il::modeName(mode);
+    const QString kindText = phase.kind == il::PhaseKind::Io ? QStringLiteral("io") : QStringLiteral("cpu");
+    const QString phaseText = spreadMs > 0 ? QStringLiteral("%1-%2 ms %3").arg(phase.ms).arg(phase.ms + spreadMs).arg(kindText)
+                                           : QStringLiteral("%1 ms %2").arg(phase.ms).arg(kindText);
+
+    Figure stall;
+    stall.id = QStringLiteral("gui.live-stall-%1").arg(tag);
+    stall.label = QStringLiteral("GUI thread longest block, live %1, %2").arg(modeName, phaseText);
+    stall.unit = QStringLiteral("ms");
+    stall.aim = Aim::below(50, QStringLiteral("<= 50"));
+    std::vector<double> paintMax, updateMax, finalMs;
+    std::size_t events = 0, batches = 0;
+    bool complete = true;
+    QImage image(viewSize, QImage::Format_ARGB32_Premultiplied);
+    const ui::SpanStyle style = ui::SpanStyle::forPalette(QGuiApplication::palette());
+    stall.samples = repeat(options.reps, [&] {
+        il::Engine engine;
+        il::TimelineModel model;
+        model.setTaskSet(set);
+        std::unique_ptr<il::TraceBuilder> live;
+        ui::TimelinePainter painter;
+        double gap = 0, worstPaint = 0, worstUpdate = 0, lastFinal = 0;
+        events = batches = 0;
+        const auto repaint = [&] {
+            PaintSetup setup;
+            setup.model = &model;
+            setup.style = style;
+            setup.layout = ui::TimelineLayout::compute(model, il::TimelineViewKind::ByTask);
+            setup.extentNs = double(std::max<std::int64_t>(1, model.extentNs()));
+            setup.axisWidth = viewSize.width() - ui::TimelineLayout::labelWidth;
+            const int scrollY = std::max(0, setup.layout.contentHeight / 2 - viewSize.height() / 2);
+            worstPaint = std::max(worstPaint, paintOnce(painter, image, setup, 1.0, 0, scrollY, false));
+        };
+        QEventLoop loop;
+        QObject::connect(&engine, &il::Engine::runStarted, &loop, [&](const il::RunInfo &info) {
+            live = std::make_unique<il::TraceBuilder>(info, set->tasks.size());
+            model.beginRun(info);
+        });
+        QObject::connect(&engine, &il::Engine::eventsReady, &loop, [&](int run, const il::EventBatch &batch) {
+            ++batches;
+            events += batch->size();
+            const std::int64_t t0 = il::monoNs();
+            live->add(*batch);
+            model.updateLive(run, *live, il::monoNs());
+            worstUpdate = std::max(worstUpdate, il::nsToMs(il::monoNs() - t0));
+            repaint();
+        });
+        QObject::connect(&engine, &il::Engine::runFinished, &loop, [&](const il::RunResultPtr &result) {
+            complete = complete && result->metrics.completed == count;
+            const std::int64_t t0 = il::monoNs();
+            model.setTrace(result->trace, result->metrics);
+            lastFinal = il::nsToMs(il::monoNs() - t0);
+            repaint();
+        });
+        QObject::connect(&engine, &il::Engine::finished, &loop, &QEventLoop::quit);
+        QTimer heartbeat;
+        heartbeat.setTimerType(Qt::PreciseTimer);
+        heartbeat.setInterval(1);
+        std::int64_t last = 0;
+        QObject::connect(&heartbeat, &QTimer::timeout, &loop, [&] {
+            const std::int64_t now = il::monoNs();
+            if (last)
+                gap = std::max(gap, il::nsToMs(now - last));
+            last = now;
+        });
+        heartbeat.start();
+        engine.start(set, {config});
+        loop.exec();
+        paintMax.push_back(worstPaint);
+        updateMax.push_back(worstUpdate);
+        finalMs.push_back(lastFinal);
+        return gap;
+    });
+    const auto med = [](std::vector<double> v) {
+        std::sort(v.begin(), v.end());
+        return v.empty() ? 0.0 : v[v.size() / 2];
+    };
+    stall.note = QStringLiteral("Engine %1 run of %2 x %3 (%4 events in %5 batches); per batch TraceBuilder::add + "
+                                "TimelineModel::updateLive (worst %6 ms) + full repaint of the task view (worst %7 ms); "
+                                "final setTrace %8 ms; medians over runs")
+                     .arg(modeName).arg(count).arg(phaseText).arg(events).arg(batches)
+                     .arg(med(updateMax), 0, 'f', 2)
+                     .arg(med(paintMax), 0, 'f', 2)
+                     .arg(med(finalMs), 0, 'f', 2);
+    if (!complete)
+        stall.note += QStringLiteral("; ERROR: not every task completed");
+    report.add(std::move(stall));
+}
+
+} // namespace
+
+void benchGui(const Options &options, Report &report)
+{
+    benchShape(options, report, SyntheticShape::Threads);
+    benchShape(options, report, SyntheticShape::EventLoop);
+    // Steady stream: one lane, spans arrive in start order.
+    benchLiveStream(options, report, il::Mode::Sequential, il::Phase{il::PhaseKind::Cpu, 0.05}, 0,
+                    QStringLiteral("sequential"));
+    // Every task waiting at once, all for the same time: io spans end in
+    // the order they began.
+    benchLiveStream(options, report, il::Mode::EventLoop, il::Phase{il::PhaseKind::Io, 200.0}, 0,
+                    QStringLiteral("eventloop"));
+    // Every task waiting at once for different times: io spans end in a
+    // different order than they began (the downloads case at scale).
+    benchLiveStream(options, report, il::Mode::EventLoop, il::Phase{il::PhaseKind::Io, 50.0}, 350.0,
+                    QStringLiteral("eventloop-mixed"));
+}
+
+} // namespace bench
