@@ -245,7 +245,7 @@ void benchLiveStream(const Options &options, Report &report, il::Mode mode, il::
             events += batch->size();
             const std::int64_t t0 = il::monoNs();
             live->add(*batch);
-            model.updateLive(run, *live, il::monoNs());
+            model.updateLive(run, *live, *batch, il::monoNs());
             worstUpdate = std::max(worstUpdate, il::nsToMs(il::monoNs() - t0));
             repaint();
         });

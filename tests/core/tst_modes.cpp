@@ -94,15 +94,21 @@ void TestModes::threadsOverlapCpuWork()
     if (il::detectedCores() < 2)
         QSKIP("needs at least 2 cores");
     // Compared with the GIL run of the same set taken right after it, so a
-    // busy machine slows both alike (the test runs serially in ctest).
+    // busy machine slows both alike. Up to three tries: another process can
+    // take a core for a moment, but serialised threads would fail all three.
     const il::TaskSet set = makeSet({"c100", "c100", "c100", "c100"});
-    const il::RunResultPtr r = runOne(set, il::Mode::Threads, 4);
-    const il::RunResultPtr gil = runOne(set, il::Mode::ThreadsGil, 4);
-    QVERIFY(r && gil);
-    QVERIFY2(checkTrace(*r->trace, set).isEmpty(), qPrintable(checkTrace(*r->trace, set)));
-    QVERIFY2(r->metrics.makespanMs < 0.8 * gil->metrics.makespanMs,
-             qPrintable(QStringLiteral("threads %1 ms vs threads-gil %2 ms").arg(r->metrics.makespanMs).arg(gil->metrics.makespanMs)));
-    QCOMPARE(r->metrics.gilWaitMs, 0.0);
+    QString figures;
+    bool overlapped = false;
+    for (int attempt = 0; attempt < 3 && !overlapped; ++attempt) {
+        const il::RunResultPtr r = runOne(set, il::Mode::Threads, 4);
+        const il::RunResultPtr gil = runOne(set, il::Mode::ThreadsGil, 4);
+        QVERIFY(r && gil);
+        QVERIFY2(checkTrace(*r->trace, set).isEmpty(), qPrintable(checkTrace(*r->trace, set)));
+        QCOMPARE(r->metrics.gilWaitMs, 0.0);
+        figures += QStringLiteral(" threads %1 ms vs threads-gil %2 ms;").arg(r->metrics.makespanMs).arg(gil->metrics.makespanMs);
+        overlapped = r->metrics.makespanMs < 0.8 * gil->metrics.makespanMs;
+    }
+    QVERIFY2(overlapped, qPrintable(figures));
 }
 
 void TestModes::gilLetsIoOverlap()

@@ -1,0 +1,549 @@
+#include "comparisonchart.h"
+#include "mainwindow.h"
+#include "presets.h"
+#include "runsession.h"
+#include "tasksetpanel.h"
+#include "tasktablemodel.h"
+#include "timelinebench.h"
+#include "timelineview.h"
+
+#include <QAction>
+#include <QBarSeries>
+#include <QBarSet>
+#include <QComboBox>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QSettings>
+#include <QTemporaryDir>
+#include <QLabel>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTest>
+#include <QTimer>
+
+using il::Mode;
+
+namespace {
+
+// Four tasks of a few milliseconds: a full five-mode run takes well under a second.
+il::TaskSet tinySet(int tasks = 4, double ioMs = 3, double cpuMs = 2)
+{
+    il::TaskSet set;
+    set.name = QStringLiteral("tiny");
+    for (int i = 0; i < tasks; ++i) {
+        il::Task t;
+        t.name = QStringLiteral("tiny-%1").arg(i);
+        if (ioMs > 0)
+            t.phases.push_back({il::PhaseKind::Io, ioMs});
+        if (cpuMs > 0)
+            t.phases.push_back({il::PhaseKind::Cpu, cpuMs});
+        set.tasks.push_back(t);
+    }
+    return set;
+}
+
+void setModes(ui::MainWindow &w, std::initializer_list<Mode> modes)
+{
+    for (Mode m : il::allModes)
+        w.modeAction(m)->setChecked(std::find(modes.begin(), modes.end(), m) != modes.end());
+}
+
+bool waitForFinish(ui::MainWindow &w, int timeoutMs = 60000)
+{
+    QSignalSpy spy(w.session(), &ui::RunSession::finished);
+    if (!w.session()->isRunning())
+        return true;
+    return spy.wait(timeoutMs) || spy.count() > 0;
+}
+
+// Rows sorted, items well formed, nothing left open: what a finished or
+// stopped comparison must look like.
+void verifyConsistent(const il::TimelineModel &model)
+{
+    for (int r = 0; r < model.runCount(); ++r) {
+        QVERIFY(model.hasRun(r));
+        const il::TimelineRun &run = model.run(r);
+        QVERIFY(!run.live);
+        QVERIFY(run.openLane.empty());
+        QVERIFY(run.openTask.empty());
+        QCOMPARE(int(run.laneRows.size()), run.info.lanes);
+        QCOMPARE(run.rowCount(il::TimelineViewKind::ByLane), run.info.lanes + int(run.waitRows.size()));
+        for (auto view : {il::TimelineViewKind::ByLane, il::TimelineViewKind::ByTask}) {
+            for (int i = 0; i < run.rowCount(view); ++i) {
+                const il::TimelineRow &row = run.row(view, i);
+                for (std::size_t k = 0; k < row.size(); ++k) {
+                    QVERIFY(row[k].start <= row[k].end);
+                    if (k > 0)
+                        QVERIFY(row[k - 1].start <= row[k].start);
+                }
+            }
+        }
+    }
+}
+
+} // namespace
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void opensWithDefaultPreset();
+    void invalidEditKeepsPreviousSet();
+    void opensFilesAndReportsBadOnes();
+    void remembersToggles();
+    void togglesChangeWhatRuns();
+    void fullRunFillsTimelineAndChart();
+    void zoomKeepsTimeUnderCursor_data();
+    void zoomKeepsTimeUnderCursor();
+    void dragPanKeepsGrabbedTime();
+    void keysZoomAndFit();
+    void tooltipForKnownPoint();
+    void clickHighlightsTaskAndRulerSelects();
+    void stopMidRunIsConsistent();
+    void guiStaysResponsiveWhileStreaming_data();
+    void guiStaysResponsiveWhileStreaming();
+};
+
+void TestMainWindow::initTestCase()
+{
+    // Settings go to a test location and start empty.
+    QStandardPaths::setTestModeEnabled(true);
+    QSettings().clear();
+}
+
+void TestMainWindow::opensWithDefaultPreset()
+{
+    ui::MainWindow w({false});
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QCOMPARE(w.taskSetPanel()->origin(), QString::fromLatin1(il::defaultPreset));
+    QCOMPARE(w.taskSetPanel()->presetBox()->currentText(), QString::fromLatin1(il::defaultPreset));
+    const il::TaskSetResult preset = il::loadPreset(QString::fromLatin1(il::defaultPreset));
+    QVERIFY(preset.ok());
+    QCOMPARE(w.taskSetPanel()->currentTaskSet().tasks.size(), preset.taskSet->tasks.size());
+    for (Mode m : il::allModes) {
+        QVERIFY(w.modeAction(m)->isCheckable());
+        QVERIFY(w.modeAction(m)->isChecked());
+        QVERIFY(!w.modeAction(m)->toolTip().isEmpty());
+    }
+    QVERIFY(w.runAction()->isEnabled());
+    QVERIFY(!w.stopAction()->isEnabled());
+    QCOMPARE(w.runAction()->shortcut(), QKeySequence(QStringLiteral("Ctrl+R")));
+    QCOMPARE(w.stopAction()->shortcut(), QKeySequence(Qt::Key_Escape));
+    QCOMPARE(w.selectedRuns().size(), 5u);
+    QVERIFY(w.whyLabel()->text().contains(QStringLiteral("of the work")));
+}
+
+void TestMainWindow::invalidEditKeepsPreviousSet()
+{
+    ui::MainWindow w({false});
+    ui::TaskTableModel *table = w.taskSetPanel()->tableModel();
+    const QString before = ui::TaskTableModel::phasesText(table->taskSet().tasks[0]);
+    const QModelIndex phases = table->index(0, ui::TaskTableModel::PhasesColumn);
+    QVERIFY(!table->setData(phases, QStringLiteral("io -5"), Qt::EditRole));
+    QVERIFY(!table->error().isEmpty());
+    QVERIFY(table->error().contains(QStringLiteral("tasks[0]")));
+    QVERIFY(!w.taskSetPanel()->errorText().isEmpty());
+    QVERIFY(!table->setData(phases, QStringLiteral("banana 3"), Qt::EditRole));
+    QCOMPARE(ui::TaskTableModel::phasesText(table->taskSet().tasks[0]), before);
+    QVERIFY(table->setData(phases, QStringLiteral("io 7, cpu 1.5"), Qt::EditRole));
+    QVERIFY(table->error().isEmpty());
+    QCOMPARE(w.taskSetPanel()->taskSet()->tasks[0].phases.size(), 2u);
+    QCOMPARE(w.taskSetPanel()->taskSet()->tasks[0].phases[1].ms, 1.5);
+}
+
+void TestMainWindow::opensFilesAndReportsBadOnes()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString good = dir.filePath(QStringLiteral("good.json"));
+    const QString bad = dir.filePath(QStringLiteral("bad.json"));
+    {
+        QFile f(good);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(il::taskSetToJson(tinySet(3)));
+    }
+    {
+        QFile f(bad);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(R"({"name": "x", "tasks": [{"name": "a", "phases": [{"io": "abc"}]}]})");
+    }
+    ui::MainWindow w({false});
+    QVERIFY(w.openTaskSetFile(good));
+    QCOMPARE(w.taskSetPanel()->currentTaskSet().tasks.size(), 3u);
+    QCOMPARE(w.taskSetPanel()->origin(), QStringLiteral("good.json"));
+    // A bad file: the message shows inline, the previous set stays.
+    QVERIFY(!w.openTaskSetFile(bad));
+    QVERIFY2(w.taskSetPanel()->errorText().contains(QStringLiteral("tasks[0].phases[0].io")),
+             qPrintable(w.taskSetPanel()->errorText()));
+    QCOMPARE(w.taskSetPanel()->currentTaskSet().tasks.size(), 3u);
+    QVERIFY(!w.openTaskSetFile(dir.filePath(QStringLiteral("missing.json"))));
+    QCOMPARE(w.taskSetPanel()->currentTaskSet().tasks.size(), 3u);
+}
+
+void TestMainWindow::remembersToggles()
+{
+    {
+        ui::MainWindow w;
+        w.taskSetPanel()->setTaskSet(tinySet(2), QStringLiteral("tiny"));
+        setModes(w, {Mode::Threads, Mode::Processes});
+        w.workersBox()->setValue(5);
+        w.close();
+    }
+    ui::MainWindow again;
+    QCOMPARE(again.selectedRuns().size(), 2u);
+    QCOMPARE(again.selectedRuns()[0].mode, Mode::Threads);
+    QCOMPARE(again.selectedRuns()[1].workers, 5);
+    QCOMPARE(again.taskSetPanel()->currentTaskSet().tasks.size(), 2u);
+    QCOMPARE(again.taskSetPanel()->origin(), QStringLiteral("tiny"));
+    QSettings().clear();
+}
+
+void TestMainWindow::togglesChangeWhatRuns()
+{
+    ui::MainWindow w({false});
+    w.taskSetPanel()->setTaskSet(tinySet(), QStringLiteral("tiny"));
+    w.show();
+    setModes(w, {Mode::Sequential, Mode::Threads, Mode::EventLoop});
+    w.modeAction(Mode::Threads)->trigger(); // untick through the action, as a click would
+    QCOMPARE(w.selectedRuns().size(), 2u);
+    w.runAction()->trigger();
+    QVERIFY(w.session()->isRunning());
+    QVERIFY(!w.runAction()->isEnabled());
+    QVERIFY(w.stopAction()->isEnabled());
+    const auto &configs = w.session()->configs();
+    QCOMPARE(configs.size(), 2u);
+    QCOMPARE(configs[0].mode, Mode::Sequential);
+    QCOMPARE(configs[1].mode, Mode::EventLoop);
+    QVERIFY(waitForFinish(w));
+    QCOMPARE(w.session()->results().size(), 2u);
+    QCOMPARE(w.session()->results()[1]->metrics.mode, Mode::EventLoop);
+    QCOMPARE(w.chart()->groupCount(), 2);
+    QVERIFY(w.runAction()->isEnabled());
+
+    w.workersBox()->setValue(3);
+    QCOMPARE(w.selectedRuns()[0].workers, 3);
+}
+
+void TestMainWindow::fullRunFillsTimelineAndChart()
+{
+    ui::MainWindow w({false});
+    w.taskSetPanel()->setTaskSet(tinySet(), QStringLiteral("tiny"));
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QSignalSpy runs(w.session(), &ui::RunSession::runFinished);
+    w.run();
+    QVERIFY(waitForFinish(w));
+    QCOMPARE(runs.count(), 5);
+
+    const il::TimelineModel &model = w.session()->model();
+    QCOMPARE(model.runCount(), 5);
+    verifyConsistent(model);
+    const ui::TimelineLayout &layout = w.timeline()->layout();
+    QCOMPARE(layout.bands.size(), 5u);
+    for (int r = 0; r < 5; ++r) {
+        const il::TimelineRun &run = model.run(r);
+        QCOMPARE(run.info.mode, il::allModes[r]);
+        // One row per lane (plus, for the event loop, the tasks waiting on no lane).
+        QCOMPARE(layout.bands[std::size_t(r)].rows, run.info.lanes + int(run.waitRows.size()));
+        QCOMPARE(run.waitRows.empty(), run.info.mode != Mode::EventLoop);
+        std::size_t items = 0;
+        for (const auto &row : run.laneRows)
+            items += row.size();
+        QVERIFY2(items > 0, qPrintable(il::modeName(run.info.mode)));
+        QCOMPARE(run.tasksDone, 4);
+        QVERIFY(run.metrics.has_value());
+        QCOMPARE(run.metrics->completed, 4);
+    }
+    // The chart: one bar group per mode, makespan beside ideal.
+    QCOMPARE(w.chart()->groupCount(), 5);
+    QCOMPARE(w.chart()->barSeries()->count(), 2);
+    for (QBarSet *set : w.chart()->barSeries()->barSets())
+        QCOMPARE(set->count(), 5);
+    QVERIFY(w.whyLabel()->text().contains(QStringLiteral("Fastest")));
+    QVERIFY(w.timeline()->isFollowing());
+
+    // The by-task view has one row per task in every run.
+    w.timeline()->setViewKind(il::TimelineViewKind::ByTask);
+    for (const auto &band : w.timeline()->layout().bands)
+        QCOMPARE(band.rows, 4);
+}
+
+void TestMainWindow::zoomKeepsTimeUnderCursor_data()
+{
+    QTest::addColumn<int>("x");
+    QTest::addColumn<int>("delta");
+    QTest::addColumn<int>("modifiers");
+    QTest::newRow("wheel in, middle") << 500 << 120 << int(Qt::NoModifier);
+    QTest::newRow("wheel out, middle") << 500 << -120 << int(Qt::NoModifier);
+    QTest::newRow("ctrl wheel in, near left") << 170 << 240 << int(Qt::ControlModifier);
+    QTest::newRow("ctrl wheel out, right") << 780 << -360 << int(Qt::ControlModifier);
+    QTest::newRow("fine trackpad step") << 333 << 15 << int(Qt::NoModifier);
+}
+
+void TestMainWindow::zoomKeepsTimeUnderCursor()
+{
+    QFETCH(int, x);
+    QFETCH(int, delta);
+    QFETCH(int, modifiers);
+    il::TimelineModel model;
+    model.setTrace(ui::makeSyntheticTrace(7000, 4));
+    ui::TimelineView view;
+    view.resize(800, 400);
+    view.setModel(&model);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    const QPoint pos(x, 120);
+    const double before = view.timeAt(x);
+    QWheelEvent wheel(pos, view.viewport()->mapToGlobal(pos), QPoint(), QPoint(0, delta), Qt::NoButton,
+                      Qt::KeyboardModifiers(modifiers), Qt::NoScrollPhase, false);
+    QApplication::sendEvent(view.viewport(), &wheel);
+    QVERIFY(std::abs(view.timeAt(x) - before) < 1e-3);
+    const double expectedScale = std::pow(1.25, delta / 120.0);
+    QVERIFY(!view.isFollowing());
+    Q_UNUSED(expectedScale);
+}
+
+void TestMainWindow::dragPanKeepsGrabbedTime()
+{
+    il::TimelineModel model;
+    model.setTrace(ui::makeSyntheticTrace(7000, 4));
+    ui::TimelineView view;
+    view.resize(800, 400);
+    view.setModel(&model);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QWidget *vp = view.viewport();
+    const double grabbed = view.timeAt(400);
+    QTest::mousePress(vp, Qt::LeftButton, {}, QPoint(400, 100));
+    for (int dx = 10; dx <= 150; dx += 10) {
+        QMouseEvent move(QEvent::MouseMove, QPointF(400 + dx, 100), vp->mapToGlobal(QPointF(400 + dx, 100)),
+                         Qt::NoButton, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(vp, &move);
+    }
+    QTest::mouseRelease(vp, Qt::LeftButton, {}, QPoint(550, 100));
+    // The time grabbed at x = 400 followed the mouse to x = 550.
+    QVERIFY(std::abs(view.timeAt(550) - grabbed) < 1e-3);
+    QCOMPARE(view.highlightedTask(), il::noTask); // a drag is not a click
+}
+
+void TestMainWindow::keysZoomAndFit()
+{
+    il::TimelineModel model;
+    model.setTrace(ui::makeSyntheticTrace(7000, 4));
+    ui::TimelineView view;
+    view.resize(800, 400);
+    view.setModel(&model);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    const ui::TimeMapping fitted = view.mapping();
+    QTest::keyClick(&view, Qt::Key_Plus);
+    QVERIFY(view.mapping().nsPerPx < fitted.nsPerPx);
+    QTest::keyClick(&view, Qt::Key_Minus);
+    QTest::keyClick(&view, Qt::Key_Minus);
+    QVERIFY(view.mapping().nsPerPx > fitted.nsPerPx);
+    QTest::keyClick(&view, Qt::Key_Home);
+    QCOMPARE(view.mapping(), fitted);
+    QVERIFY(view.isFollowing());
+}
+
+namespace {
+// Lane 0: task 0 io 1..11 ms, cpu 11..16 ms. Lane 1: task 1 the same.
+il::TracePtr knownTrace()
+{
+    il::RunInfo info;
+    info.mode = Mode::Threads;
+    info.lanes = 2;
+    info.workers = 2;
+    info.originNs = 5'000'000'000;
+    info.laneNames = {QStringLiteral("thread 1"), QStringLiteral("thread 2")};
+    il::TraceBuilder b(info, 2);
+    auto add = [&](std::int64_t ms, std::uint32_t task, std::uint16_t lane, il::EventKind kind,
+                   il::SpanKind span = il::SpanKind::None, std::uint16_t phase = il::noPhase) {
+        il::Event e;
+        e.tNs = info.originNs + ms * 1'000'000;
+        e.task = task;
+        e.lane = lane;
+        e.kind = kind;
+        e.span = span;
+        e.phase = phase;
+        b.add(&e, 1);
+    };
+    for (std::uint16_t t = 0; t < 2; ++t) {
+        add(0, t, il::noLane, il::EventKind::Queued);
+        add(1, t, t, il::EventKind::TaskStart);
+        add(1, t, t, il::EventKind::SpanBegin, il::SpanKind::Io, 0);
+        add(11, t, t, il::EventKind::SpanEnd, il::SpanKind::Io, 0);
+        add(11, t, t, il::EventKind::SpanBegin, il::SpanKind::Cpu, 1);
+        add(16, t, t, il::EventKind::SpanEnd, il::SpanKind::Cpu, 1);
+        add(16, t, t, il::EventKind::TaskEnd);
+    }
+    const std::int64_t end = b.lastNs();
+    return std::make_shared<il::Trace>(il::Trace::fromBuilder(std::move(b), end, false));
+}
+} // namespace
+
+void TestMainWindow::tooltipForKnownPoint()
+{
+    auto set = std::make_shared<il::TaskSet>(tinySet(2, 10, 5));
+    il::TimelineModel model;
+    model.setTaskSet(set);
+    model.setTrace(knownTrace());
+    ui::TimelineView view;
+    view.resize(800, 300);
+    view.setModel(&model);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    // 0.1 ms per pixel from t = 0 at the axis start (x = 150).
+    view.setMapping(ui::TimeMapping{0, 1e5, double(ui::TimelineLayout::labelWidth)});
+    const int rowY = ui::TimelineLayout::rulerHeight + ui::TimelineLayout::headerHeight
+                     + ui::TimelineLayout::laneRowHeight / 2;
+    // x = 200 is t = 5 ms: task 0's io phase on lane 0.
+    QCOMPARE(view.toolTipAt(QPoint(200, rowY)),
+             QStringLiteral("tiny-0 (task 0)\nio · phase 1\nstart 1.00 ms · duration 10.0 ms\n"
+                            "lane thread 1 · run 1 (threads)"));
+    // x = 280 is t = 13 ms: the cpu phase, on the second lane's row.
+    QCOMPARE(view.toolTipAt(QPoint(280, rowY + ui::TimelineLayout::laneRowHeight)),
+             QStringLiteral("tiny-1 (task 1)\ncpu · phase 2\nstart 11.0 ms · duration 5.00 ms\n"
+                            "lane thread 2 · run 1 (threads)"));
+    QVERIFY(view.toolTipAt(QPoint(700, rowY)).isEmpty()); // after the run: nothing
+    // The header band explains the run.
+    QVERIFY(view.toolTipAt(QPoint(300, ui::TimelineLayout::rulerHeight + 5)).startsWith(QStringLiteral("threads")));
+    // In the task view the lane comes from the task record.
+    view.setViewKind(il::TimelineViewKind::ByTask);
+    const int task1Y = ui::TimelineLayout::rulerHeight + ui::TimelineLayout::headerHeight
+                       + ui::TimelineLayout::taskRowHeight + ui::TimelineLayout::taskRowHeight / 2;
+    QCOMPARE(view.toolTipAt(QPoint(200, task1Y)),
+             QStringLiteral("tiny-1 (task 1)\nio · phase 1\nstart 1.00 ms · duration 10.0 ms\n"
+                            "lane thread 2 · run 1 (threads)"));
+    QVERIFY(view.toolTipAt(QPoint(152, task1Y)).startsWith(QStringLiteral("tiny-1 (task 1)\nqueued")));
+}
+
+void TestMainWindow::clickHighlightsTaskAndRulerSelects()
+{
+    auto set = std::make_shared<il::TaskSet>(tinySet(2, 10, 5));
+    il::TimelineModel model;
+    model.setTaskSet(set);
+    model.setTrace(knownTrace());
+    ui::TimelineView view;
+    view.resize(800, 300);
+    view.setModel(&model);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    view.setMapping(ui::TimeMapping{0, 1e5, double(ui::TimelineLayout::labelWidth)});
+    const int rowY = ui::TimelineLayout::rulerHeight + ui::TimelineLayout::headerHeight + 30;
+    QSignalSpy clicked(&view, &ui::TimelineView::taskClicked);
+    QTest::mouseClick(view.viewport(), Qt::LeftButton, {}, QPoint(200, rowY));
+    QCOMPARE(clicked.count(), 1);
+    QCOMPARE(view.highlightedTask(), 1u);
+
+    QSignalSpy selected(&view, &ui::TimelineView::selectionChanged);
+    QWidget *vp = view.viewport();
+    QTest::mousePress(vp, Qt::LeftButton, {}, QPoint(160, 10)); // t = 1 ms, on the ruler
+    QMouseEvent move(QEvent::MouseMove, QPointF(260, 10), vp->mapToGlobal(QPointF(260, 10)), Qt::NoButton,
+                     Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(vp, &move);
+    QTest::mouseRelease(vp, Qt::LeftButton, {}, QPoint(260, 10)); // t = 11 ms
+    QCOMPARE(selected.count(), 1);
+    QVERIFY(view.hasSelection());
+    QVERIFY(std::abs(view.selection().first - 1e6) < 1);
+    QVERIFY(std::abs(view.selection().second - 11e6) < 1);
+    const QString stats = ui::rangeStatsText(model, view.selection().first, view.selection().second);
+    QVERIFY2(stats.contains(QStringLiteral("threads: busy 100 %, io 20.0 ms")), qPrintable(stats));
+}
+
+void TestMainWindow::stopMidRunIsConsistent()
+{
+    ui::MainWindow w({false});
+    // Long enough that Stop lands mid-run: 6 x 300 ms io per mode.
+    w.taskSetPanel()->setTaskSet(tinySet(6, 300, 1), QStringLiteral("slow"));
+    setModes(w, {Mode::Sequential, Mode::Threads});
+    w.show();
+    w.run();
+    QTRY_VERIFY_WITH_TIMEOUT(w.session()->tasksDone() >= 1, 20000);
+    w.stopAction()->trigger();
+    QVERIFY(waitForFinish(w));
+    QVERIFY(!w.session()->isRunning());
+    const il::TimelineModel &model = w.session()->model();
+    QCOMPARE(model.runCount(), 1); // threads never started
+    verifyConsistent(model);
+    const il::TimelineRun &run = model.run(0);
+    QVERIFY(run.cancelled);
+    QVERIFY(run.tasksDone < 6 || run.trace->cancelled);
+    // Every task has ended, one way or another, and none claims to still run.
+    for (const il::TaskRecord &rec : run.trace->tasks)
+        QVERIFY(rec.state != il::TaskState::Running && rec.state != il::TaskState::Queued);
+    QVERIFY(w.runAction()->isEnabled());
+    QVERIFY(!w.stopAction()->isEnabled());
+    QVERIFY(w.session()->statusText().startsWith(QStringLiteral("Stopped")));
+    QVERIFY(w.timeline()->layout().bands.size() == 1);
+}
+
+void TestMainWindow::guiStaysResponsiveWhileStreaming_data()
+{
+    QTest::addColumn<int>("mode");
+    QTest::addColumn<double>("ioMs");
+    QTest::addColumn<int>("view");
+    // A steady stream through a pool, and the event loop's burst: every task
+    // waiting at once (20,000 open items), then all ending together.
+    QTest::newRow("threads, 20000 x 0.05 ms io, by lane") << int(Mode::Threads) << 0.05 << 0;
+    QTest::newRow("eventloop, 20000 x 200 ms io, by lane") << int(Mode::EventLoop) << 200.0 << 0;
+    QTest::newRow("eventloop, 20000 x 200 ms io, by task") << int(Mode::EventLoop) << 200.0 << 1;
+}
+
+void TestMainWindow::guiStaysResponsiveWhileStreaming()
+{
+    QFETCH(int, mode);
+    QFETCH(double, ioMs);
+    QFETCH(int, view);
+    // 20,000 io-only tasks = 100,000 events (queued, start, io begin/end, end),
+    // streamed to a visible window that repaints its timeline as they come.
+    il::TaskSet set = tinySet(20'000, ioMs, 0);
+    ui::MainWindow w({false});
+    w.taskSetPanel()->setTaskSet(set, QStringLiteral("stream"));
+    setModes(w, {Mode(mode)});
+    w.workersBox()->setValue(8);
+    w.timeline()->setViewKind(il::TimelineViewKind(view));
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+
+    QElapsedTimer clock;
+    qint64 last = 0;
+    qint64 maxGap = 0;
+    int ticks = 0;
+    QTimer probe;
+    probe.setInterval(5);
+    QObject::connect(&probe, &QTimer::timeout, [&] {
+        const qint64 now = clock.nsecsElapsed();
+        if (ticks++ > 0)
+            maxGap = std::max(maxGap, now - last);
+        last = now;
+    });
+    int frames = 0;
+    QObject::connect(w.session(), &ui::RunSession::modelChanged, [&] { ++frames; });
+    clock.start();
+    probe.start();
+    w.run();
+    QVERIFY(waitForFinish(w, 120000));
+    probe.stop();
+    const double seconds = clock.nsecsElapsed() / 1e9;
+    const std::size_t events = w.session()->results().at(0)->trace->eventCount;
+    qInfo("streamed %zu events in %.2f s over %d model updates; longest GUI-thread stall %.1f ms "
+          "(probe every 5 ms, %d ticks)",
+          events, seconds, frames, maxGap / 1e6, ticks);
+    QVERIFY(events >= 100'000);
+#if defined(NDEBUG) && !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+    // The issue's bound, for optimised builds (measured: 9-19 ms release on 2 cores).
+    constexpr qint64 limitNs = 50'000'000;
+#else
+    // Unoptimised or sanitised builds run the same code 2-10x slower
+    // (measured: 20-45 ms debug); still catch a real freeze.
+    constexpr qint64 limitNs = 250'000'000;
+#endif
+    QVERIFY2(maxGap < limitNs, qPrintable(QStringLiteral("stall %1 ms").arg(maxGap / 1e6)));
+}
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

@@ -1,0 +1,85 @@
+// Renders the window offscreen after a real comparison, in a light and a dark
+// palette, plus the saved picture: for a person to look at, not a test.
+//   QT_QPA_PLATFORM=offscreen ui_snapshots OUTDIR [PRESET]
+#include "comparisonpicture.h"
+#include "mainwindow.h"
+#include "runsession.h"
+#include "tasksetpanel.h"
+#include "theme.h"
+#include "timelineview.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QDir>
+#include <QEventLoop>
+#include <QPainter>
+#include <QSvgRenderer>
+#include <QLabel>
+#include <QPixmap>
+#include <QScrollBar>
+#include <QStyleFactory>
+#include <QTimer>
+
+static void runAndGrab(const QString &dir, const QString &tag, const QString &preset, bool byTask)
+{
+    ui::MainWindow w({false});
+    if (!preset.isEmpty())
+        w.taskSetPanel()->loadPreset(preset);
+    w.resize(1440, 900);
+    w.show();
+    QApplication::processEvents();
+    w.grab().save(dir + QStringLiteral("/%1-launch.png").arg(tag));
+    QEventLoop loop;
+    QObject::connect(w.session(), &ui::RunSession::finished, &loop, &QEventLoop::quit);
+    // A mid-run frame too: the live view is what users watch.
+    QTimer::singleShot(400, &w, [&] { w.grab().save(dir + QStringLiteral("/%1-live.png").arg(tag)); });
+    w.run();
+    loop.exec();
+    if (byTask)
+        w.timeline()->setViewKind(il::TimelineViewKind::ByTask);
+    QApplication::processEvents();
+    w.grab().save(dir + QStringLiteral("/%1-window.png").arg(tag));
+    // Interaction state: a highlighted task, a measured range, a deep zoom.
+    ui::TimelineView *view = w.timeline();
+    view->setHighlightedTask(3);
+    const double extent = static_cast<double>(w.session()->model().extentNs());
+    view->setSelection(extent * 0.1, extent * 0.3);
+    w.findChild<QLabel *>(QString(), Qt::FindChildrenRecursively);
+    QApplication::processEvents();
+    w.grab().save(dir + QStringLiteral("/%1-interact.png").arg(tag));
+    view->clearSelection();
+    view->zoomBy(400, view->mapping().toX(extent * 0.05));
+    QApplication::processEvents();
+    w.grab().save(dir + QStringLiteral("/%1-zoomed.png").arg(tag));
+    view->fitAll();
+    view->verticalScrollBar()->setValue(view->verticalScrollBar()->maximum() / 3);
+    QApplication::processEvents();
+    w.grab().save(dir + QStringLiteral("/%1-scrolled.png").arg(tag));
+    view->verticalScrollBar()->setValue(0);
+    w.savePictureTo(dir + QStringLiteral("/%1-picture.png").arg(tag));
+    const QString svg = dir + QStringLiteral("/%1-picture.svg").arg(tag);
+    w.savePictureTo(svg);
+    // Render the SVG back to a PNG, to look at what an SVG viewer would show.
+    QSvgRenderer renderer(svg);
+    QImage back(renderer.defaultSize(), QImage::Format_ARGB32_Premultiplied);
+    back.fill(Qt::white);
+    QPainter painter(&back);
+    renderer.render(&painter);
+    painter.end();
+    back.save(dir + QStringLiteral("/%1-picture-svg.png").arg(tag));
+}
+
+int main(int argc, char **argv)
+{
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    const QString dir = argc > 1 ? QString::fromLocal8Bit(argv[1]) : QStringLiteral("/tmp/interleave-shots");
+    const QString preset = argc > 2 ? QString::fromLocal8Bit(argv[2]) : QString();
+    QDir().mkpath(dir);
+    runAndGrab(dir, QStringLiteral("light"), preset, false);
+    QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+    QApplication::setPalette(ui::darkPalette());
+    runAndGrab(dir, QStringLiteral("dark"), preset, true);
+    return 0;
+}

@@ -1,0 +1,30 @@
+#include "legendwidget.h"
+
+#include "spanstyle.h"
+
+#include <QPainter>
+
+namespace ui {
+
+LegendWidget::LegendWidget(QWidget *parent)
+    : QWidget(parent)
+{
+    setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
+    setToolTip(tr("cpu: computing · io wait: blocked on I/O · gil wait: waiting for the interpreter "
+                  "lock · spawn / ipc: process start-up and pipe transfers · queued: waiting for a "
+                  "free worker"));
+}
+
+QSize LegendWidget::sizeHint() const
+{
+    return QSize(legendWidth(font(), SpanStyle::forPalette(palette())), fontMetrics().height() + 8);
+}
+
+void LegendWidget::paintEvent(QPaintEvent *)
+{
+    QPainter p(this);
+    p.setFont(font());
+    paintLegend(p, rect(), SpanStyle::forPalette(palette()));
+}
+
+} // namespace ui

@@ -1,0 +1,532 @@
+#include "mainwindow.h"
+
+#include "advisor.h"
+#include "comparisonchart.h"
+#include "comparisonpicture.h"
+#include "exporters.h"
+#include "legendwidget.h"
+#include "presets.h"
+#include "runsession.h"
+#include "tasksetpanel.h"
+#include "theme.h"
+#include "timelineview.h"
+
+#include <QAction>
+#include <QActionGroup>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QProgressBar>
+#include <QSettings>
+#include <QSpinBox>
+#include <QStatusBar>
+#include <QStyle>
+#include <QToolBar>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace ui {
+
+
+MainWindow::MainWindow(MainWindowOptions options, QWidget *parent)
+    : QMainWindow(parent)
+    , m_options(options)
+{
+    setWindowTitle(tr("Interleave"));
+    setObjectName(QStringLiteral("MainWindow"));
+    setDockOptions(AnimatedDocks | AllowTabbedDocks | AllowNestedDocks);
+    m_session = new RunSession(this);
+
+    // Centre: legend and view switch above the timeline, range stats below.
+    auto *central = new QWidget(this);
+    auto *layout = new QVBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    auto *strip = new QWidget(central);
+    auto *stripLayout = new QHBoxLayout(strip);
+    stripLayout->setContentsMargins(8, 4, 8, 4);
+    stripLayout->addWidget(new LegendWidget(strip));
+    stripLayout->addStretch(1);
+    m_timeline = new TimelineView(central);
+    m_timeline->setModel(&m_session->model());
+    m_selectionStats = new QLabel(central);
+    m_selectionStats->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_selectionStats->setContentsMargins(8, 4, 8, 4);
+    m_selectionStats->setText(tr("Drag on the ruler to measure a range · click a task to follow it through every run"));
+    m_selectionStats->setForegroundRole(QPalette::PlaceholderText);
+    layout->addWidget(strip);
+    layout->addWidget(m_timeline, 1);
+    layout->addWidget(m_selectionStats);
+    setCentralWidget(central);
+
+    createDocks();
+    createActions();
+    // The view switch sits in the strip too, where the eye already is.
+    for (QAction *a : {m_byLane, m_byTask}) {
+        auto *b = new QToolButton(strip);
+        b->setDefaultAction(a);
+        // Sunken and bold: which view is on must read in any style and palette.
+        auto emphasise = [b](bool on) {
+            QFont f = b->font();
+            f.setBold(on);
+            b->setFont(f);
+        };
+        connect(a, &QAction::toggled, b, emphasise);
+        emphasise(a->isChecked());
+        stripLayout->addWidget(b);
+    }
+
+    m_status = new QLabel(tr("Ready"), this);
+    m_progress = new QProgressBar(this);
+    m_progress->setMinimumWidth(200);
+    m_progress->setMaximumWidth(260);
+    m_progress->setTextVisible(true);
+    m_progress->setRange(0, 1);
+    m_progress->setValue(0);
+    m_progress->setToolTip(tr("Tasks finished across all selected modes"));
+    statusBar()->addWidget(m_status, 1);
+    statusBar()->addPermanentWidget(m_progress);
+
+    connect(m_session, &RunSession::modelChanged, m_timeline, &TimelineView::modelChanged);
+    connect(m_session, &RunSession::progressChanged, this, &MainWindow::updateProgress);
+    connect(m_session, &RunSession::runFinished, this, [this](const il::RunResultPtr &r) {
+        m_chart->addResult(r);
+        updateWhy();
+    });
+    connect(m_session, &RunSession::started, this, &MainWindow::updateRunState);
+    connect(m_session, &RunSession::finished, this, [this](bool) {
+        updateRunState();
+        updateWhy();
+    });
+    connect(m_timeline, &TimelineView::selectionChanged, this, [this](bool has, double from, double to) {
+        if (has) {
+            // One line here; each run's figures sit in its header.
+            const QString text = rangeStatsText(m_session->model(), from, to);
+            m_selectionStats->setText(tr("Selected %1 · busy %, time per kind in each run's header "
+                                         "· click the ruler to clear").arg(text.section(QLatin1Char('\n'), 0, 0)));
+            m_selectionStats->setToolTip(text);
+        } else {
+            m_selectionStats->setText(tr("Drag on the ruler to measure a range · click a task to follow it through every run"));
+            m_selectionStats->setToolTip(QString());
+        }
+    });
+    connect(m_timeline, &TimelineView::taskClicked, this, [this](std::uint32_t task) {
+        if (task != il::noTask)
+            statusBar()->showMessage(tr("Highlighted %1 in every run (Esc clears)")
+                                         .arg(m_session->model().taskName(task)), 4000);
+    });
+    connect(m_panel, &TaskSetPanel::openRequested, this, &MainWindow::openTaskSet);
+    connect(m_panel, &TaskSetPanel::saveRequested, this, &MainWindow::saveTaskSet);
+    connect(m_panel, &TaskSetPanel::taskSetChanged, this, &MainWindow::updateWhy);
+
+    resize(1440, 900);
+    m_panel->loadPreset(QString::fromLatin1(il::defaultPreset));
+    if (m_options.useSettings)
+        restoreSettings();
+    updateRunState();
+    updateWhy();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createDocks()
+{
+    m_panel = new TaskSetPanel(this);
+    auto *taskDock = new QDockWidget(tr("Task set"), this);
+    taskDock->setObjectName(QStringLiteral("TaskSetDock"));
+    taskDock->setWidget(m_panel);
+    taskDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable
+                          | QDockWidget::DockWidgetClosable);
+    addDockWidget(Qt::LeftDockWidgetArea, taskDock);
+
+    auto *compare = new QWidget(this);
+    auto *row = new QHBoxLayout(compare);
+    row->setContentsMargins(4, 4, 8, 4);
+    m_chart = new ComparisonChart(compare);
+    m_why = new QLabel(compare);
+    m_why->setWordWrap(true);
+    m_why->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+    m_why->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_why->setMinimumWidth(220);
+    m_why->setToolTip(tr("Why the modes differ, computed from the measures"));
+    row->addWidget(m_chart, 3);
+    row->addWidget(m_why, 2);
+    auto *chartDock = new QDockWidget(tr("Comparison"), this);
+    chartDock->setObjectName(QStringLiteral("ComparisonDock"));
+    chartDock->setWidget(compare);
+    chartDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable
+                           | QDockWidget::DockWidgetClosable);
+    addDockWidget(Qt::BottomDockWidgetArea, chartDock);
+    resizeDocks({taskDock}, {400}, Qt::Horizontal);
+    resizeDocks({chartDock}, {290}, Qt::Vertical);
+}
+
+void MainWindow::createActions()
+{
+    QStyle *s = style();
+    auto make = [this](const QString &text, const QString &tip, const QKeySequence &key = {}) {
+        auto *a = new QAction(text, this);
+        a->setToolTip(key.isEmpty() ? tip : QStringLiteral("%1 (%2)").arg(tip, key.toString(QKeySequence::NativeText)));
+        a->setStatusTip(tip);
+        if (!key.isEmpty())
+            a->setShortcut(key);
+        return a;
+    };
+
+    // File.
+    QAction *open = make(tr("&Open task set…"), tr("Open a task set JSON file"), QKeySequence::Open);
+    open->setIcon(s->standardIcon(QStyle::SP_DialogOpenButton));
+    connect(open, &QAction::triggered, this, &MainWindow::openTaskSet);
+    QAction *saveSet = make(tr("Save &task set…"), tr("Save the task set as JSON"), QKeySequence(tr("Ctrl+Shift+S")));
+    connect(saveSet, &QAction::triggered, this, &MainWindow::saveTaskSet);
+    m_savePicture = make(tr("&Save picture…"), tr("Save the timeline and chart as PNG (2x) or SVG"), QKeySequence::Save);
+    m_savePicture->setIcon(s->standardIcon(QStyle::SP_DialogSaveButton));
+    connect(m_savePicture, &QAction::triggered, this, &MainWindow::savePicture);
+    m_exportTrace = make(tr("Export &trace…"), tr("Save the runs as Chrome trace JSON (opens in Perfetto)"), QKeySequence(tr("Ctrl+E")));
+    connect(m_exportTrace, &QAction::triggered, this, &MainWindow::exportTrace);
+    m_exportSummary = make(tr("Export s&ummary…"), tr("Save the measures of every run as CSV or JSON"));
+    connect(m_exportSummary, &QAction::triggered, this, &MainWindow::exportSummary);
+    QAction *quit = make(tr("&Quit"), tr("Close Interleave"), QKeySequence::Quit);
+    connect(quit, &QAction::triggered, this, &QWidget::close);
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addActions({open, saveSet});
+    file->addSeparator();
+    file->addActions({m_savePicture, m_exportTrace, m_exportSummary});
+    file->addSeparator();
+    file->addAction(quit);
+
+    // Run: one checkable action per mode, then Run / Stop.
+    QMenu *runMenu = menuBar()->addMenu(tr("&Run"));
+    static const char *const modeTips[] = {
+        QT_TR_NOOP("One task after another on one thread: the baseline"),
+        QT_TR_NOOP("A thread pool computing in parallel (no GIL)"),
+        QT_TR_NOOP("The same pool with an emulated Python GIL: cpu phases take turns"),
+        QT_TR_NOOP("Worker processes: parallel cpu, but start-up and pipe costs"),
+        QT_TR_NOOP("One event loop: io waits overlap, cpu phases stall every task"),
+    };
+    int i = 0;
+    for (il::Mode mode : il::allModes) {
+        QAction *a = make(il::modeName(mode), tr(modeTips[i]), QKeySequence(QStringLiteral("Ctrl+%1").arg(i + 1)));
+        a->setCheckable(true);
+        a->setChecked(true);
+        a->setIcon(toggleIcon(palette()));
+        m_modeActions[mode] = a;
+        runMenu->addAction(a);
+        ++i;
+    }
+    runMenu->addSeparator();
+    m_runAction = make(tr("&Run"), tr("Run the ticked modes one after another"), QKeySequence(tr("Ctrl+R")));
+    m_runAction->setIcon(s->standardIcon(QStyle::SP_MediaPlay));
+    connect(m_runAction, &QAction::triggered, this, &MainWindow::run);
+    m_stopAction = make(tr("&Stop"), tr("Stop the comparison; finished runs stay"), QKeySequence(Qt::Key_Escape));
+    m_stopAction->setIcon(s->standardIcon(QStyle::SP_MediaStop));
+    connect(m_stopAction, &QAction::triggered, this, &MainWindow::stop);
+    runMenu->addActions({m_runAction, m_stopAction});
+
+    // View.
+    m_viewMenu = menuBar()->addMenu(tr("&View"));
+    auto *views = new QActionGroup(this);
+    m_byLane = make(tr("By &lane"), tr("One row per thread, process or loop"), QKeySequence(tr("Ctrl+L")));
+    m_byTask = make(tr("By &task"), tr("One row per task: queued, cpu, io and gil waits"), QKeySequence(tr("Ctrl+T")));
+    for (QAction *a : {m_byLane, m_byTask}) {
+        a->setCheckable(true);
+        views->addAction(a);
+    }
+    m_byLane->setChecked(true);
+    connect(m_byLane, &QAction::triggered, this, [this] { m_timeline->setViewKind(il::TimelineViewKind::ByLane); });
+    connect(m_byTask, &QAction::triggered, this, [this] { m_timeline->setViewKind(il::TimelineViewKind::ByTask); });
+    QAction *zoomIn = make(tr("Zoom &in"), tr("Zoom the timeline in (also + or the wheel)"), QKeySequence::ZoomIn);
+    connect(zoomIn, &QAction::triggered, m_timeline, &TimelineView::zoomIn);
+    QAction *zoomOut = make(tr("Zoom &out"), tr("Zoom the timeline out (also - or the wheel)"), QKeySequence::ZoomOut);
+    connect(zoomOut, &QAction::triggered, m_timeline, &TimelineView::zoomOut);
+    QAction *fit = make(tr("&Fit all"), tr("Show the whole comparison (also Home)"), QKeySequence(tr("Ctrl+0")));
+    connect(fit, &QAction::triggered, m_timeline, &TimelineView::fitAll);
+    m_viewMenu->addActions({m_byLane, m_byTask});
+    m_viewMenu->addSeparator();
+    m_viewMenu->addActions({zoomIn, zoomOut, fit});
+    m_viewMenu->addSeparator();
+    for (QDockWidget *dock : findChildren<QDockWidget *>())
+        m_viewMenu->addAction(dock->toggleViewAction());
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    QAction *about = make(tr("&About Interleave"), tr("What this program shows"));
+    connect(about, &QAction::triggered, this, &MainWindow::showAbout);
+    help->addAction(about);
+
+    // Toolbar: file, the five toggles, workers, Run / Stop.
+    QToolBar *bar = addToolBar(tr("Main"));
+    bar->setObjectName(QStringLiteral("MainToolBar"));
+    bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    bar->addActions({open, m_savePicture});
+    bar->addSeparator();
+    for (il::Mode mode : il::allModes)
+        bar->addAction(m_modeActions[mode]);
+    bar->addSeparator();
+    auto *workersLabel = new QLabel(tr(" Workers "), bar);
+    m_workers = new QSpinBox(bar);
+    m_workers->setRange(0, 256);
+    m_workers->setSpecialValueText(tr("default"));
+    m_workers->setToolTip(tr("Threads or processes per pool; default: threads min(32, cores + 4), "
+                             "processes = cores (%1 here)").arg(il::detectedCores()));
+    workersLabel->setBuddy(m_workers);
+    bar->addWidget(workersLabel);
+    bar->addWidget(m_workers);
+    bar->addSeparator();
+    bar->addAction(m_runAction);
+    bar->addAction(m_stopAction);
+    // Run is the one button that matters: make it look like it.
+    if (auto *runButton = qobject_cast<QToolButton *>(bar->widgetForAction(m_runAction))) {
+        QFont f = runButton->font();
+        f.setBold(true);
+        runButton->setFont(f);
+    }
+}
+
+std::vector<il::RunConfig> MainWindow::selectedRuns() const
+{
+    std::vector<il::RunConfig> runs;
+    for (il::Mode mode : il::allModes) {
+        if (!m_modeActions.at(mode)->isChecked())
+            continue;
+        il::RunConfig config;
+        config.mode = mode;
+        config.workers = m_workers->value();
+        config.workerPath = m_workerPath;
+        runs.push_back(config);
+    }
+    return runs;
+}
+
+void MainWindow::run()
+{
+    if (m_session->isRunning())
+        return;
+    const auto runs = selectedRuns();
+    if (runs.empty()) {
+        statusBar()->showMessage(tr("Tick at least one mode to run."), 5000);
+        return;
+    }
+    m_chart->clear();
+    m_timeline->clearSelection();
+    m_timeline->fitAll();
+    if (!m_session->start(m_panel->taskSet(), runs))
+        statusBar()->showMessage(tr("Could not start the comparison."), 5000);
+    updateRunState();
+    updateWhy();
+}
+
+void MainWindow::stop()
+{
+    m_session->stop();
+}
+
+void MainWindow::updateRunState()
+{
+    const bool running = m_session->isRunning();
+    m_runAction->setEnabled(!running);
+    m_stopAction->setEnabled(running);
+    m_panel->setEnabled(!running);
+    m_workers->setEnabled(!running);
+    for (auto &[mode, action] : m_modeActions)
+        action->setEnabled(!running);
+    const bool hasResults = !m_session->results().empty();
+    m_exportTrace->setEnabled(hasResults && !running);
+    m_exportSummary->setEnabled(hasResults && !running);
+    updateProgress();
+}
+
+void MainWindow::updateProgress()
+{
+    const int total = m_session->tasksTotal();
+    m_progress->setRange(0, std::max(1, total));
+    m_progress->setValue(std::min(m_session->tasksDone(), std::max(1, total)));
+    m_progress->setFormat(total > 0 ? QStringLiteral("%v / %m tasks") : QString());
+    m_status->setText(m_session->isRunning() || !m_session->configs().empty()
+                          ? m_session->statusText()
+                          : tr("Ready: tick modes and press Run (Ctrl+R)"));
+}
+
+void MainWindow::updateWhy()
+{
+    const il::TaskSet &set = m_session->isRunning() || !m_session->results().empty()
+                                 ? *m_session->taskSet()
+                                 : m_panel->currentTaskSet();
+    QString text = il::adviseComparison(set, m_session->metrics()).toHtmlEscaped();
+    m_why->setText(QStringLiteral("<p style='font-size:large'><b>%1</b></p><p>%2</p>")
+                       .arg(tr("Why"), text));
+}
+
+bool MainWindow::openTaskSetFile(const QString &path)
+{
+    il::TaskSetResult result = il::loadTaskSetFile(path);
+    if (!result.ok()) {
+        // Shown inline in the panel; the previous set stays loaded.
+        m_panel->showError(tr("%1: %2").arg(QFileInfo(path).fileName(), result.error));
+        statusBar()->showMessage(tr("Could not open %1").arg(QFileInfo(path).fileName()), 8000);
+        return false;
+    }
+    m_lastDir = QFileInfo(path).absolutePath();
+    m_panel->setTaskSet(std::move(*result.taskSet), QFileInfo(path).fileName());
+    return true;
+}
+
+void MainWindow::openTaskSet()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open task set"), m_lastDir,
+                                                      tr("Task sets (*.json);;All files (*)"));
+    if (!path.isEmpty())
+        openTaskSetFile(path);
+}
+
+QString MainWindow::askSavePath(const QString &title, const QString &filters, const QString &suffix)
+{
+    QFileDialog dialog(this, title, m_lastDir, filters);
+    dialog.setAcceptMode(QFileDialog::AcceptSave);
+    dialog.setDefaultSuffix(suffix);
+    if (dialog.exec() != QDialog::Accepted || dialog.selectedFiles().isEmpty())
+        return QString();
+    const QString path = dialog.selectedFiles().first();
+    m_lastDir = QFileInfo(path).absolutePath();
+    return path;
+}
+
+void MainWindow::saveTaskSet()
+{
+    const QString path = askSavePath(tr("Save task set"), tr("Task sets (*.json)"), QStringLiteral("json"));
+    if (path.isEmpty())
+        return;
+    const QString error = il::writeFileAtomically(path, il::taskSetToJson(m_panel->currentTaskSet()));
+    if (!error.isEmpty())
+        QMessageBox::warning(this, tr("Save task set"), error);
+    else
+        statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
+}
+
+QString MainWindow::savePictureTo(const QString &path) const
+{
+    PictureOptions options;
+    options.view = m_timeline->viewKind();
+    options.width = std::max(1200, m_timeline->viewport()->width());
+    if (!m_timeline->isFollowing()) {
+        const TimeMapping &m = m_timeline->mapping();
+        options.fromNs = m.toNs(m.left);
+        options.toNs = m.toNs(m_timeline->viewport()->width());
+    }
+    options.highlightTask = m_timeline->highlightedTask();
+    options.palette = palette();
+    return ui::savePicture(path, m_session->model(), m_session->results(), options);
+}
+
+void MainWindow::savePicture()
+{
+    const QString path = askSavePath(tr("Save picture"), tr("PNG image (*.png);;SVG drawing (*.svg)"),
+                                     QStringLiteral("png"));
+    if (path.isEmpty())
+        return;
+    const QString error = savePictureTo(path);
+    if (!error.isEmpty())
+        QMessageBox::warning(this, tr("Save picture"), error);
+    else
+        statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
+}
+
+void MainWindow::exportTrace()
+{
+    const QString path = askSavePath(tr("Export trace"), tr("Chrome trace JSON (*.json)"), QStringLiteral("json"));
+    if (path.isEmpty() || !m_session->taskSet())
+        return;
+    const QString error = il::writeFileAtomically(
+        path, il::chromeTraceJson(*m_session->taskSet(), m_session->results()));
+    if (!error.isEmpty())
+        QMessageBox::warning(this, tr("Export trace"), error);
+    else
+        statusBar()->showMessage(tr("Saved %1 — open it in ui.perfetto.dev").arg(path), 5000);
+}
+
+void MainWindow::exportSummary()
+{
+    const QString path = askSavePath(tr("Export summary"), tr("CSV (*.csv);;JSON (*.json)"), QStringLiteral("csv"));
+    if (path.isEmpty() || !m_session->taskSet())
+        return;
+    const QByteArray data = path.endsWith(QLatin1String(".json"), Qt::CaseInsensitive)
+                                ? il::summaryJson(*m_session->taskSet(), m_session->results())
+                                : il::summaryCsv(m_session->results());
+    const QString error = il::writeFileAtomically(path, data);
+    if (!error.isEmpty())
+        QMessageBox::warning(this, tr("Export summary"), error);
+    else
+        statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
+}
+
+void MainWindow::showAbout()
+{
+    QMessageBox::about(
+        this, tr("About Interleave"),
+        tr("<h3>Interleave</h3><p>One task set through five schedulers — sequential, threads, "
+           "threads with a GIL, processes and an event loop — drawn on one time axis.</p>"
+           "<p><b>Timeline:</b> wheel or +/- zooms around the cursor, drag pans, Shift+wheel "
+           "scrolls rows, drag on the ruler measures a range, click a task to follow it, Home "
+           "fits all.</p>"));
+}
+
+void MainWindow::restoreSettings()
+{
+    QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    const QByteArray json = settings.value(QStringLiteral("taskset/json")).toByteArray();
+    if (!json.isEmpty()) {
+        il::TaskSetResult result = il::parseTaskSet(json);
+        if (result.ok())
+            m_panel->setTaskSet(std::move(*result.taskSet),
+                                settings.value(QStringLiteral("taskset/origin")).toString());
+    }
+    if (settings.contains(QStringLiteral("modes"))) {
+        const QStringList modes = settings.value(QStringLiteral("modes")).toStringList();
+        for (auto &[mode, action] : m_modeActions)
+            action->setChecked(modes.contains(il::modeName(mode)));
+    }
+    m_workers->setValue(settings.value(QStringLiteral("workers"), 0).toInt());
+    const bool byTask = settings.value(QStringLiteral("view")).toString() == QLatin1String("task");
+    (byTask ? m_byTask : m_byLane)->trigger();
+    m_lastDir = settings.value(QStringLiteral("lastDir")).toString();
+}
+
+void MainWindow::saveSettings() const
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    // Huge generated sets are not worth a multi-megabyte settings file.
+    const il::TaskSet &set = m_panel->currentTaskSet();
+    if (set.tasks.size() <= 10'000) {
+        settings.setValue(QStringLiteral("taskset/json"), il::taskSetToJson(set));
+        settings.setValue(QStringLiteral("taskset/origin"), m_panel->origin());
+    }
+    QStringList modes;
+    for (const auto &[mode, action] : m_modeActions)
+        if (action->isChecked())
+            modes << il::modeName(mode);
+    settings.setValue(QStringLiteral("modes"), modes);
+    settings.setValue(QStringLiteral("workers"), m_workers->value());
+    settings.setValue(QStringLiteral("view"), m_timeline->viewKind() == il::TimelineViewKind::ByTask
+                                                  ? QStringLiteral("task")
+                                                  : QStringLiteral("lane"));
+    settings.setValue(QStringLiteral("lastDir"), m_lastDir);
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    m_session->stop();
+    if (m_options.useSettings)
+        saveSettings();
+    event->accept();
+}
+
+} // namespace ui

@@ -1,0 +1,100 @@
+#pragma once
+
+#include "engine.h"
+#include "mode.h"
+
+#include <QMainWindow>
+
+#include <map>
+
+class QActionGroup;
+class QLabel;
+class QProgressBar;
+class QSpinBox;
+
+namespace ui {
+
+class ComparisonChart;
+class RunSession;
+class TaskSetPanel;
+class TimelineView;
+
+struct MainWindowOptions
+{
+    bool useSettings = true; // tests start from the defaults and leave no trace
+};
+
+// The Interleave window: task set dock, mode toggles and Run / Stop, the live
+// timeline in the centre, the comparison chart with its "why" below.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    explicit MainWindow(MainWindowOptions options = {}, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    bool openTaskSetFile(const QString &path); // reports errors in the panel
+    std::vector<il::RunConfig> selectedRuns() const;
+    // Where to find interleave-worker (empty = next to the executable).
+    void setWorkerPath(const QString &path) { m_workerPath = path; }
+
+    QAction *modeAction(il::Mode mode) const { return m_modeActions.at(mode); }
+    QAction *runAction() const { return m_runAction; }
+    QAction *stopAction() const { return m_stopAction; }
+    TaskSetPanel *taskSetPanel() const { return m_panel; }
+    TimelineView *timeline() const { return m_timeline; }
+    ComparisonChart *chart() const { return m_chart; }
+    RunSession *session() const { return m_session; }
+    QLabel *whyLabel() const { return m_why; }
+    QSpinBox *workersBox() const { return m_workers; }
+
+    // Saves the timeline (as currently zoomed) and the chart; PNG at 2x or SVG.
+    QString savePictureTo(const QString &path) const;
+
+public slots:
+    void run();
+    void stop();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void createActions();
+    void createDocks();
+    void updateRunState();
+    void updateProgress();
+    void updateWhy();
+    void openTaskSet();
+    void saveTaskSet();
+    void savePicture();
+    void exportTrace();
+    void exportSummary();
+    void showAbout();
+    void restoreSettings();
+    void saveSettings() const;
+    QString askSavePath(const QString &title, const QString &filters, const QString &suffix);
+
+    MainWindowOptions m_options;
+    RunSession *m_session = nullptr;
+    TaskSetPanel *m_panel = nullptr;
+    TimelineView *m_timeline = nullptr;
+    ComparisonChart *m_chart = nullptr;
+    QLabel *m_why = nullptr;
+    QLabel *m_selectionStats = nullptr;
+    QLabel *m_status = nullptr;
+    QProgressBar *m_progress = nullptr;
+    QSpinBox *m_workers = nullptr;
+    std::map<il::Mode, QAction *> m_modeActions;
+    QAction *m_runAction = nullptr;
+    QAction *m_stopAction = nullptr;
+    QAction *m_byLane = nullptr;
+    QAction *m_byTask = nullptr;
+    QAction *m_savePicture = nullptr;
+    QAction *m_exportTrace = nullptr;
+    QAction *m_exportSummary = nullptr;
+    QMenu *m_viewMenu = nullptr;
+    QString m_workerPath;
+    QString m_lastDir;
+};
+
+} // namespace ui

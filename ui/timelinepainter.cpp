@@ -1,0 +1,402 @@
+#include "timelinepainter.h"
+
+#include "advisor.h"
+
+#include <QFontMetrics>
+#include <QPainter>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+namespace ui {
+
+using il::ItemKind;
+using il::TimelineViewKind;
+
+namespace {
+
+int clampX(double x, int lo, int hi)
+{
+    if (!(x > lo)) // also catches NaN
+        return lo;
+    if (x > hi)
+        return hi;
+    return static_cast<int>(x);
+}
+
+// Bar geometry inside a row: queue waits are drawn thinner so the running
+// phases stand out in the task view.
+QRect barRect(int x0, int x1, int rowTop, int rowHeight, ItemKind kind)
+{
+    const int pad = rowHeight >= 20 ? 3 : 2;
+    int top = rowTop + pad;
+    int height = rowHeight - 2 * pad;
+    if (kind == ItemKind::Queued || kind == ItemKind::Ready) {
+        top += height / 4;
+        height -= 2 * (height / 4);
+    }
+    return QRect(x0, top, std::max(1, x1 - x0), std::max(1, height));
+}
+
+} // namespace
+
+void TimelinePainter::buildSegments(const il::TimelineRow &row, const TimeMapping &m, int width,
+                                    std::vector<Segment> &out)
+{
+    out.clear();
+    if (row.empty() || width <= 0)
+        return;
+    const int lo = static_cast<int>(std::floor(m.left)) - 2;
+    const int hi = static_cast<int>(std::ceil(m.left + width)) + 2;
+    const auto t0 = static_cast<std::int64_t>(std::floor(m.toNs(m.left)));
+    const auto t1 = static_cast<std::int64_t>(std::ceil(m.toNs(m.left + width)));
+    std::size_t i = row.firstIndex(t0);
+    const std::size_t n = row.lastIndex(t1 + 1);
+    std::uint32_t prevTask = il::noTask;
+    while (i < n) {
+        const il::TimelineItem &item = row[i];
+        const int x0 = clampX(std::floor(m.toX(static_cast<double>(item.start))), lo, hi);
+        int x1 = clampX(std::ceil(m.toX(static_cast<double>(item.end))), lo, hi);
+        if (x1 <= x0)
+            x1 = x0 + 1; // a sub-pixel item still shows as one pixel
+        const bool newTask = item.task != prevTask;
+        if (!out.empty() && x0 < out.back().x1) {
+            // Starts on pixels already painted: only what sticks out is new.
+            if (x1 > out.back().x1) {
+                if (out.back().kind == item.kind)
+                    out.back().x1 = x1;
+                else
+                    out.push_back({out.back().x1, x1, item.kind, newTask});
+            }
+        } else if (!out.empty() && x0 == out.back().x1 && out.back().kind == item.kind
+                   && (!newTask || x1 - x0 < 4 || out.back().x1 - out.back().x0 < 4)) {
+            // Touching and alike: one rectangle. Task borders are kept only
+            // where both sides are wide enough to show a separator.
+            out.back().x1 = x1;
+        } else {
+            out.push_back({x0, x1, item.kind, newTask});
+        }
+        prevTask = item.task;
+        // Items that end inside the painted pixels add nothing: jump past them
+        // by binary search instead of visiting each (the million-event case).
+        const auto coveredNs = static_cast<std::int64_t>(std::floor(m.toNs(out.back().x1)));
+        std::size_t next = i + 1;
+        if (next < n && row[next].maxEnd <= coveredNs)
+            next = std::max(next, row.firstIndex(coveredNs));
+        i = next;
+    }
+}
+
+const TimelinePainter::RowGeometry &TimelinePainter::geometry(const il::TimelineRow &row,
+                                                              const TimelineScene &scene, int width)
+{
+    const CacheKey key{scene.model->revision(), scene.layout->view, scene.mapping.startNs,
+                       scene.mapping.nsPerPx, scene.mapping.left, width, scene.highlightTask};
+    if (!(key == m_key)) {
+        m_cache.clear();
+        m_key = key;
+    }
+    auto [it, inserted] = m_cache.try_emplace(&row);
+    RowGeometry &geo = it->second;
+    if (!inserted)
+        return geo;
+    buildSegments(row, scene.mapping, width, geo.segments);
+    if (scene.highlightTask != il::noTask) {
+        const TimeMapping &m = scene.mapping;
+        const auto t0 = static_cast<std::int64_t>(std::floor(m.toNs(m.left)));
+        const auto t1 = static_cast<std::int64_t>(std::ceil(m.toNs(m.left + width)));
+        const int lo = static_cast<int>(m.left) - 2;
+        const int hi = static_cast<int>(m.left + width) + 2;
+        for (std::size_t i = row.firstIndex(t0), n = row.lastIndex(t1 + 1); i < n; ++i) {
+            if (row[i].task != scene.highlightTask)
+                continue;
+            const int x0 = clampX(std::floor(m.toX(static_cast<double>(row[i].start))), lo, hi);
+            const int x1 = std::max(x0 + 1, clampX(std::ceil(m.toX(static_cast<double>(row[i].end))), lo, hi));
+            if (!geo.highlight.empty() && x0 <= geo.highlight.back().second)
+                geo.highlight.back().second = std::max(geo.highlight.back().second, x1);
+            else
+                geo.highlight.emplace_back(x0, x1);
+        }
+    }
+    return geo;
+}
+
+QString TimelinePainter::runHeaderText(const il::TimelineRun &run, std::size_t taskCount)
+{
+    const il::RunInfo &info = run.info;
+    QString text = QStringLiteral("%1 · %2 %3")
+                       .arg(il::modeName(info.mode))
+                       .arg(info.workers)
+                       .arg(info.workers == 1 ? QStringLiteral("worker") : QStringLiteral("workers"));
+    if (run.metrics) {
+        const il::Metrics &m = *run.metrics;
+        text += QStringLiteral(" · makespan %1 · ideal %2 · efficiency %3 %")
+                    .arg(il::formatDurationMs(m.makespanMs), il::formatDurationMs(m.idealMs))
+                    .arg(std::lround(m.efficiency * 100));
+    } else if (run.live) {
+        text += QStringLiteral(" · running… %1/%2 tasks").arg(run.tasksDone).arg(taskCount);
+    }
+    if (run.cancelled)
+        text += QStringLiteral(" · stopped after %1/%2 tasks").arg(run.tasksDone).arg(taskCount);
+    if (run.trace && !run.trace->error.isEmpty())
+        text += QStringLiteral(" · error: %1").arg(run.trace->error);
+    return text;
+}
+
+QString TimelinePainter::rowLabel(const il::TimelineModel &model, const il::TimelineRun &run,
+                                  TimelineViewKind view, int row)
+{
+    if (view == TimelineViewKind::ByTask)
+        return model.taskName(static_cast<std::uint32_t>(row));
+    const int lanes = static_cast<int>(run.laneRows.size());
+    if (row >= lanes && row - lanes < static_cast<int>(run.waitRows.size())) {
+        switch (run.waitRows[static_cast<std::size_t>(row - lanes)].first) {
+        case ItemKind::Io: return QStringLiteral("tasks awaiting io");
+        case ItemKind::Ready: return QStringLiteral("ready, loop busy");
+        default: return QStringLiteral("tasks: %1").arg(QString::fromLatin1(il::itemKindName(run.waitRows[static_cast<std::size_t>(row - lanes)].first)));
+        }
+    }
+    if (row < run.info.laneNames.size() && !run.info.laneNames[row].isEmpty())
+        return run.info.laneNames[row];
+    return QStringLiteral("lane %1").arg(row + 1);
+}
+
+void TimelinePainter::paint(QPainter &p, const QRect &rect, const TimelineScene &scene,
+                            const SpanStyle &style)
+{
+    p.save();
+    p.setRenderHint(QPainter::Antialiasing, false);
+    p.fillRect(rect, style.background);
+    if (!scene.model || !scene.layout) {
+        p.restore();
+        return;
+    }
+    const il::TimelineModel &model = *scene.model;
+    const TimelineLayout &layout = *scene.layout;
+    const TimeMapping &m = scene.mapping;
+    const int axisLeft = static_cast<int>(m.left);
+    const int axisWidth = std::max(0, rect.right() + 1 - axisLeft);
+    const int contentTop = rect.top() + TimelineLayout::rulerHeight;
+    const QRect contentRect(rect.left(), contentTop, rect.width(), rect.bottom() + 1 - contentTop);
+    const QRect itemsRect(axisLeft, contentTop, axisWidth, contentRect.height());
+    const auto toViewY = [&](int contentY) { return contentTop + contentY - scene.scrollY; };
+    const QFontMetrics fm(p.font());
+    const std::vector<RulerTick> ticks = rulerTicks(m, axisWidth);
+    const std::size_t taskCount = model.taskSet() ? model.taskSet()->tasks.size() : 0;
+
+    // Rows, stripes and bars, clipped below the ruler.
+    p.setClipRect(contentRect);
+    std::array<std::vector<QRect>, il::itemKindCount> bars;
+    std::vector<QRect> separators;
+    std::vector<QRect> outlines;
+    struct Label { QRect rect; QString text; bool header; QString note; };
+    std::vector<Label> labels;
+    std::size_t pinnedHeader = SIZE_MAX;
+    for (const TimelineLayout::Band &band : layout.bands) {
+        if (toViewY(band.bottom()) < contentTop || toViewY(band.top) > rect.bottom())
+            continue;
+        const il::TimelineRun &run = model.run(band.run);
+        const QRect header(rect.left(), toViewY(band.top), rect.width(), TimelineLayout::headerHeight);
+        p.fillRect(header, style.header);
+        QString note;
+        if (scene.headerNotes && static_cast<std::size_t>(band.run) < scene.headerNotes->size())
+            note = (*scene.headerNotes)[static_cast<std::size_t>(band.run)];
+        // A run whose header scrolled away keeps it pinned under the ruler
+        // (pushed up by the next run's header), so every row stays named.
+        QRect pinned = header;
+        if (header.top() < contentTop) {
+            pinned.moveTop(std::min(contentTop, toViewY(band.bottom()) - TimelineLayout::headerHeight));
+            pinnedHeader = labels.size();
+        }
+        labels.push_back({pinned.adjusted(8, 0, -8, 0), runHeaderText(run, taskCount), true, note});
+
+        const int firstRow = std::max(0, (contentTop - toViewY(band.rowsTop())) / band.rowHeight);
+        const int lastRow = std::min(band.rows - 1, (rect.bottom() - toViewY(band.rowsTop())) / band.rowHeight);
+        for (int r = firstRow; r <= lastRow; ++r) {
+            const int y = toViewY(band.rowsTop() + r * band.rowHeight);
+            const QRect rowRect(rect.left(), y, rect.width(), band.rowHeight);
+            const bool highlighted = layout.view == TimelineViewKind::ByTask
+                                     && static_cast<std::uint32_t>(r) == scene.highlightTask;
+            if (highlighted)
+                p.fillRect(rowRect, style.selection);
+            else if (r % 2)
+                p.fillRect(rowRect, style.alternate);
+            labels.push_back({QRect(rect.left() + 14, y, axisLeft - rect.left() - 18, band.rowHeight),
+                              rowLabel(model, run, layout.view, r), false, QString()});
+
+            const il::TimelineRow &row = run.row(layout.view, r);
+            const RowGeometry &geo = geometry(row, scene, axisWidth);
+            const Segment *prev = nullptr;
+            for (const Segment &s : geo.segments) {
+                const QRect bar = barRect(s.x0, s.x1, y, band.rowHeight, s.kind);
+                bars[static_cast<std::size_t>(s.kind)].push_back(bar);
+                if (s.taskStart && prev && prev->x1 >= s.x0 && s.x1 - s.x0 >= 4)
+                    separators.push_back(QRect(s.x0, bar.top(), 1, bar.height()));
+                prev = &s;
+            }
+            for (const auto &[x0, x1] : geo.highlight)
+                outlines.push_back(QRect(x0, y + 1, x1 - x0, band.rowHeight - 2));
+        }
+        // Items still open in a live run, drawn up to "now".
+        const auto &open = layout.view == TimelineViewKind::ByLane ? run.openLane : run.openTask;
+        for (const il::OpenItem &item : open) {
+            const int r = layout.view == TimelineViewKind::ByLane ? item.row : static_cast<int>(item.task);
+            if (r < firstRow || r > lastRow)
+                continue;
+            const int y = toViewY(band.rowsTop() + r * band.rowHeight);
+            const int x0 = clampX(std::floor(m.toX(static_cast<double>(item.start))), axisLeft - 2, rect.right() + 2);
+            const int x1 = std::max(x0 + 1, clampX(std::ceil(m.toX(static_cast<double>(item.end))), axisLeft - 2, rect.right() + 2));
+            bars[static_cast<std::size_t>(item.kind)].push_back(barRect(x0, x1, y, band.rowHeight, item.kind));
+        }
+        // Tasks still waiting in the queue (live), for the visible rows only.
+        if (layout.view == TimelineViewKind::ByTask && run.live) {
+            for (int r = firstRow; r <= lastRow; ++r) {
+                if (!run.isWaitingInQueue(static_cast<std::size_t>(r)))
+                    continue;
+                const int y = toViewY(band.rowsTop() + r * band.rowHeight);
+                const double since = static_cast<double>(run.queuedSince[static_cast<std::size_t>(r)]);
+                const int x0 = clampX(std::floor(m.toX(since)), axisLeft - 2, rect.right() + 2);
+                const int x1 = std::max(x0 + 1, clampX(std::ceil(m.toX(static_cast<double>(run.liveNowNs))),
+                                                       axisLeft - 2, rect.right() + 2));
+                bars[static_cast<std::size_t>(ItemKind::Queued)].push_back(
+                    barRect(x0, x1, y, band.rowHeight, ItemKind::Queued));
+            }
+        }
+    }
+
+    // Vertical grid behind nothing important: drawn before the bars.
+    p.setClipRect(itemsRect);
+    p.setPen(style.grid);
+    for (const RulerTick &t : ticks)
+        if (t.major)
+            p.drawLine(QPointF(std::round(t.x), contentTop), QPointF(std::round(t.x), rect.bottom()));
+
+    // SVG has no Qt pattern brushes (QSvgGenerator drops them): draw the
+    // hatching as lines there, so kinds stay apart without colour.
+    const bool vectorOutput = isVectorDevice(p);
+    p.setPen(Qt::NoPen);
+    for (int k = 0; k < il::itemKindCount; ++k) {
+        const auto &list = bars[static_cast<std::size_t>(k)];
+        if (list.empty())
+            continue;
+        const KindStyle &ks = style.kinds[static_cast<std::size_t>(k)];
+        p.setBrush(ks.fill);
+        p.drawRects(list.data(), static_cast<int>(list.size()));
+        if (ks.pattern != Qt::NoBrush) {
+            // Patterns only where they can be seen; slivers stay plain.
+            std::vector<QRect> wide;
+            for (const QRect &r : list)
+                if (r.width() >= 4)
+                    wide.push_back(r);
+            if (vectorOutput) {
+                for (const QRect &r : wide)
+                    drawPatternLines(p, r, ks.pattern, ks.ink);
+                p.setPen(Qt::NoPen);
+            } else {
+                p.setBrush(QBrush(ks.ink, ks.pattern));
+                p.drawRects(wide.data(), static_cast<int>(wide.size()));
+            }
+        }
+    }
+    if (!separators.empty()) {
+        p.setBrush(style.background);
+        p.drawRects(separators.data(), static_cast<int>(separators.size()));
+    }
+    if (!outlines.empty()) {
+        p.setBrush(Qt::NoBrush);
+        p.setPen(QPen(style.highlight, 2));
+        for (const QRect &r : outlines)
+            p.drawRect(r);
+    }
+    if (scene.hasSelection) {
+        const double x0 = m.toX(std::min(scene.selectionFromNs, scene.selectionToNs));
+        const double x1 = m.toX(std::max(scene.selectionFromNs, scene.selectionToNs));
+        p.fillRect(QRectF(x0, contentTop, std::max(1.0, x1 - x0), contentRect.height()), style.selection);
+        p.setPen(QPen(style.selection.darker(200), 1, Qt::DashLine));
+        p.drawLine(QPointF(x0, contentTop), QPointF(x0, rect.bottom()));
+        p.drawLine(QPointF(x1, contentTop), QPointF(x1, rect.bottom()));
+    }
+
+    // Text last, above grid lines and the selection.
+    p.setClipRect(contentRect);
+    p.setPen(style.grid);
+    p.drawLine(axisLeft - 1, contentTop, axisLeft - 1, rect.bottom());
+    QFont boldFont = p.font();
+    boldFont.setBold(true);
+    const QFont normalFont = p.font();
+    // The pinned header goes last so the rows scrolling under it stay hidden.
+    if (pinnedHeader < labels.size())
+        std::rotate(labels.begin() + static_cast<std::ptrdiff_t>(pinnedHeader),
+                    labels.begin() + static_cast<std::ptrdiff_t>(pinnedHeader) + 1, labels.end());
+    for (const Label &l : labels) {
+        if (l.header) {
+            p.fillRect(QRect(rect.left(), l.rect.top(), rect.width(), l.rect.height()), style.header);
+            QRect textRect = l.rect;
+            if (!l.note.isEmpty()) {
+                // The selection's figures for this run, right-aligned in its header.
+                p.setFont(normalFont);
+                p.setPen(style.text);
+                const int w = std::min(fm.horizontalAdvance(l.note) + 4, l.rect.width() / 2);
+                const QRect noteRect(l.rect.right() - w, l.rect.top(), w, l.rect.height());
+                p.fillRect(noteRect.adjusted(-6, 3, 4, -3), style.selection);
+                p.drawText(noteRect, Qt::AlignVCenter | Qt::AlignRight,
+                           fm.elidedText(l.note, Qt::ElideRight, noteRect.width()));
+                textRect.setRight(noteRect.left() - 14);
+            }
+            p.setFont(boldFont);
+            p.setPen(style.text);
+            const QFontMetrics bfm(boldFont);
+            // The mode name in bold, the figures after it in the normal weight.
+            const int dot = l.text.indexOf(QStringLiteral(" · "));
+            const QString mode = dot < 0 ? l.text : l.text.left(dot);
+            p.drawText(textRect, Qt::AlignVCenter | Qt::AlignLeft, mode);
+            if (dot >= 0) {
+                p.setFont(normalFont);
+                const QRect rest = textRect.adjusted(bfm.horizontalAdvance(mode), 0, 0, 0);
+                p.drawText(rest, Qt::AlignVCenter | Qt::AlignLeft,
+                           fm.elidedText(l.text.mid(dot), Qt::ElideRight, rest.width()));
+            }
+        } else {
+            p.setFont(normalFont);
+            p.setPen(style.text);
+            p.drawText(l.rect, Qt::AlignVCenter | Qt::AlignLeft,
+                       fm.elidedText(l.text, Qt::ElideMiddle, l.rect.width()));
+        }
+    }
+    p.setFont(normalFont);
+
+    // Ruler last: it stays on top while the rows scroll.
+    p.setClipRect(rect);
+    const QRect ruler(rect.left(), rect.top(), rect.width(), TimelineLayout::rulerHeight);
+    p.fillRect(ruler, style.header);
+    if (scene.hasSelection) {
+        const double x0 = m.toX(std::min(scene.selectionFromNs, scene.selectionToNs));
+        const double x1 = m.toX(std::max(scene.selectionFromNs, scene.selectionToNs));
+        p.fillRect(QRectF(std::max<double>(x0, axisLeft), ruler.top(), std::max(1.0, x1 - std::max<double>(x0, axisLeft)),
+                          ruler.height()),
+                   style.selection);
+    }
+    p.setPen(style.mutedText);
+    p.setClipRect(QRect(axisLeft, ruler.top(), axisWidth, ruler.height()));
+    for (const RulerTick &t : ticks) {
+        const int x = static_cast<int>(std::round(t.x));
+        p.drawLine(x, ruler.bottom() - (t.major ? 8 : 4), x, ruler.bottom());
+        if (t.major) {
+            p.setPen(style.text);
+            p.drawText(QRect(x + 3, ruler.top() + 2, 120, ruler.height() - 10), Qt::AlignLeft | Qt::AlignVCenter,
+                       t.label);
+            p.setPen(style.mutedText);
+        }
+    }
+    p.setClipRect(rect);
+    p.setPen(style.mutedText);
+    p.drawText(QRect(rect.left() + 8, ruler.top(), axisLeft - rect.left() - 12, ruler.height()),
+               Qt::AlignVCenter | Qt::AlignLeft,
+               layout.view == TimelineViewKind::ByLane ? QStringLiteral("by lane") : QStringLiteral("by task"));
+    p.setPen(style.grid);
+    p.drawLine(rect.left(), ruler.bottom(), rect.right(), ruler.bottom());
+    p.restore();
+}
+
+} // namespace ui
