@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One entry point for a fresh Debian/Ubuntu machine:
 #   ./interleave.sh [ARGS...]   install what is missing, build Release, open the window
-#   ./interleave.sh test        install what is missing, build (dev preset), run every test
+#   ./interleave.sh test        install what is missing, build (dev preset), run every test,
+#                               then the engine tests again under ThreadSanitizer
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -28,6 +29,10 @@ case "${1:-}" in
     cmake --preset dev >/dev/null
     cmake --build --preset dev -j"$jobs"
     ctest --preset dev -j"$jobs"
+    # The engine tests again under ThreadSanitizer: a thread pool deserves it.
+    cmake --preset tsan >/dev/null
+    cmake --build --preset tsan -j"$jobs"
+    ctest --preset tsan -j"$jobs"
     ;;
   *)
     install_missing

@@ -6,7 +6,9 @@
 #include "protocol.h"
 
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 namespace {
@@ -41,6 +43,15 @@ public:
 
 int main()
 {
+    // If the app dies without reaping us (SIGKILL, a crash), die too rather
+    // than finish an hour-long cpu phase as an orphan. The signal follows the
+    // thread that started us, which outlives its workers. Checking the
+    // parent afterwards closes the race of it dying before prctl().
+    const pid_t parent = ::getppid();
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent)
+        return 3;
+
     il::protocol::Decoder decoder;
     if (!writeAll(il::protocol::encodeHello(quint32(::getpid()))))
         return 3;

@@ -174,10 +174,16 @@ QString writeFileAtomically(const QString &path, const QByteArray &data)
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly))
         return QStringLiteral("%1: cannot write: %2").arg(path, file.errorString());
-    if (file.write(data) != data.size()) {
-        const QString error = file.errorString();
-        file.cancelWriting();
-        return QStringLiteral("%1: write failed: %2").arg(path, error);
+    // Keep writing after a short write: the call that fails then carries the
+    // reason (ENOSPC, EFBIG) instead of leaving it "Unknown error".
+    for (qint64 done = 0; done < data.size();) {
+        const qint64 n = file.write(data.constData() + done, data.size() - done);
+        if (n <= 0) {
+            const QString error = file.errorString();
+            file.cancelWriting();
+            return QStringLiteral("%1: write failed: %2").arg(path, error);
+        }
+        done += n;
     }
     if (!file.commit())
         return QStringLiteral("%1: cannot save: %2").arg(path, file.errorString());

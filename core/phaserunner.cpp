@@ -31,7 +31,7 @@ namespace {
 
 // Real work the optimiser cannot drop: a 64-bit LCG and xorshift mix whose
 // result is stored into a volatile.
-volatile std::uint64_t g_sink;
+thread_local volatile std::uint64_t g_sink; // per thread: a shared one would be a data race
 
 inline std::uint64_t crunch(std::uint64_t x, int rounds)
 {

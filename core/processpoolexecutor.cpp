@@ -88,7 +88,8 @@ public:
             m_lanes.push_back(std::make_unique<Lane>());
             m_lanes.back()->index = i;
         }
-        for (int i = 0; i < m_workers && i < int(n); ++i)
+        m_startedLanes = int(std::min<std::uint32_t>(std::uint32_t(m_workers), n));
+        for (int i = 0; i < m_startedLanes; ++i)
             spawn(*m_lanes[i]);
 
         QTimer cancelPoll;
@@ -109,6 +110,7 @@ private:
         int index = 0;
         std::unique_ptr<QProcess> proc;
         std::unique_ptr<QTimer> timeout;
+        std::unique_ptr<QTimer> helloTimeout; // a worker that never says hello
         protocol::Decoder decoder;
         qint64 pid = 0;
         bool ready = false;
@@ -147,6 +149,14 @@ private:
             if (error == QProcess::FailedToStart && !l.retiring)
                 onWorkerLost(l, QStringLiteral("failed to start: %1").arg(l.proc->errorString()));
         });
+        if (!l.helloTimeout) {
+            l.helloTimeout = std::make_unique<QTimer>();
+            l.helloTimeout->setSingleShot(true);
+            QObject::connect(l.helloTimeout.get(), &QTimer::timeout, l.helloTimeout.get(), [this, &l] {
+                onWorkerLost(l, QStringLiteral("did not send its hello within %1 ms").arg(helloTimeoutMs()), true);
+            });
+        }
+        l.helloTimeout->start(helloTimeoutMs());
         proc->start(m_workerPath, {});
         proc->write(protocol::encodeHello(quint32(QCoreApplication::applicationPid())));
     }
@@ -173,8 +183,18 @@ private:
         }
     }
 
+    // Generous: a loaded machine or a sanitizer build starts slowly. The
+    // environment override exists for the fault tests.
+    static int helloTimeoutMs()
+    {
+        bool ok = false;
+        const int ms = qEnvironmentVariableIntValue("INTERLEAVE_HELLO_TIMEOUT_MS", &ok);
+        return ok && ms > 0 ? ms : 10000;
+    }
+
     void onHello(Lane &l)
     {
+        l.helloTimeout->stop();
         l.pid = l.decoder.peerPid();
         l.ready = true;
         l.spawnFailures = 0;
@@ -191,6 +211,10 @@ private:
             bad = QStringLiteral("sent an event for task %1 it was not given").arg(e.task);
         else if (e.tNs < m_lastSend[std::size_t(l.index)] - 1'000'000'000LL || e.tNs > monoNs() + 1'000'000'000LL)
             bad = QStringLiteral("sent a timestamp off the shared clock");
+        else if (!l.started && e.kind != EventKind::TaskStart)
+            bad = QStringLiteral("sent events out of order (kind %1 for task %2 before its start)").arg(int(e.kind)).arg(e.task);
+        else if (l.started && e.kind == EventKind::TaskStart)
+            bad = QStringLiteral("sent events out of order (task %1 started twice)").arg(e.task);
         else if (e.kind == EventKind::Queued || e.kind == EventKind::TaskFailed
                  || (spanEdge && e.span != SpanKind::Cpu && e.span != SpanKind::Io)
                  || (spanEdge && e.phase >= m_ctx->set.tasks[e.task].phases.size()))
@@ -271,8 +295,13 @@ private:
         if (l.task >= 0) {
             const auto task = std::uint32_t(l.task);
             note += QStringLiteral("; task %1 failed").arg(task);
-            if (!l.started)
+            if (!l.started) {
+                // It died before saying TaskStart: the task still held this
+                // lane from the moment it was sent, so show it there (else
+                // the timeline and the trace would have nowhere to draw it).
+                m_sink->record(Event{m_lastSend[std::size_t(l.index)], task, laneId(l), noPhase, EventKind::TaskStart});
                 m_sink->record(makeEvent(EventKind::SpanEnd, task, laneId(l), SpanKind::Ipc));
+            }
             m_sink->record(makeEvent(EventKind::TaskFailed, task, laneId(l)));
             l.task = -1;
             finishOne();
@@ -283,8 +312,15 @@ private:
         if (!wasReady && ++l.spawnFailures > 3) {
             note += QStringLiteral("; giving up on this lane after 3 failed starts");
             m_notes << note;
-            if (std::all_of(m_lanes.begin(), m_lanes.end(), [](const auto &x) { return x->spawnFailures > 3; }))
+            // Only lanes that were ever started count: with more workers than
+            // tasks the rest never run, and waiting on them would hang.
+            const auto used = m_lanes.begin() + m_startedLanes;
+            if (std::all_of(m_lanes.begin(), used, [](const auto &x) { return x->spawnFailures > 3; })) {
+                // Nothing can run: a run-level error, like a missing executable.
+                m_error = QStringLiteral("processes: no worker could be started from %1 (last attempt: %2)")
+                              .arg(m_workerPath, why);
                 failPending(QStringLiteral("no worker could be started"));
+            }
             return;
         }
         if (!m_pending.empty()) {
@@ -319,6 +355,8 @@ private:
         l.proc->disconnect();
         if (l.timeout)
             l.timeout->stop();
+        if (l.helloTimeout)
+            l.helloTimeout->stop();
         if (kill || l.proc->state() != QProcess::NotRunning) {
             l.proc->kill();
             l.proc->waitForFinished(1000);
@@ -357,6 +395,7 @@ private:
     // Normal end: ask each worker to quit, then make sure it is gone.
     void shutdown()
     {
+        // Tell every worker first, then wait: they exit in parallel.
         for (auto &lp : m_lanes) {
             Lane &l = *lp;
             if (!l.proc)
@@ -366,6 +405,13 @@ private:
             if (l.proc->state() != QProcess::NotRunning) {
                 l.proc->write(protocol::encodeQuit());
                 l.proc->closeWriteChannel();
+            }
+        }
+        for (auto &lp : m_lanes) {
+            Lane &l = *lp;
+            if (!l.proc)
+                continue;
+            if (l.proc->state() != QProcess::NotRunning) {
                 if (!l.proc->waitForFinished(1000)) {
                     l.proc->kill();
                     l.proc->waitForFinished(1000);
@@ -373,12 +419,14 @@ private:
             }
             l.proc.reset();
             l.timeout.reset();
+            l.helloTimeout.reset();
         }
         // Deliver the deleteLater()s of retired workers before we return.
         QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
     }
 
     int m_workers;
+    int m_startedLanes = 0; // min(workers, tasks): the lanes that ever get a worker
     QString m_workerPath;
     ExecContext *m_ctx = nullptr;
     std::unique_ptr<RecorderSink> m_sink;

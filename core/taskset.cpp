@@ -10,6 +10,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include <sys/stat.h>
+
 namespace il {
 
 double Task::cpuMs() const
@@ -298,6 +300,18 @@ TaskSetResult loadTaskSetFile(const QString &path)
         result.error = QStringLiteral("%1: is a directory, not a task set file").arg(path);
         return result;
     }
+    if (!info.isFile()) {
+        // A FIFO would block open() forever and /dev/zero never ends.
+        struct stat st {};
+        const bool known = ::stat(QFile::encodeName(path).constData(), &st) == 0;
+        const QString what = !known               ? QStringLiteral("a special file")
+                             : S_ISFIFO(st.st_mode) ? QStringLiteral("a named pipe (FIFO)")
+                             : S_ISSOCK(st.st_mode) ? QStringLiteral("a socket")
+                             : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? QStringLiteral("a device")
+                                                                          : QStringLiteral("a special file");
+        result.error = QStringLiteral("%1: is %2, not a task set file").arg(path, what);
+        return result;
+    }
     if (info.size() > limits::maxFileBytes) {
         result.error = QStringLiteral("%1: too large (%2 bytes; at most %3)").arg(path).arg(info.size()).arg(limits::maxFileBytes);
         return result;
@@ -307,7 +321,12 @@ TaskSetResult loadTaskSetFile(const QString &path)
         result.error = QStringLiteral("%1: cannot read: %2").arg(path, file.errorString());
         return result;
     }
-    result = parseTaskSet(file.readAll());
+    const QByteArray bytes = file.readAll();
+    if (file.error() != QFileDevice::NoError) {
+        result.error = QStringLiteral("%1: cannot read: %2").arg(path, file.errorString());
+        return result;
+    }
+    result = parseTaskSet(bytes);
     if (!result.ok())
         result.error = QStringLiteral("%1: %2").arg(path, result.error);
     else if (result.taskSet->name.isEmpty())

@@ -1,0 +1,107 @@
+// libFuzzer target: il::protocol::Decoder fed arbitrary bytes in arbitrary
+// slices. It must never crash, never yield an event whose kind/span is out of
+// range or a task with invalid phases, stay in error once it failed, and
+// decode the same frames however the stream is split.
+#include "protocol.h"
+
+#include <QByteArray>
+
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <vector>
+
+namespace {
+
+using il::protocol::Decoder;
+using il::protocol::Frame;
+using il::protocol::FrameType;
+
+struct Outcome
+{
+    std::vector<QByteArray> frames; // re-encoded, to compare across splits
+    bool error = false;
+};
+
+QByteArray reencode(const Frame &f)
+{
+    switch (f.type) {
+    case FrameType::Event: return il::protocol::encodeEvent(f.event);
+    case FrameType::Task: return il::protocol::encodeTask(f.taskIndex, f.task);
+    case FrameType::Quit: return il::protocol::encodeQuit();
+    case FrameType::Error: return il::protocol::encodeError(f.message);
+    }
+    std::abort();
+}
+
+void check(const Frame &f)
+{
+    if (f.type == FrameType::Event) {
+        if (f.event.kind > il::EventKind::SpanEnd)
+            std::abort();
+        if (f.event.span > il::SpanKind::Ready && f.event.span != il::SpanKind::None)
+            std::abort();
+        if (f.event.lane != il::noLane)
+            std::abort();
+    } else if (f.type == FrameType::Task) {
+        if (f.task.phases.empty() || f.task.phases.size() > il::limits::maxPhasesPerTask)
+            std::abort();
+        for (const il::Phase &p : f.task.phases)
+            if (!std::isfinite(p.ms) || p.ms < 0 || p.ms > il::limits::maxPhaseMs
+                || p.kind > il::PhaseKind::Io)
+                std::abort();
+    }
+}
+
+// Feeds `bytes` in slices whose sizes come from `splits`.
+Outcome decode(const QByteArray &bytes, const std::uint8_t *splits, std::size_t nsplits)
+{
+    Outcome o;
+    Decoder d;
+    qsizetype pos = 0;
+    std::size_t k = 0;
+    while (pos < bytes.size() && !o.error) {
+        qsizetype step = nsplits ? qsizetype(splits[k++ % nsplits]) + 1 : bytes.size();
+        step = std::min(step, bytes.size() - pos);
+        d.feed(bytes.constData() + pos, std::size_t(step));
+        pos += step;
+        for (;;) {
+            Frame f;
+            const auto s = d.next(&f);
+            if (s == Decoder::Status::NeedMore)
+                break;
+            if (s == Decoder::Status::Error) {
+                if (d.error().isEmpty())
+                    std::abort(); // an error must say what was wrong
+                Frame g;
+                if (d.next(&g) != Decoder::Status::Error)
+                    std::abort(); // and stay an error
+                o.error = true;
+                break;
+            }
+            if (!d.helloSeen())
+                std::abort();
+            check(f);
+            o.frames.push_back(reencode(f));
+        }
+    }
+    return o;
+}
+
+} // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size)
+{
+    // First byte: how many of the following bytes describe slice sizes.
+    if (size < 1)
+        return 0;
+    const std::size_t nsplits = std::min<std::size_t>(data[0] % 16, size - 1);
+    const std::uint8_t *splits = data + 1;
+    const QByteArray stream(reinterpret_cast<const char *>(data + 1 + nsplits), qsizetype(size - 1 - nsplits));
+
+    const Outcome whole = decode(stream, nullptr, 0);
+    const Outcome sliced = decode(stream, splits, nsplits);
+    if (whole.frames != sliced.frames || whole.error != sliced.error)
+        std::abort(); // splitting the stream must not change what it means
+    return 0;
+}
