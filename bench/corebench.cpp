@@ -66,7 +66,7 @@ struct DirectRun
     il::Metrics metrics;
     il::TracePtr trace;
     double runWallMs = 0;   // Executor::run() from call to return
-    double traceBuildMs = 0; // Recorder::all + TraceBuilder + Trace::fromBuilder + computeMetrics
+    double traceBuildMs = 0; // il::buildRunResult: trace + metrics
     QString error;
 };
 
@@ -95,19 +95,14 @@ DirectRun runDirect(const il::TaskSet &set, const il::RunConfig &config)
     out.runWallMs = il::nsToMs(endNs - info.originNs);
 
     const std::int64_t t0 = il::monoNs();
-    info.laneNames = executor->laneNames();
-    info.lanePids = executor->lanePids();
-    il::TraceBuilder builder(info, set.tasks.size());
-    builder.add(recorder.all());
-    auto trace = std::make_shared<il::Trace>(il::Trace::fromBuilder(std::move(builder), endNs, false));
-    trace->error = executor->error();
-    out.metrics = il::computeMetrics(*trace, set);
+    const il::RunResultPtr result = il::buildRunResult(info, recorder, *executor, set, endNs, false);
+    out.metrics = result->metrics;
     out.traceBuildMs = il::nsToMs(il::monoNs() - t0);
     out.error = executor->error();
     if (out.error.isEmpty() && out.metrics.completed != int(set.tasks.size()))
         out.error = QStringLiteral("only %1 of %2 tasks completed (%3 failed)")
                         .arg(out.metrics.completed).arg(set.tasks.size()).arg(out.metrics.failed);
-    out.trace = std::move(trace);
+    out.trace = result->trace;
     return out;
 }
 
@@ -526,7 +521,8 @@ void benchRecorderMemory(const Options &options, Report &report)
         rssPerEvent.push_back(double(rss1 - rss0) / events);
         layout = recorderLayoutBytes(perSlot) / events;
 
-        // What engine.cpp does after a run: copy all events, build, sort.
+        // What il::buildRunResult does after a run: build straight from the
+        // recorder's chunks, sort.
         il::RunInfo info;
         info.mode = il::Mode::Threads;
         info.workers = lanes;
@@ -534,12 +530,9 @@ void benchRecorderMemory(const Options &options, Report &report)
         info.cores = il::detectedCores();
         const std::int64_t b0 = il::monoNs();
         std::int64_t peak = heapInUseBytes();
-        std::vector<il::Event> all = recorder->all();
-        peak = std::max(peak, heapInUseBytes());
         il::TraceBuilder builder(info, set.tasks.size());
-        builder.add(all);
+        recorder->visit([&](const il::Event *e, std::size_t n) { builder.add(e, n); });
         peak = std::max(peak, heapInUseBytes());
-        all = {};
         auto trace = std::make_shared<const il::Trace>(il::Trace::fromBuilder(std::move(builder), 0, false));
         peak = std::max(peak, heapInUseBytes());
         const il::Metrics m = il::computeMetrics(*trace, set);
@@ -602,7 +595,7 @@ void benchRecorderMemory(const Options &options, Report &report)
     build.label = QStringLiteral("trace + metrics build after a run");
     build.unit = QStringLiteral("ms");
     build.samples = buildMs;
-    build.note = QStringLiteral("%1: Recorder::all + TraceBuilder::add + Trace::fromBuilder + computeMetrics, "
+    build.note = QStringLiteral("%1: TraceBuilder::add from the recorder's chunks + Trace::fromBuilder + computeMetrics, "
                                 "as engine.cpp does at the end of a run").arg(n);
     report.add(std::move(build));
 
@@ -636,7 +629,7 @@ void benchRecorderMemory(const Options &options, Report &report)
         peak.label = QStringLiteral("peak heap/event while building the trace");
         peak.unit = QStringLiteral("B");
         peak.samples = peakPerEvent;
-        peak.note = QStringLiteral("recorder + copied events + builder (spans, open-span map) at the highest "
+        peak.note = QStringLiteral("recorder + builder (spans, open-span map) + trace at the highest "
                                    "of three probes");
         report.add(std::move(peak));
     }
@@ -693,7 +686,7 @@ il::TracePtr syntheticThreads(std::size_t events, unsigned seed, il::TaskSet &se
     for (int l = 0; l < lanes; ++l)
         info.laneNames << QStringLiteral("thread %1").arg(l + 1);
     il::TraceBuilder builder(info, tasks);
-    builder.add(recorder.all());
+    recorder.visit([&](const il::Event *e, std::size_t n) { builder.add(e, n); });
     const std::int64_t end = *std::max_element(clock.begin(), clock.end());
     return std::make_shared<const il::Trace>(il::Trace::fromBuilder(std::move(builder), end, false));
 }
@@ -761,7 +754,7 @@ il::TracePtr syntheticEventLoop(std::size_t events, unsigned seed, il::TaskSet &
     info.originNs = origin;
     info.laneNames << QStringLiteral("event loop");
     il::TraceBuilder builder(info, tasks);
-    builder.add(recorder.all());
+    recorder.visit([&](const il::Event *e, std::size_t n) { builder.add(e, n); });
     return std::make_shared<const il::Trace>(il::Trace::fromBuilder(std::move(builder), loop, false));
 }
 

@@ -10,6 +10,22 @@
 
 namespace il {
 
+RunResultPtr buildRunResult(RunInfo info, const Recorder &recorder, const Executor &executor,
+                            const TaskSet &set, std::int64_t endNs, bool cancelled)
+{
+    info.laneNames = executor.laneNames(); // processes: now with pids
+    info.lanePids = executor.lanePids();
+    TraceBuilder builder(std::move(info), set.tasks.size());
+    recorder.visit([&](const Event *events, std::size_t n) { builder.add(events, n); });
+    auto trace = std::make_shared<Trace>(Trace::fromBuilder(std::move(builder), endNs, cancelled));
+    trace->error = executor.error();
+    trace->notes = executor.notes();
+    auto result = std::make_shared<RunResult>();
+    result->metrics = computeMetrics(*trace, set);
+    result->trace = std::move(trace);
+    return result;
+}
+
 Engine::Engine(QObject *parent) : QObject(parent)
 {
     qRegisterMetaType<il::RunInfo>();
@@ -65,17 +81,8 @@ bool Engine::start(TaskSetPtr set, std::vector<RunConfig> runs)
             executor->run(ctx);
             const std::int64_t endNs = monoNs();
 
-            info.laneNames = executor->laneNames(); // now with pids
-            info.lanePids = executor->lanePids();
-            TraceBuilder builder(info, set->tasks.size());
-            recorder->visit([&](const Event *events, std::size_t n) { builder.add(events, n); });
-            auto trace = std::make_shared<Trace>(Trace::fromBuilder(std::move(builder), endNs, cancel->isCancelled()));
-            trace->error = executor->error();
-            trace->notes = executor->notes();
-            auto result = std::make_shared<RunResult>();
-            result->metrics = computeMetrics(*trace, *set);
-            result->trace = std::move(trace);
-            QMetaObject::invokeMethod(self, [self, generation, result = RunResultPtr(result)] {
+            auto result = buildRunResult(info, *recorder, *executor, *set, endNs, cancel->isCancelled());
+            QMetaObject::invokeMethod(self, [self, generation, result] {
                 if (self)
                     self->onRunFinished(generation, result);
             }, Qt::QueuedConnection);

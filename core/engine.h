@@ -29,6 +29,14 @@ struct RunResult
 };
 using RunResultPtr = std::shared_ptr<const RunResult>;
 
+class Executor;
+
+// After executor.run() returned: builds the immutable trace (straight from
+// the recorder's buffers, no copy) and its metrics. `info` is the RunInfo the
+// run started with; lane names and pids are refreshed from the executor.
+RunResultPtr buildRunResult(RunInfo info, const Recorder &recorder, const Executor &executor,
+                            const TaskSet &set, std::int64_t endNs, bool cancelled);
+
 // Runs a comparison (one task set through several RunConfigs, one after the
 // other, never concurrently) on a background thread and streams it back:
 //   runStarted -> eventsReady* (batched, every batchIntervalMs) -> runFinished
