@@ -5,10 +5,54 @@
 #include "theme.h"
 
 #include <QApplication>
+#include <QSocketNotifier>
+#include <QSpinBox>
 #include <QStyleFactory>
 #include <QTimer>
 
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
 #include <cstdio>
+#include <fcntl.h>
+#include <memory>
+#include <optional>
+#include <unistd.h>
+
+namespace {
+
+// SIGTERM / SIGINT close the window like the close button does: the run is
+// stopped, its workers reaped, settings saved, exit code 0. The handler only
+// writes a byte to a pipe; the event loop reads it (the self-pipe trick).
+int g_signalPipe[2] = {-1, -1};
+
+void onTerminationSignal(int)
+{
+    const int saved = errno;
+    const char byte = 1;
+    [[maybe_unused]] const ssize_t n = ::write(g_signalPipe[1], &byte, 1);
+    errno = saved;
+}
+
+bool installTerminationHandlers()
+{
+    if (::pipe2(g_signalPipe, O_CLOEXEC | O_NONBLOCK) != 0)
+        return false;
+    struct sigaction action = {};
+    action.sa_handler = onTerminationSignal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    return ::sigaction(SIGTERM, &action, nullptr) == 0 && ::sigaction(SIGINT, &action, nullptr) == 0;
+}
+
+void usageError(const QString &message)
+{
+    std::fprintf(stderr, "interleave: %s\n"
+                         "  usage: interleave [FILE.json] [--demo] [--dark] [--modes LIST] [--workers N] [--worker PATH]\n",
+                 qPrintable(message));
+}
+
+} // namespace
 
 int runGui(int argc, char **argv)
 {
@@ -29,21 +73,86 @@ int runGui(int argc, char **argv)
 
     bool demo = false;
     QString file;
+    std::optional<std::vector<il::Mode>> modes;
+    int workers = -1;
+    QString workerPath = qEnvironmentVariable("INTERLEAVE_WORKER");
     const QStringList args = QApplication::arguments().mid(1);
-    for (const QString &arg : args) {
+    for (int i = 0; i < args.size(); ++i) {
+        QString arg = args[i];
+        QString value;
+        // --name VALUE and --name=VALUE alike.
+        const auto takeValue = [&](const QString &name) {
+            if (arg.startsWith(name + QLatin1Char('='))) {
+                value = arg.mid(name.size() + 1);
+                return true;
+            }
+            if (arg == name) {
+                if (i + 1 >= args.size())
+                    return false;
+                value = args[++i];
+                return true;
+            }
+            return false;
+        };
         if (arg == QLatin1String("--demo")) {
             demo = true;
         } else if (arg == QLatin1String("--dark")) {
             QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
             QApplication::setPalette(ui::darkPalette());
+        } else if (arg.startsWith(QLatin1String("--modes"))) {
+            QString error;
+            if (!takeValue(QStringLiteral("--modes")) || !(modes = il::parseModeList(value, &error))) {
+                usageError(error.isEmpty() ? QStringLiteral("--modes needs a list, e.g. threads,processes") : error);
+                return 2;
+            }
+        } else if (arg.startsWith(QLatin1String("--workers"))) {
+            bool ok = false;
+            if (takeValue(QStringLiteral("--workers")))
+                workers = value.toInt(&ok);
+            if (!ok || workers < 0 || workers > 256) {
+                usageError(QStringLiteral("--workers needs a number from 0 (default) to 256"));
+                return 2;
+            }
+        } else if (arg.startsWith(QLatin1String("--worker"))) {
+            if (!takeValue(QStringLiteral("--worker")) || value.isEmpty()) {
+                usageError(QStringLiteral("--worker needs the path of an interleave-worker"));
+                return 2;
+            }
+            workerPath = value;
         } else if (!arg.startsWith(QLatin1Char('-'))) {
             file = arg;
+        } else {
+            usageError(QStringLiteral("unknown option %1").arg(arg));
+            return 2;
         }
     }
 
     ui::MainWindow window;
     if (!file.isEmpty())
         window.openTaskSetFile(file);
+    // The command line wins over the remembered toggles.
+    if (modes)
+        for (il::Mode mode : il::allModes)
+            window.modeAction(mode)->setChecked(std::find(modes->begin(), modes->end(), mode) != modes->end());
+    if (workers >= 0)
+        window.workersBox()->setValue(workers);
+    if (!workerPath.isEmpty())
+        window.setWorkerPath(workerPath);
+
+    std::unique_ptr<QSocketNotifier> signalNotifier;
+    if (installTerminationHandlers()) {
+        signalNotifier = std::make_unique<QSocketNotifier>(g_signalPipe[0], QSocketNotifier::Read);
+        QObject::connect(signalNotifier.get(), &QSocketNotifier::activated, &app, [] {
+            char buf[64];
+            while (::read(g_signalPipe[0], buf, sizeof buf) > 0) {
+            }
+            // Close every window (the main one stops its run and saves its
+            // settings), then leave every event loop, a modal dialog's too.
+            QApplication::closeAllWindows();
+            QCoreApplication::exit(0);
+        });
+    }
+
     window.show();
     if (demo)
         QTimer::singleShot(0, &window, &ui::MainWindow::run);

@@ -150,6 +150,23 @@ int TimelineRun::waitRowIndex(ItemKind kind) const
     return -1;
 }
 
+const TaskMark *TimelineRun::markFor(std::uint32_t task) const
+{
+    const auto it = std::lower_bound(marks.begin(), marks.end(), task,
+                                     [](const TaskMark &m, std::uint32_t t) { return m.task < t; });
+    return it != marks.end() && it->task == task ? &*it : nullptr;
+}
+
+int TimelineRun::markRow(TimelineViewKind view, const TaskMark &mark) const
+{
+    if (view == TimelineViewKind::ByTask)
+        return mark.task < taskRows.size() ? static_cast<int>(mark.task) : -1;
+    if (mark.lane != noLane)
+        return mark.lane < laneRows.size() ? static_cast<int>(mark.lane) : -1;
+    const int wait = waitRowIndex(mark.kind);
+    return wait < 0 ? -1 : static_cast<int>(laneRows.size()) + wait;
+}
+
 // -------------------------------------------------------------- TimelineModel
 
 void TimelineModel::setTaskSet(std::shared_ptr<const TaskSet> set)
@@ -202,6 +219,7 @@ void TimelineModel::beginRun(const RunInfo &info)
     const std::size_t tasks = taskCountOf(m_set.get(), 0);
     run.taskRows.resize(tasks);
     run.queuedSince.assign(tasks, TimelineRun::notQueued);
+    run.taskStates.assign(tasks, TaskState::Pending);
     ++m_revision;
 }
 
@@ -217,6 +235,8 @@ TimelineRun *TimelineModel::liveRun(int runIndex, const TraceBuilder &builder)
         run.taskRows.resize(tasks);
         run.queuedSince.resize(tasks, TimelineRun::notQueued);
     }
+    if (run.taskStates.size() < tasks)
+        run.taskStates.resize(tasks, TaskState::Pending);
     return &run;
 }
 
@@ -250,6 +270,7 @@ void TimelineModel::updateLive(int runIndex, const TraceBuilder &builder, const 
     if (!run)
         return;
     const auto &records = builder.tasks();
+    std::vector<std::uint32_t> ended;
     // Queue waits before this batch's spans: a task's wait precedes its
     // phases, so task rows stay in start order.
     for (std::size_t k = 0; k < count; ++k) {
@@ -262,6 +283,10 @@ void TimelineModel::updateLive(int runIndex, const TraceBuilder &builder, const 
         case EventKind::TaskCancelled:
             ++run->tasksDone;
             settleQueue(*run, records[e.task], e.task, false);
+            if (e.kind != EventKind::TaskEnd)
+                ended.push_back(e.task);
+            else
+                run->taskStates[e.task] = TaskState::Done;
             break;
         case EventKind::Queued:
         case EventKind::TaskStart:
@@ -272,6 +297,13 @@ void TimelineModel::updateLive(int runIndex, const TraceBuilder &builder, const 
         }
     }
     absorbSpans(*run, builder, nowNs);
+    // After the spans: a failed task's last span was closed by its failure.
+    if (ended.empty())
+        return;
+    for (std::uint32_t task : ended)
+        markEnded(*run, records[task], task);
+    std::sort(run->marks.begin(), run->marks.end(),
+              [](const TaskMark &a, const TaskMark &b) { return a.task < b.task; });
 }
 
 void TimelineModel::updateLive(int runIndex, const TraceBuilder &builder, std::int64_t nowNs)
@@ -288,6 +320,54 @@ void TimelineModel::updateLive(int runIndex, const TraceBuilder &builder, std::i
         settleQueue(*run, records[t], static_cast<std::uint32_t>(t), state == TaskState::Queued);
     }
     absorbSpans(*run, builder, nowNs);
+    run->marks.clear();
+    run->failedTasks = 0;
+    run->cancelledTasks = 0;
+    std::fill(run->taskStates.begin(), run->taskStates.end(), TaskState::Pending);
+    for (std::size_t t = 0; t < records.size(); ++t) {
+        if (records[t].state == TaskState::Done)
+            run->taskStates[t] = TaskState::Done;
+        else if (records[t].state == TaskState::Failed || records[t].state == TaskState::Cancelled)
+            markEnded(*run, records[t], static_cast<std::uint32_t>(t));
+    }
+}
+
+void TimelineModel::markEnded(TimelineRun &run, const TaskRecord &rec, std::uint32_t task)
+{
+    if (rec.state != TaskState::Failed && rec.state != TaskState::Cancelled)
+        return;
+    if (run.taskStates.size() <= task)
+        run.taskStates.resize(task + 1u, TaskState::Pending);
+    if (run.taskStates[task] == rec.state)
+        return; // already counted
+    run.taskStates[task] = rec.state;
+    (rec.state == TaskState::Failed ? run.failedTasks : run.cancelledTasks) += 1;
+    if (rec.startNs < 0)
+        return; // never started: nothing on the timeline to mark
+    const std::int64_t origin = run.info.originNs;
+    TaskMark mark;
+    mark.task = task;
+    mark.state = rec.state;
+    mark.lane = rec.lane;
+    mark.start = rec.startNs - origin;
+    mark.end = mark.start;
+    // The task's last span (latest end), from its row; queue waits do not count.
+    const TimelineItem *last = nullptr;
+    if (task < run.taskRows.size())
+        for (const TimelineItem &item : run.taskRows[task].items())
+            if (item.kind != ItemKind::Queued && (!last || item.end >= last->end))
+                last = &item;
+    if (last) {
+        mark.start = last->start;
+        mark.end = last->end;
+        mark.kind = last->kind;
+        // Live rows do not keep lanes: event-loop io and ready waits occupy none.
+        if (last->kind == ItemKind::Ready || (last->kind == ItemKind::Io && run.info.mode == Mode::EventLoop))
+            mark.lane = noLane;
+    }
+    if (rec.endNs >= 0)
+        mark.end = std::max(mark.end, rec.endNs - origin);
+    run.marks.push_back(mark);
 }
 
 void TimelineModel::absorbSpans(TimelineRun &run, const TraceBuilder &builder, std::int64_t nowNs)
@@ -397,6 +477,10 @@ void TimelineModel::fillFromTrace(TimelineRun &run, const Trace &trace)
         }
     }
     run.taskRows.assign(tasks, TimelineRow());
+    run.taskStates.assign(tasks, TaskState::Pending);
+    run.marks.clear();
+    run.failedTasks = 0;
+    run.cancelledTasks = 0;
     const std::int64_t runEnd = trace.lastNs;
     for (std::size_t t = 0; t < tasks; ++t) {
         auto first = order.begin() + begin[t];
@@ -414,10 +498,38 @@ void TimelineModel::fillFromTrace(TimelineRun &run, const Trace &trace)
             if (until > rec.queuedNs)
                 row.append(rec.queuedNs - origin, until - origin, task, noPhase, ItemKind::Queued);
         }
+        const Span *lastSpan = nullptr;
         for (auto it = first; it != last; ++it) {
             const Span &s = trace.spans[*it];
             row.append(s.startNs - origin, s.endNs - origin, s.task, s.phase, itemKindFor(s.kind));
+            if (!lastSpan || s.endNs >= lastSpan->endNs)
+                lastSpan = &s;
         }
+        const bool failed = rec.state == TaskState::Failed;
+        if (rec.state == TaskState::Done || rec.state == TaskState::Pending || rec.state == TaskState::Queued
+            || rec.state == TaskState::Running) {
+            run.taskStates[t] = rec.state == TaskState::Done ? TaskState::Done : TaskState::Pending;
+            continue;
+        }
+        run.taskStates[t] = rec.state;
+        (failed ? run.failedTasks : run.cancelledTasks) += 1;
+        if (rec.startNs < 0)
+            continue; // never started: nothing on the timeline to mark
+        TaskMark mark;
+        mark.task = task;
+        mark.state = rec.state;
+        mark.lane = rec.lane;
+        mark.start = rec.startNs - origin;
+        mark.end = mark.start;
+        if (lastSpan) {
+            mark.start = lastSpan->startNs - origin;
+            mark.end = lastSpan->endNs - origin;
+            mark.lane = lastSpan->lane;
+            mark.kind = itemKindFor(lastSpan->kind);
+        }
+        if (rec.endNs >= 0)
+            mark.end = std::max(mark.end, rec.endNs - origin);
+        run.marks.push_back(mark); // in task order
     }
 }
 
@@ -483,6 +595,7 @@ std::size_t TimelineModel::memoryBytes() const
             bytes += row.memoryBytes();
         bytes += (run->openLane.capacity() + run->openTask.capacity()) * sizeof(OpenItem);
         bytes += run->queuedSince.capacity() * sizeof(std::int64_t);
+        bytes += run->taskStates.capacity() * sizeof(TaskState) + run->marks.capacity() * sizeof(TaskMark);
     }
     return bytes;
 }

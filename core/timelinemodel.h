@@ -87,6 +87,19 @@ struct OpenItem
     ItemKind kind = ItemKind::Cpu;
 };
 
+// A task that failed (its worker crashed, sent garbage, timed out) or was
+// cancelled (Stop) after it had started: where it ended, so the view can mark
+// its last span in both views. Tasks that ended before starting get none.
+struct TaskMark
+{
+    std::int64_t start = 0;          // the task's last span, relative ns
+    std::int64_t end = 0;            // when it failed / was cancelled (>= the span's end)
+    std::uint32_t task = noTask;
+    std::uint16_t lane = noLane;     // that span's lane; noLane: a wait row (event loop)
+    ItemKind kind = ItemKind::Cpu;   // that span's kind
+    TaskState state = TaskState::Failed;
+};
+
 struct TimelineRun
 {
     RunInfo info;
@@ -116,8 +129,22 @@ struct TimelineRun
     TracePtr trace;                    // set when the run finished
     std::int64_t extentNs = 0;         // latest time shown, relative to origin
     int tasksDone = 0;                 // ended, failed or cancelled
+    int failedTasks = 0;               // tasks that failed (worker crash, garbage, timeout)
+    int cancelledTasks = 0;            // tasks cancelled by Stop
+    // Per task: Done / Failed / Cancelled once it ended, else Pending.
+    std::vector<TaskState> taskStates;
+    std::vector<TaskMark> marks;       // sorted by task
     bool live = true;
     bool cancelled = false;
+
+    TaskState taskState(std::uint32_t task) const
+    {
+        return task < taskStates.size() ? taskStates[task] : TaskState::Pending;
+    }
+    const TaskMark *markFor(std::uint32_t task) const;
+    // The row a mark is drawn in (its lane, or the wait row of its kind in
+    // the lane view; its task in the task view), -1 if that row is absent.
+    int markRow(TimelineViewKind view, const TaskMark &mark) const;
 
     int rowCount(TimelineViewKind view) const;
     const TimelineRow &row(TimelineViewKind view, int index) const;
@@ -182,6 +209,8 @@ private:
     static void settleQueue(TimelineRun &run, const TaskRecord &rec, std::uint32_t task, bool queuedEvent);
     void absorbSpans(TimelineRun &run, const TraceBuilder &builder, std::int64_t nowNs);
     static void fillFromTrace(TimelineRun &run, const Trace &trace);
+    // Live: records how `task` ended and, if it had started, marks its last span.
+    static void markEnded(TimelineRun &run, const TaskRecord &rec, std::uint32_t task);
 
     std::shared_ptr<const TaskSet> m_set;
     std::vector<std::unique_ptr<TimelineRun>> m_runs;

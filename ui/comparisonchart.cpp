@@ -119,15 +119,32 @@ void ComparisonChart::addResult(const il::RunResultPtr &result)
     // Two runs of one mode would merge into one category; keep them apart.
     if (m_categories->categories().contains(name))
         name += QStringLiteral(" #%1").arg(index + 1);
+    // A stopped run or one with failed tasks did not do all the work: say so
+    // under its bars, and do not hold a part of the work against the whole
+    // one's ideal bound.
+    const bool errored = result->trace && !result->trace->error.isEmpty() && m.completed == 0;
+    const bool stopped = result->trace && result->trace->cancelled;
+    const bool partial = errored || stopped; // no ideal bound to compare with
+    if (errored)
+        name += tr(" (error)");
+    else if (stopped)
+        name += tr(" (stopped)");
+    else if (m.failed > 0)
+        name += tr(" (%n failed)", nullptr, m.failed);
     m_categories->append(name);
     m_metrics.push_back(m);
     m_makespan->append(m.makespanMs / 1000.0);
-    m_ideal->append(m.idealMs / 1000.0);
+    m_ideal->append(partial ? 0.0 : m.idealMs / 1000.0);
     const double util = std::round(m.utilization * 100);
     m_util->append(index, util);
     m_utilPoints->append(index, util);
-    m_maxMs = std::max({m_maxMs, m.makespanMs, m.idealMs});
+    m_maxMs = std::max({m_maxMs, m.makespanMs, partial ? 0.0 : m.idealMs});
     rescale();
+}
+
+QStringList ComparisonChart::categories() const
+{
+    return m_categories->categories();
 }
 
 void ComparisonChart::setResults(const std::vector<il::RunResultPtr> &results)

@@ -29,6 +29,8 @@ public:
     void setResults(const std::vector<il::RunResultPtr> &results);
 
     int groupCount() const;
+    // The label under each bar group: "processes", "threads (stopped)", "processes (1 failed)".
+    QStringList categories() const;
     QBarSeries *barSeries() const { return m_bars; }
 
 protected:

@@ -3,6 +3,7 @@
 #include "advisor.h"
 #include "comparisonchart.h"
 #include "exporters.h"
+#include "runproblems.h"
 #include "spanstyle.h"
 #include "timelinelayout.h"
 #include "timelinepainter.h"
@@ -120,7 +121,16 @@ void paintPicture(QPainter &p, const il::TimelineModel &model,
         p.setFont(QApplication::font());
         const il::TaskSet *set = model.taskSet();
         const QString why = set ? il::adviseComparison(*set, metricsOf(results)) : QString();
-        p.drawText(text.adjusted(0, 28, 0, 0), Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, why);
+        const QRect whyRect = text.adjusted(0, 28, 0, 0);
+        QRect used;
+        p.drawText(whyRect, Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, why, &used);
+        // What went wrong, in the failure colour, under the explanation.
+        const QStringList problems = comparisonProblemLines(model);
+        if (!problems.isEmpty()) {
+            p.setPen(style.failed);
+            p.drawText(whyRect.adjusted(0, used.height() + 12, 0, 0), Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap,
+                       QStringLiteral("⚠ ") + problems.join(QStringLiteral("\n⚠ ")));
+        }
     }
     p.restore();
 }

@@ -6,8 +6,10 @@
 #include "exporters.h"
 #include "legendwidget.h"
 #include "presets.h"
+#include "runproblems.h"
 #include "runsession.h"
 #include "tasksetpanel.h"
+#include "spanstyle.h"
 #include "theme.h"
 #include "timelineview.h"
 
@@ -83,6 +85,7 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget *parent)
     }
 
     m_status = new QLabel(tr("Ready"), this);
+    m_status->setTextFormat(Qt::PlainText);
     m_progress = new QProgressBar(this);
     m_progress->setMinimumWidth(200);
     m_progress->setMaximumWidth(260);
@@ -180,7 +183,7 @@ void MainWindow::createActions()
     };
 
     // File.
-    QAction *open = make(tr("&Open task set…"), tr("Open a task set JSON file"), QKeySequence::Open);
+    QAction *open = m_openAction = make(tr("&Open task set…"), tr("Open a task set JSON file"), QKeySequence::Open);
     open->setIcon(s->standardIcon(QStyle::SP_DialogOpenButton));
     connect(open, &QAction::triggered, this, &MainWindow::openTaskSet);
     QAction *saveSet = make(tr("Save &task set…"), tr("Save the task set as JSON"), QKeySequence(tr("Ctrl+Shift+S")));
@@ -332,6 +335,7 @@ void MainWindow::updateRunState()
     m_runAction->setEnabled(!running);
     m_stopAction->setEnabled(running);
     m_panel->setEnabled(!running);
+    m_openAction->setEnabled(!running);
     m_workers->setEnabled(!running);
     for (auto &[mode, action] : m_modeActions)
         action->setEnabled(!running);
@@ -350,6 +354,16 @@ void MainWindow::updateProgress()
     m_status->setText(m_session->isRunning() || !m_session->configs().empty()
                           ? m_session->statusText()
                           : tr("Ready: tick modes and press Run (Ctrl+R)"));
+    // Problems in red, the full text a hover away.
+    const QStringList problems = m_session->isRunning() ? QStringList()
+                                                        : comparisonProblemLines(m_session->model());
+    m_status->setToolTip(problems.join(QLatin1Char('\n')));
+    m_status->setStyleSheet(problems.isEmpty() ? QString() : QStringLiteral("color: %1;").arg(problemColour().name()));
+}
+
+QColor MainWindow::problemColour() const
+{
+    return SpanStyle::forPalette(palette()).failed;
 }
 
 void MainWindow::updateWhy()
@@ -358,17 +372,47 @@ void MainWindow::updateWhy()
                                  ? *m_session->taskSet()
                                  : m_panel->currentTaskSet();
     QString text = il::adviseComparison(set, m_session->metrics()).toHtmlEscaped();
-    m_why->setText(QStringLiteral("<p style='font-size:large'><b>%1</b></p><p>%2</p>")
-                       .arg(tr("Why"), text));
+    QString html = QStringLiteral("<p style='font-size:large'><b>%1</b></p><p>%2</p>").arg(tr("Why"), text);
+    // What went wrong comes first in the reader's mind, so say it plainly:
+    // failed tasks shorten a run, and its figures are not a fair comparison.
+    const QStringList problems = m_session->isRunning() ? QStringList()
+                                                        : comparisonProblemLines(m_session->model());
+    QStringList stopped;
+    if (!m_session->isRunning())
+        for (const auto &r : m_session->results())
+            if (r && r->trace && r->trace->cancelled)
+                stopped << il::modeName(r->trace->info.mode);
+    if (!stopped.isEmpty())
+        html += QStringLiteral("<p><i>%1</i></p>")
+                    .arg(tr("Stopped: %1 ran only in part, so its figures cover what ran before Stop.")
+                             .arg(stopped.join(QStringLiteral(", "))).toHtmlEscaped());
+    if (!problems.isEmpty()) {
+        QStringList items;
+        for (const QString &line : problems)
+            items << line.toHtmlEscaped();
+        html += QStringLiteral("<p style='color:%1'><b>%2</b><br>%3</p><p>%4</p>")
+                    .arg(problemColour().name(), tr("Something went wrong:"),
+                         items.join(QStringLiteral("<br>")),
+                         tr("Failed tasks did not finish: those runs' figures are not a fair comparison."));
+    }
+    m_why->setText(html);
 }
 
 bool MainWindow::openTaskSetFile(const QString &path)
 {
     il::TaskSetResult result = il::loadTaskSetFile(path);
     if (!result.ok()) {
-        // Shown inline in the panel; the previous set stays loaded.
-        m_panel->showError(tr("%1: %2").arg(QFileInfo(path).fileName(), result.error));
-        statusBar()->showMessage(tr("Could not open %1").arg(QFileInfo(path).fileName()), 8000);
+        // Shown inline in the panel; the previous set stays loaded. The
+        // library names the full path; the file name reads better in a
+        // narrow dock, and the tooltip keeps the whole of it.
+        const QString name = QFileInfo(path).fileName();
+        QString message = result.error;
+        if (message.startsWith(path) && !name.isEmpty())
+            message = name + message.mid(path.size());
+        else if (!message.contains(name))
+            message = tr("%1: %2").arg(name, message);
+        m_panel->showError(message, result.error);
+        statusBar()->showMessage(tr("Could not open %1 (the task set shown is unchanged)").arg(name), 8000);
         return false;
     }
     m_lastDir = QFileInfo(path).absolutePath();
@@ -378,6 +422,8 @@ bool MainWindow::openTaskSetFile(const QString &path)
 
 void MainWindow::openTaskSet()
 {
+    if (m_session->isRunning())
+        return; // the set of a running comparison stays put
     const QString path = QFileDialog::getOpenFileName(this, tr("Open task set"), m_lastDir,
                                                       tr("Task sets (*.json);;All files (*)"));
     if (!path.isEmpty())

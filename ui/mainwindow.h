@@ -2,6 +2,7 @@
 
 #include "engine.h"
 #include "mode.h"
+#include "timelinemodel.h"
 
 #include <QMainWindow>
 
@@ -39,8 +40,13 @@ public:
     void setWorkerPath(const QString &path) { m_workerPath = path; }
 
     QAction *modeAction(il::Mode mode) const { return m_modeActions.at(mode); }
+    QAction *openAction() const { return m_openAction; }
     QAction *runAction() const { return m_runAction; }
     QAction *stopAction() const { return m_stopAction; }
+    QAction *viewAction(il::TimelineViewKind view) const
+    {
+        return view == il::TimelineViewKind::ByTask ? m_byTask : m_byLane;
+    }
     TaskSetPanel *taskSetPanel() const { return m_panel; }
     TimelineView *timeline() const { return m_timeline; }
     ComparisonChart *chart() const { return m_chart; }
@@ -64,6 +70,7 @@ private:
     void updateRunState();
     void updateProgress();
     void updateWhy();
+    QColor problemColour() const;
     void openTaskSet();
     void saveTaskSet();
     void savePicture();
@@ -85,6 +92,7 @@ private:
     QProgressBar *m_progress = nullptr;
     QSpinBox *m_workers = nullptr;
     std::map<il::Mode, QAction *> m_modeActions;
+    QAction *m_openAction = nullptr;
     QAction *m_runAction = nullptr;
     QAction *m_stopAction = nullptr;
     QAction *m_byLane = nullptr;

@@ -1,6 +1,7 @@
 #include "runsession.h"
 
 #include "clock.h"
+#include "runproblems.h"
 
 namespace ui {
 
@@ -33,6 +34,7 @@ bool RunSession::start(il::TaskSetPtr set, std::vector<il::RunConfig> runs)
     m_model.setTaskSet(set);
     m_currentRun = -1;
     m_stopping = false;
+    m_cancelled = false;
     if (!m_engine.start(std::move(set), std::move(runs)))
         return false;
     m_running = true;
@@ -142,6 +144,7 @@ void RunSession::onFinished(bool cancelled)
     }
     m_running = false;
     m_stopping = false;
+    m_cancelled = cancelled;
     m_currentRun = -1;
     emit modelChanged();
     emit progressChanged();
@@ -178,9 +181,19 @@ QString RunSession::statusText() const
     }
     if (m_running)
         return m_stopping ? tr("Stopping…") : tr("Starting…");
-    return m_results.size() == m_configs.size() && !m_configs.empty()
-               ? tr("Done: %1 runs of %2 tasks").arg(m_results.size()).arg(perRun)
-               : tr("Stopped after %1 of %2 runs").arg(m_results.size()).arg(m_configs.size());
+    QString text;
+    if (!m_cancelled && m_results.size() == m_configs.size() && !m_configs.empty()) {
+        text = m_results.size() == 1 ? tr("Done: 1 run of %1 tasks").arg(perRun)
+                                     : tr("Done: %1 runs of %2 tasks").arg(m_results.size()).arg(perRun);
+    } else {
+        // The run Stop landed in counts as begun, not finished.
+        const int begun = m_model.runCount();
+        text = tr("Stopped during run %1 of %2").arg(std::max(1, begun)).arg(m_configs.size());
+    }
+    const QString problems = comparisonProblemSummary(m_model);
+    if (!problems.isEmpty())
+        text += tr(" · ⚠ %1 (hover a run's header for details)").arg(problems);
+    return text;
 }
 
 } // namespace ui

@@ -74,6 +74,7 @@ private:
     int m_currentRun = -1;
     bool m_running = false;
     bool m_stopping = false;
+    bool m_cancelled = false; // the last comparison was stopped
 };
 
 } // namespace ui

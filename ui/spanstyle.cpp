@@ -21,6 +21,8 @@ SpanStyle SpanStyle::forPalette(const QPalette &palette)
         s.grid = QColor(255, 255, 255, 34);
         s.highlight = QColor(0xff, 0xee, 0x58);
         s.selection = QColor(0x56, 0xb4, 0xe9, 60);
+        s.failed = QColor(0xff, 0x4d, 0x4d);
+        s.cancelled = QColor(0xc8, 0xcc, 0xd2);
         if (s.alternate == s.background)
             s.alternate = QColor(0x2a, 0x2a, 0x2a);
     } else {
@@ -29,6 +31,8 @@ SpanStyle SpanStyle::forPalette(const QPalette &palette)
         s.grid = QColor(0, 0, 0, 30);
         s.highlight = QColor(0x11, 0x11, 0x11);
         s.selection = QColor(0x00, 0x72, 0xb2, 45);
+        s.failed = QColor(0xd0, 0x02, 0x1b);
+        s.cancelled = QColor(0x4f, 0x55, 0x5e);
     }
     if (s.mutedText.alpha() == 0 || s.mutedText == s.text)
         s.mutedText = s.dark ? s.text.darker(140) : s.text.lighter(180);
@@ -126,7 +130,24 @@ void fillKind(QPainter &painter, const QRect &rect, const KindStyle &k)
         painter.fillRect(rect, QBrush(k.ink, k.pattern));
 }
 
+void paintEndMark(QPainter &p, const QRect &bar, int capTop, int capHeight, bool failed, const SpanStyle &style)
+{
+    p.save();
+    p.setRenderHint(QPainter::Antialiasing, false);
+    p.setBrush(Qt::NoBrush);
+    const QColor colour = failed ? style.failed : style.cancelled;
+    if (bar.width() >= 3) {
+        p.setPen(failed ? QPen(colour, 2, Qt::SolidLine, Qt::SquareCap, Qt::MiterJoin)
+                        : QPen(colour, 1, Qt::DashLine));
+        p.drawRect(bar.adjusted(failed ? 1 : 0, failed ? 1 : 0, -1, -1));
+    }
+    const int capWidth = failed ? 3 : 2;
+    p.fillRect(QRect(bar.right() + 1 - capWidth / 2, capTop, capWidth, capHeight), colour);
+    p.restore();
+}
+
 namespace {
+constexpr const char *markLabels[] = {"failed", "cancelled"};
 constexpr il::ItemKind legendKinds[] = {il::ItemKind::Cpu, il::ItemKind::Io, il::ItemKind::GilWait,
                                         il::ItemKind::Spawn, il::ItemKind::Queued};
 constexpr int swatchW = 22;
@@ -138,6 +159,8 @@ int legendWidth(const QFont &font, const SpanStyle &style)
     int w = 0;
     for (il::ItemKind kind : legendKinds)
         w += swatchW + 5 + fm.horizontalAdvance(style.kind(kind).label) + 16;
+    for (const char *label : markLabels)
+        w += swatchW + 5 + fm.horizontalAdvance(QString::fromLatin1(label)) + 16;
     return w;
 }
 
@@ -159,6 +182,19 @@ int paintLegend(QPainter &painter, const QRect &rect, const SpanStyle &style)
         const int w = fm.horizontalAdvance(k.label);
         painter.drawText(QRect(x, rect.top(), w + 2, rect.height()), Qt::AlignVCenter | Qt::AlignLeft,
                          k.label);
+        x += w + 16;
+    }
+    // The end marks: a pale bar ending where the task failed or was cancelled.
+    for (const char *label : markLabels) {
+        const bool failed = label == markLabels[0];
+        const QRect swatch(x, rect.center().y() - swatchH / 2, swatchW, swatchH);
+        painter.fillRect(swatch, style.kind(ItemKind::Queued).fill);
+        paintEndMark(painter, swatch, swatch.top() - 2, swatch.height() + 4, failed, style);
+        x += swatchW + 5;
+        painter.setPen(style.text);
+        const QString text = QString::fromLatin1(label);
+        const int w = fm.horizontalAdvance(text);
+        painter.drawText(QRect(x, rect.top(), w + 2, rect.height()), Qt::AlignVCenter | Qt::AlignLeft, text);
         x += w + 16;
     }
     painter.restore();

@@ -38,6 +38,8 @@ struct SpanStyle
     QColor grid;
     QColor highlight;    // outline of the clicked task
     QColor selection;    // ruler range selection
+    QColor failed;       // a failed task's end marker, run problems in headers
+    QColor cancelled;    // a cancelled task's end marker (Stop)
     std::array<KindStyle, il::itemKindCount> kinds;
 
     static SpanStyle forPalette(const QPalette &palette);
@@ -51,8 +53,14 @@ void fillKind(QPainter &painter, const QRect &rect, const KindStyle &style);
 void drawPatternLines(QPainter &painter, const QRect &rect, Qt::BrushStyle pattern, const QColor &ink);
 bool isVectorDevice(const QPainter &painter);
 
-// Draws the legend (swatch + label per kind, spawn and ipc share one entry)
-// left to right inside `rect`; returns the width used.
+// Marks where a task failed (solid outline and end cap in style.failed) or
+// was cancelled (dashed outline, thinner cap in style.cancelled): `bar` is its
+// last span, the cap spans [capTop, capTop + capHeight) at the bar's end.
+void paintEndMark(QPainter &painter, const QRect &bar, int capTop, int capHeight, bool failed,
+                  const SpanStyle &style);
+
+// Draws the legend (swatch + label per kind, spawn and ipc share one entry,
+// then the failed and cancelled end marks) left to right inside `rect`; returns the width used.
 int paintLegend(QPainter &painter, const QRect &rect, const SpanStyle &style);
 // The width paintLegend needs with `font`.
 int legendWidth(const QFont &font, const SpanStyle &style);

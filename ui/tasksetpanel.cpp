@@ -124,6 +124,7 @@ TaskSetPanel::TaskSetPanel(QWidget *parent)
 
     m_error = new QLabel(this);
     m_error->setWordWrap(true);
+    m_error->setTextFormat(Qt::PlainText); // a message may quote "<html>" from the file
     m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_error->setStyleSheet(QStringLiteral("color: #d55e00; font-weight: 600;"));
     m_error->hide();
@@ -147,7 +148,7 @@ TaskSetPanel::TaskSetPanel(QWidget *parent)
             rows << i.row();
         m_table->removeTasks(rows);
     });
-    connect(m_table, &TaskTableModel::errorChanged, this, &TaskSetPanel::showError);
+    connect(m_table, &TaskTableModel::errorChanged, this, [this](const QString &error) { showError(error); });
     connect(m_table, &TaskTableModel::taskSetEdited, this, [this] {
         m_snapshot.reset();
         if (!m_origin.endsWith(QLatin1String(" (edited)")))
@@ -222,9 +223,10 @@ void TaskSetPanel::generate()
     setTaskSet(std::move(set), tr("generated (seed %1)").arg(m_seed->value()));
 }
 
-void TaskSetPanel::showError(const QString &error)
+void TaskSetPanel::showError(const QString &error, const QString &toolTip)
 {
     m_error->setText(error);
+    m_error->setToolTip(toolTip);
     m_error->setVisible(!error.isEmpty());
 }
 

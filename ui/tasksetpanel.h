@@ -36,8 +36,9 @@ public:
     TaskTableModel *tableModel() const { return m_table; }
     QComboBox *presetBox() const { return m_presets; }
     il::GeneratorParams generatorParams() const;
-    // Shows a validation message under the table (empty hides it).
-    void showError(const QString &error);
+    // Shows a validation message under the table (empty hides it), with an
+    // optional tooltip (e.g. the message with the file's full path).
+    void showError(const QString &error, const QString &toolTip = QString());
 
 signals:
     void taskSetChanged();

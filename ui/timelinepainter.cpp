@@ -1,6 +1,7 @@
 #include "timelinepainter.h"
 
 #include "advisor.h"
+#include "runproblems.h"
 
 #include <QFontMetrics>
 #include <QPainter>
@@ -122,14 +123,26 @@ const TimelinePainter::RowGeometry &TimelinePainter::geometry(const il::Timeline
     return geo;
 }
 
-QString TimelinePainter::runHeaderText(const il::TimelineRun &run, std::size_t taskCount)
+QString TimelinePainter::runHeaderText(const il::TimelineRun &run, std::size_t taskCount, bool withProblems)
 {
     const il::RunInfo &info = run.info;
     QString text = QStringLiteral("%1 · %2 %3")
                        .arg(il::modeName(info.mode))
                        .arg(info.workers)
                        .arg(info.workers == 1 ? QStringLiteral("worker") : QStringLiteral("workers"));
-    if (run.metrics) {
+    // Tasks that finished their work (not failed, not cancelled).
+    const int finished = std::max(0, run.tasksDone - run.failedTasks - run.cancelledTasks);
+    if (run.cancelled) {
+        // A stopped run's ideal and efficiency compare a part with the whole: leave them out.
+        const double ranMs = run.metrics ? run.metrics->makespanMs : static_cast<double>(run.extentNs) / 1e6;
+        text += QStringLiteral(" · stopped after %1 · %2/%3 tasks finished")
+                    .arg(il::formatDurationMs(ranMs))
+                    .arg(finished)
+                    .arg(taskCount);
+    } else if (run.trace && !run.trace->error.isEmpty() && finished == 0) {
+        // Nothing ran (no worker could start): figures would only mislead.
+        text += QStringLiteral(" · no task finished");
+    } else if (run.metrics) {
         const il::Metrics &m = *run.metrics;
         text += QStringLiteral(" · makespan %1 · ideal %2 · efficiency %3 %")
                     .arg(il::formatDurationMs(m.makespanMs), il::formatDurationMs(m.idealMs))
@@ -137,11 +150,27 @@ QString TimelinePainter::runHeaderText(const il::TimelineRun &run, std::size_t t
     } else if (run.live) {
         text += QStringLiteral(" · running… %1/%2 tasks").arg(run.tasksDone).arg(taskCount);
     }
-    if (run.cancelled)
-        text += QStringLiteral(" · stopped after %1/%2 tasks").arg(run.tasksDone).arg(taskCount);
-    if (run.trace && !run.trace->error.isEmpty())
-        text += QStringLiteral(" · error: %1").arg(run.trace->error);
+    if (run.cancelledTasks > 0)
+        text += QStringLiteral(" · %1 cancelled").arg(run.cancelledTasks);
+    if (withProblems) {
+        const QString problems = runProblemText(run);
+        if (!problems.isEmpty())
+            text += QStringLiteral(" · ") + problems;
+    }
     return text;
+}
+
+QString TimelinePainter::runHeaderToolTip(const il::TimelineRun &run, std::size_t taskCount)
+{
+    QStringList lines{runHeaderText(run, taskCount, false)};
+    if (run.failedTasks > 0)
+        lines << (run.failedTasks == 1 ? QStringLiteral("1 task failed (red end mark)")
+                                       : QStringLiteral("%1 tasks failed (red end marks)").arg(run.failedTasks));
+    if (run.cancelledTasks > 0)
+        lines << (run.cancelledTasks == 1 ? QStringLiteral("1 task cancelled by Stop")
+                                          : QStringLiteral("%1 tasks cancelled by Stop").arg(run.cancelledTasks));
+    lines << runProblemLines(run);
+    return lines.join(QLatin1Char('\n'));
 }
 
 QString TimelinePainter::rowLabel(const il::TimelineModel &model, const il::TimelineRun &run,
@@ -190,7 +219,11 @@ void TimelinePainter::paint(QPainter &p, const QRect &rect, const TimelineScene 
     std::array<std::vector<QRect>, il::itemKindCount> bars;
     std::vector<QRect> separators;
     std::vector<QRect> outlines;
-    struct Label { QRect rect; QString text; bool header; QString note; };
+    struct Label { QRect rect; QString text; bool header; QString note; QString problem = {}; };
+    struct Mark { QRect bar; int capTop; int capHeight; bool failed; };
+    std::vector<Mark> marks;
+    struct Gutter { QRect rect; bool failed; };
+    std::vector<Gutter> gutters;
     std::vector<Label> labels;
     std::size_t pinnedHeader = SIZE_MAX;
     for (const TimelineLayout::Band &band : layout.bands) {
@@ -209,7 +242,8 @@ void TimelinePainter::paint(QPainter &p, const QRect &rect, const TimelineScene 
             pinned.moveTop(std::min(contentTop, toViewY(band.bottom()) - TimelineLayout::headerHeight));
             pinnedHeader = labels.size();
         }
-        labels.push_back({pinned.adjusted(8, 0, -8, 0), runHeaderText(run, taskCount), true, note});
+        labels.push_back({pinned.adjusted(8, 0, -8, 0), runHeaderText(run, taskCount, false), true, note,
+                          runProblemText(run)});
 
         const int firstRow = std::max(0, (contentTop - toViewY(band.rowsTop())) / band.rowHeight);
         const int lastRow = std::min(band.rows - 1, (rect.bottom() - toViewY(band.rowsTop())) / band.rowHeight);
@@ -224,6 +258,15 @@ void TimelinePainter::paint(QPainter &p, const QRect &rect, const TimelineScene 
                 p.fillRect(rowRect, style.alternate);
             labels.push_back({QRect(rect.left() + 14, y, axisLeft - rect.left() - 18, band.rowHeight),
                               rowLabel(model, run, layout.view, r), false, QString()});
+            if (layout.view == TimelineViewKind::ByTask) {
+                // A failed or cancelled task is flagged beside its name too.
+                const il::TaskState state = run.taskState(static_cast<std::uint32_t>(r));
+                if (state == il::TaskState::Failed || state == il::TaskState::Cancelled) {
+                    const int side = std::min(8, band.rowHeight - 4);
+                    gutters.push_back({QRect(rect.left() + 3, y + (band.rowHeight - side) / 2, side, side),
+                                       state == il::TaskState::Failed});
+                }
+            }
 
             const il::TimelineRow &row = run.row(layout.view, r);
             const RowGeometry &geo = geometry(row, scene, axisWidth);
@@ -237,6 +280,36 @@ void TimelinePainter::paint(QPainter &p, const QRect &rect, const TimelineScene 
             }
             for (const auto &[x0, x1] : geo.highlight)
                 outlines.push_back(QRect(x0, y + 1, x1 - x0, band.rowHeight - 2));
+        }
+        // Where tasks failed or were cancelled: their last span outlined, a
+        // cap at the end. Marks are sorted by task, so the task view visits
+        // only its visible rows; the lane view skips cancelled event-loop
+        // waits (thousands of them on one row say nothing the header does not).
+        {
+            auto it = run.marks.begin();
+            auto end = run.marks.end();
+            if (layout.view == TimelineViewKind::ByTask) {
+                const auto byTask = [](const il::TaskMark &mk, std::uint32_t t) { return mk.task < t; };
+                it = std::lower_bound(it, end, static_cast<std::uint32_t>(firstRow), byTask);
+                end = std::lower_bound(it, end, static_cast<std::uint32_t>(lastRow) + 1u, byTask);
+            }
+            for (; it != end; ++it) {
+                const il::TaskMark &mk = *it;
+                const bool failed = mk.state == il::TaskState::Failed;
+                if (layout.view == TimelineViewKind::ByLane && !failed && mk.lane == il::noLane)
+                    continue;
+                const int r = run.markRow(layout.view, mk);
+                if (r < firstRow || r > lastRow)
+                    continue;
+                const double xs = m.toX(static_cast<double>(mk.start));
+                const double xe = m.toX(static_cast<double>(mk.end));
+                if (xe < axisLeft - 4 || xs > rect.right() + 4)
+                    continue;
+                const int y = toViewY(band.rowsTop() + r * band.rowHeight);
+                const int x0 = clampX(std::floor(xs), axisLeft - 4, rect.right() + 4);
+                const int x1 = std::max(x0 + 1, clampX(std::ceil(xe), axisLeft - 4, rect.right() + 4));
+                marks.push_back({barRect(x0, x1, y, band.rowHeight, mk.kind), y + 1, band.rowHeight - 2, failed});
+            }
         }
         // Items still open in a live run, drawn up to "now".
         const auto &open = layout.view == TimelineViewKind::ByLane ? run.openLane : run.openTask;
@@ -303,6 +376,12 @@ void TimelinePainter::paint(QPainter &p, const QRect &rect, const TimelineScene 
         p.setBrush(style.background);
         p.drawRects(separators.data(), static_cast<int>(separators.size()));
     }
+    // Cancelled first: a failure drawn over it stays red.
+    for (bool failedPass : {false, true})
+        for (const Mark &mk : marks)
+            if (mk.failed == failedPass)
+                paintEndMark(p, mk.bar, mk.capTop, mk.capHeight, mk.failed, style);
+    p.setPen(Qt::NoPen);
     if (!outlines.empty()) {
         p.setBrush(Qt::NoBrush);
         p.setPen(QPen(style.highlight, 2));
@@ -344,18 +423,34 @@ void TimelinePainter::paint(QPainter &p, const QRect &rect, const TimelineScene 
                            fm.elidedText(l.note, Qt::ElideRight, noteRect.width()));
                 textRect.setRight(noteRect.left() - 14);
             }
+            if (!l.problem.isEmpty()) // a stripe that catches the eye in a long list of runs
+                p.fillRect(QRect(rect.left(), l.rect.top() + 2, 4, l.rect.height() - 4), style.failed);
             p.setFont(boldFont);
             p.setPen(style.text);
             const QFontMetrics bfm(boldFont);
-            // The mode name in bold, the figures after it in the normal weight.
+            // The mode name in bold, the figures after it in the normal weight,
+            // then what went wrong in the failure colour (at least half the room).
             const int dot = l.text.indexOf(QStringLiteral(" · "));
             const QString mode = dot < 0 ? l.text : l.text.left(dot);
             p.drawText(textRect, Qt::AlignVCenter | Qt::AlignLeft, mode);
-            if (dot >= 0) {
+            QRect rest = textRect.adjusted(bfm.horizontalAdvance(mode), 0, 0, 0);
+            const QString figures = dot >= 0 ? l.text.mid(dot) : QString();
+            const QString problem = l.problem.isEmpty() ? QString() : QStringLiteral(" · ") + l.problem;
+            // +2: elidedText() elides at exactly the advance it was measured at.
+            const int figuresNeed = figures.isEmpty() ? 0 : fm.horizontalAdvance(figures) + 2;
+            const int problemNeed = problem.isEmpty() ? 0 : bfm.horizontalAdvance(problem) + 2;
+            const int problemW = std::min(problemNeed, std::max(rest.width() - figuresNeed, rest.width() / 2));
+            const int figuresW = std::max(0, std::min(figuresNeed, rest.width() - problemW));
+            if (!figures.isEmpty()) {
                 p.setFont(normalFont);
-                const QRect rest = textRect.adjusted(bfm.horizontalAdvance(mode), 0, 0, 0);
-                p.drawText(rest, Qt::AlignVCenter | Qt::AlignLeft,
-                           fm.elidedText(l.text.mid(dot), Qt::ElideRight, rest.width()));
+                p.drawText(QRect(rest.left(), rest.top(), figuresW, rest.height()), Qt::AlignVCenter | Qt::AlignLeft,
+                           fm.elidedText(figures, Qt::ElideRight, figuresW));
+            }
+            if (!problem.isEmpty()) {
+                rest.setLeft(rest.left() + figuresW);
+                p.setFont(boldFont);
+                p.setPen(style.failed);
+                p.drawText(rest, Qt::AlignVCenter | Qt::AlignLeft, bfm.elidedText(problem, Qt::ElideRight, rest.width()));
             }
         } else {
             p.setFont(normalFont);
@@ -365,6 +460,15 @@ void TimelinePainter::paint(QPainter &p, const QRect &rect, const TimelineScene 
         }
     }
     p.setFont(normalFont);
+    for (const Gutter &g : gutters) {
+        if (g.failed) {
+            p.fillRect(g.rect, style.failed);
+        } else {
+            p.setPen(style.cancelled);
+            p.setBrush(Qt::NoBrush);
+            p.drawRect(g.rect.adjusted(0, 0, -1, -1));
+        }
+    }
 
     // Ruler last: it stays on top while the rows scroll.
     p.setClipRect(rect);

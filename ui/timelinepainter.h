@@ -41,7 +41,11 @@ public:
     void paint(QPainter &painter, const QRect &rect, const TimelineScene &scene, const SpanStyle &style);
     void invalidate() { m_cache.clear(); }
 
-    static QString runHeaderText(const il::TimelineRun &run, std::size_t taskCount);
+    // "processes · 2 workers · makespan … · 1 failed · ⚠ worker 2 … replaced";
+    // without the problems (drawn apart, in the failure colour) if asked.
+    static QString runHeaderText(const il::TimelineRun &run, std::size_t taskCount, bool withProblems = true);
+    // The header text, then every error and note of the run in full.
+    static QString runHeaderToolTip(const il::TimelineRun &run, std::size_t taskCount);
     static QString rowLabel(const il::TimelineModel &model, const il::TimelineRun &run,
                             il::TimelineViewKind view, int row);
 

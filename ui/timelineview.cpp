@@ -1,5 +1,7 @@
 #include "timelineview.h"
 
+#include "runproblems.h"
+
 #include "advisor.h"
 #include "spanstyle.h"
 
@@ -403,6 +405,35 @@ std::optional<TimelineView::HitItem> TimelineView::itemAt(const QPoint &pos) con
         }
     }
     const il::TimelineRow &row = run.row(m_view, hit.row);
+    // Where a task failed or was cancelled its mark is drawn on top, and its
+    // last span may be thinner than a pixel: the mark wins, cap included.
+    const auto hitsMark = [&](const il::TaskMark &mk) {
+        if (run.markRow(m_view, mk) != hit.row)
+            return false;
+        const double x0 = m_mapping.toX(static_cast<double>(mk.start)) - 3;
+        const double x1 = m_mapping.toX(static_cast<double>(mk.end)) + 3;
+        return pos.x() >= x0 && pos.x() <= x1;
+    };
+    const il::TaskMark *mark = nullptr;
+    if (m_view == TimelineViewKind::ByTask) {
+        mark = run.markFor(static_cast<std::uint32_t>(hit.row));
+        if (mark && !hitsMark(*mark))
+            mark = nullptr;
+    } else {
+        for (const il::TaskMark &mk : run.marks) {
+            if (mk.lane == il::noLane && mk.state != il::TaskState::Failed)
+                continue; // not drawn in the lane view
+            if (hitsMark(mk) && (!mark || mk.state == il::TaskState::Failed))
+                mark = &mk;
+        }
+    }
+    if (mark) {
+        // The row's own item for that span (it knows the phase).
+        for (std::size_t i = row.firstIndex(mark->start), n = row.lastIndex(mark->start + 1); i < n; ++i)
+            if (row[i].task == mark->task && row[i].start == mark->start && row[i].kind == mark->kind)
+                return HitItem{hit.run, hit.row, i, false, row[i]};
+        return HitItem{hit.run, hit.row, 0, false, {mark->start, mark->end, mark->end, mark->task, il::noPhase, mark->kind}};
+    }
     const auto index = row.itemAt(tNs, tol);
     if (!index)
         return std::nullopt;
@@ -418,7 +449,19 @@ QString TimelineView::toolTipAt(const QPoint &pos) const
         const TimelineLayout::Hit hit = m_layout.hitAt(contentY);
         if (hit.valid() && hit.header) {
             const std::size_t tasks = m_model->taskSet() ? m_model->taskSet()->tasks.size() : 0;
-            return TimelinePainter::runHeaderText(m_model->run(hit.run), tasks);
+            return TimelinePainter::runHeaderToolTip(m_model->run(hit.run), tasks);
+        }
+        // A row's name: in the task view, also how the task ended if it failed.
+        if (hit.valid() && pos.x() < m_mapping.left) {
+            const il::TimelineRun &run = m_model->run(hit.run);
+            QString text = TimelinePainter::rowLabel(*m_model, run, m_view, hit.row);
+            if (m_view == TimelineViewKind::ByTask) {
+                const QString state = taskEndText(run, static_cast<std::uint32_t>(hit.row));
+                text = QStringLiteral("%1 (task %2)").arg(text).arg(hit.row);
+                if (!state.isEmpty())
+                    text += QLatin1Char('\n') + state;
+            }
+            return text;
         }
     }
     const auto hit = itemAt(pos);
@@ -452,7 +495,30 @@ QString TimelineView::toolTipAt(const QPoint &pos) const
     if (lane >= 0)
         where = QStringLiteral("lane %1 · ").arg(TimelinePainter::rowLabel(*m_model, run, TimelineViewKind::ByLane, lane)) + where;
     lines << where;
+    if (item.task != il::noTask) {
+        const QString state = taskEndText(run, item.task);
+        if (!state.isEmpty())
+            lines << state;
+    }
     return lines.join(QLatin1Char('\n'));
+}
+
+QString taskEndText(const il::TimelineRun &run, std::uint32_t task)
+{
+    switch (run.taskState(task)) {
+    case il::TaskState::Failed: {
+        const QString note = failureNoteFor(run, task);
+        if (!note.isEmpty())
+            return QStringLiteral("✕ failed: %1").arg(note);
+        if (run.trace && !run.trace->error.isEmpty())
+            return QStringLiteral("✕ failed: %1").arg(run.trace->error);
+        return QStringLiteral("✕ failed (its worker died or misbehaved)");
+    }
+    case il::TaskState::Cancelled:
+        return QStringLiteral("cancelled by Stop before it finished");
+    default:
+        return QString();
+    }
 }
 
 QString rangeStatsNote(const il::RangeStats &s)

@@ -105,6 +105,9 @@ private:
     std::vector<QString> m_selectionNotes; // per run, shown in its header
 };
 
+// "✕ failed: <the note naming it>" or "cancelled by Stop …"; empty if the task
+// finished (or has not yet).
+QString taskEndText(const il::TimelineRun &run, std::uint32_t task);
 // "busy 78 %, cpu 120 ms, io 40 ms": one run's figures for a selected range.
 QString rangeStatsNote(const il::RangeStats &stats);
 // "120 ms – 340 ms (220 ms)" then one "mode: note" line per run.

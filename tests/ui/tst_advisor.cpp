@@ -46,6 +46,7 @@ private slots:
     void mixedAndEmpty();
     void eventLoopHog();
     void noRunsYet();
+    void leavesOutIncompleteRuns();
 };
 
 void TestAdvisor::durations_data()
@@ -130,6 +131,21 @@ void TestAdvisor::noRunsYet()
 {
     QCOMPARE(il::adviseComparison(set(850, 150), {}),
              QStringLiteral("CPU is 85 % of the work. Run the modes to compare them."));
+}
+
+void TestAdvisor::leavesOutIncompleteRuns()
+{
+    const il::TaskSet s = set(850, 150);
+    il::Metrics stopped = run(il::Mode::Threads, 50);
+    stopped.cancelled = 5;
+    il::Metrics crashed = run(il::Mode::Processes, 10, 2, 0, 0);
+    crashed.failed = 8;
+    const QString text = il::adviseComparison(s, {run(il::Mode::Sequential, 1000), stopped, crashed});
+    // Their short makespans must not make them "fastest".
+    QVERIFY2(!text.contains(QStringLiteral("Fastest: threads")) && !text.contains(QStringLiteral("Fastest: processes")), qPrintable(text));
+    QVERIFY2(text.contains(QStringLiteral("Left out of the comparison: threads (stopped), processes (8 of 8 tasks failed).")), qPrintable(text));
+    const QString only = il::adviseComparison(s, {stopped});
+    QVERIFY2(only.endsWith(QStringLiteral("Left out of the comparison: threads (stopped).")), qPrintable(only));
 }
 
 QTEST_GUILESS_MAIN(TestAdvisor)

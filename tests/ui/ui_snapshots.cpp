@@ -1,6 +1,8 @@
 // Renders the window offscreen after a real comparison, in a light and a dark
 // palette, plus the saved picture: for a person to look at, not a test.
 //   QT_QPA_PLATFORM=offscreen ui_snapshots OUTDIR [PRESET]
+// With il-fake-worker beside it, also faults-*.png: a processes run whose
+// worker SIGKILLs itself in task 3, and a run stopped mid-way.
 #include "comparisonpicture.h"
 #include "mainwindow.h"
 #include "runsession.h"
@@ -12,6 +14,7 @@
 #include <QApplication>
 #include <QDir>
 #include <QEventLoop>
+#include <QFileInfo>
 #include <QPainter>
 #include <QSvgRenderer>
 #include <QLabel>
@@ -69,6 +72,54 @@ static void runAndGrab(const QString &dir, const QString &tag, const QString &pr
     back.save(dir + QStringLiteral("/%1-picture-svg.png").arg(tag));
 }
 
+// A worker dies in the middle of task 3 (the fake worker of the fault
+// tests), then a comparison is stopped while tasks run: failed and cancelled
+// marks, run headers, status bar and "why" as a user would see them.
+static void runFaults(const QString &dir, const QString &tag)
+{
+    const QString fake = QCoreApplication::applicationDirPath() + QStringLiteral("/il-fake-worker");
+    if (!QFileInfo(fake).isExecutable())
+        return;
+    qputenv("IL_FAKE_MODE", "kill-on-task");
+    qputenv("IL_FAKE_TASK", "3");
+    {
+        ui::MainWindow w({false});
+        w.resize(1440, 900);
+        w.setWorkerPath(fake);
+        for (il::Mode m : il::allModes)
+            w.modeAction(m)->setChecked(m == il::Mode::Sequential || m == il::Mode::Processes
+                                        || m == il::Mode::EventLoop);
+        w.show();
+        QEventLoop loop;
+        QObject::connect(w.session(), &ui::RunSession::finished, &loop, &QEventLoop::quit);
+        w.run();
+        loop.exec();
+        QApplication::processEvents();
+        w.grab().save(dir + QStringLiteral("/%1-faults-lane.png").arg(tag));
+        w.viewAction(il::TimelineViewKind::ByTask)->trigger();
+        QApplication::processEvents();
+        w.grab().save(dir + QStringLiteral("/%1-faults-task.png").arg(tag));
+        w.viewAction(il::TimelineViewKind::ByLane)->trigger();
+        w.savePictureTo(dir + QStringLiteral("/%1-faults-picture.png").arg(tag));
+    }
+    qunsetenv("IL_FAKE_MODE");
+    qunsetenv("IL_FAKE_TASK");
+    {
+        ui::MainWindow w({false});
+        w.resize(1440, 900);
+        for (il::Mode m : il::allModes)
+            w.modeAction(m)->setChecked(m == il::Mode::Sequential || m == il::Mode::Threads);
+        w.show();
+        QEventLoop loop;
+        QObject::connect(w.session(), &ui::RunSession::finished, &loop, &QEventLoop::quit);
+        QTimer::singleShot(900, &w, &ui::MainWindow::stop);
+        w.run();
+        loop.exec();
+        QApplication::processEvents();
+        w.grab().save(dir + QStringLiteral("/%1-stopped.png").arg(tag));
+    }
+}
+
 int main(int argc, char **argv)
 {
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
@@ -78,8 +129,10 @@ int main(int argc, char **argv)
     const QString preset = argc > 2 ? QString::fromLocal8Bit(argv[2]) : QString();
     QDir().mkpath(dir);
     runAndGrab(dir, QStringLiteral("light"), preset, false);
+    runFaults(dir, QStringLiteral("light"));
     QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
     QApplication::setPalette(ui::darkPalette());
     runAndGrab(dir, QStringLiteral("dark"), preset, true);
+    runFaults(dir, QStringLiteral("dark"));
     return 0;
 }
