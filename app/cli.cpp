@@ -70,7 +70,7 @@ void printTable(const il::TaskSet &set, const std::vector<il::RunResultPtr> &run
         o << QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8 %9 %10\n")
                  .arg(il::modeName(m.mode), -12).arg(m.workers, 7)
                  .arg(fmtMs(m.makespanMs), 10).arg(fmtMs(m.idealMs), 10)
-                 .arg(QStringLiteral("%1 %").arg(m.efficiency * 100, 0, 'f', 0), 7)
+                 .arg(m.efficiency > 0 ? QStringLiteral("%1 %").arg(m.efficiency * 100, 0, 'f', 0) : QStringLiteral("–"), 7)
                  .arg(fmtMs(m.cpuMs), 10).arg(fmtMs(m.ioWaitMs), 10).arg(fmtMs(m.gilWaitMs), 10)
                  .arg(QStringLiteral("%1 %").arg(m.utilization * 100, 0, 'f', 0), 6)
                  .arg(QStringLiteral("%1/%2%3").arg(m.completed).arg(m.failed)

@@ -108,9 +108,25 @@ QString adviseComparison(const TaskSet &set, const std::vector<Metrics> &runs)
     if (runs.empty())
         return lead + QStringLiteral(". Run the modes to compare them.");
 
+    // Only complete runs teach anything: a stopped run or one whose tasks
+    // failed has a makespan of part of the work. They are named, not compared.
     std::map<Mode, Metrics> latest;
-    for (const Metrics &m : runs)
-        latest[m.mode] = m;
+    QStringList incomplete;
+    for (const Metrics &m : runs) {
+        if (m.cancelled == 0 && m.failed == 0) {
+            latest[m.mode] = m;
+            continue;
+        }
+        latest.erase(m.mode);
+        incomplete << (m.cancelled > 0 ? QStringLiteral("%1 (stopped)").arg(modeName(m.mode))
+                                       : QStringLiteral("%1 (%2 of %3 tasks failed)")
+                                             .arg(modeName(m.mode)).arg(m.failed).arg(m.completed + m.failed));
+    }
+    const QString leftOut = incomplete.isEmpty()
+                                ? QString()
+                                : QStringLiteral(" Left out of the comparison: %1.").arg(incomplete.join(QStringLiteral(", ")));
+    if (latest.empty())
+        return lead + QLatin1Char('.') + leftOut;
 
     // The modes that tell the lesson of this kind of work come first.
     std::vector<Mode> order;
@@ -176,12 +192,7 @@ QString adviseComparison(const TaskSet &set, const std::vector<Metrics> &runs)
     if (gil != latest.end() && gil->second.gilWaitMs > 0.25 * gil->second.makespanMs)
         text += QStringLiteral(" threads-gil threads spent %1 waiting for the lock.")
                     .arg(formatDurationMs(gil->second.gilWaitMs));
-    int failed = 0;
-    for (const auto &[mode, m] : latest)
-        failed += m.failed;
-    if (failed > 0)
-        text += QStringLiteral(" %1 task(s) failed.").arg(failed);
-    return text;
+    return text + leftOut;
 }
 
 } // namespace il

@@ -78,7 +78,10 @@ Metrics computeMetrics(const Trace &trace, const TaskSet &set)
     }
     m.makespanMs = last > first ? nsToMs(last - first) : 0;
     m.idealMs = idealMs(info.mode, set, info.workers, info.cores);
-    m.efficiency = m.makespanMs > 0 ? m.idealMs / m.makespanMs : 0;
+    // The bound is for the whole task set: against a stopped run (part of the
+    // work) or one that could not run its tasks it means nothing.
+    const bool whole = !trace.cancelled && m.cancelled == 0 && m.completed > 0;
+    m.efficiency = whole && m.makespanMs > 0 ? m.idealMs / m.makespanMs : 0;
     double sumUtil = 0;
     for (std::int64_t ns : occupied) {
         const double u = m.makespanMs > 0 ? std::min(1.0, nsToMs(ns) / m.makespanMs) : 0;

@@ -17,7 +17,7 @@ struct Metrics
     int cores = 1;
     double makespanMs = 0; // first event (spawn included) to last task end
     double idealMs = 0;    // lower bound for this mode; see idealMs()
-    double efficiency = 0; // ideal / makespan
+    double efficiency = 0; // ideal / makespan; 0 for a stopped run (not comparable)
     double cpuMs = 0;      // thread CPU time measured in cpu phases
     double cpuWallMs = 0;  // wall time of cpu spans (> cpuMs when threads share a core)
     double ioWaitMs = 0;

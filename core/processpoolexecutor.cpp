@@ -43,9 +43,18 @@ public:
     {
         QStringList names;
         for (int i = 0; i < m_workers; ++i) {
-            const qint64 pid = i < int(m_lanes.size()) ? m_lanes[i]->pid : 0;
-            names << (pid ? QStringLiteral("worker %1 (pid %2)").arg(i + 1).arg(pid)
-                          : QStringLiteral("worker %1").arg(i + 1));
+            // A replaced worker's lane names every pid it had, oldest first.
+            QStringList pids;
+            if (i < int(m_lanes.size())) {
+                for (qint64 pid : m_lanes[i]->formerPids)
+                    pids << QString::number(pid);
+                if (m_lanes[i]->pid)
+                    pids << QString::number(m_lanes[i]->pid);
+            }
+            if (pids.size() > 3)
+                pids = QStringList{pids.first(), QStringLiteral("…"), pids.last()};
+            names << (pids.isEmpty() ? QStringLiteral("worker %1").arg(i + 1)
+                                     : QStringLiteral("worker %1 (pid %2)").arg(i + 1).arg(pids.join(QStringLiteral(" → "))));
         }
         return names;
     }
@@ -113,6 +122,7 @@ private:
         std::unique_ptr<QTimer> helloTimeout; // a worker that never says hello
         protocol::Decoder decoder;
         qint64 pid = 0;
+        std::vector<qint64> formerPids; // workers this lane had before a replacement
         bool ready = false;
         bool retiring = false;
         std::int64_t task = -1;  // in flight
@@ -125,6 +135,8 @@ private:
 
     void spawn(Lane &l)
     {
+        if (l.pid)
+            l.formerPids.push_back(l.pid);
         l.decoder = protocol::Decoder();
         l.ready = false;
         l.pid = 0;

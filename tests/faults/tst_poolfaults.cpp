@@ -209,6 +209,9 @@ private slots:
         const il::Trace &t = *r->trace;
         QVERIFY2(notes(t).contains(QStringLiteral("(pid %1) crashed or was killed").arg(workers[0])), qPrintable(notes(t)));
         QVERIFY2(notes(t).contains(QLatin1String("worker replaced")), qPrintable(notes(t)));
+        // The lane of the killed worker names it and its replacement.
+        const QString lanes = t.info.laneNames.join(QLatin1Char('|'));
+        QVERIFY2(lanes.contains(QStringLiteral("(pid %1 → ").arg(workers[0])), qPrintable(lanes));
         QCOMPARE(r->metrics.failed, 1);
         QCOMPARE(r->metrics.completed, 3);
         QCOMPARE(countState(t, il::TaskState::Failed), 1);
