@@ -2,7 +2,7 @@
 // runs them with the same phase code as the in-process lanes and writes
 // every event to stdout with its own CLOCK_MONOTONIC timestamps.
 #include "canceltoken.h"
-#include "phaserunner.h"
+#include "pipesink.h"
 #include "protocol.h"
 
 #include <cerrno>
@@ -10,36 +10,6 @@
 #include <cstdio>
 #include <sys/prctl.h>
 #include <unistd.h>
-
-namespace {
-
-bool writeAll(const QByteArray &bytes)
-{
-    const char *p = bytes.constData();
-    qsizetype left = bytes.size();
-    while (left > 0) {
-        const ssize_t n = ::write(STDOUT_FILENO, p, size_t(left));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return false;
-        p += n;
-        left -= n;
-    }
-    return true;
-}
-
-class PipeSink final : public il::EventSink
-{
-public:
-    void record(const il::Event &event) override
-    {
-        if (!writeAll(il::protocol::encodeEvent(event)))
-            _exit(3); // parent gone: nothing left to report to
-    }
-};
-
-} // namespace
 
 int main()
 {
@@ -53,9 +23,9 @@ int main()
         return 3;
 
     il::protocol::Decoder decoder;
-    if (!writeAll(il::protocol::encodeHello(quint32(::getpid()))))
+    if (!il::protocol::writeAll(STDOUT_FILENO, il::protocol::encodeHello(quint32(::getpid()))))
         return 3;
-    PipeSink sink;
+    il::PipeSink sink;
     il::CancelToken never; // the parent stops a worker by killing it
     char buf[65536];
     for (;;) {
@@ -71,14 +41,14 @@ int main()
             if (status == il::protocol::Decoder::Status::NeedMore)
                 break;
             if (status == il::protocol::Decoder::Status::Error) {
-                writeAll(il::protocol::encodeError(decoder.error()));
+                il::protocol::writeAll(STDOUT_FILENO, il::protocol::encodeError(decoder.error()));
                 std::fprintf(stderr, "interleave-worker: %s\n", qPrintable(decoder.error()));
                 return 2;
             }
             if (frame.type == il::protocol::FrameType::Quit)
                 return 0;
             if (frame.type != il::protocol::FrameType::Task) {
-                writeAll(il::protocol::encodeError(QStringLiteral("unexpected frame from the parent")));
+                il::protocol::writeAll(STDOUT_FILENO, il::protocol::encodeError(QStringLiteral("unexpected frame from the parent")));
                 return 2;
             }
             il::LaneContext lane{sink, il::noLane, never};

@@ -2,8 +2,10 @@
 
 #include <QtEndian>
 
+#include <cerrno>
 #include <cmath>
 #include <cstring>
+#include <unistd.h>
 
 namespace il::protocol {
 
@@ -41,6 +43,22 @@ QByteArray frame(FrameType type, const QByteArray &payload)
 }
 
 } // namespace
+
+bool writeAll(int fd, const QByteArray &bytes)
+{
+    const char *p = bytes.constData();
+    qsizetype left = bytes.size();
+    while (left > 0) {
+        const ssize_t n = ::write(fd, p, size_t(left));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
+        p += n;
+        left -= n;
+    }
+    return true;
+}
 
 QByteArray encodeHello(std::uint32_t pid, std::uint16_t protocolVersion)
 {

@@ -28,6 +28,10 @@ enum class FrameType : std::uint8_t {
     Error = 17, // worker -> parent: UTF-8 message
 };
 
+// Writes all of `bytes` to a file descriptor (a worker's stdout), retrying
+// short writes and EINTR. False once the other end is gone.
+bool writeAll(int fd, const QByteArray &bytes);
+
 QByteArray encodeHello(std::uint32_t pid, std::uint16_t protocolVersion = version);
 QByteArray encodeTask(std::uint32_t index, const Task &task);
 QByteArray encodeQuit();

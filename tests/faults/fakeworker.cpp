@@ -15,7 +15,7 @@
 // IL_FAKE_ONCE=PATH: only the worker that creates PATH first misbehaves (so
 // its replacement behaves); without it every worker does.
 #include "canceltoken.h"
-#include "phaserunner.h"
+#include "pipesink.h"
 #include "protocol.h"
 
 #include <QByteArray>
@@ -30,32 +30,6 @@
 #include <unistd.h>
 
 namespace {
-
-bool writeAll(const QByteArray &bytes)
-{
-    const char *p = bytes.constData();
-    qsizetype left = bytes.size();
-    while (left > 0) {
-        const ssize_t n = ::write(STDOUT_FILENO, p, size_t(left));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return false;
-        p += n;
-        left -= n;
-    }
-    return true;
-}
-
-class PipeSink final : public il::EventSink
-{
-public:
-    void record(const il::Event &event) override
-    {
-        if (!writeAll(il::protocol::encodeEvent(event)))
-            _exit(3);
-    }
-};
 
 [[noreturn]] void waitForEof()
 {
@@ -93,11 +67,11 @@ int main()
     }
 
     if (mode == "garbage") {
-        writeAll("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<html>");
+        il::protocol::writeAll(STDOUT_FILENO, "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<html>");
         waitForEof();
     }
     if (mode == "version") {
-        writeAll(il::protocol::encodeHello(quint32(::getpid()), 99));
+        il::protocol::writeAll(STDOUT_FILENO, il::protocol::encodeHello(quint32(::getpid()), 99));
         waitForEof();
     }
     if (mode == "silent")
@@ -107,10 +81,10 @@ int main()
         return 7;
     }
 
-    if (!writeAll(il::protocol::encodeHello(quint32(::getpid()))))
+    if (!il::protocol::writeAll(STDOUT_FILENO, il::protocol::encodeHello(quint32(::getpid()))))
         return 3;
     il::protocol::Decoder decoder;
-    PipeSink sink;
+    il::PipeSink sink;
     il::CancelToken never;
     char buf[65536];
     for (;;) {
@@ -138,7 +112,7 @@ int main()
                 }
                 if (mode == "garbage-on-task") {
                     sink.record(event(il::EventKind::TaskStart, task));
-                    writeAll("garbage garbage garbage garbage garbage");
+                    il::protocol::writeAll(STDOUT_FILENO, "garbage garbage garbage garbage garbage");
                     waitForEof();
                 }
                 if (mode == "wrong-task") {

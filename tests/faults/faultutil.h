@@ -2,6 +2,7 @@
 // Helpers shared by the fault tests: run an Engine to the end, build small
 // task sets, list our child processes through /proc.
 
+#include "../common/processes.h"
 #include "engine.h"
 #include "taskset.h"
 
@@ -40,37 +41,9 @@ inline il::TaskSetPtr uniformSet(int count, std::vector<il::Phase> phases)
 inline il::Phase cpu(double ms) { return {il::PhaseKind::Cpu, ms}; }
 inline il::Phase io(double ms) { return {il::PhaseKind::Io, ms}; }
 
-// Every process whose parent is `parent` (default: us), from
-// /proc/<pid>/stat, zombies included.
-inline std::vector<pid_t> childPids(pid_t parent = ::getpid())
-{
-    std::vector<pid_t> pids;
-    const pid_t self = parent;
-    const QStringList entries = QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
-    for (const QString &e : entries) {
-        bool ok = false;
-        const pid_t pid = e.toInt(&ok);
-        if (!ok)
-            continue;
-        QFile f(QStringLiteral("/proc/%1/stat").arg(pid));
-        if (!f.open(QIODevice::ReadOnly))
-            continue; // exited meanwhile
-        const QByteArray stat = f.readAll();
-        // "pid (comm) state ppid ...": comm may hold spaces and parentheses.
-        const qsizetype close = stat.lastIndexOf(')');
-        if (close < 0)
-            continue;
-        const QList<QByteArray> fields = stat.mid(close + 2).split(' ');
-        if (fields.size() > 1 && fields[1].toInt() == self)
-            pids.push_back(pid);
-    }
-    return pids;
-}
+using testprocs::childPids;
+using testprocs::processExists;
 
-inline bool processExists(pid_t pid)
-{
-    return QFile::exists(QStringLiteral("/proc/%1").arg(pid));
-}
 
 // Runs a comparison to its end and keeps what the engine reported.
 struct Run

@@ -13,6 +13,7 @@
 #include "tasksetpanel.h"
 #include "timelinepainter.h"
 #include "timelineview.h"
+#include "../common/processes.h"
 
 #include <QAction>
 #include <QDir>
@@ -73,45 +74,9 @@ bool waitForFinish(ui::MainWindow &w, int timeoutMs = 60000)
     return spy.wait(timeoutMs) || spy.count() > 0;
 }
 
-// Every process whose parent is `parent`, zombies included (/proc/PID/stat).
-std::vector<pid_t> childPids(pid_t parent = ::getpid())
-{
-    std::vector<pid_t> pids;
-    const QStringList entries = QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
-    for (const QString &e : entries) {
-        bool ok = false;
-        const pid_t pid = e.toInt(&ok);
-        if (!ok)
-            continue;
-        QFile f(QStringLiteral("/proc/%1/stat").arg(pid));
-        if (!f.open(QIODevice::ReadOnly))
-            continue;
-        const QByteArray stat = f.readAll();
-        const qsizetype close = stat.lastIndexOf(')');
-        if (close < 0)
-            continue;
-        const QList<QByteArray> fields = stat.mid(close + 2).split(' ');
-        if (fields.size() > 1 && fields[1].toInt() == parent)
-            pids.push_back(pid);
-    }
-    return pids;
-}
-
-bool processExists(pid_t pid)
-{
-    return QFile::exists(QStringLiteral("/proc/%1").arg(pid));
-}
-
-// utime + stime of a process in clock ticks, -1 if gone.
-long cpuTicks(pid_t pid)
-{
-    QFile f(QStringLiteral("/proc/%1/stat").arg(pid));
-    if (!f.open(QIODevice::ReadOnly))
-        return -1;
-    const QByteArray stat = f.readAll();
-    const QList<QByteArray> fields = stat.mid(stat.lastIndexOf(')') + 2).split(' ');
-    return fields.size() > 12 ? fields[11].toLong() + fields[12].toLong() : -1;
-}
+using testprocs::childPids;
+using testprocs::cpuTicks;
+using testprocs::processExists;
 
 int countColour(const QImage &image, QRgb colour)
 {
