@@ -1,5 +1,7 @@
 #include "benchutil.h"
 
+#include "clock.h"
+
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -227,6 +229,19 @@ void trimHeap()
 #if defined(__GLIBC__)
     malloc_trim(0);
 #endif
+}
+
+StallMeter::StallMeter()
+{
+    m_timer.setTimerType(Qt::PreciseTimer);
+    m_timer.setInterval(1);
+    QObject::connect(&m_timer, &QTimer::timeout, [this] {
+        const std::int64_t now = il::monoNs();
+        if (m_lastNs)
+            m_maxGapMs = std::max(m_maxGapMs, il::nsToMs(now - m_lastNs));
+        m_lastNs = now;
+    });
+    m_timer.start();
 }
 
 } // namespace bench

@@ -7,6 +7,7 @@
 #include <QJsonObject>
 #include <QString>
 #include <QStringList>
+#include <QTimer>
 
 #include <cstdint>
 #include <functional>
@@ -91,5 +92,19 @@ std::int64_t residentBytes();
 std::int64_t heapInUseBytes();
 // Gives freed memory back to the system so the next RSS reading is clean.
 void trimHeap();
+
+// How long the calling thread's event loop was blocked: the longest gap
+// between ticks of a 1 ms timer, from construction on.
+class StallMeter
+{
+public:
+    StallMeter();
+    double maxGapMs() const { return m_maxGapMs; }
+
+private:
+    QTimer m_timer;
+    std::int64_t m_lastNs = 0;
+    double m_maxGapMs = 0;
+};
 
 } // namespace bench

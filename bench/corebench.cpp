@@ -229,20 +229,11 @@ void benchEngineEndToEnd(const Options &options, Report &report)
             s.ok = result->metrics.completed == count;
         });
         QObject::connect(&engine, &il::Engine::finished, &loop, &QEventLoop::quit);
-        QTimer heartbeat;
-        heartbeat.setTimerType(Qt::PreciseTimer);
-        heartbeat.setInterval(1);
-        std::int64_t last = 0;
-        QObject::connect(&heartbeat, &QTimer::timeout, &loop, [&] {
-            const std::int64_t now = il::monoNs();
-            if (last)
-                s.maxGapMs = std::max(s.maxGapMs, il::nsToMs(now - last));
-            last = now;
-        });
         const std::int64_t t0 = il::monoNs();
-        heartbeat.start();
+        const StallMeter stalls;
         engine.start(set, {config});
         loop.exec();
+        s.maxGapMs = stalls.maxGapMs();
         s.usPerTask = il::nsToMs(il::monoNs() - t0) * 1000.0 / count;
         return s;
     };

@@ -223,7 +223,7 @@ void benchLiveStream(const Options &options, Report &report, il::Mode mode, il::
         model.setTaskSet(set);
         std::unique_ptr<il::TraceBuilder> live;
         ui::TimelinePainter painter;
-        double gap = 0, worstPaint = 0, worstUpdate = 0, lastFinal = 0;
+        double worstPaint = 0, worstUpdate = 0, lastFinal = 0;
         events = batches = 0;
         const auto repaint = [&] {
             PaintSetup setup;
@@ -257,23 +257,13 @@ void benchLiveStream(const Options &options, Report &report, il::Mode mode, il::
             repaint();
         });
         QObject::connect(&engine, &il::Engine::finished, &loop, &QEventLoop::quit);
-        QTimer heartbeat;
-        heartbeat.setTimerType(Qt::PreciseTimer);
-        heartbeat.setInterval(1);
-        std::int64_t last = 0;
-        QObject::connect(&heartbeat, &QTimer::timeout, &loop, [&] {
-            const std::int64_t now = il::monoNs();
-            if (last)
-                gap = std::max(gap, il::nsToMs(now - last));
-            last = now;
-        });
-        heartbeat.start();
+        const bench::StallMeter stalls;
         engine.start(set, {config});
         loop.exec();
         paintMax.push_back(worstPaint);
         updateMax.push_back(worstUpdate);
         finalMs.push_back(lastFinal);
-        return gap;
+        return stalls.maxGapMs();
     });
     const auto med = [](std::vector<double> v) {
         std::sort(v.begin(), v.end());

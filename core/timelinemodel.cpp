@@ -498,38 +498,16 @@ void TimelineModel::fillFromTrace(TimelineRun &run, const Trace &trace)
             if (until > rec.queuedNs)
                 row.append(rec.queuedNs - origin, until - origin, task, noPhase, ItemKind::Queued);
         }
-        const Span *lastSpan = nullptr;
         for (auto it = first; it != last; ++it) {
             const Span &s = trace.spans[*it];
             row.append(s.startNs - origin, s.endNs - origin, s.task, s.phase, itemKindFor(s.kind));
-            if (!lastSpan || s.endNs >= lastSpan->endNs)
-                lastSpan = &s;
         }
-        const bool failed = rec.state == TaskState::Failed;
-        if (rec.state == TaskState::Done || rec.state == TaskState::Pending || rec.state == TaskState::Queued
-            || rec.state == TaskState::Running) {
-            run.taskStates[t] = rec.state == TaskState::Done ? TaskState::Done : TaskState::Pending;
-            continue;
-        }
-        run.taskStates[t] = rec.state;
-        (failed ? run.failedTasks : run.cancelledTasks) += 1;
-        if (rec.startNs < 0)
-            continue; // never started: nothing on the timeline to mark
-        TaskMark mark;
-        mark.task = task;
-        mark.state = rec.state;
-        mark.lane = rec.lane;
-        mark.start = rec.startNs - origin;
-        mark.end = mark.start;
-        if (lastSpan) {
-            mark.start = lastSpan->startNs - origin;
-            mark.end = lastSpan->endNs - origin;
-            mark.lane = lastSpan->lane;
-            mark.kind = itemKindFor(lastSpan->kind);
-        }
-        if (rec.endNs >= 0)
-            mark.end = std::max(mark.end, rec.endNs - origin);
-        run.marks.push_back(mark); // in task order
+        // The same marking as live updates use, so both give one picture;
+        // tasks are visited in order, so the marks stay sorted by task.
+        if (rec.state == TaskState::Done)
+            run.taskStates[t] = TaskState::Done;
+        else
+            markEnded(run, rec, task);
     }
 }
 

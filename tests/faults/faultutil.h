@@ -43,6 +43,7 @@ inline il::Phase io(double ms) { return {il::PhaseKind::Io, ms}; }
 
 using testprocs::childPids;
 using testprocs::processExists;
+using testprocs::cpuTicks;
 
 
 // Runs a comparison to its end and keeps what the engine reported.

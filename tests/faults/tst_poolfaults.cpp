@@ -109,17 +109,6 @@ private:
             QVERIFY(pid > 0);
     }
 
-    // utime + stime of a process, in clock ticks.
-    static long cpuTicks(pid_t pid)
-    {
-        QFile f(QStringLiteral("/proc/%1/stat").arg(pid));
-        if (!f.open(QIODevice::ReadOnly))
-            return -1;
-        const QByteArray stat = f.readAll();
-        const QList<QByteArray> fields = stat.mid(stat.lastIndexOf(')') + 2).split(' ');
-        return fields.size() > 12 ? fields[11].toLong() + fields[12].toLong() : -1;
-    }
-
     std::vector<pid_t> workerChildren()
     {
         std::vector<pid_t> out;
