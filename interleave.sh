@@ -6,7 +6,17 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-packages=(cmake ninja-build g++ qt6-base-dev qt6-charts-dev qt6-svg-dev libgl-dev fonts-dejavu-core)
+# Every Debian package the build, the tests and the window need, by name. qt6-base-dev only
+# *recommends* libqt6opengl6-dev, yet Qt6Charts' CMake package requires Qt6OpenGL's, so it is
+# listed: installs here use --no-install-recommends, as a minimal machine would.
+packages=(
+  cmake ninja-build g++          # the toolchain
+  qt6-base-dev                   # Qt Core, Concurrent, Gui, Widgets, Test (+ moc, rcc)
+  libqt6opengl6-dev              # Qt6OpenGL/OpenGLWidgets CMake files, needed by Qt6Charts
+  qt6-charts-dev qt6-svg-dev     # the comparison chart, SVG export
+  libgl-dev                      # OpenGL headers Qt6Gui's CMake package looks for
+  fonts-dejavu-core              # a font, so the window and saved pictures have text
+)
 
 install_missing() {
   local missing=()
