@@ -34,7 +34,7 @@ const char *usage =
     "usage: interleave                      open the window (scrape-and-parse preset)\n"
     "       interleave FILE.json | --demo   open the window on FILE / and press Run\n"
     "       interleave run (--taskset FILE | --preset NAME) [--mode M[,M...] | --mode all]\n"
-    "                      [--workers N] [--task-timeout MS] [--trace FILE] [--summary FILE]\n"
+    "                      [--workers N] [--worker PATH] [--task-timeout MS] [--trace FILE] [--summary FILE]\n"
     "                      [--screenshot FILE.png|FILE.svg] [--quiet]\n"
     "       interleave presets\n"
     "       interleave validate FILE\n"
@@ -116,7 +116,8 @@ int cmdRun(const QStringList &args, const ScreenshotFn &screenshot)
         {QStringLiteral("preset"), QStringLiteral("Built-in task set."), QStringLiteral("NAME")},
         {QStringLiteral("mode"), QStringLiteral("Modes to run, comma-separated, or all."), QStringLiteral("M"), QStringLiteral("all")},
         {QStringLiteral("workers"), QStringLiteral("Threads / processes per pool."), QStringLiteral("N")},
-        {QStringLiteral("task-timeout"), QStringLiteral("Kill a worker process after MS on one task."), QStringLiteral("MS")},
+        {QStringLiteral("worker"), QStringLiteral("Worker executable for processes (default: $INTERLEAVE_WORKER, else interleave-worker beside interleave)."), QStringLiteral("PATH")},
+        {QStringLiteral("task-timeout"), QStringLiteral("Kill a worker process after MS on one task (default: 5 s + 3 x the task's declared time)."), QStringLiteral("MS")},
         {QStringLiteral("trace"), QStringLiteral("Write a Chrome trace (Perfetto)."), QStringLiteral("FILE")},
         {QStringLiteral("summary"), QStringLiteral("Write the summary JSON (or CSV if FILE ends in .csv)."), QStringLiteral("FILE")},
         {QStringLiteral("screenshot"), QStringLiteral("Render the timeline and chart to PNG or SVG."), QStringLiteral("FILE")},
@@ -152,6 +153,13 @@ int cmdRun(const QStringList &args, const ScreenshotFn &screenshot)
         if (!ok || timeoutMs < 1)
             return fail(QStringLiteral("--task-timeout: must be a whole number of milliseconds >= 1 (got \"%1\")").arg(parser.value(QStringLiteral("task-timeout"))));
     }
+    // As in the window: --worker, else INTERLEAVE_WORKER, else beside us.
+    QString workerPath = qEnvironmentVariable("INTERLEAVE_WORKER");
+    if (parser.isSet(QStringLiteral("worker"))) {
+        workerPath = parser.value(QStringLiteral("worker"));
+        if (workerPath.isEmpty())
+            return fail(QStringLiteral("--worker: needs the path of a worker executable (got an empty string)"));
+    }
     const QString shot = parser.value(QStringLiteral("screenshot"));
     if (!shot.isEmpty()) {
         if (!shot.endsWith(QLatin1String(".png"), Qt::CaseInsensitive) && !shot.endsWith(QLatin1String(".svg"), Qt::CaseInsensitive))
@@ -168,6 +176,7 @@ int cmdRun(const QStringList &args, const ScreenshotFn &screenshot)
         c.mode = mode;
         c.workers = workers;
         c.taskTimeoutMs = timeoutMs;
+        c.workerPath = workerPath;
         configs.push_back(c);
     }
 

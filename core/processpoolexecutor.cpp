@@ -1,10 +1,12 @@
 #include "canceltoken.h"
 #include "clock.h"
 #include "executor.h"
+#include "livenesslimit.h"
 #include "phaserunner.h"
 #include "protocol.h"
 #include "recorder.h"
 #include "taskset.h"
+#include "workerprocess.h"
 
 #include <QCoreApplication>
 #include <QEventLoop>
@@ -32,10 +34,22 @@ QString defaultWorkerPath()
 // time. Everything runs on the run thread's own event loop; the run thread is
 // the only writer of the recorder (slot 0), translating worker events to
 // their lane.
+//
+// No worker can hang a run or outlive it: each is its own process group,
+// killed whole wherever the worker is dropped or the run ends; every task in
+// flight has a liveness limit (livenesslimit.h); and respawning is bounded —
+// a lane gives up after maxFailedStarts failed starts in a row, the whole
+// pool after maxFailuresInARow workers that started but failed with no task
+// completed in between (a program that is not a worker, a worker that dies
+// on every task): that run then ends with an error, every unfinished task
+// failed.
 class ProcessPoolExecutor final : public Executor
 {
 public:
     explicit ProcessPoolExecutor(int workers) : m_workers(workers) {}
+
+    static constexpr int maxFailedStarts = 3;   // per lane, in a row
+    static constexpr int maxFailuresInARow = 5; // whole pool, no task completed in between
 
     int laneCount() const override { return m_workers; }
     int slotCount() const override { return 1; }
@@ -118,16 +132,18 @@ private:
     {
         int index = 0;
         std::unique_ptr<QProcess> proc;
-        std::unique_ptr<QTimer> timeout;
+        std::unique_ptr<QTimer> timeout; // the liveness limit of the task in flight
+        LivenessLimit limit;
         std::unique_ptr<QTimer> helloTimeout; // a worker that never says hello
         protocol::Decoder decoder;
-        qint64 pid = 0;
+        qint64 pid = 0;  // the worker's own pid, once its hello confirmed it
+        qint64 pgid = 0; // the child we started = its process group
         std::vector<qint64> formerPids; // workers this lane had before a replacement
         bool ready = false;
         bool retiring = false;
         std::int64_t task = -1;  // in flight
         bool started = false;    // its TaskStart arrived
-        int spawnFailures = 0;   // in a row
+        int failedStarts = 0;    // in a row
         QByteArray stderrTail;
     };
 
@@ -140,6 +156,7 @@ private:
         l.decoder = protocol::Decoder();
         l.ready = false;
         l.pid = 0;
+        l.pgid = 0;
         l.task = -1;
         l.started = false;
         l.stderrTail.clear();
@@ -165,11 +182,11 @@ private:
             l.helloTimeout = std::make_unique<QTimer>();
             l.helloTimeout->setSingleShot(true);
             QObject::connect(l.helloTimeout.get(), &QTimer::timeout, l.helloTimeout.get(), [this, &l] {
-                onWorkerLost(l, QStringLiteral("did not send its hello within %1 ms").arg(helloTimeoutMs()), true);
+                onWorkerLost(l, QStringLiteral("did not send its hello within %1 ms").arg(helloTimeoutMs()));
             });
         }
         l.helloTimeout->start(helloTimeoutMs());
-        proc->start(m_workerPath, {});
+        l.pgid = startWorkerProcess(*proc, m_workerPath);
         proc->write(protocol::encodeHello(quint32(QCoreApplication::applicationPid())));
     }
 
@@ -180,16 +197,16 @@ private:
         for (;;) {
             const bool wasReady = l.decoder.helloSeen();
             const auto status = l.decoder.next(&frame);
-            if (!wasReady && l.decoder.helloSeen())
-                onHello(l);
+            if (!wasReady && l.decoder.helloSeen() && !onHello(l))
+                return;
             if (status == protocol::Decoder::Status::NeedMore)
                 return;
             if (status == protocol::Decoder::Status::Error)
-                return onWorkerLost(l, QStringLiteral("sent bad data (%1)").arg(l.decoder.error()), true);
+                return onWorkerLost(l, QStringLiteral("sent bad data (%1)").arg(l.decoder.error()));
             if (frame.type == protocol::FrameType::Error)
-                return onWorkerLost(l, QStringLiteral("reported: %1").arg(frame.message), true);
+                return onWorkerLost(l, QStringLiteral("reported: %1").arg(frame.message));
             if (frame.type != protocol::FrameType::Event)
-                return onWorkerLost(l, QStringLiteral("sent an unexpected frame"), true);
+                return onWorkerLost(l, QStringLiteral("sent an unexpected frame"));
             if (!onWorkerEvent(l, frame.event))
                 return;
         }
@@ -204,14 +221,24 @@ private:
         return ok && ms > 0 ? ms : 10000;
     }
 
-    void onHello(Lane &l)
+    // Returns false if the worker was dropped.
+    bool onHello(Lane &l)
     {
         l.helloTimeout->stop();
+        // A program that merely echoes (cat) sends our own hello back: well
+        // formed, but naming our pid. A worker names itself, so a wrapper
+        // script must exec it rather than run it as a child.
+        if (qint64(l.decoder.peerPid()) != l.pgid) {
+            onWorkerLost(l, QStringLiteral("said hello as pid %1, not as its own pid %2 (an echo of ours? not an interleave-worker)")
+                                .arg(l.decoder.peerPid()).arg(l.pgid));
+            return false;
+        }
         l.pid = l.decoder.peerPid();
         l.ready = true;
-        l.spawnFailures = 0;
+        l.failedStarts = 0;
         m_sink->record(makeEvent(EventKind::SpanEnd, noTask, laneId(l), SpanKind::Spawn));
         dispatch();
+        return true;
     }
 
     // Returns false if the worker was dropped.
@@ -233,7 +260,7 @@ private:
             bad = QStringLiteral("sent an event that makes no sense (kind %1, span %2, phase %3)")
                       .arg(int(e.kind)).arg(int(e.span)).arg(e.phase);
         if (!bad.isEmpty()) {
-            onWorkerLost(l, bad, true);
+            onWorkerLost(l, bad);
             return false;
         }
         e.lane = laneId(l);
@@ -250,6 +277,7 @@ private:
             l.started = false;
             if (l.timeout)
                 l.timeout->stop();
+            m_failuresInARow = 0;
             finishOne();
             dispatch();
         }
@@ -276,63 +304,64 @@ private:
             m_lastSend[std::size_t(l.index)] = send.tNs;
             m_sink->record(send);
             l.proc->write(protocol::encodeTask(i, m_ctx->set.tasks[i]));
-            if (m_ctx->config.taskTimeoutMs > 0) {
-                if (!l.timeout) {
-                    l.timeout = std::make_unique<QTimer>();
-                    l.timeout->setSingleShot(true);
-                    QObject::connect(l.timeout.get(), &QTimer::timeout, l.timeout.get(), [this, &l] {
-                        onWorkerLost(l, QStringLiteral("did not finish task %1 within --task-timeout %2 ms")
-                                            .arg(l.task).arg(m_ctx->config.taskTimeoutMs), true);
-                    });
-                }
-                l.timeout->start(m_ctx->config.taskTimeoutMs);
+            // Every task in flight is watched: a stopped or stalled worker
+            // makes no progress, and nothing else would ever end its task.
+            l.limit = livenessLimit(m_ctx->set.tasks[i], m_ctx->config, m_cores);
+            if (!l.timeout) {
+                l.timeout = std::make_unique<QTimer>();
+                l.timeout->setSingleShot(true);
+                // Never early (a coarse timer may fire 5 % early).
+                l.timeout->setTimerType(Qt::PreciseTimer);
+                QObject::connect(l.timeout.get(), &QTimer::timeout, l.timeout.get(), [this, &l] {
+                    onWorkerLost(l, QStringLiteral("did not finish task %1 within %2").arg(l.task).arg(l.limit.description));
+                });
             }
+            l.timeout->start(l.limit.ms);
         }
     }
 
-    // A worker died, hung or spoke nonsense: fail its task visibly, replace it.
-    void onWorkerLost(Lane &l, const QString &why, bool kill = false)
+    // A worker died, hung or spoke nonsense: fail its task visibly, replace it
+    // (within bounds).
+    void onWorkerLost(Lane &l, const QString &why)
     {
-        const QString who = l.pid ? QStringLiteral("worker %1 (pid %2)").arg(l.index + 1).arg(l.pid)
-                                  : QStringLiteral("worker %1").arg(l.index + 1);
+        const qint64 pid = l.pid ? l.pid : l.pgid;
+        const QString who = pid ? QStringLiteral("worker %1 (pid %2)").arg(l.index + 1).arg(pid)
+                                : QStringLiteral("worker %1").arg(l.index + 1);
         QString note = QStringLiteral("%1 %2").arg(who, why);
         const QString tail = QString::fromLocal8Bit(l.stderrTail).trimmed();
         if (!tail.isEmpty())
             note += QStringLiteral(" — stderr: ") + tail.section(QLatin1Char('\n'), -1);
+        const QString incident = note;
         qCWarning(lcPool).noquote() << note;
         const bool wasReady = l.ready;
-        retire(l, kill);
+        retire(l);
         if (!wasReady)
             m_sink->record(makeEvent(EventKind::SpanEnd, noTask, laneId(l), SpanKind::Spawn));
-        if (l.task >= 0) {
-            const auto task = std::uint32_t(l.task);
-            note += QStringLiteral("; task %1 failed").arg(task);
-            if (!l.started) {
-                // It died before saying TaskStart: the task still held this
-                // lane from the moment it was sent, so show it there (else
-                // the timeline and the trace would have nowhere to draw it).
-                m_sink->record(Event{m_lastSend[std::size_t(l.index)], task, laneId(l), noPhase, EventKind::TaskStart});
-                m_sink->record(makeEvent(EventKind::SpanEnd, task, laneId(l), SpanKind::Ipc));
-            }
-            m_sink->record(makeEvent(EventKind::TaskFailed, task, laneId(l)));
-            l.task = -1;
-            finishOne();
-        }
+        if (l.task >= 0)
+            note += QStringLiteral("; task %1 failed").arg(l.task);
+        failInFlight(l);
         l.ready = false;
         if (m_ctx->cancel.isCancelled() || !m_loop)
             return;
-        if (!wasReady && ++l.spawnFailures > 3) {
-            note += QStringLiteral("; giving up on this lane after 3 failed starts");
+        if (!wasReady && ++l.failedStarts >= maxFailedStarts) {
+            note += QStringLiteral("; giving up on this lane after %1 failed starts in a row").arg(maxFailedStarts);
             m_notes << note;
             // Only lanes that were ever started count: with more workers than
             // tasks the rest never run, and waiting on them would hang.
             const auto used = m_lanes.begin() + m_startedLanes;
-            if (std::all_of(m_lanes.begin(), used, [](const auto &x) { return x->spawnFailures > 3; })) {
+            if (std::all_of(m_lanes.begin(), used, [](const auto &x) { return x->failedStarts >= maxFailedStarts; })) {
                 // Nothing can run: a run-level error, like a missing executable.
-                m_error = QStringLiteral("processes: no worker could be started from %1 (last attempt: %2)")
-                              .arg(m_workerPath, why);
-                failPending(QStringLiteral("no worker could be started"));
+                giveUp(QStringLiteral("processes: no worker could be started from %1 (last attempt: %2)")
+                           .arg(m_workerPath, why),
+                       QStringLiteral("no worker could be started"));
             }
+            return;
+        }
+        if (wasReady && ++m_failuresInARow >= maxFailuresInARow) {
+            m_notes << note;
+            giveUp(QStringLiteral("processes: gave up after %1 worker failures in a row with no task completed (last: %2)")
+                       .arg(maxFailuresInARow).arg(incident),
+                   QStringLiteral("gave up on the workers"));
             return;
         }
         if (!m_pending.empty()) {
@@ -340,7 +369,7 @@ private:
             m_notes << note;
             // Respawn from the event loop, not from inside the dying QProcess's signal.
             QTimer::singleShot(0, m_loop, [this, &l] {
-                if (m_loop && !m_ctx->cancel.isCancelled())
+                if (m_loop && !m_ctx->cancel.isCancelled() && !m_pending.empty())
                     spawn(l);
             });
         } else {
@@ -348,8 +377,49 @@ private:
         }
     }
 
+    // The lane's task in flight (if any) failed, drawn on this lane.
+    void failInFlight(Lane &l)
+    {
+        if (l.task < 0)
+            return;
+        const auto task = std::uint32_t(l.task);
+        if (!l.started) {
+            // It died before saying TaskStart: the task still held this
+            // lane from the moment it was sent, so show it there (else
+            // the timeline and the trace would have nowhere to draw it).
+            m_sink->record(Event{m_lastSend[std::size_t(l.index)], task, laneId(l), noPhase, EventKind::TaskStart});
+            m_sink->record(makeEvent(EventKind::SpanEnd, task, laneId(l), SpanKind::Ipc));
+        }
+        m_sink->record(makeEvent(EventKind::TaskFailed, task, laneId(l)));
+        l.task = -1;
+        l.started = false;
+        finishOne();
+    }
+
+    // The pool cannot go on: a run-level error; every worker is killed, every
+    // unfinished task failed (visibly, on its lane if it had one), the run ends.
+    void giveUp(const QString &error, const QString &why)
+    {
+        m_error = error;
+        int inFlight = 0;
+        for (auto &lp : m_lanes) {
+            Lane &l = *lp;
+            if (l.proc && !l.ready)
+                m_sink->record(makeEvent(EventKind::SpanEnd, noTask, laneId(l), SpanKind::Spawn));
+            retire(l);
+            l.ready = false;
+            inFlight += l.task >= 0;
+            failInFlight(l);
+        }
+        if (inFlight)
+            m_notes << QStringLiteral("%1: %2 task(s) in flight failed, their workers killed").arg(why).arg(inFlight);
+        failPending(why);
+    }
+
     void failPending(const QString &why)
     {
+        if (m_pending.empty())
+            return;
         m_notes << QStringLiteral("%1: %2 unstarted task(s) failed").arg(why).arg(m_pending.size());
         while (!m_pending.empty()) {
             m_sink->record(makeEvent(EventKind::TaskFailed, m_pending.front(), noLane));
@@ -358,8 +428,10 @@ private:
         }
     }
 
-    // Stops a worker for good: no more signals from it, process reaped.
-    void retire(Lane &l, bool kill)
+    // Stops a worker for good: no more signals from it, its whole process
+    // group killed (even if it exited by itself: a script's children may
+    // live on), the worker reaped.
+    void retire(Lane &l)
     {
         if (!l.proc)
             return;
@@ -369,8 +441,9 @@ private:
             l.timeout->stop();
         if (l.helloTimeout)
             l.helloTimeout->stop();
-        if (kill || l.proc->state() != QProcess::NotRunning) {
-            l.proc->kill();
+        killWorkerGroup(l.pgid);
+        if (l.proc->state() != QProcess::NotRunning) {
+            l.proc->kill(); // in case it left the group
             l.proc->waitForFinished(1000);
         }
         // Delete later: we may be inside one of its signals.
@@ -392,7 +465,7 @@ private:
             Lane &l = *lp;
             if (l.proc && !l.ready)
                 m_sink->record(makeEvent(EventKind::SpanEnd, noTask, laneId(l), SpanKind::Spawn));
-            retire(l, true);
+            retire(l);
             if (l.task >= 0) {
                 if (!l.started)
                     m_sink->record(makeEvent(EventKind::SpanEnd, std::uint32_t(l.task), laneId(l), SpanKind::Ipc));
@@ -429,6 +502,8 @@ private:
                     l.proc->waitForFinished(1000);
                 }
             }
+            // Whatever the worker started goes with it.
+            killWorkerGroup(l.pgid);
             l.proc.reset();
             l.timeout.reset();
             l.helloTimeout.reset();
@@ -439,6 +514,8 @@ private:
 
     int m_workers;
     int m_startedLanes = 0; // min(workers, tasks): the lanes that ever get a worker
+    int m_failuresInARow = 0; // workers lost after their hello since a task last completed
+    const int m_cores = detectedCores();
     QString m_workerPath;
     ExecContext *m_ctx = nullptr;
     std::unique_ptr<RecorderSink> m_sink;

@@ -12,6 +12,9 @@
 //   out-of-order       on task IL_FAKE_TASK: TaskEnd before TaskStart
 //   exit-on-task       on task IL_FAKE_TASK: stderr message, exit(5)
 //   hang-on-task       on task IL_FAKE_TASK: TaskStart, then never answer
+//   stop-on-task       on task IL_FAKE_TASK: TaskStart, half an event frame,
+//                      then SIGSTOP itself (stalled mid-frame, still alive)
+// IL_FAKE_TASK=all makes every task the bad one.
 // IL_FAKE_ONCE=PATH: only the worker that creates PATH first misbehaves (so
 // its replacement behaves); without it every worker does.
 #include "canceltoken.h"
@@ -57,7 +60,9 @@ il::Event event(il::EventKind kind, std::uint32_t task, il::SpanKind span = il::
 int main()
 {
     std::string mode = std::getenv("IL_FAKE_MODE") ? std::getenv("IL_FAKE_MODE") : "ok";
-    const long badTask = std::getenv("IL_FAKE_TASK") ? std::atol(std::getenv("IL_FAKE_TASK")) : 0;
+    const char *taskEnv = std::getenv("IL_FAKE_TASK");
+    const bool everyTask = taskEnv && std::strcmp(taskEnv, "all") == 0;
+    const long badTask = taskEnv ? std::atol(taskEnv) : 0;
     if (const char *once = std::getenv("IL_FAKE_ONCE")) {
         const int fd = ::open(once, O_CREAT | O_EXCL | O_WRONLY, 0600);
         if (fd < 0)
@@ -104,7 +109,7 @@ int main()
             if (frame.type == il::protocol::FrameType::Quit)
                 return 0;
             const std::uint32_t task = frame.taskIndex;
-            if (long(task) == badTask) {
+            if (everyTask || long(task) == badTask) {
                 if (mode == "kill-on-task") {
                     sink.record(event(il::EventKind::TaskStart, task));
                     sink.record(event(il::EventKind::SpanBegin, task, il::SpanKind::Io, 0));
@@ -131,6 +136,13 @@ int main()
                 if (mode == "hang-on-task") {
                     sink.record(event(il::EventKind::TaskStart, task));
                     hangForever();
+                }
+                if (mode == "stop-on-task") {
+                    sink.record(event(il::EventKind::TaskStart, task));
+                    const QByteArray frame = il::protocol::encodeEvent(event(il::EventKind::SpanBegin, task, il::SpanKind::Io, 0));
+                    il::protocol::writeAll(STDOUT_FILENO, frame.left(frame.size() / 2));
+                    ::raise(SIGSTOP);
+                    hangForever(); // if somebody sends SIGCONT
                 }
             }
             il::LaneContext lane{sink, il::noLane, never};

@@ -1,9 +1,13 @@
 // Process-pool faults: a worker killed mid-task, garbage or a wrong protocol
-// version on the pipe, a hanging worker and --task-timeout, a missing or
-// unusable worker executable, and no child process left behind afterwards.
+// version on the pipe, a hanging worker and --task-timeout, a stopped worker
+// and the default liveness limit, a worker that is a script with children of
+// its own, a program that only echoes (/bin/cat) or fails every task, a
+// missing or unusable worker executable, --worker and INTERLEAVE_WORKER on the
+// command line, and no process left behind afterwards.
 #include "faultutil.h"
 
 #include "exporters.h"
+#include "livenesslimit.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
@@ -12,10 +16,14 @@
 #include <QProcess>
 #include <QTemporaryDir>
 
+#include <QRegularExpression>
+
 #include <csignal>
 #include <set>
 
 using namespace faults;
+
+Q_DECLARE_METATYPE(std::vector<il::Phase>)
 
 class PoolFaults : public QObject
 {
@@ -103,10 +111,70 @@ private:
         QCOMPARE(r->metrics.completed, 5);
         verifySane(t, set->tasks.size());
         verifyChromeStates(*set, r, {1});
-        // The replacement is a new process on the same lane.
+        // The lane keeps the failed worker's pid in its name. (Whether its
+        // replacement said hello before the healthy lane finished the rest is
+        // a race, slow under sanitizers: its pid may still be 0.)
         QCOMPARE(t.info.lanePids.size(), std::size_t(2));
-        for (qint64 pid : t.info.lanePids)
-            QVERIFY(pid > 0);
+        const pid_t failedPid = notedPid(notes(t));
+        QVERIFY(failedPid > 0);
+        QVERIFY2(t.info.laneNames.join(QLatin1Char('|')).contains(QStringLiteral("pid %1").arg(failedPid)),
+                 qPrintable(t.info.laneNames.join(QLatin1Char('|'))));
+        QVERIFY(std::any_of(t.info.lanePids.begin(), t.info.lanePids.end(), [](qint64 pid) { return pid > 0; }));
+    }
+
+    static int countSpans(const il::Trace &t, il::SpanKind kind)
+    {
+        return int(std::count_if(t.spans.begin(), t.spans.end(), [kind](const il::Span &s) { return s.kind == kind; }));
+    }
+
+    // The pid a note names after "(pid ", 0 if none.
+    static pid_t notedPid(const QString &note)
+    {
+        const auto m = QRegularExpression(QStringLiteral("\\(pid (\\d+)\\)")).match(note);
+        return m.hasMatch() ? pid_t(m.captured(1).toInt()) : 0;
+    }
+
+    // Alive = exists and is not a zombie (an orphan's zombie is not ours to reap).
+    static bool aliveNotZombie(pid_t pid)
+    {
+        QFile f(QStringLiteral("/proc/%1/stat").arg(pid));
+        if (!f.open(QIODevice::ReadOnly))
+            return false;
+        const QByteArray stat = f.readAll();
+        const qsizetype close = stat.lastIndexOf(')');
+        return close > 0 && stat.size() > close + 2 && stat.at(close + 2) != 'Z';
+    }
+
+    static QString commOf(pid_t pid)
+    {
+        QFile f(QStringLiteral("/proc/%1/comm").arg(pid));
+        return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()).trimmed() : QString();
+    }
+
+    // A worker that is a shell script: it starts a long `sleep` of its own
+    // (noting its pid in `pidFile`), then becomes the fake worker.
+    static QString writeScriptWorker(const QTemporaryDir &dir, const QString &pidFile)
+    {
+        const QString path = dir.filePath(QStringLiteral("script-worker.sh"));
+        QFile f(path);
+        if (!f.open(QIODevice::WriteOnly))
+            return QString();
+        f.write(QStringLiteral("#!/bin/sh\nsleep 1000 &\necho $! >> '%1'\nexec '%2'\n")
+                    .arg(pidFile, fakeWorkerPath()).toUtf8());
+        f.close();
+        f.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+        return path;
+    }
+
+    static std::vector<pid_t> readPids(const QString &pidFile)
+    {
+        std::vector<pid_t> pids;
+        QFile f(pidFile);
+        if (f.open(QIODevice::ReadOnly))
+            for (const QByteArray &line : f.readAll().split('\n'))
+                if (line.trimmed().toInt() > 0)
+                    pids.push_back(pid_t(line.trimmed().toInt()));
+        return pids;
     }
 
     std::vector<pid_t> workerChildren()
@@ -121,6 +189,20 @@ private:
     }
 
 private slots:
+    void initTestCase()
+    {
+        // QProcess connects its socket notifiers by signature, and the first
+        // connect registers their argument types (QSocketDescriptor) in Qt's
+        // metatype registry. Make that first use here, on the main thread,
+        // before any run thread exists: the registry's lock lives inside
+        // libQt6Core where ThreadSanitizer cannot see it, so a later lookup
+        // on the main thread of a name a run thread registered is reported as
+        // a race (the tsan preset runs this suite).
+        QProcess warmUp;
+        warmUp.start(QStringLiteral("/bin/true"), {});
+        QVERIFY(warmUp.waitForFinished(10000));
+    }
+
     void init()
     {
         qunsetenv("IL_FAKE_MODE");
@@ -269,9 +351,227 @@ private slots:
         QVERIFY2(t.error.contains(QStringLiteral("processes: no worker could be started from %1 (last attempt: sent bad data (incompatible protocol version 99")
                                       .arg(fakeWorkerPath())),
                  qPrintable(t.error));
-        QVERIFY2(notes(t).contains(QLatin1String("giving up on this lane after 3 failed starts")), qPrintable(notes(t)));
+        QVERIFY2(notes(t).contains(QLatin1String("giving up on this lane after 3 failed starts in a row")), qPrintable(notes(t)));
         QCOMPARE(countState(t, il::TaskState::Failed), 3);
         QCOMPARE(run.results.front()->metrics.failed, 3);
+        // 3 lanes in use (3 tasks), 3 starts each, then no more.
+        QCOMPARE(countSpans(t, il::SpanKind::Spawn), 9);
+    }
+
+    // /bin/cat echoes the parent's own hello back: a valid hello, but naming
+    // the parent's pid, not its own. That is a failed start, so the lanes give
+    // up after 3 each and the run ends with an error instead of respawning
+    // once per task (200 here); the next mode still runs.
+    void catEchoingTheHello()
+    {
+        const auto set = uniformSet(200, {io(1)});
+        il::RunConfig seq;
+        seq.mode = il::Mode::Sequential;
+        const Run run = runToEnd(set, {processes(2, QStringLiteral("/bin/cat")), seq});
+        QCOMPARE(run.results.size(), std::size_t(2));
+        const il::Trace &t = *run.results.front()->trace;
+        QVERIFY2(t.error.startsWith(QStringLiteral("processes: no worker could be started from /bin/cat (last attempt: said hello as pid %1, not as its own pid ")
+                                        .arg(QCoreApplication::applicationPid())),
+                 qPrintable(t.error));
+        QVERIFY2(notes(t).contains(QLatin1String("giving up on this lane after 3 failed starts in a row")), qPrintable(notes(t)));
+        QCOMPARE(countSpans(t, il::SpanKind::Spawn), 6);
+        QCOMPARE(countState(t, il::TaskState::Failed), 200);
+        QCOMPARE(run.results[1]->metrics.completed, 200);
+    }
+
+    // A worker that says hello properly and then dies on every task: after 5
+    // such failures with no task completed in between the pool gives up with
+    // a run-level error, every unfinished task failed; the next mode runs.
+    void workerFailingEveryTask()
+    {
+        qputenv("IL_FAKE_MODE", "exit-on-task");
+        qputenv("IL_FAKE_TASK", "all");
+        const auto set = uniformSet(200, {io(1)});
+        il::RunConfig seq;
+        seq.mode = il::Mode::Sequential;
+        const Run run = runToEnd(set, {processes(2, fakeWorkerPath()), seq});
+        QCOMPARE(run.results.size(), std::size_t(2));
+        const il::Trace &t = *run.results.front()->trace;
+        QVERIFY2(t.error.startsWith(QStringLiteral("processes: gave up after 5 worker failures in a row with no task completed (last: worker ")),
+                 qPrintable(t.error));
+        QVERIFY2(t.error.contains(QStringLiteral("exited with code 5 — stderr: fake worker: simulated failure on task")),
+                 qPrintable(t.error));
+        // 2 first workers + at most one replacement per failure before the 5th.
+        const int spawns = countSpans(t, il::SpanKind::Spawn);
+        QVERIFY2(spawns >= 5 && spawns <= 6, qPrintable(QString::number(spawns)));
+        QCOMPARE(countState(t, il::TaskState::Failed), 200);
+        QCOMPARE(run.results.front()->metrics.failed, 200);
+        QCOMPARE(run.results[1]->metrics.completed, 200);
+        verifySane(t, set->tasks.size());
+    }
+
+    // The formula the README documents, and the words the incident uses.
+    void livenessLimitFormula_data()
+    {
+        QTest::addColumn<std::vector<il::Phase>>("phases");
+        QTest::addColumn<int>("workers");
+        QTest::addColumn<int>("cores");
+        QTest::addColumn<int>("timeout");
+        QTest::addColumn<int>("ms");
+        QTest::addColumn<QString>("description");
+        QTest::newRow("io") << std::vector<il::Phase>{io(300)} << 2 << 2 << 0 << 5900
+                            << "the liveness limit 5900 ms (5 s + 3 × 300 ms declared)";
+        QTest::newRow("empty task") << std::vector<il::Phase>{} << 2 << 2 << 0 << 5000
+                                    << "the liveness limit 5000 ms (5 s + 3 × 0 ms declared)";
+        QTest::newRow("fractional") << std::vector<il::Phase>{cpu(0.5), io(0.25)} << 1 << 4 << 0 << 5003
+                                    << "the liveness limit 5003 ms (5 s + 3 × 0.75 ms declared)";
+        QTest::newRow("more workers than cores") << std::vector<il::Phase>{cpu(100), io(200)} << 5 << 2 << 0 << 6500
+                                                 << "the liveness limit 6500 ms (5 s + 3 × 300 ms declared, cpu counted 3× for 5 workers on 2 cores)";
+        QTest::newRow("explicit timeout") << std::vector<il::Phase>{io(300)} << 2 << 2 << 1000 << 1000 << "--task-timeout 1000 ms";
+        QTest::newRow("weeks: capped") << std::vector<il::Phase>(1000, cpu(3'600'000)) << 1 << 1 << 0 << std::numeric_limits<int>::max()
+                                       << QStringLiteral("the liveness limit %1 ms (5 s + 3 × 3600000000 ms declared)").arg(std::numeric_limits<int>::max());
+    }
+
+    void livenessLimitFormula()
+    {
+        QFETCH(std::vector<il::Phase>, phases);
+        QFETCH(int, workers);
+        QFETCH(int, cores);
+        QFETCH(int, timeout);
+        QFETCH(int, ms);
+        QFETCH(QString, description);
+        il::Task task;
+        task.phases = phases;
+        const il::LivenessLimit limit = il::livenessLimit(task, processes(workers, QString(), timeout), cores);
+        QCOMPARE(limit.ms, ms);
+        QCOMPARE(limit.description, description);
+    }
+
+    // A worker that stops (SIGSTOP) mid-task, with no --task-timeout: the
+    // default liveness limit (5 s + 3 × the task's declared 300 ms) fails
+    // its task, the worker is killed, the run completes.
+    void stoppedWorkerHitsLivenessLimit_data()
+    {
+        QTest::addColumn<bool>("real");
+        QTest::newRow("fake, stalled mid-frame") << false;
+        QTest::newRow("real, SIGSTOP from outside") << true;
+    }
+
+    void stoppedWorkerHitsLivenessLimit()
+    {
+        QFETCH(bool, real);
+        const auto set = uniformSet(6, {io(300)});
+        const QString limit = QStringLiteral("within the liveness limit 5900 ms (5 s + 3 × 300 ms declared)");
+        pid_t stopped = 0;
+        Run run;
+        il::Engine engine;
+        connectRun(engine, run);
+        if (real) {
+            QVERIFY(engine.start(set, {processes(2, workerPath())}));
+            const auto bothBusy = [&] {
+                std::set<int> lanes;
+                for (const il::Event &e : run.streamed)
+                    if (e.kind == il::EventKind::TaskStart)
+                        lanes.insert(e.lane);
+                return lanes.size() == 2;
+            };
+            QTRY_VERIFY_WITH_TIMEOUT(bothBusy(), 10000);
+            const auto workers = workerChildren();
+            QCOMPARE(workers.size(), std::size_t(2));
+            stopped = workers[0];
+            QCOMPARE(::kill(stopped, SIGSTOP), 0);
+        } else {
+            qputenv("IL_FAKE_MODE", "stop-on-task");
+            qputenv("IL_FAKE_TASK", "1");
+            QVERIFY(engine.start(set, {processes(2, fakeWorkerPath())}));
+        }
+        // Generous: the limit is 5.9 s from when the task was sent.
+        QTRY_VERIFY_WITH_TIMEOUT(run.finished, 30000);
+        QCOMPARE(run.results.size(), std::size_t(1));
+        const il::RunResultPtr &r = run.results.front();
+        const il::Trace &t = *r->trace;
+        QVERIFY2(notes(t).contains(limit), qPrintable(notes(t)));
+        QVERIFY(t.error.isEmpty());
+        QCOMPARE(r->metrics.failed, 1);
+        QCOMPARE(r->metrics.completed, 5);
+        int failed = -1;
+        for (std::size_t i = 0; i < t.tasks.size(); ++i)
+            if (t.tasks[i].state == il::TaskState::Failed)
+                failed = int(i);
+        if (!real)
+            QCOMPARE(failed, 1);
+        QVERIFY2(notes(t).contains(QStringLiteral("did not finish task %1 %2").arg(failed).arg(limit)), qPrintable(notes(t)));
+        // Not before the limit: from the send (its ipc span) to the failure.
+        std::int64_t sentNs = -1;
+        for (const il::Span &s : t.spans)
+            if (s.kind == il::SpanKind::Ipc && s.task == std::uint32_t(failed) && (sentNs < 0 || s.startNs < sentNs))
+                sentNs = s.startNs;
+        QVERIFY(sentNs > 0);
+        const std::int64_t took = t.tasks[std::size_t(failed)].endNs - sentNs;
+        QVERIFY2(took >= 5'899'000'000LL && took < 20'000'000'000LL, qPrintable(QString::number(took)));
+        verifySane(t, set->tasks.size());
+        verifyChromeStates(*set, r, {failed});
+        if (!real)
+            stopped = notedPid(notes(t));
+        QVERIFY(stopped > 0);
+        QVERIFY2(notes(t).contains(QStringLiteral("(pid %1) did not finish").arg(stopped)), qPrintable(notes(t)));
+        QVERIFY(!processExists(stopped));
+    }
+
+    // A worker that is a script leaves a child of its own (sleep 1000): it
+    // must go with the worker's process group whichever way the worker ends.
+    void scriptWorkerChildrenReaped_data()
+    {
+        QTest::addColumn<QByteArray>("mode");
+        QTest::addColumn<QString>("end");
+        QTest::newRow("normal end") << QByteArray("ok") << "end";
+        QTest::newRow("worker killed mid-task") << QByteArray("kill-on-task") << "end";
+        QTest::newRow("task timeout") << QByteArray("hang-on-task") << "end";
+        QTest::newRow("stop") << QByteArray("ok") << "stop";
+        QTest::newRow("destroy engine") << QByteArray("ok") << "destroy";
+    }
+
+    void scriptWorkerChildrenReaped()
+    {
+        QFETCH(QByteArray, mode);
+        QFETCH(QString, end);
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString pidFile = dir.filePath(QStringLiteral("sleep-pids"));
+        const QString script = writeScriptWorker(dir, pidFile);
+        QVERIFY(!script.isEmpty());
+        // Whatever happens, do not leave sleeps behind for the next test.
+        const auto reap = qScopeGuard([&] {
+            for (pid_t pid : readPids(pidFile))
+                if (commOf(pid) == QLatin1String("sleep"))
+                    ::kill(pid, SIGKILL);
+        });
+        qputenv("IL_FAKE_MODE", mode);
+        qputenv("IL_FAKE_TASK", "1");
+        const bool interrupt = end != QLatin1String("end");
+        const auto set = uniformSet(4, {io(interrupt ? 5000 : 300)});
+        Run run;
+        auto engine = std::make_unique<il::Engine>();
+        connectRun(*engine, run);
+        QVERIFY(engine->start(set, {processes(2, script, mode == "hang-on-task" ? 1000 : 0)}));
+        if (interrupt) {
+            QTRY_VERIFY_WITH_TIMEOUT(std::count_if(run.streamed.begin(), run.streamed.end(), [](const il::Event &e) {
+                                         return e.kind == il::EventKind::TaskStart;
+                                     }) == 2, 10000);
+            if (end == QLatin1String("destroy"))
+                engine.reset();
+            else
+                engine->stop();
+        }
+        if (engine)
+            QTRY_VERIFY_WITH_TIMEOUT(run.finished, 30000);
+        if (!interrupt) {
+            QCOMPARE(run.results.size(), std::size_t(1));
+            const il::RunResultPtr &r = run.results.front();
+            QCOMPARE(r->metrics.failed, mode == "ok" ? 0 : 1);
+            QCOMPARE(r->metrics.completed, mode == "ok" ? 4 : 3);
+        }
+        const auto sleeps = readPids(pidFile);
+        // Two workers, plus a replacement when one failed.
+        QVERIFY2(sleeps.size() >= 2, qPrintable(QString::number(sleeps.size())));
+        for (pid_t pid : sleeps)
+            QTRY_VERIFY2_WITH_TIMEOUT(!aliveNotZombie(pid), qPrintable(QStringLiteral("the script's sleep (pid %1) outlived its worker").arg(pid)),
+                                      5000);
     }
 
     // interleave-worker missing, not executable, or not a program: processes
@@ -359,6 +659,53 @@ private slots:
         QVERIFY2(row(QStringLiteral("eventloop")).endsWith(QLatin1String(" 2/0")), qPrintable(out));
     }
 
+    // The command line takes the worker from --worker PATH or, failing that,
+    // INTERLEAVE_WORKER, as the window does; --worker wins.
+    void cliWorkerOption_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("env");   // INTERLEAVE_WORKER, "" = unset
+        QTest::addColumn<int>("exitCode");
+        QTest::addColumn<QString>("expect"); // in stdout + stderr
+        const QString missing = QStringLiteral("/nonexistent/dir/my-worker");
+        const QString fromEnv = QStringLiteral("/nonexistent/env/worker");
+        const QString crash = QStringLiteral("exited with code 5 — stderr: fake worker: simulated failure on task 0");
+        QTest::newRow("--worker missing") << QStringList{QStringLiteral("--worker"), missing} << QString() << 1
+                                          << QStringLiteral("error: processes: cannot start workers: %1 does not exist").arg(missing);
+        QTest::newRow("INTERLEAVE_WORKER missing") << QStringList() << fromEnv << 1
+                                                   << QStringLiteral("error: processes: cannot start workers: %1 does not exist").arg(fromEnv);
+        QTest::newRow("--worker crashing") << QStringList{QStringLiteral("--worker"), fakeWorkerPath()} << QString() << 1 << crash;
+        QTest::newRow("INTERLEAVE_WORKER crashing") << QStringList() << fakeWorkerPath() << 1 << crash;
+        QTest::newRow("--worker wins over INTERLEAVE_WORKER")
+            << QStringList{QStringLiteral("--worker"), fakeWorkerPath()} << fromEnv << 1 << crash;
+        QTest::newRow("--worker empty") << QStringList{QStringLiteral("--worker"), QString()} << QString() << 2
+                                        << QStringLiteral("interleave: --worker: needs the path of a worker executable (got an empty string)");
+    }
+
+    void cliWorkerOption()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, env);
+        QFETCH(int, exitCode);
+        QFETCH(QString, expect);
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.remove(QStringLiteral("INTERLEAVE_WORKER"));
+        if (!env.isEmpty())
+            environment.insert(QStringLiteral("INTERLEAVE_WORKER"), env);
+        environment.insert(QStringLiteral("IL_FAKE_MODE"), QStringLiteral("exit-on-task"));
+        environment.insert(QStringLiteral("IL_FAKE_TASK"), QStringLiteral("0"));
+        QProcess cli;
+        cli.setProcessEnvironment(environment);
+        cli.start(cliPath(), QStringList{QStringLiteral("run"), QStringLiteral("--preset"), QStringLiteral("primes"),
+                                         QStringLiteral("--mode"), QStringLiteral("processes"), QStringLiteral("--workers"),
+                                         QStringLiteral("1")}
+                                 + args);
+        QVERIFY(cli.waitForFinished(60000));
+        const QString out = QString::fromUtf8(cli.readAllStandardOutput() + cli.readAllStandardError());
+        QCOMPARE(cli.exitCode(), exitCode);
+        QVERIFY2(out.contains(expect), qPrintable(out));
+    }
+
     // A real worker over its --task-timeout is killed; the next one runs on.
     void realWorkerTimeout()
     {
@@ -378,27 +725,41 @@ private slots:
 
     // The app itself killed (SIGKILL: no chance to clean up) or terminated
     // (SIGTERM: stops cleanly) in the middle of a processes run: its workers
-    // must not live on as orphans.
+    // must not live on as orphans; with SIGTERM, neither may the children of
+    // a worker that is a script (--worker).
     void appKilledMidRun_data()
     {
         QTest::addColumn<int>("signal");
-        QTest::newRow("SIGKILL") << int(SIGKILL);
-        QTest::newRow("SIGTERM") << int(SIGTERM);
+        QTest::addColumn<bool>("script");
+        QTest::newRow("SIGKILL") << int(SIGKILL) << false;
+        QTest::newRow("SIGTERM") << int(SIGTERM) << false;
+        QTest::newRow("SIGTERM, script worker") << int(SIGTERM) << true;
     }
 
     void appKilledMidRun()
     {
         QFETCH(int, signal);
+        QFETCH(bool, script);
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
+        const QString pidFile = dir.filePath(QStringLiteral("sleep-pids"));
+        const auto reap = qScopeGuard([&] {
+            for (pid_t pid : readPids(pidFile))
+                if (commOf(pid) == QLatin1String("sleep"))
+                    ::kill(pid, SIGKILL);
+        });
+        QStringList extra;
+        if (script)
+            extra << QStringLiteral("--worker") << writeScriptWorker(dir, pidFile);
         const QString file = dir.filePath(QStringLiteral("long.json"));
         QFile f(file);
         QVERIFY(f.open(QIODevice::WriteOnly));
         f.write(R"({"tasks": [{"phases": [{"cpu": 60000}]}, {"phases": [{"cpu": 60000}]}, {"phases": [{"io": 60000}]}]})");
         f.close();
         QProcess cli;
-        cli.start(cliPath(), {QStringLiteral("run"), QStringLiteral("--taskset"), file, QStringLiteral("--mode"),
-                              QStringLiteral("processes"), QStringLiteral("--workers"), QStringLiteral("3")});
+        cli.start(cliPath(), QStringList{QStringLiteral("run"), QStringLiteral("--taskset"), file, QStringLiteral("--mode"),
+                                         QStringLiteral("processes"), QStringLiteral("--workers"), QStringLiteral("3")}
+                                 + extra);
         QVERIFY(cli.waitForStarted());
         const pid_t app = pid_t(cli.processId());
         QTRY_VERIFY_WITH_TIMEOUT(childPids(app).size() == 3, 10000);
@@ -418,6 +779,13 @@ private slots:
         }
         for (pid_t pid : workers)
             QTRY_VERIFY2_WITH_TIMEOUT(!processExists(pid), qPrintable(QStringLiteral("worker %1 outlived the app").arg(pid)), 3000);
+        if (script) {
+            const auto sleeps = readPids(pidFile);
+            QCOMPARE(sleeps.size(), std::size_t(3));
+            for (pid_t pid : sleeps)
+                QTRY_VERIFY2_WITH_TIMEOUT(!aliveNotZombie(pid), qPrintable(QStringLiteral("the script's sleep (pid %1) outlived the app").arg(pid)),
+                                          3000);
+        }
     }
 
     // Stop and destroying the Engine mid-run leave no worker behind.
