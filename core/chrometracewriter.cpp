@@ -1,0 +1,427 @@
+#include "chrometracewriter.h"
+
+#include "wording.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cstring>
+#include <memory>
+
+namespace il {
+
+namespace {
+
+constexpr int taskTidBase = 100000; // event loop: one track per awaiting task
+
+// Rounds nanoseconds since the origin to eighths of a microsecond, half up
+// (floor division, so it is monotonic for negative offsets too).
+std::int64_t eighthsOfUs(std::int64_t ns)
+{
+    const std::int64_t x = 8 * ns + 500;
+    return x >= 0 ? x / 1000 : -((-x + 999) / 1000);
+}
+
+// The trace text, gathered in a fixed buffer and handed to the sink when it
+// fills. Every event checks for room first; strings check per character.
+class TextOut
+{
+public:
+    explicit TextOut(const ByteSink &sink) : m_sink(sink), m_data(new char[capacity + slack]) {}
+
+    bool ok() const { return m_ok; }
+
+    void room()
+    {
+        if (m_size >= capacity)
+            flush();
+    }
+
+    bool finish()
+    {
+        flush();
+        return m_ok;
+    }
+
+    void literal(std::string_view s)
+    {
+        std::memcpy(m_data.get() + m_size, s.data(), s.size());
+        m_size += s.size();
+    }
+
+    void ch(char c) { m_data[m_size++] = c; }
+
+    void integer(std::int64_t v)
+    {
+        const auto r = std::to_chars(m_data.get() + m_size, m_data.get() + m_size + 24, v);
+        m_size = std::size_t(r.ptr - m_data.get());
+    }
+
+    // v / 10^decimals, exactly, without trailing zeros: 1250, 3 -> 1.25
+    void fixed(std::int64_t v, int decimals)
+    {
+        static constexpr std::int64_t pow10[] = {1, 10, 100, 1000, 10000, 100000, 1000000};
+        const std::int64_t scale = pow10[decimals];
+        if (v < 0) {
+            ch('-');
+            v = -v;
+        }
+        integer(v / scale);
+        std::int64_t frac = v % scale;
+        if (frac == 0)
+            return;
+        int digits = decimals;
+        while (frac % 10 == 0) {
+            frac /= 10;
+            --digits;
+        }
+        ch('.');
+        char *p = m_data.get() + m_size;
+        for (int i = digits - 1; i >= 0; --i) {
+            p[i] = char('0' + frac % 10);
+            frac /= 10;
+        }
+        m_size += std::size_t(digits);
+    }
+
+    // A JSON string from UTF-16: UTF-8 out, quotes, backslashes and control
+    // characters escaped, a lone surrogate replaced by U+FFFD.
+    void string(const QString &s)
+    {
+        ch('"');
+        const auto *p = reinterpret_cast<const char16_t *>(s.utf16());
+        const qsizetype n = s.size();
+        for (qsizetype i = 0; i < n; ++i) {
+            room();
+            const char32_t c = p[i];
+            if (c < 0x80) {
+                if (c == '"' || c == '\\') {
+                    ch('\\');
+                    ch(char(c));
+                } else if (c >= 0x20) {
+                    ch(char(c));
+                } else {
+                    escapeControl(char(c));
+                }
+            } else if (c < 0x800) {
+                ch(char(0xc0 | (c >> 6)));
+                ch(char(0x80 | (c & 0x3f)));
+            } else if (c >= 0xd800 && c <= 0xdbff && i + 1 < n && p[i + 1] >= 0xdc00 && p[i + 1] <= 0xdfff) {
+                const char32_t u = 0x10000 + ((c - 0xd800) << 10) + (char32_t(p[++i]) - 0xdc00);
+                ch(char(0xf0 | (u >> 18)));
+                ch(char(0x80 | ((u >> 12) & 0x3f)));
+                ch(char(0x80 | ((u >> 6) & 0x3f)));
+                ch(char(0x80 | (u & 0x3f)));
+            } else if (c >= 0xd800 && c <= 0xdfff) {
+                literal("\xef\xbf\xbd");
+            } else {
+                ch(char(0xe0 | (c >> 12)));
+                ch(char(0x80 | ((c >> 6) & 0x3f)));
+                ch(char(0x80 | (c & 0x3f)));
+            }
+        }
+        ch('"');
+    }
+
+private:
+    static constexpr std::size_t capacity = std::size_t(1) << 20;
+    static constexpr std::size_t slack = 4096; // more than any event writes between room() calls
+
+    void escapeControl(char c)
+    {
+        switch (c) {
+        case '\n': literal("\\n"); return;
+        case '\r': literal("\\r"); return;
+        case '\t': literal("\\t"); return;
+        case '\b': literal("\\b"); return;
+        case '\f': literal("\\f"); return;
+        default: break;
+        }
+        static constexpr char hex[] = "0123456789abcdef";
+        literal("\\u00");
+        ch(hex[(c >> 4) & 0xf]);
+        ch(hex[c & 0xf]);
+    }
+
+    void flush()
+    {
+        if (m_ok && m_size > 0)
+            m_ok = m_sink(m_data.get(), m_size);
+        m_size = 0;
+    }
+
+    const ByteSink &m_sink;
+    std::unique_ptr<char[]> m_data;
+    std::size_t m_size = 0;
+    bool m_ok = true;
+};
+
+class RunWriter
+{
+public:
+    RunWriter(TextOut &out, bool &first, const TaskSet &set, const Trace &trace)
+        : m_out(out), m_first(first), m_set(set), m_trace(trace), m_info(trace.info), m_pid(trace.info.runIndex + 1)
+    {
+    }
+
+    void write()
+    {
+        const QString label = QStringLiteral("%1 · %2 (%3)")
+                                  .arg(m_info.runIndex + 1)
+                                  .arg(modeName(m_info.mode), plural(m_info.lanes, "lane"));
+        metadata("process_name", 0, label);
+        metadata("process_sort_index", 0, m_info.runIndex);
+        for (int l = 0; l < m_info.lanes; ++l) {
+            metadata("thread_name", l + 1, m_info.laneNames.value(l));
+            metadata("thread_sort_index", l + 1, l);
+        }
+        if (m_info.mode == Mode::EventLoop)
+            writeEventLoop();
+        else
+            writeLanes();
+    }
+
+private:
+    static bool onTaskTrack(const Span &s) { return s.kind == SpanKind::Io || s.kind == SpanKind::Ready; }
+
+    bool taskShown(std::uint32_t i) const
+    {
+        const TaskRecord &t = m_trace.tasks[i];
+        return t.startNs >= 0 && t.endNs >= 0;
+    }
+
+    // Each lane's track: its tasks and its spans, merged in start order with
+    // the enclosing event first.
+    void writeLanes()
+    {
+        std::vector<std::uint32_t> order;
+        order.reserve(m_trace.tasks.size());
+        for (std::uint32_t i = 0; i < m_trace.tasks.size(); ++i)
+            if (taskShown(i))
+                order.push_back(i);
+        std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+            const TaskRecord &x = m_trace.tasks[a], &y = m_trace.tasks[b];
+            if (x.lane != y.lane)
+                return x.lane < y.lane;
+            if (x.startNs != y.startNs)
+                return x.startNs < y.startNs;
+            if (x.endNs != y.endNs)
+                return x.endNs > y.endNs;
+            return a < b;
+        });
+        auto task = order.cbegin();
+        for (int l = 0; l < m_info.lanes && m_out.ok(); ++l) {
+            const Trace::Range spans = m_trace.laneSpans(l);
+            const Span *s = spans.begin;
+            const int tid = l + 1;
+            while (m_out.ok()) {
+                const bool haveTask = task != order.cend() && m_trace.tasks[*task].lane == l;
+                const bool haveSpan = s != spans.end;
+                if (!haveTask && !haveSpan)
+                    break;
+                if (haveTask && (!haveSpan || taskFirst(m_trace.tasks[*task], *s)))
+                    writeTask(*task++, tid);
+                else
+                    writeSpan(*s++, tid);
+            }
+        }
+        // A task recorded on a lane the run did not declare: still shown.
+        for (; task != order.cend() && m_out.ok(); ++task)
+            writeTask(*task, int(m_trace.tasks[*task].lane) + 1);
+    }
+
+    // The loop's track holds the cpu it ran; every task gets its own track
+    // with its io and ready-wait, because tasks overlap on the one loop.
+    void writeEventLoop()
+    {
+        std::vector<std::uint32_t> waits;
+        for (std::uint32_t k = 0; k < m_trace.spans.size(); ++k) {
+            const Span &s = m_trace.spans[k];
+            if (onTaskTrack(s) && s.task < m_trace.tasks.size())
+                waits.push_back(k);
+        }
+        std::sort(waits.begin(), waits.end(), [&](std::uint32_t a, std::uint32_t b) {
+            const Span &x = m_trace.spans[a], &y = m_trace.spans[b];
+            if (x.task != y.task)
+                return x.task < y.task;
+            if (x.startNs != y.startNs)
+                return x.startNs < y.startNs;
+            if (x.endNs != y.endNs)
+                return x.endNs > y.endNs;
+            return a < b;
+        });
+        for (int l = 0; l < m_info.lanes && m_out.ok(); ++l) {
+            const Trace::Range spans = m_trace.laneSpans(l);
+            for (const Span *s = spans.begin; s != spans.end && m_out.ok(); ++s)
+                if (!onTaskTrack(*s))
+                    writeSpan(*s, l + 1);
+        }
+        auto wait = waits.cbegin();
+        for (std::uint32_t i = 0; i < m_trace.tasks.size() && m_out.ok(); ++i) {
+            const bool shown = taskShown(i);
+            const bool hasWaits = wait != waits.cend() && m_trace.spans[*wait].task == i;
+            if (!shown && !hasWaits)
+                continue;
+            const int tid = taskTidBase + int(i);
+            metadata("thread_name", tid, QStringLiteral("task %1 (awaiting)").arg(i));
+            metadata("thread_sort_index", tid, m_info.lanes + int(i));
+            bool taskPending = shown;
+            while (m_out.ok()) {
+                const bool haveSpan = wait != waits.cend() && m_trace.spans[*wait].task == i;
+                if (!taskPending && !haveSpan)
+                    break;
+                if (taskPending && (!haveSpan || taskFirst(m_trace.tasks[i], m_trace.spans[*wait]))) {
+                    writeTask(i, tid);
+                    taskPending = false;
+                } else {
+                    writeSpan(m_trace.spans[*wait++], tid);
+                }
+            }
+        }
+    }
+
+    static bool taskFirst(const TaskRecord &t, const Span &s)
+    {
+        return t.startNs < s.startNs || (t.startNs == s.startNs && t.endNs >= s.endNs);
+    }
+
+    void beginEvent()
+    {
+        m_out.room();
+        m_out.literal(m_first ? "\n" : ",\n");
+        m_first = false;
+    }
+
+    void head(const char *ph, int tid)
+    {
+        m_out.literal(",\"ph\":\"");
+        m_out.literal(ph);
+        m_out.literal("\",\"pid\":");
+        m_out.integer(m_pid);
+        m_out.literal(",\"tid\":");
+        m_out.integer(tid);
+    }
+
+    void metadata(const char *name, int tid, const QString &value)
+    {
+        beginEvent();
+        m_out.literal("{\"name\":\"");
+        m_out.literal(name);
+        m_out.ch('"');
+        head("M", tid);
+        m_out.literal(",\"args\":{\"name\":");
+        m_out.string(value);
+        m_out.literal("}}");
+    }
+
+    void metadata(const char *name, int tid, int sortIndex)
+    {
+        beginEvent();
+        m_out.literal("{\"name\":\"");
+        m_out.literal(name);
+        m_out.ch('"');
+        head("M", tid);
+        m_out.literal(",\"args\":{\"sort_index\":");
+        m_out.integer(sortIndex);
+        m_out.literal("}}");
+    }
+
+    void times(std::int64_t startNs, std::int64_t endNs)
+    {
+        const std::int64_t start = eighthsOfUs(startNs - m_info.originNs);
+        const std::int64_t end = eighthsOfUs(endNs - m_info.originNs);
+        m_out.literal(",\"ts\":");
+        m_out.fixed(start * chromeTraceResolutionNs, 3);
+        m_out.literal(",\"dur\":");
+        m_out.fixed((end - start) * chromeTraceResolutionNs, 3);
+    }
+
+    void writeTask(std::uint32_t i, int tid)
+    {
+        const TaskRecord &t = m_trace.tasks[i];
+        beginEvent();
+        m_out.literal("{\"name\":");
+        if (i < m_set.tasks.size())
+            m_out.string(m_set.tasks[i].name);
+        else
+            m_out.string(QStringLiteral("task %1").arg(i));
+        m_out.literal(",\"cat\":\"task\"");
+        head("X", tid);
+        times(t.startNs, t.endNs);
+        m_out.literal(",\"args\":{\"task\":");
+        m_out.integer(i);
+        m_out.literal(",\"state\":\"");
+        m_out.literal(taskStateName(t.state));
+        m_out.ch('"');
+        if (t.queuedNs >= 0) {
+            m_out.literal(",\"queued_ms\":");
+            m_out.fixed(t.startNs - t.queuedNs, 6);
+        }
+        m_out.literal("}}");
+    }
+
+    void writeSpan(const Span &s, int tid)
+    {
+        const char *kind = spanKindName(s.kind);
+        beginEvent();
+        m_out.literal("{\"name\":\"");
+        m_out.literal(kind);
+        m_out.literal("\",\"cat\":\"");
+        m_out.literal(kind);
+        m_out.ch('"');
+        head("X", tid);
+        times(s.startNs, s.endNs);
+        const bool hasTask = s.task != noTask, hasPhase = s.phase != noPhase, cpu = s.kind == SpanKind::Cpu;
+        if (hasTask || hasPhase || cpu) {
+            m_out.literal(",\"args\":{");
+            const char *sep = "";
+            if (hasTask) {
+                m_out.literal("\"task\":");
+                m_out.integer(s.task);
+                sep = ",";
+            }
+            if (hasPhase) {
+                m_out.literal(sep);
+                m_out.literal("\"phase\":");
+                m_out.integer(s.phase);
+                sep = ",";
+            }
+            if (cpu) {
+                m_out.literal(sep);
+                m_out.literal("\"cpu_ms\":");
+                m_out.fixed(s.cpuUs, 3);
+            }
+            m_out.ch('}');
+        }
+        m_out.ch('}');
+    }
+
+    TextOut &m_out;
+    bool &m_first;
+    const TaskSet &m_set;
+    const Trace &m_trace;
+    const RunInfo &m_info;
+    const int m_pid;
+};
+
+} // namespace
+
+bool writeChromeTrace(const TaskSet &set, const std::vector<RunResultPtr> &runs, const ByteSink &sink)
+{
+    TextOut out(sink);
+    out.literal("{\"traceEvents\":[");
+    bool first = true;
+    for (const RunResultPtr &run : runs) {
+        if (!out.ok())
+            break;
+        RunWriter(out, first, set, *run->trace).write();
+    }
+    out.room();
+    out.literal("\n],\"displayTimeUnit\":\"ms\",\"otherData\":{\"taskset\":");
+    out.string(set.name);
+    out.literal(",\"generator\":\"interleave\",\"time_resolution_ns\":");
+    out.integer(chromeTraceResolutionNs);
+    out.literal("}}\n");
+    return out.finish();
+}
+
+} // namespace il
