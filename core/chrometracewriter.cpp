@@ -88,10 +88,16 @@ public:
     void string(const QString &s)
     {
         ch('"');
-        const auto *p = reinterpret_cast<const char16_t *>(s.utf16());
+        const auto *p = reinterpret_cast<const char16_t *>(s.constData());
         const qsizetype n = s.size();
-        for (qsizetype i = 0; i < n; ++i) {
+        // A short string fits in the slack as is (at most 6 bytes a unit);
+        // only a long one needs room checked as it goes.
+        const bool fits = n <= shortString;
+        if (fits)
             room();
+        for (qsizetype i = 0; i < n; ++i) {
+            if (!fits)
+                room();
             const char32_t c = p[i];
             if (c < 0x80) {
                 if (c == '"' || c == '\\') {
@@ -125,6 +131,7 @@ public:
 private:
     static constexpr std::size_t capacity = std::size_t(1) << 20;
     static constexpr std::size_t slack = 4096; // more than any event writes between room() calls
+    static constexpr qsizetype shortString = 500; // 6 * 500 + the rest of an event < slack
 
     void escapeControl(char c)
     {
@@ -193,21 +200,38 @@ private:
     // the enclosing event first.
     void writeLanes()
     {
-        std::vector<std::uint32_t> order;
-        order.reserve(m_trace.tasks.size());
+        // Tasks grouped by lane in one counting pass (index order kept),
+        // then each lane's put in start order: usually it already is.
+        const std::size_t lanes = std::size_t(std::max(0, m_info.lanes));
+        const auto bucket = [&](std::uint32_t i) { return std::min<std::size_t>(m_trace.tasks[i].lane, lanes); };
+        std::vector<std::uint32_t> first(lanes + 2, 0);
         for (std::uint32_t i = 0; i < m_trace.tasks.size(); ++i)
             if (taskShown(i))
-                order.push_back(i);
-        std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+                ++first[bucket(i) + 1];
+        for (std::size_t l = 0; l <= lanes; ++l)
+            first[l + 1] += first[l];
+        std::vector<std::uint32_t> order(first[lanes + 1]);
+        {
+            std::vector<std::uint32_t> next(first.begin(), first.end() - 1);
+            for (std::uint32_t i = 0; i < m_trace.tasks.size(); ++i)
+                if (taskShown(i))
+                    order[next[bucket(i)]++] = i;
+        }
+        const auto trackOrder = [&](std::uint32_t a, std::uint32_t b) {
             const TaskRecord &x = m_trace.tasks[a], &y = m_trace.tasks[b];
-            if (x.lane != y.lane)
+            if (x.lane != y.lane) // only in the bucket of undeclared lanes
                 return x.lane < y.lane;
             if (x.startNs != y.startNs)
                 return x.startNs < y.startNs;
             if (x.endNs != y.endNs)
                 return x.endNs > y.endNs;
             return a < b;
-        });
+        };
+        for (std::size_t l = 0; l <= lanes; ++l) {
+            const auto from = order.begin() + first[l], to = order.begin() + first[l + 1];
+            if (!std::is_sorted(from, to, trackOrder))
+                std::sort(from, to, trackOrder);
+        }
         auto task = order.cbegin();
         for (int l = 0; l < m_info.lanes && m_out.ok(); ++l) {
             const Trace::Range spans = m_trace.laneSpans(l);
@@ -233,43 +257,58 @@ private:
     // with its io and ready-wait, because tasks overlap on the one loop.
     void writeEventLoop()
     {
-        std::vector<std::uint32_t> waits;
-        for (std::uint32_t k = 0; k < m_trace.spans.size(); ++k) {
-            const Span &s = m_trace.spans[k];
-            if (onTaskTrack(s) && s.task < m_trace.tasks.size())
-                waits.push_back(k);
+        // The waits grouped by task in one counting pass (the trace is in
+        // lane order, not task order), then each task's few sorted by start.
+        const std::size_t taskCount = m_trace.tasks.size();
+        std::vector<std::uint32_t> first(taskCount + 1, 0);
+        for (const Span &s : m_trace.spans)
+            if (onTaskTrack(s) && s.task < taskCount)
+                ++first[s.task + 1];
+        for (std::size_t i = 0; i < taskCount; ++i)
+            first[i + 1] += first[i];
+        std::vector<std::uint32_t> waits(first[taskCount]);
+        {
+            std::vector<std::uint32_t> next(first.begin(), first.end() - 1);
+            for (std::uint32_t k = 0; k < m_trace.spans.size(); ++k) {
+                const Span &s = m_trace.spans[k];
+                if (onTaskTrack(s) && s.task < taskCount)
+                    waits[next[s.task]++] = k;
+            }
         }
-        std::sort(waits.begin(), waits.end(), [&](std::uint32_t a, std::uint32_t b) {
+        const auto byStart = [&](std::uint32_t a, std::uint32_t b) {
             const Span &x = m_trace.spans[a], &y = m_trace.spans[b];
-            if (x.task != y.task)
-                return x.task < y.task;
             if (x.startNs != y.startNs)
                 return x.startNs < y.startNs;
-            if (x.endNs != y.endNs)
-                return x.endNs > y.endNs;
-            return a < b;
-        });
+            return x.endNs > y.endNs;
+        };
+        // Insertion sort: a task has a handful of waits, often in order.
+        for (std::size_t i = 0; i < taskCount; ++i) {
+            for (std::uint32_t j = first[i] + 1; j < first[i + 1]; ++j) {
+                const std::uint32_t k = waits[j];
+                std::uint32_t m = j;
+                for (; m > first[i] && byStart(k, waits[m - 1]); --m)
+                    waits[m] = waits[m - 1];
+                waits[m] = k;
+            }
+        }
         for (int l = 0; l < m_info.lanes && m_out.ok(); ++l) {
             const Trace::Range spans = m_trace.laneSpans(l);
             for (const Span *s = spans.begin; s != spans.end && m_out.ok(); ++s)
                 if (!onTaskTrack(*s))
                     writeSpan(*s, l + 1);
         }
-        auto wait = waits.cbegin();
-        for (std::uint32_t i = 0; i < m_trace.tasks.size() && m_out.ok(); ++i) {
+        for (std::uint32_t i = 0; i < taskCount && m_out.ok(); ++i) {
             const bool shown = taskShown(i);
-            const bool hasWaits = wait != waits.cend() && m_trace.spans[*wait].task == i;
-            if (!shown && !hasWaits)
+            auto wait = waits.cbegin() + first[i];
+            const auto end = waits.cbegin() + first[i + 1];
+            if (!shown && wait == end)
                 continue;
             const int tid = taskTidBase + int(i);
-            metadata("thread_name", tid, QStringLiteral("task %1 (awaiting)").arg(i));
+            awaitingTrackName(tid, i);
             metadata("thread_sort_index", tid, m_info.lanes + int(i));
             bool taskPending = shown;
-            while (m_out.ok()) {
-                const bool haveSpan = wait != waits.cend() && m_trace.spans[*wait].task == i;
-                if (!taskPending && !haveSpan)
-                    break;
-                if (taskPending && (!haveSpan || taskFirst(m_trace.tasks[i], m_trace.spans[*wait]))) {
+            while (m_out.ok() && (taskPending || wait != end)) {
+                if (taskPending && (wait == end || taskFirst(m_trace.tasks[i], m_trace.spans[*wait]))) {
                     writeTask(i, tid);
                     taskPending = false;
                 } else {
@@ -311,6 +350,17 @@ private:
         m_out.literal(",\"args\":{\"name\":");
         m_out.string(value);
         m_out.literal("}}");
+    }
+
+    // "task N (awaiting)", once per task: written straight, no QString.
+    void awaitingTrackName(int tid, std::uint32_t task)
+    {
+        beginEvent();
+        m_out.literal("{\"name\":\"thread_name\"");
+        head("M", tid);
+        m_out.literal(",\"args\":{\"name\":\"task ");
+        m_out.integer(task);
+        m_out.literal(" (awaiting)\"}}");
     }
 
     void metadata(const char *name, int tid, int sortIndex)
