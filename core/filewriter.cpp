@@ -46,8 +46,9 @@ bool FileWriter::failInterrupted()
 {
     m_interrupted = true;
     if (m_error.isEmpty())
-        m_error = m_direct ? QStringLiteral("%1: writing stopped: interrupted").arg(m_path)
-                           : QStringLiteral("%1: not written: interrupted (the previous file is kept)").arg(m_path);
+        m_error = m_direct    ? QStringLiteral("%1: writing stopped: interrupted").arg(m_path)
+                  : m_existed ? QStringLiteral("%1: not written: interrupted (the previous file is kept)").arg(m_path)
+                              : QStringLiteral("%1: not written: interrupted").arg(m_path);
     abandon();
     return false;
 }
@@ -91,6 +92,7 @@ bool FileWriter::open()
 bool FileWriter::openRegular(const QByteArray &target, bool existed, unsigned mode)
 {
     m_target = target;
+    m_existed = existed;
     const qsizetype slash = target.lastIndexOf('/');
     const QByteArray dir = slash < 0 ? QByteArray(".") : slash == 0 ? QByteArray("/") : target.left(slash);
     // Stay within NAME_MAX with a long base name.

@@ -60,6 +60,7 @@ private:
     QByteArray m_temp;   // regular targets: the temporary file being written
     int m_fd = -1;
     bool m_direct = false; // not a regular file: written in place
+    bool m_existed = false; // a regular file was there: it is what a failure keeps
     bool m_committed = false;
     bool m_interrupted = false;
     std::size_t m_written = 0;
