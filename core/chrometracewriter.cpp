@@ -1,11 +1,9 @@
 #include "chrometracewriter.h"
 
+#include "jsontextout.h"
 #include "wording.h"
 
 #include <algorithm>
-#include <charconv>
-#include <cstring>
-#include <memory>
 
 namespace il {
 
@@ -21,151 +19,10 @@ std::int64_t eighthsOfUs(std::int64_t ns)
     return x >= 0 ? x / 1000 : -((-x + 999) / 1000);
 }
 
-// The trace text, gathered in a fixed buffer and handed to the sink when it
-// fills. Every event checks for room first; strings check per character.
-class TextOut
-{
-public:
-    explicit TextOut(const ByteSink &sink) : m_sink(sink), m_data(new char[capacity + slack]) {}
-
-    bool ok() const { return m_ok; }
-
-    void room()
-    {
-        if (m_size >= capacity)
-            flush();
-    }
-
-    bool finish()
-    {
-        flush();
-        return m_ok;
-    }
-
-    void literal(std::string_view s)
-    {
-        std::memcpy(m_data.get() + m_size, s.data(), s.size());
-        m_size += s.size();
-    }
-
-    void ch(char c) { m_data[m_size++] = c; }
-
-    void integer(std::int64_t v)
-    {
-        const auto r = std::to_chars(m_data.get() + m_size, m_data.get() + m_size + 24, v);
-        m_size = std::size_t(r.ptr - m_data.get());
-    }
-
-    // v / 10^decimals, exactly, without trailing zeros: 1250, 3 -> 1.25
-    void fixed(std::int64_t v, int decimals)
-    {
-        static constexpr std::int64_t pow10[] = {1, 10, 100, 1000, 10000, 100000, 1000000};
-        const std::int64_t scale = pow10[decimals];
-        if (v < 0) {
-            ch('-');
-            v = -v;
-        }
-        integer(v / scale);
-        std::int64_t frac = v % scale;
-        if (frac == 0)
-            return;
-        int digits = decimals;
-        while (frac % 10 == 0) {
-            frac /= 10;
-            --digits;
-        }
-        ch('.');
-        char *p = m_data.get() + m_size;
-        for (int i = digits - 1; i >= 0; --i) {
-            p[i] = char('0' + frac % 10);
-            frac /= 10;
-        }
-        m_size += std::size_t(digits);
-    }
-
-    // A JSON string from UTF-16: UTF-8 out, quotes, backslashes and control
-    // characters escaped, a lone surrogate replaced by U+FFFD.
-    void string(const QString &s)
-    {
-        ch('"');
-        const auto *p = reinterpret_cast<const char16_t *>(s.constData());
-        const qsizetype n = s.size();
-        // A short string fits in the slack as is (at most 6 bytes a unit);
-        // only a long one needs room checked as it goes.
-        const bool fits = n <= shortString;
-        if (fits)
-            room();
-        for (qsizetype i = 0; i < n; ++i) {
-            if (!fits)
-                room();
-            const char32_t c = p[i];
-            if (c < 0x80) {
-                if (c == '"' || c == '\\') {
-                    ch('\\');
-                    ch(char(c));
-                } else if (c >= 0x20) {
-                    ch(char(c));
-                } else {
-                    escapeControl(char(c));
-                }
-            } else if (c < 0x800) {
-                ch(char(0xc0 | (c >> 6)));
-                ch(char(0x80 | (c & 0x3f)));
-            } else if (c >= 0xd800 && c <= 0xdbff && i + 1 < n && p[i + 1] >= 0xdc00 && p[i + 1] <= 0xdfff) {
-                const char32_t u = 0x10000 + ((c - 0xd800) << 10) + (char32_t(p[++i]) - 0xdc00);
-                ch(char(0xf0 | (u >> 18)));
-                ch(char(0x80 | ((u >> 12) & 0x3f)));
-                ch(char(0x80 | ((u >> 6) & 0x3f)));
-                ch(char(0x80 | (u & 0x3f)));
-            } else if (c >= 0xd800 && c <= 0xdfff) {
-                literal("\xef\xbf\xbd");
-            } else {
-                ch(char(0xe0 | (c >> 12)));
-                ch(char(0x80 | ((c >> 6) & 0x3f)));
-                ch(char(0x80 | (c & 0x3f)));
-            }
-        }
-        ch('"');
-    }
-
-private:
-    static constexpr std::size_t capacity = std::size_t(1) << 20;
-    static constexpr std::size_t slack = 4096; // more than any event writes between room() calls
-    static constexpr qsizetype shortString = 500; // 6 * 500 + the rest of an event < slack
-
-    void escapeControl(char c)
-    {
-        switch (c) {
-        case '\n': literal("\\n"); return;
-        case '\r': literal("\\r"); return;
-        case '\t': literal("\\t"); return;
-        case '\b': literal("\\b"); return;
-        case '\f': literal("\\f"); return;
-        default: break;
-        }
-        static constexpr char hex[] = "0123456789abcdef";
-        literal("\\u00");
-        ch(hex[(c >> 4) & 0xf]);
-        ch(hex[c & 0xf]);
-    }
-
-    void flush()
-    {
-        if (m_ok && m_size > 0)
-            m_ok = m_sink(m_data.get(), m_size);
-        m_size = 0;
-    }
-
-    const ByteSink &m_sink;
-    std::unique_ptr<char[]> m_data;
-    std::size_t m_size = 0;
-    bool m_ok = true;
-};
-
 class RunWriter
 {
 public:
-    RunWriter(TextOut &out, bool &first, const TaskSet &set, const Trace &trace)
+    RunWriter(JsonTextOut &out, bool &first, const TaskSet &set, const Trace &trace)
         : m_out(out), m_first(first), m_set(set), m_trace(trace), m_info(trace.info), m_pid(trace.info.runIndex + 1)
     {
     }
@@ -445,7 +302,7 @@ private:
         m_out.ch('}');
     }
 
-    TextOut &m_out;
+    JsonTextOut &m_out;
     bool &m_first;
     const TaskSet &m_set;
     const Trace &m_trace;
@@ -457,7 +314,7 @@ private:
 
 bool writeChromeTrace(const TaskSet &set, const std::vector<RunResultPtr> &runs, const ByteSink &sink)
 {
-    TextOut out(sink);
+    JsonTextOut out(sink);
     out.literal("{\"traceEvents\":[");
     bool first = true;
     for (const RunResultPtr &run : runs) {

@@ -1,22 +1,18 @@
 #pragma once
 
 #include "engine.h"
+#include "jsontextout.h" // ByteSink
 
-#include <cstddef>
-#include <functional>
 #include <vector>
 
 namespace il {
 
-// Takes the text piece by piece (about 1 MiB each); returning false stops
-// the writer (the sink knows and tells why).
-using ByteSink = std::function<bool(const char *data, std::size_t size)>;
-
 // Streams the Chrome trace-event JSON of a comparison into `sink` (format in
 // the README: one pid per run, one tid per lane, X events for tasks with
-// their phases nested). Memory: one 1 MiB buffer plus 4 bytes per task and
-// per event-loop wait for sorting, whatever the size of the trace; the text
-// never exists in memory as a whole.
+// their phases nested). Memory: one 1 MiB buffer (JsonTextOut) plus a few
+// bytes per task and per event-loop wait to put each track in order,
+// whatever the size of the trace; the text never exists in memory as a
+// whole.
 //
 // Times are microseconds since each run's origin, taken from the integer
 // nanoseconds of the engine with one rule: every instant is rounded to the
