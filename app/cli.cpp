@@ -2,6 +2,7 @@
 
 #include "exporters.h"
 #include "presets.h"
+#include "wording.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -9,19 +10,70 @@
 #include <QTimer>
 
 #include <atomic>
+#include <cerrno>
 #include <csignal>
-#include <cstdio>
+
+#include <unistd.h>
 
 namespace app {
 
 namespace {
 
-std::atomic<bool> g_interrupted{false};
+// SIGINT / SIGTERM received so far. While a run goes, a new one stops the
+// run (partial results are still written); while files are written, a new
+// one stops the writing.
+std::atomic<int> g_stopSignals{0};
+static_assert(std::atomic<int>::is_always_lock_free); // touched in a signal handler
 
-QTextStream &out()
+extern "C" void onStopSignal(int)
 {
-    static QTextStream s(stdout);
-    return s;
+    g_stopSignals.fetch_add(1, std::memory_order_relaxed);
+}
+
+void catchStopSignals(bool restartSyscalls)
+{
+    struct sigaction sa {};
+    sa.sa_handler = onStopSignal;
+    sigemptyset(&sa.sa_mask);
+    // While writing, no SA_RESTART: a write blocked on a FIFO returns EINTR,
+    // and the writer asks whether to stop.
+    sa.sa_flags = restartSyscalls ? SA_RESTART : 0;
+    ::sigaction(SIGINT, &sa, nullptr);
+    ::sigaction(SIGTERM, &sa, nullptr);
+}
+
+// Once no child process is left to inherit it: a closed stdout or stderr
+// becomes an EPIPE error we report instead of a silent death by SIGPIPE, and
+// a file size limit an EFBIG error instead of a core dump by SIGXFSZ.
+void reportWriteErrorsInsteadOfDying()
+{
+    std::signal(SIGPIPE, SIG_IGN);
+    std::signal(SIGXFSZ, SIG_IGN);
+}
+
+// Everything for stdout goes out unbuffered through here, so a closed pipe
+// or a full disk is noticed; the first failure is kept for the exit code.
+QString g_stdoutError;
+
+void printOut(const QString &text)
+{
+    if (!g_stdoutError.isEmpty())
+        return;
+    const QByteArray bytes = text.toUtf8();
+    const char *p = bytes.constData();
+    std::size_t left = std::size_t(bytes.size());
+    while (left > 0) {
+        const ssize_t n = ::write(STDOUT_FILENO, p, left);
+        if (n > 0) {
+            p += n;
+            left -= std::size_t(n);
+        } else if (n < 0 && errno == EINTR) {
+            continue;
+        } else {
+            g_stdoutError = qt_error_string(n < 0 ? errno : EIO);
+            return;
+        }
+    }
 }
 
 QTextStream &err()
@@ -40,10 +92,29 @@ const char *usage =
     "       interleave validate FILE\n"
     "modes: sequential, threads, threads-gil, processes, eventloop (default: all)\n";
 
-int fail(const QString &message, int code = 2)
+// One line on stderr. `message` may echo user input: escaped, so it cannot
+// move the cursor or forge a line.
+void complain(const QString &message)
 {
-    err() << "interleave: " << message << Qt::endl;
+    err() << "interleave: " << il::printable(message) << Qt::endl;
+}
+
+int fail(const QString &message, int code = 2, bool withUsage = false)
+{
+    complain(message);
+    if (withUsage)
+        err() << usage << Qt::flush;
     return code;
+}
+
+// The exit code once stdout is done with: a table that could not be written
+// is a failure, as in coreutils (`seq 9 | true` with SIGPIPE ignored).
+int finishStdout(int code)
+{
+    if (g_stdoutError.isEmpty())
+        return code;
+    complain(QStringLiteral("cannot write to standard output: %1").arg(g_stdoutError));
+    return code ? code : 1;
 }
 
 QString fmtMs(double ms)
@@ -57,9 +128,10 @@ QString fmtMs(double ms)
 
 void printTable(const il::TaskSet &set, const std::vector<il::RunResultPtr> &runs)
 {
-    QTextStream &o = out();
-    o << "\n" << set.name << ": " << set.summaryLine() << ", " << il::detectedCores() << " cores\n\n";
-    o << QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8 %9 %10\n")
+    QString o;
+    o += QStringLiteral("\n%1: %2, %3\n\n")
+             .arg(il::printable(set.name), set.summaryLine(), il::plural(il::detectedCores(), "core"));
+    o += QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8 %9 %10\n")
              .arg(QStringLiteral("mode"), -12).arg(QStringLiteral("workers"), 7)
              .arg(QStringLiteral("makespan"), 10).arg(QStringLiteral("ideal"), 10)
              .arg(QStringLiteral("effic."), 7).arg(QStringLiteral("cpu"), 10)
@@ -67,7 +139,7 @@ void printTable(const il::TaskSet &set, const std::vector<il::RunResultPtr> &run
              .arg(QStringLiteral("util."), 6).arg(QStringLiteral("done/failed"), 12);
     for (const auto &run : runs) {
         const il::Metrics &m = run->metrics;
-        o << QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8 %9 %10\n")
+        o += QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8 %9 %10\n")
                  .arg(il::modeName(m.mode), -12).arg(m.workers, 7)
                  .arg(fmtMs(m.makespanMs), 10).arg(fmtMs(m.idealMs), 10)
                  .arg(m.efficiency > 0 ? QStringLiteral("%1 %").arg(m.efficiency * 100, 0, 'f', 0) : QStringLiteral("–"), 7)
@@ -75,36 +147,38 @@ void printTable(const il::TaskSet &set, const std::vector<il::RunResultPtr> &run
                  .arg(QStringLiteral("%1 %").arg(m.utilization * 100, 0, 'f', 0), 6)
                  .arg(QStringLiteral("%1/%2%3").arg(m.completed).arg(m.failed)
                           .arg(m.cancelled ? QStringLiteral(" (%1 cancelled)").arg(m.cancelled) : QString()), 12);
+        // Errors and notes may quote a worker's words or a task's name.
         if (!run->trace->error.isEmpty())
-            o << "  error: " << run->trace->error << "\n";
+            o += QStringLiteral("  error: %1\n").arg(il::printable(run->trace->error));
         for (const QString &note : run->trace->notes)
-            o << "  note: " << note << "\n";
+            o += QStringLiteral("  note: %1\n").arg(il::printable(note));
     }
-    o.flush();
+    printOut(o);
 }
 
 int cmdPresets()
 {
+    QString o;
     for (const QString &name : il::presetNames()) {
         const il::TaskSetResult r = il::loadPreset(name);
-        out() << QStringLiteral("%1  %2\n").arg(name, -18).arg(r.ok() ? r.taskSet->summaryLine() : r.error);
+        o += QStringLiteral("%1  %2\n").arg(name, -18).arg(r.ok() ? r.taskSet->summaryLine() : r.error);
         const QString description = il::presetDescription(name);
         if (!description.isEmpty())
-            out() << QStringLiteral("%1  %2\n").arg(QString(), -18).arg(description);
+            o += QStringLiteral("%1  %2\n").arg(QString(), -18).arg(description);
     }
-    out().flush();
-    return 0;
+    printOut(o);
+    return finishStdout(0);
 }
 
 int cmdValidate(const QStringList &args)
 {
     if (args.size() != 1)
-        return fail(QStringLiteral("validate takes exactly one FILE\n") + QLatin1String(usage));
+        return fail(QStringLiteral("validate takes exactly one FILE"), 2, true);
     const il::TaskSetResult r = il::loadTaskSetFile(args.first());
     if (!r.ok())
-        return fail(r.error, 1);
-    out() << args.first() << ": ok: " << r.taskSet->summaryLine() << Qt::endl;
-    return 0;
+        return fail(r.error); // a bad task set: 2, as for run
+    printOut(QStringLiteral("%1: ok: %2\n").arg(il::printable(args.first()), r.taskSet->summaryLine()));
+    return finishStdout(0);
 }
 
 int cmdRun(const QStringList &args, const ScreenshotFn &screenshot)
@@ -124,11 +198,11 @@ int cmdRun(const QStringList &args, const ScreenshotFn &screenshot)
         {QStringLiteral("quiet"), QStringLiteral("No table, no progress.")},
     });
     if (!parser.parse(QStringList{QStringLiteral("interleave-run")} + args))
-        return fail(parser.errorText() + QLatin1Char('\n') + QLatin1String(usage));
+        return fail(parser.errorText(), 2, true);
     if (!parser.positionalArguments().isEmpty())
-        return fail(QStringLiteral("unexpected argument \"%1\"\n%2").arg(parser.positionalArguments().first(), QLatin1String(usage)));
+        return fail(QStringLiteral("unexpected argument \"%1\"").arg(parser.positionalArguments().first()), 2, true);
     if (parser.isSet(QStringLiteral("taskset")) == parser.isSet(QStringLiteral("preset")))
-        return fail(QStringLiteral("run needs exactly one of --taskset FILE or --preset NAME\n") + QLatin1String(usage));
+        return fail(QStringLiteral("run needs exactly one of --taskset FILE or --preset NAME"), 2, true);
 
     const il::TaskSetResult loaded = parser.isSet(QStringLiteral("taskset"))
                                          ? il::loadTaskSetFile(parser.value(QStringLiteral("taskset")))
@@ -185,7 +259,7 @@ int cmdRun(const QStringList &args, const ScreenshotFn &screenshot)
     bool cancelled = false;
     QObject::connect(&engine, &il::Engine::runStarted, [&](const il::RunInfo &info) {
         if (!quiet)
-            err() << "running " << il::modeName(info.mode) << " (" << info.lanes << (info.lanes == 1 ? " lane" : " lanes") << ")…" << Qt::endl;
+            err() << "running " << il::modeName(info.mode) << " (" << il::plural(info.lanes, "lane") << ")…" << Qt::endl;
     });
     QObject::connect(&engine, &il::Engine::runFinished, [&](const il::RunResultPtr &r) { results.push_back(r); });
     QObject::connect(&engine, &il::Engine::finished, [&](bool wasCancelled) {
@@ -193,48 +267,76 @@ int cmdRun(const QStringList &args, const ScreenshotFn &screenshot)
         QCoreApplication::exit(0);
     });
     // Ctrl+C stops cleanly: workers are killed and reaped, partial results kept.
-    std::signal(SIGINT, [](int) { g_interrupted = true; });
-    std::signal(SIGTERM, [](int) { g_interrupted = true; });
+    catchStopSignals(true);
+    int answered = 0; // stop signals the engine has been told about
     QTimer interruptPoll;
     QObject::connect(&interruptPoll, &QTimer::timeout, [&] {
-        if (g_interrupted)
+        const int received = g_stopSignals.load();
+        if (received != answered) {
+            answered = received;
             engine.stop();
+        }
     });
     interruptPoll.start(50);
     engine.start(set, configs);
     QCoreApplication::exec();
+    interruptPoll.stop();
 
-    if (!quiet)
-        printTable(*set, results);
-    int code = cancelled ? 130 : 0;
+    // Every signal so far was aimed at the run; one from now on stops the
+    // writing. The run's workers are gone: nothing inherits the dispositions.
+    const int signalsBeforeWriting = g_stopSignals.load();
+    catchStopSignals(false);
+    reportWriteErrorsInsteadOfDying();
+    const il::StopCheck interrupted = [signalsBeforeWriting] { return g_stopSignals.load() != signalsBeforeWriting; };
+
+    int code = cancelled || signalsBeforeWriting > 0 ? 130 : 0;
     for (const auto &r : results)
         if (!r->trace->error.isEmpty() || r->metrics.failed > 0)
             code = code ? code : 1;
-    const auto write = [&](const QString &path, const QByteArray &data) {
-        const QString e = il::writeFileAtomically(path, data);
-        if (!e.isEmpty()) {
-            err() << "interleave: " << e << Qt::endl;
-            code = 1;
+
+    // Files first, the table after: a closed stdout must not cost a file.
+    // The summary goes first (small, the most asked for), then the trace;
+    // each is written or fails on its own.
+    const auto wrote = [&](const QString &path, const QString &error) {
+        if (!error.isEmpty()) {
+            complain(error);
+            code = interrupted() ? 130 : code ? code : 1;
         } else if (!quiet) {
-            err() << "wrote " << path << Qt::endl;
+            err() << "wrote " << il::printable(path) << Qt::endl;
         }
     };
-    if (parser.isSet(QStringLiteral("trace")))
-        write(parser.value(QStringLiteral("trace")), il::chromeTraceJson(*set, results));
+    const auto skipped = [&](const QString &path) {
+        complain(QStringLiteral("%1: not written: interrupted").arg(path));
+        code = 130;
+    };
     if (parser.isSet(QStringLiteral("summary"))) {
         const QString path = parser.value(QStringLiteral("summary"));
-        write(path, path.endsWith(QLatin1String(".csv"), Qt::CaseInsensitive) ? il::summaryCsv(results) : il::summaryJson(*set, results));
+        if (interrupted())
+            skipped(path);
+        else
+            wrote(path, il::writeFileAtomically(path,
+                                                path.endsWith(QLatin1String(".csv"), Qt::CaseInsensitive)
+                                                    ? il::summaryCsv(results)
+                                                    : il::summaryJson(*set, results),
+                                                interrupted));
+    }
+    if (parser.isSet(QStringLiteral("trace"))) {
+        const QString path = parser.value(QStringLiteral("trace"));
+        if (interrupted())
+            skipped(path);
+        else
+            wrote(path, il::writeChromeTraceFile(path, *set, results, interrupted));
     }
     if (!shot.isEmpty()) {
-        const QString e = screenshot(*set, results, shot);
-        if (!e.isEmpty()) {
-            err() << "interleave: " << e << Qt::endl;
-            code = 1;
-        } else if (!quiet) {
-            err() << "wrote " << shot << Qt::endl;
-        }
+        if (interrupted())
+            skipped(shot);
+        else
+            wrote(shot, screenshot(*set, results, shot));
     }
-    return code;
+    // Interrupted while writing: stop here, as asked.
+    if (!quiet && !interrupted())
+        printTable(*set, results);
+    return finishStdout(code);
 }
 
 } // namespace
@@ -249,6 +351,8 @@ bool isCliCommand(const QString &arg)
 int runCli(const QStringList &args, const ScreenshotFn &screenshot)
 {
     const QString command = args.value(0);
+    if (command != QLatin1String("run")) // run waits until its workers are gone
+        reportWriteErrorsInsteadOfDying();
     const QStringList rest = args.mid(1);
     if (command == QLatin1String("run"))
         return cmdRun(rest, screenshot);
@@ -257,12 +361,11 @@ int runCli(const QStringList &args, const ScreenshotFn &screenshot)
     if (command == QLatin1String("validate"))
         return cmdValidate(rest);
     if (command == QLatin1String("--version")) {
-        out() << "interleave " << QCoreApplication::applicationVersion() << Qt::endl;
-        return 0;
+        printOut(QStringLiteral("interleave %1\n").arg(QCoreApplication::applicationVersion()));
+        return finishStdout(0);
     }
-    out() << usage;
-    out().flush();
-    return command.isEmpty() || command.startsWith(QLatin1Char('-')) || command == QLatin1String("help") ? 0 : 2;
+    printOut(QLatin1String(usage));
+    return finishStdout(command.isEmpty() || command.startsWith(QLatin1Char('-')) || command == QLatin1String("help") ? 0 : 2);
 }
 
 } // namespace app

@@ -1,5 +1,7 @@
 #include "advisor.h"
 
+#include "wording.h"
+
 #include <QStringList>
 
 #include <algorithm>
@@ -62,7 +64,7 @@ QString clauseFor(Mode mode, const Metrics &m, Bound bound)
                                   : QStringLiteral("sequential ran one task at a time (%1)").arg(t);
     case Mode::Threads:
         if (bound == Bound::Io)
-            return QStringLiteral("threads overlapped the waits with %1 threads (%2)").arg(m.workers).arg(t);
+            return QStringLiteral("threads overlapped the waits with %1 (%2)").arg(plural(m.workers, "thread"), t);
         return QStringLiteral("threads %1 (%2)").arg(coresUsed(m), t);
     case Mode::ThreadsGil:
         if (bound == Bound::Io)
@@ -70,9 +72,8 @@ QString clauseFor(Mode mode, const Metrics &m, Bound bound)
         return QStringLiteral("threads-gil serialised it (%1)").arg(t);
     case Mode::Processes:
         if (bound == Bound::Io)
-            return QStringLiteral("processes had only %1 workers and paid %2 of start-up (%3)")
-                .arg(m.workers)
-                .arg(formatDurationMs(m.spawnMs), t);
+            return QStringLiteral("processes had only %1 and paid %2 of start-up (%3)")
+                .arg(plural(m.workers, "worker"), formatDurationMs(m.spawnMs), t);
         return QStringLiteral("processes %1 (%2)").arg(coresUsed(m), t);
     case Mode::EventLoop:
         if (bound == Bound::Io)
@@ -119,8 +120,9 @@ QString adviseComparison(const TaskSet &set, const std::vector<Metrics> &runs)
         }
         latest.erase(m.mode);
         incomplete << (m.cancelled > 0 ? QStringLiteral("%1 (stopped)").arg(modeName(m.mode))
-                                       : QStringLiteral("%1 (%2 of %3 tasks failed)")
-                                             .arg(modeName(m.mode)).arg(m.failed).arg(m.completed + m.failed));
+                                       : QStringLiteral("%1 (%2 of %3 failed)")
+                                             .arg(modeName(m.mode), QString::number(m.failed),
+                                                  plural(m.completed + m.failed, "task")));
     }
     const QString leftOut = incomplete.isEmpty()
                                 ? QString()

@@ -1,114 +1,33 @@
 #include "exporters.h"
 
+#include "chrometracewriter.h"
 #include "clock.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QSaveFile>
 
 namespace il {
 
-namespace {
-
-double usSince(std::int64_t originNs, std::int64_t tNs)
-{
-    // Microseconds with nanosecond precision kept: Perfetto accepts fractions.
-    return double(tNs - originNs) / 1000.0;
-}
-
-QJsonObject metadata(const char *name, int pid, int tid, const QJsonObject &args)
-{
-    return QJsonObject{{QStringLiteral("ph"), QStringLiteral("M")},
-                       {QStringLiteral("name"), QLatin1String(name)},
-                       {QStringLiteral("pid"), pid},
-                       {QStringLiteral("tid"), tid},
-                       {QStringLiteral("args"), args}};
-}
-
-QJsonObject complete(const QString &name, const QString &cat, int pid, int tid, double ts, double dur, const QJsonObject &args)
-{
-    QJsonObject o{{QStringLiteral("ph"), QStringLiteral("X")},
-                  {QStringLiteral("name"), name},
-                  {QStringLiteral("cat"), cat},
-                  {QStringLiteral("pid"), pid},
-                  {QStringLiteral("tid"), tid},
-                  {QStringLiteral("ts"), ts},
-                  {QStringLiteral("dur"), dur}};
-    if (!args.isEmpty())
-        o.insert(QStringLiteral("args"), args);
-    return o;
-}
-
-QString runLabel(const RunInfo &info)
-{
-    return QStringLiteral("%1 · %2 (%3 lane%4)")
-        .arg(info.runIndex + 1)
-        .arg(modeName(info.mode))
-        .arg(info.lanes)
-        .arg(info.lanes == 1 ? QString() : QStringLiteral("s"));
-}
-
-constexpr int taskTidBase = 100000; // event loop: one track per awaiting task
-
-} // namespace
-
 QByteArray chromeTraceJson(const TaskSet &set, const std::vector<RunResultPtr> &runs)
 {
-    QJsonArray events;
-    for (const RunResultPtr &run : runs) {
-        const Trace &trace = *run->trace;
-        const RunInfo &info = trace.info;
-        const int pid = info.runIndex + 1;
-        const bool loop = info.mode == Mode::EventLoop;
-        events.append(metadata("process_name", pid, 0, {{QStringLiteral("name"), runLabel(info)}}));
-        events.append(metadata("process_sort_index", pid, 0, {{QStringLiteral("sort_index"), info.runIndex}}));
-        for (int l = 0; l < info.lanes; ++l) {
-            events.append(metadata("thread_name", pid, l + 1, {{QStringLiteral("name"), info.laneNames.value(l)}}));
-            events.append(metadata("thread_sort_index", pid, l + 1, {{QStringLiteral("sort_index"), l}}));
-        }
-        // Each run is aligned at its own start, so runs compare side by side.
-        const std::int64_t origin = info.originNs;
-        const auto tidOfTask = [&](std::uint32_t task, std::uint16_t lane) {
-            return loop ? taskTidBase + int(task) : int(lane) + 1;
-        };
-        for (std::uint32_t i = 0; i < trace.tasks.size(); ++i) {
-            const TaskRecord &t = trace.tasks[i];
-            if (t.startNs < 0 || t.endNs < 0)
-                continue;
-            const int tid = tidOfTask(i, t.lane);
-            if (loop) {
-                events.append(metadata("thread_name", pid, tid, {{QStringLiteral("name"), QStringLiteral("task %1 (awaiting)").arg(i)}}));
-                events.append(metadata("thread_sort_index", pid, tid, {{QStringLiteral("sort_index"), info.lanes + int(i)}}));
-            }
-            QJsonObject args{{QStringLiteral("task"), int(i)}, {QStringLiteral("state"), QLatin1String(taskStateName(t.state))}};
-            if (t.queuedNs >= 0)
-                args.insert(QStringLiteral("queued_ms"), nsToMs(t.startNs - t.queuedNs));
-            const QString name = i < set.tasks.size() ? set.tasks[i].name : QStringLiteral("task %1").arg(i);
-            events.append(complete(name, QStringLiteral("task"), pid, tid, usSince(origin, t.startNs),
-                                   usSince(t.startNs, t.endNs), args));
-        }
-        for (const Span &s : trace.spans) {
-            const bool onTask = loop && (s.kind == SpanKind::Io || s.kind == SpanKind::Ready);
-            if (!onTask && s.lane >= info.lanes)
-                continue;
-            const int tid = onTask ? taskTidBase + int(s.task) : int(s.lane) + 1;
-            QJsonObject args;
-            if (s.task != noTask)
-                args.insert(QStringLiteral("task"), int(s.task));
-            if (s.phase != noPhase)
-                args.insert(QStringLiteral("phase"), int(s.phase));
-            if (s.kind == SpanKind::Cpu)
-                args.insert(QStringLiteral("cpu_ms"), double(s.cpuUs) / 1000.0);
-            const QString kind = QLatin1String(spanKindName(s.kind));
-            events.append(complete(kind, kind, pid, tid, usSince(origin, s.startNs), usSince(s.startNs, s.endNs), args));
-        }
-    }
-    QJsonObject root{{QStringLiteral("traceEvents"), events},
-                     {QStringLiteral("displayTimeUnit"), QStringLiteral("ms")},
-                     {QStringLiteral("otherData"), QJsonObject{{QStringLiteral("taskset"), set.name},
-                                                               {QStringLiteral("generator"), QStringLiteral("interleave")}}}};
-    return QJsonDocument(root).toJson(QJsonDocument::Compact);
+    QByteArray text;
+    writeChromeTrace(set, runs, [&text](const char *data, std::size_t size) {
+        text.append(data, qsizetype(size));
+        return true;
+    });
+    return text;
+}
+
+QString writeChromeTraceFile(const QString &path, const TaskSet &set, const std::vector<RunResultPtr> &runs,
+                             const StopCheck &stop)
+{
+    FileWriter file(path, stop);
+    if (!file.open())
+        return file.errorString();
+    writeChromeTrace(set, runs, [&file](const char *data, std::size_t size) { return file.write(data, size); });
+    file.commit();
+    return file.errorString();
 }
 
 QByteArray summaryJson(const TaskSet &set, const std::vector<RunResultPtr> &runs)
@@ -169,25 +88,12 @@ QByteArray summaryCsv(const std::vector<RunResultPtr> &runs)
     return out;
 }
 
-QString writeFileAtomically(const QString &path, const QByteArray &data)
+QString writeFileAtomically(const QString &path, const QByteArray &data, const StopCheck &stop)
 {
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        return QStringLiteral("%1: cannot write: %2").arg(path, file.errorString());
-    // Keep writing after a short write: the call that fails then carries the
-    // reason (ENOSPC, EFBIG) instead of leaving it "Unknown error".
-    for (qint64 done = 0; done < data.size();) {
-        const qint64 n = file.write(data.constData() + done, data.size() - done);
-        if (n <= 0) {
-            const QString error = file.errorString();
-            file.cancelWriting();
-            return QStringLiteral("%1: write failed: %2").arg(path, error);
-        }
-        done += n;
-    }
-    if (!file.commit())
-        return QStringLiteral("%1: cannot save: %2").arg(path, file.errorString());
-    return QString();
+    FileWriter file(path, stop);
+    if (file.open() && file.write(data))
+        file.commit();
+    return file.errorString();
 }
 
 } // namespace il

@@ -1,5 +1,7 @@
 #include "protocol.h"
 
+#include "wording.h"
+
 #include <QtEndian>
 
 #include <cerrno>
@@ -157,7 +159,7 @@ Decoder::Status Decoder::next(Frame *out)
         break;
     case FrameType::Event: {
         if (length != 20)
-            return fail(QStringLiteral("event frame of %1 bytes (expected 20)").arg(length));
+            return fail(QStringLiteral("event frame of %1 (expected 20)").arg(plural(length, "byte")));
         Event e;
         e.tNs = get<std::int64_t>(payload);
         e.task = get<std::uint32_t>(payload + 8);
@@ -178,11 +180,11 @@ Decoder::Status Decoder::next(Frame *out)
     }
     case FrameType::Task: {
         if (length < 8)
-            return fail(QStringLiteral("task frame of %1 bytes (at least 8)").arg(length));
+            return fail(QStringLiteral("task frame of %1 (at least 8)").arg(plural(length, "byte")));
         const auto index = get<std::uint32_t>(payload);
         const auto count = get<std::uint32_t>(payload + 4);
         if (count == 0 || count > limits::maxPhasesPerTask || length != 8 + 9 * std::uint64_t(count))
-            return fail(QStringLiteral("task frame with %1 phases in %2 bytes").arg(count).arg(length));
+            return fail(QStringLiteral("task frame with %1 in %2").arg(plural(count, "phase"), plural(length, "byte")));
         Task task;
         task.phases.resize(count);
         for (std::uint32_t i = 0; i < count; ++i) {

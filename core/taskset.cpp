@@ -1,5 +1,7 @@
 #include "taskset.h"
 
+#include "wording.h"
+
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -76,9 +78,8 @@ QString TaskSet::summaryLine() const
     const double cpu = totalCpuMs();
     const double io = totalIoMs();
     const double share = cpu + io > 0 ? 100.0 * cpu / (cpu + io) : 0;
-    return QStringLiteral("%1 tasks · cpu %2 · io %3 · cpu share %4 %")
-        .arg(tasks.size())
-        .arg(formatMs(cpu), formatMs(io))
+    return QStringLiteral("%1 · cpu %2 · io %3 · cpu share %4 %")
+        .arg(plural(qint64(tasks.size()), "task"), formatMs(cpu), formatMs(io))
         .arg(share, 0, 'f', 0);
 }
 
@@ -94,7 +95,8 @@ QString describe(const QJsonValue &v)
         QString s = v.toString();
         if (s.size() > 40)
             s = s.left(40) + QStringLiteral("…");
-        return QLatin1Char('"') + s + QLatin1Char('"');
+        // Echoed in messages: a value like "\u001b[2J" must not clear the terminal.
+        return QLatin1Char('"') + printable(s) + QLatin1Char('"');
     }
     case QJsonValue::Array: return QStringLiteral("an array");
     case QJsonValue::Object: return QStringLiteral("an object");
@@ -188,7 +190,7 @@ QString parsePhase(const QString &where, const QJsonValue &v, Phase *out)
         QStringList keys = o.keys();
         return QStringLiteral("%1: must have exactly one key, \"cpu\" or \"io\" (got %2)")
             .arg(where, keys.isEmpty() ? QStringLiteral("no keys")
-                                       : QStringLiteral("keys ") + keys.join(QLatin1String(", ")));
+                                       : QStringLiteral("keys ") + printable(keys.join(QLatin1String(", "))));
     }
     out->kind = hasCpu ? PhaseKind::Cpu : PhaseKind::Io;
     const QString key = hasCpu ? QStringLiteral("cpu") : QStringLiteral("io");
@@ -291,13 +293,14 @@ TaskSetResult parseTaskSet(const QByteArray &json)
 TaskSetResult loadTaskSetFile(const QString &path)
 {
     TaskSetResult result;
+    const QString shown = printable(path); // a file name may hold a line break
     const QFileInfo info(path);
     if (!info.exists()) {
-        result.error = QStringLiteral("%1: no such file").arg(path);
+        result.error = QStringLiteral("%1: no such file").arg(shown);
         return result;
     }
     if (info.isDir()) {
-        result.error = QStringLiteral("%1: is a directory, not a task set file").arg(path);
+        result.error = QStringLiteral("%1: is a directory, not a task set file").arg(shown);
         return result;
     }
     if (!info.isFile()) {
@@ -309,26 +312,27 @@ TaskSetResult loadTaskSetFile(const QString &path)
                              : S_ISSOCK(st.st_mode) ? QStringLiteral("a socket")
                              : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? QStringLiteral("a device")
                                                                           : QStringLiteral("a special file");
-        result.error = QStringLiteral("%1: is %2, not a task set file").arg(path, what);
+        result.error = QStringLiteral("%1: is %2, not a task set file").arg(shown, what);
         return result;
     }
     if (info.size() > limits::maxFileBytes) {
-        result.error = QStringLiteral("%1: too large (%2 bytes; at most %3)").arg(path).arg(info.size()).arg(limits::maxFileBytes);
+        result.error = QStringLiteral("%1: too large (%2 bytes; at most %3)")
+                           .arg(shown, QString::number(info.size()), QString::number(limits::maxFileBytes));
         return result;
     }
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
-        result.error = QStringLiteral("%1: cannot read: %2").arg(path, file.errorString());
+        result.error = QStringLiteral("%1: cannot read: %2").arg(shown, file.errorString());
         return result;
     }
     const QByteArray bytes = file.readAll();
     if (file.error() != QFileDevice::NoError) {
-        result.error = QStringLiteral("%1: cannot read: %2").arg(path, file.errorString());
+        result.error = QStringLiteral("%1: cannot read: %2").arg(shown, file.errorString());
         return result;
     }
     result = parseTaskSet(bytes);
     if (!result.ok())
-        result.error = QStringLiteral("%1: %2").arg(path, result.error);
+        result.error = QStringLiteral("%1: %2").arg(shown, result.error);
     else if (result.taskSet->name.isEmpty())
         result.taskSet->name = info.completeBaseName();
     return result;

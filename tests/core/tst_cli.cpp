@@ -17,6 +17,9 @@ private slots:
     void rejectsBadArguments();
     void runWritesTraceAndSummary();
     void runWritesCsvSummary();
+    void escapesEchoedInput_data();
+    void escapesEchoedInput();
+    void tableEscapesNamesAndCountsInWords();
 
 private:
     struct Result { int code; QString out; QString err; };
@@ -55,13 +58,14 @@ void TestCli::validatesGoodAndBadFiles()
     const QString good = writeFile(m_dir, "good.json", R"({"tasks":[{"phases":[{"cpu":1}]}]})");
     Result r = run({"validate", good});
     QCOMPARE(r.code, 0);
-    QVERIFY(r.out.contains("ok: 1 tasks"));
+    QVERIFY2(r.out.contains("ok: 1 task ·"), qPrintable(r.out));
     const QString bad = writeFile(m_dir, "bad.json", R"({"tasks":[{"phases":[{"io":"abc"}]}]})");
     r = run({"validate", bad});
-    QCOMPARE(r.code, 1);
+    // The README's contract: 2 = bad arguments or a bad task set, as for run.
+    QCOMPARE(r.code, 2);
     QVERIFY2(r.err.contains(R"(tasks[0].phases[0].io: must be a number >= 0 and <= 3600000 ms (got "abc"))"), qPrintable(r.err));
     r = run({"run", "--taskset", bad});
-    QVERIFY(r.code != 0);
+    QCOMPARE(r.code, 2);
     QVERIFY(r.err.contains("tasks[0].phases[0].io"));
 }
 
@@ -127,6 +131,52 @@ void TestCli::runWritesCsvSummary()
     const QList<QByteArray> lines = f.readAll().trimmed().split('\n');
     QCOMPARE(lines.size(), 2);
     QVERIFY(lines[1].startsWith("eventloop,1,"));
+}
+
+void TestCli::escapesEchoedInput_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("escaped"); // what stderr shows instead
+    const QString clear = writeFile(m_dir, "clear.json", "{\"tasks\":[{\"phases\":[{\"io\":\"\\u001b[2J\\u001b[H\"}]}]}");
+    QTest::newRow("value in a task set") << QStringList{"validate", clear} << R"((got "\u001b[2J\u001b[H"))";
+    QTest::newRow("value, run") << QStringList{"run", "--taskset", clear} << R"((got "\u001b[2J\u001b[H"))";
+    const QString key = writeFile(m_dir, "key.json", "{\"tasks\":[{\"phases\":[{\"cpu\\r\\nx\":1}]}]}");
+    QTest::newRow("phase key") << QStringList{"validate", key} << R"(got keys cpu\r\nx)";
+    QTest::newRow("mode") << QStringList{"run", "--preset", "primes", "--mode", "\x1b[31mred"} << R"(unknown mode "\u001b[31mred")";
+    QTest::newRow("workers") << QStringList{"run", "--preset", "primes", "--workers", "1\r\nok"} << R"((got "1\r\nok"))";
+    QTest::newRow("file name") << QStringList{"validate", m_dir.filePath("no\nsuch.json")} << R"(no\nsuch.json: no such file)";
+    QTest::newRow("option") << QStringList{"run", "--preset", "primes", "--\x1b[2J"} << R"(Unknown option '\u001b[2J')";
+}
+
+void TestCli::escapesEchoedInput()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QString, escaped);
+    const Result r = run(args);
+    QCOMPARE(r.code, 2);
+    QVERIFY2(r.err.contains(escaped), qPrintable(r.err));
+    // The message is one line, with no control character in it.
+    const QString first = r.err.section(QLatin1Char('\n'), 0, 0);
+    QVERIFY2(first.contains(escaped), qPrintable(r.err));
+    for (QChar c : r.err)
+        QVERIFY2(c == QLatin1Char('\n') || (c.unicode() >= 0x20 && c.unicode() != 0x7f), qPrintable(r.err));
+}
+
+void TestCli::tableEscapesNamesAndCountsInWords()
+{
+    // A set name that would clear the screen and forge a table row.
+    const QString set = writeFile(m_dir, "forge.json",
+                                  R"({"name":"x\u001b[2J\r\nsequential 1 1 ms 1 ms 100 % forged","tasks":[{"phases":[{"cpu":1}]}]})");
+    const Result r = run({"run", "--taskset", set, "--mode", "sequential"});
+    QCOMPARE(r.code, 0);
+    QVERIFY2(!r.out.contains(QChar(0x1b)) && !r.out.contains(QLatin1Char('\r')), qPrintable(r.out));
+    QVERIFY2(r.out.contains(R"(x\u001b[2J\r\nsequential 1 1 ms 1 ms 100 % forged: 1 task · cpu)"), qPrintable(r.out));
+    int rows = 0;
+    for (const QString &line : r.out.split(QLatin1Char('\n')))
+        rows += line.startsWith(QLatin1String("sequential"));
+    QCOMPARE(rows, 1);
+    QVERIFY2(r.err.contains("running sequential (1 lane)…"), qPrintable(r.err));
+    QVERIFY2(!r.out.contains(QLatin1String(" 1 cores")), qPrintable(r.out));
 }
 
 QTEST_GUILESS_MAIN(TestCli)

@@ -1,0 +1,21 @@
+#pragma once
+
+// Words for people, made safe and grammatical in one place: text that came
+// from a user (a task or set name, a bad value, a path) is echoed in
+// messages, tables and tooltips, so it must not carry terminal control
+// sequences or line breaks; counts get their singular or plural noun.
+
+#include <QString>
+
+namespace il {
+
+// `text` with every control character (C0, DEL, C1), line or paragraph
+// separator and bidirectional override written as a visible escape: \n, \r,
+// \t or \uXXXX. Everything else, including backslashes and non-ASCII
+// letters, is kept, so escaping twice changes nothing more.
+QString printable(const QString &text);
+
+// "1 task", "2 tasks", "0 tasks"; `pluralNoun` defaults to noun + "s".
+QString plural(qint64 count, const char *noun, const char *pluralNoun = nullptr);
+
+} // namespace il
