@@ -5,6 +5,7 @@
 #include <QSignalSpy>
 
 #include <algorithm>
+#include <map>
 
 namespace testsupport {
 
@@ -193,6 +194,26 @@ bool lanesOverlap(const il::Trace &trace, il::SpanKind kind)
                 && spans[b]->startNs < spans[a]->endNs)
                 return true;
     return false;
+}
+
+std::vector<double> ioPhaseDurationsUs(const il::Trace &trace)
+{
+    std::map<std::uint64_t, std::pair<std::int64_t, std::int64_t>> phases; // (task, phase) -> first start, last end
+    for (const il::Span &s : trace.spans) {
+        if (s.kind != il::SpanKind::Io && s.kind != il::SpanKind::Ready)
+            continue;
+        const auto key = (std::uint64_t(s.task) << 16) | s.phase;
+        const auto [it, fresh] = phases.try_emplace(key, s.startNs, s.endNs);
+        if (!fresh) {
+            it->second.first = std::min(it->second.first, s.startNs);
+            it->second.second = std::max(it->second.second, s.endNs);
+        }
+    }
+    std::vector<double> out;
+    for (const auto &[key, p] : phases)
+        out.push_back(double(p.second - p.first) / 1000.0);
+    std::sort(out.begin(), out.end());
+    return out;
 }
 
 std::vector<double> spanDurationsUs(const il::Trace &trace, il::SpanKind kind)

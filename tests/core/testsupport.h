@@ -46,6 +46,10 @@ int maxOverlap(const il::Trace &trace, il::SpanKind kind);
 // another lane in time: work really ran side by side.
 bool lanesOverlap(const il::Trace &trace, il::SpanKind kind);
 
+// How long each io phase lasted in µs (its io span and, on the event loop,
+// the ready-wait after it), sorted.
+std::vector<double> ioPhaseDurationsUs(const il::Trace &trace);
+
 // Durations in µs of the spans of `kind`, sorted.
 std::vector<double> spanDurationsUs(const il::Trace &trace, il::SpanKind kind);
 double median(const std::vector<double> &sorted);
