@@ -15,10 +15,14 @@
 #include <QThread>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <functional>
 #include <map>
 #include <memory>
+
+#include <sys/prctl.h>
+#include <time.h>
 
 namespace bench {
 
@@ -225,6 +229,47 @@ void ioLateness(const Options &options, Report &report)
     }
 }
 
+// ---------------------------------------------- what the OS itself allows
+
+void osFloor(const Options &options, Report &report)
+{
+    // The same 0.1 ms waits with nothing of ours around them: a bare
+    // clock_nanosleep to an absolute deadline, 1 ns timer slack, on a fresh
+    // thread. What the io figures above add on top of this is ours; this
+    // much is the kernel's (and on a VM, the hypervisor's) wake-up latency.
+    const int count = options.quick ? 300 : 3000;
+    Figure f50;
+    f50.id = QStringLiteral("io-timing.os-floor-p50");
+    f50.label = QStringLiteral("bare clock_nanosleep 0.1 ms, end - deadline, median");
+    f50.unit = QStringLiteral("µs");
+    Figure f99;
+    f99.id = QStringLiteral("io-timing.os-floor-p99");
+    f99.label = QStringLiteral("bare clock_nanosleep 0.1 ms, end - deadline, p99");
+    f99.unit = QStringLiteral("µs");
+    for (int r = 0; r < options.reps; ++r) {
+        std::vector<double> late;
+        late.reserve(std::size_t(count));
+        std::unique_ptr<QThread> thread(QThread::create([&] {
+            ::prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
+            for (int i = 0; i < count; ++i) {
+                const std::int64_t deadline = il::monoNs() + 100'000;
+                const timespec ts{time_t(deadline / 1'000'000'000), long(deadline % 1'000'000'000)};
+                while (::clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nullptr) == EINTR) {
+                }
+                late.push_back(double(il::monoNs() - deadline) / 1000.0);
+            }
+        }));
+        thread->start();
+        thread->wait();
+        f50.samples.push_back(percentile(late, 0.5));
+        f99.samples.push_back(percentile(late, 0.99));
+    }
+    f50.note = QStringLiteral("%1 sleeps of 0.1 ms per repetition; the floor under the io-timing.late-* figures").arg(count);
+    f99.note = QStringLiteral("same sleeps as the median");
+    report.add(std::move(f50));
+    report.add(std::move(f99));
+}
+
 // ----------------------------------------------------- zero-length io
 
 void zeroIo(const Options &options, Report &report)
@@ -280,6 +325,7 @@ void zeroIo(const Options &options, Report &report)
 void benchIoTiming(const Options &options, Report &report)
 {
     ioLateness(options, report);
+    osFloor(options, report);
     zeroIo(options, report);
 }
 
