@@ -4,6 +4,7 @@
 #include "benchutil.h"
 #include "corebench.h"
 #include "exportbench.h"
+#include "iotimingbench.h"
 #ifdef INTERLEAVE_BENCH_GUI
 #include "guibench.h"
 #include <QGuiApplication>
@@ -29,12 +30,12 @@ const char *const usage =
     "\n"
     "  --quick   small sizes (runs in seconds; the ctest smoke test uses it)\n"
     "  --reps N  repetitions per figure (default 3, quick 1); median and min reported\n"
-    "  --only    groups: overhead, engine, eventloop-io, cpu, memory, export, gui\n"
+    "  --only    groups: overhead, engine, eventloop-io, cpu, memory, export, io-timing, stop, gui\n"
     "  --json    where the JSON goes (default bench-results.json in the current directory)\n";
 
 const QStringList allGroups{QStringLiteral("overhead"), QStringLiteral("engine"), QStringLiteral("eventloop-io"),
                             QStringLiteral("cpu"), QStringLiteral("memory"), QStringLiteral("export"),
-                            QStringLiteral("gui")};
+                            QStringLiteral("io-timing"), QStringLiteral("stop"), QStringLiteral("gui")};
 
 bool wantsGui(int argc, char **argv)
 {
@@ -115,6 +116,8 @@ int main(int argc, char **argv)
     stage(QStringLiteral("cpu"), bench::benchCpuAccuracy);
     stage(QStringLiteral("memory"), bench::benchRecorderMemory);
     stage(QStringLiteral("export"), bench::benchExport);
+    stage(QStringLiteral("io-timing"), bench::benchIoTiming);
+    stage(QStringLiteral("stop"), bench::benchStopLatency);
 #ifdef INTERLEAVE_BENCH_GUI
     stage(QStringLiteral("gui"), bench::benchGui);
 #else

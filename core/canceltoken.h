@@ -15,7 +15,9 @@ public:
     void cancel();
     bool isCancelled() const { return m_cancelled.load(std::memory_order_relaxed); }
     // Waits until `deadlineNs` (CLOCK_MONOTONIC) or cancellation; returns
-    // false if cancelled.
+    // false if cancelled. A deadline already passed returns at once, and the
+    // wake-up overshoots the deadline only by the scheduler's latency (the
+    // calling thread's timer slack is set to the minimum).
     bool sleepUntil(std::int64_t deadlineNs) const;
 
 private:

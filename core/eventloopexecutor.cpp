@@ -1,5 +1,6 @@
 #include "canceltoken.h"
 #include "clock.h"
+#include "deadlinetimer.h"
 #include "executor.h"
 #include "phaserunner.h"
 #include "recorder.h"
@@ -9,6 +10,7 @@
 #include <QObject>
 #include <QTimer>
 
+#include <algorithm>
 #include <functional>
 #include <queue>
 #include <vector>
@@ -29,22 +31,22 @@ public:
     void run(ExecContext &ctx) override
     {
         const auto n = std::uint32_t(ctx.set.tasks.size());
+        QObject context; // owns the queued starts: they die with it
+        DeadlineTimer ioTimer([this] { onTimer(); });
+        if (!ioTimer.error().isEmpty()) {
+            m_error = QStringLiteral("eventloop: ") + ioTimer.error();
+            return;
+        }
         m_ctx = &ctx;
         m_sink = std::make_unique<RecorderSink>(ctx.recorder, 0);
         m_nextPhase.assign(n, 0);
         m_inIo.assign(n, false);
         m_remaining = n;
-
-        QEventLoop loop;
-        m_loop = &loop;
-        QObject context; // owns the queued starts: they die with it
-        QTimer ioTimer;
-        ioTimer.setSingleShot(true);
-        ioTimer.setTimerType(Qt::PreciseTimer);
-        QObject::connect(&ioTimer, &QTimer::timeout, &context, [this] { onTimer(); });
         m_timer = &ioTimer;
         m_deadlines = {};
 
+        QEventLoop loop;
+        m_loop = &loop;
         for (std::uint32_t i = 0; i < n; ++i) {
             m_sink->record(makeEvent(EventKind::Queued, i, noLane));
             QMetaObject::invokeMethod(&context, [this, i] { start(i); }, Qt::QueuedConnection);
@@ -58,6 +60,7 @@ public:
         if (m_remaining > 0)
             loop.exec();
         m_loop = nullptr;
+        m_timer = nullptr;
     }
 
 private:
@@ -67,6 +70,8 @@ private:
             return cancelAll();
         m_sink->record(makeEvent(EventKind::TaskStart, i, 0));
         advance(i);
+        m_idleSinceNs = monoNs();
+        noteWork(i, m_idleSinceNs);
     }
 
     // Runs phases until the task awaits io or ends.
@@ -98,60 +103,75 @@ private:
         finishOne();
     }
 
-    // Io completions: our own min-heap of deadlines behind one QTimer, as
+    // Io completions: our own min-heap of deadlines behind one timer, as
     // asyncio keeps its own heap. (One QTimer per io phase costs Qt a linear
     // search per timer: 10,000 concurrent waits would turn quadratic.)
     void armTimer(std::uint32_t i, std::int64_t deadlineNs)
     {
         m_deadlines.push({deadlineNs, i});
-        if (m_deadlines.top().task == i && m_deadlines.top().deadlineNs == deadlineNs)
-            rearm();
+        // While dispatching, onTimer() looks at the heap again before it
+        // sleeps; arming now would be a wasted system call.
+        if (!m_dispatching && deadlineNs < m_timer->armedNs())
+            m_timer->arm(deadlineNs);
     }
 
     void rearm()
     {
-        if (m_deadlines.empty()) {
-            m_timer->stop();
-            return;
-        }
-        // Qt timers have millisecond resolution: wake at the whole millisecond
-        // at or after the deadline; onTimer() re-arms if woken early.
-        const std::int64_t left = m_deadlines.top().deadlineNs - monoNs();
-        m_timer->start(left <= 0 ? 0 : int((left + 999'999) / 1'000'000));
+        if (m_deadlines.empty())
+            m_timer->disarm();
+        else
+            m_timer->arm(m_deadlines.top().deadlineNs);
     }
 
-    // Every wait whose deadline has passed completes, earliest first. A task
-    // that computes here delays the ones after it: they were ready at their
-    // deadline but the loop was busy, which is recorded as ready-wait.
+    // Every wait whose deadline has passed completes, earliest first, until
+    // the earliest left is in the future. The timer never fires early, so
+    // no wait ends before its time. A task that computes here delays the
+    // ones after it: they were ready at their deadline but the loop was
+    // busy, which completeIo() records as ready-wait.
     void onTimer()
     {
-        const std::int64_t now = monoNs();
-        std::vector<Deadline> due;
-        while (!m_deadlines.empty() && m_deadlines.top().deadlineNs <= now + earlyToleranceNs) {
-            due.push_back(m_deadlines.top());
+        if (!m_loop)
+            return;
+        const std::int64_t wake = monoNs();
+        m_dispatching = true;
+        while (!m_deadlines.empty()) {
+            // Stop is seen between two completions, not only at the 10 ms poll.
+            if (m_ctx->cancel.isCancelled())
+                return cancelAll();
+            const Deadline d = m_deadlines.top();
+            if (d.deadlineNs > monoNs())
+                break;
             m_deadlines.pop();
-        }
-        for (const Deadline &d : due) {
+            completeIo(d.task, d.deadlineNs, wake);
             if (!m_loop)
-                return; // cancelled by a cpu phase of an earlier one
-            completeIo(d.task, d.deadlineNs);
+                return; // cancelled by a cpu phase
+            noteWork(d.task, monoNs());
         }
-        if (m_loop)
-            rearm();
+        m_dispatching = false;
+        rearm();
+        m_idleSinceNs = monoNs();
     }
 
-    void completeIo(std::uint32_t i, std::int64_t deadlineNs)
+    // Ends the io phase of task i, whose deadline was `deadlineNs`, in the
+    // dispatch that woke at `wake`. The task was ready from its deadline;
+    // it was *stalled* (ready-wait) only if the loop ran other tasks' code
+    // after that. The stall begins at the deadline if the loop was busy
+    // then, else when the loop woke: the timer's own wake-up latency stays
+    // io, nobody stalled the task. Less than readyThresholdNs of other
+    // tasks' work is the dispatch's bookkeeping, not a stall. (Asking "did
+    // another task run?" rather than "was the loop late?" keeps a lone
+    // chain of waits free of ready-wait however busy the machine is.)
+    void completeIo(std::uint32_t i, std::int64_t deadlineNs, std::int64_t wake)
     {
         m_inIo[i] = false;
         const auto phase = std::uint16_t(m_nextPhase[i]);
         Event end = makeEvent(EventKind::SpanEnd, i, noLane, SpanKind::Io, phase);
-        if (end.tNs - deadlineNs > readyThresholdNs) {
-            // The wait was over at the deadline; since then the task was
-            // ready but the loop was busy with somebody else's cpu.
-            const std::int64_t now = end.tNs;
-            end.tNs = deadlineNs;
+        const std::int64_t now = end.tNs;
+        const std::int64_t readyFrom = deadlineNs < m_idleSinceNs ? deadlineNs : std::max(deadlineNs, wake);
+        if (othersBusyUntil(i) - readyFrom > readyThresholdNs) {
+            end.tNs = readyFrom;
             m_sink->record(end);
-            m_sink->record(Event{deadlineNs, i, noLane, phase, EventKind::SpanBegin, SpanKind::Ready});
+            m_sink->record(Event{readyFrom, i, noLane, phase, EventKind::SpanBegin, SpanKind::Ready});
             m_sink->record(Event{now, i, noLane, phase, EventKind::SpanEnd, SpanKind::Ready});
         } else {
             m_sink->record(end);
@@ -159,6 +179,27 @@ private:
         ++m_nextPhase[i];
         advance(i);
     }
+
+    // The loop finished running task i's code at `ns`. Keeps the last end of
+    // work per task for the two most recent tasks, enough to answer "until
+    // when did the loop run somebody other than i?".
+    void noteWork(std::uint32_t i, std::int64_t ns)
+    {
+        if (m_lastWork.task != i)
+            m_lastOtherWork = m_lastWork;
+        m_lastWork = {i, ns};
+    }
+
+    std::int64_t othersBusyUntil(std::uint32_t i) const
+    {
+        return m_lastWork.task != i ? m_lastWork.ns : m_lastOtherWork.ns;
+    }
+
+    struct WorkEnd
+    {
+        std::uint32_t task = noTask;
+        std::int64_t ns = 0;
+    };
 
     struct Deadline
     {
@@ -170,8 +211,9 @@ private:
         }
     };
 
-    static constexpr std::int64_t earlyToleranceNs = 200'000; // a wake 0.2 ms early counts as on time
-    static constexpr std::int64_t readyThresholdNs = 1'000'000; // timer slack below 1 ms is not a stall
+    // The timer's aim: an io phase ends within 50 µs of its deadline. Less
+    // of other tasks' work than that is the loop's own bookkeeping.
+    static constexpr std::int64_t readyThresholdNs = 50'000;
 
     void finishOne()
     {
@@ -191,7 +233,8 @@ private:
                 m_sink->record(makeEvent(EventKind::TaskCancelled, i, 0));
             }
         }
-        m_timer->stop();
+        m_timer->disarm();
+        m_dispatching = false;
         m_loop->quit();
         m_loop = nullptr;
     }
@@ -202,7 +245,11 @@ private:
     std::vector<bool> m_inIo;
     std::uint32_t m_remaining = 0;
     QEventLoop *m_loop = nullptr;
-    QTimer *m_timer = nullptr;
+    DeadlineTimer *m_timer = nullptr;
+    bool m_dispatching = false;     // inside onTimer()
+    std::int64_t m_idleSinceNs = 0; // when the loop last finished a callback
+    WorkEnd m_lastWork;             // the task whose code the loop ran last
+    WorkEnd m_lastOtherWork;        // the last one before it of another task
     std::priority_queue<Deadline, std::vector<Deadline>, std::greater<Deadline>> m_deadlines;
 };
 

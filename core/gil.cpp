@@ -16,12 +16,25 @@ bool Gil::acquire(const CancelToken &cancel)
     m_waiters.push_back({ticket, &cv});
     cv.wait(lock, [&] { return m_serving == ticket || m_cancelled || cancel.isCancelled(); });
     m_waiters.erase(std::find_if(m_waiters.begin(), m_waiters.end(), [&](const Waiter &w) { return w.ticket == ticket; }));
-    return m_serving == ticket && !m_cancelled && !cancel.isCancelled();
+    const bool stopping = m_cancelled || cancel.isCancelled();
+    if (m_serving == ticket && stopping) {
+        // Handed the lock just as Stop came: pass it on at once, so the next
+        // waiter wakes and sees Stop too, instead of waiting for the run
+        // thread's next cancelAll().
+        handOn();
+        return false;
+    }
+    return m_serving == ticket && !stopping;
 }
 
 void Gil::release()
 {
     std::lock_guard lock(m_mutex);
+    handOn();
+}
+
+void Gil::handOn()
+{
     ++m_serving;
     // Tickets are served in order, so the next holder is the oldest waiter.
     if (!m_waiters.empty() && m_waiters.front().ticket == m_serving)

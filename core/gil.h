@@ -27,6 +27,8 @@ public:
     void cancelAll(); // wakes waiters so they can observe cancellation
 
 private:
+    void handOn(); // with m_mutex held: serve the next ticket
+
     struct Waiter
     {
         std::uint64_t ticket;

@@ -1,8 +1,11 @@
 #include "testsupport.h"
 
+#include "clock.h"
+
 #include <QSignalSpy>
 
 #include <algorithm>
+#include <map>
 
 namespace testsupport {
 
@@ -86,10 +89,26 @@ QString checkTrace(const il::Trace &trace, const il::TaskSet &set, bool expectAl
             return QStringLiteral("task %1 ran on lane %2 of %3").arg(i).arg(t.lane).arg(info.lanes);
         auto &spans = byTask[i];
         std::sort(spans.begin(), spans.end(), [](const Span &a, const Span &b) {
-            return a.startNs != b.startNs ? a.startNs < b.startNs : a.phase < b.phase;
+            // A zero-length span comes before the one it touches (an io:0
+            // followed by ready-wait on the event loop).
+            if (a.startNs != b.startNs)
+                return a.startNs < b.startNs;
+            return a.phase != b.phase ? a.phase < b.phase : a.endNs < b.endNs;
         });
         long expectPhase = -1; // every phase leaves at least one span, in order
         std::int64_t prevEnd = t.startNs;
+        // Where the current io phase began and ended (io span, then any
+        // ready-wait after it on the event loop).
+        std::int64_t ioStart = -1, ioEnd = -1;
+        const auto ioTooShort = [&](long phase) {
+            if (ioStart < 0)
+                return QString();
+            const double ms = set.tasks[i].phases[std::size_t(phase)].ms;
+            if (ioEnd - ioStart >= msToNs(ms))
+                return QString();
+            return QStringLiteral("task %1: io phase %2 of %3 ms ended after %4 ms, before its time")
+                .arg(i).arg(phase).arg(ms).arg(nsToMs(ioEnd - ioStart));
+        };
         for (const Span &s : spans) {
             if (s.startNs < prevEnd || s.endNs > t.endNs)
                 return QStringLiteral("task %1: %2 span of phase %3 outside the task or overlapping its previous span")
@@ -97,7 +116,17 @@ QString checkTrace(const il::Trace &trace, const il::TaskSet &set, bool expectAl
             prevEnd = s.endNs;
             if ((s.phase != expectPhase && s.phase != expectPhase + 1) || s.phase >= set.tasks[i].phases.size())
                 return QStringLiteral("task %1: phase %2 after phase %3").arg(i).arg(s.phase).arg(expectPhase);
+            if (s.phase != expectPhase) {
+                if (const QString early = ioTooShort(expectPhase); !early.isEmpty())
+                    return early;
+                ioStart = ioEnd = -1;
+            }
             expectPhase = s.phase;
+            if (s.kind == SpanKind::Io || s.kind == SpanKind::Ready) {
+                if (ioStart < 0)
+                    ioStart = s.startNs;
+                ioEnd = std::max(ioEnd, s.endNs);
+            }
             const PhaseKind kind = set.tasks[i].phases[s.phase].kind;
             const bool fits = kind == PhaseKind::Cpu ? (s.kind == SpanKind::Cpu || s.kind == SpanKind::GilWait)
                                                      : (s.kind == SpanKind::Io || s.kind == SpanKind::Ready);
@@ -109,6 +138,8 @@ QString checkTrace(const il::Trace &trace, const il::TaskSet &set, bool expectAl
         }
         if (expectPhase != long(set.tasks[i].phases.size()) - 1)
             return QStringLiteral("task %1 ended at phase %2 of %3").arg(i).arg(expectPhase).arg(set.tasks[i].phases.size());
+        if (const QString early = ioTooShort(expectPhase); !early.isEmpty())
+            return early;
     }
     // No two spans overlap on a lane (on the event loop only cpu is on the lane).
     for (int l = 0; l < info.lanes; ++l) {
@@ -131,6 +162,78 @@ QString checkTrace(const il::Trace &trace, const il::TaskSet &set, bool expectAl
         }
     }
     return QString();
+}
+
+int maxOverlap(const il::Trace &trace, il::SpanKind kind)
+{
+    // Sweep: +1 at each start, -1 at each end; ends sort before starts at
+    // the same instant.
+    std::vector<std::pair<std::int64_t, int>> edges;
+    for (const il::Span &s : trace.spans) {
+        if (s.kind != kind)
+            continue;
+        edges.push_back({s.startNs, +1});
+        edges.push_back({s.endNs, -1});
+    }
+    std::sort(edges.begin(), edges.end());
+    int open = 0, most = 0;
+    for (const auto &[t, d] : edges)
+        most = std::max(most, open += d);
+    return most;
+}
+
+bool lanesOverlap(const il::Trace &trace, il::SpanKind kind)
+{
+    std::vector<const il::Span *> spans;
+    for (const il::Span &s : trace.spans)
+        if (s.kind == kind)
+            spans.push_back(&s);
+    for (std::size_t a = 0; a < spans.size(); ++a)
+        for (std::size_t b = a + 1; b < spans.size(); ++b)
+            if (spans[a]->lane != spans[b]->lane && spans[a]->startNs < spans[b]->endNs
+                && spans[b]->startNs < spans[a]->endNs)
+                return true;
+    return false;
+}
+
+std::vector<double> ioPhaseDurationsUs(const il::Trace &trace)
+{
+    std::map<std::uint64_t, std::pair<std::int64_t, std::int64_t>> phases; // (task, phase) -> first start, last end
+    for (const il::Span &s : trace.spans) {
+        if (s.kind != il::SpanKind::Io && s.kind != il::SpanKind::Ready)
+            continue;
+        const auto key = (std::uint64_t(s.task) << 16) | s.phase;
+        const auto [it, fresh] = phases.try_emplace(key, s.startNs, s.endNs);
+        if (!fresh) {
+            it->second.first = std::min(it->second.first, s.startNs);
+            it->second.second = std::max(it->second.second, s.endNs);
+        }
+    }
+    std::vector<double> out;
+    for (const auto &[key, p] : phases)
+        out.push_back(double(p.second - p.first) / 1000.0);
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+std::vector<double> spanDurationsUs(const il::Trace &trace, il::SpanKind kind)
+{
+    std::vector<double> out;
+    for (const il::Span &s : trace.spans)
+        if (s.kind == kind)
+            out.push_back(double(s.endNs - s.startNs) / 1000.0);
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+double median(const std::vector<double> &sorted)
+{
+    return sorted.empty() ? 0.0 : sorted[sorted.size() / 2];
+}
+
+int startedTasks(const il::Trace &trace)
+{
+    return int(std::count_if(trace.tasks.begin(), trace.tasks.end(), [](const il::TaskRecord &t) { return t.startNs >= 0; }));
 }
 
 } // namespace testsupport
