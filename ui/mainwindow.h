@@ -43,6 +43,7 @@ public:
     QAction *openAction() const { return m_openAction; }
     QAction *runAction() const { return m_runAction; }
     QAction *stopAction() const { return m_stopAction; }
+    QAction *savePictureAction() const { return m_savePicture; }
     QAction *viewAction(il::TimelineViewKind view) const
     {
         return view == il::TimelineViewKind::ByTask ? m_byTask : m_byLane;

@@ -24,19 +24,25 @@ bool RunSession::start(il::TaskSetPtr set, std::vector<il::RunConfig> runs)
 {
     if (m_running || !set || runs.empty())
         return false;
-    m_set = set;
-    m_configs = runs;
+    // The engine first: if it refuses, the finished comparison stays as it
+    // was. Its signals are queued, so nothing of the new comparison arrives
+    // before the state below is reset.
+    if (!m_engine.start(set, runs))
+        return false;
+    m_set = std::move(set);
+    m_configs = std::move(runs);
     m_results.clear();
     m_pending.clear();
+    m_sliceTimer.stop();
     m_builders.clear();
-    m_builders.resize(runs.size());
+    m_builders.resize(m_configs.size());
+    // The model says by its revision that every run is gone; views relayout
+    // on their next access even if a paint comes before modelChanged.
     m_model.clear();
-    m_model.setTaskSet(set);
+    m_model.setTaskSet(m_set);
     m_currentRun = -1;
     m_stopping = false;
     m_cancelled = false;
-    if (!m_engine.start(std::move(set), std::move(runs)))
-        return false;
     m_running = true;
     emit started();
     emit modelChanged();

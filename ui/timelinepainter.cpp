@@ -3,6 +3,7 @@
 #include "advisor.h"
 #include "runproblems.h"
 
+#include <QCoreApplication>
 #include <QFontMetrics>
 #include <QPainter>
 
@@ -90,9 +91,10 @@ void TimelinePainter::buildSegments(const il::TimelineRow &row, const TimeMappin
 }
 
 const TimelinePainter::RowGeometry &TimelinePainter::geometry(const il::TimelineRow &row,
-                                                              const TimelineScene &scene, int width)
+                                                              const TimelineScene &scene,
+                                                              TimelineViewKind view, int width)
 {
-    const CacheKey key{scene.model->revision(), scene.layout->view, scene.mapping.startNs,
+    const CacheKey key{scene.model->revision(), view, scene.mapping.startNs,
                        scene.mapping.nsPerPx, scene.mapping.left, width, scene.highlightTask};
     if (!(key == m_key)) {
         m_cache.clear();
@@ -160,6 +162,23 @@ QString TimelinePainter::runHeaderText(const il::TimelineRun &run, std::size_t t
     return text;
 }
 
+QString TimelinePainter::hiddenRowsText(TimelineViewKind view, int hidden, int total)
+{
+    const int shown = total - hidden;
+    if (view == TimelineViewKind::ByTask)
+        return QCoreApplication::translate("TimelinePainter",
+                                           "… %n more task(s) not shown: the picture has room for the first "
+                                           "%1 of %2 here (the by-lane view and the trace export have them all)",
+                                           nullptr, hidden)
+            .arg(shown)
+            .arg(total);
+    return QCoreApplication::translate("TimelinePainter", "… %n more row(s) not shown: the picture has room for "
+                                                          "the first %1 of %2 here",
+                                       nullptr, hidden)
+        .arg(shown)
+        .arg(total);
+}
+
 QString TimelinePainter::runHeaderToolTip(const il::TimelineRun &run, std::size_t taskCount)
 {
     QStringList lines{runHeaderText(run, taskCount, false)};
@@ -197,12 +216,20 @@ void TimelinePainter::paint(QPainter &p, const QRect &rect, const TimelineScene 
     p.save();
     p.setRenderHint(QPainter::Antialiasing, false);
     p.fillRect(rect, style.background);
-    if (!scene.model || !scene.layout) {
+    if (!scene.model) {
         p.restore();
         return;
     }
     const il::TimelineModel &model = *scene.model;
-    const TimelineLayout &layout = *scene.layout;
+    // A layout made for another revision of the model may name runs and rows
+    // that are gone: never paint through one, whoever forgot to relayout.
+    TimelineLayout fresh;
+    const TimelineLayout *current = scene.layout;
+    if (!current || !current->isCurrentFor(model, current->view)) {
+        fresh = TimelineLayout::compute(model, current ? current->view : TimelineViewKind::ByLane);
+        current = &fresh;
+    }
+    const TimelineLayout &layout = *current;
     const TimeMapping &m = scene.mapping;
     const int axisLeft = static_cast<int>(m.left);
     const int axisWidth = std::max(0, rect.right() + 1 - axisLeft);
@@ -225,11 +252,15 @@ void TimelinePainter::paint(QPainter &p, const QRect &rect, const TimelineScene 
     struct Gutter { QRect rect; bool failed; };
     std::vector<Gutter> gutters;
     std::vector<Label> labels;
+    std::vector<std::pair<QRect, QString>> footers;
     std::size_t pinnedHeader = SIZE_MAX;
     for (const TimelineLayout::Band &band : layout.bands) {
         if (toViewY(band.bottom()) < contentTop || toViewY(band.top) > rect.bottom())
             continue;
-        const il::TimelineRun &run = model.run(band.run);
+        const il::TimelineRun *runPtr = model.findRun(band.run);
+        if (!runPtr)
+            continue;
+        const il::TimelineRun &run = *runPtr;
         const QRect header(rect.left(), toViewY(band.top), rect.width(), TimelineLayout::headerHeight);
         p.fillRect(header, style.header);
         QString note;
@@ -269,7 +300,7 @@ void TimelinePainter::paint(QPainter &p, const QRect &rect, const TimelineScene 
             }
 
             const il::TimelineRow &row = run.row(layout.view, r);
-            const RowGeometry &geo = geometry(row, scene, axisWidth);
+            const RowGeometry &geo = geometry(row, scene, layout.view, axisWidth);
             const Segment *prev = nullptr;
             for (const Segment &s : geo.segments) {
                 const QRect bar = barRect(s.x0, s.x1, y, band.rowHeight, s.kind);
@@ -336,6 +367,11 @@ void TimelinePainter::paint(QPainter &p, const QRect &rect, const TimelineScene 
                     barRect(x0, x1, y, band.rowHeight, ItemKind::Queued));
             }
         }
+        // A picture cut to its height says, in the run itself, what it left out.
+        if (band.hiddenRows > 0)
+            footers.push_back({QRect(rect.left() + 14, toViewY(band.rowsBottom()), rect.width() - 28,
+                                     TimelineLayout::footerHeight),
+                               hiddenRowsText(layout.view, band.hiddenRows, band.rows + band.hiddenRows)});
     }
 
     // Vertical grid behind nothing important: drawn before the bars.
@@ -460,6 +496,9 @@ void TimelinePainter::paint(QPainter &p, const QRect &rect, const TimelineScene 
         }
     }
     p.setFont(normalFont);
+    p.setPen(style.mutedText);
+    for (const auto &[r, text] : footers)
+        p.drawText(r, Qt::AlignVCenter | Qt::AlignLeft, fm.elidedText(text, Qt::ElideRight, r.width()));
     for (const Gutter &g : gutters) {
         if (g.failed) {
             p.fillRect(g.rect, style.failed);

@@ -71,15 +71,32 @@ void TimelineView::setViewKind(TimelineViewKind view)
 
 void TimelineView::relayout()
 {
-    if (m_model)
-        m_layout = TimelineLayout::compute(*m_model, m_view);
-    else
-        m_layout = TimelineLayout();
+    ensureLayout();
     updateScrollBar();
+}
+
+bool TimelineView::ensureLayout() const
+{
+    if (!m_model) {
+        m_layout = TimelineLayout();
+        m_layout.view = m_view;
+        return false;
+    }
+    if (m_layout.isCurrentFor(*m_model, m_view))
+        return false;
+    m_layout = TimelineLayout::compute(*m_model, m_view);
+    return true;
+}
+
+const TimelineLayout &TimelineView::layout() const
+{
+    ensureLayout();
+    return m_layout;
 }
 
 void TimelineView::updateScrollBar()
 {
+    ensureLayout();
     const int visible = std::max(0, viewport()->height() - TimelineLayout::rulerHeight);
     QScrollBar *bar = verticalScrollBar();
     bar->setPageStep(std::max(1, visible));
@@ -173,7 +190,7 @@ void TimelineView::updateSelectionNotes()
     for (int r = 0; r < m_model->runCount(); ++r)
         if (m_model->hasRun(r))
             m_selectionNotes[static_cast<std::size_t>(r)] =
-                QStringLiteral("selection: ")
+                tr("selection: ")
                 + rangeStatsNote(m_model->rangeStats(r, static_cast<std::int64_t>(m_selFrom),
                                                      static_cast<std::int64_t>(m_selTo)));
 }
@@ -195,12 +212,19 @@ TimelineScene TimelineView::scene() const
 
 void TimelineView::renderTo(QPainter &painter, const QRect &rect)
 {
+    ensureLayout();
     painter.setFont(font());
     m_painter.paint(painter, rect, scene(), SpanStyle::forPalette(palette()));
 }
 
 void TimelineView::paintEvent(QPaintEvent *)
 {
+    // Painted before anyone called modelChanged() (a synchronous repaint in
+    // the middle of an update): draw the model as it is, and put the scroll
+    // range right once the paint is over rather than resizing mid-paint.
+    const int heightBefore = m_layout.contentHeight;
+    if (ensureLayout() && m_layout.contentHeight != heightBefore)
+        QMetaObject::invokeMethod(this, &TimelineView::updateScrollBar, Qt::QueuedConnection);
     QPainter painter(viewport());
     const SpanStyle style = SpanStyle::forPalette(palette());
     m_painter.paint(painter, viewport()->rect(), scene(), style);
@@ -380,10 +404,13 @@ std::optional<TimelineView::HitItem> TimelineView::itemAt(const QPoint &pos) con
     if (!m_model || pos.y() < TimelineLayout::rulerHeight || pos.x() < m_mapping.left)
         return std::nullopt;
     const int contentY = pos.y() - TimelineLayout::rulerHeight + verticalScrollBar()->value();
-    const TimelineLayout::Hit hit = m_layout.hitAt(contentY);
+    const TimelineLayout::Hit hit = layout().hitAt(contentY);
     if (!hit.valid() || hit.header)
         return std::nullopt;
-    const il::TimelineRun &run = m_model->run(hit.run);
+    const il::TimelineRun *runPtr = m_model->findRun(hit.run);
+    if (!runPtr || hit.row >= runPtr->rowCount(m_view))
+        return std::nullopt;
+    const il::TimelineRun &run = *runPtr;
     const double t = m_mapping.toNs(pos.x());
     const auto tol = static_cast<std::int64_t>(std::ceil(3 * m_mapping.nsPerPx));
     const auto tNs = static_cast<std::int64_t>(std::llround(t));
@@ -446,14 +473,15 @@ QString TimelineView::toolTipAt(const QPoint &pos) const
         return QString();
     if (pos.y() >= TimelineLayout::rulerHeight) {
         const int contentY = pos.y() - TimelineLayout::rulerHeight + verticalScrollBar()->value();
-        const TimelineLayout::Hit hit = m_layout.hitAt(contentY);
-        if (hit.valid() && hit.header) {
+        const TimelineLayout::Hit hit = layout().hitAt(contentY);
+        const il::TimelineRun *hitRun = hit.valid() ? m_model->findRun(hit.run) : nullptr;
+        if (hitRun && hit.header) {
             const std::size_t tasks = m_model->taskSet() ? m_model->taskSet()->tasks.size() : 0;
-            return TimelinePainter::runHeaderToolTip(m_model->run(hit.run), tasks);
+            return TimelinePainter::runHeaderToolTip(*hitRun, tasks);
         }
         // A row's name: in the task view, also how the task ended if it failed.
-        if (hit.valid() && pos.x() < m_mapping.left) {
-            const il::TimelineRun &run = m_model->run(hit.run);
+        if (hitRun && pos.x() < m_mapping.left) {
+            const il::TimelineRun &run = *hitRun;
             QString text = TimelinePainter::rowLabel(*m_model, run, m_view, hit.row);
             if (m_view == TimelineViewKind::ByTask) {
                 const QString state = taskEndText(run, static_cast<std::uint32_t>(hit.row));
@@ -465,9 +493,10 @@ QString TimelineView::toolTipAt(const QPoint &pos) const
         }
     }
     const auto hit = itemAt(pos);
-    if (!hit)
+    const il::TimelineRun *hitRun = hit ? m_model->findRun(hit->run) : nullptr;
+    if (!hitRun)
         return QString();
-    const il::TimelineRun &run = m_model->run(hit->run);
+    const il::TimelineRun &run = *hitRun;
     const il::TimelineItem &item = hit->item;
     QStringList lines;
     if (item.task != il::noTask)

@@ -29,7 +29,10 @@ public:
 
     const TimeMapping &mapping() const { return m_mapping; }
     void setMapping(const TimeMapping &mapping);
-    const TimelineLayout &layout() const { return m_layout; }
+    // Always the layout of the model as it is now: recomputed on access when
+    // the model changed since (modelChanged() not called yet, or a paint in
+    // between), so no reader ever sees runs or rows that are gone.
+    const TimelineLayout &layout() const;
     // While true the axis follows the whole comparison as it grows; any zoom
     // or pan by the user turns it off, Home turns it on again.
     bool isFollowing() const { return m_follow; }
@@ -82,6 +85,8 @@ protected:
 
 private:
     void relayout();
+    // Brings m_layout up to the model's revision; true if it had to.
+    bool ensureLayout() const;
     void updateScrollBar();
     void updateSelectionNotes();
     TimelineScene scene() const;
@@ -89,7 +94,7 @@ private:
 
     const il::TimelineModel *m_model = nullptr;
     il::TimelineViewKind m_view = il::TimelineViewKind::ByLane;
-    TimelineLayout m_layout;
+    mutable TimelineLayout m_layout;
     TimelinePainter m_painter;
     TimeMapping m_mapping;
     bool m_follow = true;

@@ -5,6 +5,8 @@
 #include "tasksetpanel.h"
 #include "tasktablemodel.h"
 #include "timelinebench.h"
+#include "spanstyle.h"
+#include "timelinepainter.h"
 #include "timelineview.h"
 
 #include <QAction>
@@ -13,6 +15,9 @@
 #include <QComboBox>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileDialog>
+#include <QImage>
+#include <QPainter>
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QLabel>
@@ -102,6 +107,11 @@ private slots:
     void tooltipForKnownPoint();
     void clickHighlightsTaskAndRulerSelects();
     void stopMidRunIsConsistent();
+    void runThreeTimesInARow();
+    void runAfterStop();
+    void runAfterPresetChange();
+    void runWhileSaving();
+    void viewNeverUsesAStaleLayout();
     void guiStaysResponsiveWhileStreaming_data();
     void guiStaysResponsiveWhileStreaming();
 };
@@ -299,11 +309,15 @@ void TestMainWindow::zoomKeepsTimeUnderCursor()
     const double before = view.timeAt(x);
     QWheelEvent wheel(pos, view.viewport()->mapToGlobal(pos), QPoint(), QPoint(0, delta), Qt::NoButton,
                       Qt::KeyboardModifiers(modifiers), Qt::NoScrollPhase, false);
+    const double nsPerPxBefore = view.mapping().nsPerPx;
     QApplication::sendEvent(view.viewport(), &wheel);
     QVERIFY(std::abs(view.timeAt(x) - before) < 1e-3);
+    // Wheel away from the user (positive delta) zooms in: 1.25x per notch.
     const double expectedScale = std::pow(1.25, delta / 120.0);
+    const double scale = nsPerPxBefore / view.mapping().nsPerPx;
+    QVERIFY2(std::abs(scale / expectedScale - 1) < 1e-9,
+             qPrintable(QStringLiteral("zoomed by %1, expected %2").arg(scale).arg(expectedScale)));
     QVERIFY(!view.isFollowing());
-    Q_UNUSED(expectedScale);
 }
 
 void TestMainWindow::dragPanKeepsGrabbedTime()
@@ -457,8 +471,9 @@ void TestMainWindow::clickHighlightsTaskAndRulerSelects()
 void TestMainWindow::stopMidRunIsConsistent()
 {
     ui::MainWindow w({false});
-    // Long enough that Stop lands mid-run: 6 x 300 ms io per mode.
-    w.taskSetPanel()->setTaskSet(tinySet(6, 300, 1), QStringLiteral("slow"));
+    // Long enough that Stop lands mid-run however slow the machine: after the
+    // first task, 5 x 2 s of io are left.
+    w.taskSetPanel()->setTaskSet(tinySet(6, 2000, 1), QStringLiteral("slow"));
     setModes(w, {Mode::Sequential, Mode::Threads});
     w.show();
     w.run();
@@ -471,7 +486,15 @@ void TestMainWindow::stopMidRunIsConsistent()
     verifyConsistent(model);
     const il::TimelineRun &run = model.run(0);
     QVERIFY(run.cancelled);
-    QVERIFY(run.tasksDone < 6 || run.trace->cancelled);
+    QVERIFY(run.trace && run.trace->cancelled);
+    // Stop landed mid-run: some tasks finished, the rest were cancelled, none failed.
+    QCOMPARE(run.failedTasks, 0);
+    QVERIFY2(run.cancelledTasks >= 1, qPrintable(QString::number(run.cancelledTasks)));
+    QCOMPARE(run.tasksDone, 6);
+    const auto done = std::count_if(run.trace->tasks.begin(), run.trace->tasks.end(),
+                                    [](const il::TaskRecord &r) { return r.state == il::TaskState::Done; });
+    QVERIFY(done >= 1);
+    QCOMPARE(int(done) + run.cancelledTasks, 6);
     // Every task has ended, one way or another, and none claims to still run.
     for (const il::TaskRecord &rec : run.trace->tasks)
         QVERIFY(rec.state != il::TaskState::Running && rec.state != il::TaskState::Queued);
@@ -479,6 +502,197 @@ void TestMainWindow::stopMidRunIsConsistent()
     QVERIFY(!w.stopAction()->isEnabled());
     QVERIFY(w.session()->statusText().startsWith(QStringLiteral("Stopped")));
     QVERIFY(w.timeline()->layout().bands.size() == 1);
+}
+
+// The window crashed on the second Run: a synchronous repaint (the progress
+// bar's) painted the timeline while the session had cleared its runs.
+void TestMainWindow::runThreeTimesInARow()
+{
+    ui::MainWindow w({false});
+    w.taskSetPanel()->setTaskSet(tinySet(), QStringLiteral("tiny"));
+    setModes(w, {Mode::Sequential, Mode::Threads});
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    for (int i = 0; i < 3; ++i) {
+        QSignalSpy started(w.session(), &ui::RunSession::started);
+        w.runAction()->trigger();
+        QCOMPARE(started.count(), 1);
+        QVERIFY(waitForFinish(w));
+        QCoreApplication::processEvents();
+        QCOMPARE(w.session()->results().size(), 2u);
+        verifyConsistent(w.session()->model());
+        QCOMPARE(w.timeline()->layout().bands.size(), 2u);
+        QVERIFY(!w.timeline()->grab().isNull());
+        QVERIFY2(w.session()->statusText().startsWith(QStringLiteral("Done: 2 runs of 4 tasks")),
+                 qPrintable(w.session()->statusText()));
+    }
+}
+
+// Stop, then Run again (twice), in one window.
+void TestMainWindow::runAfterStop()
+{
+    ui::MainWindow w({false});
+    w.taskSetPanel()->setTaskSet(tinySet(4, 20000, 1), QStringLiteral("slow"));
+    setModes(w, {Mode::Threads, Mode::EventLoop});
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    for (int i = 0; i < 2; ++i) {
+        w.runAction()->trigger();
+        QVERIFY(w.session()->isRunning());
+        QTRY_VERIFY_WITH_TIMEOUT(w.session()->model().hasRun(0) && !w.session()->model().run(0).openTask.empty(),
+                                 20000);
+        w.stopAction()->trigger();
+        QVERIFY(waitForFinish(w));
+        QCoreApplication::processEvents();
+        verifyConsistent(w.session()->model());
+        QCOMPARE(w.session()->model().runCount(), 1);
+        QCOMPARE(w.timeline()->layout().bands.size(), 1u);
+        QVERIFY(!w.timeline()->grab().isNull());
+    }
+    // And a run to the end after the stops.
+    w.taskSetPanel()->setTaskSet(tinySet(), QStringLiteral("tiny"));
+    w.runAction()->trigger();
+    QVERIFY(waitForFinish(w));
+    QCOMPARE(w.session()->results().size(), 2u);
+    verifyConsistent(w.session()->model());
+}
+
+// A finished comparison, another preset picked in the dock, Run.
+void TestMainWindow::runAfterPresetChange()
+{
+    ui::MainWindow w({false});
+    w.taskSetPanel()->setTaskSet(tinySet(), QStringLiteral("tiny"));
+    setModes(w, {Mode::EventLoop});
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    w.runAction()->trigger();
+    QVERIFY(waitForFinish(w));
+    QComboBox *presets = w.taskSetPanel()->presetBox();
+    const int burst = presets->findText(QStringLiteral("server-burst"));
+    QVERIFY(burst >= 0);
+    presets->setCurrentIndex(burst);
+    emit presets->activated(burst); // as a user's pick does
+    QCOMPARE(w.taskSetPanel()->currentTaskSet().tasks.size(), 400u);
+    QVERIFY(!w.timeline()->grab().isNull()); // the old comparison, still drawable
+    w.runAction()->trigger();
+    QVERIFY(waitForFinish(w));
+    QCOMPARE(w.session()->results().size(), 1u);
+    QCOMPARE(w.session()->model().run(0).tasksDone, 400);
+    verifyConsistent(w.session()->model());
+    w.viewAction(il::TimelineViewKind::ByTask)->trigger();
+    QCOMPARE(w.timeline()->layout().bands.at(0).rows, 400);
+    QVERIFY(!w.timeline()->grab().isNull());
+}
+
+// Run pressed while the previous comparison is being saved: once from inside
+// the save dialog's event loop, once (synchronously) at the very moment the
+// session starts, and once while the new run streams.
+void TestMainWindow::runWhileSaving()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    ui::MainWindow w({false});
+    w.taskSetPanel()->setTaskSet(tinySet(), QStringLiteral("tiny"));
+    setModes(w, {Mode::Sequential, Mode::Threads});
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    w.runAction()->trigger();
+    QVERIFY(waitForFinish(w));
+
+    const QString viaDialog = dir.filePath(QStringLiteral("dialog.png"));
+    bool ranInDialog = false;
+    QTimer poll;
+    poll.setInterval(20);
+    QObject::connect(&poll, &QTimer::timeout, [&] {
+        auto *dialog = qobject_cast<QFileDialog *>(QApplication::activeModalWidget());
+        if (!dialog || ranInDialog)
+            return;
+        ranInDialog = true;
+        w.run(); // e.g. --demo's queued Run, or any queued trigger
+        dialog->selectFile(viaDialog);
+        static_cast<QDialog *>(dialog)->accept(); // as its Save button does
+    });
+    poll.start();
+    w.savePictureAction()->trigger();
+    poll.stop();
+    QVERIFY(ranInDialog);
+    QVERIFY(QImage(viaDialog).width() > 0);
+    QVERIFY(waitForFinish(w));
+    verifyConsistent(w.session()->model());
+
+    QStringList saved;
+    const auto connection = QObject::connect(w.session(), &ui::RunSession::started, [&] {
+        const QString path = dir.filePath(QStringLiteral("at-start-%1.png").arg(saved.size()));
+        QCOMPARE(w.savePictureTo(path), QString());
+        saved << path;
+    });
+    bool savedLive = false;
+    const auto live = QObject::connect(w.session(), &ui::RunSession::modelChanged, [&] {
+        if (savedLive || !w.session()->isRunning() || !w.session()->model().hasRun(0))
+            return;
+        savedLive = true;
+        const QString path = dir.filePath(QStringLiteral("live.png"));
+        QCOMPARE(w.savePictureTo(path), QString());
+        saved << path;
+    });
+    w.runAction()->trigger();
+    QVERIFY(waitForFinish(w));
+    QObject::disconnect(connection);
+    QObject::disconnect(live);
+    QVERIFY(savedLive);
+    QCOMPARE(saved.size(), 2);
+    for (const QString &path : saved)
+        QVERIFY2(QImage(path).width() > 0, qPrintable(path));
+    QCOMPARE(w.session()->results().size(), 2u);
+    verifyConsistent(w.session()->model());
+}
+
+// Whatever changes the model, the view never paints, hit-tests or explains
+// through a layout of an earlier revision, even before modelChanged().
+void TestMainWindow::viewNeverUsesAStaleLayout()
+{
+    const auto traceOfRun = [](int index, int lanes) {
+        auto trace = std::make_shared<il::Trace>(*ui::makeSyntheticTrace(700, lanes));
+        trace->info.runIndex = index;
+        return trace;
+    };
+    il::TimelineModel model;
+    for (int r = 0; r < 3; ++r)
+        model.setTrace(traceOfRun(r, 4));
+    ui::TimelineView view;
+    view.resize(800, 400);
+    view.setModel(&model);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QCOMPARE(view.layout().bands.size(), 3u);
+    const ui::TimelineLayout old = view.layout();
+    const QPoint row(400, ui::TimelineLayout::rulerHeight + 2 * 130 + 40); // in the third run
+
+    // Behind the view's back, as a session does before it tells anyone.
+    model.clear();
+    view.viewport()->update();
+    view.viewport()->repaint(); // synchronous, like a progress bar's
+    QCOMPARE(view.layout().bands.size(), 0u);
+    QVERIFY(!view.itemAt(row));
+    QVERIFY(view.toolTipAt(row).isEmpty());
+    QVERIFY(!view.grab().isNull());
+
+    // Fewer runs, fewer rows, a gap where run 0 was.
+    model.setTrace(traceOfRun(1, 2));
+    view.viewport()->repaint();
+    QCOMPARE(view.layout().bands.size(), 1u);
+    QCOMPARE(view.layout().bands[0].run, 1);
+    QCOMPARE(view.layout().bands[0].rows, 2);
+    QVERIFY(!view.itemAt(row));
+
+    // The painter handed a stale layout directly redoes it.
+    ui::TimelineScene scene;
+    scene.model = &model;
+    scene.layout = &old;
+    scene.mapping = view.mapping();
+    QImage image(800, 400, QImage::Format_ARGB32_Premultiplied);
+    QPainter painter(&image);
+    ui::TimelinePainter().paint(painter, image.rect(), scene, ui::SpanStyle::forPalette(view.palette()));
 }
 
 void TestMainWindow::guiStaysResponsiveWhileStreaming_data()
