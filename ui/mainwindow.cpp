@@ -521,13 +521,54 @@ void MainWindow::showAbout()
            "fits all.</p>"));
 }
 
+namespace {
+const QString kGenerator = QStringLiteral("taskset/generator");
+
+QVariantMap generatorToSettings(const il::GeneratorParams &p)
+{
+    return {{QStringLiteral("count"), p.count},       {QStringLiteral("cpuMinMs"), p.cpuMinMs},
+            {QStringLiteral("cpuMaxMs"), p.cpuMaxMs}, {QStringLiteral("ioMinMs"), p.ioMinMs},
+            {QStringLiteral("ioMaxMs"), p.ioMaxMs},   {QStringLiteral("seed"), p.seed}};
+}
+
+std::optional<il::GeneratorParams> generatorFromSettings(const QVariantMap &map)
+{
+    il::GeneratorParams p;
+    bool ok[6] = {};
+    p.count = map.value(QStringLiteral("count")).toInt(&ok[0]);
+    p.cpuMinMs = map.value(QStringLiteral("cpuMinMs")).toDouble(&ok[1]);
+    p.cpuMaxMs = map.value(QStringLiteral("cpuMaxMs")).toDouble(&ok[2]);
+    p.ioMinMs = map.value(QStringLiteral("ioMinMs")).toDouble(&ok[3]);
+    p.ioMaxMs = map.value(QStringLiteral("ioMaxMs")).toDouble(&ok[4]);
+    p.seed = map.value(QStringLiteral("seed")).toUInt(&ok[5]);
+    if (std::find(std::begin(ok), std::end(ok), false) != std::end(ok))
+        return std::nullopt;
+    return p;
+}
+
+QStringList modeNames(const std::map<il::Mode, QAction *> &actions)
+{
+    QStringList modes;
+    for (const auto &[mode, action] : actions)
+        if (action->isChecked())
+            modes << il::modeName(mode);
+    return modes;
+}
+} // namespace
+
 void MainWindow::restoreSettings()
 {
     QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    // A generated set is remembered by its parameters (it is reproducible,
+    // and can be far bigger than a settings file should hold); others as JSON.
+    bool restored = false;
+    if (settings.contains(kGenerator))
+        if (const auto params = generatorFromSettings(settings.value(kGenerator).toMap()))
+            restored = m_panel->generateFrom(*params);
     const QByteArray json = settings.value(QStringLiteral("taskset/json")).toByteArray();
-    if (!json.isEmpty()) {
+    if (!restored && !json.isEmpty()) {
         il::TaskSetResult result = il::parseTaskSet(json);
         if (result.ok())
             m_panel->setTaskSet(std::move(*result.taskSet),
@@ -544,23 +585,49 @@ void MainWindow::restoreSettings()
     m_lastDir = settings.value(QStringLiteral("lastDir")).toString();
 }
 
+void MainWindow::applyLaunchOptions(const std::optional<std::vector<il::Mode>> &modes, std::optional<int> workers)
+{
+    // Remember what the settings said, to write back instead of these.
+    if (modes) {
+        m_rememberedModes = modeNames(m_modeActions);
+        for (auto &[mode, action] : m_modeActions)
+            action->setChecked(std::find(modes->begin(), modes->end(), mode) != modes->end());
+        m_launchModes = modeNames(m_modeActions);
+    }
+    if (workers) {
+        m_rememberedWorkers = m_workers->value();
+        m_workers->setValue(*workers);
+        m_launchWorkers = m_workers->value();
+    }
+}
+
 void MainWindow::saveSettings() const
 {
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());
-    // Huge generated sets are not worth a multi-megabyte settings file.
     const il::TaskSet &set = m_panel->currentTaskSet();
-    if (set.tasks.size() <= 10'000) {
+    if (const auto &params = m_panel->generatedWith()) {
+        settings.setValue(kGenerator, generatorToSettings(*params));
+        settings.remove(QStringLiteral("taskset/json"));
+        settings.remove(QStringLiteral("taskset/origin"));
+    } else if (set.tasks.size() <= maxRememberedTasks) {
+        // Huge sets are not worth a multi-megabyte settings file.
+        settings.remove(kGenerator);
         settings.setValue(QStringLiteral("taskset/json"), il::taskSetToJson(set));
         settings.setValue(QStringLiteral("taskset/origin"), m_panel->origin());
     }
-    QStringList modes;
-    for (const auto &[mode, action] : m_modeActions)
-        if (action->isChecked())
-            modes << il::modeName(mode);
-    settings.setValue(QStringLiteral("modes"), modes);
-    settings.setValue(QStringLiteral("workers"), m_workers->value());
+    // Modes and workers given on the command line hold for that launch only:
+    // unless the user changed them in the window since, the settings keep
+    // what they had.
+    const QStringList modes = modeNames(m_modeActions);
+    if (m_launchModes && modes == *m_launchModes)
+        settings.setValue(QStringLiteral("modes"), m_rememberedModes);
+    else
+        settings.setValue(QStringLiteral("modes"), modes);
+    settings.setValue(QStringLiteral("workers"), m_launchWorkers && m_workers->value() == *m_launchWorkers
+                                                     ? m_rememberedWorkers
+                                                     : m_workers->value());
     settings.setValue(QStringLiteral("view"), m_timeline->viewKind() == il::TimelineViewKind::ByTask
                                                   ? QStringLiteral("task")
                                                   : QStringLiteral("lane"));

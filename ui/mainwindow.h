@@ -7,6 +7,8 @@
 #include <QMainWindow>
 
 #include <map>
+#include <optional>
+#include <vector>
 
 class QActionGroup;
 class QLabel;
@@ -38,6 +40,11 @@ public:
     std::vector<il::RunConfig> selectedRuns() const;
     // Where to find interleave-worker (empty = next to the executable).
     void setWorkerPath(const QString &path) { m_workerPath = path; }
+    // --modes / --workers from the command line: ticked and set for this
+    // launch only; the remembered settings are not overwritten by them.
+    void applyLaunchOptions(const std::optional<std::vector<il::Mode>> &modes, std::optional<int> workers);
+    // Sets larger than this (not generated) are not written to the settings.
+    static constexpr std::size_t maxRememberedTasks = 10'000;
 
     QAction *modeAction(il::Mode mode) const { return m_modeActions.at(mode); }
     QAction *openAction() const { return m_openAction; }
@@ -104,6 +111,11 @@ private:
     QMenu *m_viewMenu = nullptr;
     QString m_workerPath;
     QString m_lastDir;
+    // Launch options and what the settings held before them.
+    std::optional<QStringList> m_launchModes;
+    QStringList m_rememberedModes;
+    std::optional<int> m_launchWorkers;
+    int m_rememberedWorkers = 0;
 };
 
 } // namespace ui

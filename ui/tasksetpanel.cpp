@@ -64,6 +64,7 @@ TaskSetPanel::TaskSetPanel(QWidget *parent)
     auto *form = new QFormLayout(gen);
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
     m_count = new QSpinBox(gen);
+    m_count->setObjectName(QStringLiteral("generatorCount"));
     m_count->setRange(1, static_cast<int>(il::limits::maxTasks));
     m_count->setValue(20);
     m_count->setToolTip(tr("Number of tasks"));
@@ -151,6 +152,7 @@ TaskSetPanel::TaskSetPanel(QWidget *parent)
     connect(m_table, &TaskTableModel::errorChanged, this, [this](const QString &error) { showError(error); });
     connect(m_table, &TaskTableModel::taskSetEdited, this, [this] {
         m_snapshot.reset();
+        m_generatedWith.reset();
         if (!m_origin.endsWith(QLatin1String(" (edited)")))
             m_origin += QStringLiteral(" (edited)");
         updateSummary();
@@ -172,6 +174,7 @@ bool TaskSetPanel::loadPreset(const QString &name)
 void TaskSetPanel::setTaskSet(il::TaskSet set, const QString &origin)
 {
     m_origin = origin;
+    m_generatedWith.reset();
     m_table->setTaskSet(std::move(set));
     m_snapshot.reset();
     const int preset = m_presets->findText(origin);
@@ -212,15 +215,34 @@ il::GeneratorParams TaskSetPanel::generatorParams() const
     return p;
 }
 
-void TaskSetPanel::generate()
+bool TaskSetPanel::generate()
 {
+    const il::GeneratorParams params = generatorParams();
     QString error;
-    il::TaskSet set = il::generateTaskSet(generatorParams(), &error);
+    il::TaskSet set = il::generateTaskSet(params, &error);
     if (!error.isEmpty()) {
         showError(error); // keep the previous set
-        return;
+        return false;
     }
-    setTaskSet(std::move(set), tr("generated (seed %1)").arg(m_seed->value()));
+    setTaskSet(std::move(set), tr("generated (seed %1)").arg(params.seed));
+    m_generatedWith = params;
+    return true;
+}
+
+bool TaskSetPanel::generateFrom(const il::GeneratorParams &params)
+{
+    m_count->setValue(params.count);
+    m_cpuMin->setValue(params.cpuMinMs);
+    m_cpuMax->setValue(params.cpuMaxMs);
+    m_ioMin->setValue(params.ioMinMs);
+    m_ioMax->setValue(params.ioMaxMs);
+    m_seed->setValue(static_cast<int>(params.seed));
+    // The boxes clamp: only what they hold now is what gets generated.
+    const il::GeneratorParams shown = generatorParams();
+    if (shown.count != params.count || shown.cpuMinMs != params.cpuMinMs || shown.cpuMaxMs != params.cpuMaxMs
+        || shown.ioMinMs != params.ioMinMs || shown.ioMaxMs != params.ioMaxMs || shown.seed != params.seed)
+        return false;
+    return generate();
 }
 
 void TaskSetPanel::showError(const QString &error, const QString &toolTip)
