@@ -121,7 +121,7 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget *parent)
     });
     connect(m_timeline, &TimelineView::taskClicked, this, [this](std::uint32_t task) {
         if (task != il::noTask)
-            statusBar()->showMessage(tr("Highlighted %1 in every run (Esc clears)")
+            notify(tr("Highlighted %1 in every run (Esc clears)")
                                          .arg(m_session->model().taskName(task)), 4000);
     });
     connect(m_panel, &TaskSetPanel::openRequested, this, &MainWindow::openTaskSet);
@@ -312,14 +312,14 @@ void MainWindow::run()
         return;
     const auto runs = selectedRuns();
     if (runs.empty()) {
-        statusBar()->showMessage(tr("Tick at least one mode to run."), 5000);
+        notify(tr("Tick at least one mode to run."), 5000);
         return;
     }
     m_chart->clear();
     m_timeline->clearSelection();
     m_timeline->fitAll();
     if (!m_session->start(m_panel->taskSet(), runs))
-        statusBar()->showMessage(tr("Could not start the comparison."), 5000);
+        notify(tr("Could not start the comparison."), 5000);
     updateRunState();
     updateWhy();
 }
@@ -412,7 +412,7 @@ bool MainWindow::openTaskSetFile(const QString &path)
         else if (!message.contains(name))
             message = tr("%1: %2").arg(name, message);
         m_panel->showError(message, result.error);
-        statusBar()->showMessage(tr("Could not open %1 (the task set shown is unchanged)").arg(name), 8000);
+        notify(tr("Could not open %1 (the task set shown is unchanged)").arg(name), 8000);
         return false;
     }
     m_lastDir = QFileInfo(path).absolutePath();
@@ -451,7 +451,7 @@ void MainWindow::saveTaskSet()
     if (!error.isEmpty())
         QMessageBox::warning(this, tr("Save task set"), error);
     else
-        statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
+        notify(tr("Saved %1").arg(path), 5000);
 }
 
 QString MainWindow::savePictureTo(const QString &path) const
@@ -479,7 +479,7 @@ void MainWindow::savePicture()
     if (!error.isEmpty())
         QMessageBox::warning(this, tr("Save picture"), error);
     else
-        statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
+        notify(tr("Saved %1").arg(path), 5000);
 }
 
 void MainWindow::exportTrace()
@@ -492,7 +492,7 @@ void MainWindow::exportTrace()
     if (!error.isEmpty())
         QMessageBox::warning(this, tr("Export trace"), error);
     else
-        statusBar()->showMessage(tr("Saved %1 — open it in ui.perfetto.dev").arg(path), 5000);
+        notify(tr("Saved %1 — open it in ui.perfetto.dev").arg(path), 5000);
 }
 
 void MainWindow::exportSummary()
@@ -507,7 +507,7 @@ void MainWindow::exportSummary()
     if (!error.isEmpty())
         QMessageBox::warning(this, tr("Export summary"), error);
     else
-        statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
+        notify(tr("Saved %1").arg(path), 5000);
 }
 
 void MainWindow::showAbout()
@@ -632,6 +632,28 @@ void MainWindow::saveSettings() const
                                                   ? QStringLiteral("task")
                                                   : QStringLiteral("lane"));
     settings.setValue(QStringLiteral("lastDir"), m_lastDir);
+}
+
+void MainWindow::notify(const QString &text, int timeoutMs)
+{
+    // QStatusBar hides its own widgets under a message only if they are
+    // visible at that moment: a message given before the window is shown
+    // (a bad file on the command line) would end up under the status label.
+    if (!isVisible()) {
+        m_pendingNotice = {text, timeoutMs};
+        return;
+    }
+    m_pendingNotice.reset();
+    statusBar()->showMessage(text, timeoutMs);
+}
+
+void MainWindow::showEvent(QShowEvent *event)
+{
+    QMainWindow::showEvent(event);
+    if (m_pendingNotice) {
+        const auto [text, timeoutMs] = *m_pendingNotice;
+        notify(text, timeoutMs);
+    }
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

@@ -69,8 +69,13 @@ public slots:
     void run();
     void stop();
 
+    // A message in the status bar for `timeoutMs`; one given before the
+    // window is shown appears when it is.
+    void notify(const QString &text, int timeoutMs);
+
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void showEvent(QShowEvent *event) override;
 
 private:
     void createActions();
@@ -115,6 +120,7 @@ private:
     std::optional<QStringList> m_launchModes;
     QStringList m_rememberedModes;
     std::optional<int> m_launchWorkers;
+    std::optional<std::pair<QString, int>> m_pendingNotice;
     int m_rememberedWorkers = 0;
 };
 

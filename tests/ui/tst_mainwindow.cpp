@@ -25,6 +25,7 @@
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardPaths>
+#include <QStatusBar>
 #include <QTest>
 #include <QTimer>
 
@@ -100,6 +101,7 @@ private slots:
     void opensWithDefaultPreset();
     void invalidEditKeepsPreviousSet();
     void opensFilesAndReportsBadOnes();
+    void badFileMessageSurvivesShow();
     void remembersToggles();
     void remembersGeneratedSet();
     void launchOptionsAreNotRemembered();
@@ -196,6 +198,27 @@ void TestMainWindow::opensFilesAndReportsBadOnes()
     QCOMPARE(w.taskSetPanel()->currentTaskSet().tasks.size(), 3u);
     QVERIFY(!w.openTaskSetFile(dir.filePath(QStringLiteral("missing.json"))));
     QCOMPARE(w.taskSetPanel()->currentTaskSet().tasks.size(), 3u);
+}
+
+// A bad file given at launch: its message stays readable in the status bar
+// once the window shows, not drawn over by "Ready…".
+void TestMainWindow::badFileMessageSurvivesShow()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    ui::MainWindow w({false});
+    QVERIFY(!w.openTaskSetFile(dir.filePath(QStringLiteral("missing.json"))));
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QVERIFY2(w.statusBar()->currentMessage().startsWith(QStringLiteral("Could not open missing.json")),
+             qPrintable(w.statusBar()->currentMessage()));
+    // Whatever else sits in the status bar's message area is hidden under it.
+    for (QLabel *label : w.statusBar()->findChildren<QLabel *>())
+        if (label->text().startsWith(QStringLiteral("Ready")))
+            QVERIFY2(!label->isVisible(), qPrintable(label->text()));
+    // Later messages, with the window shown, behave the same.
+    w.notify(QStringLiteral("later"), 5000);
+    QCOMPARE(w.statusBar()->currentMessage(), QStringLiteral("later"));
 }
 
 void TestMainWindow::remembersToggles()
@@ -674,10 +697,14 @@ void TestMainWindow::runWhileSaving()
     poll.setInterval(20);
     QObject::connect(&poll, &QTimer::timeout, [&] {
         auto *dialog = qobject_cast<QFileDialog *>(QApplication::activeModalWidget());
-        if (!dialog || ranInDialog)
+        if (!dialog || !dialog->isVisible())
             return;
-        ranInDialog = true;
-        w.run(); // e.g. --demo's queued Run, or any queued trigger
+        if (!ranInDialog) {
+            ranInDialog = true;
+            w.run(); // e.g. --demo's queued Run, or any queued trigger
+        }
+        // Again on every tick until the dialog is gone: an accept that lands
+        // before exec() has entered its loop would otherwise be lost.
         dialog->selectFile(viaDialog);
         static_cast<QDialog *>(dialog)->accept(); // as its Save button does
     });
