@@ -1,6 +1,7 @@
 #include "gui.h"
 
 #include "comparisonpicture.h"
+#include "englishplurals.h"
 #include "mainwindow.h"
 #include "theme.h"
 
@@ -69,6 +70,7 @@ int runGui(int argc, char **argv)
     QApplication::setOrganizationName(QStringLiteral("Interleave"));
     QApplication::setApplicationName(QStringLiteral("interleave"));
     QApplication::setApplicationDisplayName(QStringLiteral("Interleave"));
+    ui::installEnglishPlurals();
 
     bool demo = false;
     QString file;
@@ -157,6 +159,7 @@ int runGui(int argc, char **argv)
 app::ScreenshotFn screenshotRenderer()
 {
     return [](const il::TaskSet &set, const std::vector<il::RunResultPtr> &results, const QString &path) {
+        ui::installEnglishPlurals();
         return ui::renderComparison(set, results, path);
     };
 }

@@ -3,6 +3,7 @@
 #include "advisor.h"
 #include "comparisonchart.h"
 #include "comparisonpicture.h"
+#include "englishplurals.h"
 #include "exporters.h"
 #include "legendwidget.h"
 #include "presets.h"
@@ -40,6 +41,7 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget *parent)
     : QMainWindow(parent)
     , m_options(options)
 {
+    installEnglishPlurals(); // before the first tr() with a count
     setWindowTitle(tr("Interleave"));
     setObjectName(QStringLiteral("MainWindow"));
     setDockOptions(AnimatedDocks | AllowTabbedDocks | AllowNestedDocks);
@@ -102,10 +104,13 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget *parent)
         m_chart->addResult(r);
         updateWhy();
     });
-    connect(m_session, &RunSession::started, this, &MainWindow::updateRunState);
+    connect(m_session, &RunSession::started, this, [this] {
+        updateRunState();
+        updateStale();
+    });
     connect(m_session, &RunSession::finished, this, [this](bool) {
         updateRunState();
-        updateWhy();
+        updateStale();
     });
     connect(m_timeline, &TimelineView::selectionChanged, this, [this](bool has, double from, double to) {
         if (has) {
@@ -126,14 +131,14 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget *parent)
     });
     connect(m_panel, &TaskSetPanel::openRequested, this, &MainWindow::openTaskSet);
     connect(m_panel, &TaskSetPanel::saveRequested, this, &MainWindow::saveTaskSet);
-    connect(m_panel, &TaskSetPanel::taskSetChanged, this, &MainWindow::updateWhy);
+    connect(m_panel, &TaskSetPanel::taskSetChanged, this, &MainWindow::updateStale);
 
     resize(1440, 900);
     m_panel->loadPreset(QString::fromLatin1(il::defaultPreset));
     if (m_options.useSettings)
         restoreSettings();
     updateRunState();
-    updateWhy();
+    updateStale();
 }
 
 MainWindow::~MainWindow() = default;
@@ -351,9 +356,12 @@ void MainWindow::updateProgress()
     m_progress->setRange(0, std::max(1, total));
     m_progress->setValue(std::min(m_session->tasksDone(), std::max(1, total)));
     m_progress->setFormat(total > 0 ? QStringLiteral("%v / %m tasks") : QString());
-    m_status->setText(m_session->isRunning() || !m_session->configs().empty()
-                          ? m_session->statusText()
-                          : tr("Ready: tick modes and press Run (Ctrl+R)"));
+    QString status = m_session->isRunning() || !m_session->configs().empty()
+                         ? m_session->statusText()
+                         : tr("Ready: tick modes and press Run (Ctrl+R)");
+    if (!staleNote().isEmpty())
+        status += tr(" · ⚠ for the previous task set: press Run to compare this one");
+    m_status->setText(status);
     // Problems in red, the full text a hover away.
     const QStringList problems = m_session->isRunning() ? QStringList()
                                                         : comparisonProblemLines(m_session->model());
@@ -366,13 +374,60 @@ QColor MainWindow::problemColour() const
     return SpanStyle::forPalette(palette()).failed;
 }
 
+namespace {
+// Whether two task sets would run the same work under the same name (unknown
+// extra fields change nothing a run does).
+bool sameWork(const il::TaskSet &a, const il::TaskSet &b)
+{
+    if (&a == &b)
+        return true;
+    if (a.name != b.name || a.tasks.size() != b.tasks.size())
+        return false;
+    for (std::size_t i = 0; i < a.tasks.size(); ++i) {
+        const il::Task &x = a.tasks[i];
+        const il::Task &y = b.tasks[i];
+        if (x.name != y.name || x.phases.size() != y.phases.size())
+            return false;
+        for (std::size_t k = 0; k < x.phases.size(); ++k)
+            if (x.phases[k].kind != y.phases[k].kind || x.phases[k].ms != y.phases[k].ms)
+                return false;
+    }
+    return true;
+}
+} // namespace
+
+QString MainWindow::staleNote() const
+{
+    const il::TaskSetPtr shown = m_session->taskSet();
+    if (m_session->isRunning() || !shown || m_session->model().runCount() == 0)
+        return QString();
+    if (sameWork(*shown, m_panel->currentTaskSet()))
+        return QString();
+    return tr("These results are for the previous task set (%1), not the one in the panel — press Run (Ctrl+R) "
+              "to compare it")
+        .arg(shown->name);
+}
+
+void MainWindow::updateStale()
+{
+    const QString note = staleNote();
+    m_timeline->setStaleNote(note);
+    m_chart->setStaleNote(note.isEmpty() ? QString() : tr("Results for the previous task set — press Run"));
+    updateWhy();
+    updateProgress();
+}
+
 void MainWindow::updateWhy()
 {
     const il::TaskSet &set = m_session->isRunning() || !m_session->results().empty()
                                  ? *m_session->taskSet()
                                  : m_panel->currentTaskSet();
     QString text = il::adviseComparison(set, m_session->metrics()).toHtmlEscaped();
-    QString html = QStringLiteral("<p style='font-size:large'><b>%1</b></p><p>%2</p>").arg(tr("Why"), text);
+    QString html = QStringLiteral("<p style='font-size:large'><b>%1</b></p>").arg(tr("Why"));
+    // Results for another set first: the explanation below is about them.
+    if (const QString stale = staleNote(); !stale.isEmpty())
+        html += QStringLiteral("<p style='color:%1'><b>⚠ %2.</b></p>").arg(problemColour().name(), stale.toHtmlEscaped());
+    html += QStringLiteral("<p>%1</p>").arg(text);
     // What went wrong comes first in the reader's mind, so say it plainly:
     // failed tasks shorten a run, and its figures are not a fair comparison.
     const QStringList problems = m_session->isRunning() ? QStringList()
@@ -454,7 +509,7 @@ void MainWindow::saveTaskSet()
         notify(tr("Saved %1").arg(path), 5000);
 }
 
-QString MainWindow::savePictureTo(const QString &path) const
+PictureOptions MainWindow::pictureOptions() const
 {
     PictureOptions options;
     options.view = m_timeline->viewKind();
@@ -466,7 +521,17 @@ QString MainWindow::savePictureTo(const QString &path) const
     }
     options.highlightTask = m_timeline->highlightedTask();
     options.palette = palette();
-    return ui::savePicture(path, m_session->model(), m_session->results(), options);
+    return options;
+}
+
+QString MainWindow::savePictureTo(const QString &path) const
+{
+    return ui::savePicture(path, m_session->model(), m_session->results(), pictureOptions());
+}
+
+QString MainWindow::pictureNote() const
+{
+    return ui::pictureNote(m_session->model(), pictureOptions());
 }
 
 void MainWindow::savePicture()
@@ -476,8 +541,11 @@ void MainWindow::savePicture()
     if (path.isEmpty())
         return;
     const QString error = savePictureTo(path);
+    const QString note = pictureNote();
     if (!error.isEmpty())
         QMessageBox::warning(this, tr("Save picture"), error);
+    else if (!note.isEmpty())
+        notify(tr("Saved %1 — ⚠ %2 (the picture says so too)").arg(path, note), 15000);
     else
         notify(tr("Saved %1").arg(path), 5000);
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "comparisonpicture.h"
 #include "engine.h"
 #include "mode.h"
 #include "timelinemodel.h"
@@ -60,10 +61,16 @@ public:
     ComparisonChart *chart() const { return m_chart; }
     RunSession *session() const { return m_session; }
     QLabel *whyLabel() const { return m_why; }
+    QLabel *statusLabel() const { return m_status; }
     QSpinBox *workersBox() const { return m_workers; }
 
+    // Non-empty while the comparison shown ran another task set than the
+    // panel holds now (and no run is going): what the marks say.
+    QString staleNote() const;
     // Saves the timeline (as currently zoomed) and the chart; PNG at 2x or SVG.
     QString savePictureTo(const QString &path) const;
+    // Empty, or what that picture leaves out (very many rows); see ui::pictureNote.
+    QString pictureNote() const;
 
 public slots:
     void run();
@@ -78,11 +85,15 @@ protected:
     void showEvent(QShowEvent *event) override;
 
 private:
+    PictureOptions pictureOptions() const;
     void createActions();
     void createDocks();
     void updateRunState();
     void updateProgress();
     void updateWhy();
+    // Marks timeline, chart and why text while they describe another task
+    // set than the panel's; clears the marks when the two match again.
+    void updateStale();
     QColor problemColour() const;
     void openTaskSet();
     void saveTaskSet();

@@ -1,5 +1,6 @@
 #include "tasksetpanel.h"
 
+#include "advisor.h"
 #include "presets.h"
 #include "tasktablemodel.h"
 
@@ -252,10 +253,20 @@ void TaskSetPanel::showError(const QString &error, const QString &toolTip)
     m_error->setVisible(!error.isEmpty());
 }
 
+QString TaskSetPanel::summaryText(const il::TaskSet &set)
+{
+    const double cpu = set.totalCpuMs();
+    const double io = set.totalIoMs();
+    const double share = cpu + io > 0 ? 100.0 * cpu / (cpu + io) : 0;
+    return tr("%n task(s) · cpu %1 · io %2 · cpu share %3 %", nullptr, static_cast<int>(set.tasks.size()))
+        .arg(il::formatDurationMs(cpu), il::formatDurationMs(io))
+        .arg(share, 0, 'f', 0);
+}
+
 void TaskSetPanel::updateSummary()
 {
     const il::TaskSet &set = m_table->taskSet();
-    m_summary->setText(QStringLiteral("<b>%1</b><br>%2").arg(set.name.toHtmlEscaped(), set.summaryLine().toHtmlEscaped()));
+    m_summary->setText(QStringLiteral("<b>%1</b><br>%2").arg(set.name.toHtmlEscaped(), summaryText(set).toHtmlEscaped()));
 }
 
 } // namespace ui

@@ -34,8 +34,9 @@ TimelineLayout TimelineLayout::compute(const il::TimelineModel &model, il::Timel
         return layout;
 
     // Too tall: share the room for rows among the runs, smallest first, so a
-    // run that needs little keeps all of its rows and the big ones split the
-    // rest. Every run keeps at least one row.
+    // run that needs little keeps all of its rows and the big ones are cut to
+    // one and the same number of rows (at least one), which the picture can
+    // then state once.
     const int bandCount = static_cast<int>(layout.bands.size());
     const int overhead = bandCount * (headerHeight + footerHeight + runGap);
     int room = std::max(bandCount, (maxContentHeight - overhead) / rowHeight);
@@ -43,14 +44,17 @@ TimelineLayout TimelineLayout::compute(const il::TimelineModel &model, il::Timel
     for (Band &band : layout.bands)
         bySize.push_back(&band);
     std::stable_sort(bySize.begin(), bySize.end(), [](const Band *a, const Band *b) { return a->rows < b->rows; });
-    int left = bandCount;
-    for (Band *band : bySize) {
-        const int share = std::max(1, room / left);
-        const int shown = std::min(band->rows, share);
-        band->hiddenRows = band->rows - shown;
-        band->rows = shown;
-        room -= shown;
-        --left;
+    for (std::size_t i = 0; i < bySize.size(); ++i) {
+        const int share = std::max(1, room / static_cast<int>(bySize.size() - i));
+        if (bySize[i]->rows <= share) {
+            room -= bySize[i]->rows;
+            continue;
+        }
+        for (std::size_t j = i; j < bySize.size(); ++j) {
+            bySize[j]->hiddenRows = bySize[j]->rows - share;
+            bySize[j]->rows = share;
+        }
+        break;
     }
     place();
     return layout;

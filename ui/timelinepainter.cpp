@@ -128,19 +128,17 @@ const TimelinePainter::RowGeometry &TimelinePainter::geometry(const il::Timeline
 QString TimelinePainter::runHeaderText(const il::TimelineRun &run, std::size_t taskCount, bool withProblems)
 {
     const il::RunInfo &info = run.info;
-    QString text = QStringLiteral("%1 · %2 %3")
-                       .arg(il::modeName(info.mode))
-                       .arg(info.workers)
-                       .arg(info.workers == 1 ? QStringLiteral("worker") : QStringLiteral("workers"));
+    const auto tr = [](const char *text, int n) { return QCoreApplication::translate("TimelinePainter", text, nullptr, n); };
+    const int tasks = static_cast<int>(taskCount);
+    QString text = QStringLiteral("%1 · %2").arg(il::modeName(info.mode), tr("%n worker(s)", info.workers));
     // Tasks that finished their work (not failed, not cancelled).
     const int finished = std::max(0, run.tasksDone - run.failedTasks - run.cancelledTasks);
     if (run.cancelled) {
         // A stopped run's ideal and efficiency compare a part with the whole: leave them out.
         const double ranMs = run.metrics ? run.metrics->makespanMs : static_cast<double>(run.extentNs) / 1e6;
-        text += QStringLiteral(" · stopped after %1 · %2/%3 tasks finished")
+        text += tr(" · stopped after %1 · %2/%n task(s) finished", tasks)
                     .arg(il::formatDurationMs(ranMs))
-                    .arg(finished)
-                    .arg(taskCount);
+                    .arg(finished);
     } else if (run.trace && !run.trace->error.isEmpty() && finished == 0) {
         // Nothing ran (no worker could start): figures would only mislead.
         text += QStringLiteral(" · no task finished");
@@ -150,7 +148,7 @@ QString TimelinePainter::runHeaderText(const il::TimelineRun &run, std::size_t t
                     .arg(il::formatDurationMs(m.makespanMs), il::formatDurationMs(m.idealMs))
                     .arg(std::lround(m.efficiency * 100));
     } else if (run.live) {
-        text += QStringLiteral(" · running… %1/%2 tasks").arg(run.tasksDone).arg(taskCount);
+        text += tr(" · running… %1/%n task(s)", tasks).arg(run.tasksDone);
     }
     if (run.cancelledTasks > 0)
         text += QStringLiteral(" · %1 cancelled").arg(run.cancelledTasks);
@@ -181,13 +179,12 @@ QString TimelinePainter::hiddenRowsText(TimelineViewKind view, int hidden, int t
 
 QString TimelinePainter::runHeaderToolTip(const il::TimelineRun &run, std::size_t taskCount)
 {
+    const auto tr = [](const char *text, int n) { return QCoreApplication::translate("TimelinePainter", text, nullptr, n); };
     QStringList lines{runHeaderText(run, taskCount, false)};
     if (run.failedTasks > 0)
-        lines << (run.failedTasks == 1 ? QStringLiteral("1 task failed (red end mark)")
-                                       : QStringLiteral("%1 tasks failed (red end marks)").arg(run.failedTasks));
+        lines << tr("%n task(s) failed (red end mark(s))", run.failedTasks);
     if (run.cancelledTasks > 0)
-        lines << (run.cancelledTasks == 1 ? QStringLiteral("1 task cancelled by Stop")
-                                          : QStringLiteral("%1 tasks cancelled by Stop").arg(run.cancelledTasks));
+        lines << tr("%n task(s) cancelled by Stop", run.cancelledTasks);
     lines << runProblemLines(run);
     return lines.join(QLatin1Char('\n'));
 }

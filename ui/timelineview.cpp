@@ -210,11 +210,47 @@ TimelineScene TimelineView::scene() const
     return s;
 }
 
+void TimelineView::setStaleNote(const QString &note)
+{
+    if (note == m_staleNote)
+        return;
+    m_staleNote = note;
+    viewport()->update();
+}
+
+void TimelineView::paintStaleBanner(QPainter &painter, const QRect &rect) const
+{
+    if (m_staleNote.isEmpty())
+        return;
+    const bool dark = palette().color(QPalette::Window).lightness() < 128;
+    QFont bold = font();
+    bold.setBold(true);
+    const QFontMetrics fm(bold);
+    const int left = rect.left() + TimelineLayout::labelWidth + 8;
+    const int width = std::max(40, rect.right() - 8 - left);
+    const QString text = fm.elidedText(m_staleNote, Qt::ElideRight, width - 20);
+    // At the foot of the view, where the stacked runs rarely reach and no
+    // run header is covered.
+    const int height = fm.height() + 10;
+    const QRect banner(left, std::max(rect.top() + TimelineLayout::rulerHeight + 4, rect.bottom() - 8 - height),
+                       std::min(width, fm.horizontalAdvance(text) + 20), height);
+    painter.save();
+    painter.setRenderHint(QPainter::Antialiasing, false);
+    painter.fillRect(banner, dark ? QColor(0x5c, 0x45, 0x00) : QColor(0xff, 0xf0, 0xc2));
+    painter.setPen(QPen(dark ? QColor(0xff, 0xc1, 0x07) : QColor(0xd5, 0x5e, 0x00), 2));
+    painter.drawRect(banner.adjusted(1, 1, -1, -1));
+    painter.setFont(bold);
+    painter.setPen(dark ? QColor(0xff, 0xf0, 0xc2) : QColor(0x4a, 0x33, 0x00));
+    painter.drawText(banner.adjusted(10, 0, -10, 0), Qt::AlignVCenter | Qt::AlignLeft, text);
+    painter.restore();
+}
+
 void TimelineView::renderTo(QPainter &painter, const QRect &rect)
 {
     ensureLayout();
     painter.setFont(font());
     m_painter.paint(painter, rect, scene(), SpanStyle::forPalette(palette()));
+    paintStaleBanner(painter, rect);
 }
 
 void TimelineView::paintEvent(QPaintEvent *)
@@ -228,6 +264,7 @@ void TimelineView::paintEvent(QPaintEvent *)
     QPainter painter(viewport());
     const SpanStyle style = SpanStyle::forPalette(palette());
     m_painter.paint(painter, viewport()->rect(), scene(), style);
+    paintStaleBanner(painter, viewport()->rect());
     if (!m_model || m_model->runCount() == 0) {
         // The first thing a new user sees: say what to do.
         painter.setPen(style.mutedText);

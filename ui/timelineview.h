@@ -37,6 +37,11 @@ public:
     // or pan by the user turns it off, Home turns it on again.
     bool isFollowing() const { return m_follow; }
 
+    // Non-empty while the runs shown are not for the task set in the panel:
+    // drawn as a banner over the rows until it is cleared.
+    void setStaleNote(const QString &note);
+    QString staleNote() const { return m_staleNote; }
+
     std::uint32_t highlightedTask() const { return m_highlight; }
     void setHighlightedTask(std::uint32_t task);
     bool hasSelection() const { return m_hasSelection; }
@@ -91,6 +96,7 @@ private:
     void updateSelectionNotes();
     TimelineScene scene() const;
     int axisWidth() const;
+    void paintStaleBanner(QPainter &painter, const QRect &rect) const;
 
     const il::TimelineModel *m_model = nullptr;
     il::TimelineViewKind m_view = il::TimelineViewKind::ByLane;
@@ -108,6 +114,7 @@ private:
     double m_selFrom = 0;
     double m_selTo = 0;
     std::vector<QString> m_selectionNotes; // per run, shown in its header
+    QString m_staleNote;
 };
 
 // "✕ failed: <the note naming it>" or "cancelled by Stop …"; empty if the task

@@ -119,6 +119,9 @@ private slots:
     void runAfterPresetChange();
     void runWhileSaving();
     void viewNeverUsesAStaleLayout();
+    void resultsOfAnotherSetAreMarkedStale();
+    void countsUsePluralForms();
+    void tallPictureOmissionInStatusBar();
     void guiStaysResponsiveWhileStreaming_data();
     void guiStaysResponsiveWhileStreaming();
 };
@@ -789,6 +792,150 @@ void TestMainWindow::viewNeverUsesAStaleLayout()
     QImage image(800, 400, QImage::Format_ARGB32_Premultiplied);
     QPainter painter(&image);
     ui::TimelinePainter().paint(painter, image.rect(), scene, ui::SpanStyle::forPalette(view.palette()));
+}
+
+namespace {
+int countColour(const QImage &image, QColor colour)
+{
+    const QImage img = image.convertToFormat(QImage::Format_RGB32);
+    int n = 0;
+    for (int y = 0; y < img.height(); ++y) {
+        const auto *line = reinterpret_cast<const QRgb *>(img.constScanLine(y));
+        for (int x = 0; x < img.width(); ++x)
+            n += (line[x] & 0xffffff) == (colour.rgb() & 0xffffff);
+    }
+    return n;
+}
+
+QImage renderTimeline(ui::TimelineView *view)
+{
+    QImage image(view->viewport()->size(), QImage::Format_ARGB32_Premultiplied);
+    QPainter p(&image);
+    view->renderTo(p, image.rect());
+    return image;
+}
+
+QString panelSummary(ui::MainWindow &w)
+{
+    for (QLabel *l : w.taskSetPanel()->findChildren<QLabel *>())
+        if (l->text().contains(QStringLiteral("cpu share")))
+            return l->text();
+    return QString();
+}
+} // namespace
+
+// Once the panel holds another task set than the one that ran, the timeline,
+// the chart and the why text say so, until the two match again or Run.
+void TestMainWindow::resultsOfAnotherSetAreMarkedStale()
+{
+    ui::MainWindow w({false});
+    w.taskSetPanel()->setTaskSet(tinySet(), QStringLiteral("tiny"));
+    setModes(w, {Mode::Sequential});
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    const QColor bannerFill(0xff, 0xf0, 0xc2); // the light palette's banner
+    const auto expectFresh = [&] {
+        QVERIFY(w.staleNote().isEmpty());
+        QVERIFY(w.timeline()->staleNote().isEmpty());
+        QVERIFY(w.chart()->staleNote().isEmpty());
+        QVERIFY(!w.whyLabel()->text().contains(QStringLiteral("previous task set")));
+        QCOMPARE(countColour(renderTimeline(w.timeline()), bannerFill), 0);
+        QVERIFY(!w.statusLabel()->text().contains(QStringLiteral("previous task set")));
+    };
+    const auto expectStale = [&] {
+        QVERIFY2(w.timeline()->staleNote().contains(QStringLiteral("previous task set (tiny)")),
+                 qPrintable(w.timeline()->staleNote()));
+        QVERIFY(w.timeline()->staleNote().contains(QStringLiteral("press Run")));
+        QVERIFY(!w.chart()->staleNote().isEmpty());
+        QCOMPARE(w.chart()->chart()->title(), w.chart()->staleNote());
+        QVERIFY2(w.whyLabel()->text().contains(QStringLiteral("previous task set (tiny)")),
+                 qPrintable(w.whyLabel()->text()));
+        QVERIFY(countColour(renderTimeline(w.timeline()), bannerFill) > 500);
+        QVERIFY(w.statusLabel()->text().contains(QStringLiteral("previous task set")));
+    };
+    // A failure inside a helper lambda ends this test too.
+#define CHECK(call) do { call; if (QTest::currentTestFailed()) return; } while (false)
+    CHECK(expectFresh()); // nothing ran yet: nothing to be stale
+    w.run();
+    QVERIFY(waitForFinish(w));
+    CHECK(expectFresh());
+
+    // Another set: marked. The same set again (a new copy): cleared.
+    w.taskSetPanel()->setTaskSet(tinySet(3), QStringLiteral("three"));
+    CHECK(expectStale());
+    w.taskSetPanel()->setTaskSet(tinySet(), QStringLiteral("tiny"));
+    CHECK(expectFresh());
+    // An edit in the table marks too; a new Run clears.
+    ui::TaskTableModel *table = w.taskSetPanel()->tableModel();
+    QVERIFY(table->setData(table->index(0, ui::TaskTableModel::PhasesColumn), QStringLiteral("io 9"), Qt::EditRole));
+    CHECK(expectStale());
+    w.run();
+    QVERIFY(w.staleNote().isEmpty()); // a running comparison is the panel's
+    QVERIFY(waitForFinish(w));
+    CHECK(expectFresh());
+}
+#undef CHECK
+
+// Saving a by-task picture of 20,000 tasks: the status bar says what the
+// picture leaves out, as the picture itself does.
+void TestMainWindow::tallPictureOmissionInStatusBar()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    ui::MainWindow w({false});
+    w.taskSetPanel()->setTaskSet(tinySet(20'000, 0.05, 0), QStringLiteral("many"));
+    setModes(w, {Mode::EventLoop});
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    w.run();
+    QVERIFY(waitForFinish(w, 120000));
+    w.viewAction(il::TimelineViewKind::ByTask)->trigger();
+    const QString path = dir.filePath(QStringLiteral("many.svg"));
+    QTimer poll;
+    poll.setInterval(20);
+    QObject::connect(&poll, &QTimer::timeout, [&] {
+        if (auto *dialog = qobject_cast<QFileDialog *>(QApplication::activeModalWidget()); dialog && dialog->isVisible()) {
+            dialog->selectFile(path);
+            static_cast<QDialog *>(dialog)->accept();
+        }
+    });
+    poll.start();
+    w.savePictureAction()->trigger();
+    poll.stop();
+    QVERIFY(QFile::exists(path));
+    const QString message = w.statusBar()->currentMessage();
+    QVERIFY2(message.startsWith(QStringLiteral("Saved ")), qPrintable(message));
+    QVERIFY2(message.contains(QStringLiteral("of 20000 tasks of each run fit in the picture")), qPrintable(message));
+    // By lane, everything fits: a plain "Saved".
+    w.viewAction(il::TimelineViewKind::ByLane)->trigger();
+    QVERIFY(w.pictureNote().isEmpty());
+}
+
+// "1 task", "1 run of 1 task": counts take their plural forms.
+void TestMainWindow::countsUsePluralForms()
+{
+    ui::MainWindow w({false});
+    w.taskSetPanel()->setTaskSet(tinySet(1), QStringLiteral("one"));
+    QVERIFY2(panelSummary(w).contains(QStringLiteral("1 task ·")), qPrintable(panelSummary(w)));
+    setModes(w, {Mode::Sequential});
+    w.run();
+    QVERIFY(waitForFinish(w));
+    QVERIFY2(w.session()->statusText().startsWith(QStringLiteral("Done: 1 run of 1 task")),
+             qPrintable(w.session()->statusText()));
+    QVERIFY(!w.session()->statusText().contains(QStringLiteral("tasks")));
+    const QString header = ui::TimelinePainter::runHeaderText(w.session()->model().run(0), 1);
+    QVERIFY2(header.startsWith(QStringLiteral("sequential · 1 worker · ")), qPrintable(header));
+
+    w.taskSetPanel()->setTaskSet(tinySet(2), QStringLiteral("two"));
+    QVERIFY2(panelSummary(w).contains(QStringLiteral("2 tasks ·")), qPrintable(panelSummary(w)));
+    setModes(w, {Mode::Sequential, Mode::Threads});
+    w.workersBox()->setValue(2);
+    w.run();
+    QVERIFY(waitForFinish(w));
+    QVERIFY2(w.session()->statusText().startsWith(QStringLiteral("Done: 2 runs of 2 tasks")),
+             qPrintable(w.session()->statusText()));
+    QVERIFY(ui::TimelinePainter::runHeaderText(w.session()->model().run(1), 2)
+                .startsWith(QStringLiteral("threads · 2 workers · ")));
 }
 
 void TestMainWindow::guiStaysResponsiveWhileStreaming_data()
