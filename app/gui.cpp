@@ -1,7 +1,6 @@
 #include "gui.h"
 
 #include "comparisonpicture.h"
-#include "englishplurals.h"
 #include "mainwindow.h"
 #include "theme.h"
 
@@ -70,7 +69,6 @@ int runGui(int argc, char **argv)
     QApplication::setOrganizationName(QStringLiteral("Interleave"));
     QApplication::setApplicationName(QStringLiteral("interleave"));
     QApplication::setApplicationDisplayName(QStringLiteral("Interleave"));
-    ui::installEnglishPlurals();
 
     bool demo = false;
     QString file;
@@ -159,7 +157,6 @@ int runGui(int argc, char **argv)
 app::ScreenshotFn screenshotRenderer()
 {
     return [](const il::TaskSet &set, const std::vector<il::RunResultPtr> &results, const QString &path) {
-        ui::installEnglishPlurals();
         return ui::renderComparison(set, results, path);
     };
 }

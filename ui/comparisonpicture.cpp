@@ -1,6 +1,7 @@
 #include "comparisonpicture.h"
 
 #include "advisor.h"
+#include "englishplurals.h"
 #include "comparisonchart.h"
 #include "exporters.h"
 #include "runproblems.h"
@@ -57,13 +58,11 @@ QString omissionText(const TimelineLayout &layout)
         total = std::max(total, b.rows + b.hiddenRows);
     const int shown = layout.shownRowsPerCutRun();
     if (layout.view == il::TimelineViewKind::ByTask)
-        return QCoreApplication::translate("ComparisonPicture",
-                                           "only the first %1 of %n task(s) of each run fit in the picture",
-                                           nullptr, total)
+        return translateCount("ComparisonPicture", "only the first %1 of %n task(s) of each run fit in the picture",
+                              total)
             .arg(shown);
-    return QCoreApplication::translate("ComparisonPicture",
-                                       "only the first %1 of up to %n row(s) of each run fit in the picture",
-                                       nullptr, total)
+    return translateCount("ComparisonPicture", "only the first %1 of up to %n row(s) of each run fit in the picture",
+                          total)
         .arg(shown);
 }
 } // namespace

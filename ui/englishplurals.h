@@ -20,7 +20,14 @@ public:
                       int n = -1) const override;
 };
 
-// Installs one EnglishPlurals in the running application (idempotent).
+// Installs one EnglishPlurals in the running application (idempotent). Done
+// by itself when a QCoreApplication is made in any program that links this
+// file; call it where the application already existed before that.
 void installEnglishPlurals();
+
+// QCoreApplication::translate(context, text, nullptr, n) with English plural
+// forms guaranteed, for code outside a QObject (the painter, the picture):
+// installs EnglishPlurals first if nobody has.
+QString translateCount(const char *context, const char *text, int n);
 
 } // namespace ui

@@ -41,7 +41,7 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget *parent)
     : QMainWindow(parent)
     , m_options(options)
 {
-    installEnglishPlurals(); // before the first tr() with a count
+    installEnglishPlurals(); // normally done at startup already (englishplurals.cpp)
     setWindowTitle(tr("Interleave"));
     setObjectName(QStringLiteral("MainWindow"));
     setDockOptions(AnimatedDocks | AllowTabbedDocks | AllowNestedDocks);
@@ -320,6 +320,10 @@ void MainWindow::run()
         notify(tr("Tick at least one mode to run."), 5000);
         return;
     }
+    // What the user chose is kept now, not only at close: whatever happens
+    // during the run, the next launch starts from here.
+    if (m_options.useSettings)
+        saveSettings();
     m_chart->clear();
     m_timeline->clearSelection();
     m_timeline->fitAll();

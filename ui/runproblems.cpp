@@ -1,5 +1,7 @@
 #include "runproblems.h"
 
+#include "englishplurals.h"
+
 #include <QCoreApplication>
 #include <QRegularExpression>
 
@@ -9,7 +11,7 @@ namespace {
 
 QString tr(const char *text, int n)
 {
-    return QCoreApplication::translate("RunProblems", text, nullptr, n);
+    return translateCount("RunProblems", text, n);
 }
 
 QString firstLine(const QString &text)

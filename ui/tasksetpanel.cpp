@@ -1,6 +1,7 @@
 #include "tasksetpanel.h"
 
 #include "advisor.h"
+#include "englishplurals.h"
 #include "presets.h"
 #include "tasktablemodel.h"
 
@@ -258,7 +259,9 @@ QString TaskSetPanel::summaryText(const il::TaskSet &set)
     const double cpu = set.totalCpuMs();
     const double io = set.totalIoMs();
     const double share = cpu + io > 0 ? 100.0 * cpu / (cpu + io) : 0;
-    return tr("%n task(s) · cpu %1 · io %2 · cpu share %3 %", nullptr, static_cast<int>(set.tasks.size()))
+    // Static, and used for pictures rendered with no window: plural forms guaranteed.
+    return translateCount("TaskSetPanel", "%n task(s) · cpu %1 · io %2 · cpu share %3 %",
+                          static_cast<int>(set.tasks.size()))
         .arg(il::formatDurationMs(cpu), il::formatDurationMs(io))
         .arg(share, 0, 'f', 0);
 }

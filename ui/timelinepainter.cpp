@@ -1,6 +1,7 @@
 #include "timelinepainter.h"
 
 #include "advisor.h"
+#include "englishplurals.h"
 #include "runproblems.h"
 
 #include <QCoreApplication>
@@ -128,7 +129,7 @@ const TimelinePainter::RowGeometry &TimelinePainter::geometry(const il::Timeline
 QString TimelinePainter::runHeaderText(const il::TimelineRun &run, std::size_t taskCount, bool withProblems)
 {
     const il::RunInfo &info = run.info;
-    const auto tr = [](const char *text, int n) { return QCoreApplication::translate("TimelinePainter", text, nullptr, n); };
+    const auto tr = [](const char *text, int n) { return translateCount("TimelinePainter", text, n); };
     const int tasks = static_cast<int>(taskCount);
     QString text = QStringLiteral("%1 · %2").arg(il::modeName(info.mode), tr("%n worker(s)", info.workers));
     // Tasks that finished their work (not failed, not cancelled).
@@ -164,22 +165,21 @@ QString TimelinePainter::hiddenRowsText(TimelineViewKind view, int hidden, int t
 {
     const int shown = total - hidden;
     if (view == TimelineViewKind::ByTask)
-        return QCoreApplication::translate("TimelinePainter",
-                                           "… %n more task(s) not shown: the picture has room for the first "
-                                           "%1 of %2 here (the by-lane view and the trace export have them all)",
-                                           nullptr, hidden)
+        return translateCount("TimelinePainter",
+                              "… %n more task(s) not shown: the picture has room for the first %1 of %2 here "
+                              "(the by-lane view and the trace export have them all)",
+                              hidden)
             .arg(shown)
             .arg(total);
-    return QCoreApplication::translate("TimelinePainter", "… %n more row(s) not shown: the picture has room for "
-                                                          "the first %1 of %2 here",
-                                       nullptr, hidden)
+    return translateCount("TimelinePainter",
+                          "… %n more row(s) not shown: the picture has room for the first %1 of %2 here", hidden)
         .arg(shown)
         .arg(total);
 }
 
 QString TimelinePainter::runHeaderToolTip(const il::TimelineRun &run, std::size_t taskCount)
 {
-    const auto tr = [](const char *text, int n) { return QCoreApplication::translate("TimelinePainter", text, nullptr, n); };
+    const auto tr = [](const char *text, int n) { return translateCount("TimelinePainter", text, n); };
     QStringList lines{runHeaderText(run, taskCount, false)};
     if (run.failedTasks > 0)
         lines << tr("%n task(s) failed (red end mark(s))", run.failedTasks);

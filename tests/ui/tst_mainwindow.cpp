@@ -299,10 +299,22 @@ void TestMainWindow::launchOptionsAreNotRemembered()
         w.workersBox()->setValue(7);
         w.close();
     }
-    ui::MainWindow w;
-    QCOMPARE(w.selectedRuns().size(), 2u);
-    QCOMPARE(w.selectedRuns()[1].mode, Mode::EventLoop);
-    QCOMPARE(w.selectedRuns()[0].workers, 7);
+    {
+        ui::MainWindow w;
+        QCOMPARE(w.selectedRuns().size(), 2u);
+        QCOMPARE(w.selectedRuns()[1].mode, Mode::EventLoop);
+        QCOMPARE(w.selectedRuns()[0].workers, 7);
+        // Settings are written at Run too, not only on close (a window that
+        // never closes cleanly keeps them), launch options left out there too.
+        w.taskSetPanel()->setTaskSet(tinySet(1), QStringLiteral("one"));
+        w.applyLaunchOptions(std::vector<Mode>{Mode::Sequential}, 2);
+        w.run();
+        QVERIFY(waitForFinish(w));
+        QSettings settings;
+        QCOMPARE(settings.value(QStringLiteral("taskset/origin")).toString(), QStringLiteral("one"));
+        QCOMPARE(settings.value(QStringLiteral("workers")).toInt(), 7);
+        QCOMPARE(settings.value(QStringLiteral("modes")).toStringList().size(), 2);
+    }
     QSettings().clear();
 }
 
@@ -1012,8 +1024,14 @@ void TestMainWindow::guiStaysResponsiveWhileStreaming()
     QVERIFY2(liveFrames >= 1, qPrintable(QString::number(liveFrames)));
     // A generous guard against a freeze, in CPU time so that a busy machine
     // cannot fail it (measured: 20-55 ms in debug builds, with or without
-    // slicing, since the engine already batches every 25 ms).
-    QVERIFY2(maxGap < 300'000'000, qPrintable(QStringLiteral("stall %1 ms of CPU").arg(maxGap / 1e6)));
+    // slicing, since the engine already batches every 25 ms; up to 185 ms
+    // under ASan).
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+    constexpr qint64 limitNs = 600'000'000;
+#else
+    constexpr qint64 limitNs = 300'000'000;
+#endif
+    QVERIFY2(maxGap < limitNs, qPrintable(QStringLiteral("stall %1 ms of CPU").arg(maxGap / 1e6)));
 }
 
 QTEST_MAIN(TestMainWindow)

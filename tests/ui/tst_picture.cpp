@@ -1,6 +1,5 @@
 #include "comparisonpicture.h"
 #include "engine.h"
-#include "englishplurals.h"
 #include "spanstyle.h"
 #include "timelinebench.h"
 #include "timelinelayout.h"
@@ -55,7 +54,6 @@ private:
 
 void TestPicture::initTestCase()
 {
-    ui::installEnglishPlurals();
     QVERIFY(m_dir.isValid());
     m_set = tinySet();
     il::Engine engine;
