@@ -21,6 +21,7 @@
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QLabel>
+#include <QLineEdit>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -30,6 +31,7 @@
 #include <QTimer>
 
 #include <ctime>
+#include <functional>
 
 using il::Mode;
 
@@ -691,6 +693,40 @@ void TestMainWindow::runAfterPresetChange()
     QVERIFY(!w.timeline()->grab().isNull());
 }
 
+namespace {
+// Answers the next file dialog with `path`, as a user typing it and pressing
+// Save would; `during` runs once, while the dialog is open. Polls (the
+// dialog's own loop runs the timer) and accepts until the dialog is gone.
+struct DialogAnswer
+{
+    DialogAnswer(const QString &path, std::function<void()> during = {})
+    {
+        m_poll.setInterval(20);
+        QObject::connect(&m_poll, &QTimer::timeout, [this, path, during] {
+            auto *dialog = qobject_cast<QFileDialog *>(QApplication::activeModalWidget());
+            if (!dialog || !dialog->isVisible())
+                return;
+            if (!m_seen && during)
+                during();
+            m_seen = true;
+            // Typed into the name field: selectFile() leaves the field alone
+            // while it has focus, which the offscreen platform may give it.
+            if (auto *name = dialog->findChild<QLineEdit *>(QStringLiteral("fileNameEdit")))
+                name->setText(path);
+            else
+                dialog->selectFile(path);
+            static_cast<QDialog *>(dialog)->accept(); // as its Save button does
+        });
+        m_poll.start();
+    }
+    bool seen() const { return m_seen; }
+
+private:
+    QTimer m_poll;
+    bool m_seen = false;
+};
+} // namespace
+
 // Run pressed while the previous comparison is being saved: once from inside
 // the save dialog's event loop, once (synchronously) at the very moment the
 // session starts, and once while the new run streams.
@@ -708,24 +744,15 @@ void TestMainWindow::runWhileSaving()
 
     const QString viaDialog = dir.filePath(QStringLiteral("dialog.png"));
     bool ranInDialog = false;
-    QTimer poll;
-    poll.setInterval(20);
-    QObject::connect(&poll, &QTimer::timeout, [&] {
-        auto *dialog = qobject_cast<QFileDialog *>(QApplication::activeModalWidget());
-        if (!dialog || !dialog->isVisible())
-            return;
-        if (!ranInDialog) {
-            ranInDialog = true;
-            w.run(); // e.g. --demo's queued Run, or any queued trigger
-        }
-        // Again on every tick until the dialog is gone: an accept that lands
-        // before exec() has entered its loop would otherwise be lost.
-        dialog->selectFile(viaDialog);
-        static_cast<QDialog *>(dialog)->accept(); // as its Save button does
-    });
-    poll.start();
-    w.savePictureAction()->trigger();
-    poll.stop();
+    {
+        // e.g. --demo's queued Run, or any queued trigger
+        DialogAnswer answer(viaDialog, [&] {
+            w.run();
+            ranInDialog = w.session()->isRunning();
+        });
+        w.savePictureAction()->trigger();
+        QVERIFY(answer.seen());
+    }
     QVERIFY(ranInDialog);
     QVERIFY(QImage(viaDialog).width() > 0);
     QVERIFY(waitForFinish(w));
@@ -903,17 +930,11 @@ void TestMainWindow::tallPictureOmissionInStatusBar()
     QVERIFY(waitForFinish(w, 120000));
     w.viewAction(il::TimelineViewKind::ByTask)->trigger();
     const QString path = dir.filePath(QStringLiteral("many.svg"));
-    QTimer poll;
-    poll.setInterval(20);
-    QObject::connect(&poll, &QTimer::timeout, [&] {
-        if (auto *dialog = qobject_cast<QFileDialog *>(QApplication::activeModalWidget()); dialog && dialog->isVisible()) {
-            dialog->selectFile(path);
-            static_cast<QDialog *>(dialog)->accept();
-        }
-    });
-    poll.start();
-    w.savePictureAction()->trigger();
-    poll.stop();
+    {
+        DialogAnswer answer(path);
+        w.savePictureAction()->trigger();
+        QVERIFY(answer.seen());
+    }
     QVERIFY(QFile::exists(path));
     const QString message = w.statusBar()->currentMessage();
     QVERIFY2(message.startsWith(QStringLiteral("Saved ")), qPrintable(message));
