@@ -6,7 +6,6 @@
 
 #include <QApplication>
 #include <QSocketNotifier>
-#include <QSpinBox>
 #include <QStyleFactory>
 #include <QTimer>
 
@@ -130,12 +129,8 @@ int runGui(int argc, char **argv)
     ui::MainWindow window;
     if (!file.isEmpty())
         window.openTaskSetFile(file);
-    // The command line wins over the remembered toggles.
-    if (modes)
-        for (il::Mode mode : il::allModes)
-            window.modeAction(mode)->setChecked(std::find(modes->begin(), modes->end(), mode) != modes->end());
-    if (workers >= 0)
-        window.workersBox()->setValue(workers);
+    // The command line wins over the remembered toggles, for this launch only.
+    window.applyLaunchOptions(modes, workers >= 0 ? std::optional<int>(workers) : std::nullopt);
     if (!workerPath.isEmpty())
         window.setWorkerPath(workerPath);
 

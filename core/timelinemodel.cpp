@@ -1,6 +1,9 @@
 #include "timelinemodel.h"
 
+#include <QtGlobal>
+
 #include <algorithm>
+#include <atomic>
 
 namespace il {
 
@@ -127,6 +130,7 @@ int TimelineRun::rowCount(TimelineViewKind view) const
 
 const TimelineRow &TimelineRun::row(TimelineViewKind view, int index) const
 {
+    Q_ASSERT(index >= 0 && index < rowCount(view));
     const auto i = static_cast<std::size_t>(index);
     if (view == TimelineViewKind::ByTask)
         return taskRows[i];
@@ -169,10 +173,27 @@ int TimelineRun::markRow(TimelineViewKind view, const TaskMark &mark) const
 
 // -------------------------------------------------------------- TimelineModel
 
+namespace {
+// One counter for every model, so (model, revision) pairs never repeat even
+// when a view is handed another model, or one model replaces another at the
+// same address.
+std::atomic<std::uint64_t> g_lastRevision{0};
+} // namespace
+
+TimelineModel::TimelineModel()
+{
+    touch();
+}
+
+void TimelineModel::touch()
+{
+    m_revision = g_lastRevision.fetch_add(1, std::memory_order_relaxed) + 1;
+}
+
 void TimelineModel::setTaskSet(std::shared_ptr<const TaskSet> set)
 {
     m_set = std::move(set);
-    ++m_revision;
+    touch();
 }
 
 QString TimelineModel::taskName(std::uint32_t task) const
@@ -187,12 +208,23 @@ QString TimelineModel::taskName(std::uint32_t task) const
 void TimelineModel::clear()
 {
     m_runs.clear();
-    ++m_revision;
+    touch();
 }
 
 bool TimelineModel::hasRun(int index) const
 {
     return index >= 0 && index < runCount() && m_runs[static_cast<std::size_t>(index)];
+}
+
+const TimelineRun *TimelineModel::findRun(int index) const
+{
+    return hasRun(index) ? m_runs[static_cast<std::size_t>(index)].get() : nullptr;
+}
+
+const TimelineRun &TimelineModel::run(int index) const
+{
+    Q_ASSERT(hasRun(index));
+    return *m_runs[static_cast<std::size_t>(index)];
 }
 
 TimelineRun &TimelineModel::ensureRun(int index)
@@ -220,7 +252,7 @@ void TimelineModel::beginRun(const RunInfo &info)
     run.taskRows.resize(tasks);
     run.queuedSince.assign(tasks, TimelineRun::notQueued);
     run.taskStates.assign(tasks, TaskState::Pending);
-    ++m_revision;
+    touch();
 }
 
 TimelineRun *TimelineModel::liveRun(int runIndex, const TraceBuilder &builder)
@@ -432,7 +464,7 @@ void TimelineModel::absorbSpans(TimelineRun &run, const TraceBuilder &builder, s
     if (run.tasksDone < static_cast<int>(builder.tasks().size()))
         extent = std::max(extent, nowNs - origin);
     run.extentNs = std::max(run.extentNs, extent);
-    ++m_revision;
+    touch();
 }
 
 
@@ -530,7 +562,7 @@ void TimelineModel::setTrace(const TracePtr &trace, const std::optional<Metrics>
             ++fresh.tasksDone;
     fresh.consumedSpans = trace->spans.size();
     run = std::move(fresh);
-    ++m_revision;
+    touch();
 }
 
 std::int64_t TimelineModel::extentNs() const

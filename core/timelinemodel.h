@@ -170,6 +170,7 @@ struct RangeStats
 class TimelineModel
 {
 public:
+    TimelineModel();
     void setTaskSet(std::shared_ptr<const TaskSet> set);
     const TaskSet *taskSet() const { return m_set.get(); }
     QString taskName(std::uint32_t task) const;
@@ -194,11 +195,19 @@ public:
 
     int runCount() const { return static_cast<int>(m_runs.size()); }
     bool hasRun(int index) const;
-    const TimelineRun &run(int index) const { return *m_runs[static_cast<std::size_t>(index)]; }
+    // The run at `index`, or nullptr if there is none (any more): what
+    // readers holding an index from an earlier revision must use.
+    const TimelineRun *findRun(int index) const;
+    // Only for an index known to be valid in this revision (asserted).
+    const TimelineRun &run(int index) const;
     std::int64_t extentNs() const;
     std::size_t itemCount() const;
     std::size_t memoryBytes() const;
-    // Changes whenever anything drawable changes (a key for geometry caches).
+    // Changes whenever anything drawable changes, including the set of runs
+    // and their rows: whatever was derived from the model (a layout, a
+    // geometry cache) is valid only for the revision it was derived from.
+    // Revisions are unique across all models, so a different model never
+    // has the revision of the one a cache was built for.
     std::uint64_t revision() const { return m_revision; }
 
     RangeStats rangeStats(int runIndex, std::int64_t fromNs, std::int64_t toNs) const;
@@ -212,9 +221,11 @@ private:
     // Live: records how `task` ended and, if it had started, marks its last span.
     static void markEnded(TimelineRun &run, const TaskRecord &rec, std::uint32_t task);
 
+    void touch();
+
     std::shared_ptr<const TaskSet> m_set;
     std::vector<std::unique_ptr<TimelineRun>> m_runs;
-    std::uint64_t m_revision = 1;
+    std::uint64_t m_revision = 0;
 };
 
 } // namespace il

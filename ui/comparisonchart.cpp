@@ -77,10 +77,10 @@ ComparisonChart::ComparisonChart(QWidget *parent)
         }
         const il::Metrics &m = m_metrics[static_cast<std::size_t>(index)];
         QToolTip::showText(QCursor::pos(),
-                           tr("%1 · %2 workers\nmakespan %3 · ideal %4 · efficiency %5 %\n"
+                           tr("%1 · %n worker(s)\nmakespan %3 · ideal %4 · efficiency %5 %\n"
                               "utilisation %6 % · cpu %7 · io wait %8 · gil wait %9\n"
-                              "%10 completed, %11 failed")
-                               .arg(il::modeName(m.mode)).arg(m.workers)
+                              "%10 completed, %11 failed", nullptr, m.workers)
+                               .arg(il::modeName(m.mode))
                                .arg(il::formatDurationMs(m.makespanMs), il::formatDurationMs(m.idealMs))
                                .arg(std::lround(m.efficiency * 100)).arg(std::lround(m.utilization * 100))
                                .arg(il::formatDurationMs(m.cpuMs), il::formatDurationMs(m.ioWaitMs),
@@ -88,7 +88,12 @@ ComparisonChart::ComparisonChart(QWidget *parent)
                                .arg(m.completed).arg(m.failed),
                            this);
     });
+    // QChartView made a default chart of its own, and setChart() hands it back
+    // to us instead of deleting it (Qt documents this): delete it, or every
+    // chart (one per window, one per saved picture) leaks one. LSan found it.
+    QChart *made = this->chart();
     setChart(chart);
+    delete made;
     setRenderHint(QPainter::Antialiasing);
     setMinimumSize(360, 220);
     setToolTip(tr("Per mode: makespan and the ideal lower bound (seconds, left axis) and mean lane "
@@ -161,8 +166,11 @@ int ComparisonChart::groupCount() const
 
 void ComparisonChart::rescale()
 {
-    chart()->setTitle(m_categories->count() == 0 ? tr("Each mode appears here as its run finishes")
-                                                 : QString());
+    if (!m_staleNote.isEmpty())
+        chart()->setTitle(m_staleNote);
+    else
+        chart()->setTitle(m_categories->count() == 0 ? tr("Each mode appears here as its run finishes")
+                                                     : QString());
     const double maxS = m_maxMs / 1000.0;
     if (maxS <= 0) {
         m_timeAxis->setRange(0, 1);
@@ -186,6 +194,19 @@ void ComparisonChart::rescale()
     const int decimals = std::max(0, static_cast<int>(-std::floor(std::log10(step) + 1e-9)));
     m_timeAxis->setLabelFormat(QStringLiteral("%.%1f").arg(std::min(decimals + (step / decade == 2.5 ? 1 : 0), 4)));
     m_bars->setLabelsPrecision(3);
+}
+
+void ComparisonChart::setStaleNote(const QString &note)
+{
+    if (note == m_staleNote)
+        return;
+    m_staleNote = note;
+    // Faded bars under the note: still readable, plainly not current.
+    const qreal opacity = note.isEmpty() ? 1.0 : 0.35;
+    for (QAbstractSeries *series : chart()->series())
+        series->setOpacity(opacity);
+    applyPalette();
+    rescale();
 }
 
 void ComparisonChart::applyPalette()
@@ -225,6 +246,8 @@ void ComparisonChart::applyPalette()
     m_utilPoints->setBorderColor(util);
     m_utilPoints->setPointLabelsColor(util);
     setBackgroundBrush(pal.color(QPalette::Base));
+    // The title is the stale note when there is one: in the warning colour.
+    c->setTitleBrush(m_staleNote.isEmpty() ? QBrush(text) : QBrush(util));
     m_applyingPalette = false;
 }
 

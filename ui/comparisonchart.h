@@ -32,6 +32,10 @@ public:
     // The label under each bar group: "processes", "threads (stopped)", "processes (1 failed)".
     QStringList categories() const;
     QBarSeries *barSeries() const { return m_bars; }
+    // Non-empty while the results shown are not for the task set in the
+    // panel: shown as the chart's title, the bars faded under it.
+    void setStaleNote(const QString &note);
+    QString staleNote() const { return m_staleNote; }
 
 protected:
     void changeEvent(QEvent *event) override;
@@ -51,6 +55,7 @@ private:
     std::vector<il::Metrics> m_metrics; // per bar group, for tooltips
     double m_maxMs = 0;
     bool m_applyingPalette = false;
+    QString m_staleNote;
 };
 
 } // namespace ui

@@ -1,10 +1,12 @@
 #include "comparisonpicture.h"
 
 #include "advisor.h"
+#include "englishplurals.h"
 #include "comparisonchart.h"
 #include "exporters.h"
 #include "runproblems.h"
 #include "spanstyle.h"
+#include "tasksetpanel.h"
 #include "timelinelayout.h"
 #include "timelinepainter.h"
 
@@ -22,7 +24,10 @@ namespace ui {
 namespace {
 constexpr int titleHeight = 40;
 constexpr int chartHeight = 320;
-constexpr int maxTimelineHeight = 6000; // a 10,000-task "by task" view is cut, not a 150k px image
+// A 20,000-task "by task" view would be a 280,000 px image (1.1 GB as a 2x
+// PNG): the timeline is cut to this height instead, each run to its first
+// rows, and the picture and the status bar say what was left out.
+constexpr int maxTimelineHeight = 6000;
 
 std::vector<il::Metrics> metricsOf(const std::vector<il::RunResultPtr> &results)
 {
@@ -33,16 +38,44 @@ std::vector<il::Metrics> metricsOf(const std::vector<il::RunResultPtr> &results)
     return out;
 }
 
+TimelineLayout pictureLayout(const il::TimelineModel &model, const PictureOptions &options)
+{
+    return TimelineLayout::compute(model, options.view, maxTimelineHeight - TimelineLayout::rulerHeight);
+}
+
 int timelineHeight(const TimelineLayout &layout)
 {
-    return std::min(maxTimelineHeight, TimelineLayout::rulerHeight + std::max(60, layout.contentHeight));
+    return TimelineLayout::rulerHeight + std::max(60, layout.contentHeight);
+}
+
+QString omissionText(const TimelineLayout &layout)
+{
+    const int hidden = layout.hiddenRows();
+    if (hidden == 0)
+        return QString();
+    int total = 0;
+    for (const auto &b : layout.bands)
+        total = std::max(total, b.rows + b.hiddenRows);
+    const int shown = layout.shownRowsPerCutRun();
+    if (layout.view == il::TimelineViewKind::ByTask)
+        return translateCount("ComparisonPicture", "only the first %1 of %n task(s) of each run fit in the picture",
+                              total)
+            .arg(shown);
+    return translateCount("ComparisonPicture", "only the first %1 of up to %n row(s) of each run fit in the picture",
+                          total)
+        .arg(shown);
 }
 } // namespace
+
+QString pictureNote(const il::TimelineModel &model, const PictureOptions &options)
+{
+    return omissionText(pictureLayout(model, options));
+}
 
 QSize pictureSize(const il::TimelineModel &model, const std::vector<il::RunResultPtr> &results,
                   const PictureOptions &options)
 {
-    const TimelineLayout layout = TimelineLayout::compute(model, options.view);
+    const TimelineLayout layout = pictureLayout(model, options);
     int height = titleHeight + timelineHeight(layout);
     if (options.includeChart && !results.empty())
         height += chartHeight;
@@ -61,9 +94,13 @@ void paintPicture(QPainter &p, const il::TimelineModel &model,
     // Title and legend.
     const QRect title(0, 0, size.width(), titleHeight);
     p.fillRect(title, style.header);
+    const TimelineLayout layout = pictureLayout(model, options);
     QString heading = QStringLiteral("Interleave");
     if (const il::TaskSet *set = model.taskSet())
-        heading += QStringLiteral(" · %1 · %2").arg(set->name, set->summaryLine());
+        heading += QStringLiteral(" · %1 · %2").arg(set->name, TaskSetPanel::summaryText(*set));
+    // What was left out leads the title, so eliding never hides it.
+    if (const QString omitted = omissionText(layout); !omitted.isEmpty())
+        heading = QStringLiteral("⚠ %1 (see each run's last line) · %2").arg(omitted, heading);
     const int legendW = legendWidth(p.font(), style) + 8;
     QFont bold = p.font();
     bold.setBold(true);
@@ -76,7 +113,6 @@ void paintPicture(QPainter &p, const il::TimelineModel &model,
     paintLegend(p, QRect(size.width() - legendW, title.top() + 6, legendW - 8, titleHeight - 12), style);
 
     // Timeline.
-    const TimelineLayout layout = TimelineLayout::compute(model, options.view);
     const QRect timelineRect(0, titleHeight, size.width(), timelineHeight(layout));
     TimelineScene scene;
     scene.model = &model;
@@ -151,7 +187,7 @@ QString savePicture(const QString &path, const il::TimelineModel &model,
         svg.setSize(size);
         svg.setViewBox(QRect(QPoint(0, 0), size));
         svg.setTitle(QStringLiteral("Interleave comparison"));
-        svg.setDescription(model.taskSet() ? model.taskSet()->summaryLine() : QString());
+        svg.setDescription(model.taskSet() ? TaskSetPanel::summaryText(*model.taskSet()) : QString());
         QPainter painter(&svg);
         paintPicture(painter, model, results, options);
         painter.end();

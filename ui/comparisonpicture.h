@@ -27,6 +27,10 @@ struct PictureOptions
     QPalette palette;             // light or dark
 };
 
+// Empty, or what the picture leaves out to stay a sensible size ("only the
+// first 81 of 20000 tasks of each run fit in the picture"); the picture
+// itself says the same in its title and under each cut run.
+QString pictureNote(const il::TimelineModel &model, const PictureOptions &options);
 QSize pictureSize(const il::TimelineModel &model, const std::vector<il::RunResultPtr> &results,
                   const PictureOptions &options);
 void paintPicture(QPainter &painter, const il::TimelineModel &model,

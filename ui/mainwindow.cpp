@@ -3,6 +3,7 @@
 #include "advisor.h"
 #include "comparisonchart.h"
 #include "comparisonpicture.h"
+#include "englishplurals.h"
 #include "exporters.h"
 #include "legendwidget.h"
 #include "presets.h"
@@ -40,6 +41,7 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget *parent)
     : QMainWindow(parent)
     , m_options(options)
 {
+    installEnglishPlurals(); // normally done at startup already (englishplurals.cpp)
     setWindowTitle(tr("Interleave"));
     setObjectName(QStringLiteral("MainWindow"));
     setDockOptions(AnimatedDocks | AllowTabbedDocks | AllowNestedDocks);
@@ -102,10 +104,13 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget *parent)
         m_chart->addResult(r);
         updateWhy();
     });
-    connect(m_session, &RunSession::started, this, &MainWindow::updateRunState);
+    connect(m_session, &RunSession::started, this, [this] {
+        updateRunState();
+        updateStale();
+    });
     connect(m_session, &RunSession::finished, this, [this](bool) {
         updateRunState();
-        updateWhy();
+        updateStale();
     });
     connect(m_timeline, &TimelineView::selectionChanged, this, [this](bool has, double from, double to) {
         if (has) {
@@ -121,19 +126,19 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget *parent)
     });
     connect(m_timeline, &TimelineView::taskClicked, this, [this](std::uint32_t task) {
         if (task != il::noTask)
-            statusBar()->showMessage(tr("Highlighted %1 in every run (Esc clears)")
+            notify(tr("Highlighted %1 in every run (Esc clears)")
                                          .arg(m_session->model().taskName(task)), 4000);
     });
     connect(m_panel, &TaskSetPanel::openRequested, this, &MainWindow::openTaskSet);
     connect(m_panel, &TaskSetPanel::saveRequested, this, &MainWindow::saveTaskSet);
-    connect(m_panel, &TaskSetPanel::taskSetChanged, this, &MainWindow::updateWhy);
+    connect(m_panel, &TaskSetPanel::taskSetChanged, this, &MainWindow::updateStale);
 
     resize(1440, 900);
     m_panel->loadPreset(QString::fromLatin1(il::defaultPreset));
     if (m_options.useSettings)
         restoreSettings();
     updateRunState();
-    updateWhy();
+    updateStale();
 }
 
 MainWindow::~MainWindow() = default;
@@ -312,14 +317,18 @@ void MainWindow::run()
         return;
     const auto runs = selectedRuns();
     if (runs.empty()) {
-        statusBar()->showMessage(tr("Tick at least one mode to run."), 5000);
+        notify(tr("Tick at least one mode to run."), 5000);
         return;
     }
+    // What the user chose is kept now, not only at close: whatever happens
+    // during the run, the next launch starts from here.
+    if (m_options.useSettings)
+        saveSettings();
     m_chart->clear();
     m_timeline->clearSelection();
     m_timeline->fitAll();
     if (!m_session->start(m_panel->taskSet(), runs))
-        statusBar()->showMessage(tr("Could not start the comparison."), 5000);
+        notify(tr("Could not start the comparison."), 5000);
     updateRunState();
     updateWhy();
 }
@@ -351,9 +360,12 @@ void MainWindow::updateProgress()
     m_progress->setRange(0, std::max(1, total));
     m_progress->setValue(std::min(m_session->tasksDone(), std::max(1, total)));
     m_progress->setFormat(total > 0 ? QStringLiteral("%v / %m tasks") : QString());
-    m_status->setText(m_session->isRunning() || !m_session->configs().empty()
-                          ? m_session->statusText()
-                          : tr("Ready: tick modes and press Run (Ctrl+R)"));
+    QString status = m_session->isRunning() || !m_session->configs().empty()
+                         ? m_session->statusText()
+                         : tr("Ready: tick modes and press Run (Ctrl+R)");
+    if (!staleNote().isEmpty())
+        status += tr(" · ⚠ for the previous task set: press Run to compare this one");
+    m_status->setText(status);
     // Problems in red, the full text a hover away.
     const QStringList problems = m_session->isRunning() ? QStringList()
                                                         : comparisonProblemLines(m_session->model());
@@ -366,13 +378,60 @@ QColor MainWindow::problemColour() const
     return SpanStyle::forPalette(palette()).failed;
 }
 
+namespace {
+// Whether two task sets would run the same work under the same name (unknown
+// extra fields change nothing a run does).
+bool sameWork(const il::TaskSet &a, const il::TaskSet &b)
+{
+    if (&a == &b)
+        return true;
+    if (a.name != b.name || a.tasks.size() != b.tasks.size())
+        return false;
+    for (std::size_t i = 0; i < a.tasks.size(); ++i) {
+        const il::Task &x = a.tasks[i];
+        const il::Task &y = b.tasks[i];
+        if (x.name != y.name || x.phases.size() != y.phases.size())
+            return false;
+        for (std::size_t k = 0; k < x.phases.size(); ++k)
+            if (x.phases[k].kind != y.phases[k].kind || x.phases[k].ms != y.phases[k].ms)
+                return false;
+    }
+    return true;
+}
+} // namespace
+
+QString MainWindow::staleNote() const
+{
+    const il::TaskSetPtr shown = m_session->taskSet();
+    if (m_session->isRunning() || !shown || m_session->model().runCount() == 0)
+        return QString();
+    if (sameWork(*shown, m_panel->currentTaskSet()))
+        return QString();
+    return tr("These results are for the previous task set (%1), not the one in the panel — press Run (Ctrl+R) "
+              "to compare it")
+        .arg(shown->name);
+}
+
+void MainWindow::updateStale()
+{
+    const QString note = staleNote();
+    m_timeline->setStaleNote(note);
+    m_chart->setStaleNote(note.isEmpty() ? QString() : tr("Results for the previous task set — press Run"));
+    updateWhy();
+    updateProgress();
+}
+
 void MainWindow::updateWhy()
 {
     const il::TaskSet &set = m_session->isRunning() || !m_session->results().empty()
                                  ? *m_session->taskSet()
                                  : m_panel->currentTaskSet();
     QString text = il::adviseComparison(set, m_session->metrics()).toHtmlEscaped();
-    QString html = QStringLiteral("<p style='font-size:large'><b>%1</b></p><p>%2</p>").arg(tr("Why"), text);
+    QString html = QStringLiteral("<p style='font-size:large'><b>%1</b></p>").arg(tr("Why"));
+    // Results for another set first: the explanation below is about them.
+    if (const QString stale = staleNote(); !stale.isEmpty())
+        html += QStringLiteral("<p style='color:%1'><b>⚠ %2.</b></p>").arg(problemColour().name(), stale.toHtmlEscaped());
+    html += QStringLiteral("<p>%1</p>").arg(text);
     // What went wrong comes first in the reader's mind, so say it plainly:
     // failed tasks shorten a run, and its figures are not a fair comparison.
     const QStringList problems = m_session->isRunning() ? QStringList()
@@ -412,7 +471,7 @@ bool MainWindow::openTaskSetFile(const QString &path)
         else if (!message.contains(name))
             message = tr("%1: %2").arg(name, message);
         m_panel->showError(message, result.error);
-        statusBar()->showMessage(tr("Could not open %1 (the task set shown is unchanged)").arg(name), 8000);
+        notify(tr("Could not open %1 (the task set shown is unchanged)").arg(name), 8000);
         return false;
     }
     m_lastDir = QFileInfo(path).absolutePath();
@@ -451,10 +510,10 @@ void MainWindow::saveTaskSet()
     if (!error.isEmpty())
         QMessageBox::warning(this, tr("Save task set"), error);
     else
-        statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
+        notify(tr("Saved %1").arg(path), 5000);
 }
 
-QString MainWindow::savePictureTo(const QString &path) const
+PictureOptions MainWindow::pictureOptions() const
 {
     PictureOptions options;
     options.view = m_timeline->viewKind();
@@ -466,7 +525,17 @@ QString MainWindow::savePictureTo(const QString &path) const
     }
     options.highlightTask = m_timeline->highlightedTask();
     options.palette = palette();
-    return ui::savePicture(path, m_session->model(), m_session->results(), options);
+    return options;
+}
+
+QString MainWindow::savePictureTo(const QString &path) const
+{
+    return ui::savePicture(path, m_session->model(), m_session->results(), pictureOptions());
+}
+
+QString MainWindow::pictureNote() const
+{
+    return ui::pictureNote(m_session->model(), pictureOptions());
 }
 
 void MainWindow::savePicture()
@@ -476,10 +545,13 @@ void MainWindow::savePicture()
     if (path.isEmpty())
         return;
     const QString error = savePictureTo(path);
+    const QString note = pictureNote();
     if (!error.isEmpty())
         QMessageBox::warning(this, tr("Save picture"), error);
+    else if (!note.isEmpty())
+        notify(tr("Saved %1 — ⚠ %2 (the picture says so too)").arg(path, note), 15000);
     else
-        statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
+        notify(tr("Saved %1").arg(path), 5000);
 }
 
 void MainWindow::exportTrace()
@@ -492,7 +564,7 @@ void MainWindow::exportTrace()
     if (!error.isEmpty())
         QMessageBox::warning(this, tr("Export trace"), error);
     else
-        statusBar()->showMessage(tr("Saved %1 — open it in ui.perfetto.dev").arg(path), 5000);
+        notify(tr("Saved %1 — open it in ui.perfetto.dev").arg(path), 5000);
 }
 
 void MainWindow::exportSummary()
@@ -507,7 +579,7 @@ void MainWindow::exportSummary()
     if (!error.isEmpty())
         QMessageBox::warning(this, tr("Export summary"), error);
     else
-        statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
+        notify(tr("Saved %1").arg(path), 5000);
 }
 
 void MainWindow::showAbout()
@@ -521,13 +593,54 @@ void MainWindow::showAbout()
            "fits all.</p>"));
 }
 
+namespace {
+const QString kGenerator = QStringLiteral("taskset/generator");
+
+QVariantMap generatorToSettings(const il::GeneratorParams &p)
+{
+    return {{QStringLiteral("count"), p.count},       {QStringLiteral("cpuMinMs"), p.cpuMinMs},
+            {QStringLiteral("cpuMaxMs"), p.cpuMaxMs}, {QStringLiteral("ioMinMs"), p.ioMinMs},
+            {QStringLiteral("ioMaxMs"), p.ioMaxMs},   {QStringLiteral("seed"), p.seed}};
+}
+
+std::optional<il::GeneratorParams> generatorFromSettings(const QVariantMap &map)
+{
+    il::GeneratorParams p;
+    bool ok[6] = {};
+    p.count = map.value(QStringLiteral("count")).toInt(&ok[0]);
+    p.cpuMinMs = map.value(QStringLiteral("cpuMinMs")).toDouble(&ok[1]);
+    p.cpuMaxMs = map.value(QStringLiteral("cpuMaxMs")).toDouble(&ok[2]);
+    p.ioMinMs = map.value(QStringLiteral("ioMinMs")).toDouble(&ok[3]);
+    p.ioMaxMs = map.value(QStringLiteral("ioMaxMs")).toDouble(&ok[4]);
+    p.seed = map.value(QStringLiteral("seed")).toUInt(&ok[5]);
+    if (std::find(std::begin(ok), std::end(ok), false) != std::end(ok))
+        return std::nullopt;
+    return p;
+}
+
+QStringList modeNames(const std::map<il::Mode, QAction *> &actions)
+{
+    QStringList modes;
+    for (const auto &[mode, action] : actions)
+        if (action->isChecked())
+            modes << il::modeName(mode);
+    return modes;
+}
+} // namespace
+
 void MainWindow::restoreSettings()
 {
     QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    // A generated set is remembered by its parameters (it is reproducible,
+    // and can be far bigger than a settings file should hold); others as JSON.
+    bool restored = false;
+    if (settings.contains(kGenerator))
+        if (const auto params = generatorFromSettings(settings.value(kGenerator).toMap()))
+            restored = m_panel->generateFrom(*params);
     const QByteArray json = settings.value(QStringLiteral("taskset/json")).toByteArray();
-    if (!json.isEmpty()) {
+    if (!restored && !json.isEmpty()) {
         il::TaskSetResult result = il::parseTaskSet(json);
         if (result.ok())
             m_panel->setTaskSet(std::move(*result.taskSet),
@@ -544,27 +657,75 @@ void MainWindow::restoreSettings()
     m_lastDir = settings.value(QStringLiteral("lastDir")).toString();
 }
 
+void MainWindow::applyLaunchOptions(const std::optional<std::vector<il::Mode>> &modes, std::optional<int> workers)
+{
+    // Remember what the settings said, to write back instead of these.
+    if (modes) {
+        m_rememberedModes = modeNames(m_modeActions);
+        for (auto &[mode, action] : m_modeActions)
+            action->setChecked(std::find(modes->begin(), modes->end(), mode) != modes->end());
+        m_launchModes = modeNames(m_modeActions);
+    }
+    if (workers) {
+        m_rememberedWorkers = m_workers->value();
+        m_workers->setValue(*workers);
+        m_launchWorkers = m_workers->value();
+    }
+}
+
 void MainWindow::saveSettings() const
 {
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());
-    // Huge generated sets are not worth a multi-megabyte settings file.
     const il::TaskSet &set = m_panel->currentTaskSet();
-    if (set.tasks.size() <= 10'000) {
+    if (const auto &params = m_panel->generatedWith()) {
+        settings.setValue(kGenerator, generatorToSettings(*params));
+        settings.remove(QStringLiteral("taskset/json"));
+        settings.remove(QStringLiteral("taskset/origin"));
+    } else if (set.tasks.size() <= maxRememberedTasks) {
+        // Huge sets are not worth a multi-megabyte settings file.
+        settings.remove(kGenerator);
         settings.setValue(QStringLiteral("taskset/json"), il::taskSetToJson(set));
         settings.setValue(QStringLiteral("taskset/origin"), m_panel->origin());
     }
-    QStringList modes;
-    for (const auto &[mode, action] : m_modeActions)
-        if (action->isChecked())
-            modes << il::modeName(mode);
-    settings.setValue(QStringLiteral("modes"), modes);
-    settings.setValue(QStringLiteral("workers"), m_workers->value());
+    // Modes and workers given on the command line hold for that launch only:
+    // unless the user changed them in the window since, the settings keep
+    // what they had.
+    const QStringList modes = modeNames(m_modeActions);
+    if (m_launchModes && modes == *m_launchModes)
+        settings.setValue(QStringLiteral("modes"), m_rememberedModes);
+    else
+        settings.setValue(QStringLiteral("modes"), modes);
+    settings.setValue(QStringLiteral("workers"), m_launchWorkers && m_workers->value() == *m_launchWorkers
+                                                     ? m_rememberedWorkers
+                                                     : m_workers->value());
     settings.setValue(QStringLiteral("view"), m_timeline->viewKind() == il::TimelineViewKind::ByTask
                                                   ? QStringLiteral("task")
                                                   : QStringLiteral("lane"));
     settings.setValue(QStringLiteral("lastDir"), m_lastDir);
+}
+
+void MainWindow::notify(const QString &text, int timeoutMs)
+{
+    // QStatusBar hides its own widgets under a message only if they are
+    // visible at that moment: a message given before the window is shown
+    // (a bad file on the command line) would end up under the status label.
+    if (!isVisible()) {
+        m_pendingNotice = {text, timeoutMs};
+        return;
+    }
+    m_pendingNotice.reset();
+    statusBar()->showMessage(text, timeoutMs);
+}
+
+void MainWindow::showEvent(QShowEvent *event)
+{
+    QMainWindow::showEvent(event);
+    if (m_pendingNotice) {
+        const auto [text, timeoutMs] = *m_pendingNotice;
+        notify(text, timeoutMs);
+    }
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

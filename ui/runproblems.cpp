@@ -1,10 +1,18 @@
 #include "runproblems.h"
 
+#include "englishplurals.h"
+
+#include <QCoreApplication>
 #include <QRegularExpression>
 
 namespace ui {
 
 namespace {
+
+QString tr(const char *text, int n)
+{
+    return translateCount("RunProblems", text, n);
+}
 
 QString firstLine(const QString &text)
 {
@@ -80,9 +88,9 @@ QString comparisonProblemSummary(const il::TimelineModel &model)
     if (failed > 0)
         parts << QStringLiteral("%1 failed").arg(failed);
     if (incidents > 0)
-        parts << (incidents == 1 ? QStringLiteral("1 incident") : QStringLiteral("%1 incidents").arg(incidents));
+        parts << tr("%n incident(s)", incidents);
     if (errors > 0)
-        parts << (errors == 1 ? QStringLiteral("1 run error") : QStringLiteral("%1 run errors").arg(errors));
+        parts << tr("%n run error(s)", errors);
     return parts.join(QStringLiteral(" · "));
 }
 
@@ -99,8 +107,7 @@ QStringList comparisonProblemLines(const il::TimelineModel &model)
             lines << QStringLiteral("%1: error: %2").arg(mode, error);
         QString line;
         if (run.failedTasks > 0)
-            line = run.failedTasks == 1 ? QStringLiteral("1 task failed")
-                                        : QStringLiteral("%1 tasks failed").arg(run.failedTasks);
+            line = tr("%n task(s) failed", run.failedTasks);
         const QStringList &notes = notesOf(run);
         if (!notes.isEmpty())
             line += (line.isEmpty() ? QString() : QStringLiteral(" — ")) + notes.join(QStringLiteral("; "));

@@ -24,19 +24,25 @@ bool RunSession::start(il::TaskSetPtr set, std::vector<il::RunConfig> runs)
 {
     if (m_running || !set || runs.empty())
         return false;
-    m_set = set;
-    m_configs = runs;
+    // The engine first: if it refuses, the finished comparison stays as it
+    // was. Its signals are queued, so nothing of the new comparison arrives
+    // before the state below is reset.
+    if (!m_engine.start(set, runs))
+        return false;
+    m_set = std::move(set);
+    m_configs = std::move(runs);
     m_results.clear();
     m_pending.clear();
+    m_sliceTimer.stop();
     m_builders.clear();
-    m_builders.resize(runs.size());
+    m_builders.resize(m_configs.size());
+    // The model says by its revision that every run is gone; views relayout
+    // on their next access even if a paint comes before modelChanged.
     m_model.clear();
-    m_model.setTaskSet(set);
+    m_model.setTaskSet(m_set);
     m_currentRun = -1;
     m_stopping = false;
     m_cancelled = false;
-    if (!m_engine.start(std::move(set), std::move(runs)))
-        return false;
     m_running = true;
     emit started();
     emit modelChanged();
@@ -172,19 +178,19 @@ QString RunSession::statusText() const
     const int perRun = static_cast<int>(m_set->tasks.size());
     if (m_running && m_currentRun >= 0 && m_model.hasRun(m_currentRun)) {
         const auto &run = m_model.run(m_currentRun);
-        return tr("%1 %2 (%3 of %4) · %5/%6 tasks")
+        return tr("%1 %2 (%3 of %4) · %5/%n task(s)", nullptr, perRun)
             .arg(m_stopping ? tr("Stopping") : tr("Running"), il::modeName(run.info.mode))
             .arg(m_currentRun + 1)
             .arg(m_configs.size())
-            .arg(run.tasksDone)
-            .arg(perRun);
+            .arg(run.tasksDone);
     }
     if (m_running)
         return m_stopping ? tr("Stopping…") : tr("Starting…");
     QString text;
     if (!m_cancelled && m_results.size() == m_configs.size() && !m_configs.empty()) {
-        text = m_results.size() == 1 ? tr("Done: 1 run of %1 tasks").arg(perRun)
-                                     : tr("Done: %1 runs of %2 tasks").arg(m_results.size()).arg(perRun);
+        text = tr("Done: %1 of %2")
+                   .arg(tr("%n run(s)", nullptr, static_cast<int>(m_results.size())),
+                        tr("%n task(s)", nullptr, perRun));
     } else {
         // The run Stop landed in counts as begun, not finished.
         const int begun = m_model.runCount();

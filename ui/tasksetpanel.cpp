@@ -1,5 +1,7 @@
 #include "tasksetpanel.h"
 
+#include "advisor.h"
+#include "englishplurals.h"
 #include "presets.h"
 #include "tasktablemodel.h"
 
@@ -64,6 +66,7 @@ TaskSetPanel::TaskSetPanel(QWidget *parent)
     auto *form = new QFormLayout(gen);
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
     m_count = new QSpinBox(gen);
+    m_count->setObjectName(QStringLiteral("generatorCount"));
     m_count->setRange(1, static_cast<int>(il::limits::maxTasks));
     m_count->setValue(20);
     m_count->setToolTip(tr("Number of tasks"));
@@ -151,6 +154,7 @@ TaskSetPanel::TaskSetPanel(QWidget *parent)
     connect(m_table, &TaskTableModel::errorChanged, this, [this](const QString &error) { showError(error); });
     connect(m_table, &TaskTableModel::taskSetEdited, this, [this] {
         m_snapshot.reset();
+        m_generatedWith.reset();
         if (!m_origin.endsWith(QLatin1String(" (edited)")))
             m_origin += QStringLiteral(" (edited)");
         updateSummary();
@@ -172,6 +176,7 @@ bool TaskSetPanel::loadPreset(const QString &name)
 void TaskSetPanel::setTaskSet(il::TaskSet set, const QString &origin)
 {
     m_origin = origin;
+    m_generatedWith.reset();
     m_table->setTaskSet(std::move(set));
     m_snapshot.reset();
     const int preset = m_presets->findText(origin);
@@ -212,15 +217,34 @@ il::GeneratorParams TaskSetPanel::generatorParams() const
     return p;
 }
 
-void TaskSetPanel::generate()
+bool TaskSetPanel::generate()
 {
+    const il::GeneratorParams params = generatorParams();
     QString error;
-    il::TaskSet set = il::generateTaskSet(generatorParams(), &error);
+    il::TaskSet set = il::generateTaskSet(params, &error);
     if (!error.isEmpty()) {
         showError(error); // keep the previous set
-        return;
+        return false;
     }
-    setTaskSet(std::move(set), tr("generated (seed %1)").arg(m_seed->value()));
+    setTaskSet(std::move(set), tr("generated (seed %1)").arg(params.seed));
+    m_generatedWith = params;
+    return true;
+}
+
+bool TaskSetPanel::generateFrom(const il::GeneratorParams &params)
+{
+    m_count->setValue(params.count);
+    m_cpuMin->setValue(params.cpuMinMs);
+    m_cpuMax->setValue(params.cpuMaxMs);
+    m_ioMin->setValue(params.ioMinMs);
+    m_ioMax->setValue(params.ioMaxMs);
+    m_seed->setValue(static_cast<int>(params.seed));
+    // The boxes clamp: only what they hold now is what gets generated.
+    const il::GeneratorParams shown = generatorParams();
+    if (shown.count != params.count || shown.cpuMinMs != params.cpuMinMs || shown.cpuMaxMs != params.cpuMaxMs
+        || shown.ioMinMs != params.ioMinMs || shown.ioMaxMs != params.ioMaxMs || shown.seed != params.seed)
+        return false;
+    return generate();
 }
 
 void TaskSetPanel::showError(const QString &error, const QString &toolTip)
@@ -230,10 +254,22 @@ void TaskSetPanel::showError(const QString &error, const QString &toolTip)
     m_error->setVisible(!error.isEmpty());
 }
 
+QString TaskSetPanel::summaryText(const il::TaskSet &set)
+{
+    const double cpu = set.totalCpuMs();
+    const double io = set.totalIoMs();
+    const double share = cpu + io > 0 ? 100.0 * cpu / (cpu + io) : 0;
+    // Static, and used for pictures rendered with no window: plural forms guaranteed.
+    return translateCount("TaskSetPanel", "%n task(s) · cpu %1 · io %2 · cpu share %3 %",
+                          static_cast<int>(set.tasks.size()))
+        .arg(il::formatDurationMs(cpu), il::formatDurationMs(io))
+        .arg(share, 0, 'f', 0);
+}
+
 void TaskSetPanel::updateSummary()
 {
     const il::TaskSet &set = m_table->taskSet();
-    m_summary->setText(QStringLiteral("<b>%1</b><br>%2").arg(set.name.toHtmlEscaped(), set.summaryLine().toHtmlEscaped()));
+    m_summary->setText(QStringLiteral("<b>%1</b><br>%2").arg(set.name.toHtmlEscaped(), summaryText(set).toHtmlEscaped()));
 }
 
 } // namespace ui

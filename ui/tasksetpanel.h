@@ -6,6 +6,8 @@
 
 #include <QWidget>
 
+#include <optional>
+
 class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
@@ -32,10 +34,18 @@ public:
     QString origin() const { return m_origin; }
     bool loadPreset(const QString &name);
 
+    // "1 task · cpu 20.0 ms · io 80.0 ms · cpu share 20 %" (plural forms right).
+    static QString summaryText(const il::TaskSet &set);
     QString errorText() const;
     TaskTableModel *tableModel() const { return m_table; }
     QComboBox *presetBox() const { return m_presets; }
     il::GeneratorParams generatorParams() const;
+    // The parameters the shown set was generated with; empty if it was not
+    // generated, or was edited since. A generated set is remembered by them.
+    const std::optional<il::GeneratorParams> &generatedWith() const { return m_generatedWith; }
+    // Puts `params` in the generator's boxes and generates; false (and the
+    // message shown) if they are invalid.
+    bool generateFrom(const il::GeneratorParams &params);
     // Shows a validation message under the table (empty hides it), with an
     // optional tooltip (e.g. the message with the file's full path).
     void showError(const QString &error, const QString &toolTip = QString());
@@ -46,7 +56,7 @@ signals:
     void saveRequested();
 
 private:
-    void generate();
+    bool generate();
     void updateSummary();
 
     TaskTableModel *m_table = nullptr;
@@ -62,6 +72,7 @@ private:
     QDoubleSpinBox *m_ioMax = nullptr;
     QSpinBox *m_seed = nullptr;
     QString m_origin;
+    std::optional<il::GeneratorParams> m_generatedWith;
     mutable il::TaskSetPtr m_snapshot; // shared with runs; rebuilt after edits
 };
 

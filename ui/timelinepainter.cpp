@@ -1,8 +1,10 @@
 #include "timelinepainter.h"
 
 #include "advisor.h"
+#include "englishplurals.h"
 #include "runproblems.h"
 
+#include <QCoreApplication>
 #include <QFontMetrics>
 #include <QPainter>
 
@@ -90,9 +92,10 @@ void TimelinePainter::buildSegments(const il::TimelineRow &row, const TimeMappin
 }
 
 const TimelinePainter::RowGeometry &TimelinePainter::geometry(const il::TimelineRow &row,
-                                                              const TimelineScene &scene, int width)
+                                                              const TimelineScene &scene,
+                                                              TimelineViewKind view, int width)
 {
-    const CacheKey key{scene.model->revision(), scene.layout->view, scene.mapping.startNs,
+    const CacheKey key{scene.model->revision(), view, scene.mapping.startNs,
                        scene.mapping.nsPerPx, scene.mapping.left, width, scene.highlightTask};
     if (!(key == m_key)) {
         m_cache.clear();
@@ -126,19 +129,17 @@ const TimelinePainter::RowGeometry &TimelinePainter::geometry(const il::Timeline
 QString TimelinePainter::runHeaderText(const il::TimelineRun &run, std::size_t taskCount, bool withProblems)
 {
     const il::RunInfo &info = run.info;
-    QString text = QStringLiteral("%1 · %2 %3")
-                       .arg(il::modeName(info.mode))
-                       .arg(info.workers)
-                       .arg(info.workers == 1 ? QStringLiteral("worker") : QStringLiteral("workers"));
+    const auto tr = [](const char *text, int n) { return translateCount("TimelinePainter", text, n); };
+    const int tasks = static_cast<int>(taskCount);
+    QString text = QStringLiteral("%1 · %2").arg(il::modeName(info.mode), tr("%n worker(s)", info.workers));
     // Tasks that finished their work (not failed, not cancelled).
     const int finished = std::max(0, run.tasksDone - run.failedTasks - run.cancelledTasks);
     if (run.cancelled) {
         // A stopped run's ideal and efficiency compare a part with the whole: leave them out.
         const double ranMs = run.metrics ? run.metrics->makespanMs : static_cast<double>(run.extentNs) / 1e6;
-        text += QStringLiteral(" · stopped after %1 · %2/%3 tasks finished")
+        text += tr(" · stopped after %1 · %2/%n task(s) finished", tasks)
                     .arg(il::formatDurationMs(ranMs))
-                    .arg(finished)
-                    .arg(taskCount);
+                    .arg(finished);
     } else if (run.trace && !run.trace->error.isEmpty() && finished == 0) {
         // Nothing ran (no worker could start): figures would only mislead.
         text += QStringLiteral(" · no task finished");
@@ -148,7 +149,7 @@ QString TimelinePainter::runHeaderText(const il::TimelineRun &run, std::size_t t
                     .arg(il::formatDurationMs(m.makespanMs), il::formatDurationMs(m.idealMs))
                     .arg(std::lround(m.efficiency * 100));
     } else if (run.live) {
-        text += QStringLiteral(" · running… %1/%2 tasks").arg(run.tasksDone).arg(taskCount);
+        text += tr(" · running… %1/%n task(s)", tasks).arg(run.tasksDone);
     }
     if (run.cancelledTasks > 0)
         text += QStringLiteral(" · %1 cancelled").arg(run.cancelledTasks);
@@ -160,15 +161,30 @@ QString TimelinePainter::runHeaderText(const il::TimelineRun &run, std::size_t t
     return text;
 }
 
+QString TimelinePainter::hiddenRowsText(TimelineViewKind view, int hidden, int total)
+{
+    const int shown = total - hidden;
+    if (view == TimelineViewKind::ByTask)
+        return translateCount("TimelinePainter",
+                              "… %n more task(s) not shown: the picture has room for the first %1 of %2 here "
+                              "(the by-lane view and the trace export have them all)",
+                              hidden)
+            .arg(shown)
+            .arg(total);
+    return translateCount("TimelinePainter",
+                          "… %n more row(s) not shown: the picture has room for the first %1 of %2 here", hidden)
+        .arg(shown)
+        .arg(total);
+}
+
 QString TimelinePainter::runHeaderToolTip(const il::TimelineRun &run, std::size_t taskCount)
 {
+    const auto tr = [](const char *text, int n) { return translateCount("TimelinePainter", text, n); };
     QStringList lines{runHeaderText(run, taskCount, false)};
     if (run.failedTasks > 0)
-        lines << (run.failedTasks == 1 ? QStringLiteral("1 task failed (red end mark)")
-                                       : QStringLiteral("%1 tasks failed (red end marks)").arg(run.failedTasks));
+        lines << tr("%n task(s) failed (red end mark(s))", run.failedTasks);
     if (run.cancelledTasks > 0)
-        lines << (run.cancelledTasks == 1 ? QStringLiteral("1 task cancelled by Stop")
-                                          : QStringLiteral("%1 tasks cancelled by Stop").arg(run.cancelledTasks));
+        lines << tr("%n task(s) cancelled by Stop", run.cancelledTasks);
     lines << runProblemLines(run);
     return lines.join(QLatin1Char('\n'));
 }
@@ -197,12 +213,20 @@ void TimelinePainter::paint(QPainter &p, const QRect &rect, const TimelineScene 
     p.save();
     p.setRenderHint(QPainter::Antialiasing, false);
     p.fillRect(rect, style.background);
-    if (!scene.model || !scene.layout) {
+    if (!scene.model) {
         p.restore();
         return;
     }
     const il::TimelineModel &model = *scene.model;
-    const TimelineLayout &layout = *scene.layout;
+    // A layout made for another revision of the model may name runs and rows
+    // that are gone: never paint through one, whoever forgot to relayout.
+    TimelineLayout fresh;
+    const TimelineLayout *current = scene.layout;
+    if (!current || !current->isCurrentFor(model, current->view)) {
+        fresh = TimelineLayout::compute(model, current ? current->view : TimelineViewKind::ByLane);
+        current = &fresh;
+    }
+    const TimelineLayout &layout = *current;
     const TimeMapping &m = scene.mapping;
     const int axisLeft = static_cast<int>(m.left);
     const int axisWidth = std::max(0, rect.right() + 1 - axisLeft);
@@ -225,11 +249,15 @@ void TimelinePainter::paint(QPainter &p, const QRect &rect, const TimelineScene 
     struct Gutter { QRect rect; bool failed; };
     std::vector<Gutter> gutters;
     std::vector<Label> labels;
+    std::vector<std::pair<QRect, QString>> footers;
     std::size_t pinnedHeader = SIZE_MAX;
     for (const TimelineLayout::Band &band : layout.bands) {
         if (toViewY(band.bottom()) < contentTop || toViewY(band.top) > rect.bottom())
             continue;
-        const il::TimelineRun &run = model.run(band.run);
+        const il::TimelineRun *runPtr = model.findRun(band.run);
+        if (!runPtr)
+            continue;
+        const il::TimelineRun &run = *runPtr;
         const QRect header(rect.left(), toViewY(band.top), rect.width(), TimelineLayout::headerHeight);
         p.fillRect(header, style.header);
         QString note;
@@ -269,7 +297,7 @@ void TimelinePainter::paint(QPainter &p, const QRect &rect, const TimelineScene 
             }
 
             const il::TimelineRow &row = run.row(layout.view, r);
-            const RowGeometry &geo = geometry(row, scene, axisWidth);
+            const RowGeometry &geo = geometry(row, scene, layout.view, axisWidth);
             const Segment *prev = nullptr;
             for (const Segment &s : geo.segments) {
                 const QRect bar = barRect(s.x0, s.x1, y, band.rowHeight, s.kind);
@@ -336,6 +364,11 @@ void TimelinePainter::paint(QPainter &p, const QRect &rect, const TimelineScene 
                     barRect(x0, x1, y, band.rowHeight, ItemKind::Queued));
             }
         }
+        // A picture cut to its height says, in the run itself, what it left out.
+        if (band.hiddenRows > 0)
+            footers.push_back({QRect(rect.left() + 14, toViewY(band.rowsBottom()), rect.width() - 28,
+                                     TimelineLayout::footerHeight),
+                               hiddenRowsText(layout.view, band.hiddenRows, band.rows + band.hiddenRows)});
     }
 
     // Vertical grid behind nothing important: drawn before the bars.
@@ -460,6 +493,9 @@ void TimelinePainter::paint(QPainter &p, const QRect &rect, const TimelineScene 
         }
     }
     p.setFont(normalFont);
+    p.setPen(style.mutedText);
+    for (const auto &[r, text] : footers)
+        p.drawText(r, Qt::AlignVCenter | Qt::AlignLeft, fm.elidedText(text, Qt::ElideRight, r.width()));
     for (const Gutter &g : gutters) {
         if (g.failed) {
             p.fillRect(g.rect, style.failed);

@@ -46,6 +46,8 @@ public:
     static QString runHeaderText(const il::TimelineRun &run, std::size_t taskCount, bool withProblems = true);
     // The header text, then every error and note of the run in full.
     static QString runHeaderToolTip(const il::TimelineRun &run, std::size_t taskCount);
+    // "… 19,919 more tasks not shown: …": the footer of a band cut to fit a picture.
+    static QString hiddenRowsText(il::TimelineViewKind view, int hidden, int total);
     static QString rowLabel(const il::TimelineModel &model, const il::TimelineRun &run,
                             il::TimelineViewKind view, int row);
 
@@ -77,7 +79,8 @@ private:
         std::vector<Segment> segments;
         std::vector<std::pair<int, int>> highlight; // x ranges of the highlighted task
     };
-    const RowGeometry &geometry(const il::TimelineRow &row, const TimelineScene &scene, int width);
+    const RowGeometry &geometry(const il::TimelineRow &row, const TimelineScene &scene,
+                                il::TimelineViewKind view, int width);
 
     CacheKey m_key;
     std::unordered_map<const il::TimelineRow *, RowGeometry> m_cache;

@@ -71,15 +71,32 @@ void TimelineView::setViewKind(TimelineViewKind view)
 
 void TimelineView::relayout()
 {
-    if (m_model)
-        m_layout = TimelineLayout::compute(*m_model, m_view);
-    else
-        m_layout = TimelineLayout();
+    ensureLayout();
     updateScrollBar();
+}
+
+bool TimelineView::ensureLayout() const
+{
+    if (!m_model) {
+        m_layout = TimelineLayout();
+        m_layout.view = m_view;
+        return false;
+    }
+    if (m_layout.isCurrentFor(*m_model, m_view))
+        return false;
+    m_layout = TimelineLayout::compute(*m_model, m_view);
+    return true;
+}
+
+const TimelineLayout &TimelineView::layout() const
+{
+    ensureLayout();
+    return m_layout;
 }
 
 void TimelineView::updateScrollBar()
 {
+    ensureLayout();
     const int visible = std::max(0, viewport()->height() - TimelineLayout::rulerHeight);
     QScrollBar *bar = verticalScrollBar();
     bar->setPageStep(std::max(1, visible));
@@ -173,7 +190,7 @@ void TimelineView::updateSelectionNotes()
     for (int r = 0; r < m_model->runCount(); ++r)
         if (m_model->hasRun(r))
             m_selectionNotes[static_cast<std::size_t>(r)] =
-                QStringLiteral("selection: ")
+                tr("selection: ")
                 + rangeStatsNote(m_model->rangeStats(r, static_cast<std::int64_t>(m_selFrom),
                                                      static_cast<std::int64_t>(m_selTo)));
 }
@@ -193,17 +210,61 @@ TimelineScene TimelineView::scene() const
     return s;
 }
 
+void TimelineView::setStaleNote(const QString &note)
+{
+    if (note == m_staleNote)
+        return;
+    m_staleNote = note;
+    viewport()->update();
+}
+
+void TimelineView::paintStaleBanner(QPainter &painter, const QRect &rect) const
+{
+    if (m_staleNote.isEmpty())
+        return;
+    const bool dark = palette().color(QPalette::Window).lightness() < 128;
+    QFont bold = font();
+    bold.setBold(true);
+    const QFontMetrics fm(bold);
+    const int left = rect.left() + TimelineLayout::labelWidth + 8;
+    const int width = std::max(40, rect.right() - 8 - left);
+    const QString text = fm.elidedText(m_staleNote, Qt::ElideRight, width - 20);
+    // At the foot of the view, where the stacked runs rarely reach and no
+    // run header is covered.
+    const int height = fm.height() + 10;
+    const QRect banner(left, std::max(rect.top() + TimelineLayout::rulerHeight + 4, rect.bottom() - 8 - height),
+                       std::min(width, fm.horizontalAdvance(text) + 20), height);
+    painter.save();
+    painter.setRenderHint(QPainter::Antialiasing, false);
+    painter.fillRect(banner, dark ? QColor(0x5c, 0x45, 0x00) : QColor(0xff, 0xf0, 0xc2));
+    painter.setPen(QPen(dark ? QColor(0xff, 0xc1, 0x07) : QColor(0xd5, 0x5e, 0x00), 2));
+    painter.drawRect(banner.adjusted(1, 1, -1, -1));
+    painter.setFont(bold);
+    painter.setPen(dark ? QColor(0xff, 0xf0, 0xc2) : QColor(0x4a, 0x33, 0x00));
+    painter.drawText(banner.adjusted(10, 0, -10, 0), Qt::AlignVCenter | Qt::AlignLeft, text);
+    painter.restore();
+}
+
 void TimelineView::renderTo(QPainter &painter, const QRect &rect)
 {
+    ensureLayout();
     painter.setFont(font());
     m_painter.paint(painter, rect, scene(), SpanStyle::forPalette(palette()));
+    paintStaleBanner(painter, rect);
 }
 
 void TimelineView::paintEvent(QPaintEvent *)
 {
+    // Painted before anyone called modelChanged() (a synchronous repaint in
+    // the middle of an update): draw the model as it is, and put the scroll
+    // range right once the paint is over rather than resizing mid-paint.
+    const int heightBefore = m_layout.contentHeight;
+    if (ensureLayout() && m_layout.contentHeight != heightBefore)
+        QMetaObject::invokeMethod(this, &TimelineView::updateScrollBar, Qt::QueuedConnection);
     QPainter painter(viewport());
     const SpanStyle style = SpanStyle::forPalette(palette());
     m_painter.paint(painter, viewport()->rect(), scene(), style);
+    paintStaleBanner(painter, viewport()->rect());
     if (!m_model || m_model->runCount() == 0) {
         // The first thing a new user sees: say what to do.
         painter.setPen(style.mutedText);
@@ -380,10 +441,13 @@ std::optional<TimelineView::HitItem> TimelineView::itemAt(const QPoint &pos) con
     if (!m_model || pos.y() < TimelineLayout::rulerHeight || pos.x() < m_mapping.left)
         return std::nullopt;
     const int contentY = pos.y() - TimelineLayout::rulerHeight + verticalScrollBar()->value();
-    const TimelineLayout::Hit hit = m_layout.hitAt(contentY);
+    const TimelineLayout::Hit hit = layout().hitAt(contentY);
     if (!hit.valid() || hit.header)
         return std::nullopt;
-    const il::TimelineRun &run = m_model->run(hit.run);
+    const il::TimelineRun *runPtr = m_model->findRun(hit.run);
+    if (!runPtr || hit.row >= runPtr->rowCount(m_view))
+        return std::nullopt;
+    const il::TimelineRun &run = *runPtr;
     const double t = m_mapping.toNs(pos.x());
     const auto tol = static_cast<std::int64_t>(std::ceil(3 * m_mapping.nsPerPx));
     const auto tNs = static_cast<std::int64_t>(std::llround(t));
@@ -446,14 +510,15 @@ QString TimelineView::toolTipAt(const QPoint &pos) const
         return QString();
     if (pos.y() >= TimelineLayout::rulerHeight) {
         const int contentY = pos.y() - TimelineLayout::rulerHeight + verticalScrollBar()->value();
-        const TimelineLayout::Hit hit = m_layout.hitAt(contentY);
-        if (hit.valid() && hit.header) {
+        const TimelineLayout::Hit hit = layout().hitAt(contentY);
+        const il::TimelineRun *hitRun = hit.valid() ? m_model->findRun(hit.run) : nullptr;
+        if (hitRun && hit.header) {
             const std::size_t tasks = m_model->taskSet() ? m_model->taskSet()->tasks.size() : 0;
-            return TimelinePainter::runHeaderToolTip(m_model->run(hit.run), tasks);
+            return TimelinePainter::runHeaderToolTip(*hitRun, tasks);
         }
         // A row's name: in the task view, also how the task ended if it failed.
-        if (hit.valid() && pos.x() < m_mapping.left) {
-            const il::TimelineRun &run = m_model->run(hit.run);
+        if (hitRun && pos.x() < m_mapping.left) {
+            const il::TimelineRun &run = *hitRun;
             QString text = TimelinePainter::rowLabel(*m_model, run, m_view, hit.row);
             if (m_view == TimelineViewKind::ByTask) {
                 const QString state = taskEndText(run, static_cast<std::uint32_t>(hit.row));
@@ -465,9 +530,10 @@ QString TimelineView::toolTipAt(const QPoint &pos) const
         }
     }
     const auto hit = itemAt(pos);
-    if (!hit)
+    const il::TimelineRun *hitRun = hit ? m_model->findRun(hit->run) : nullptr;
+    if (!hitRun)
         return QString();
-    const il::TimelineRun &run = m_model->run(hit->run);
+    const il::TimelineRun &run = *hitRun;
     const il::TimelineItem &item = hit->item;
     QStringList lines;
     if (item.task != il::noTask)

@@ -29,10 +29,18 @@ public:
 
     const TimeMapping &mapping() const { return m_mapping; }
     void setMapping(const TimeMapping &mapping);
-    const TimelineLayout &layout() const { return m_layout; }
+    // Always the layout of the model as it is now: recomputed on access when
+    // the model changed since (modelChanged() not called yet, or a paint in
+    // between), so no reader ever sees runs or rows that are gone.
+    const TimelineLayout &layout() const;
     // While true the axis follows the whole comparison as it grows; any zoom
     // or pan by the user turns it off, Home turns it on again.
     bool isFollowing() const { return m_follow; }
+
+    // Non-empty while the runs shown are not for the task set in the panel:
+    // drawn as a banner over the rows until it is cleared.
+    void setStaleNote(const QString &note);
+    QString staleNote() const { return m_staleNote; }
 
     std::uint32_t highlightedTask() const { return m_highlight; }
     void setHighlightedTask(std::uint32_t task);
@@ -82,14 +90,17 @@ protected:
 
 private:
     void relayout();
+    // Brings m_layout up to the model's revision; true if it had to.
+    bool ensureLayout() const;
     void updateScrollBar();
     void updateSelectionNotes();
     TimelineScene scene() const;
     int axisWidth() const;
+    void paintStaleBanner(QPainter &painter, const QRect &rect) const;
 
     const il::TimelineModel *m_model = nullptr;
     il::TimelineViewKind m_view = il::TimelineViewKind::ByLane;
-    TimelineLayout m_layout;
+    mutable TimelineLayout m_layout;
     TimelinePainter m_painter;
     TimeMapping m_mapping;
     bool m_follow = true;
@@ -103,6 +114,7 @@ private:
     double m_selFrom = 0;
     double m_selTo = 0;
     std::vector<QString> m_selectionNotes; // per run, shown in its header
+    QString m_staleNote;
 };
 
 // "✕ failed: <the note naming it>" or "cancelled by Stop …"; empty if the task

@@ -182,9 +182,9 @@ void TestGuiFaults::init()
 
 void TestGuiFaults::cleanup()
 {
-    // After every test: no worker left, alive or zombie.
+    // After every test: no worker left, alive or zombie (a deadline, not a speed target).
     QTRY_VERIFY2_WITH_TIMEOUT(childPids().empty(),
-                              qPrintable(QStringLiteral("%1 child process(es) left").arg(childPids().size())), 3000);
+                              qPrintable(QStringLiteral("%1 child process(es) left").arg(childPids().size())), 15000);
 }
 
 // The model marks a failed task the same way whether it learnt of it live,
@@ -394,15 +394,16 @@ void TestGuiFaults::cancelledTaskMarkedDistinctly()
 {
     ui::MainWindow w({false});
     w.resize(1400, 900);
-    w.taskSetPanel()->setTaskSet(uniformSet(4, {io(5000)}), QStringLiteral("slow"));
+    // 60 s of io per task: only Stop can end this run within the deadline below.
+    w.taskSetPanel()->setTaskSet(uniformSet(4, {io(60000)}), QStringLiteral("slow"));
     setModes(w, {Mode::Threads});
     w.workersBox()->setValue(2);
     w.show();
     w.run();
     // Both workers in their io phase.
-    QTRY_VERIFY_WITH_TIMEOUT(w.session()->model().hasRun(0) && w.session()->model().run(0).openTask.size() == 2, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(w.session()->model().hasRun(0) && w.session()->model().run(0).openTask.size() == 2, 20000);
     w.stop();
-    QVERIFY(waitForFinish(w, 5000));
+    QVERIFY(waitForFinish(w, 30000));
     const il::TimelineRun &run = w.session()->model().run(0);
     QCOMPARE(run.failedTasks, 0);
     QCOMPARE(run.cancelledTasks, 4);
@@ -567,7 +568,7 @@ void TestGuiFaults::badInputKeepsTaskSet()
 void TestGuiFaults::runRefusedWhileRunning()
 {
     ui::MainWindow w({false});
-    w.taskSetPanel()->setTaskSet(uniformSet(4, {io(3000)}), QStringLiteral("slow"));
+    w.taskSetPanel()->setTaskSet(uniformSet(4, {io(60000)}), QStringLiteral("slow"));
     setModes(w, {Mode::Threads, Mode::EventLoop});
     w.show();
     QVERIFY(QTest::qWaitForWindowExposed(&w));
@@ -595,7 +596,7 @@ void TestGuiFaults::runRefusedWhileRunning()
     QVERIFY(w.session()->isRunning());
     QCOMPARE(w.session()->results().size(), std::size_t(0));
     w.stopAction()->trigger();
-    QVERIFY(waitForFinish(w, 5000));
+    QVERIFY(waitForFinish(w, 30000)); // a deadline: the tasks alone would take a minute
     QVERIFY(w.runAction()->isEnabled());
     QVERIFY(!w.stopAction()->isEnabled());
     QVERIFY(w.openAction()->isEnabled());
@@ -609,37 +610,42 @@ void TestGuiFaults::closeMidRunInProcess_data()
 }
 
 // Closing the window (or destroying it) mid-run in processes mode returns
-// promptly, the engine stops and every worker is reaped.
+// promptly, the engine stops and every worker is reaped. "Promptly" is
+// measured against the work itself: the tasks wait 60 s, and the window must
+// be gone, the run stopped and the workers reaped in under a quarter of that
+// however busy the machine is (it takes a few milliseconds).
 void TestGuiFaults::closeMidRunInProcess()
 {
     QFETCH(bool, destroy);
+    constexpr int taskMs = 60000;
+    constexpr int deadlineMs = taskMs / 4;
     auto w = std::make_unique<ui::MainWindow>(ui::MainWindowOptions{false});
-    w->taskSetPanel()->setTaskSet(uniformSet(4, {cpu(1), io(20000)}), QStringLiteral("long"));
+    w->taskSetPanel()->setTaskSet(uniformSet(4, {cpu(1), io(taskMs)}), QStringLiteral("long"));
     setModes(*w, {Mode::Processes, Mode::EventLoop}); // processes runs first
     w->workersBox()->setValue(2);
     w->show();
     w->run();
-    QTRY_VERIFY_WITH_TIMEOUT(childPids().size() == 2, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(childPids().size() == 2, 20000);
     const auto workers = childPids();
     // Both busy: their first task started.
-    QTRY_VERIFY_WITH_TIMEOUT(w->session()->model().hasRun(0) && w->session()->model().run(0).openTask.size() == 2, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(w->session()->model().hasRun(0) && w->session()->model().run(0).openTask.size() == 2, 20000);
     QElapsedTimer clock;
     clock.start();
     if (destroy) {
         w.reset();
-        QVERIFY2(clock.elapsed() < 2000, qPrintable(QString::number(clock.elapsed())));
     } else {
         QVERIFY(w->close());
-        QVERIFY2(clock.elapsed() < 500, qPrintable(QString::number(clock.elapsed())));
         QVERIFY(!w->isVisible());
-        QTRY_VERIFY_WITH_TIMEOUT(!w->session()->isRunning(), 2000);
-        QVERIFY2(clock.elapsed() < 2000, qPrintable(QString::number(clock.elapsed())));
+        // close() does not wait for the run: it is still stopping when it returns
+        // or already stopped, never finished by its tasks.
+        QTRY_VERIFY_WITH_TIMEOUT(!w->session()->isRunning(), deadlineMs);
+        QVERIFY(w->session()->results().empty() || w->session()->results().front()->trace->cancelled);
         // The second mode never started.
         QCOMPARE(w->session()->model().runCount(), 1);
     }
     for (pid_t pid : workers)
-        QTRY_VERIFY2_WITH_TIMEOUT(!processExists(pid), qPrintable(QString::number(pid)), 1000);
-    QVERIFY2(clock.elapsed() < 2000, qPrintable(QString::number(clock.elapsed())));
+        QTRY_VERIFY2_WITH_TIMEOUT(!processExists(pid), qPrintable(QString::number(pid)), deadlineMs);
+    QVERIFY2(clock.elapsed() < deadlineMs, qPrintable(QString::number(clock.elapsed())));
 }
 
 void TestGuiFaults::appClosesOnSignal_data()
@@ -651,8 +657,8 @@ void TestGuiFaults::appClosesOnSignal_data()
 
 // The real app, mid-run in processes mode (one worker deep in a cpu phase, so
 // it does not read its pipe), gets SIGTERM / SIGINT: it closes its window as
-// the close button would (settings saved), exits 0 within 2 s, and leaves no
-// worker behind.
+// the close button would (settings saved), exits 0 long before its tasks
+// could have ended, and leaves no worker behind.
 void TestGuiFaults::appClosesOnSignal()
 {
     QFETCH(int, signal);
@@ -664,6 +670,12 @@ void TestGuiFaults::appClosesOnSignal()
     f.write(R"({"name": "long", "tasks": [{"phases": [{"cpu": 60000}]}, {"phases": [{"io": 60000}]},
                {"phases": [{"io": 60000}]}]})");
     f.close();
+    const QString conf = dir.filePath(QStringLiteral("config/Interleave/interleave.conf"));
+    {
+        // What the user chose at an earlier launch: --modes must not replace it.
+        QSettings before(conf, QSettings::IniFormat);
+        before.setValue(QStringLiteral("modes"), QStringList({QStringLiteral("sequential"), QStringLiteral("threads")}));
+    }
     QProcess app;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
@@ -675,25 +687,33 @@ void TestGuiFaults::appClosesOnSignal()
                           QStringLiteral("--workers"), QStringLiteral("2")});
     QVERIFY(app.waitForStarted());
     const pid_t pid = pid_t(app.processId());
-    QTRY_VERIFY_WITH_TIMEOUT(childPids(pid).size() == 2, 15000);
+    QTRY_VERIFY_WITH_TIMEOUT(childPids(pid).size() == 2, 30000);
     const auto workers = childPids(pid);
     for (pid_t w : workers)
         QVERIFY(QFile::symLinkTarget(QStringLiteral("/proc/%1/exe").arg(w)).endsWith(QLatin1String("/interleave-worker")));
     QTRY_VERIFY_WITH_TIMEOUT(std::count_if(workers.begin(), workers.end(), [](pid_t p) { return cpuTicks(p) >= 5; }) == 1,
-                             10000);
+                             30000);
+    // The tasks need 60 s; a stopped run ends in milliseconds. A quarter of
+    // the tasks' time is the deadline, so a loaded machine cannot fail it
+    // while an app that waits for its tasks still does.
+    constexpr int deadlineMs = 15000;
     QElapsedTimer clock;
     clock.start();
     QCOMPARE(::kill(pid, signal), 0);
-    QVERIFY2(app.waitForFinished(2000), "the app did not exit within 2 s");
+    QVERIFY2(app.waitForFinished(deadlineMs), "the app did not exit within 15 s of 60 s of work");
     const qint64 took = clock.elapsed();
+    qInfo("exited %lld ms after the signal", took);
     QCOMPARE(app.exitStatus(), QProcess::NormalExit);
     QCOMPARE(app.exitCode(), 0);
-    QVERIFY2(took < 2000, qPrintable(QString::number(took)));
     for (pid_t w : workers)
         QVERIFY2(!processExists(w), qPrintable(QStringLiteral("worker %1 outlived the app").arg(w)));
-    // Closed like a window, not just killed: it saved its settings.
-    QSettings saved(dir.filePath(QStringLiteral("config/Interleave/interleave.conf")), QSettings::IniFormat);
-    QCOMPARE(saved.value(QStringLiteral("modes")).toStringList(), QStringList({QStringLiteral("processes")}));
+    // Closed like a window, not just killed: it saved its settings (the
+    // window's state and the task set it had open), but not the launch's --modes.
+    QSettings saved(conf, QSettings::IniFormat);
+    QVERIFY(saved.contains(QStringLiteral("window/state")));
+    QCOMPARE(saved.value(QStringLiteral("taskset/origin")).toString(), QStringLiteral("long.json"));
+    QCOMPARE(saved.value(QStringLiteral("modes")).toStringList(),
+             QStringList({QStringLiteral("sequential"), QStringLiteral("threads")}));
 }
 
 void TestGuiFaults::appRejectsBadOptions()

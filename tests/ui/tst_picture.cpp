@@ -1,10 +1,13 @@
 #include "comparisonpicture.h"
 #include "engine.h"
 #include "spanstyle.h"
+#include "timelinebench.h"
+#include "timelinelayout.h"
 
 #include <QApplication>
 #include <QFile>
 #include <QImage>
+#include <QImageReader>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -38,6 +41,9 @@ private slots:
     void svgIsWellFormed();
     void headlessRenderComparison();
     void badSuffixIsAnError();
+    void tallByTaskPictureSaysWhatItLeftOut();
+    void layoutCapSharesTheHeight();
+    void byTaskPictureFitsEveryRowWhenItCan();
 
 private:
     il::TaskSet m_set;
@@ -125,6 +131,113 @@ void TestPicture::badSuffixIsAnError()
     const QString path = m_dir.filePath(QStringLiteral("cmp.gif"));
     QVERIFY(!ui::renderComparison(m_set, m_results, path).isEmpty());
     QVERIFY(!QFile::exists(path));
+}
+
+namespace {
+// `runs` runs of a synthetic trace of `tasks` tasks, with a task set naming them.
+void fillModel(il::TimelineModel &model, int tasks, int runs)
+{
+    il::TaskSet set;
+    set.name = QStringLiteral("many");
+    for (int i = 0; i < tasks; ++i)
+        set.tasks.push_back({QStringLiteral("job-%1").arg(i), {{il::PhaseKind::Cpu, 1}}, {}});
+    model.setTaskSet(std::make_shared<const il::TaskSet>(set));
+    for (int r = 0; r < runs; ++r) {
+        auto trace = std::make_shared<il::Trace>(*ui::makeSyntheticTrace(std::size_t(tasks) * 7, 4, unsigned(r + 1)));
+        QCOMPARE(int(trace->tasks.size()), tasks);
+        trace->info.runIndex = r;
+        model.setTrace(trace);
+    }
+}
+
+QString svgText(const QString &path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return QString();
+    return QString::fromUtf8(f.readAll());
+}
+} // namespace
+
+// 20,000 tasks by task do not fit in any sensible picture: it shows the first
+// rows of every run and says, in its title and under each run, what it left out.
+void TestPicture::tallByTaskPictureSaysWhatItLeftOut()
+{
+    il::TimelineModel model;
+    fillModel(model, 20000, 2);
+    ui::PictureOptions options;
+    options.view = il::TimelineViewKind::ByTask;
+    options.palette = QApplication::palette();
+    const QString note = ui::pictureNote(model, options);
+    QVERIFY2(note.contains(QStringLiteral("of 20000 tasks")), qPrintable(note));
+    const QString svg = m_dir.filePath(QStringLiteral("tall.svg"));
+    QCOMPARE(ui::savePicture(svg, model, {}, options), QString());
+    const QString text = svgText(svg);
+    QVERIFY(text.contains(QStringLiteral("job-0<")) || text.contains(QStringLiteral(">job-0")));
+    // The last task is not in it, and the picture says so: in the title, and
+    // under each of the two runs (both are shown, not just the first).
+    QVERIFY(!text.contains(QStringLiteral("job-19999")));
+    QVERIFY2(text.contains(note), qPrintable(note));
+    QCOMPARE(text.count(QStringLiteral("more tasks not shown")), 2);
+    // One number of rows for every cut run, the one the title states.
+    const QString shown = note.section(QLatin1Char(' '), 3, 3); // "only the first N of …"
+    QCOMPARE(text.count(QStringLiteral("room for the first %1 of 20000").arg(shown)), 2);
+    QVERIFY(text.contains(QStringLiteral("job-%1").arg(shown.toInt() - 1)));
+    QVERIFY(!text.contains(QStringLiteral("job-%1<").arg(shown.toInt())));
+    // Still a sensible size as a PNG.
+    const QString png = m_dir.filePath(QStringLiteral("tall.png"));
+    QCOMPARE(ui::savePicture(png, model, {}, options), QString());
+    QImageReader reader(png);
+    reader.setAllocationLimit(0); // 2800 x 12076 px is more than Qt reads by default
+    const QImage image = reader.read();
+    QVERIFY2(!image.isNull(), qPrintable(reader.errorString() + QStringLiteral(" %1x%2").arg(reader.size().width()).arg(reader.size().height())));
+    QVERIFY2(image.height() <= 2 * 6200, qPrintable(QString::number(image.height())));
+}
+
+// The cap shares the height: a run that needs few rows keeps them all, the
+// big ones are cut to one number of rows, every run keeps its header.
+void TestPicture::layoutCapSharesTheHeight()
+{
+    il::TimelineModel model;
+    fillModel(model, 20000, 3);
+    // Run 1 replaced by a small one (40 tasks): it must stay whole.
+    auto trace = std::make_shared<il::Trace>(*ui::makeSyntheticTrace(40 * 7, 2, 9));
+    trace->info.runIndex = 1;
+    model.setTrace(trace);
+    const auto layout = ui::TimelineLayout::compute(model, il::TimelineViewKind::ByTask, 5000);
+    QCOMPARE(layout.bands.size(), 3u);
+    QCOMPARE(layout.bands[1].rows, 40);
+    QCOMPARE(layout.bands[1].hiddenRows, 0);
+    QCOMPARE(layout.bands[0].rows, layout.bands[2].rows);
+    QCOMPARE(layout.bands[0].rows + layout.bands[0].hiddenRows, 20000);
+    QVERIFY(layout.bands[0].rows > 100);
+    QVERIFY2(layout.contentHeight <= 5000, qPrintable(QString::number(layout.contentHeight)));
+    QCOMPARE(layout.shownRowsPerCutRun(), layout.bands[0].rows);
+    // Without a cap nothing is cut.
+    const auto full = ui::TimelineLayout::compute(model, il::TimelineViewKind::ByTask);
+    QCOMPARE(full.hiddenRows(), 0);
+    QCOMPARE(full.bands[2].rows, 20000);
+    // A hit on a cut band's footer is no row.
+    const auto &b = layout.bands[0];
+    QVERIFY(!layout.hitAt(b.rowsBottom() + 2).valid());
+    QCOMPARE(layout.hitAt(b.rowsBottom() - 2).row, b.rows - 1);
+}
+
+// When every row fits (under the cap), every row is drawn, the last included,
+// and nothing claims otherwise.
+void TestPicture::byTaskPictureFitsEveryRowWhenItCan()
+{
+    il::TimelineModel model;
+    fillModel(model, 150, 2);
+    ui::PictureOptions options;
+    options.view = il::TimelineViewKind::ByTask;
+    options.palette = QApplication::palette();
+    QCOMPARE(ui::pictureNote(model, options), QString());
+    const QString svg = m_dir.filePath(QStringLiteral("fits.svg"));
+    QCOMPARE(ui::savePicture(svg, model, {}, options), QString());
+    const QString text = svgText(svg);
+    QCOMPARE(text.count(QStringLiteral("job-149<")) + text.count(QStringLiteral(">job-149")) > 0, true);
+    QVERIFY(!text.contains(QStringLiteral("not shown")));
 }
 
 QTEST_MAIN(TestPicture)
