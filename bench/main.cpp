@@ -3,6 +3,7 @@
 
 #include "benchutil.h"
 #include "corebench.h"
+#include "jsonbench.h"
 #ifdef INTERLEAVE_BENCH_GUI
 #include "guibench.h"
 #include <QGuiApplication>
@@ -28,11 +29,12 @@ const char *const usage =
     "\n"
     "  --quick   small sizes (runs in seconds; the ctest smoke test uses it)\n"
     "  --reps N  repetitions per figure (default 3, quick 1); median and min reported\n"
-    "  --only    groups: overhead, engine, eventloop-io, cpu, memory, gui\n"
+    "  --only    groups: overhead, engine, eventloop-io, cpu, memory, json, gui\n"
     "  --json    where the JSON goes (default bench-results.json in the current directory)\n";
 
 const QStringList allGroups{QStringLiteral("overhead"), QStringLiteral("engine"), QStringLiteral("eventloop-io"),
-                            QStringLiteral("cpu"), QStringLiteral("memory"), QStringLiteral("gui")};
+                            QStringLiteral("cpu"), QStringLiteral("memory"), QStringLiteral("json"),
+                            QStringLiteral("gui")};
 
 bool wantsGui(int argc, char **argv)
 {
@@ -112,6 +114,7 @@ int main(int argc, char **argv)
     stage(QStringLiteral("eventloop-io"), bench::benchEventLoopIo);
     stage(QStringLiteral("cpu"), bench::benchCpuAccuracy);
     stage(QStringLiteral("memory"), bench::benchRecorderMemory);
+    stage(QStringLiteral("json"), bench::benchJsonReader);
 #ifdef INTERLEAVE_BENCH_GUI
     stage(QStringLiteral("gui"), bench::benchGui);
 #else

@@ -164,12 +164,14 @@ void JsonReader::init()
     m_stack.reserve(std::size_t(std::min(m_options.maxDepth, 64)));
 }
 
-// Appends what the source gives after m_end. When the room there runs low,
-// the bytes from m_pos on (the token being read) move to the front first; a
-// token that fills the buffer doubles it, and the buffer shrinks back once a
-// giant token is over. So memory follows the longest token, never the
-// document, and a long token read in small pieces is not moved over and over
-// (each move is followed by at least half a chunk of reading, or doubles).
+// Appends what the source gives after m_end. When the room there runs low
+// (under a quarter chunk), the bytes from m_pos on (the token being read)
+// move to the front first; a token that leaves less than half a chunk free
+// doubles the buffer, and the buffer shrinks back once a giant token is over.
+// So memory follows the longest token, never the document, and a long token
+// read in small pieces is not moved over and over: after a move at least a
+// quarter chunk is read before the next one, and a token still growing then
+// doubles the buffer instead.
 bool JsonReader::refill()
 {
     if (m_eof)
@@ -177,7 +179,7 @@ bool JsonReader::refill()
     const std::size_t chunk = m_options.chunkBytes;
     std::size_t room = m_cap - std::size_t(m_end - m_buf);
     const bool oversized = m_cap > 4 * chunk && std::size_t(m_end - m_pos) < chunk;
-    if (room < chunk / 2 || oversized) {
+    if (room < chunk / 4 || oversized) {
         if (m_capture && !m_captureOverflow) {
             // Bytes before m_pos are about to go: keep the captured ones.
             const std::int64_t n = m_pos - m_captureFrom;
@@ -188,8 +190,8 @@ bool JsonReader::refill()
         }
         const std::size_t keep = std::size_t(m_end - m_pos);
         std::size_t capacity = m_cap;
-        if (keep + chunk > m_cap)
-            capacity = 2 * m_cap; // >= keep + chunk, as chunk <= m_cap
+        if (keep + chunk / 2 > m_cap)
+            capacity = 2 * m_cap; // leaves at least m_cap >= chunk free
         else if (oversized)
             capacity = 2 * chunk;
         m_bufOffset = streamOffset(m_pos);
@@ -269,7 +271,6 @@ Token JsonReader::fail(ErrorCode code, std::int64_t offset, QString reason)
     m_token = Token::Error;
     m_tokenOffset = offset;
     m_text = {};
-    m_pending = false;
     return Token::Error;
 }
 
@@ -324,15 +325,11 @@ Token JsonReader::failTruncated(const char *what, std::int64_t start)
 
 Token JsonReader::next()
 {
-    if (m_pending) {
-        m_pending = false;
-        return m_token;
-    }
-    if (m_state == State::Failed) [[unlikely]]
-        return Token::Error;
-    if (m_token == Token::None) [[unlikely]]
-        skipByteOrderMark();
-    skipWhitespace();
+    // Start, Done, Failed and Pending are rare: one compare keeps them off
+    // the path every token takes.
+    if (m_state >= State::Start) [[unlikely]]
+        return nextSpecial();
+    skipWhitespaceInline();
     m_tokenOffset = streamOffset(m_pos);
     const unsigned char c = static_cast<unsigned char>(*m_pos);
     switch (m_state) {
@@ -341,7 +338,7 @@ Token JsonReader::next()
         if (c == ',') {
             ++m_pos;
             m_state = object ? State::Key : State::Value;
-            skipWhitespace();
+            skipWhitespaceInline();
             m_tokenOffset = streamOffset(m_pos);
             if (!object)
                 return readValue("expected a value after ','");
@@ -355,9 +352,11 @@ Token JsonReader::next()
                                      : "expected ',' or ']' after an array element");
     }
     case State::Colon:
-        if (!consumeColon())
-            return Token::Error;
-        skipWhitespace();
+        if (c != ':')
+            return failUnexpected("expected ':' after an object key");
+        ++m_pos;
+        m_state = State::Value;
+        skipWhitespaceInline();
         m_tokenOffset = streamOffset(m_pos);
         return readValue("expected a value after ':'");
     case State::Key:
@@ -377,19 +376,47 @@ Token JsonReader::next()
     case State::Value:
         // The document's start, or an array element after readRawValue took the ','.
         return readValue(m_stack.empty() ? "expected a JSON value" : "expected a value after ','");
-    case State::Done:
+    default:
+        break;
+    }
+    return Token::Error;
+}
+
+Token JsonReader::nextSpecial()
+{
+    switch (m_state) {
+    case State::Pending:
+        m_state = m_pendingState;
+        return m_token;
+    case State::Failed:
+        return Token::Error;
+    case State::Start:
+        skipByteOrderMark();
+        m_state = State::Value;
+        return next();
+    case State::Done: {
+        skipWhitespace();
+        m_tokenOffset = streamOffset(m_pos);
         if (!atEnd())
             return fail(ErrorCode::TrailingContent, m_tokenOffset,
                         QStringLiteral("unexpected content after the JSON value (got %1)")
-                            .arg(describeByte(c)));
+                            .arg(describeByte(static_cast<unsigned char>(*m_pos))));
         if (!m_readError.isEmpty())
             return failEnd();
         m_token = Token::EndOfInput;
         return m_token;
-    case State::Failed:
+    }
+    default:
         break;
     }
     return Token::Error;
+}
+
+// next() took a token the caller did not want as a value: hand it out again.
+void JsonReader::pushBack()
+{
+    m_pendingState = m_state;
+    m_state = State::Pending;
 }
 
 // A UTF-8 byte order mark, as some editors write, is not content.
@@ -484,9 +511,30 @@ Token JsonReader::readLiteral(const char *word, std::size_t length, Token kind, 
 // buffer, one with escapes is decoded into m_scratch.
 Token JsonReader::readString(Token kind)
 {
+    // Most strings are short, plain and inside the buffer: one scan.
+    const unsigned char *p = reinterpret_cast<const unsigned char *>(m_pos) + 1;
+    while (kPlain[*p])
+        ++p;
+    std::size_t i = std::size_t(p - reinterpret_cast<const unsigned char *>(m_pos));
+    if (*p == '"' && std::int64_t(i - 1) <= m_options.maxStringBytes) [[likely]] {
+        m_text = std::string_view(m_pos + 1, i - 1);
+        m_pos += i + 1;
+        if (kind == Token::Key) {
+            m_token = Token::Key;
+            m_state = State::Colon;
+            return m_token;
+        }
+        return afterScalar(Token::String);
+    }
+    return readStringSlow(kind, i);
+}
+
+// The general case: escapes, UTF-8, the buffer's end, limits. m_pos[1, i)
+// was already found plain.
+Token JsonReader::readStringSlow(Token kind, std::size_t i)
+{
     const std::int64_t start = m_tokenOffset;
     const char *what = kind == Token::Key ? "an object key" : "a string";
-    std::size_t i = 1;
     std::size_t copied = 1; // with escapes: m_pos[1, copied) is in m_scratch
     bool escaped = false;
     for (;;) {
@@ -682,6 +730,51 @@ bool JsonReader::checkUtf8(std::size_t &i, std::int64_t stringStart)
 // -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? and keeps the literal.
 Token JsonReader::readNumber()
 {
+    // Fast path: the whole literal is in the buffer and well-formed. Any
+    // doubt (the buffer's end, a problem, a long literal) goes the slow way,
+    // which says exactly what is wrong.
+    const char *p = m_pos;
+    bool integer = true;
+    if (*p == '-')
+        ++p;
+    if (*p == '0')
+        ++p;
+    else if (isDigit(*p))
+        do
+            ++p;
+        while (isDigit(*p));
+    else
+        return readNumberSlow();
+    if (*p == '.') {
+        integer = false;
+        if (!isDigit(*++p))
+            return readNumberSlow();
+        do
+            ++p;
+        while (isDigit(*p));
+    }
+    if ((*p | 0x20) == 'e') {
+        integer = false;
+        ++p;
+        if (*p == '+' || *p == '-')
+            ++p;
+        if (!isDigit(*p))
+            return readNumberSlow();
+        do
+            ++p;
+        while (isDigit(*p));
+    }
+    const std::size_t length = std::size_t(p - m_pos);
+    if (p == m_end || isDigit(*p) || std::int64_t(length) > m_options.maxNumberBytes) [[unlikely]]
+        return readNumberSlow();
+    m_text = std::string_view(m_pos, length);
+    m_isInteger = integer;
+    m_pos = p;
+    return afterScalar(Token::Number);
+}
+
+Token JsonReader::readNumberSlow()
+{
     const std::int64_t start = m_tokenOffset;
     const std::int64_t maxBytes = m_options.maxNumberBytes;
     std::size_t i = 0;
@@ -787,7 +880,7 @@ Number JsonReader::number() const
 
 bool JsonReader::skipValue()
 {
-    if (m_pending)
+    if (m_state == State::Pending)
         return false;
     switch (next()) {
     case Token::BeginObject:
@@ -801,7 +894,7 @@ bool JsonReader::skipValue()
     case Token::Error:
         return false;
     default:
-        m_pending = true; // not a value: the caller gets it from next()
+        pushBack(); // not a value: the caller gets it from next()
         return false;
     }
 }
@@ -821,10 +914,12 @@ bool JsonReader::skipContainer()
 bool JsonReader::readRawValue(QByteArray &out)
 {
     out.clear();
-    if (m_pending || m_state == State::Failed)
+    if (m_state == State::Pending || m_state == State::Failed)
         return false;
-    if (m_token == Token::None)
+    if (m_state == State::Start) {
         skipByteOrderMark();
+        m_state = State::Value;
+    }
     if (m_state == State::Colon && !consumeColon())
         return false;
     skipWhitespace();

@@ -172,7 +172,10 @@ private:
         ElementOrEnd,   // after '['
         KeyOrEnd,       // after '{'
         AfterValue,     // inside a container, after a member
+        // Rare states from here on (next() tests them with one compare).
+        Start,          // nothing read yet
         Done,           // the top-level value is complete
+        Pending,        // skipValue pushed m_token back; m_pendingState is the real state
         Failed,
     };
     struct Frame
@@ -186,11 +189,20 @@ private:
     bool refill();
     bool ensure(std::size_t n); // at least n bytes from m_pos, false at the end
     void skipWhitespace();
+    void skipWhitespaceInline()
+    {
+        if (static_cast<unsigned char>(*m_pos) <= ' ')
+            skipWhitespace();
+    }
     bool atEnd() const { return m_pos == m_end; }
+    Token nextSpecial();
+    void pushBack();
 
     Token readValue(const char *expected);
     Token readString(Token kind);
+    Token readStringSlow(Token kind, std::size_t plainEnd);
     Token readNumber();
+    Token readNumberSlow();
     Token readLiteral(const char *word, std::size_t length, Token kind, bool value);
     bool consumeColon();
     void skipByteOrderMark();
@@ -220,11 +232,11 @@ private:
     std::int64_t m_line = 1;
     std::int64_t m_lineStart = 0; // stream offset of the current line's first byte
 
-    State m_state = State::Value;
+    State m_state = State::Start;
+    State m_pendingState = State::Value;
     std::vector<Frame> m_stack;
     Token m_token = Token::None;
     std::int64_t m_tokenOffset = 0;
-    bool m_pending = false; // m_token was pushed back by skipValue
     std::string_view m_text;
     std::string m_scratch; // strings with escapes are decoded here
     bool m_isInteger = false;

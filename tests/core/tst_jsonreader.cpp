@@ -81,7 +81,12 @@ QString dumpBytes(const QByteArray &doc, std::vector<std::size_t> pieces = {}, J
 class GeneratedSource : public JsonSource
 {
 public:
-    explicit GeneratedSource(std::function<QByteArray(std::int64_t)> part) : m_part(std::move(part)) {}
+    // `piece` > 0: hand out at most that many bytes a time, so reads end
+    // anywhere, also inside tokens.
+    explicit GeneratedSource(std::function<QByteArray(std::int64_t)> part, std::int64_t piece = 0)
+        : m_part(std::move(part)), m_piece(piece)
+    {
+    }
     std::int64_t read(char *dst, std::int64_t max) override
     {
         if (m_at == m_current.size()) {
@@ -90,7 +95,9 @@ public:
             if (m_current.isEmpty())
                 return 0;
         }
-        const std::int64_t n = std::min<std::int64_t>(max, m_current.size() - m_at);
+        std::int64_t n = std::min<std::int64_t>(max, m_current.size() - m_at);
+        if (m_piece > 0)
+            n = std::min(n, m_piece);
         std::memcpy(dst, m_current.constData() + m_at, std::size_t(n));
         m_at += n;
         return n;
@@ -98,6 +105,7 @@ public:
 
 private:
     std::function<QByteArray(std::int64_t)> m_part;
+    std::int64_t m_piece = 0;
     QByteArray m_current;
     std::int64_t m_at = 0;
     std::int64_t m_index = 0;
@@ -776,18 +784,23 @@ void TestJsonReader::stringAndNumberLimits()
 
 void TestJsonReader::memoryStaysBounded()
 {
-    // 20 MB of trace-like events, generated as they are read: the buffer
-    // stays at its chunk size, whatever the length.
+    // 20 MB of trace-like events, generated as they are read and handed
+    // out in pieces that end inside tokens: the buffer stays at its chunk
+    // size, whatever the length.
     const QByteArray event = R"({"name":"task 12","cat":"cpu","ph":"X","ts":12345.678,"dur":12.5,"pid":1,"tid":3,)"
                              R"("args":{"cpu_ms":0.0125}},)";
-    const std::int64_t events = 20'000'000 / event.size();
-    GeneratedSource source([&](std::int64_t i) -> QByteArray {
-        if (i == 0)
-            return "[";
-        if (i <= events)
-            return event;
-        return i == events + 1 ? QByteArray("{}]") : QByteArray();
-    });
+    const QByteArray block = event.repeated(100);
+    const std::int64_t blocks = 20'000'000 / block.size();
+    const std::int64_t events = blocks * 100;
+    GeneratedSource source(
+        [&](std::int64_t i) -> QByteArray {
+            if (i == 0)
+                return "[";
+            if (i <= blocks)
+                return block;
+            return i == blocks + 1 ? QByteArray("{}]") : QByteArray();
+        },
+        4093);
     JsonReader::Options options;
     options.chunkBytes = 64 * 1024;
     JsonReader r(source, options);
