@@ -542,6 +542,11 @@ Token JsonReader::readStringSlow(Token kind, std::size_t i)
         while (kPlain[*p])
             ++p;
         i = std::size_t(p - reinterpret_cast<const unsigned char *>(m_pos));
+        // The limit first, whatever stopped the scan: so "too long" never
+        // depends on where a chunk ended.
+        if (std::int64_t(i - 1) > m_options.maxStringBytes)
+            return fail(ErrorCode::StringTooLong, start,
+                        QStringLiteral("%1 longer than %2 bytes").arg(QLatin1String(what)).arg(m_options.maxStringBytes));
         const unsigned char c = *p;
         if (c == '"')
             break;
@@ -562,8 +567,6 @@ Token JsonReader::readStringSlow(Token kind, std::size_t i)
             continue;
         }
         if (reinterpret_cast<const char *>(p) == m_end) {
-            if (std::int64_t(i - 1) > m_options.maxStringBytes)
-                break; // reported below
             if (!refill())
                 return failTruncated(what, start);
             continue;
@@ -572,9 +575,6 @@ Token JsonReader::readStringSlow(Token kind, std::size_t i)
                     QStringLiteral("raw control character %1 in %2 (write it as \\u%3)")
                         .arg(describeByte(c), QLatin1String(what), hex4Text(c)));
     }
-    if (std::int64_t(i - 1) > m_options.maxStringBytes)
-        return fail(ErrorCode::StringTooLong, start,
-                    QStringLiteral("%1 longer than %2 bytes").arg(QLatin1String(what)).arg(m_options.maxStringBytes));
     if (escaped) {
         m_scratch.append(m_pos + copied, i - copied);
         m_text = m_scratch;
@@ -775,11 +775,13 @@ Token JsonReader::readNumber()
 
 Token JsonReader::readNumberSlow()
 {
+    // The length limit is checked after every step, before any later part
+    // of the literal is looked at: so whether a literal is "too long" or
+    // "malformed further on" never depends on where a chunk ended.
     const std::int64_t start = m_tokenOffset;
     const std::int64_t maxBytes = m_options.maxNumberBytes;
     std::size_t i = 0;
-    bool tooLong = false;
-    // The byte at i, or -1 at the end of the input.
+    // The byte at k, or -1 at the end of the input.
     const auto at = [&](std::size_t k) -> int {
         while (m_pos + k >= m_end) {
             if (!refill())
@@ -787,19 +789,18 @@ Token JsonReader::readNumberSlow()
         }
         return static_cast<unsigned char>(m_pos[k]);
     };
+    const auto over = [&] { return std::int64_t(i) > maxBytes; };
+    // Moves i past a run of digits; stops reading once past the limit.
     const auto digits = [&] {
         for (;;) {
             while (isDigit(m_pos[i]))
                 ++i;
-            if (m_pos + i < m_end)
-                return;
-            if (std::int64_t(i) > maxBytes) {
-                tooLong = true;
-                return;
-            }
-            if (!refill())
+            if (m_pos + i < m_end || over() || !refill())
                 return;
         }
+    };
+    const auto tooLong = [&] {
+        return fail(ErrorCode::NumberTooLong, start, QStringLiteral("a number longer than %1 characters").arg(maxBytes));
     };
     const auto missingDigit = [&](int c, const char *expected) {
         if (c < 0)
@@ -813,37 +814,54 @@ Token JsonReader::readNumberSlow()
         ++i;
     int c = at(i);
     if (c == '0') {
-        c = at(++i);
+        ++i;
+        if (over())
+            return tooLong();
+        c = at(i);
         if (isDigit(c)) {
             m_pos += i;
             return fail(ErrorCode::InvalidNumber, streamOffset(m_pos), QStringLiteral("a number must not have leading zeros"));
         }
     } else if (isDigit(c)) {
         digits();
+        if (over())
+            return tooLong();
         c = at(i);
     } else {
         return missingDigit(c, "expected a digit after '-'");
     }
     bool integer = true;
-    if (c == '.' && !tooLong) {
-        c = at(++i);
+    if (c == '.') {
+        integer = false;
+        ++i;
+        if (over())
+            return tooLong();
+        c = at(i);
         if (!isDigit(c))
             return missingDigit(c, "expected a digit after '.'");
         digits();
+        if (over())
+            return tooLong();
         c = at(i);
-        integer = false;
     }
-    if ((c == 'e' || c == 'E') && !tooLong) {
-        c = at(++i);
-        if (c == '+' || c == '-')
-            c = at(++i);
+    if (c == 'e' || c == 'E') {
+        integer = false;
+        ++i;
+        if (over())
+            return tooLong();
+        c = at(i);
+        if (c == '+' || c == '-') {
+            ++i;
+            if (over())
+                return tooLong();
+            c = at(i);
+        }
         if (!isDigit(c))
             return missingDigit(c, "expected a digit in the exponent");
         digits();
-        integer = false;
+        if (over())
+            return tooLong();
     }
-    if (tooLong || std::int64_t(i) > maxBytes)
-        return fail(ErrorCode::NumberTooLong, start, QStringLiteral("a number longer than %1 characters").arg(maxBytes));
     m_text = std::string_view(m_pos, i);
     m_isInteger = integer;
     m_pos += i;

@@ -158,6 +158,8 @@ private slots:
     void errors();
     void chunkBoundariesDoNotMatter_data();
     void chunkBoundariesDoNotMatter();
+    void limitsDoNotDependOnChunks_data();
+    void limitsDoNotDependOnChunks();
     void everyTruncationIsAnError();
     void skipValue();
     void skipContainer();
@@ -513,6 +515,44 @@ void TestJsonReader::chunkBoundariesDoNotMatter()
     tiny.chunkBytes = 64;
     QCOMPARE(dumpBytes(doc, {}, tiny), whole);
     QCOMPARE(dumpBytes(doc, {5}, tiny), whole);
+}
+
+void TestJsonReader::limitsDoNotDependOnChunks_data()
+{
+    QTest::addColumn<QByteArray>("doc");
+    QTest::addColumn<QString>("error");
+    // Past the limit, a problem further on must not show through in one
+    // cutting and not in another (found by the fuzz target).
+    QTest::newRow("long number, bad exponent") << "[1" + QByteArray(70, '8') + "Ev8]"
+                                               << "at byte 1 (line 1, column 2): a number longer than 20 characters";
+    QTest::newRow("long number, bad fraction") << "[1" + QByteArray(30, '8') + ".x]"
+                                               << "at byte 1 (line 1, column 2): a number longer than 20 characters";
+    QTest::newRow("number at the limit, bad exponent") << "[1" + QByteArray(18, '8') + "e]"
+                                                       << "at byte 21 (line 1, column 22): expected a digit in the exponent (got ']')";
+    QTest::newRow("long string, bad escape") << "[\"" + QByteArray(40, 's') + "\\x\"]"
+                                             << "at byte 1 (line 1, column 2): a string longer than 20 bytes";
+    QTest::newRow("long string, bad UTF-8") << "[\"" + QByteArray(40, 's') + "\\n\xC0\"]"
+                                            << "at byte 1 (line 1, column 2): a string longer than 20 bytes";
+    QTest::newRow("long string, control byte") << "[\"" + QByteArray(40, 's') + "\x01\"]"
+                                               << "at byte 1 (line 1, column 2): a string longer than 20 bytes";
+    QTest::newRow("string at the limit, bad escape") << "[\"" + QByteArray(20, 's') + "\\x\"]"
+                                                     << "at byte 22 (line 1, column 23): invalid escape: a backslash "
+                                                        "followed by 'x' (valid: \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)";
+}
+
+void TestJsonReader::limitsDoNotDependOnChunks()
+{
+    QFETCH(QByteArray, doc);
+    QFETCH(QString, error);
+    JsonReader::Options options;
+    options.maxNumberBytes = 20;
+    options.maxStringBytes = 20;
+    options.chunkBytes = 64;
+    const QString expected = QStringLiteral("[@0 !") + error;
+    QCOMPARE(dumpBytes(doc, {}, options), expected);
+    for (std::size_t k = 1; k < std::size_t(doc.size()); ++k)
+        QCOMPARE(dumpBytes(doc, {k, 0}, options), expected);
+    QCOMPARE(dumpBytes(doc, {1}, options), expected);
 }
 
 void TestJsonReader::everyTruncationIsAnError()
