@@ -141,6 +141,14 @@ JsonReader::JsonReader(JsonSource &source, Options options) : m_source(&source),
     init();
 }
 
+JsonReader::JsonReader(QByteArray bytes, Options options)
+    : m_ownedBytes(std::move(bytes)), m_options(options)
+{
+    m_ownedSource = std::make_unique<MemorySource>(m_ownedBytes);
+    m_source = m_ownedSource.get();
+    init();
+}
+
 JsonReader::JsonReader(QByteArrayView bytes, Options options)
     : m_ownedSource(std::make_unique<MemorySource>(bytes)), m_options(options)
 {

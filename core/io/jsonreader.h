@@ -113,7 +113,9 @@ public:
 
     // Reads from `source`, which must outlive the reader.
     explicit JsonReader(JsonSource &source, Options options = {});
-    // Reads bytes in memory (not copied: they must outlive the reader).
+    // Reads bytes in memory. The QByteArray is kept (implicitly shared, not
+    // copied); viewed bytes are not: they must outlive the reader.
+    explicit JsonReader(QByteArray bytes, Options options = {});
     explicit JsonReader(QByteArrayView bytes, Options options = {});
     ~JsonReader();
     JsonReader(const JsonReader &) = delete;
@@ -219,6 +221,7 @@ private:
 
     JsonSource *m_source = nullptr;
     std::unique_ptr<JsonSource> m_ownedSource;
+    QByteArray m_ownedBytes;
     Options m_options;
 
     char *m_buf = nullptr;     // m_cap bytes + padding; *m_end is always 0
