@@ -218,7 +218,7 @@ bool JsonReader::refill()
         m_buf[keep] = 0;
         room = m_cap - keep;
     }
-    const std::int64_t n = m_source->read(const_cast<char *>(m_end), std::int64_t(room));
+    const std::int64_t n = m_source->read(m_buf + (m_end - m_buf), std::int64_t(room));
     if (n <= 0) {
         if (n < 0) {
             m_readError = m_source->errorString();

@@ -45,6 +45,9 @@ private:
 
 // An open QIODevice (a QFile, QBuffer, ...). Reading blocks the way the
 // device does; a QFile opened with QIODevice::Unbuffered avoids one copy.
+// A device that returns 0 while more is still to come (a socket or a
+// QProcess with nothing buffered yet) would look ended: give the reader
+// such data only once it is complete, or through a blocking device.
 class DeviceSource final : public JsonSource
 {
 public:
