@@ -1,8 +1,8 @@
 #include "cli.h"
 
-#include "exporters.h"
-#include "presets.h"
-#include "wording.h"
+#include "core/base/wording.h"
+#include "core/io/exporters.h"
+#include "core/model/presets.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

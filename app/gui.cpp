@@ -1,8 +1,8 @@
 #include "gui.h"
 
-#include "comparisonpicture.h"
-#include "mainwindow.h"
-#include "theme.h"
+#include "ui/chart/comparisonpicture.h"
+#include "ui/window/mainwindow.h"
+#include "ui/window/theme.h"
 
 #include <QApplication>
 #include <QSocketNotifier>

@@ -1,9 +1,9 @@
 // interleave-worker: one lane of the process pool. Reads tasks from stdin,
 // runs them with the same phase code as the in-process lanes and writes
 // every event to stdout with its own CLOCK_MONOTONIC timestamps.
-#include "canceltoken.h"
-#include "pipesink.h"
-#include "protocol.h"
+#include "core/exec/canceltoken.h"
+#include "core/modes/processes/pipesink.h"
+#include "core/modes/processes/protocol.h"
 
 #include <cerrno>
 #include <csignal>

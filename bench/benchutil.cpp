@@ -1,6 +1,6 @@
 #include "benchutil.h"
 
-#include "clock.h"
+#include "core/base/clock.h"
 
 #include <QFile>
 #include <QJsonArray>

@@ -1,15 +1,16 @@
 #include "corebench.h"
 
-#include "canceltoken.h"
-#include "clock.h"
-#include "engine.h"
-#include "executor.h"
-#include "metrics.h"
-#include "mode.h"
-#include "phaserunner.h"
-#include "recorder.h"
-#include "taskset.h"
-#include "trace.h"
+#include "core/analysis/metrics.h"
+#include "core/base/clock.h"
+#include "core/engine/engine.h"
+#include "core/exec/canceltoken.h"
+#include "core/exec/executor.h"
+#include "core/exec/phaserunner.h"
+#include "core/exec/recorder.h"
+#include "core/model/mode.h"
+#include "core/model/taskset.h"
+#include "core/modes/modes.h"
+#include "core/trace/trace.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>

@@ -2,8 +2,8 @@
 
 #include "benchutil.h"
 
-#include "taskset.h"
-#include "trace.h"
+#include "core/model/taskset.h"
+#include "core/trace/trace.h"
 
 namespace bench {
 

@@ -1,10 +1,10 @@
 #include "exportbench.h"
 
-#include "chrometracewriter.h"
-#include "clock.h"
 #include "corebench.h"
-#include "engine.h"
-#include "filewriter.h"
+#include "core/base/clock.h"
+#include "core/base/filewriter.h"
+#include "core/engine/engine.h"
+#include "core/io/chrometracewriter.h"
 
 #include <QDir>
 #include <QFileInfo>

@@ -2,12 +2,12 @@
 
 #include "corebench.h"
 
-#include "clock.h"
-#include "engine.h"
-#include "spanstyle.h"
-#include "timelinelayout.h"
-#include "timelinemodel.h"
-#include "timelinepainter.h"
+#include "core/base/clock.h"
+#include "core/engine/engine.h"
+#include "core/timeline/timelinemodel.h"
+#include "ui/timeline/spanstyle.h"
+#include "ui/timeline/timelinelayout.h"
+#include "ui/timeline/timelinepainter.h"
 
 #include <QEventLoop>
 #include <QGuiApplication>

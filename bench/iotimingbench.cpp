@@ -2,14 +2,15 @@
 
 #include "corebench.h"
 
-#include "canceltoken.h"
-#include "clock.h"
-#include "engine.h"
-#include "executor.h"
-#include "mode.h"
-#include "recorder.h"
-#include "taskset.h"
-#include "trace.h"
+#include "core/base/clock.h"
+#include "core/engine/engine.h"
+#include "core/exec/canceltoken.h"
+#include "core/exec/executor.h"
+#include "core/exec/recorder.h"
+#include "core/model/mode.h"
+#include "core/model/taskset.h"
+#include "core/modes/modes.h"
+#include "core/trace/trace.h"
 
 #include <QFileInfo>
 #include <QThread>

@@ -1,7 +1,7 @@
 #include "jsonbench.h"
 
-#include "clock.h"
-#include "jsonreader.h"
+#include "core/base/clock.h"
+#include "core/json/jsonreader.h"
 
 #include <QFile>
 #include <QFileInfo>

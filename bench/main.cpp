@@ -11,8 +11,8 @@
 #include <QGuiApplication>
 #endif
 
-#include "exporters.h"
-#include "mode.h"
+#include "core/io/exporters.h"
+#include "core/model/mode.h"
 
 #include <QCoreApplication>
 #include <QDateTime>

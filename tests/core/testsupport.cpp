@@ -1,6 +1,6 @@
 #include "testsupport.h"
 
-#include "clock.h"
+#include "core/base/clock.h"
 
 #include <QSignalSpy>
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "engine.h"
-#include "taskset.h"
+#include "core/engine/engine.h"
+#include "core/model/taskset.h"
 
 #include <QSignalSpy>
 #include <QString>

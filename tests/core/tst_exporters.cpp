@@ -1,7 +1,7 @@
 #include "testsupport.h"
 
-#include "chrometracewriter.h"
-#include "exporters.h"
+#include "core/io/chrometracewriter.h"
+#include "core/io/exporters.h"
 
 #include <QFile>
 #include <QJsonArray>

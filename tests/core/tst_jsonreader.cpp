@@ -1,7 +1,7 @@
 // The streaming JSON reader: every token, strings and numbers, every error
 // with its exact offset, and the promise that how the input is cut into
 // chunks never changes what is read.
-#include "jsonreader.h"
+#include "core/json/jsonreader.h"
 
 #include <QBuffer>
 #include <QFile>

@@ -1,8 +1,8 @@
 #include "testsupport.h"
 
-#include "clock.h"
-#include "exporters.h"
-#include "presets.h"
+#include "core/base/clock.h"
+#include "core/io/exporters.h"
+#include "core/model/presets.h"
 
 #include <QCoreApplication>
 #include <QTest>

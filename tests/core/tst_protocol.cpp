@@ -1,4 +1,4 @@
-#include "protocol.h"
+#include "core/modes/processes/protocol.h"
 
 #include <QTest>
 

@@ -1,6 +1,6 @@
-#include "generator.h"
-#include "presets.h"
-#include "taskset.h"
+#include "core/model/generator.h"
+#include "core/model/presets.h"
+#include "core/model/taskset.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

@@ -1,4 +1,4 @@
-#include "wording.h"
+#include "core/base/wording.h"
 
 #include <QTest>
 

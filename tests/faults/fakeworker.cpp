@@ -17,9 +17,9 @@
 // IL_FAKE_TASK=all makes every task the bad one.
 // IL_FAKE_ONCE=PATH: only the worker that creates PATH first misbehaves (so
 // its replacement behaves); without it every worker does.
-#include "canceltoken.h"
-#include "pipesink.h"
-#include "protocol.h"
+#include "core/exec/canceltoken.h"
+#include "core/modes/processes/pipesink.h"
+#include "core/modes/processes/protocol.h"
 
 #include <QByteArray>
 

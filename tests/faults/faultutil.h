@@ -2,9 +2,9 @@
 // Helpers shared by the fault tests: run an Engine to the end, build small
 // task sets, list our child processes through /proc.
 
+#include "core/engine/engine.h"
+#include "core/model/taskset.h"
 #include "../common/processes.h"
-#include "engine.h"
-#include "taskset.h"
 
 #include <QCoreApplication>
 #include <QDir>

@@ -7,7 +7,7 @@
 // costs the table, never a file.
 #include "faultutil.h"
 
-#include "exporters.h"
+#include "core/io/exporters.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -6,8 +6,8 @@
 // command line, and no process left behind afterwards.
 #include "faultutil.h"
 
-#include "exporters.h"
-#include "livenesslimit.h"
+#include "core/io/exporters.h"
+#include "core/modes/processes/livenesslimit.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>

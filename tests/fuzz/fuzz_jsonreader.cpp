@@ -6,7 +6,7 @@
 //   truncation error exactly at the input's end;
 // - agree with skipValue() and readRawValue() on where the value ends, and
 //   what readRawValue() keeps must read back to the same tokens.
-#include "jsonreader.h"
+#include "core/json/jsonreader.h"
 
 #include <cmath>
 #include <cstdint>

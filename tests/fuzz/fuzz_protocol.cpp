@@ -2,7 +2,7 @@
 // slices. It must never crash, never yield an event whose kind/span is out of
 // range or a task with invalid phases, stay in error once it failed, and
 // decode the same frames however the stream is split.
-#include "protocol.h"
+#include "core/modes/processes/protocol.h"
 
 #include <QByteArray>
 

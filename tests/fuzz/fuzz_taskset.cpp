@@ -1,7 +1,7 @@
 // libFuzzer target: il::parseTaskSet must accept or reject any bytes with a
 // message, never crash, and whatever it accepts must pass validateTaskSet and
 // survive a round trip through taskSetToJson unchanged.
-#include "taskset.h"
+#include "core/model/taskset.h"
 
 #include <QByteArray>
 

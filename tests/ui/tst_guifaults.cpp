@@ -4,16 +4,16 @@
 // is reported inline and leaves the loaded set alone; Run is refused while a
 // run goes; closing the window mid-run (in process, and the real app on
 // SIGTERM / SIGINT) ends promptly and leaves no worker behind.
-#include "comparisonchart.h"
-#include "comparisonpicture.h"
-#include "mainwindow.h"
-#include "runproblems.h"
-#include "runsession.h"
-#include "spanstyle.h"
-#include "tasksetpanel.h"
-#include "timelinepainter.h"
-#include "timelineview.h"
 #include "../common/processes.h"
+#include "ui/chart/comparisonchart.h"
+#include "ui/chart/comparisonpicture.h"
+#include "ui/timeline/spanstyle.h"
+#include "ui/timeline/timelinepainter.h"
+#include "ui/timeline/timelineview.h"
+#include "ui/window/mainwindow.h"
+#include "ui/window/runproblems.h"
+#include "ui/window/runsession.h"
+#include "ui/window/tasksetpanel.h"
 
 #include <QAction>
 #include <QDir>

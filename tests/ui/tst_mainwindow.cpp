@@ -1,13 +1,13 @@
-#include "comparisonchart.h"
-#include "mainwindow.h"
-#include "presets.h"
-#include "runsession.h"
-#include "tasksetpanel.h"
-#include "tasktablemodel.h"
-#include "timelinebench.h"
-#include "spanstyle.h"
-#include "timelinepainter.h"
-#include "timelineview.h"
+#include "synthetictrace.h"
+#include "core/model/presets.h"
+#include "ui/chart/comparisonchart.h"
+#include "ui/timeline/spanstyle.h"
+#include "ui/timeline/timelinepainter.h"
+#include "ui/timeline/timelineview.h"
+#include "ui/window/mainwindow.h"
+#include "ui/window/runsession.h"
+#include "ui/window/tasksetpanel.h"
+#include "ui/window/tasktablemodel.h"
 
 #include <QAction>
 #include <QBarSeries>
@@ -408,7 +408,7 @@ void TestMainWindow::zoomKeepsTimeUnderCursor()
     QFETCH(int, delta);
     QFETCH(int, modifiers);
     il::TimelineModel model;
-    model.setTrace(ui::makeSyntheticTrace(7000, 4));
+    model.setTrace(testdata::makeSyntheticTrace(7000, 4));
     ui::TimelineView view;
     view.resize(800, 400);
     view.setModel(&model);
@@ -432,7 +432,7 @@ void TestMainWindow::zoomKeepsTimeUnderCursor()
 void TestMainWindow::dragPanKeepsGrabbedTime()
 {
     il::TimelineModel model;
-    model.setTrace(ui::makeSyntheticTrace(7000, 4));
+    model.setTrace(testdata::makeSyntheticTrace(7000, 4));
     ui::TimelineView view;
     view.resize(800, 400);
     view.setModel(&model);
@@ -455,7 +455,7 @@ void TestMainWindow::dragPanKeepsGrabbedTime()
 void TestMainWindow::keysZoomAndFit()
 {
     il::TimelineModel model;
-    model.setTrace(ui::makeSyntheticTrace(7000, 4));
+    model.setTrace(testdata::makeSyntheticTrace(7000, 4));
     ui::TimelineView view;
     view.resize(800, 400);
     view.setModel(&model);
@@ -790,7 +790,7 @@ void TestMainWindow::runWhileSaving()
 void TestMainWindow::viewNeverUsesAStaleLayout()
 {
     const auto traceOfRun = [](int index, int lanes) {
-        auto trace = std::make_shared<il::Trace>(*ui::makeSyntheticTrace(700, lanes));
+        auto trace = std::make_shared<il::Trace>(*testdata::makeSyntheticTrace(700, lanes));
         trace->info.runIndex = index;
         return trace;
     };

@@ -1,8 +1,8 @@
-#include "comparisonpicture.h"
-#include "engine.h"
-#include "spanstyle.h"
-#include "timelinebench.h"
-#include "timelinelayout.h"
+#include "synthetictrace.h"
+#include "core/engine/engine.h"
+#include "ui/chart/comparisonpicture.h"
+#include "ui/timeline/spanstyle.h"
+#include "ui/timeline/timelinelayout.h"
 
 #include <QApplication>
 #include <QFile>
@@ -143,7 +143,7 @@ void fillModel(il::TimelineModel &model, int tasks, int runs)
         set.tasks.push_back({QStringLiteral("job-%1").arg(i), {{il::PhaseKind::Cpu, 1}}, {}});
     model.setTaskSet(std::make_shared<const il::TaskSet>(set));
     for (int r = 0; r < runs; ++r) {
-        auto trace = std::make_shared<il::Trace>(*ui::makeSyntheticTrace(std::size_t(tasks) * 7, 4, unsigned(r + 1)));
+        auto trace = std::make_shared<il::Trace>(*testdata::makeSyntheticTrace(std::size_t(tasks) * 7, 4, unsigned(r + 1)));
         QCOMPARE(int(trace->tasks.size()), tasks);
         trace->info.runIndex = r;
         model.setTrace(trace);
@@ -201,7 +201,7 @@ void TestPicture::layoutCapSharesTheHeight()
     il::TimelineModel model;
     fillModel(model, 20000, 3);
     // Run 1 replaced by a small one (40 tasks): it must stay whole.
-    auto trace = std::make_shared<il::Trace>(*ui::makeSyntheticTrace(40 * 7, 2, 9));
+    auto trace = std::make_shared<il::Trace>(*testdata::makeSyntheticTrace(40 * 7, 2, 9));
     trace->info.runIndex = 1;
     model.setTrace(trace);
     const auto layout = ui::TimelineLayout::compute(model, il::TimelineViewKind::ByTask, 5000);

@@ -1,4 +1,4 @@
-#include "timemapping.h"
+#include "ui/timeline/timemapping.h"
 
 #include <QTest>
 

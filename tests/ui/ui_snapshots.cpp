@@ -3,12 +3,12 @@
 //   QT_QPA_PLATFORM=offscreen ui_snapshots OUTDIR [PRESET]
 // With il-fake-worker beside it, also faults-*.png: a processes run whose
 // worker SIGKILLs itself in task 3, and a run stopped mid-way.
-#include "comparisonpicture.h"
-#include "mainwindow.h"
-#include "runsession.h"
-#include "tasksetpanel.h"
-#include "theme.h"
-#include "timelineview.h"
+#include "ui/chart/comparisonpicture.h"
+#include "ui/timeline/timelineview.h"
+#include "ui/window/mainwindow.h"
+#include "ui/window/runsession.h"
+#include "ui/window/tasksetpanel.h"
+#include "ui/window/theme.h"
 
 #include <QAction>
 #include <QApplication>

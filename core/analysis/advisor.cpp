@@ -1,0 +1,200 @@
+#include "core/analysis/advisor.h"
+
+#include "core/base/wording.h"
+
+#include <QStringList>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+namespace il {
+
+QString formatDurationMs(double ms)
+{
+    const double a = std::fabs(ms);
+    auto digits = [](double v) { return v >= 100 ? 0 : (v >= 10 ? 1 : 2); };
+    if (a == 0)
+        return QStringLiteral("0 ms");
+    if (a < 1) {
+        const double us = ms * 1000;
+        return QStringLiteral("%1 µs").arg(us, 0, 'f', std::fabs(us) >= 10 ? 0 : 1);
+    }
+    if (a < 1000)
+        return QStringLiteral("%1 ms").arg(ms, 0, 'f', digits(a));
+    const double s = ms / 1000;
+    return QStringLiteral("%1 s").arg(s, 0, 'f', digits(std::fabs(s)));
+}
+
+static QString coresPhrase(int n)
+{
+    if (n <= 1)
+        return QStringLiteral("one core");
+    if (n == 2)
+        return QStringLiteral("both cores");
+    return QStringLiteral("%1 cores").arg(n);
+}
+
+namespace {
+
+enum class Bound { Cpu, Io, Mixed };
+
+// What the run did with its cores, from the measures rather than the
+// configuration: cpu time over makespan is how many cores computed at once.
+QString coresUsed(const Metrics &m)
+{
+    const int available = std::max(1, std::min(m.workers, m.cores));
+    const double computing = m.makespanMs > 0 ? m.cpuMs / m.makespanMs : 0;
+    if (available == 1)
+        return QStringLiteral("used one core");
+    if (computing >= 1.2)
+        return QStringLiteral("used ") + coresPhrase(available);
+    // Too few parallel tasks, or other programs taking the cores.
+    return QStringLiteral("had %1 but averaged %2 computing")
+        .arg(coresPhrase(available))
+        .arg(computing, 0, 'f', 1);
+}
+
+QString clauseFor(Mode mode, const Metrics &m, Bound bound)
+{
+    const QString t = formatDurationMs(m.makespanMs);
+    switch (mode) {
+    case Mode::Sequential:
+        return bound == Bound::Io ? QStringLiteral("sequential waited for each task in turn (%1)").arg(t)
+                                  : QStringLiteral("sequential ran one task at a time (%1)").arg(t);
+    case Mode::Threads:
+        if (bound == Bound::Io)
+            return QStringLiteral("threads overlapped the waits with %1 (%2)").arg(plural(m.workers, "thread"), t);
+        return QStringLiteral("threads %1 (%2)").arg(coresUsed(m), t);
+    case Mode::ThreadsGil:
+        if (bound == Bound::Io)
+            return QStringLiteral("threads-gil overlapped them too, as io releases the lock (%1)").arg(t);
+        return QStringLiteral("threads-gil serialised it (%1)").arg(t);
+    case Mode::Processes:
+        if (bound == Bound::Io)
+            return QStringLiteral("processes had only %1 and paid %2 of start-up (%3)")
+                .arg(plural(m.workers, "worker"), formatDurationMs(m.spawnMs), t);
+        return QStringLiteral("processes %1 (%2)").arg(coresUsed(m), t);
+    case Mode::EventLoop:
+        if (bound == Bound::Io)
+            return QStringLiteral("eventloop overlapped every wait on one thread (%1)").arg(t);
+        return QStringLiteral("eventloop computed on its one thread (%1)").arg(t);
+    }
+    return QString();
+}
+
+} // namespace
+
+QString adviseComparison(const TaskSet &set, const std::vector<Metrics> &runs)
+{
+    const double cpu = set.totalCpuMs();
+    const double io = set.totalIoMs();
+    const double total = cpu + io;
+    if (set.tasks.empty() || total <= 0)
+        return QStringLiteral("The task set has no work to compare.");
+
+    const double cpuShare = cpu / total;
+    const int cpuPct = static_cast<int>(std::lround(cpuShare * 100));
+    Bound bound = Bound::Mixed;
+    QString lead;
+    if (cpuShare >= 0.6) {
+        bound = Bound::Cpu;
+        lead = QStringLiteral("CPU is %1 % of the work").arg(cpuPct);
+    } else if (cpuShare <= 0.4) {
+        bound = Bound::Io;
+        lead = QStringLiteral("Waiting for I/O is %1 % of the work").arg(100 - cpuPct);
+    } else {
+        lead = QStringLiteral("The work is mixed (cpu %1 %, io %2 %)").arg(cpuPct).arg(100 - cpuPct);
+    }
+    if (runs.empty())
+        return lead + QStringLiteral(". Run the modes to compare them.");
+
+    // Only complete runs teach anything: a stopped run or one whose tasks
+    // failed has a makespan of part of the work. They are named, not compared.
+    std::map<Mode, Metrics> latest;
+    QStringList incomplete;
+    for (const Metrics &m : runs) {
+        if (m.cancelled == 0 && m.failed == 0) {
+            latest[m.mode] = m;
+            continue;
+        }
+        latest.erase(m.mode);
+        incomplete << (m.cancelled > 0 ? QStringLiteral("%1 (stopped)").arg(modeName(m.mode))
+                                       : QStringLiteral("%1 (%2 of %3 failed)")
+                                             .arg(modeName(m.mode), QString::number(m.failed),
+                                                  plural(m.completed + m.failed, "task")));
+    }
+    const QString leftOut = incomplete.isEmpty()
+                                ? QString()
+                                : QStringLiteral(" Left out of the comparison: %1.").arg(incomplete.join(QStringLiteral(", ")));
+    if (latest.empty())
+        return lead + QLatin1Char('.') + leftOut;
+
+    // The modes that tell the lesson of this kind of work come first.
+    std::vector<Mode> order;
+    switch (bound) {
+    case Bound::Cpu:
+        order = {Mode::ThreadsGil, Mode::Processes, Mode::Threads, Mode::EventLoop, Mode::Sequential};
+        break;
+    case Bound::Io:
+        order = {Mode::EventLoop, Mode::Threads, Mode::ThreadsGil, Mode::Processes, Mode::Sequential};
+        break;
+    case Bound::Mixed:
+        order = {Mode::Processes, Mode::ThreadsGil, Mode::EventLoop, Mode::Threads, Mode::Sequential};
+        break;
+    }
+    QStringList clauses;
+    const Bound clauseBound = bound == Bound::Mixed ? Bound::Cpu : bound;
+    for (Mode mode : order) {
+        if (clauses.size() == 3)
+            break;
+        auto it = latest.find(mode);
+        if (it != latest.end())
+            clauses << clauseFor(mode, it->second, clauseBound);
+    }
+    QString text = lead + QStringLiteral(": ") + clauses.join(QStringLiteral("; ")) + QLatin1Char('.');
+
+    const Metrics *fastest = nullptr;
+    for (const auto &[mode, m] : latest)
+        if (m.makespanMs > 0 && (!fastest || m.makespanMs < fastest->makespanMs))
+            fastest = &m;
+    auto seq = latest.find(Mode::Sequential);
+    if (fastest && latest.size() > 1) {
+        text += QStringLiteral(" Fastest: %1").arg(modeName(fastest->mode));
+        if (seq != latest.end() && fastest->mode != Mode::Sequential && fastest->makespanMs > 0)
+            text += QStringLiteral(", %1× faster than sequential").arg(seq->second.makespanMs / fastest->makespanMs, 0, 'f', 1);
+        text += QLatin1Char('.');
+    }
+
+    // Overheads worth a sentence of their own.
+    auto loop = latest.find(Mode::EventLoop);
+    if (loop != latest.end() && bound != Bound::Cpu && cpu > 0) {
+        const Metrics &m = loop->second;
+        double longestCpu = 0;
+        for (const Task &task : set.tasks)
+            for (const Phase &phase : task.phases)
+                if (phase.kind == PhaseKind::Cpu)
+                    longestCpu = std::max(longestCpu, phase.ms);
+        // Ready tasks waiting for a loop that is busy computing: asyncio's
+        // trap is one long phase; many short ones make the loop the limit.
+        const double meanReady = m.readyWaitMs / static_cast<double>(set.tasks.size());
+        if (longestCpu >= 0.25 * m.makespanMs && meanReady >= 0.1 * m.makespanMs)
+            text += QStringLiteral(" On the event loop one long cpu phase (%1) blocks every other task: "
+                                   "ready tasks waited %2 on average.")
+                        .arg(formatDurationMs(longestCpu), formatDurationMs(meanReady));
+        else if (meanReady >= 0.1 * m.makespanMs && cpu >= 0.5 * m.makespanMs)
+            text += QStringLiteral(" The event loop's own cpu work (%1 of its %2) is the limit: ready "
+                                   "tasks waited %3 on average.")
+                        .arg(formatDurationMs(cpu), formatDurationMs(m.makespanMs), formatDurationMs(meanReady));
+        else if (m.efficiency > 0 && m.efficiency < 0.7)
+            text += QStringLiteral(" The event loop stalled while cpu phases ran on it (%1 of cpu).")
+                        .arg(formatDurationMs(cpu));
+    }
+    auto gil = latest.find(Mode::ThreadsGil);
+    if (gil != latest.end() && gil->second.gilWaitMs > 0.25 * gil->second.makespanMs)
+        text += QStringLiteral(" threads-gil threads spent %1 waiting for the lock.")
+                    .arg(formatDurationMs(gil->second.gilWaitMs));
+    return text + leftOut;
+}
+
+} // namespace il

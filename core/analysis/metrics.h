@@ -1,0 +1,46 @@
+#pragma once
+
+#include "core/model/mode.h"
+#include "core/trace/trace.h"
+
+#include <vector>
+
+namespace il {
+
+struct TaskSet;
+
+struct Metrics
+{
+    Mode mode = Mode::Sequential;
+    int workers = 1;
+    int lanes = 1;
+    int cores = 1;
+    double makespanMs = 0; // first event (spawn included) to last task end
+    double idealMs = 0;    // lower bound for this mode; see idealMs()
+    double efficiency = 0; // ideal / makespan; 0 for a stopped run (not comparable)
+    double cpuMs = 0;      // thread CPU time measured in cpu phases
+    double cpuWallMs = 0;  // wall time of cpu spans (> cpuMs when threads share a core)
+    double ioWaitMs = 0;
+    double gilWaitMs = 0;
+    double spawnMs = 0;
+    double ipcMs = 0;
+    double queueWaitMs = 0; // sum over tasks of start - queued
+    double readyWaitMs = 0; // event loop: io done, task waiting for the busy loop
+    std::vector<double> laneUtilization; // fraction of makespan each lane was occupied
+    double utilization = 0;              // mean of laneUtilization
+    int completed = 0;
+    int failed = 0;
+    int cancelled = 0;
+    std::size_t events = 0;
+};
+
+// Lower bound of the makespan of `set` under `mode` with `workers` on `cores`:
+//   sequential: sum of task lengths
+//   threads / processes: max(longest, cpu / min(W, C), sum / W)
+//   threads-gil: max(longest, cpu, sum / W)       (cpu never runs in parallel)
+//   eventloop:  max(longest, cpu)                  (cpu runs on the one loop)
+double idealMs(Mode mode, const TaskSet &set, int workers, int cores);
+
+Metrics computeMetrics(const Trace &trace, const TaskSet &set);
+
+} // namespace il

@@ -1,0 +1,60 @@
+#pragma once
+
+#include "core/trace/event.h"
+
+#include <cstdint>
+
+namespace il {
+
+struct Task;
+class CancelToken;
+class Gil;
+class Recorder;
+
+// Where a lane's events go: the recorder (in-process lanes) or the pipe
+// back to the parent (worker processes).
+class EventSink
+{
+public:
+    virtual ~EventSink() = default;
+    virtual void record(const Event &event) = 0;
+};
+
+class RecorderSink final : public EventSink
+{
+public:
+    RecorderSink(Recorder &recorder, int slot) : m_recorder(recorder), m_slot(slot) {}
+    void record(const Event &event) override;
+
+private:
+    Recorder &m_recorder;
+    int m_slot;
+};
+
+// Burns `ms` of this thread's CPU time with real arithmetic. Returns false if
+// cancelled first. With a Gil, computes only while holding it, hands it over
+// after each switch interval when others wait, and reports lock waits as
+// gil-wait spans through `sink`.
+bool burnCpu(double ms, const CancelToken &cancel, std::int64_t *usedNs = nullptr);
+
+// The SpanEnd of a cpu span, carrying the CPU time it consumed.
+Event cpuSpanEnd(std::uint32_t task, std::uint16_t lane, std::uint16_t phase, std::int64_t cpuNs);
+
+struct LaneContext
+{
+    EventSink &sink;
+    std::uint16_t lane;
+    const CancelToken &cancel;
+    Gil *gil = nullptr;
+};
+
+// Runs every phase of `task` on the calling thread, blocking for io:
+// TaskStart, SpanBegin/SpanEnd per phase (gil-wait spans in between with a
+// GIL), then TaskEnd, or TaskCancelled when the token fires. Returns false
+// when cancelled.
+bool runTaskBlocking(const Task &task, std::uint32_t index, LaneContext &lane);
+
+Event makeEvent(EventKind kind, std::uint32_t task, std::uint16_t lane,
+                SpanKind span = SpanKind::None, std::uint16_t phase = noPhase);
+
+} // namespace il

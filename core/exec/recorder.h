@@ -1,0 +1,55 @@
+#pragma once
+
+#include "core/trace/event.h"
+
+#include <atomic>
+#include <memory>
+#include <vector>
+
+namespace il {
+
+// Events are appended by their writer (one per slot: a pool thread, the loop
+// thread, the process-pool controller) without any lock: each slot is a
+// chunked append-only buffer whose published size is an atomic, so a reader
+// on another thread can copy what is new while writers go on. Chunks never
+// move, so a published event stays where it is.
+class Recorder
+{
+public:
+    explicit Recorder(int slots);
+    ~Recorder();
+    Recorder(const Recorder &) = delete;
+    Recorder &operator=(const Recorder &) = delete;
+
+    int slotCount() const { return static_cast<int>(m_slots.size()); }
+
+    // Only the slot's single writer may call this.
+    void append(int slot, const Event &event);
+
+    // Copies events published since the previous call into `out`. Single
+    // reader; safe while writers run.
+    void drainNew(std::vector<Event> &out);
+
+    // All events of every slot (call after the writers stopped).
+    std::vector<Event> all() const;
+    // The same without a copy: calls fn(events, count) per contiguous run.
+    template<typename Fn>
+    void visit(Fn &&fn) const;
+    std::size_t size() const;
+
+private:
+    struct Slot;
+    std::vector<std::unique_ptr<Slot>> m_slots;
+    // Contiguous runs of slot `slot`, in order: {pointer, count}.
+    std::vector<std::pair<const Event *, std::size_t>> runs(int slot) const;
+};
+
+template<typename Fn>
+void Recorder::visit(Fn &&fn) const
+{
+    for (int s = 0; s < slotCount(); ++s)
+        for (const auto &[events, count] : runs(s))
+            fn(events, count);
+}
+
+} // namespace il

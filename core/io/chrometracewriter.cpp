@@ -1,0 +1,334 @@
+#include "core/io/chrometracewriter.h"
+
+#include "core/base/wording.h"
+#include "core/json/jsontextout.h"
+
+#include <algorithm>
+
+namespace il {
+
+namespace {
+
+constexpr int taskTidBase = 100000; // event loop: one track per awaiting task
+
+// Rounds nanoseconds since the origin to eighths of a microsecond, half up
+// (floor division, so it is monotonic for negative offsets too).
+std::int64_t eighthsOfUs(std::int64_t ns)
+{
+    const std::int64_t x = 8 * ns + 500;
+    return x >= 0 ? x / 1000 : -((-x + 999) / 1000);
+}
+
+class RunWriter
+{
+public:
+    RunWriter(JsonTextOut &out, bool &first, const TaskSet &set, const Trace &trace)
+        : m_out(out), m_first(first), m_set(set), m_trace(trace), m_info(trace.info), m_pid(trace.info.runIndex + 1)
+    {
+    }
+
+    void write()
+    {
+        const QString label = QStringLiteral("%1 · %2 (%3)")
+                                  .arg(m_info.runIndex + 1)
+                                  .arg(modeName(m_info.mode), plural(m_info.lanes, "lane"));
+        metadata("process_name", 0, label);
+        metadata("process_sort_index", 0, m_info.runIndex);
+        for (int l = 0; l < m_info.lanes; ++l) {
+            metadata("thread_name", l + 1, m_info.laneNames.value(l));
+            metadata("thread_sort_index", l + 1, l);
+        }
+        if (m_info.mode == Mode::EventLoop)
+            writeEventLoop();
+        else
+            writeLanes();
+    }
+
+private:
+    static bool onTaskTrack(const Span &s) { return s.kind == SpanKind::Io || s.kind == SpanKind::Ready; }
+
+    bool taskShown(std::uint32_t i) const
+    {
+        const TaskRecord &t = m_trace.tasks[i];
+        return t.startNs >= 0 && t.endNs >= 0;
+    }
+
+    // Each lane's track: its tasks and its spans, merged in start order with
+    // the enclosing event first.
+    void writeLanes()
+    {
+        // Tasks grouped by lane in one counting pass (index order kept),
+        // then each lane's put in start order: usually it already is.
+        const std::size_t lanes = std::size_t(std::max(0, m_info.lanes));
+        const auto bucket = [&](std::uint32_t i) { return std::min<std::size_t>(m_trace.tasks[i].lane, lanes); };
+        std::vector<std::uint32_t> first(lanes + 2, 0);
+        for (std::uint32_t i = 0; i < m_trace.tasks.size(); ++i)
+            if (taskShown(i))
+                ++first[bucket(i) + 1];
+        for (std::size_t l = 0; l <= lanes; ++l)
+            first[l + 1] += first[l];
+        std::vector<std::uint32_t> order(first[lanes + 1]);
+        {
+            std::vector<std::uint32_t> next(first.begin(), first.end() - 1);
+            for (std::uint32_t i = 0; i < m_trace.tasks.size(); ++i)
+                if (taskShown(i))
+                    order[next[bucket(i)]++] = i;
+        }
+        const auto trackOrder = [&](std::uint32_t a, std::uint32_t b) {
+            const TaskRecord &x = m_trace.tasks[a], &y = m_trace.tasks[b];
+            if (x.lane != y.lane) // only in the bucket of undeclared lanes
+                return x.lane < y.lane;
+            if (x.startNs != y.startNs)
+                return x.startNs < y.startNs;
+            if (x.endNs != y.endNs)
+                return x.endNs > y.endNs;
+            return a < b;
+        };
+        for (std::size_t l = 0; l <= lanes; ++l) {
+            const auto from = order.begin() + first[l], to = order.begin() + first[l + 1];
+            if (!std::is_sorted(from, to, trackOrder))
+                std::sort(from, to, trackOrder);
+        }
+        auto task = order.cbegin();
+        for (int l = 0; l < m_info.lanes && m_out.ok(); ++l) {
+            const Trace::Range spans = m_trace.laneSpans(l);
+            const Span *s = spans.begin;
+            const int tid = l + 1;
+            while (m_out.ok()) {
+                const bool haveTask = task != order.cend() && m_trace.tasks[*task].lane == l;
+                const bool haveSpan = s != spans.end;
+                if (!haveTask && !haveSpan)
+                    break;
+                if (haveTask && (!haveSpan || taskFirst(m_trace.tasks[*task], *s)))
+                    writeTask(*task++, tid);
+                else
+                    writeSpan(*s++, tid);
+            }
+        }
+        // A task recorded on a lane the run did not declare: still shown.
+        for (; task != order.cend() && m_out.ok(); ++task)
+            writeTask(*task, int(m_trace.tasks[*task].lane) + 1);
+    }
+
+    // The loop's track holds the cpu it ran; every task gets its own track
+    // with its io and ready-wait, because tasks overlap on the one loop.
+    void writeEventLoop()
+    {
+        // The waits grouped by task in one counting pass (the trace is in
+        // lane order, not task order), then each task's few sorted by start.
+        const std::size_t taskCount = m_trace.tasks.size();
+        std::vector<std::uint32_t> first(taskCount + 1, 0);
+        for (const Span &s : m_trace.spans)
+            if (onTaskTrack(s) && s.task < taskCount)
+                ++first[s.task + 1];
+        for (std::size_t i = 0; i < taskCount; ++i)
+            first[i + 1] += first[i];
+        std::vector<std::uint32_t> waits(first[taskCount]);
+        {
+            std::vector<std::uint32_t> next(first.begin(), first.end() - 1);
+            for (std::uint32_t k = 0; k < m_trace.spans.size(); ++k) {
+                const Span &s = m_trace.spans[k];
+                if (onTaskTrack(s) && s.task < taskCount)
+                    waits[next[s.task]++] = k;
+            }
+        }
+        const auto byStart = [&](std::uint32_t a, std::uint32_t b) {
+            const Span &x = m_trace.spans[a], &y = m_trace.spans[b];
+            if (x.startNs != y.startNs)
+                return x.startNs < y.startNs;
+            return x.endNs > y.endNs;
+        };
+        // Insertion sort: a task has a handful of waits, often in order.
+        for (std::size_t i = 0; i < taskCount; ++i) {
+            for (std::uint32_t j = first[i] + 1; j < first[i + 1]; ++j) {
+                const std::uint32_t k = waits[j];
+                std::uint32_t m = j;
+                for (; m > first[i] && byStart(k, waits[m - 1]); --m)
+                    waits[m] = waits[m - 1];
+                waits[m] = k;
+            }
+        }
+        for (int l = 0; l < m_info.lanes && m_out.ok(); ++l) {
+            const Trace::Range spans = m_trace.laneSpans(l);
+            for (const Span *s = spans.begin; s != spans.end && m_out.ok(); ++s)
+                if (!onTaskTrack(*s))
+                    writeSpan(*s, l + 1);
+        }
+        for (std::uint32_t i = 0; i < taskCount && m_out.ok(); ++i) {
+            const bool shown = taskShown(i);
+            auto wait = waits.cbegin() + first[i];
+            const auto end = waits.cbegin() + first[i + 1];
+            if (!shown && wait == end)
+                continue;
+            const int tid = taskTidBase + int(i);
+            awaitingTrackName(tid, i);
+            metadata("thread_sort_index", tid, m_info.lanes + int(i));
+            bool taskPending = shown;
+            while (m_out.ok() && (taskPending || wait != end)) {
+                if (taskPending && (wait == end || taskFirst(m_trace.tasks[i], m_trace.spans[*wait]))) {
+                    writeTask(i, tid);
+                    taskPending = false;
+                } else {
+                    writeSpan(m_trace.spans[*wait++], tid);
+                }
+            }
+        }
+    }
+
+    static bool taskFirst(const TaskRecord &t, const Span &s)
+    {
+        return t.startNs < s.startNs || (t.startNs == s.startNs && t.endNs >= s.endNs);
+    }
+
+    void beginEvent()
+    {
+        m_out.room();
+        m_out.literal(m_first ? "\n" : ",\n");
+        m_first = false;
+    }
+
+    void head(const char *ph, int tid)
+    {
+        m_out.literal(",\"ph\":\"");
+        m_out.literal(ph);
+        m_out.literal("\",\"pid\":");
+        m_out.integer(m_pid);
+        m_out.literal(",\"tid\":");
+        m_out.integer(tid);
+    }
+
+    void metadata(const char *name, int tid, const QString &value)
+    {
+        beginEvent();
+        m_out.literal("{\"name\":\"");
+        m_out.literal(name);
+        m_out.ch('"');
+        head("M", tid);
+        m_out.literal(",\"args\":{\"name\":");
+        m_out.string(value);
+        m_out.literal("}}");
+    }
+
+    // "task N (awaiting)", once per task: written straight, no QString.
+    void awaitingTrackName(int tid, std::uint32_t task)
+    {
+        beginEvent();
+        m_out.literal("{\"name\":\"thread_name\"");
+        head("M", tid);
+        m_out.literal(",\"args\":{\"name\":\"task ");
+        m_out.integer(task);
+        m_out.literal(" (awaiting)\"}}");
+    }
+
+    void metadata(const char *name, int tid, int sortIndex)
+    {
+        beginEvent();
+        m_out.literal("{\"name\":\"");
+        m_out.literal(name);
+        m_out.ch('"');
+        head("M", tid);
+        m_out.literal(",\"args\":{\"sort_index\":");
+        m_out.integer(sortIndex);
+        m_out.literal("}}");
+    }
+
+    void times(std::int64_t startNs, std::int64_t endNs)
+    {
+        const std::int64_t start = eighthsOfUs(startNs - m_info.originNs);
+        const std::int64_t end = eighthsOfUs(endNs - m_info.originNs);
+        m_out.literal(",\"ts\":");
+        m_out.fixed(start * chromeTraceResolutionNs, 3);
+        m_out.literal(",\"dur\":");
+        m_out.fixed((end - start) * chromeTraceResolutionNs, 3);
+    }
+
+    void writeTask(std::uint32_t i, int tid)
+    {
+        const TaskRecord &t = m_trace.tasks[i];
+        beginEvent();
+        m_out.literal("{\"name\":");
+        if (i < m_set.tasks.size())
+            m_out.string(m_set.tasks[i].name);
+        else
+            m_out.string(QStringLiteral("task %1").arg(i));
+        m_out.literal(",\"cat\":\"task\"");
+        head("X", tid);
+        times(t.startNs, t.endNs);
+        m_out.literal(",\"args\":{\"task\":");
+        m_out.integer(i);
+        m_out.literal(",\"state\":\"");
+        m_out.literal(taskStateName(t.state));
+        m_out.ch('"');
+        if (t.queuedNs >= 0) {
+            m_out.literal(",\"queued_ms\":");
+            m_out.fixed(t.startNs - t.queuedNs, 6);
+        }
+        m_out.literal("}}");
+    }
+
+    void writeSpan(const Span &s, int tid)
+    {
+        const char *kind = spanKindName(s.kind);
+        beginEvent();
+        m_out.literal("{\"name\":\"");
+        m_out.literal(kind);
+        m_out.literal("\",\"cat\":\"");
+        m_out.literal(kind);
+        m_out.ch('"');
+        head("X", tid);
+        times(s.startNs, s.endNs);
+        const bool hasTask = s.task != noTask, hasPhase = s.phase != noPhase, cpu = s.kind == SpanKind::Cpu;
+        if (hasTask || hasPhase || cpu) {
+            m_out.literal(",\"args\":{");
+            const char *sep = "";
+            if (hasTask) {
+                m_out.literal("\"task\":");
+                m_out.integer(s.task);
+                sep = ",";
+            }
+            if (hasPhase) {
+                m_out.literal(sep);
+                m_out.literal("\"phase\":");
+                m_out.integer(s.phase);
+                sep = ",";
+            }
+            if (cpu) {
+                m_out.literal(sep);
+                m_out.literal("\"cpu_ms\":");
+                m_out.fixed(s.cpuUs, 3);
+            }
+            m_out.ch('}');
+        }
+        m_out.ch('}');
+    }
+
+    JsonTextOut &m_out;
+    bool &m_first;
+    const TaskSet &m_set;
+    const Trace &m_trace;
+    const RunInfo &m_info;
+    const int m_pid;
+};
+
+} // namespace
+
+bool writeChromeTrace(const TaskSet &set, const std::vector<RunResultPtr> &runs, const ByteSink &sink)
+{
+    JsonTextOut out(sink);
+    out.literal("{\"traceEvents\":[");
+    bool first = true;
+    for (const RunResultPtr &run : runs) {
+        if (!out.ok())
+            break;
+        RunWriter(out, first, set, *run->trace).write();
+    }
+    out.room();
+    out.literal("\n],\"displayTimeUnit\":\"ms\",\"otherData\":{\"taskset\":");
+    out.string(set.name);
+    out.literal(",\"generator\":\"interleave\",\"time_resolution_ns\":");
+    out.integer(chromeTraceResolutionNs);
+    out.literal("}}\n");
+    return out.finish();
+}
+
+} // namespace il

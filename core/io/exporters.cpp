@@ -1,0 +1,99 @@
+#include "core/io/exporters.h"
+
+#include "core/base/clock.h"
+#include "core/io/chrometracewriter.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace il {
+
+QByteArray chromeTraceJson(const TaskSet &set, const std::vector<RunResultPtr> &runs)
+{
+    QByteArray text;
+    writeChromeTrace(set, runs, [&text](const char *data, std::size_t size) {
+        text.append(data, qsizetype(size));
+        return true;
+    });
+    return text;
+}
+
+QString writeChromeTraceFile(const QString &path, const TaskSet &set, const std::vector<RunResultPtr> &runs,
+                             const StopCheck &stop)
+{
+    FileWriter file(path, stop);
+    if (!file.open())
+        return file.errorString();
+    writeChromeTrace(set, runs, [&file](const char *data, std::size_t size) { return file.write(data, size); });
+    file.commit();
+    return file.errorString();
+}
+
+QByteArray summaryJson(const TaskSet &set, const std::vector<RunResultPtr> &runs)
+{
+    QJsonArray arr;
+    for (const RunResultPtr &run : runs) {
+        const Metrics &m = run->metrics;
+        QJsonArray lanes;
+        for (double u : m.laneUtilization)
+            lanes.append(u);
+        QJsonObject o{{QStringLiteral("mode"), modeName(m.mode)},
+                      {QStringLiteral("workers"), m.workers},
+                      {QStringLiteral("makespan_ms"), m.makespanMs},
+                      {QStringLiteral("ideal_ms"), m.idealMs},
+                      {QStringLiteral("efficiency"), m.efficiency},
+                      {QStringLiteral("cpu_ms"), m.cpuMs},
+                      {QStringLiteral("cpu_wall_ms"), m.cpuWallMs},
+                      {QStringLiteral("io_wait_ms"), m.ioWaitMs},
+                      {QStringLiteral("gil_wait_ms"), m.gilWaitMs},
+                      {QStringLiteral("spawn_ms"), m.spawnMs},
+                      {QStringLiteral("ipc_ms"), m.ipcMs},
+                      {QStringLiteral("queue_wait_ms"), m.queueWaitMs},
+                      {QStringLiteral("ready_wait_ms"), m.readyWaitMs},
+                      {QStringLiteral("utilization"), m.utilization},
+                      {QStringLiteral("lane_utilization"), lanes},
+                      {QStringLiteral("completed"), m.completed},
+                      {QStringLiteral("failed"), m.failed},
+                      {QStringLiteral("cancelled"), m.cancelled},
+                      {QStringLiteral("events"), qint64(m.events)}};
+        if (!run->trace->error.isEmpty())
+            o.insert(QStringLiteral("error"), run->trace->error);
+        if (!run->trace->notes.isEmpty())
+            o.insert(QStringLiteral("notes"), QJsonArray::fromStringList(run->trace->notes));
+        arr.append(o);
+    }
+    QJsonObject root{{QStringLiteral("taskset"), set.name},
+                     {QStringLiteral("tasks"), qint64(set.tasks.size())},
+                     {QStringLiteral("cores"), detectedCores()},
+                     {QStringLiteral("runs"), arr}};
+    return QJsonDocument(root).toJson(QJsonDocument::Indented);
+}
+
+QByteArray summaryCsv(const std::vector<RunResultPtr> &runs)
+{
+    QByteArray out = "mode,workers,makespan_ms,ideal_ms,efficiency,cpu_ms,cpu_wall_ms,io_wait_ms,gil_wait_ms,"
+                     "spawn_ms,ipc_ms,queue_wait_ms,ready_wait_ms,utilization,completed,failed,cancelled,events\n";
+    for (const RunResultPtr &run : runs) {
+        const Metrics &m = run->metrics;
+        out += QStringLiteral("%1,%2,%3,%4,%5,%6,%7,%8,%9,%10,%11,%12,%13,%14,%15,%16,%17,%18\n")
+                   .arg(modeName(m.mode)).arg(m.workers)
+                   .arg(m.makespanMs, 0, 'f', 3).arg(m.idealMs, 0, 'f', 3).arg(m.efficiency, 0, 'f', 4)
+                   .arg(m.cpuMs, 0, 'f', 3).arg(m.cpuWallMs, 0, 'f', 3).arg(m.ioWaitMs, 0, 'f', 3).arg(m.gilWaitMs, 0, 'f', 3)
+                   .arg(m.spawnMs, 0, 'f', 3).arg(m.ipcMs, 0, 'f', 3).arg(m.queueWaitMs, 0, 'f', 3).arg(m.readyWaitMs, 0, 'f', 3)
+                   .arg(m.utilization, 0, 'f', 4).arg(m.completed).arg(m.failed).arg(m.cancelled)
+                   .arg(qulonglong(m.events))
+                   .toUtf8();
+    }
+    return out;
+}
+
+QString writeFileAtomically(const QString &path, const QByteArray &data, const StopCheck &stop)
+{
+    FileWriter file(path, stop);
+    if (file.open() && file.write(data))
+        file.commit();
+    return file.errorString();
+}
+
+} // namespace il

@@ -1,0 +1,34 @@
+#pragma once
+
+#include "core/analysis/runresult.h"
+#include "core/base/filewriter.h"
+#include "core/model/taskset.h"
+
+#include <QByteArray>
+#include <QString>
+
+#include <vector>
+
+namespace il {
+
+// Chrome trace-event JSON (object form) for a whole comparison: one pid per
+// run, one tid per lane, X events for tasks with nested X phases, ts/dur in
+// microseconds from each run's origin. Opens in Perfetto. The text is made
+// by writeChromeTrace (chrometracewriter.h); this holds all of it in memory.
+QByteArray chromeTraceJson(const TaskSet &set, const std::vector<RunResultPtr> &runs);
+// The same, streamed into `path` through a FileWriter: memory stays small
+// whatever the trace's size. Returns an empty string or "PATH: reason".
+QString writeChromeTraceFile(const QString &path, const TaskSet &set, const std::vector<RunResultPtr> &runs,
+                             const StopCheck &stop = {});
+
+// {"taskset", "tasks", "cores", "runs": [...]} as documented in the README.
+QByteArray summaryJson(const TaskSet &set, const std::vector<RunResultPtr> &runs);
+QByteArray summaryCsv(const std::vector<RunResultPtr> &runs);
+
+// Writes through a FileWriter: a regular file via a temporary file, fsync and
+// rename, so an error (or `stop`) leaves any previous file intact; /dev/null,
+// a FIFO or a device is written in place. Returns an empty string or
+// "PATH: what failed: reason".
+QString writeFileAtomically(const QString &path, const QByteArray &data, const StopCheck &stop = {});
+
+} // namespace il

@@ -1,0 +1,258 @@
+#include "core/base/clock.h"
+#include "core/exec/canceltoken.h"
+#include "core/exec/deadlinetimer.h"
+#include "core/exec/executor.h"
+#include "core/exec/phaserunner.h"
+#include "core/exec/recorder.h"
+#include "core/model/taskset.h"
+
+#include <QEventLoop>
+#include <QObject>
+#include <QTimer>
+
+#include <algorithm>
+#include <functional>
+#include <queue>
+#include <vector>
+
+namespace il {
+
+// eventloop: one thread running a Qt event loop, like asyncio. Every task
+// starts at once as a chain of callbacks: an io phase is a timer that frees
+// the loop; a cpu phase runs on the loop and stalls every other task.
+// io spans carry lane == noLane: the task waits, but the loop is free.
+class EventLoopExecutor final : public Executor
+{
+public:
+    int laneCount() const override { return 1; }
+    int slotCount() const override { return 1; } // the loop thread is the only writer
+    QStringList laneNames() const override { return {QStringLiteral("event loop")}; }
+
+    void run(ExecContext &ctx) override
+    {
+        const auto n = std::uint32_t(ctx.set.tasks.size());
+        QObject context; // owns the queued starts: they die with it
+        DeadlineTimer ioTimer([this] { onTimer(); });
+        if (!ioTimer.error().isEmpty()) {
+            m_error = QStringLiteral("eventloop: ") + ioTimer.error();
+            return;
+        }
+        m_ctx = &ctx;
+        m_sink = std::make_unique<RecorderSink>(ctx.recorder, 0);
+        m_nextPhase.assign(n, 0);
+        m_inIo.assign(n, false);
+        m_remaining = n;
+        m_timer = &ioTimer;
+        m_deadlines = {};
+
+        QEventLoop loop;
+        m_loop = &loop;
+        for (std::uint32_t i = 0; i < n; ++i) {
+            m_sink->record(makeEvent(EventKind::Queued, i, noLane));
+            QMetaObject::invokeMethod(&context, [this, i] { start(i); }, Qt::QueuedConnection);
+        }
+        QTimer cancelPoll;
+        QObject::connect(&cancelPoll, &QTimer::timeout, &context, [this] {
+            if (m_ctx->cancel.isCancelled())
+                cancelAll();
+        });
+        cancelPoll.start(10);
+        if (m_remaining > 0)
+            loop.exec();
+        m_loop = nullptr;
+        m_timer = nullptr;
+    }
+
+private:
+    void start(std::uint32_t i)
+    {
+        if (m_ctx->cancel.isCancelled())
+            return cancelAll();
+        m_sink->record(makeEvent(EventKind::TaskStart, i, 0));
+        advance(i);
+        m_idleSinceNs = monoNs();
+        noteWork(i, m_idleSinceNs);
+    }
+
+    // Runs phases until the task awaits io or ends.
+    void advance(std::uint32_t i)
+    {
+        const Task &task = m_ctx->set.tasks[i];
+        while (m_nextPhase[i] < task.phases.size()) {
+            const auto phase = std::uint16_t(m_nextPhase[i]);
+            const Phase &p = task.phases[phase];
+            if (p.kind == PhaseKind::Cpu) {
+                m_sink->record(makeEvent(EventKind::SpanBegin, i, 0, SpanKind::Cpu, phase));
+                std::int64_t used = 0;
+                const bool ok = burnCpu(p.ms, m_ctx->cancel, &used);
+                m_sink->record(cpuSpanEnd(i, 0, phase, used));
+                if (!ok) {
+                    m_sink->record(makeEvent(EventKind::TaskCancelled, i, 0));
+                    return cancelAll();
+                }
+                ++m_nextPhase[i];
+                continue;
+            }
+            const Event begin = makeEvent(EventKind::SpanBegin, i, noLane, SpanKind::Io, phase);
+            m_sink->record(begin);
+            m_inIo[i] = true;
+            armTimer(i, begin.tNs + msToNs(p.ms));
+            return;
+        }
+        m_sink->record(makeEvent(EventKind::TaskEnd, i, 0));
+        finishOne();
+    }
+
+    // Io completions: our own min-heap of deadlines behind one timer, as
+    // asyncio keeps its own heap. (One QTimer per io phase costs Qt a linear
+    // search per timer: 10,000 concurrent waits would turn quadratic.)
+    void armTimer(std::uint32_t i, std::int64_t deadlineNs)
+    {
+        m_deadlines.push({deadlineNs, i});
+        // While dispatching, onTimer() looks at the heap again before it
+        // sleeps; arming now would be a wasted system call.
+        if (!m_dispatching && deadlineNs < m_timer->armedNs())
+            m_timer->arm(deadlineNs);
+    }
+
+    void rearm()
+    {
+        if (m_deadlines.empty())
+            m_timer->disarm();
+        else
+            m_timer->arm(m_deadlines.top().deadlineNs);
+    }
+
+    // Every wait whose deadline has passed completes, earliest first, until
+    // the earliest left is in the future. The timer never fires early, so
+    // no wait ends before its time. A task that computes here delays the
+    // ones after it: they were ready at their deadline but the loop was
+    // busy, which completeIo() records as ready-wait.
+    void onTimer()
+    {
+        if (!m_loop)
+            return;
+        const std::int64_t wake = monoNs();
+        m_dispatching = true;
+        while (!m_deadlines.empty()) {
+            // Stop is seen between two completions, not only at the 10 ms poll.
+            if (m_ctx->cancel.isCancelled())
+                return cancelAll();
+            const Deadline d = m_deadlines.top();
+            if (d.deadlineNs > monoNs())
+                break;
+            m_deadlines.pop();
+            completeIo(d.task, d.deadlineNs, wake);
+            if (!m_loop)
+                return; // cancelled by a cpu phase
+            noteWork(d.task, monoNs());
+        }
+        m_dispatching = false;
+        rearm();
+        m_idleSinceNs = monoNs();
+    }
+
+    // Ends the io phase of task i, whose deadline was `deadlineNs`, in the
+    // dispatch that woke at `wake`. The task was ready from its deadline;
+    // it was *stalled* (ready-wait) only if the loop ran other tasks' code
+    // after that. The stall begins at the deadline if the loop was busy
+    // then, else when the loop woke: the timer's own wake-up latency stays
+    // io, nobody stalled the task. Less than readyThresholdNs of other
+    // tasks' work is the dispatch's bookkeeping, not a stall. (Asking "did
+    // another task run?" rather than "was the loop late?" keeps a lone
+    // chain of waits free of ready-wait however busy the machine is.)
+    void completeIo(std::uint32_t i, std::int64_t deadlineNs, std::int64_t wake)
+    {
+        m_inIo[i] = false;
+        const auto phase = std::uint16_t(m_nextPhase[i]);
+        Event end = makeEvent(EventKind::SpanEnd, i, noLane, SpanKind::Io, phase);
+        const std::int64_t now = end.tNs;
+        const std::int64_t readyFrom = deadlineNs < m_idleSinceNs ? deadlineNs : std::max(deadlineNs, wake);
+        if (othersBusyUntil(i) - readyFrom > readyThresholdNs) {
+            end.tNs = readyFrom;
+            m_sink->record(end);
+            m_sink->record(Event{readyFrom, i, noLane, phase, EventKind::SpanBegin, SpanKind::Ready});
+            m_sink->record(Event{now, i, noLane, phase, EventKind::SpanEnd, SpanKind::Ready});
+        } else {
+            m_sink->record(end);
+        }
+        ++m_nextPhase[i];
+        advance(i);
+    }
+
+    // The loop finished running task i's code at `ns`. Keeps the last end of
+    // work per task for the two most recent tasks, enough to answer "until
+    // when did the loop run somebody other than i?".
+    void noteWork(std::uint32_t i, std::int64_t ns)
+    {
+        if (m_lastWork.task != i)
+            m_lastOtherWork = m_lastWork;
+        m_lastWork = {i, ns};
+    }
+
+    std::int64_t othersBusyUntil(std::uint32_t i) const
+    {
+        return m_lastWork.task != i ? m_lastWork.ns : m_lastOtherWork.ns;
+    }
+
+    struct WorkEnd
+    {
+        std::uint32_t task = noTask;
+        std::int64_t ns = 0;
+    };
+
+    struct Deadline
+    {
+        std::int64_t deadlineNs;
+        std::uint32_t task;
+        bool operator>(const Deadline &o) const
+        {
+            return deadlineNs != o.deadlineNs ? deadlineNs > o.deadlineNs : task > o.task;
+        }
+    };
+
+    // The timer's aim: an io phase ends within 50 µs of its deadline. Less
+    // of other tasks' work than that is the loop's own bookkeeping.
+    static constexpr std::int64_t readyThresholdNs = 50'000;
+
+    void finishOne()
+    {
+        if (--m_remaining == 0 && m_loop)
+            m_loop->quit();
+    }
+
+    // Stop: close open io spans, mark unfinished tasks cancelled, leave.
+    void cancelAll()
+    {
+        if (!m_loop)
+            return;
+        for (std::uint32_t i = 0; i < m_nextPhase.size(); ++i) {
+            if (m_inIo[i]) {
+                m_sink->record(makeEvent(EventKind::SpanEnd, i, noLane, SpanKind::Io, std::uint16_t(m_nextPhase[i])));
+                m_inIo[i] = false;
+                m_sink->record(makeEvent(EventKind::TaskCancelled, i, 0));
+            }
+        }
+        m_timer->disarm();
+        m_dispatching = false;
+        m_loop->quit();
+        m_loop = nullptr;
+    }
+
+    ExecContext *m_ctx = nullptr;
+    std::unique_ptr<RecorderSink> m_sink;
+    std::vector<std::size_t> m_nextPhase;
+    std::vector<bool> m_inIo;
+    std::uint32_t m_remaining = 0;
+    QEventLoop *m_loop = nullptr;
+    DeadlineTimer *m_timer = nullptr;
+    bool m_dispatching = false;     // inside onTimer()
+    std::int64_t m_idleSinceNs = 0; // when the loop last finished a callback
+    WorkEnd m_lastWork;             // the task whose code the loop ran last
+    WorkEnd m_lastOtherWork;        // the last one before it of another task
+    std::priority_queue<Deadline, std::vector<Deadline>, std::greater<Deadline>> m_deadlines;
+};
+
+std::unique_ptr<Executor> makeEventLoopExecutor() { return std::make_unique<EventLoopExecutor>(); }
+
+} // namespace il

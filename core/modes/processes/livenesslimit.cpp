@@ -1,0 +1,33 @@
+#include "core/modes/processes/livenesslimit.h"
+
+#include "core/model/mode.h"
+#include "core/model/taskset.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace il {
+
+LivenessLimit livenessLimit(const Task &task, const RunConfig &config, int cores)
+{
+    if (config.taskTimeoutMs > 0)
+        return {config.taskTimeoutMs, QStringLiteral("--task-timeout %1 ms").arg(config.taskTimeoutMs)};
+
+    double io = 0, cpu = 0;
+    for (const Phase &p : task.phases)
+        (p.kind == PhaseKind::Cpu ? cpu : io) += p.ms;
+    const int workers = config.effectiveWorkers();
+    const int share = std::max(1, (workers + std::max(1, cores) - 1) / std::max(1, cores));
+    const double declared = io + cpu * share;
+    // QTimer takes an int: a task declared to take weeks gets ~24 days.
+    const double ms = std::min(double(std::numeric_limits<int>::max()),
+                               std::ceil(livenessBaseMs + livenessFactor * declared));
+    QString formula = QStringLiteral("%1 s + %2 × %3 ms declared")
+                          .arg(livenessBaseMs / 1000).arg(livenessFactor).arg(io + cpu, 0, 'g', 12);
+    if (share > 1 && cpu > 0)
+        formula += QStringLiteral(", cpu counted %1× for %2 workers on %3 cores").arg(share).arg(workers).arg(cores);
+    return {int(ms), QStringLiteral("the liveness limit %1 ms (%2)").arg(qint64(ms)).arg(formula)};
+}
+
+} // namespace il

@@ -1,0 +1,531 @@
+#include "core/base/clock.h"
+#include "core/exec/canceltoken.h"
+#include "core/exec/executor.h"
+#include "core/exec/phaserunner.h"
+#include "core/exec/recorder.h"
+#include "core/model/taskset.h"
+#include "core/modes/processes/livenesslimit.h"
+#include "core/modes/processes/protocol.h"
+#include "core/modes/processes/workerprocess.h"
+
+#include <QCoreApplication>
+#include <QEventLoop>
+#include <QFileInfo>
+#include <QLoggingCategory>
+#include <QProcess>
+#include <QTimer>
+
+#include <algorithm>
+#include <deque>
+#include <memory>
+
+Q_LOGGING_CATEGORY(lcPool, "interleave.processes")
+
+namespace il {
+
+QString defaultWorkerPath()
+{
+    const QString dir = QCoreApplication::instance() ? QCoreApplication::applicationDirPath() : QString();
+    return dir + QStringLiteral("/interleave-worker");
+}
+
+// processes: real interleave-worker children started by QProcess when the
+// run starts (their start-up is recorded as spawn), each sent one task at a
+// time. Everything runs on the run thread's own event loop; the run thread is
+// the only writer of the recorder (slot 0), translating worker events to
+// their lane.
+//
+// No worker can hang a run or outlive it: each is its own process group,
+// killed whole wherever the worker is dropped or the run ends; every task in
+// flight has a liveness limit (livenesslimit.h); and respawning is bounded —
+// a lane gives up after maxFailedStarts failed starts in a row, the whole
+// pool after maxFailuresInARow workers that started but failed with no task
+// completed in between (a program that is not a worker, a worker that dies
+// on every task): that run then ends with an error, every unfinished task
+// failed.
+class ProcessPoolExecutor final : public Executor
+{
+public:
+    explicit ProcessPoolExecutor(int workers) : m_workers(workers) {}
+
+    static constexpr int maxFailedStarts = 3;   // per lane, in a row
+    static constexpr int maxFailuresInARow = 5; // whole pool, no task completed in between
+
+    int laneCount() const override { return m_workers; }
+    int slotCount() const override { return 1; }
+    QStringList laneNames() const override
+    {
+        QStringList names;
+        for (int i = 0; i < m_workers; ++i) {
+            // A replaced worker's lane names every pid it had, oldest first.
+            QStringList pids;
+            if (i < int(m_lanes.size())) {
+                for (qint64 pid : m_lanes[i]->formerPids)
+                    pids << QString::number(pid);
+                if (m_lanes[i]->pid)
+                    pids << QString::number(m_lanes[i]->pid);
+            }
+            if (pids.size() > 3)
+                pids = QStringList{pids.first(), QStringLiteral("…"), pids.last()};
+            names << (pids.isEmpty() ? QStringLiteral("worker %1").arg(i + 1)
+                                     : QStringLiteral("worker %1 (pid %2)").arg(i + 1).arg(pids.join(QStringLiteral(" → "))));
+        }
+        return names;
+    }
+    std::vector<qint64> lanePids() const override
+    {
+        std::vector<qint64> pids;
+        for (const auto &l : m_lanes)
+            pids.push_back(l->pid);
+        return pids;
+    }
+
+    void run(ExecContext &ctx) override
+    {
+        m_ctx = &ctx;
+        m_sink = std::make_unique<RecorderSink>(ctx.recorder, 0);
+        const auto n = std::uint32_t(ctx.set.tasks.size());
+        m_workerPath = ctx.config.workerPath.isEmpty() ? defaultWorkerPath() : ctx.config.workerPath;
+
+        const QFileInfo info(m_workerPath);
+        if (!info.isFile() || !info.isExecutable()) {
+            m_error = QStringLiteral("processes: cannot start workers: %1 %2")
+                          .arg(m_workerPath, info.exists() ? QStringLiteral("is not an executable file")
+                                                           : QStringLiteral("does not exist"));
+            for (std::uint32_t i = 0; i < n; ++i) {
+                m_sink->record(makeEvent(EventKind::Queued, i, noLane));
+                m_sink->record(makeEvent(EventKind::TaskFailed, i, noLane));
+            }
+            return;
+        }
+
+        for (std::uint32_t i = 0; i < n; ++i) {
+            m_sink->record(makeEvent(EventKind::Queued, i, noLane));
+            m_pending.push_back(i);
+        }
+        m_remaining = n;
+
+        QEventLoop loop;
+        m_loop = &loop;
+        for (int i = 0; i < m_workers; ++i) {
+            m_lanes.push_back(std::make_unique<Lane>());
+            m_lanes.back()->index = i;
+        }
+        m_startedLanes = int(std::min<std::uint32_t>(std::uint32_t(m_workers), n));
+        for (int i = 0; i < m_startedLanes; ++i)
+            spawn(*m_lanes[i]);
+
+        QTimer cancelPoll;
+        QObject::connect(&cancelPoll, &QTimer::timeout, &cancelPoll, [this] {
+            if (m_ctx->cancel.isCancelled())
+                cancelAll();
+        });
+        cancelPoll.start(10);
+        if (m_remaining > 0 && m_loop)
+            loop.exec();
+        m_loop = nullptr;
+        shutdown();
+    }
+
+private:
+    struct Lane
+    {
+        int index = 0;
+        std::unique_ptr<QProcess> proc;
+        std::unique_ptr<QTimer> timeout; // the liveness limit of the task in flight
+        LivenessLimit limit;
+        std::unique_ptr<QTimer> helloTimeout; // a worker that never says hello
+        protocol::Decoder decoder;
+        qint64 pid = 0;  // the worker's own pid, once its hello confirmed it
+        qint64 pgid = 0; // the child we started = its process group
+        std::vector<qint64> formerPids; // workers this lane had before a replacement
+        bool ready = false;
+        bool retiring = false;
+        std::int64_t task = -1;  // in flight
+        bool started = false;    // its TaskStart arrived
+        int failedStarts = 0;    // in a row
+        QByteArray stderrTail;
+    };
+
+    std::uint16_t laneId(const Lane &l) const { return std::uint16_t(l.index); }
+
+    void spawn(Lane &l)
+    {
+        if (l.pid)
+            l.formerPids.push_back(l.pid);
+        l.decoder = protocol::Decoder();
+        l.ready = false;
+        l.pid = 0;
+        l.pgid = 0;
+        l.task = -1;
+        l.started = false;
+        l.stderrTail.clear();
+        m_sink->record(makeEvent(EventKind::SpanBegin, noTask, laneId(l), SpanKind::Spawn));
+        l.proc = std::make_unique<QProcess>();
+        QProcess *proc = l.proc.get();
+        QObject::connect(proc, &QProcess::readyReadStandardOutput, proc, [this, &l] { onOutput(l); });
+        QObject::connect(proc, &QProcess::readyReadStandardError, proc, [&l] {
+            l.stderrTail = (l.stderrTail + l.proc->readAllStandardError()).right(2000);
+        });
+        QObject::connect(proc, &QProcess::finished, proc, [this, &l](int code, QProcess::ExitStatus status) {
+            if (l.retiring)
+                return;
+            onWorkerLost(l, status == QProcess::CrashExit
+                                ? QStringLiteral("crashed or was killed")
+                                : QStringLiteral("exited with code %1").arg(code));
+        });
+        QObject::connect(proc, &QProcess::errorOccurred, proc, [this, &l](QProcess::ProcessError error) {
+            if (error == QProcess::FailedToStart && !l.retiring)
+                onWorkerLost(l, QStringLiteral("failed to start: %1").arg(l.proc->errorString()));
+        });
+        if (!l.helloTimeout) {
+            l.helloTimeout = std::make_unique<QTimer>();
+            l.helloTimeout->setSingleShot(true);
+            QObject::connect(l.helloTimeout.get(), &QTimer::timeout, l.helloTimeout.get(), [this, &l] {
+                onWorkerLost(l, QStringLiteral("did not send its hello within %1 ms").arg(helloTimeoutMs()));
+            });
+        }
+        l.helloTimeout->start(helloTimeoutMs());
+        l.pgid = startWorkerProcess(*proc, m_workerPath);
+        proc->write(protocol::encodeHello(quint32(QCoreApplication::applicationPid())));
+    }
+
+    void onOutput(Lane &l)
+    {
+        l.decoder.feed(l.proc->readAllStandardOutput());
+        protocol::Frame frame;
+        for (;;) {
+            const bool wasReady = l.decoder.helloSeen();
+            const auto status = l.decoder.next(&frame);
+            if (!wasReady && l.decoder.helloSeen() && !onHello(l))
+                return;
+            if (status == protocol::Decoder::Status::NeedMore)
+                return;
+            if (status == protocol::Decoder::Status::Error)
+                return onWorkerLost(l, QStringLiteral("sent bad data (%1)").arg(l.decoder.error()));
+            if (frame.type == protocol::FrameType::Error)
+                return onWorkerLost(l, QStringLiteral("reported: %1").arg(frame.message));
+            if (frame.type != protocol::FrameType::Event)
+                return onWorkerLost(l, QStringLiteral("sent an unexpected frame"));
+            if (!onWorkerEvent(l, frame.event))
+                return;
+        }
+    }
+
+    // Generous: a loaded machine or a sanitizer build starts slowly. The
+    // environment override exists for the fault tests.
+    static int helloTimeoutMs()
+    {
+        bool ok = false;
+        const int ms = qEnvironmentVariableIntValue("INTERLEAVE_HELLO_TIMEOUT_MS", &ok);
+        return ok && ms > 0 ? ms : 10000;
+    }
+
+    // Returns false if the worker was dropped.
+    bool onHello(Lane &l)
+    {
+        l.helloTimeout->stop();
+        // A program that merely echoes (cat) sends our own hello back: well
+        // formed, but naming our pid. A worker names itself, so a wrapper
+        // script must exec it rather than run it as a child.
+        if (qint64(l.decoder.peerPid()) != l.pgid) {
+            onWorkerLost(l, QStringLiteral("said hello as pid %1, not as its own pid %2 (an echo of ours? not an interleave-worker)")
+                                .arg(l.decoder.peerPid()).arg(l.pgid));
+            return false;
+        }
+        l.pid = l.decoder.peerPid();
+        l.ready = true;
+        l.failedStarts = 0;
+        m_sink->record(makeEvent(EventKind::SpanEnd, noTask, laneId(l), SpanKind::Spawn));
+        dispatch();
+        return true;
+    }
+
+    // Returns false if the worker was dropped.
+    bool onWorkerEvent(Lane &l, Event e)
+    {
+        QString bad;
+        const bool spanEdge = e.kind == EventKind::SpanBegin || e.kind == EventKind::SpanEnd;
+        if (l.task < 0 || e.task != std::uint32_t(l.task))
+            bad = QStringLiteral("sent an event for task %1 it was not given").arg(e.task);
+        else if (e.tNs < m_lastSend[std::size_t(l.index)] - 1'000'000'000LL || e.tNs > monoNs() + 1'000'000'000LL)
+            bad = QStringLiteral("sent a timestamp off the shared clock");
+        else if (!l.started && e.kind != EventKind::TaskStart)
+            bad = QStringLiteral("sent events out of order (kind %1 for task %2 before its start)").arg(int(e.kind)).arg(e.task);
+        else if (l.started && e.kind == EventKind::TaskStart)
+            bad = QStringLiteral("sent events out of order (task %1 started twice)").arg(e.task);
+        else if (e.kind == EventKind::Queued || e.kind == EventKind::TaskFailed
+                 || (spanEdge && e.span != SpanKind::Cpu && e.span != SpanKind::Io)
+                 || (spanEdge && e.phase >= m_ctx->set.tasks[e.task].phases.size()))
+            bad = QStringLiteral("sent an event that makes no sense (kind %1, span %2, phase %3)")
+                      .arg(int(e.kind)).arg(int(e.span)).arg(e.phase);
+        if (!bad.isEmpty()) {
+            onWorkerLost(l, bad);
+            return false;
+        }
+        e.lane = laneId(l);
+        if (e.kind == EventKind::TaskStart) {
+            // IPC: from handing the task to the pipe until the worker began it.
+            m_sink->record(Event{e.tNs, e.task, e.lane, noPhase, EventKind::SpanEnd, SpanKind::Ipc});
+            l.started = true;
+        }
+        m_sink->record(e);
+        if (e.kind == EventKind::TaskEnd || e.kind == EventKind::TaskCancelled) {
+            m_sink->record(Event{e.tNs, e.task, e.lane, noPhase, EventKind::SpanBegin, SpanKind::Ipc});
+            m_sink->record(makeEvent(EventKind::SpanEnd, e.task, e.lane, SpanKind::Ipc));
+            l.task = -1;
+            l.started = false;
+            if (l.timeout)
+                l.timeout->stop();
+            m_failuresInARow = 0;
+            finishOne();
+            dispatch();
+        }
+        return true;
+    }
+
+    // First come, first served: the next pending task goes to the first idle
+    // worker (lowest lane).
+    void dispatch()
+    {
+        if (m_ctx->cancel.isCancelled())
+            return;
+        for (auto &lp : m_lanes) {
+            Lane &l = *lp;
+            if (m_pending.empty())
+                break;
+            if (!l.ready || l.task >= 0)
+                continue;
+            const std::uint32_t i = m_pending.front();
+            m_pending.pop_front();
+            l.task = i;
+            l.started = false;
+            const Event send = makeEvent(EventKind::SpanBegin, i, laneId(l), SpanKind::Ipc);
+            m_lastSend[std::size_t(l.index)] = send.tNs;
+            m_sink->record(send);
+            l.proc->write(protocol::encodeTask(i, m_ctx->set.tasks[i]));
+            // Every task in flight is watched: a stopped or stalled worker
+            // makes no progress, and nothing else would ever end its task.
+            l.limit = livenessLimit(m_ctx->set.tasks[i], m_ctx->config, m_cores);
+            if (!l.timeout) {
+                l.timeout = std::make_unique<QTimer>();
+                l.timeout->setSingleShot(true);
+                // Never early (a coarse timer may fire 5 % early).
+                l.timeout->setTimerType(Qt::PreciseTimer);
+                QObject::connect(l.timeout.get(), &QTimer::timeout, l.timeout.get(), [this, &l] {
+                    onWorkerLost(l, QStringLiteral("did not finish task %1 within %2").arg(l.task).arg(l.limit.description));
+                });
+            }
+            l.timeout->start(l.limit.ms);
+        }
+    }
+
+    // A worker died, hung or spoke nonsense: fail its task visibly, replace it
+    // (within bounds).
+    void onWorkerLost(Lane &l, const QString &why)
+    {
+        const qint64 pid = l.pid ? l.pid : l.pgid;
+        const QString who = pid ? QStringLiteral("worker %1 (pid %2)").arg(l.index + 1).arg(pid)
+                                : QStringLiteral("worker %1").arg(l.index + 1);
+        QString note = QStringLiteral("%1 %2").arg(who, why);
+        const QString tail = QString::fromLocal8Bit(l.stderrTail).trimmed();
+        if (!tail.isEmpty())
+            note += QStringLiteral(" — stderr: ") + tail.section(QLatin1Char('\n'), -1);
+        const QString incident = note;
+        qCWarning(lcPool).noquote() << note;
+        const bool wasReady = l.ready;
+        retire(l);
+        if (!wasReady)
+            m_sink->record(makeEvent(EventKind::SpanEnd, noTask, laneId(l), SpanKind::Spawn));
+        if (l.task >= 0)
+            note += QStringLiteral("; task %1 failed").arg(l.task);
+        failInFlight(l);
+        l.ready = false;
+        if (m_ctx->cancel.isCancelled() || !m_loop)
+            return;
+        if (!wasReady && ++l.failedStarts >= maxFailedStarts) {
+            note += QStringLiteral("; giving up on this lane after %1 failed starts in a row").arg(maxFailedStarts);
+            m_notes << note;
+            // Only lanes that were ever started count: with more workers than
+            // tasks the rest never run, and waiting on them would hang.
+            const auto used = m_lanes.begin() + m_startedLanes;
+            if (std::all_of(m_lanes.begin(), used, [](const auto &x) { return x->failedStarts >= maxFailedStarts; })) {
+                // Nothing can run: a run-level error, like a missing executable.
+                giveUp(QStringLiteral("processes: no worker could be started from %1 (last attempt: %2)")
+                           .arg(m_workerPath, why),
+                       QStringLiteral("no worker could be started"));
+            }
+            return;
+        }
+        if (wasReady && ++m_failuresInARow >= maxFailuresInARow) {
+            m_notes << note;
+            giveUp(QStringLiteral("processes: gave up after %1 worker failures in a row with no task completed (last: %2)")
+                       .arg(maxFailuresInARow).arg(incident),
+                   QStringLiteral("gave up on the workers"));
+            return;
+        }
+        if (!m_pending.empty()) {
+            note += QStringLiteral("; worker replaced");
+            m_notes << note;
+            // Respawn from the event loop, not from inside the dying QProcess's signal.
+            QTimer::singleShot(0, m_loop, [this, &l] {
+                if (m_loop && !m_ctx->cancel.isCancelled() && !m_pending.empty())
+                    spawn(l);
+            });
+        } else {
+            m_notes << note;
+        }
+    }
+
+    // The lane's task in flight (if any) failed, drawn on this lane.
+    void failInFlight(Lane &l)
+    {
+        if (l.task < 0)
+            return;
+        const auto task = std::uint32_t(l.task);
+        if (!l.started) {
+            // It died before saying TaskStart: the task still held this
+            // lane from the moment it was sent, so show it there (else
+            // the timeline and the trace would have nowhere to draw it).
+            m_sink->record(Event{m_lastSend[std::size_t(l.index)], task, laneId(l), noPhase, EventKind::TaskStart});
+            m_sink->record(makeEvent(EventKind::SpanEnd, task, laneId(l), SpanKind::Ipc));
+        }
+        m_sink->record(makeEvent(EventKind::TaskFailed, task, laneId(l)));
+        l.task = -1;
+        l.started = false;
+        finishOne();
+    }
+
+    // The pool cannot go on: a run-level error; every worker is killed, every
+    // unfinished task failed (visibly, on its lane if it had one), the run ends.
+    void giveUp(const QString &error, const QString &why)
+    {
+        m_error = error;
+        int inFlight = 0;
+        for (auto &lp : m_lanes) {
+            Lane &l = *lp;
+            if (l.proc && !l.ready)
+                m_sink->record(makeEvent(EventKind::SpanEnd, noTask, laneId(l), SpanKind::Spawn));
+            retire(l);
+            l.ready = false;
+            inFlight += l.task >= 0;
+            failInFlight(l);
+        }
+        if (inFlight)
+            m_notes << QStringLiteral("%1: %2 task(s) in flight failed, their workers killed").arg(why).arg(inFlight);
+        failPending(why);
+    }
+
+    void failPending(const QString &why)
+    {
+        if (m_pending.empty())
+            return;
+        m_notes << QStringLiteral("%1: %2 unstarted task(s) failed").arg(why).arg(m_pending.size());
+        while (!m_pending.empty()) {
+            m_sink->record(makeEvent(EventKind::TaskFailed, m_pending.front(), noLane));
+            m_pending.pop_front();
+            finishOne();
+        }
+    }
+
+    // Stops a worker for good: no more signals from it, its whole process
+    // group killed (even if it exited by itself: a script's children may
+    // live on), the worker reaped.
+    void retire(Lane &l)
+    {
+        if (!l.proc)
+            return;
+        l.retiring = true;
+        l.proc->disconnect();
+        if (l.timeout)
+            l.timeout->stop();
+        if (l.helloTimeout)
+            l.helloTimeout->stop();
+        killWorkerGroup(l.pgid);
+        if (l.proc->state() != QProcess::NotRunning) {
+            l.proc->kill(); // in case it left the group
+            l.proc->waitForFinished(1000);
+        }
+        // Delete later: we may be inside one of its signals.
+        l.proc.release()->deleteLater();
+        l.retiring = false;
+    }
+
+    void finishOne()
+    {
+        if (--m_remaining == 0 && m_loop)
+            m_loop->quit();
+    }
+
+    void cancelAll()
+    {
+        if (!m_loop)
+            return;
+        for (auto &lp : m_lanes) {
+            Lane &l = *lp;
+            if (l.proc && !l.ready)
+                m_sink->record(makeEvent(EventKind::SpanEnd, noTask, laneId(l), SpanKind::Spawn));
+            retire(l);
+            if (l.task >= 0) {
+                if (!l.started)
+                    m_sink->record(makeEvent(EventKind::SpanEnd, std::uint32_t(l.task), laneId(l), SpanKind::Ipc));
+                m_sink->record(makeEvent(EventKind::TaskCancelled, std::uint32_t(l.task), laneId(l)));
+                l.task = -1;
+            }
+        }
+        m_loop->quit();
+        m_loop = nullptr;
+    }
+
+    // Normal end: ask each worker to quit, then make sure it is gone.
+    void shutdown()
+    {
+        // Tell every worker first, then wait: they exit in parallel.
+        for (auto &lp : m_lanes) {
+            Lane &l = *lp;
+            if (!l.proc)
+                continue;
+            l.retiring = true;
+            l.proc->disconnect();
+            if (l.proc->state() != QProcess::NotRunning) {
+                l.proc->write(protocol::encodeQuit());
+                l.proc->closeWriteChannel();
+            }
+        }
+        for (auto &lp : m_lanes) {
+            Lane &l = *lp;
+            if (!l.proc)
+                continue;
+            if (l.proc->state() != QProcess::NotRunning) {
+                if (!l.proc->waitForFinished(1000)) {
+                    l.proc->kill();
+                    l.proc->waitForFinished(1000);
+                }
+            }
+            // Whatever the worker started goes with it.
+            killWorkerGroup(l.pgid);
+            l.proc.reset();
+            l.timeout.reset();
+            l.helloTimeout.reset();
+        }
+        // Deliver the deleteLater()s of retired workers before we return.
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
+    }
+
+    int m_workers;
+    int m_startedLanes = 0; // min(workers, tasks): the lanes that ever get a worker
+    int m_failuresInARow = 0; // workers lost after their hello since a task last completed
+    const int m_cores = detectedCores();
+    QString m_workerPath;
+    ExecContext *m_ctx = nullptr;
+    std::unique_ptr<RecorderSink> m_sink;
+    std::vector<std::unique_ptr<Lane>> m_lanes;
+    std::vector<std::int64_t> m_lastSend = std::vector<std::int64_t>(std::size_t(m_workers), 0);
+    std::deque<std::uint32_t> m_pending;
+    std::uint32_t m_remaining = 0;
+    QEventLoop *m_loop = nullptr;
+};
+
+std::unique_ptr<Executor> makeProcessPoolExecutor(int workers) { return std::make_unique<ProcessPoolExecutor>(workers); }
+
+} // namespace il

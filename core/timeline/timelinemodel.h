@@ -1,0 +1,231 @@
+#pragma once
+
+#include "core/analysis/metrics.h"
+#include "core/model/taskset.h"
+#include "core/trace/trace.h"
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace il {
+
+// What a timeline item shows. The span kinds plus Queued, which is not a span
+// on any lane: it is the time a task spent waiting for the scheduler.
+// Ready is the event loop's ready-queue wait (io done, loop busy elsewhere).
+enum class ItemKind : std::uint8_t { Cpu, Io, GilWait, Spawn, Ipc, Queued, Ready };
+inline constexpr int itemKindCount = 7;
+ItemKind itemKindFor(SpanKind kind);
+const char *itemKindName(ItemKind kind); // "cpu", "io", "gil-wait", "spawn", "ipc", "queued", "ready-wait"
+
+enum class TimelineViewKind : std::uint8_t { ByLane, ByTask };
+
+struct TimelineItem
+{
+    std::int64_t start = 0;
+    std::int64_t end = 0;
+    std::int64_t maxEnd = 0; // running maximum of `end` up to this item
+    std::uint32_t task = noTask;
+    std::uint16_t phase = noPhase;
+    ItemKind kind = ItemKind::Cpu;
+};
+static_assert(sizeof(TimelineItem) == 32);
+
+// One row of the timeline: items sorted by start in one flat array (one
+// allocation per row, 32 bytes per item), so a visible range is found by
+// binary search. Times are nanoseconds relative to the run's origin.
+class TimelineRow
+{
+public:
+    std::size_t size() const { return m_items.size(); }
+    bool empty() const { return m_items.empty(); }
+    const TimelineItem &operator[](std::size_t i) const { return m_items[i]; }
+    const std::vector<TimelineItem> &items() const { return m_items; }
+
+    // First item that may end after `t`. Searches the running maximum of the
+    // end times, so it stays correct where items of a row overlap (event-loop
+    // io waits do).
+    std::size_t firstIndex(std::int64_t t) const;
+    // One past the last item that starts before `t`.
+    std::size_t lastIndex(std::int64_t t) const;
+    std::int64_t maxEnd() const { return m_items.empty() ? 0 : m_items.back().maxEnd; }
+
+    // Items normally arrive in start order. Late ones (live io waits end in
+    // any order) are parked at the back and merged in by settle(), once per
+    // batch, instead of one O(row) insertion each. Call settle() before
+    // querying a row that may have received late items.
+    void append(std::int64_t start, std::int64_t end, std::uint32_t task, std::uint16_t phase,
+                ItemKind kind);
+    void settle();
+    bool settled() const { return m_sortedPrefix == npos; }
+    void reserve(std::size_t n) { m_items.reserve(n); }
+    void clear() { m_items.clear(); }
+    void shrinkToFit() { m_items.shrink_to_fit(); }
+    std::size_t memoryBytes() const { return sizeof(*this) + m_items.capacity() * sizeof(TimelineItem); }
+
+    // The item containing `t`, else the nearest within `tolerance`.
+    std::optional<std::size_t> itemAt(std::int64_t t, std::int64_t tolerance) const;
+
+private:
+    static constexpr std::size_t npos = std::size_t(-1);
+    void recomputeMaxEnd(std::size_t from);
+
+    std::vector<TimelineItem> m_items;
+    std::size_t m_sortedPrefix = npos; // items before it are sorted; npos = all are
+};
+
+// An item that has begun but not ended (live runs only); drawn up to "now".
+struct OpenItem
+{
+    std::int64_t start = 0;
+    std::int64_t end = 0;
+    std::uint32_t task = noTask;
+    std::uint16_t row = 0; // lane for the lane view; unused for the task view
+    std::uint16_t phase = noPhase;
+    ItemKind kind = ItemKind::Cpu;
+};
+
+// A task that failed (its worker crashed, sent garbage, timed out) or was
+// cancelled (Stop) after it had started: where it ended, so the view can mark
+// its last span in both views. Tasks that ended before starting get none.
+struct TaskMark
+{
+    std::int64_t start = 0;          // the task's last span, relative ns
+    std::int64_t end = 0;            // when it failed / was cancelled (>= the span's end)
+    std::uint32_t task = noTask;
+    std::uint16_t lane = noLane;     // that span's lane; noLane: a wait row (event loop)
+    ItemKind kind = ItemKind::Cpu;   // that span's kind
+    TaskState state = TaskState::Failed;
+};
+
+struct TimelineRun
+{
+    RunInfo info;
+    std::vector<TimelineRow> laneRows; // one per lane
+    std::vector<TimelineRow> taskRows; // one per task: queued, cpu, io, gil-wait, ipc
+    // Spans on no lane (event loop: tasks awaiting io, tasks ready while the
+    // loop is busy), one row per kind. The lane view shows them below the
+    // lanes, since they are the event loop's lesson: the loop is free while
+    // tasks wait, and a busy loop keeps ready tasks waiting.
+    std::vector<std::pair<ItemKind, TimelineRow>> waitRows;
+    std::vector<OpenItem> openLane;    // live only: spans begun, not ended
+    std::vector<OpenItem> openTask;    // live only; `task` is the row
+    // Live only, per task: when it was queued (relative ns) while it still
+    // waits to start, else notQueued / queueClosed. Kept per task rather than
+    // as open items so a million queued tasks cost nothing per update; the
+    // view draws them for visible rows only, up to liveNowNs.
+    std::vector<std::int64_t> queuedSince;
+    std::int64_t liveNowNs = 0;        // "now" of the latest update, relative
+    static constexpr std::int64_t notQueued = INT64_MIN;
+    static constexpr std::int64_t queueClosed = INT64_MAX;
+    bool isWaitingInQueue(std::size_t task) const
+    {
+        return task < queuedSince.size() && queuedSince[task] != notQueued
+               && queuedSince[task] != queueClosed;
+    }
+    std::optional<Metrics> metrics;    // set when the run finished
+    TracePtr trace;                    // set when the run finished
+    std::int64_t extentNs = 0;         // latest time shown, relative to origin
+    int tasksDone = 0;                 // ended, failed or cancelled
+    int failedTasks = 0;               // tasks that failed (worker crash, garbage, timeout)
+    int cancelledTasks = 0;            // tasks cancelled by Stop
+    // Per task: Done / Failed / Cancelled once it ended, else Pending.
+    std::vector<TaskState> taskStates;
+    std::vector<TaskMark> marks;       // sorted by task
+    bool live = true;
+    bool cancelled = false;
+
+    TaskState taskState(std::uint32_t task) const
+    {
+        return task < taskStates.size() ? taskStates[task] : TaskState::Pending;
+    }
+    const TaskMark *markFor(std::uint32_t task) const;
+    // The row a mark is drawn in (its lane, or the wait row of its kind in
+    // the lane view; its task in the task view), -1 if that row is absent.
+    int markRow(TimelineViewKind view, const TaskMark &mark) const;
+
+    int rowCount(TimelineViewKind view) const;
+    const TimelineRow &row(TimelineViewKind view, int index) const;
+    // The wait row of `kind`, created in a fixed order (io before ready).
+    TimelineRow &waitRow(ItemKind kind);
+    int waitRowIndex(ItemKind kind) const; // -1 if absent
+
+    // Bookkeeping of the incremental build from a TraceBuilder.
+    std::size_t consumedSpans = 0;
+};
+
+struct RangeStats
+{
+    std::int64_t fromNs = 0;
+    std::int64_t toNs = 0;
+    int lanes = 0;
+    double busyFraction = 0; // lane time occupied by any span / (lanes * range)
+    std::array<double, itemKindCount> kindNs{}; // per-kind time clipped to the range
+};
+
+// Every run of a comparison, in the shape the timeline draws. Pure data: the
+// view asks for rows and index ranges, never for widgets.
+class TimelineModel
+{
+public:
+    TimelineModel();
+    void setTaskSet(std::shared_ptr<const TaskSet> set);
+    const TaskSet *taskSet() const { return m_set.get(); }
+    QString taskName(std::uint32_t task) const;
+
+    void clear();
+    // Starts (or restarts) the run at info.runIndex.
+    void beginRun(const RunInfo &info);
+    // Pulls what the builder learnt from `events` (the batch just added to
+    // it); costs O(batch + open spans), not O(tasks). `nowNs` is absolute
+    // (CLOCK_MONOTONIC): open items are drawn up to it.
+    void updateLive(int runIndex, const TraceBuilder &builder, const Event *events, std::size_t count,
+                    std::int64_t nowNs);
+    void updateLive(int runIndex, const TraceBuilder &builder, const std::vector<Event> &events,
+                    std::int64_t nowNs)
+    {
+        updateLive(runIndex, builder, events.data(), events.size(), nowNs);
+    }
+    // Without the batch: rescans every task record, O(tasks) per call.
+    void updateLive(int runIndex, const TraceBuilder &builder, std::int64_t nowNs);
+    // Replaces the run with its final, immutable trace.
+    void setTrace(const TracePtr &trace, const std::optional<Metrics> &metrics = std::nullopt);
+
+    int runCount() const { return static_cast<int>(m_runs.size()); }
+    bool hasRun(int index) const;
+    // The run at `index`, or nullptr if there is none (any more): what
+    // readers holding an index from an earlier revision must use.
+    const TimelineRun *findRun(int index) const;
+    // Only for an index known to be valid in this revision (asserted).
+    const TimelineRun &run(int index) const;
+    std::int64_t extentNs() const;
+    std::size_t itemCount() const;
+    std::size_t memoryBytes() const;
+    // Changes whenever anything drawable changes, including the set of runs
+    // and their rows: whatever was derived from the model (a layout, a
+    // geometry cache) is valid only for the revision it was derived from.
+    // Revisions are unique across all models, so a different model never
+    // has the revision of the one a cache was built for.
+    std::uint64_t revision() const { return m_revision; }
+
+    RangeStats rangeStats(int runIndex, std::int64_t fromNs, std::int64_t toNs) const;
+
+private:
+    TimelineRun &ensureRun(int index);
+    TimelineRun *liveRun(int runIndex, const TraceBuilder &builder);
+    static void settleQueue(TimelineRun &run, const TaskRecord &rec, std::uint32_t task, bool queuedEvent);
+    void absorbSpans(TimelineRun &run, const TraceBuilder &builder, std::int64_t nowNs);
+    static void fillFromTrace(TimelineRun &run, const Trace &trace);
+    // Live: records how `task` ended and, if it had started, marks its last span.
+    static void markEnded(TimelineRun &run, const TaskRecord &rec, std::uint32_t task);
+
+    void touch();
+
+    std::shared_ptr<const TaskSet> m_set;
+    std::vector<std::unique_ptr<TimelineRun>> m_runs;
+    std::uint64_t m_revision = 0;
+};
+
+} // namespace il

@@ -1,0 +1,160 @@
+#include "core/trace/trace.h"
+
+#include <algorithm>
+
+namespace il {
+
+const char *taskStateName(TaskState state)
+{
+    switch (state) {
+    case TaskState::Pending: return "pending";
+    case TaskState::Queued: return "queued";
+    case TaskState::Running: return "running";
+    case TaskState::Done: return "done";
+    case TaskState::Failed: return "failed";
+    case TaskState::Cancelled: return "cancelled";
+    }
+    return "?";
+}
+
+TraceBuilder::TraceBuilder(RunInfo info, std::size_t taskCount)
+    : m_info(std::move(info)), m_tasks(taskCount)
+{
+}
+
+static std::uint64_t openKey(const Event &e)
+{
+    return e.task != noTask ? std::uint64_t(e.task) : ((std::uint64_t(1) << 40) | e.lane);
+}
+
+void TraceBuilder::add(const Event *events, std::size_t count)
+{
+    for (std::size_t k = 0; k < count; ++k) {
+        const Event &e = events[k];
+        ++m_events;
+        m_first = std::min(m_first, e.tNs);
+        m_last = std::max(m_last, e.tNs);
+        if (e.kind == EventKind::SpanBegin) {
+            m_open[openKey(e)] = Span{e.tNs, e.tNs, e.task, e.lane, e.phase, e.span};
+            continue;
+        }
+        if (e.kind == EventKind::SpanEnd) {
+            const auto it = m_open.find(openKey(e));
+            if (it != m_open.end() && it->second.kind == e.span) {
+                it->second.endNs = std::max(e.tNs, it->second.startNs);
+                it->second.cpuUs = e.cpuUs;
+                m_spans.push_back(it->second);
+                m_open.erase(it);
+            }
+            continue;
+        }
+        if (e.task >= m_tasks.size())
+            continue; // run-level events have no task record
+        TaskRecord &t = m_tasks[e.task];
+        switch (e.kind) {
+        case EventKind::Queued:
+            t.queuedNs = e.tNs;
+            if (t.state == TaskState::Pending)
+                t.state = TaskState::Queued;
+            break;
+        case EventKind::TaskStart:
+            t.startNs = e.tNs;
+            t.lane = e.lane;
+            if (t.state < TaskState::Running)
+                t.state = TaskState::Running;
+            break;
+        case EventKind::TaskEnd:
+        case EventKind::TaskFailed:
+        case EventKind::TaskCancelled: {
+            t.endNs = e.tNs;
+            if (t.lane == noLane)
+                t.lane = e.lane;
+            t.state = e.kind == EventKind::TaskEnd      ? TaskState::Done
+                      : e.kind == EventKind::TaskFailed ? TaskState::Failed
+                                                        : TaskState::Cancelled;
+            // A task that dies mid-phase leaves its span open: close it here.
+            const auto it = m_open.find(e.task);
+            if (it != m_open.end() && e.kind != EventKind::TaskEnd) {
+                it->second.endNs = std::max(e.tNs, it->second.startNs);
+                m_spans.push_back(it->second);
+                m_open.erase(it);
+            }
+            break;
+        }
+        default: break;
+        }
+    }
+}
+
+std::vector<Span> TraceBuilder::openSpans(std::int64_t nowNs) const
+{
+    std::vector<Span> spans;
+    spans.reserve(m_open.size());
+    for (const auto &[key, span] : m_open) {
+        Span s = span;
+        s.endNs = std::max(nowNs, s.startNs);
+        spans.push_back(s);
+    }
+    return spans;
+}
+
+Trace Trace::fromBuilder(TraceBuilder &&b, std::int64_t endNs, bool cancelled)
+{
+    Trace t;
+    t.info = std::move(b.m_info);
+    t.eventCount = b.m_events;
+    t.cancelled = cancelled;
+    t.firstNs = b.m_events ? b.m_first : t.info.originNs;
+    t.lastNs = b.m_events ? b.m_last : t.info.originNs;
+    t.spans = std::move(b.m_spans);
+    for (const auto &[key, span] : b.m_open) {
+        Span s = span;
+        s.endNs = std::max(endNs, s.startNs);
+        t.spans.push_back(s);
+    }
+    t.tasks = std::move(b.m_tasks);
+    for (TaskRecord &r : t.tasks) {
+        if (r.state == TaskState::Done || r.state == TaskState::Failed || r.state == TaskState::Cancelled)
+            continue;
+        // Never finished: Stop came first (or, without Stop, something broke).
+        r.state = cancelled ? TaskState::Cancelled : TaskState::Failed;
+        if (r.startNs >= 0)
+            r.endNs = std::max(endNs, r.startNs);
+    }
+
+    const int lanes = std::max(0, t.info.lanes);
+    const auto bucket = [lanes](const Span &s) { return s.lane < lanes ? int(s.lane) : lanes; };
+    std::sort(t.spans.begin(), t.spans.end(), [&](const Span &a, const Span &b) {
+        const int ba = bucket(a), bb = bucket(b);
+        if (ba != bb)
+            return ba < bb;
+        if (a.startNs != b.startNs)
+            return a.startNs < b.startNs;
+        return a.endNs > b.endNs; // enclosing span first
+    });
+    t.spans.shrink_to_fit();
+    t.laneBegin.assign(std::size_t(lanes) + 2, 0);
+    std::size_t i = 0;
+    for (int l = 0; l <= lanes; ++l) {
+        t.laneBegin[std::size_t(l)] = std::uint32_t(i);
+        while (i < t.spans.size() && bucket(t.spans[i]) == l)
+            ++i;
+    }
+    t.laneBegin[std::size_t(lanes) + 1] = std::uint32_t(t.spans.size());
+    return t;
+}
+
+Trace::Range Trace::laneSpans(int lane) const
+{
+    if (lane < 0 || lane >= info.lanes)
+        return {nullptr, nullptr};
+    return {spans.data() + laneBegin[std::size_t(lane)], spans.data() + laneBegin[std::size_t(lane) + 1]};
+}
+
+Trace::Range Trace::unlanedSpans() const
+{
+    const auto lanes = std::size_t(std::max(0, info.lanes));
+    return {spans.data() + laneBegin[lanes], spans.data() + laneBegin[lanes + 1]};
+}
+
+} // namespace il

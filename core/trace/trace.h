@@ -1,0 +1,108 @@
+#pragma once
+
+#include "core/model/mode.h"
+#include "core/trace/event.h"
+
+#include <QMetaType>
+#include <QString>
+#include <QStringList>
+
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+namespace il {
+
+struct Span
+{
+    std::int64_t startNs = 0;
+    std::int64_t endNs = 0;
+    std::uint32_t task = noTask;
+    std::uint16_t lane = noLane;
+    std::uint16_t phase = noPhase;
+    SpanKind kind = SpanKind::None;
+    std::uint32_t cpuUs = 0; // cpu spans: thread CPU time consumed (<= wall time)
+};
+
+enum class TaskState : std::uint8_t { Pending, Queued, Running, Done, Failed, Cancelled };
+const char *taskStateName(TaskState state);
+
+struct TaskRecord
+{
+    std::int64_t queuedNs = -1;
+    std::int64_t startNs = -1;
+    std::int64_t endNs = -1;
+    std::uint16_t lane = noLane;
+    TaskState state = TaskState::Pending;
+};
+
+// What a run is, known before its first event.
+struct RunInfo
+{
+    int runIndex = 0; // position in the comparison, 0-based
+    Mode mode = Mode::Sequential;
+    int workers = 1;
+    int cores = 1;
+    int lanes = 1;
+    QStringList laneNames; // "thread 1", "worker 2 (pid 1234)", "event loop"
+    std::vector<qint64> lanePids; // processes mode: the workers' real pids
+    std::int64_t originNs = 0; // CLOCK_MONOTONIC when the run started
+};
+
+// Turns a stream of events (in any interleaving across lanes) into spans and
+// task records. Used live by the UI (feed batches as they arrive) and once
+// at the end of a run for the immutable Trace.
+class TraceBuilder
+{
+public:
+    TraceBuilder(RunInfo info, std::size_t taskCount);
+
+    void add(const Event *events, std::size_t count);
+    void add(const std::vector<Event> &events) { add(events.data(), events.size()); }
+
+    const RunInfo &info() const { return m_info; }
+    const std::vector<Span> &closedSpans() const { return m_spans; } // completion order
+    const std::vector<TaskRecord> &tasks() const { return m_tasks; }
+    // Spans that began but have not ended yet, e.g. to draw up to "now".
+    std::vector<Span> openSpans(std::int64_t nowNs) const;
+    std::size_t eventCount() const { return m_events; }
+    std::int64_t firstNs() const { return m_first; }
+    std::int64_t lastNs() const { return m_last; }
+
+private:
+    friend struct Trace;
+    RunInfo m_info;
+    std::vector<Span> m_spans;
+    std::vector<TaskRecord> m_tasks;
+    std::unordered_map<std::uint64_t, Span> m_open; // key: task or (lane | 1<<40) for lane spans
+    std::size_t m_events = 0;
+    std::int64_t m_first = INT64_MAX;
+    std::int64_t m_last = INT64_MIN;
+};
+
+// The immutable result of one run. Spans are sorted by (lane, start); spans
+// with lane == noLane (event-loop io: the task waits, the loop is free) come
+// last. laneSpans(l) gives a lane's spans.
+struct Trace
+{
+    RunInfo info;
+    std::vector<Span> spans;
+    std::vector<std::uint32_t> laneBegin; // size lanes + 2; last bucket = noLane
+    std::vector<TaskRecord> tasks;
+    std::size_t eventCount = 0;
+    std::int64_t firstNs = 0; // earliest event (spawn included)
+    std::int64_t lastNs = 0;
+    bool cancelled = false;
+    QString error;     // run-level failure, e.g. worker executable missing
+    QStringList notes; // incidents that did not stop the run (worker replaced)
+
+    static Trace fromBuilder(TraceBuilder &&builder, std::int64_t endNs, bool cancelled);
+
+    struct Range { const Span *begin; const Span *end; };
+    Range laneSpans(int lane) const;
+    Range unlanedSpans() const;
+};
+
+using TracePtr = std::shared_ptr<const Trace>;
+
+} // namespace il

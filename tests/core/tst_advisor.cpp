@@ -1,0 +1,152 @@
+#include "core/analysis/advisor.h"
+
+#include <QTest>
+
+namespace {
+
+il::TaskSet set(double cpuMs, double ioMs, int tasks = 8)
+{
+    il::TaskSet s;
+    s.name = QStringLiteral("t");
+    for (int i = 0; i < tasks; ++i) {
+        il::Task t;
+        t.name = QStringLiteral("t%1").arg(i);
+        if (ioMs > 0)
+            t.phases.push_back({il::PhaseKind::Io, ioMs / tasks});
+        if (cpuMs > 0)
+            t.phases.push_back({il::PhaseKind::Cpu, cpuMs / tasks});
+        s.tasks.push_back(t);
+    }
+    return s;
+}
+
+il::Metrics run(il::Mode mode, double makespanMs, int workers = 2, double idealMs = 0, double cpuMs = 850)
+{
+    il::Metrics m;
+    m.cpuMs = cpuMs;
+    m.mode = mode;
+    m.makespanMs = makespanMs;
+    m.idealMs = idealMs > 0 ? idealMs : makespanMs;
+    m.efficiency = m.idealMs / makespanMs;
+    m.workers = workers;
+    m.cores = 2;
+    return m;
+}
+
+} // namespace
+
+class TestAdvisor : public QObject
+{
+    Q_OBJECT
+private slots:
+    void durations_data();
+    void durations();
+    void cpuBound();
+    void ioBound();
+    void mixedAndEmpty();
+    void eventLoopHog();
+    void noRunsYet();
+    void leavesOutIncompleteRuns();
+};
+
+void TestAdvisor::durations_data()
+{
+    QTest::addColumn<double>("ms");
+    QTest::addColumn<QString>("text");
+    QTest::newRow("zero") << 0.0 << QStringLiteral("0 ms");
+    QTest::newRow("µs") << 0.085 << QStringLiteral("85 µs");
+    QTest::newRow("small µs") << 0.0042 << QStringLiteral("4.2 µs");
+    QTest::newRow("ms") << 640.0 << QStringLiteral("640 ms");
+    QTest::newRow("ms one decimal") << 12.34 << QStringLiteral("12.3 ms");
+    QTest::newRow("s") << 1210.0 << QStringLiteral("1.21 s");
+    QTest::newRow("long s") << 125000.0 << QStringLiteral("125 s");
+}
+
+void TestAdvisor::durations()
+{
+    QFETCH(double, ms);
+    QFETCH(QString, text);
+    QCOMPARE(il::formatDurationMs(ms), text);
+}
+
+void TestAdvisor::cpuBound()
+{
+    const il::TaskSet s = set(850, 150);
+    const std::vector<il::Metrics> runs = {
+        run(il::Mode::Sequential, 1000, 1), run(il::Mode::Threads, 520, 6),
+        run(il::Mode::ThreadsGil, 1210, 6), run(il::Mode::Processes, 640, 2),
+        run(il::Mode::EventLoop, 1000, 1)};
+    const QString text = il::adviseComparison(s, runs);
+    QVERIFY2(text.startsWith(QStringLiteral("CPU is 85 % of the work: threads-gil serialised it (1.21 s); "
+                                            "processes used both cores (640 ms)")),
+             qPrintable(text));
+    QVERIFY2(text.contains(QStringLiteral("Fastest: threads, 1.9× faster than sequential.")), qPrintable(text));
+}
+
+void TestAdvisor::ioBound()
+{
+    const il::TaskSet s = set(10, 990);
+    const std::vector<il::Metrics> runs = {run(il::Mode::Sequential, 1000, 1), run(il::Mode::EventLoop, 130, 1)};
+    const QString text = il::adviseComparison(s, runs);
+    QVERIFY2(text.startsWith(QStringLiteral("Waiting for I/O is 99 % of the work: eventloop overlapped every "
+                                            "wait on one thread (130 ms); sequential waited")),
+             qPrintable(text));
+    QVERIFY(text.contains(QStringLiteral("Fastest: eventloop, 7.7× faster than sequential.")));
+}
+
+void TestAdvisor::mixedAndEmpty()
+{
+    const QString mixed = il::adviseComparison(set(500, 500), {run(il::Mode::Processes, 300)});
+    QVERIFY2(mixed.startsWith(QStringLiteral("The work is mixed (cpu 50 %, io 50 %): processes used both cores")),
+             qPrintable(mixed));
+    QVERIFY(!mixed.contains(QStringLiteral("Fastest"))); // one run: nothing to compare
+    // Two cores configured but no overlap measured: say so, do not claim both.
+    const QString busy = il::adviseComparison(set(1200, 0), {run(il::Mode::Processes, 1180, 2, 600, 1200)});
+    QVERIFY2(busy.contains(QStringLiteral("processes had both cores but averaged 1.0 computing (1.18 s)")),
+             qPrintable(busy));
+    QCOMPARE(il::adviseComparison(il::TaskSet(), {}), QStringLiteral("The task set has no work to compare."));
+}
+
+void TestAdvisor::eventLoopHog()
+{
+    il::TaskSet s = set(0, 300, 30);
+    s.tasks[0].phases.push_back({il::PhaseKind::Cpu, 400});
+    il::Metrics loop = run(il::Mode::EventLoop, 620, 1, 410);
+    loop.readyWaitMs = 9000;
+    const QString text = il::adviseComparison(s, {run(il::Mode::Threads, 450, 6), loop});
+    QVERIFY2(text.endsWith(QStringLiteral("On the event loop one long cpu phase (400 ms) blocks every other "
+                                          "task: ready tasks waited 300 ms on average.")),
+             qPrintable(text));
+    // Many short phases: the loop itself is the limit, no single culprit.
+    il::TaskSet burst = set(80, 4900, 400);
+    il::Metrics busy = run(il::Mode::EventLoop, 101, 1, 80);
+    busy.readyWaitMs = 17800;
+    const QString b = il::adviseComparison(burst, {run(il::Mode::Threads, 841, 6), busy});
+    QVERIFY2(b.endsWith(QStringLiteral("The event loop's own cpu work (80.0 ms of its 101 ms) is the limit: "
+                                       "ready tasks waited 44.5 ms on average.")),
+             qPrintable(b));
+}
+
+void TestAdvisor::noRunsYet()
+{
+    QCOMPARE(il::adviseComparison(set(850, 150), {}),
+             QStringLiteral("CPU is 85 % of the work. Run the modes to compare them."));
+}
+
+void TestAdvisor::leavesOutIncompleteRuns()
+{
+    const il::TaskSet s = set(850, 150);
+    il::Metrics stopped = run(il::Mode::Threads, 50);
+    stopped.cancelled = 5;
+    il::Metrics crashed = run(il::Mode::Processes, 10, 2, 0, 0);
+    crashed.failed = 8;
+    const QString text = il::adviseComparison(s, {run(il::Mode::Sequential, 1000), stopped, crashed});
+    // Their short makespans must not make them "fastest".
+    QVERIFY2(!text.contains(QStringLiteral("Fastest: threads")) && !text.contains(QStringLiteral("Fastest: processes")), qPrintable(text));
+    QVERIFY2(text.contains(QStringLiteral("Left out of the comparison: threads (stopped), processes (8 of 8 tasks failed).")), qPrintable(text));
+    const QString only = il::adviseComparison(s, {stopped});
+    QVERIFY2(only.endsWith(QStringLiteral("Left out of the comparison: threads (stopped).")), qPrintable(only));
+}
+
+QTEST_GUILESS_MAIN(TestAdvisor)
+#include "tst_advisor.moc"

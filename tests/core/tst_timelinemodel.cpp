@@ -1,0 +1,319 @@
+#include "core/timeline/timelinemodel.h"
+
+#include <QTest>
+
+using il::Event;
+using il::EventKind;
+using il::ItemKind;
+using il::SpanKind;
+using il::TimelineViewKind;
+
+namespace {
+
+constexpr std::int64_t origin = 1'000'000'000;
+constexpr std::int64_t ms = 1'000'000;
+
+Event ev(std::int64_t tMs, std::uint32_t task, std::uint16_t lane, EventKind kind,
+         SpanKind span = SpanKind::None, std::uint16_t phase = il::noPhase)
+{
+    Event e;
+    e.tNs = origin + tMs * ms;
+    e.task = task;
+    e.lane = lane;
+    e.kind = kind;
+    e.span = span;
+    e.phase = phase;
+    return e;
+}
+
+il::RunInfo info(int lanes, il::Mode mode = il::Mode::Threads)
+{
+    il::RunInfo i;
+    i.mode = mode;
+    i.lanes = lanes;
+    i.workers = lanes;
+    i.originNs = origin;
+    for (int l = 0; l < lanes; ++l)
+        i.laneNames << QStringLiteral("thread %1").arg(l + 1);
+    return i;
+}
+
+// Two lanes, three tasks of io then cpu; task 2 queues until lane 0 is free.
+std::vector<Event> threadEvents()
+{
+    std::vector<Event> e;
+    for (std::uint32_t t = 0; t < 3; ++t)
+        e.push_back(ev(0, t, il::noLane, EventKind::Queued));
+    auto task = [&](std::uint32_t t, std::uint16_t lane, std::int64_t start) {
+        e.push_back(ev(start, t, lane, EventKind::TaskStart));
+        e.push_back(ev(start, t, lane, EventKind::SpanBegin, SpanKind::Io, 0));
+        e.push_back(ev(start + 10, t, lane, EventKind::SpanEnd, SpanKind::Io, 0));
+        e.push_back(ev(start + 10, t, lane, EventKind::SpanBegin, SpanKind::Cpu, 1));
+        e.push_back(ev(start + 15, t, lane, EventKind::SpanEnd, SpanKind::Cpu, 1));
+        e.push_back(ev(start + 15, t, lane, EventKind::TaskEnd));
+    };
+    task(0, 0, 1);
+    task(1, 1, 1);
+    task(2, 0, 16);
+    return e;
+}
+
+std::shared_ptr<const il::TaskSet> taskSet(int n)
+{
+    auto set = std::make_shared<il::TaskSet>();
+    set->name = QStringLiteral("test");
+    for (int i = 0; i < n; ++i) {
+        il::Task t;
+        t.name = QStringLiteral("t%1").arg(i);
+        t.phases = {{il::PhaseKind::Io, 10}, {il::PhaseKind::Cpu, 5}};
+        set->tasks.push_back(t);
+    }
+    return set;
+}
+
+il::TracePtr traceOf(const il::RunInfo &i, const std::vector<Event> &events, std::size_t tasks)
+{
+    il::TraceBuilder b(i, tasks);
+    b.add(events);
+    const std::int64_t end = b.lastNs();
+    return std::make_shared<il::Trace>(il::Trace::fromBuilder(std::move(b), end, false));
+}
+
+} // namespace
+
+class TestTimelineModel : public QObject
+{
+    Q_OBJECT
+private slots:
+    void rowSearch();
+    void rowOutOfOrderAppend();
+    void rowItemAt();
+    void fromTrace();
+    void eventLoopIoOnlyInTaskView();
+    void liveMatchesFinal();
+    void liveOpenItems();
+    void rangeStats();
+    void memoryPerEvent();
+};
+
+void TestTimelineModel::rowSearch()
+{
+    il::TimelineRow row;
+    // [0,10) [5,50) [20,30) [60,70): the second overlaps the third.
+    row.append(0, 10, 0, 0, ItemKind::Cpu);
+    row.append(5, 50, 1, 0, ItemKind::Io);
+    row.append(20, 30, 2, 0, ItemKind::Cpu);
+    row.append(60, 70, 3, 0, ItemKind::Cpu);
+    QCOMPARE(row.firstIndex(0), 0u);
+    QCOMPARE(row.firstIndex(10), 1u);  // [0,10) ends at 10: not visible after 10
+    QCOMPARE(row.firstIndex(35), 1u);  // [5,50) still visible at 35
+    QCOMPARE(row.firstIndex(55), 3u);
+    QCOMPARE(row.firstIndex(80), 4u);
+    QCOMPARE(row.lastIndex(0), 0u);
+    QCOMPARE(row.lastIndex(21), 3u);
+    QCOMPARE(row.lastIndex(1000), 4u);
+    QCOMPARE(row.maxEnd(), 70);
+}
+
+void TestTimelineModel::rowOutOfOrderAppend()
+{
+    il::TimelineRow row;
+    row.append(10, 20, 0, 0, ItemKind::Cpu);
+    row.append(40, 45, 0, 0, ItemKind::Cpu);
+    row.append(0, 100, 1, 0, ItemKind::Io); // late and long
+    QVERIFY(!row.settled());
+    row.append(30, 35, 2, 0, ItemKind::Cpu); // and another late one
+    row.settle();
+    QVERIFY(row.settled());
+    QCOMPARE(row.size(), 4u);
+    QCOMPARE(row[0].start, 0);
+    QCOMPARE(row[2].start, 30);
+    QCOMPARE(row[3].start, 40);
+    for (std::size_t i = 0; i < row.size(); ++i)
+        QCOMPARE(row[i].maxEnd, 100);
+    QCOMPARE(row.firstIndex(60), 0u);
+}
+
+void TestTimelineModel::rowItemAt()
+{
+    il::TimelineRow row;
+    row.append(0, 100, 0, 0, ItemKind::Cpu);
+    row.append(100, 101, 1, 0, ItemKind::Io);
+    row.append(300, 400, 2, 0, ItemKind::Cpu);
+    QCOMPARE(row.itemAt(50, 0).value(), 0u);
+    QCOMPARE(row.itemAt(100, 5).value(), 1u); // the shortest containing item wins
+    QCOMPARE(row.itemAt(295, 10).value(), 2u);
+    QVERIFY(!row.itemAt(200, 10).has_value());
+}
+
+void TestTimelineModel::fromTrace()
+{
+    il::TimelineModel model;
+    model.setTaskSet(taskSet(3));
+    model.setTrace(traceOf(info(2), threadEvents(), 3));
+    QCOMPARE(model.runCount(), 1);
+    const il::TimelineRun &run = model.run(0);
+    QCOMPARE(run.rowCount(TimelineViewKind::ByLane), 2);
+    QCOMPARE(run.rowCount(TimelineViewKind::ByTask), 3);
+    QCOMPARE(run.laneRows[0].size(), 4u); // two tasks x (io, cpu)
+    QCOMPARE(run.laneRows[1].size(), 2u);
+    // Task 2: queued 0..16 ms, io 16..26, cpu 26..31.
+    const il::TimelineRow &t2 = run.taskRows[2];
+    QCOMPARE(t2.size(), 3u);
+    QCOMPARE(t2[0].kind, ItemKind::Queued);
+    QCOMPARE(t2[0].start, 0);
+    QCOMPARE(t2[0].end, 16 * ms);
+    QCOMPARE(t2[1].kind, ItemKind::Io);
+    QCOMPARE(t2[2].kind, ItemKind::Cpu);
+    QCOMPARE(t2[2].end, 31 * ms);
+    QCOMPARE(model.extentNs(), 31 * ms);
+    QCOMPARE(model.taskName(2), QStringLiteral("t2"));
+    QCOMPARE(run.tasksDone, 3);
+    QVERIFY(!run.live);
+}
+
+void TestTimelineModel::eventLoopIoOnlyInTaskView()
+{
+    std::vector<Event> e;
+    for (std::uint32_t t = 0; t < 2; ++t) {
+        e.push_back(ev(0, t, il::noLane, EventKind::Queued));
+        e.push_back(ev(0, t, 0, EventKind::TaskStart));
+        e.push_back(ev(0, t, il::noLane, EventKind::SpanBegin, SpanKind::Io, 0));
+        e.push_back(ev(10, t, il::noLane, EventKind::SpanEnd, SpanKind::Io, 0));
+    }
+    e.push_back(ev(10, 0, 0, EventKind::SpanBegin, SpanKind::Cpu, 1));
+    e.push_back(ev(15, 0, 0, EventKind::SpanEnd, SpanKind::Cpu, 1));
+    e.push_back(ev(15, 0, 0, EventKind::TaskEnd));
+    e.push_back(ev(15, 1, 0, EventKind::SpanBegin, SpanKind::Cpu, 1));
+    e.push_back(ev(20, 1, 0, EventKind::SpanEnd, SpanKind::Cpu, 1));
+    e.push_back(ev(20, 1, 0, EventKind::TaskEnd));
+    il::TimelineModel model;
+    model.setTaskSet(taskSet(2));
+    model.setTrace(traceOf(info(1, il::Mode::EventLoop), e, 2));
+    const il::TimelineRun &run = model.run(0);
+    QCOMPARE(run.laneRows[0].size(), 2u); // the loop lane shows only cpu
+    for (std::size_t i = 0; i < run.laneRows[0].size(); ++i)
+        QCOMPARE(run.laneRows[0][i].kind, ItemKind::Cpu);
+    // The io waits get their own row under the lane, in the lane view only.
+    QCOMPARE(run.rowCount(TimelineViewKind::ByLane), 2);
+    QCOMPARE(run.waitRows.size(), 1u);
+    QCOMPARE(run.waitRows[0].first, ItemKind::Io);
+    QCOMPARE(run.row(TimelineViewKind::ByLane, 1).size(), 2u);
+    QCOMPARE(run.taskRows[1].size(), 2u); // io + cpu
+    QCOMPARE(run.taskRows[1][0].kind, ItemKind::Io);
+    // The overlapping io waits count once each in the range stats.
+    const il::RangeStats s = model.rangeStats(0, 0, 20 * ms);
+    QCOMPARE(s.kindNs[int(ItemKind::Io)], double(20 * ms));
+    QCOMPARE(s.busyFraction, 0.5);
+}
+
+void TestTimelineModel::liveMatchesFinal()
+{
+    const auto events = threadEvents();
+    il::TimelineModel live;
+    live.setTaskSet(taskSet(3));
+    const il::RunInfo i = info(2);
+    live.beginRun(i);
+    il::TraceBuilder builder(i, 3);
+    // Feed in uneven batches, as the engine's drain timer would.
+    for (std::size_t at = 0; at < events.size();) {
+        const std::size_t n = std::min<std::size_t>(at % 2 ? 3 : 5, events.size() - at);
+        builder.add(events.data() + at, n);
+        live.updateLive(0, builder, events.data() + at, n, events[at + n - 1].tNs);
+        at += n;
+        const il::TimelineRun &run = live.run(0);
+        for (const auto &row : run.taskRows)
+            for (std::size_t k = 1; k < row.size(); ++k)
+                QVERIFY(row[k - 1].start <= row[k].start);
+    }
+    il::TimelineModel final;
+    final.setTaskSet(taskSet(3));
+    final.setTrace(traceOf(i, events, 3));
+    const il::TimelineRun &a = live.run(0);
+    const il::TimelineRun &b = final.run(0);
+    for (int l = 0; l < 2; ++l)
+        QCOMPARE(a.laneRows[l].size(), b.laneRows[l].size());
+    for (int t = 0; t < 3; ++t) {
+        QCOMPARE(a.taskRows[t].size(), b.taskRows[t].size());
+        for (std::size_t k = 0; k < a.taskRows[t].size(); ++k) {
+            QCOMPARE(a.taskRows[t][k].start, b.taskRows[t][k].start);
+            QCOMPARE(a.taskRows[t][k].end, b.taskRows[t][k].end);
+            QCOMPARE(a.taskRows[t][k].kind, b.taskRows[t][k].kind);
+        }
+    }
+    QCOMPARE(a.tasksDone, 3);
+    QVERIFY(a.openLane.empty());
+    QVERIFY(a.openTask.empty());
+}
+
+void TestTimelineModel::liveOpenItems()
+{
+    auto events = threadEvents();
+    events.resize(6); // queued x3, task 0 start, io begin, io end (ms 11)
+    events.push_back(ev(11, 0, 0, EventKind::SpanBegin, SpanKind::Cpu, 1));
+    il::TimelineModel model;
+    model.setTaskSet(taskSet(3));
+    il::TraceBuilder builder(info(2), 3);
+    builder.add(events);
+    model.beginRun(info(2));
+    model.updateLive(0, builder, events, origin + 13 * ms);
+    const il::TimelineRun &run = model.run(0);
+    QCOMPARE(run.openLane.size(), 1u);
+    QCOMPARE(run.openLane[0].kind, ItemKind::Cpu);
+    QCOMPARE(run.openLane[0].end, 13 * ms);
+    // Tasks 1 and 2 have not started: still waiting in the queue since 0.
+    QVERIFY(!run.isWaitingInQueue(0));
+    QVERIFY(run.isWaitingInQueue(1));
+    QVERIFY(run.isWaitingInQueue(2));
+    QCOMPARE(run.queuedSince[2], 0);
+    QCOMPARE(run.liveNowNs, 13 * ms);
+    QCOMPARE(run.taskRows[0].size(), 2u); // queued 0..1 ms, io 1..11 ms
+    QCOMPARE(run.taskRows[0][0].kind, ItemKind::Queued);
+    QCOMPARE(model.extentNs(), 13 * ms);
+}
+
+void TestTimelineModel::rangeStats()
+{
+    il::TimelineModel model;
+    model.setTaskSet(taskSet(3));
+    model.setTrace(traceOf(info(2), threadEvents(), 3));
+    // 0..31 ms: lane 0 busy 1..31 (30 ms), lane 1 busy 1..16 (15 ms).
+    const il::RangeStats s = model.rangeStats(0, 0, 31 * ms);
+    QCOMPARE(s.lanes, 2);
+    QVERIFY(qAbs(s.busyFraction - 45.0 / 62.0) < 1e-9);
+    QCOMPARE(s.kindNs[int(ItemKind::Cpu)], double(15 * ms));
+    QCOMPARE(s.kindNs[int(ItemKind::Io)], double(30 * ms));
+    QCOMPARE(s.kindNs[int(ItemKind::Queued)], double(1 * ms + 1 * ms + 16 * ms));
+    // Clipping: 5..12 ms on lane 0 is io 5..11, cpu 11..12.
+    const il::RangeStats c = model.rangeStats(0, 12 * ms, 5 * ms); // reversed on purpose
+    QCOMPARE(c.fromNs, 5 * ms);
+    QCOMPARE(c.kindNs[int(ItemKind::Cpu)], double(2 * ms)); // one ms per lane
+}
+
+void TestTimelineModel::memoryPerEvent()
+{
+    // 8 lanes of back-to-back tasks, each queued, started, io then cpu, ended:
+    // the shape of a threads run, 100,000 events.
+    std::vector<Event> events;
+    const std::uint32_t tasks = 100'000 / 7;
+    for (std::uint32_t t = 0; t < tasks; ++t) {
+        const auto lane = std::uint16_t(t % 8);
+        const std::int64_t start = std::int64_t(t / 8) * 3;
+        events.push_back(ev(0, t, il::noLane, EventKind::Queued));
+        events.push_back(ev(start, t, lane, EventKind::TaskStart));
+        events.push_back(ev(start, t, lane, EventKind::SpanBegin, SpanKind::Io, 0));
+        events.push_back(ev(start + 1, t, lane, EventKind::SpanEnd, SpanKind::Io, 0));
+        events.push_back(ev(start + 1, t, lane, EventKind::SpanBegin, SpanKind::Cpu, 1));
+        events.push_back(ev(start + 3, t, lane, EventKind::SpanEnd, SpanKind::Cpu, 1));
+        events.push_back(ev(start + 3, t, lane, EventKind::TaskEnd));
+    }
+    const il::TracePtr trace = traceOf(info(8), events, tasks);
+    il::TimelineModel model;
+    model.setTrace(trace);
+    const double perEvent = double(model.memoryBytes()) / double(trace->eventCount);
+    qInfo("timeline model: %.1f bytes per event", perEvent);
+    QVERIFY(perEvent <= 64);
+}
+
+QTEST_GUILESS_MAIN(TestTimelineModel)
+#include "tst_timelinemodel.moc"

@@ -1,0 +1,204 @@
+#include "ui/timeline/spanstyle.h"
+
+#include <QFontMetrics>
+#include <QPaintEngine>
+#include <QPainter>
+
+#include <algorithm>
+
+namespace ui {
+
+SpanStyle SpanStyle::forPalette(const QPalette &palette)
+{
+    SpanStyle s;
+    s.dark = palette.color(QPalette::Window).lightness() < 128;
+    s.background = palette.color(QPalette::Base);
+    s.text = palette.color(QPalette::Text);
+    s.mutedText = palette.color(QPalette::PlaceholderText);
+    if (s.dark) {
+        s.alternate = s.background.lighter(125);
+        s.header = QColor(0x33, 0x3a, 0x45);
+        s.grid = QColor(255, 255, 255, 34);
+        s.highlight = QColor(0xff, 0xee, 0x58);
+        s.selection = QColor(0x56, 0xb4, 0xe9, 60);
+        s.failed = QColor(0xff, 0x4d, 0x4d);
+        s.cancelled = QColor(0xc8, 0xcc, 0xd2);
+        if (s.alternate == s.background)
+            s.alternate = QColor(0x2a, 0x2a, 0x2a);
+    } else {
+        s.alternate = s.background.darker(104);
+        s.header = QColor(0xe3, 0xe8, 0xef);
+        s.grid = QColor(0, 0, 0, 30);
+        s.highlight = QColor(0x11, 0x11, 0x11);
+        s.selection = QColor(0x00, 0x72, 0xb2, 45);
+        s.failed = QColor(0xd0, 0x02, 0x1b);
+        s.cancelled = QColor(0x4f, 0x55, 0x5e);
+    }
+    if (s.mutedText.alpha() == 0 || s.mutedText == s.text)
+        s.mutedText = s.dark ? s.text.darker(140) : s.text.lighter(180);
+
+    using il::ItemKind;
+    auto set = [&](ItemKind k, QColor fill, QColor ink, Qt::BrushStyle pattern, const char *label,
+                   const char *description) {
+        s.kinds[static_cast<std::size_t>(k)] =
+            KindStyle{fill, ink, pattern, QString::fromUtf8(label), QString::fromUtf8(description)};
+    };
+    // cpu stays solid: it is what the eye should find first, and a solid
+    // colour is what the screenshot tests look for.
+    if (s.dark) {
+        set(ItemKind::Cpu, QColor(0x56, 0xb4, 0xe9), QColor(0x1d, 0x5f, 0x85), Qt::NoBrush, "cpu",
+            "computing");
+        set(ItemKind::Io, QColor(0x8a, 0x63, 0x10), QColor(0xf0, 0xb0, 0x30), Qt::BDiagPattern, "io wait",
+            "blocked on I/O (sleep or timer)");
+        set(ItemKind::GilWait, QColor(0x8c, 0x3a, 0x0c), QColor(0xff, 0x8a, 0x40), Qt::DiagCrossPattern,
+            "gil wait", "waiting for the interpreter lock");
+        set(ItemKind::Spawn, QColor(0x0b, 0x6e, 0x52), QColor(0x5f, 0xe0, 0xb5), Qt::Dense5Pattern,
+            "spawn / ipc", "process start-up or pipe transfer");
+        set(ItemKind::Ipc, QColor(0x0b, 0x6e, 0x52), QColor(0x5f, 0xe0, 0xb5), Qt::Dense5Pattern,
+            "spawn / ipc", "process start-up or pipe transfer");
+        set(ItemKind::Queued, QColor(0x4a, 0x4f, 0x57), QColor(0x8a, 0x90, 0x9a), Qt::HorPattern,
+            "queued / ready", "waiting for a free worker, or for the busy event loop");
+        set(ItemKind::Ready, QColor(0x4a, 0x4f, 0x57), QColor(0x8a, 0x90, 0x9a), Qt::HorPattern,
+            "queued / ready", "waiting for a free worker, or for the busy event loop");
+    } else {
+        set(ItemKind::Cpu, QColor(0x00, 0x72, 0xb2), QColor(0x00, 0x3f, 0x63), Qt::NoBrush, "cpu",
+            "computing");
+        set(ItemKind::Io, QColor(0xf6, 0xd0, 0x8a), QColor(0xb0, 0x78, 0x00), Qt::BDiagPattern, "io wait",
+            "blocked on I/O (sleep or timer)");
+        set(ItemKind::GilWait, QColor(0xf3, 0xb4, 0x92), QColor(0xc0, 0x4a, 0x00), Qt::DiagCrossPattern,
+            "gil wait", "waiting for the interpreter lock");
+        set(ItemKind::Spawn, QColor(0x9f, 0xdc, 0xc8), QColor(0x00, 0x7a, 0x58), Qt::Dense5Pattern,
+            "spawn / ipc", "process start-up or pipe transfer");
+        set(ItemKind::Ipc, QColor(0x9f, 0xdc, 0xc8), QColor(0x00, 0x7a, 0x58), Qt::Dense5Pattern,
+            "spawn / ipc", "process start-up or pipe transfer");
+        set(ItemKind::Queued, QColor(0xe4, 0xe4, 0xe4), QColor(0x9a, 0x9a, 0x9a), Qt::HorPattern,
+            "queued / ready", "waiting for a free worker, or for the busy event loop");
+        set(ItemKind::Ready, QColor(0xe4, 0xe4, 0xe4), QColor(0x9a, 0x9a, 0x9a), Qt::HorPattern,
+            "queued / ready", "waiting for a free worker, or for the busy event loop");
+    }
+    return s;
+}
+
+bool isVectorDevice(const QPainter &painter)
+{
+    const QPaintEngine *engine = painter.paintEngine();
+    return engine && engine->type() == QPaintEngine::SVG;
+}
+
+void drawPatternLines(QPainter &p, const QRect &r, Qt::BrushStyle pattern, const QColor &ink)
+{
+    p.save();
+    p.setPen(QPen(ink, 0.8));
+    p.setBrush(Qt::NoBrush);
+    const double L = r.left(), R = r.right() + 1.0, T = r.top(), B = r.bottom() + 1.0;
+    constexpr double step = 6;
+    const bool up = pattern == Qt::BDiagPattern || pattern == Qt::DiagCrossPattern;
+    const bool down = pattern == Qt::FDiagPattern || pattern == Qt::DiagCrossPattern;
+    if (up || down) {
+        // "/" lines are x + y = k, "\\" lines are x - y = k; each clipped to the rect.
+        for (double k = L + T; k < R + B; k += step) {
+            if (up) {
+                const double x0 = std::max(L, k - B), x1 = std::min(R, k - T);
+                if (x1 > x0)
+                    p.drawLine(QPointF(x0, k - x0), QPointF(x1, k - x1));
+            }
+            if (down) {
+                const double d = k - T - B; // from L - B to R - T
+                const double x0 = std::max(L, d + T), x1 = std::min(R, d + B);
+                if (x1 > x0)
+                    p.drawLine(QPointF(x0, x0 - d), QPointF(x1, x1 - d));
+            }
+        }
+    } else if (pattern == Qt::HorPattern) {
+        for (double y = T + 1.5; y < B; y += 3)
+            p.drawLine(QPointF(L, y), QPointF(R, y));
+    } else if (pattern != Qt::NoBrush) {
+        for (double x = L + 2.5; x < R; x += 4)
+            p.drawLine(QPointF(x, T), QPointF(x, B));
+    }
+    p.restore();
+}
+
+void fillKind(QPainter &painter, const QRect &rect, const KindStyle &k)
+{
+    painter.fillRect(rect, k.fill);
+    if (k.pattern == Qt::NoBrush)
+        return;
+    if (isVectorDevice(painter))
+        drawPatternLines(painter, rect, k.pattern, k.ink);
+    else
+        painter.fillRect(rect, QBrush(k.ink, k.pattern));
+}
+
+void paintEndMark(QPainter &p, const QRect &bar, int capTop, int capHeight, bool failed, const SpanStyle &style)
+{
+    p.save();
+    p.setRenderHint(QPainter::Antialiasing, false);
+    p.setBrush(Qt::NoBrush);
+    const QColor colour = failed ? style.failed : style.cancelled;
+    if (bar.width() >= 3) {
+        p.setPen(failed ? QPen(colour, 2, Qt::SolidLine, Qt::SquareCap, Qt::MiterJoin)
+                        : QPen(colour, 1, Qt::DashLine));
+        p.drawRect(bar.adjusted(failed ? 1 : 0, failed ? 1 : 0, -1, -1));
+    }
+    const int capWidth = failed ? 3 : 2;
+    p.fillRect(QRect(bar.right() + 1 - capWidth / 2, capTop, capWidth, capHeight), colour);
+    p.restore();
+}
+
+namespace {
+constexpr const char *markLabels[] = {"failed", "cancelled"};
+constexpr il::ItemKind legendKinds[] = {il::ItemKind::Cpu, il::ItemKind::Io, il::ItemKind::GilWait,
+                                        il::ItemKind::Spawn, il::ItemKind::Queued};
+constexpr int swatchW = 22;
+} // namespace
+
+int legendWidth(const QFont &font, const SpanStyle &style)
+{
+    const QFontMetrics fm(font);
+    int w = 0;
+    for (il::ItemKind kind : legendKinds)
+        w += swatchW + 5 + fm.horizontalAdvance(style.kind(kind).label) + 16;
+    for (const char *label : markLabels)
+        w += swatchW + 5 + fm.horizontalAdvance(QString::fromLatin1(label)) + 16;
+    return w;
+}
+
+int paintLegend(QPainter &painter, const QRect &rect, const SpanStyle &style)
+{
+    using il::ItemKind;
+    const QFontMetrics fm(painter.font());
+    const int swatchH = std::min(rect.height() - 4, fm.height() - 2);
+    int x = rect.left();
+    painter.save();
+    for (ItemKind kind : legendKinds) {
+        const KindStyle &k = style.kind(kind);
+        const QRect swatch(x, rect.center().y() - swatchH / 2, swatchW, swatchH);
+        fillKind(painter, swatch, k);
+        painter.setPen(k.ink);
+        painter.drawRect(swatch.adjusted(0, 0, -1, -1));
+        x += swatchW + 5;
+        painter.setPen(style.text);
+        const int w = fm.horizontalAdvance(k.label);
+        painter.drawText(QRect(x, rect.top(), w + 2, rect.height()), Qt::AlignVCenter | Qt::AlignLeft,
+                         k.label);
+        x += w + 16;
+    }
+    // The end marks: a pale bar ending where the task failed or was cancelled.
+    for (const char *label : markLabels) {
+        const bool failed = label == markLabels[0];
+        const QRect swatch(x, rect.center().y() - swatchH / 2, swatchW, swatchH);
+        painter.fillRect(swatch, style.kind(ItemKind::Queued).fill);
+        paintEndMark(painter, swatch, swatch.top() - 2, swatch.height() + 4, failed, style);
+        x += swatchW + 5;
+        painter.setPen(style.text);
+        const QString text = QString::fromLatin1(label);
+        const int w = fm.horizontalAdvance(text);
+        painter.drawText(QRect(x, rect.top(), w + 2, rect.height()), Qt::AlignVCenter | Qt::AlignLeft, text);
+        x += w + 16;
+    }
+    painter.restore();
+    return x - rect.left();
+}
+
+} // namespace ui

@@ -1,0 +1,618 @@
+#include "ui/timeline/timelineview.h"
+
+#include "ui/window/runproblems.h"
+
+#include "core/analysis/advisor.h"
+#include "ui/timeline/spanstyle.h"
+
+#include <QKeyEvent>
+#include <QMouseEvent>
+#include <QPainter>
+#include <QScrollBar>
+#include <QToolTip>
+#include <QWheelEvent>
+
+#include <algorithm>
+#include <cmath>
+
+namespace ui {
+
+using il::TimelineViewKind;
+
+namespace {
+constexpr int dragThresholdPx = 4;
+constexpr double keyZoomFactor = 1.5;
+} // namespace
+
+TimelineView::TimelineView(QWidget *parent)
+    : QAbstractScrollArea(parent)
+{
+    // Every pixel is painted each frame, so Qt need not clear the background.
+    viewport()->setAttribute(Qt::WA_OpaquePaintEvent);
+    viewport()->setMouseTracking(true);
+    setFocusPolicy(Qt::StrongFocus);
+    setFrameShape(QFrame::NoFrame);
+    setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    setVerticalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+    m_mapping.left = TimelineLayout::labelWidth;
+    setMinimumSize(320, 160);
+    setToolTip(QString()); // tooltips come from toolTipAt()
+    setWhatsThis(tr("Timeline: wheel or +/- zooms around the cursor, drag pans, drag on the ruler "
+                    "selects a range, click a task to highlight it in every run, Home fits all."));
+}
+
+void TimelineView::setModel(const il::TimelineModel *model)
+{
+    m_model = model;
+    m_highlight = il::noTask;
+    m_follow = true;
+    modelChanged();
+}
+
+void TimelineView::modelChanged()
+{
+    relayout();
+    if (m_hasSelection)
+        updateSelectionNotes();
+    if (m_follow)
+        fitAll();
+    viewport()->update();
+}
+
+void TimelineView::setViewKind(TimelineViewKind view)
+{
+    if (view == m_view)
+        return;
+    m_view = view;
+    verticalScrollBar()->setValue(0);
+    relayout();
+    viewport()->update();
+}
+
+void TimelineView::relayout()
+{
+    ensureLayout();
+    updateScrollBar();
+}
+
+bool TimelineView::ensureLayout() const
+{
+    if (!m_model) {
+        m_layout = TimelineLayout();
+        m_layout.view = m_view;
+        return false;
+    }
+    if (m_layout.isCurrentFor(*m_model, m_view))
+        return false;
+    m_layout = TimelineLayout::compute(*m_model, m_view);
+    return true;
+}
+
+const TimelineLayout &TimelineView::layout() const
+{
+    ensureLayout();
+    return m_layout;
+}
+
+void TimelineView::updateScrollBar()
+{
+    ensureLayout();
+    const int visible = std::max(0, viewport()->height() - TimelineLayout::rulerHeight);
+    QScrollBar *bar = verticalScrollBar();
+    bar->setPageStep(std::max(1, visible));
+    bar->setSingleStep(m_view == TimelineViewKind::ByLane ? TimelineLayout::laneRowHeight
+                                                          : TimelineLayout::taskRowHeight);
+    bar->setRange(0, std::max(0, m_layout.contentHeight - visible));
+}
+
+int TimelineView::axisWidth() const
+{
+    return std::max(1, viewport()->width() - static_cast<int>(m_mapping.left));
+}
+
+void TimelineView::setMapping(const TimeMapping &mapping)
+{
+    m_mapping = mapping;
+    m_follow = false;
+    viewport()->update();
+    emit mappingChanged();
+}
+
+void TimelineView::fitAll()
+{
+    const double extent = m_model ? static_cast<double>(m_model->extentNs()) : 0.0;
+    m_mapping.left = TimelineLayout::labelWidth;
+    m_mapping.fit(0, extent, axisWidth());
+    m_follow = true;
+    viewport()->update();
+    emit mappingChanged();
+}
+
+void TimelineView::zoomBy(double factor, double viewportX)
+{
+    viewportX = std::max(viewportX, m_mapping.left);
+    m_mapping.zoomAround(viewportX, factor);
+    m_follow = false;
+    viewport()->update();
+    emit mappingChanged();
+}
+
+void TimelineView::zoomIn()
+{
+    const QPoint cursor = viewport()->mapFromGlobal(QCursor::pos());
+    const double x = viewport()->rect().contains(cursor) ? cursor.x()
+                                                         : m_mapping.left + axisWidth() / 2.0;
+    zoomBy(keyZoomFactor, x);
+}
+
+void TimelineView::zoomOut()
+{
+    const QPoint cursor = viewport()->mapFromGlobal(QCursor::pos());
+    const double x = viewport()->rect().contains(cursor) ? cursor.x()
+                                                         : m_mapping.left + axisWidth() / 2.0;
+    zoomBy(1 / keyZoomFactor, x);
+}
+
+void TimelineView::setHighlightedTask(std::uint32_t task)
+{
+    if (task == m_highlight)
+        return;
+    m_highlight = task;
+    viewport()->update();
+}
+
+void TimelineView::setSelection(double fromNs, double toNs)
+{
+    m_hasSelection = true;
+    m_selFrom = std::min(fromNs, toNs);
+    m_selTo = std::max(fromNs, toNs);
+    updateSelectionNotes();
+    viewport()->update();
+    emit selectionChanged(true, m_selFrom, m_selTo);
+}
+
+void TimelineView::clearSelection()
+{
+    if (!m_hasSelection)
+        return;
+    m_hasSelection = false;
+    m_selectionNotes.clear();
+    viewport()->update();
+    emit selectionChanged(false, 0, 0);
+}
+
+void TimelineView::updateSelectionNotes()
+{
+    m_selectionNotes.clear();
+    if (!m_model || !m_hasSelection)
+        return;
+    m_selectionNotes.resize(static_cast<std::size_t>(m_model->runCount()));
+    for (int r = 0; r < m_model->runCount(); ++r)
+        if (m_model->hasRun(r))
+            m_selectionNotes[static_cast<std::size_t>(r)] =
+                tr("selection: ")
+                + rangeStatsNote(m_model->rangeStats(r, static_cast<std::int64_t>(m_selFrom),
+                                                     static_cast<std::int64_t>(m_selTo)));
+}
+
+TimelineScene TimelineView::scene() const
+{
+    TimelineScene s;
+    s.model = m_model;
+    s.layout = &m_layout;
+    s.mapping = m_mapping;
+    s.scrollY = verticalScrollBar()->value();
+    s.highlightTask = m_highlight;
+    s.hasSelection = m_hasSelection;
+    s.selectionFromNs = m_selFrom;
+    s.selectionToNs = m_selTo;
+    s.headerNotes = &m_selectionNotes;
+    return s;
+}
+
+void TimelineView::setStaleNote(const QString &note)
+{
+    if (note == m_staleNote)
+        return;
+    m_staleNote = note;
+    viewport()->update();
+}
+
+void TimelineView::paintStaleBanner(QPainter &painter, const QRect &rect) const
+{
+    if (m_staleNote.isEmpty())
+        return;
+    const bool dark = palette().color(QPalette::Window).lightness() < 128;
+    QFont bold = font();
+    bold.setBold(true);
+    const QFontMetrics fm(bold);
+    const int left = rect.left() + TimelineLayout::labelWidth + 8;
+    const int width = std::max(40, rect.right() - 8 - left);
+    const QString text = fm.elidedText(m_staleNote, Qt::ElideRight, width - 20);
+    // At the foot of the view, where the stacked runs rarely reach and no
+    // run header is covered.
+    const int height = fm.height() + 10;
+    const QRect banner(left, std::max(rect.top() + TimelineLayout::rulerHeight + 4, rect.bottom() - 8 - height),
+                       std::min(width, fm.horizontalAdvance(text) + 20), height);
+    painter.save();
+    painter.setRenderHint(QPainter::Antialiasing, false);
+    painter.fillRect(banner, dark ? QColor(0x5c, 0x45, 0x00) : QColor(0xff, 0xf0, 0xc2));
+    painter.setPen(QPen(dark ? QColor(0xff, 0xc1, 0x07) : QColor(0xd5, 0x5e, 0x00), 2));
+    painter.drawRect(banner.adjusted(1, 1, -1, -1));
+    painter.setFont(bold);
+    painter.setPen(dark ? QColor(0xff, 0xf0, 0xc2) : QColor(0x4a, 0x33, 0x00));
+    painter.drawText(banner.adjusted(10, 0, -10, 0), Qt::AlignVCenter | Qt::AlignLeft, text);
+    painter.restore();
+}
+
+void TimelineView::renderTo(QPainter &painter, const QRect &rect)
+{
+    ensureLayout();
+    painter.setFont(font());
+    m_painter.paint(painter, rect, scene(), SpanStyle::forPalette(palette()));
+    paintStaleBanner(painter, rect);
+}
+
+void TimelineView::paintEvent(QPaintEvent *)
+{
+    // Painted before anyone called modelChanged() (a synchronous repaint in
+    // the middle of an update): draw the model as it is, and put the scroll
+    // range right once the paint is over rather than resizing mid-paint.
+    const int heightBefore = m_layout.contentHeight;
+    if (ensureLayout() && m_layout.contentHeight != heightBefore)
+        QMetaObject::invokeMethod(this, &TimelineView::updateScrollBar, Qt::QueuedConnection);
+    QPainter painter(viewport());
+    const SpanStyle style = SpanStyle::forPalette(palette());
+    m_painter.paint(painter, viewport()->rect(), scene(), style);
+    paintStaleBanner(painter, viewport()->rect());
+    if (!m_model || m_model->runCount() == 0) {
+        // The first thing a new user sees: say what to do.
+        painter.setPen(style.mutedText);
+        QFont f = font();
+        f.setPointSizeF(f.pointSizeF() * 1.3);
+        painter.setFont(f);
+        painter.drawText(viewport()->rect().adjusted(0, TimelineLayout::rulerHeight, 0, 0), Qt::AlignCenter,
+                         tr("Press Run (Ctrl+R) to send the task set through the ticked modes.\n"
+                            "Each run appears here live, stacked on one time axis."));
+    }
+}
+
+void TimelineView::resizeEvent(QResizeEvent *event)
+{
+    QAbstractScrollArea::resizeEvent(event);
+    updateScrollBar();
+    if (m_follow)
+        fitAll();
+}
+
+void TimelineView::scrollContentsBy(int, int)
+{
+    viewport()->update();
+}
+
+void TimelineView::wheelEvent(QWheelEvent *event)
+{
+    const QPoint delta = event->angleDelta();
+    if (event->modifiers() & (Qt::ShiftModifier | Qt::AltModifier)) {
+        // Shift / Alt + wheel scrolls the rows; Qt reports Alt+wheel as horizontal.
+        const int dy = delta.y() != 0 ? delta.y() : delta.x();
+        QScrollBar *bar = verticalScrollBar();
+        bar->setValue(bar->value() - dy * bar->singleStep() / 40);
+    } else if (delta.y() != 0) {
+        // Wheel and Ctrl+wheel both zoom around the cursor: one notch is 1.25x.
+        zoomBy(std::pow(1.25, delta.y() / 120.0), event->position().x());
+    } else if (delta.x() != 0) {
+        m_mapping.panByPixels(delta.x() / 2.0);
+        m_follow = false;
+        viewport()->update();
+        emit mappingChanged();
+    }
+    event->accept();
+}
+
+void TimelineView::mousePressEvent(QMouseEvent *event)
+{
+    if (event->button() != Qt::LeftButton) {
+        QAbstractScrollArea::mousePressEvent(event);
+        return;
+    }
+    m_pressPos = m_lastPos = event->position().toPoint();
+    if (m_pressPos.y() < TimelineLayout::rulerHeight && m_pressPos.x() >= m_mapping.left) {
+        m_drag = Drag::Select;
+        m_selFrom = m_selTo = m_mapping.toNs(m_pressPos.x());
+        m_hasSelection = true;
+        viewport()->update();
+    } else {
+        m_drag = Drag::Pending;
+    }
+    event->accept();
+}
+
+void TimelineView::mouseMoveEvent(QMouseEvent *event)
+{
+    const QPoint pos = event->position().toPoint();
+    if (m_drag == Drag::Pending && (pos - m_pressPos).manhattanLength() >= dragThresholdPx) {
+        m_drag = Drag::Pan;
+        viewport()->setCursor(Qt::ClosedHandCursor);
+    }
+    if (m_drag == Drag::Pan) {
+        const QPoint d = pos - m_lastPos;
+        m_mapping.panByPixels(d.x());
+        verticalScrollBar()->setValue(verticalScrollBar()->value() - d.y());
+        m_follow = false;
+        viewport()->update();
+        emit mappingChanged();
+    } else if (m_drag == Drag::Select) {
+        m_selTo = m_mapping.toNs(std::max<double>(pos.x(), m_mapping.left));
+        viewport()->update();
+    } else if (m_drag == Drag::None && pos.y() < TimelineLayout::rulerHeight) {
+        viewport()->setCursor(Qt::IBeamCursor);
+    } else if (m_drag == Drag::None) {
+        viewport()->unsetCursor();
+    }
+    m_lastPos = pos;
+    event->accept();
+}
+
+void TimelineView::mouseReleaseEvent(QMouseEvent *event)
+{
+    if (event->button() != Qt::LeftButton) {
+        QAbstractScrollArea::mouseReleaseEvent(event);
+        return;
+    }
+    const QPoint pos = event->position().toPoint();
+    if (m_drag == Drag::Select) {
+        if (std::abs(pos.x() - m_pressPos.x()) < dragThresholdPx) {
+            m_hasSelection = true; // so clearSelection() notifies
+            clearSelection();
+        } else {
+            setSelection(m_selFrom, m_selTo);
+        }
+    } else if (m_drag == Drag::Pending) {
+        // A click, not a drag: highlight the task under the cursor everywhere.
+        const auto hit = itemAt(pos);
+        const std::uint32_t task = hit ? hit->item.task : il::noTask;
+        setHighlightedTask(task == m_highlight ? il::noTask : task);
+        emit taskClicked(m_highlight);
+    }
+    m_drag = Drag::None;
+    viewport()->unsetCursor();
+    event->accept();
+}
+
+void TimelineView::keyPressEvent(QKeyEvent *event)
+{
+    const double pan = axisWidth() / 5.0;
+    switch (event->key()) {
+    case Qt::Key_Plus:
+    case Qt::Key_Equal:
+        zoomIn();
+        break;
+    case Qt::Key_Minus:
+    case Qt::Key_Underscore:
+        zoomOut();
+        break;
+    case Qt::Key_Home:
+    case Qt::Key_0:
+        fitAll();
+        break;
+    case Qt::Key_Left:
+        m_mapping.panByPixels(pan);
+        m_follow = false;
+        viewport()->update();
+        emit mappingChanged();
+        break;
+    case Qt::Key_Right:
+        m_mapping.panByPixels(-pan);
+        m_follow = false;
+        viewport()->update();
+        emit mappingChanged();
+        break;
+    case Qt::Key_Escape:
+        if (m_hasSelection || m_highlight != il::noTask) {
+            clearSelection();
+            setHighlightedTask(il::noTask);
+            break;
+        }
+        [[fallthrough]];
+    default:
+        QAbstractScrollArea::keyPressEvent(event);
+        return;
+    }
+    event->accept();
+}
+
+bool TimelineView::viewportEvent(QEvent *event)
+{
+    if (event->type() == QEvent::ToolTip) {
+        auto *help = static_cast<QHelpEvent *>(event);
+        const QString text = toolTipAt(help->pos());
+        if (text.isEmpty())
+            QToolTip::hideText();
+        else
+            QToolTip::showText(help->globalPos(), text, viewport());
+        return true;
+    }
+    return QAbstractScrollArea::viewportEvent(event);
+}
+
+std::optional<TimelineView::HitItem> TimelineView::itemAt(const QPoint &pos) const
+{
+    if (!m_model || pos.y() < TimelineLayout::rulerHeight || pos.x() < m_mapping.left)
+        return std::nullopt;
+    const int contentY = pos.y() - TimelineLayout::rulerHeight + verticalScrollBar()->value();
+    const TimelineLayout::Hit hit = layout().hitAt(contentY);
+    if (!hit.valid() || hit.header)
+        return std::nullopt;
+    const il::TimelineRun *runPtr = m_model->findRun(hit.run);
+    if (!runPtr || hit.row >= runPtr->rowCount(m_view))
+        return std::nullopt;
+    const il::TimelineRun &run = *runPtr;
+    const double t = m_mapping.toNs(pos.x());
+    const auto tol = static_cast<std::int64_t>(std::ceil(3 * m_mapping.nsPerPx));
+    const auto tNs = static_cast<std::int64_t>(std::llround(t));
+    // Open items (live) are drawn on top, so they win.
+    const auto &open = m_view == TimelineViewKind::ByLane ? run.openLane : run.openTask;
+    for (const il::OpenItem &o : open) {
+        const int row = m_view == TimelineViewKind::ByLane ? o.row : static_cast<int>(o.task);
+        if (row == hit.row && tNs >= o.start - tol && tNs <= o.end + tol) {
+            HitItem h{hit.run, hit.row, 0, true, {o.start, o.end, o.end, o.task, o.phase, o.kind}};
+            return h;
+        }
+    }
+    if (m_view == TimelineViewKind::ByTask && run.live && run.isWaitingInQueue(static_cast<std::size_t>(hit.row))) {
+        const std::int64_t since = run.queuedSince[static_cast<std::size_t>(hit.row)];
+        if (tNs >= since - tol && tNs <= run.liveNowNs + tol) {
+            const auto task = static_cast<std::uint32_t>(hit.row);
+            return HitItem{hit.run, hit.row, 0, true,
+                           {since, run.liveNowNs, run.liveNowNs, task, il::noPhase, il::ItemKind::Queued}};
+        }
+    }
+    const il::TimelineRow &row = run.row(m_view, hit.row);
+    // Where a task failed or was cancelled its mark is drawn on top, and its
+    // last span may be thinner than a pixel: the mark wins, cap included.
+    const auto hitsMark = [&](const il::TaskMark &mk) {
+        if (run.markRow(m_view, mk) != hit.row)
+            return false;
+        const double x0 = m_mapping.toX(static_cast<double>(mk.start)) - 3;
+        const double x1 = m_mapping.toX(static_cast<double>(mk.end)) + 3;
+        return pos.x() >= x0 && pos.x() <= x1;
+    };
+    const il::TaskMark *mark = nullptr;
+    if (m_view == TimelineViewKind::ByTask) {
+        mark = run.markFor(static_cast<std::uint32_t>(hit.row));
+        if (mark && !hitsMark(*mark))
+            mark = nullptr;
+    } else {
+        for (const il::TaskMark &mk : run.marks) {
+            if (mk.lane == il::noLane && mk.state != il::TaskState::Failed)
+                continue; // not drawn in the lane view
+            if (hitsMark(mk) && (!mark || mk.state == il::TaskState::Failed))
+                mark = &mk;
+        }
+    }
+    if (mark) {
+        // The row's own item for that span (it knows the phase).
+        for (std::size_t i = row.firstIndex(mark->start), n = row.lastIndex(mark->start + 1); i < n; ++i)
+            if (row[i].task == mark->task && row[i].start == mark->start && row[i].kind == mark->kind)
+                return HitItem{hit.run, hit.row, i, false, row[i]};
+        return HitItem{hit.run, hit.row, 0, false, {mark->start, mark->end, mark->end, mark->task, il::noPhase, mark->kind}};
+    }
+    const auto index = row.itemAt(tNs, tol);
+    if (!index)
+        return std::nullopt;
+    return HitItem{hit.run, hit.row, *index, false, row[*index]};
+}
+
+QString TimelineView::toolTipAt(const QPoint &pos) const
+{
+    if (!m_model)
+        return QString();
+    if (pos.y() >= TimelineLayout::rulerHeight) {
+        const int contentY = pos.y() - TimelineLayout::rulerHeight + verticalScrollBar()->value();
+        const TimelineLayout::Hit hit = layout().hitAt(contentY);
+        const il::TimelineRun *hitRun = hit.valid() ? m_model->findRun(hit.run) : nullptr;
+        if (hitRun && hit.header) {
+            const std::size_t tasks = m_model->taskSet() ? m_model->taskSet()->tasks.size() : 0;
+            return TimelinePainter::runHeaderToolTip(*hitRun, tasks);
+        }
+        // A row's name: in the task view, also how the task ended if it failed.
+        if (hitRun && pos.x() < m_mapping.left) {
+            const il::TimelineRun &run = *hitRun;
+            QString text = TimelinePainter::rowLabel(*m_model, run, m_view, hit.row);
+            if (m_view == TimelineViewKind::ByTask) {
+                const QString state = taskEndText(run, static_cast<std::uint32_t>(hit.row));
+                text = QStringLiteral("%1 (task %2)").arg(text).arg(hit.row);
+                if (!state.isEmpty())
+                    text += QLatin1Char('\n') + state;
+            }
+            return text;
+        }
+    }
+    const auto hit = itemAt(pos);
+    const il::TimelineRun *hitRun = hit ? m_model->findRun(hit->run) : nullptr;
+    if (!hitRun)
+        return QString();
+    const il::TimelineRun &run = *hitRun;
+    const il::TimelineItem &item = hit->item;
+    QStringList lines;
+    if (item.task != il::noTask)
+        lines << QStringLiteral("%1 (task %2)").arg(m_model->taskName(item.task)).arg(item.task);
+    QString phase = QString::fromLatin1(il::itemKindName(item.kind));
+    if (item.phase != il::noPhase)
+        phase += QStringLiteral(" · phase %1").arg(item.phase + 1);
+    if (hit->open)
+        phase += QStringLiteral(" · still running");
+    lines << phase;
+    const double startMs = static_cast<double>(item.start) / 1e6;
+    const double durMs = static_cast<double>(item.end - item.start) / 1e6;
+    lines << QStringLiteral("start %1 · duration %2")
+                 .arg(il::formatDurationMs(startMs), il::formatDurationMs(durMs));
+    // The lane: in the lane view it is the row; in the task view, look it up.
+    int lane = -1;
+    if (m_view == TimelineViewKind::ByLane && hit->row < static_cast<int>(run.laneRows.size()))
+        lane = hit->row;
+    else if (run.trace && item.task < run.trace->tasks.size() && run.trace->tasks[item.task].lane != il::noLane)
+        lane = run.trace->tasks[item.task].lane;
+    if (item.kind == il::ItemKind::Queued || item.kind == il::ItemKind::Ready
+        || (item.kind == il::ItemKind::Io && run.info.mode == il::Mode::EventLoop))
+        lane = -1; // waits that occupy no lane
+    QString where = QStringLiteral("run %1 (%2)").arg(hit->run + 1).arg(il::modeName(run.info.mode));
+    if (lane >= 0)
+        where = QStringLiteral("lane %1 · ").arg(TimelinePainter::rowLabel(*m_model, run, TimelineViewKind::ByLane, lane)) + where;
+    lines << where;
+    if (item.task != il::noTask) {
+        const QString state = taskEndText(run, item.task);
+        if (!state.isEmpty())
+            lines << state;
+    }
+    return lines.join(QLatin1Char('\n'));
+}
+
+QString taskEndText(const il::TimelineRun &run, std::uint32_t task)
+{
+    switch (run.taskState(task)) {
+    case il::TaskState::Failed: {
+        const QString note = failureNoteFor(run, task);
+        if (!note.isEmpty())
+            return QStringLiteral("✕ failed: %1").arg(note);
+        if (run.trace && !run.trace->error.isEmpty())
+            return QStringLiteral("✕ failed: %1").arg(run.trace->error);
+        return QStringLiteral("✕ failed (its worker died or misbehaved)");
+    }
+    case il::TaskState::Cancelled:
+        return QStringLiteral("cancelled by Stop before it finished");
+    default:
+        return QString();
+    }
+}
+
+QString rangeStatsNote(const il::RangeStats &s)
+{
+    QStringList parts;
+    parts << QStringLiteral("busy %1 %").arg(std::lround(s.busyFraction * 100));
+    for (int k = 0; k < il::itemKindCount; ++k)
+        if (s.kindNs[static_cast<std::size_t>(k)] > 0)
+            parts << QStringLiteral("%1 %2").arg(QString::fromLatin1(il::itemKindName(static_cast<il::ItemKind>(k))),
+                                                 il::formatDurationMs(s.kindNs[static_cast<std::size_t>(k)] / 1e6));
+    return parts.join(QStringLiteral(", "));
+}
+
+QString rangeStatsText(const il::TimelineModel &model, double fromNs, double toNs)
+{
+    if (toNs < fromNs)
+        std::swap(fromNs, toNs);
+    QString text = QStringLiteral("%1 – %2 (%3)")
+                       .arg(il::formatDurationMs(fromNs / 1e6), il::formatDurationMs(toNs / 1e6),
+                            il::formatDurationMs((toNs - fromNs) / 1e6));
+    for (int r = 0; r < model.runCount(); ++r) {
+        if (!model.hasRun(r))
+            continue;
+        const il::RangeStats s = model.rangeStats(r, static_cast<std::int64_t>(fromNs),
+                                                  static_cast<std::int64_t>(toNs));
+        text += QStringLiteral("\n%1: %2").arg(il::modeName(model.run(r).info.mode), rangeStatsNote(s));
+    }
+    return text;
+}
+
+} // namespace ui

@@ -1,0 +1,128 @@
+#pragma once
+
+#include "core/timeline/timelinemodel.h"
+#include "ui/timeline/timelinelayout.h"
+#include "ui/timeline/timelinepainter.h"
+#include "ui/timeline/timemapping.h"
+
+#include <QAbstractScrollArea>
+
+#include <optional>
+
+namespace ui {
+
+// The live Gantt chart: all runs of a comparison stacked on one time axis.
+// Horizontal position is TimeMapping (zoom / pan); vertical is the scroll bar.
+class TimelineView : public QAbstractScrollArea
+{
+    Q_OBJECT
+public:
+    explicit TimelineView(QWidget *parent = nullptr);
+
+    // The model stays owned by the caller; call modelChanged() after updates.
+    void setModel(const il::TimelineModel *model);
+    const il::TimelineModel *model() const { return m_model; }
+    void modelChanged();
+
+    void setViewKind(il::TimelineViewKind view);
+    il::TimelineViewKind viewKind() const { return m_view; }
+
+    const TimeMapping &mapping() const { return m_mapping; }
+    void setMapping(const TimeMapping &mapping);
+    // Always the layout of the model as it is now: recomputed on access when
+    // the model changed since (modelChanged() not called yet, or a paint in
+    // between), so no reader ever sees runs or rows that are gone.
+    const TimelineLayout &layout() const;
+    // While true the axis follows the whole comparison as it grows; any zoom
+    // or pan by the user turns it off, Home turns it on again.
+    bool isFollowing() const { return m_follow; }
+
+    // Non-empty while the runs shown are not for the task set in the panel:
+    // drawn as a banner over the rows until it is cleared.
+    void setStaleNote(const QString &note);
+    QString staleNote() const { return m_staleNote; }
+
+    std::uint32_t highlightedTask() const { return m_highlight; }
+    void setHighlightedTask(std::uint32_t task);
+    bool hasSelection() const { return m_hasSelection; }
+    std::pair<double, double> selection() const { return {m_selFrom, m_selTo}; }
+    void setSelection(double fromNs, double toNs);
+    void clearSelection();
+
+    struct HitItem
+    {
+        int run = -1;
+        int row = -1;
+        std::size_t index = 0;
+        bool open = false;        // an item of a live run still going on
+        il::TimelineItem item;
+    };
+    // The item under a viewport position (3 px of slack for thin items).
+    std::optional<HitItem> itemAt(const QPoint &viewportPos) const;
+    QString toolTipAt(const QPoint &viewportPos) const;
+    // Time of a viewport x; time of the axis' visible edges.
+    double timeAt(double viewportX) const { return m_mapping.toNs(viewportX); }
+
+    // Renders the current view into `painter` (screenshots, tests).
+    void renderTo(QPainter &painter, const QRect &rect);
+
+public slots:
+    void zoomIn();
+    void zoomOut();
+    void zoomBy(double factor, double viewportX);
+    void fitAll();
+
+signals:
+    void selectionChanged(bool hasSelection, double fromNs, double toNs);
+    void taskClicked(std::uint32_t task); // noTask when a click hit nothing
+    void mappingChanged();
+
+protected:
+    void paintEvent(QPaintEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
+    void wheelEvent(QWheelEvent *event) override;
+    void mousePressEvent(QMouseEvent *event) override;
+    void mouseMoveEvent(QMouseEvent *event) override;
+    void mouseReleaseEvent(QMouseEvent *event) override;
+    void keyPressEvent(QKeyEvent *event) override;
+    bool viewportEvent(QEvent *event) override;
+    void scrollContentsBy(int dx, int dy) override;
+
+private:
+    void relayout();
+    // Brings m_layout up to the model's revision; true if it had to.
+    bool ensureLayout() const;
+    void updateScrollBar();
+    void updateSelectionNotes();
+    TimelineScene scene() const;
+    int axisWidth() const;
+    void paintStaleBanner(QPainter &painter, const QRect &rect) const;
+
+    const il::TimelineModel *m_model = nullptr;
+    il::TimelineViewKind m_view = il::TimelineViewKind::ByLane;
+    mutable TimelineLayout m_layout;
+    TimelinePainter m_painter;
+    TimeMapping m_mapping;
+    bool m_follow = true;
+    std::uint32_t m_highlight = il::noTask;
+
+    enum class Drag { None, Pending, Pan, Select };
+    Drag m_drag = Drag::None;
+    QPoint m_pressPos;
+    QPoint m_lastPos;
+    bool m_hasSelection = false;
+    double m_selFrom = 0;
+    double m_selTo = 0;
+    std::vector<QString> m_selectionNotes; // per run, shown in its header
+    QString m_staleNote;
+};
+
+// "✕ failed: <the note naming it>" or "cancelled by Stop …"; empty if the task
+// finished (or has not yet).
+QString taskEndText(const il::TimelineRun &run, std::uint32_t task);
+// "busy 78 %, cpu 120 ms, io 40 ms": one run's figures for a selected range.
+QString rangeStatsNote(const il::RangeStats &stats);
+// "120 ms – 340 ms (220 ms)" then one "mode: note" line per run.
+QString rangeStatsText(const il::TimelineModel &model, double fromNs, double toNs);
+
+} // namespace ui

@@ -1,0 +1,739 @@
+#include "ui/window/mainwindow.h"
+
+#include "core/analysis/advisor.h"
+#include "core/io/exporters.h"
+#include "core/model/presets.h"
+#include "ui/chart/comparisonchart.h"
+#include "ui/chart/comparisonpicture.h"
+#include "ui/timeline/spanstyle.h"
+#include "ui/timeline/timelineview.h"
+#include "ui/window/englishplurals.h"
+#include "ui/window/legendwidget.h"
+#include "ui/window/runproblems.h"
+#include "ui/window/runsession.h"
+#include "ui/window/tasksetpanel.h"
+#include "ui/window/theme.h"
+
+#include <QAction>
+#include <QActionGroup>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QProgressBar>
+#include <QSettings>
+#include <QSpinBox>
+#include <QStatusBar>
+#include <QStyle>
+#include <QToolBar>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace ui {
+
+
+MainWindow::MainWindow(MainWindowOptions options, QWidget *parent)
+    : QMainWindow(parent)
+    , m_options(options)
+{
+    installEnglishPlurals(); // normally done at startup already (englishplurals.cpp)
+    setWindowTitle(tr("Interleave"));
+    setObjectName(QStringLiteral("MainWindow"));
+    setDockOptions(AnimatedDocks | AllowTabbedDocks | AllowNestedDocks);
+    m_session = new RunSession(this);
+
+    // Centre: legend and view switch above the timeline, range stats below.
+    auto *central = new QWidget(this);
+    auto *layout = new QVBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    auto *strip = new QWidget(central);
+    auto *stripLayout = new QHBoxLayout(strip);
+    stripLayout->setContentsMargins(8, 4, 8, 4);
+    stripLayout->addWidget(new LegendWidget(strip));
+    stripLayout->addStretch(1);
+    m_timeline = new TimelineView(central);
+    m_timeline->setModel(&m_session->model());
+    m_selectionStats = new QLabel(central);
+    m_selectionStats->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_selectionStats->setContentsMargins(8, 4, 8, 4);
+    m_selectionStats->setText(tr("Drag on the ruler to measure a range · click a task to follow it through every run"));
+    m_selectionStats->setForegroundRole(QPalette::PlaceholderText);
+    layout->addWidget(strip);
+    layout->addWidget(m_timeline, 1);
+    layout->addWidget(m_selectionStats);
+    setCentralWidget(central);
+
+    createDocks();
+    createActions();
+    // The view switch sits in the strip too, where the eye already is.
+    for (QAction *a : {m_byLane, m_byTask}) {
+        auto *b = new QToolButton(strip);
+        b->setDefaultAction(a);
+        // Sunken and bold: which view is on must read in any style and palette.
+        auto emphasise = [b](bool on) {
+            QFont f = b->font();
+            f.setBold(on);
+            b->setFont(f);
+        };
+        connect(a, &QAction::toggled, b, emphasise);
+        emphasise(a->isChecked());
+        stripLayout->addWidget(b);
+    }
+
+    m_status = new QLabel(tr("Ready"), this);
+    m_status->setTextFormat(Qt::PlainText);
+    m_progress = new QProgressBar(this);
+    m_progress->setMinimumWidth(200);
+    m_progress->setMaximumWidth(260);
+    m_progress->setTextVisible(true);
+    m_progress->setRange(0, 1);
+    m_progress->setValue(0);
+    m_progress->setToolTip(tr("Tasks finished across all selected modes"));
+    statusBar()->addWidget(m_status, 1);
+    statusBar()->addPermanentWidget(m_progress);
+
+    connect(m_session, &RunSession::modelChanged, m_timeline, &TimelineView::modelChanged);
+    connect(m_session, &RunSession::progressChanged, this, &MainWindow::updateProgress);
+    connect(m_session, &RunSession::runFinished, this, [this](const il::RunResultPtr &r) {
+        m_chart->addResult(r);
+        updateWhy();
+    });
+    connect(m_session, &RunSession::started, this, [this] {
+        updateRunState();
+        updateStale();
+    });
+    connect(m_session, &RunSession::finished, this, [this](bool) {
+        updateRunState();
+        updateStale();
+    });
+    connect(m_timeline, &TimelineView::selectionChanged, this, [this](bool has, double from, double to) {
+        if (has) {
+            // One line here; each run's figures sit in its header.
+            const QString text = rangeStatsText(m_session->model(), from, to);
+            m_selectionStats->setText(tr("Selected %1 · busy %, time per kind in each run's header "
+                                         "· click the ruler to clear").arg(text.section(QLatin1Char('\n'), 0, 0)));
+            m_selectionStats->setToolTip(text);
+        } else {
+            m_selectionStats->setText(tr("Drag on the ruler to measure a range · click a task to follow it through every run"));
+            m_selectionStats->setToolTip(QString());
+        }
+    });
+    connect(m_timeline, &TimelineView::taskClicked, this, [this](std::uint32_t task) {
+        if (task != il::noTask)
+            notify(tr("Highlighted %1 in every run (Esc clears)")
+                                         .arg(m_session->model().taskName(task)), 4000);
+    });
+    connect(m_panel, &TaskSetPanel::openRequested, this, &MainWindow::openTaskSet);
+    connect(m_panel, &TaskSetPanel::saveRequested, this, &MainWindow::saveTaskSet);
+    connect(m_panel, &TaskSetPanel::taskSetChanged, this, &MainWindow::updateStale);
+
+    resize(1440, 900);
+    m_panel->loadPreset(QString::fromLatin1(il::defaultPreset));
+    if (m_options.useSettings)
+        restoreSettings();
+    updateRunState();
+    updateStale();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createDocks()
+{
+    m_panel = new TaskSetPanel(this);
+    auto *taskDock = new QDockWidget(tr("Task set"), this);
+    taskDock->setObjectName(QStringLiteral("TaskSetDock"));
+    taskDock->setWidget(m_panel);
+    taskDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable
+                          | QDockWidget::DockWidgetClosable);
+    addDockWidget(Qt::LeftDockWidgetArea, taskDock);
+
+    auto *compare = new QWidget(this);
+    auto *row = new QHBoxLayout(compare);
+    row->setContentsMargins(4, 4, 8, 4);
+    m_chart = new ComparisonChart(compare);
+    m_why = new QLabel(compare);
+    m_why->setWordWrap(true);
+    m_why->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+    m_why->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_why->setMinimumWidth(220);
+    m_why->setToolTip(tr("Why the modes differ, computed from the measures"));
+    row->addWidget(m_chart, 3);
+    row->addWidget(m_why, 2);
+    auto *chartDock = new QDockWidget(tr("Comparison"), this);
+    chartDock->setObjectName(QStringLiteral("ComparisonDock"));
+    chartDock->setWidget(compare);
+    chartDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable
+                           | QDockWidget::DockWidgetClosable);
+    addDockWidget(Qt::BottomDockWidgetArea, chartDock);
+    resizeDocks({taskDock}, {400}, Qt::Horizontal);
+    resizeDocks({chartDock}, {290}, Qt::Vertical);
+}
+
+void MainWindow::createActions()
+{
+    QStyle *s = style();
+    auto make = [this](const QString &text, const QString &tip, const QKeySequence &key = {}) {
+        auto *a = new QAction(text, this);
+        a->setToolTip(key.isEmpty() ? tip : QStringLiteral("%1 (%2)").arg(tip, key.toString(QKeySequence::NativeText)));
+        a->setStatusTip(tip);
+        if (!key.isEmpty())
+            a->setShortcut(key);
+        return a;
+    };
+
+    // File.
+    QAction *open = m_openAction = make(tr("&Open task set…"), tr("Open a task set JSON file"), QKeySequence::Open);
+    open->setIcon(s->standardIcon(QStyle::SP_DialogOpenButton));
+    connect(open, &QAction::triggered, this, &MainWindow::openTaskSet);
+    QAction *saveSet = make(tr("Save &task set…"), tr("Save the task set as JSON"), QKeySequence(tr("Ctrl+Shift+S")));
+    connect(saveSet, &QAction::triggered, this, &MainWindow::saveTaskSet);
+    m_savePicture = make(tr("&Save picture…"), tr("Save the timeline and chart as PNG (2x) or SVG"), QKeySequence::Save);
+    m_savePicture->setIcon(s->standardIcon(QStyle::SP_DialogSaveButton));
+    connect(m_savePicture, &QAction::triggered, this, &MainWindow::savePicture);
+    m_exportTrace = make(tr("Export &trace…"), tr("Save the runs as Chrome trace JSON (opens in Perfetto)"), QKeySequence(tr("Ctrl+E")));
+    connect(m_exportTrace, &QAction::triggered, this, &MainWindow::exportTrace);
+    m_exportSummary = make(tr("Export s&ummary…"), tr("Save the measures of every run as CSV or JSON"));
+    connect(m_exportSummary, &QAction::triggered, this, &MainWindow::exportSummary);
+    QAction *quit = make(tr("&Quit"), tr("Close Interleave"), QKeySequence::Quit);
+    connect(quit, &QAction::triggered, this, &QWidget::close);
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addActions({open, saveSet});
+    file->addSeparator();
+    file->addActions({m_savePicture, m_exportTrace, m_exportSummary});
+    file->addSeparator();
+    file->addAction(quit);
+
+    // Run: one checkable action per mode, then Run / Stop.
+    QMenu *runMenu = menuBar()->addMenu(tr("&Run"));
+    static const char *const modeTips[] = {
+        QT_TR_NOOP("One task after another on one thread: the baseline"),
+        QT_TR_NOOP("A thread pool computing in parallel (no GIL)"),
+        QT_TR_NOOP("The same pool with an emulated Python GIL: cpu phases take turns"),
+        QT_TR_NOOP("Worker processes: parallel cpu, but start-up and pipe costs"),
+        QT_TR_NOOP("One event loop: io waits overlap, cpu phases stall every task"),
+    };
+    int i = 0;
+    for (il::Mode mode : il::allModes) {
+        QAction *a = make(il::modeName(mode), tr(modeTips[i]), QKeySequence(QStringLiteral("Ctrl+%1").arg(i + 1)));
+        a->setCheckable(true);
+        a->setChecked(true);
+        a->setIcon(toggleIcon(palette()));
+        m_modeActions[mode] = a;
+        runMenu->addAction(a);
+        ++i;
+    }
+    runMenu->addSeparator();
+    m_runAction = make(tr("&Run"), tr("Run the ticked modes one after another"), QKeySequence(tr("Ctrl+R")));
+    m_runAction->setIcon(s->standardIcon(QStyle::SP_MediaPlay));
+    connect(m_runAction, &QAction::triggered, this, &MainWindow::run);
+    m_stopAction = make(tr("&Stop"), tr("Stop the comparison; finished runs stay"), QKeySequence(Qt::Key_Escape));
+    m_stopAction->setIcon(s->standardIcon(QStyle::SP_MediaStop));
+    connect(m_stopAction, &QAction::triggered, this, &MainWindow::stop);
+    runMenu->addActions({m_runAction, m_stopAction});
+
+    // View.
+    m_viewMenu = menuBar()->addMenu(tr("&View"));
+    auto *views = new QActionGroup(this);
+    m_byLane = make(tr("By &lane"), tr("One row per thread, process or loop"), QKeySequence(tr("Ctrl+L")));
+    m_byTask = make(tr("By &task"), tr("One row per task: queued, cpu, io and gil waits"), QKeySequence(tr("Ctrl+T")));
+    for (QAction *a : {m_byLane, m_byTask}) {
+        a->setCheckable(true);
+        views->addAction(a);
+    }
+    m_byLane->setChecked(true);
+    connect(m_byLane, &QAction::triggered, this, [this] { m_timeline->setViewKind(il::TimelineViewKind::ByLane); });
+    connect(m_byTask, &QAction::triggered, this, [this] { m_timeline->setViewKind(il::TimelineViewKind::ByTask); });
+    QAction *zoomIn = make(tr("Zoom &in"), tr("Zoom the timeline in (also + or the wheel)"), QKeySequence::ZoomIn);
+    connect(zoomIn, &QAction::triggered, m_timeline, &TimelineView::zoomIn);
+    QAction *zoomOut = make(tr("Zoom &out"), tr("Zoom the timeline out (also - or the wheel)"), QKeySequence::ZoomOut);
+    connect(zoomOut, &QAction::triggered, m_timeline, &TimelineView::zoomOut);
+    QAction *fit = make(tr("&Fit all"), tr("Show the whole comparison (also Home)"), QKeySequence(tr("Ctrl+0")));
+    connect(fit, &QAction::triggered, m_timeline, &TimelineView::fitAll);
+    m_viewMenu->addActions({m_byLane, m_byTask});
+    m_viewMenu->addSeparator();
+    m_viewMenu->addActions({zoomIn, zoomOut, fit});
+    m_viewMenu->addSeparator();
+    for (QDockWidget *dock : findChildren<QDockWidget *>())
+        m_viewMenu->addAction(dock->toggleViewAction());
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    QAction *about = make(tr("&About Interleave"), tr("What this program shows"));
+    connect(about, &QAction::triggered, this, &MainWindow::showAbout);
+    help->addAction(about);
+
+    // Toolbar: file, the five toggles, workers, Run / Stop.
+    QToolBar *bar = addToolBar(tr("Main"));
+    bar->setObjectName(QStringLiteral("MainToolBar"));
+    bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    bar->addActions({open, m_savePicture});
+    bar->addSeparator();
+    for (il::Mode mode : il::allModes)
+        bar->addAction(m_modeActions[mode]);
+    bar->addSeparator();
+    auto *workersLabel = new QLabel(tr(" Workers "), bar);
+    m_workers = new QSpinBox(bar);
+    m_workers->setRange(0, 256);
+    m_workers->setSpecialValueText(tr("default"));
+    m_workers->setToolTip(tr("Threads or processes per pool; default: threads min(32, cores + 4), "
+                             "processes = cores (%1 here)").arg(il::detectedCores()));
+    workersLabel->setBuddy(m_workers);
+    bar->addWidget(workersLabel);
+    bar->addWidget(m_workers);
+    bar->addSeparator();
+    bar->addAction(m_runAction);
+    bar->addAction(m_stopAction);
+    // Run is the one button that matters: make it look like it.
+    if (auto *runButton = qobject_cast<QToolButton *>(bar->widgetForAction(m_runAction))) {
+        QFont f = runButton->font();
+        f.setBold(true);
+        runButton->setFont(f);
+    }
+}
+
+std::vector<il::RunConfig> MainWindow::selectedRuns() const
+{
+    std::vector<il::RunConfig> runs;
+    for (il::Mode mode : il::allModes) {
+        if (!m_modeActions.at(mode)->isChecked())
+            continue;
+        il::RunConfig config;
+        config.mode = mode;
+        config.workers = m_workers->value();
+        config.workerPath = m_workerPath;
+        runs.push_back(config);
+    }
+    return runs;
+}
+
+void MainWindow::run()
+{
+    if (m_session->isRunning())
+        return;
+    const auto runs = selectedRuns();
+    if (runs.empty()) {
+        notify(tr("Tick at least one mode to run."), 5000);
+        return;
+    }
+    // What the user chose is kept now, not only at close: whatever happens
+    // during the run, the next launch starts from here.
+    if (m_options.useSettings)
+        saveSettings();
+    m_chart->clear();
+    m_timeline->clearSelection();
+    m_timeline->fitAll();
+    if (!m_session->start(m_panel->taskSet(), runs))
+        notify(tr("Could not start the comparison."), 5000);
+    updateRunState();
+    updateWhy();
+}
+
+void MainWindow::stop()
+{
+    m_session->stop();
+}
+
+void MainWindow::updateRunState()
+{
+    const bool running = m_session->isRunning();
+    m_runAction->setEnabled(!running);
+    m_stopAction->setEnabled(running);
+    m_panel->setEnabled(!running);
+    m_openAction->setEnabled(!running);
+    m_workers->setEnabled(!running);
+    for (auto &[mode, action] : m_modeActions)
+        action->setEnabled(!running);
+    const bool hasResults = !m_session->results().empty();
+    m_exportTrace->setEnabled(hasResults && !running);
+    m_exportSummary->setEnabled(hasResults && !running);
+    updateProgress();
+}
+
+void MainWindow::updateProgress()
+{
+    const int total = m_session->tasksTotal();
+    m_progress->setRange(0, std::max(1, total));
+    m_progress->setValue(std::min(m_session->tasksDone(), std::max(1, total)));
+    m_progress->setFormat(total > 0 ? QStringLiteral("%v / %m tasks") : QString());
+    QString status = m_session->isRunning() || !m_session->configs().empty()
+                         ? m_session->statusText()
+                         : tr("Ready: tick modes and press Run (Ctrl+R)");
+    if (!staleNote().isEmpty())
+        status += tr(" · ⚠ for the previous task set: press Run to compare this one");
+    m_status->setText(status);
+    // Problems in red, the full text a hover away.
+    const QStringList problems = m_session->isRunning() ? QStringList()
+                                                        : comparisonProblemLines(m_session->model());
+    m_status->setToolTip(problems.join(QLatin1Char('\n')));
+    m_status->setStyleSheet(problems.isEmpty() ? QString() : QStringLiteral("color: %1;").arg(problemColour().name()));
+}
+
+QColor MainWindow::problemColour() const
+{
+    return SpanStyle::forPalette(palette()).failed;
+}
+
+namespace {
+// Whether two task sets would run the same work under the same name (unknown
+// extra fields change nothing a run does).
+bool sameWork(const il::TaskSet &a, const il::TaskSet &b)
+{
+    if (&a == &b)
+        return true;
+    if (a.name != b.name || a.tasks.size() != b.tasks.size())
+        return false;
+    for (std::size_t i = 0; i < a.tasks.size(); ++i) {
+        const il::Task &x = a.tasks[i];
+        const il::Task &y = b.tasks[i];
+        if (x.name != y.name || x.phases.size() != y.phases.size())
+            return false;
+        for (std::size_t k = 0; k < x.phases.size(); ++k)
+            if (x.phases[k].kind != y.phases[k].kind || x.phases[k].ms != y.phases[k].ms)
+                return false;
+    }
+    return true;
+}
+} // namespace
+
+QString MainWindow::staleNote() const
+{
+    const il::TaskSetPtr shown = m_session->taskSet();
+    if (m_session->isRunning() || !shown || m_session->model().runCount() == 0)
+        return QString();
+    if (sameWork(*shown, m_panel->currentTaskSet()))
+        return QString();
+    return tr("These results are for the previous task set (%1), not the one in the panel — press Run (Ctrl+R) "
+              "to compare it")
+        .arg(shown->name);
+}
+
+void MainWindow::updateStale()
+{
+    const QString note = staleNote();
+    m_timeline->setStaleNote(note);
+    m_chart->setStaleNote(note.isEmpty() ? QString() : tr("Results for the previous task set — press Run"));
+    updateWhy();
+    updateProgress();
+}
+
+void MainWindow::updateWhy()
+{
+    const il::TaskSet &set = m_session->isRunning() || !m_session->results().empty()
+                                 ? *m_session->taskSet()
+                                 : m_panel->currentTaskSet();
+    QString text = il::adviseComparison(set, m_session->metrics()).toHtmlEscaped();
+    QString html = QStringLiteral("<p style='font-size:large'><b>%1</b></p>").arg(tr("Why"));
+    // Results for another set first: the explanation below is about them.
+    if (const QString stale = staleNote(); !stale.isEmpty())
+        html += QStringLiteral("<p style='color:%1'><b>⚠ %2.</b></p>").arg(problemColour().name(), stale.toHtmlEscaped());
+    html += QStringLiteral("<p>%1</p>").arg(text);
+    // What went wrong comes first in the reader's mind, so say it plainly:
+    // failed tasks shorten a run, and its figures are not a fair comparison.
+    const QStringList problems = m_session->isRunning() ? QStringList()
+                                                        : comparisonProblemLines(m_session->model());
+    QStringList stopped;
+    if (!m_session->isRunning())
+        for (const auto &r : m_session->results())
+            if (r && r->trace && r->trace->cancelled)
+                stopped << il::modeName(r->trace->info.mode);
+    if (!stopped.isEmpty())
+        html += QStringLiteral("<p><i>%1</i></p>")
+                    .arg(tr("Stopped: %1 ran only in part, so its figures cover what ran before Stop.")
+                             .arg(stopped.join(QStringLiteral(", "))).toHtmlEscaped());
+    if (!problems.isEmpty()) {
+        QStringList items;
+        for (const QString &line : problems)
+            items << line.toHtmlEscaped();
+        html += QStringLiteral("<p style='color:%1'><b>%2</b><br>%3</p><p>%4</p>")
+                    .arg(problemColour().name(), tr("Something went wrong:"),
+                         items.join(QStringLiteral("<br>")),
+                         tr("Failed tasks did not finish: those runs' figures are not a fair comparison."));
+    }
+    m_why->setText(html);
+}
+
+bool MainWindow::openTaskSetFile(const QString &path)
+{
+    il::TaskSetResult result = il::loadTaskSetFile(path);
+    if (!result.ok()) {
+        // Shown inline in the panel; the previous set stays loaded. The
+        // library names the full path; the file name reads better in a
+        // narrow dock, and the tooltip keeps the whole of it.
+        const QString name = QFileInfo(path).fileName();
+        QString message = result.error;
+        if (message.startsWith(path) && !name.isEmpty())
+            message = name + message.mid(path.size());
+        else if (!message.contains(name))
+            message = tr("%1: %2").arg(name, message);
+        m_panel->showError(message, result.error);
+        notify(tr("Could not open %1 (the task set shown is unchanged)").arg(name), 8000);
+        return false;
+    }
+    m_lastDir = QFileInfo(path).absolutePath();
+    m_panel->setTaskSet(std::move(*result.taskSet), QFileInfo(path).fileName());
+    return true;
+}
+
+void MainWindow::openTaskSet()
+{
+    if (m_session->isRunning())
+        return; // the set of a running comparison stays put
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open task set"), m_lastDir,
+                                                      tr("Task sets (*.json);;All files (*)"));
+    if (!path.isEmpty())
+        openTaskSetFile(path);
+}
+
+QString MainWindow::askSavePath(const QString &title, const QString &filters, const QString &suffix)
+{
+    QFileDialog dialog(this, title, m_lastDir, filters);
+    dialog.setAcceptMode(QFileDialog::AcceptSave);
+    dialog.setDefaultSuffix(suffix);
+    if (dialog.exec() != QDialog::Accepted || dialog.selectedFiles().isEmpty())
+        return QString();
+    const QString path = dialog.selectedFiles().first();
+    m_lastDir = QFileInfo(path).absolutePath();
+    return path;
+}
+
+void MainWindow::saveTaskSet()
+{
+    const QString path = askSavePath(tr("Save task set"), tr("Task sets (*.json)"), QStringLiteral("json"));
+    if (path.isEmpty())
+        return;
+    const QString error = il::writeFileAtomically(path, il::taskSetToJson(m_panel->currentTaskSet()));
+    if (!error.isEmpty())
+        QMessageBox::warning(this, tr("Save task set"), error);
+    else
+        notify(tr("Saved %1").arg(path), 5000);
+}
+
+PictureOptions MainWindow::pictureOptions() const
+{
+    PictureOptions options;
+    options.view = m_timeline->viewKind();
+    options.width = std::max(1200, m_timeline->viewport()->width());
+    if (!m_timeline->isFollowing()) {
+        const TimeMapping &m = m_timeline->mapping();
+        options.fromNs = m.toNs(m.left);
+        options.toNs = m.toNs(m_timeline->viewport()->width());
+    }
+    options.highlightTask = m_timeline->highlightedTask();
+    options.palette = palette();
+    return options;
+}
+
+QString MainWindow::savePictureTo(const QString &path) const
+{
+    return ui::savePicture(path, m_session->model(), m_session->results(), pictureOptions());
+}
+
+QString MainWindow::pictureNote() const
+{
+    return ui::pictureNote(m_session->model(), pictureOptions());
+}
+
+void MainWindow::savePicture()
+{
+    const QString path = askSavePath(tr("Save picture"), tr("PNG image (*.png);;SVG drawing (*.svg)"),
+                                     QStringLiteral("png"));
+    if (path.isEmpty())
+        return;
+    const QString error = savePictureTo(path);
+    const QString note = pictureNote();
+    if (!error.isEmpty())
+        QMessageBox::warning(this, tr("Save picture"), error);
+    else if (!note.isEmpty())
+        notify(tr("Saved %1 — ⚠ %2 (the picture says so too)").arg(path, note), 15000);
+    else
+        notify(tr("Saved %1").arg(path), 5000);
+}
+
+void MainWindow::exportTrace()
+{
+    const QString path = askSavePath(tr("Export trace"), tr("Chrome trace JSON (*.json)"), QStringLiteral("json"));
+    if (path.isEmpty() || !m_session->taskSet())
+        return;
+    const QString error = il::writeFileAtomically(
+        path, il::chromeTraceJson(*m_session->taskSet(), m_session->results()));
+    if (!error.isEmpty())
+        QMessageBox::warning(this, tr("Export trace"), error);
+    else
+        notify(tr("Saved %1 — open it in ui.perfetto.dev").arg(path), 5000);
+}
+
+void MainWindow::exportSummary()
+{
+    const QString path = askSavePath(tr("Export summary"), tr("CSV (*.csv);;JSON (*.json)"), QStringLiteral("csv"));
+    if (path.isEmpty() || !m_session->taskSet())
+        return;
+    const QByteArray data = path.endsWith(QLatin1String(".json"), Qt::CaseInsensitive)
+                                ? il::summaryJson(*m_session->taskSet(), m_session->results())
+                                : il::summaryCsv(m_session->results());
+    const QString error = il::writeFileAtomically(path, data);
+    if (!error.isEmpty())
+        QMessageBox::warning(this, tr("Export summary"), error);
+    else
+        notify(tr("Saved %1").arg(path), 5000);
+}
+
+void MainWindow::showAbout()
+{
+    QMessageBox::about(
+        this, tr("About Interleave"),
+        tr("<h3>Interleave</h3><p>One task set through five schedulers — sequential, threads, "
+           "threads with a GIL, processes and an event loop — drawn on one time axis.</p>"
+           "<p><b>Timeline:</b> wheel or +/- zooms around the cursor, drag pans, Shift+wheel "
+           "scrolls rows, drag on the ruler measures a range, click a task to follow it, Home "
+           "fits all.</p>"));
+}
+
+namespace {
+const QString kGenerator = QStringLiteral("taskset/generator");
+
+QVariantMap generatorToSettings(const il::GeneratorParams &p)
+{
+    return {{QStringLiteral("count"), p.count},       {QStringLiteral("cpuMinMs"), p.cpuMinMs},
+            {QStringLiteral("cpuMaxMs"), p.cpuMaxMs}, {QStringLiteral("ioMinMs"), p.ioMinMs},
+            {QStringLiteral("ioMaxMs"), p.ioMaxMs},   {QStringLiteral("seed"), p.seed}};
+}
+
+std::optional<il::GeneratorParams> generatorFromSettings(const QVariantMap &map)
+{
+    il::GeneratorParams p;
+    bool ok[6] = {};
+    p.count = map.value(QStringLiteral("count")).toInt(&ok[0]);
+    p.cpuMinMs = map.value(QStringLiteral("cpuMinMs")).toDouble(&ok[1]);
+    p.cpuMaxMs = map.value(QStringLiteral("cpuMaxMs")).toDouble(&ok[2]);
+    p.ioMinMs = map.value(QStringLiteral("ioMinMs")).toDouble(&ok[3]);
+    p.ioMaxMs = map.value(QStringLiteral("ioMaxMs")).toDouble(&ok[4]);
+    p.seed = map.value(QStringLiteral("seed")).toUInt(&ok[5]);
+    if (std::find(std::begin(ok), std::end(ok), false) != std::end(ok))
+        return std::nullopt;
+    return p;
+}
+
+QStringList modeNames(const std::map<il::Mode, QAction *> &actions)
+{
+    QStringList modes;
+    for (const auto &[mode, action] : actions)
+        if (action->isChecked())
+            modes << il::modeName(mode);
+    return modes;
+}
+} // namespace
+
+void MainWindow::restoreSettings()
+{
+    QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    // A generated set is remembered by its parameters (it is reproducible,
+    // and can be far bigger than a settings file should hold); others as JSON.
+    bool restored = false;
+    if (settings.contains(kGenerator))
+        if (const auto params = generatorFromSettings(settings.value(kGenerator).toMap()))
+            restored = m_panel->generateFrom(*params);
+    const QByteArray json = settings.value(QStringLiteral("taskset/json")).toByteArray();
+    if (!restored && !json.isEmpty()) {
+        il::TaskSetResult result = il::parseTaskSet(json);
+        if (result.ok())
+            m_panel->setTaskSet(std::move(*result.taskSet),
+                                settings.value(QStringLiteral("taskset/origin")).toString());
+    }
+    if (settings.contains(QStringLiteral("modes"))) {
+        const QStringList modes = settings.value(QStringLiteral("modes")).toStringList();
+        for (auto &[mode, action] : m_modeActions)
+            action->setChecked(modes.contains(il::modeName(mode)));
+    }
+    m_workers->setValue(settings.value(QStringLiteral("workers"), 0).toInt());
+    const bool byTask = settings.value(QStringLiteral("view")).toString() == QLatin1String("task");
+    (byTask ? m_byTask : m_byLane)->trigger();
+    m_lastDir = settings.value(QStringLiteral("lastDir")).toString();
+}
+
+void MainWindow::applyLaunchOptions(const std::optional<std::vector<il::Mode>> &modes, std::optional<int> workers)
+{
+    // Remember what the settings said, to write back instead of these.
+    if (modes) {
+        m_rememberedModes = modeNames(m_modeActions);
+        for (auto &[mode, action] : m_modeActions)
+            action->setChecked(std::find(modes->begin(), modes->end(), mode) != modes->end());
+        m_launchModes = modeNames(m_modeActions);
+    }
+    if (workers) {
+        m_rememberedWorkers = m_workers->value();
+        m_workers->setValue(*workers);
+        m_launchWorkers = m_workers->value();
+    }
+}
+
+void MainWindow::saveSettings() const
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    const il::TaskSet &set = m_panel->currentTaskSet();
+    if (const auto &params = m_panel->generatedWith()) {
+        settings.setValue(kGenerator, generatorToSettings(*params));
+        settings.remove(QStringLiteral("taskset/json"));
+        settings.remove(QStringLiteral("taskset/origin"));
+    } else if (set.tasks.size() <= maxRememberedTasks) {
+        // Huge sets are not worth a multi-megabyte settings file.
+        settings.remove(kGenerator);
+        settings.setValue(QStringLiteral("taskset/json"), il::taskSetToJson(set));
+        settings.setValue(QStringLiteral("taskset/origin"), m_panel->origin());
+    }
+    // Modes and workers given on the command line hold for that launch only:
+    // unless the user changed them in the window since, the settings keep
+    // what they had.
+    const QStringList modes = modeNames(m_modeActions);
+    if (m_launchModes && modes == *m_launchModes)
+        settings.setValue(QStringLiteral("modes"), m_rememberedModes);
+    else
+        settings.setValue(QStringLiteral("modes"), modes);
+    settings.setValue(QStringLiteral("workers"), m_launchWorkers && m_workers->value() == *m_launchWorkers
+                                                     ? m_rememberedWorkers
+                                                     : m_workers->value());
+    settings.setValue(QStringLiteral("view"), m_timeline->viewKind() == il::TimelineViewKind::ByTask
+                                                  ? QStringLiteral("task")
+                                                  : QStringLiteral("lane"));
+    settings.setValue(QStringLiteral("lastDir"), m_lastDir);
+}
+
+void MainWindow::notify(const QString &text, int timeoutMs)
+{
+    // QStatusBar hides its own widgets under a message only if they are
+    // visible at that moment: a message given before the window is shown
+    // (a bad file on the command line) would end up under the status label.
+    if (!isVisible()) {
+        m_pendingNotice = {text, timeoutMs};
+        return;
+    }
+    m_pendingNotice.reset();
+    statusBar()->showMessage(text, timeoutMs);
+}
+
+void MainWindow::showEvent(QShowEvent *event)
+{
+    QMainWindow::showEvent(event);
+    if (m_pendingNotice) {
+        const auto [text, timeoutMs] = *m_pendingNotice;
+        notify(text, timeoutMs);
+    }
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    m_session->stop();
+    if (m_options.useSettings)
+        saveSettings();
+    event->accept();
+}
+
+} // namespace ui

@@ -1,0 +1,205 @@
+#include "ui/window/runsession.h"
+
+#include "core/base/clock.h"
+#include "ui/window/runproblems.h"
+
+namespace ui {
+
+RunSession::RunSession(QObject *parent)
+    : QObject(parent)
+{
+    connect(&m_engine, &il::Engine::runStarted, this, &RunSession::onRunStarted);
+    connect(&m_engine, &il::Engine::eventsReady, this, &RunSession::onEventsReady);
+    connect(&m_engine, &il::Engine::runFinished, this, &RunSession::onRunFinished);
+    connect(&m_engine, &il::Engine::finished, this, &RunSession::onFinished);
+    // A zero timer runs after the paint and input events already waiting.
+    m_sliceTimer.setSingleShot(true);
+    m_sliceTimer.setInterval(0);
+    connect(&m_sliceTimer, &QTimer::timeout, this, [this] { processPending(); });
+}
+
+RunSession::~RunSession() = default;
+
+bool RunSession::start(il::TaskSetPtr set, std::vector<il::RunConfig> runs)
+{
+    if (m_running || !set || runs.empty())
+        return false;
+    // The engine first: if it refuses, the finished comparison stays as it
+    // was. Its signals are queued, so nothing of the new comparison arrives
+    // before the state below is reset.
+    if (!m_engine.start(set, runs))
+        return false;
+    m_set = std::move(set);
+    m_configs = std::move(runs);
+    m_results.clear();
+    m_pending.clear();
+    m_sliceTimer.stop();
+    m_builders.clear();
+    m_builders.resize(m_configs.size());
+    // The model says by its revision that every run is gone; views relayout
+    // on their next access even if a paint comes before modelChanged.
+    m_model.clear();
+    m_model.setTaskSet(m_set);
+    m_currentRun = -1;
+    m_stopping = false;
+    m_cancelled = false;
+    m_running = true;
+    emit started();
+    emit modelChanged();
+    emit progressChanged();
+    return true;
+}
+
+void RunSession::stop()
+{
+    if (!m_running)
+        return;
+    m_stopping = true;
+    m_engine.stop();
+    emit progressChanged();
+}
+
+std::vector<il::Metrics> RunSession::metrics() const
+{
+    std::vector<il::Metrics> out;
+    for (const auto &r : m_results)
+        if (r)
+            out.push_back(r->metrics);
+    return out;
+}
+
+void RunSession::onRunStarted(const il::RunInfo &info)
+{
+    const auto index = static_cast<std::size_t>(info.runIndex);
+    if (m_builders.size() <= index)
+        m_builders.resize(index + 1);
+    m_builders[index] = std::make_unique<il::TraceBuilder>(info, m_set ? m_set->tasks.size() : 0);
+    m_currentRun = info.runIndex;
+    m_model.beginRun(info);
+    emit modelChanged();
+    emit progressChanged();
+}
+
+void RunSession::onEventsReady(int runIndex, const il::EventBatch &batch)
+{
+    if (!batch || batch->empty())
+        return;
+    m_pending.push_back({runIndex, batch, 0});
+    if (m_pending.size() == 1)
+        processPending();
+}
+
+void RunSession::processPending(bool all)
+{
+    std::size_t budget = all ? SIZE_MAX : sliceEvents;
+    bool changed = false;
+    while (!m_pending.empty() && budget > 0) {
+        Pending &p = m_pending.front();
+        const auto index = static_cast<std::size_t>(p.run);
+        if (index >= m_builders.size() || !m_builders[index]) {
+            m_pending.pop_front(); // the run already has its final trace
+            continue;
+        }
+        const std::size_t n = std::min(budget, p.batch->size() - p.offset);
+        const il::Event *events = p.batch->data() + p.offset;
+        il::TraceBuilder &builder = *m_builders[index];
+        builder.add(events, n);
+        m_model.updateLive(p.run, builder, events, n, il::monoNs());
+        changed = true;
+        budget -= n;
+        p.offset += n;
+        if (p.offset == p.batch->size())
+            m_pending.pop_front();
+    }
+    if (!m_pending.empty())
+        m_sliceTimer.start();
+    if (changed) {
+        emit modelChanged();
+        emit progressChanged();
+    }
+}
+
+void RunSession::onRunFinished(const il::RunResultPtr &result)
+{
+    if (!result || !result->trace)
+        return;
+    const auto index = static_cast<std::size_t>(result->trace->info.runIndex);
+    if (index < m_builders.size())
+        m_builders[index].reset();
+    m_model.setTrace(result->trace, result->metrics);
+    m_results.push_back(result);
+    emit modelChanged();
+    emit runFinished(result);
+    emit progressChanged();
+}
+
+void RunSession::onFinished(bool cancelled)
+{
+    processPending(true);
+    m_sliceTimer.stop();
+    // A run stopped before the engine produced its trace still deserves a
+    // consistent picture: close what the builder saw, nothing left open.
+    for (std::size_t i = 0; i < m_builders.size(); ++i) {
+        if (!m_builders[i])
+            continue;
+        il::TraceBuilder &builder = *m_builders[i];
+        const std::int64_t end = builder.lastNs() == INT64_MIN ? builder.info().originNs : builder.lastNs();
+        auto trace = std::make_shared<il::Trace>(il::Trace::fromBuilder(std::move(builder), end, true));
+        m_builders[i].reset();
+        m_model.setTrace(trace);
+    }
+    m_running = false;
+    m_stopping = false;
+    m_cancelled = cancelled;
+    m_currentRun = -1;
+    emit modelChanged();
+    emit progressChanged();
+    emit finished(cancelled);
+}
+
+int RunSession::tasksTotal() const
+{
+    return m_set ? static_cast<int>(m_set->tasks.size() * m_configs.size()) : 0;
+}
+
+int RunSession::tasksDone() const
+{
+    int done = 0;
+    for (int r = 0; r < m_model.runCount(); ++r)
+        if (m_model.hasRun(r))
+            done += m_model.run(r).tasksDone;
+    return done;
+}
+
+QString RunSession::statusText() const
+{
+    if (!m_set)
+        return tr("Ready");
+    const int perRun = static_cast<int>(m_set->tasks.size());
+    if (m_running && m_currentRun >= 0 && m_model.hasRun(m_currentRun)) {
+        const auto &run = m_model.run(m_currentRun);
+        return tr("%1 %2 (%3 of %4) · %5/%n task(s)", nullptr, perRun)
+            .arg(m_stopping ? tr("Stopping") : tr("Running"), il::modeName(run.info.mode))
+            .arg(m_currentRun + 1)
+            .arg(m_configs.size())
+            .arg(run.tasksDone);
+    }
+    if (m_running)
+        return m_stopping ? tr("Stopping…") : tr("Starting…");
+    QString text;
+    if (!m_cancelled && m_results.size() == m_configs.size() && !m_configs.empty()) {
+        text = tr("Done: %1 of %2")
+                   .arg(tr("%n run(s)", nullptr, static_cast<int>(m_results.size())),
+                        tr("%n task(s)", nullptr, perRun));
+    } else {
+        // The run Stop landed in counts as begun, not finished.
+        const int begun = m_model.runCount();
+        text = tr("Stopped during run %1 of %2").arg(std::max(1, begun)).arg(m_configs.size());
+    }
+    const QString problems = comparisonProblemSummary(m_model);
+    if (!problems.isEmpty())
+        text += tr(" · ⚠ %1 (hover a run's header for details)").arg(problems);
+    return text;
+}
+
+} // namespace ui

@@ -1,0 +1,80 @@
+#pragma once
+
+#include "core/engine/engine.h"
+#include "core/timeline/timelinemodel.h"
+
+#include <QObject>
+#include <QTimer>
+
+#include <deque>
+#include <memory>
+#include <vector>
+
+namespace ui {
+
+// One comparison as the window sees it: drives il::Engine, feeds each run's
+// event batches through its own il::TraceBuilder into the TimelineModel, and
+// swaps in the immutable il::Trace when a run finishes. Lives on the GUI
+// thread; the engine does the work elsewhere and only hands over batches.
+class RunSession : public QObject
+{
+    Q_OBJECT
+public:
+    explicit RunSession(QObject *parent = nullptr);
+    ~RunSession() override;
+
+    bool start(il::TaskSetPtr set, std::vector<il::RunConfig> runs);
+    void stop();
+    bool isRunning() const { return m_running; }
+
+    const il::TimelineModel &model() const { return m_model; }
+    const std::vector<il::RunResultPtr> &results() const { return m_results; }
+    std::vector<il::Metrics> metrics() const;
+    il::TaskSetPtr taskSet() const { return m_set; }
+    const std::vector<il::RunConfig> &configs() const { return m_configs; }
+    il::Engine &engine() { return m_engine; }
+
+    int tasksDone() const;
+    int tasksTotal() const;
+    QString statusText() const;
+
+signals:
+    void started();
+    void modelChanged();
+    void progressChanged();
+    void runFinished(const il::RunResultPtr &result);
+    void finished(bool cancelled);
+
+private:
+    void onRunStarted(const il::RunInfo &info);
+    void onEventsReady(int runIndex, const il::EventBatch &batch);
+    void onRunFinished(const il::RunResultPtr &result);
+    void onFinished(bool cancelled);
+    // Feeds queued batches to their builders in slices of at most
+    // sliceEvents, yielding to the event loop in between, so a burst (the
+    // event loop ending 20,000 io waits at once) never blocks the window.
+    void processPending(bool all = false);
+
+    struct Pending
+    {
+        int run = 0;
+        il::EventBatch batch;
+        std::size_t offset = 0;
+    };
+    static constexpr std::size_t sliceEvents = 16'384;
+
+    il::Engine m_engine;
+    il::TimelineModel m_model;
+    il::TaskSetPtr m_set;
+    std::vector<il::RunConfig> m_configs;
+    std::vector<std::unique_ptr<il::TraceBuilder>> m_builders; // live runs only
+    std::vector<il::RunResultPtr> m_results;
+    std::deque<Pending> m_pending;
+    QTimer m_sliceTimer;
+    int m_currentRun = -1;
+    bool m_running = false;
+    bool m_stopping = false;
+    bool m_cancelled = false; // the last comparison was stopped
+};
+
+} // namespace ui
