@@ -2,6 +2,7 @@
 
 #include "core/model/mode.h"
 #include "core/trace/event.h"
+#include "core/trace/incident.h"
 
 #include <QMetaType>
 #include <QString>
@@ -95,6 +96,7 @@ struct Trace
     bool cancelled = false;
     QString error;     // run-level failure, e.g. worker executable missing
     QStringList notes; // incidents that did not stop the run (worker replaced)
+    std::vector<Incident> incidents; // in time order (replacing error / notes: issue 9)
 
     static Trace fromBuilder(TraceBuilder &&builder, std::int64_t endNs, bool cancelled);
 
