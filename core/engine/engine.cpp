@@ -6,7 +6,6 @@
 #include "core/exec/recorder.h"
 #include "core/modes/modes.h"
 
-#include <QPointer>
 #include <QThread>
 
 namespace il {
@@ -52,14 +51,14 @@ bool Engine::start(TaskSetPtr set, std::vector<RunConfig> runs)
     m_set = set;
     m_cancel = std::make_shared<CancelToken>();
     const quint64 generation = ++m_generation;
-    QPointer<Engine> self(this);
     auto cancel = m_cancel;
 
     // The run thread does the runs one after another and builds each trace
-    // itself, so the GUI thread only ever copies small batches. Results are
-    // posted back guarded by QPointer and the generation: a result from a
-    // comparison the user already replaced never lands.
-    m_thread = QThread::create([self, generation, set, runs = std::move(runs), cancel] {
+    // itself, so the GUI thread only ever copies small batches. It hands
+    // results over through the mailbox (see post()); the generation drops a
+    // result from a comparison the user already replaced. `this` outlives the
+    // thread: the destructor joins it before any member goes.
+    m_thread = QThread::create([this, generation, set, runs = std::move(runs), cancel] {
         const int cores = detectedCores();
         for (std::size_t r = 0; r < runs.size() && !cancel->isCancelled(); ++r) {
             const RunConfig &config = runs[r];
@@ -73,31 +72,60 @@ bool Engine::start(TaskSetPtr set, std::vector<RunConfig> runs)
             info.laneNames = executor->laneNames();
             auto recorder = std::make_shared<Recorder>(executor->slotCount());
             info.originNs = monoNs();
-            QMetaObject::invokeMethod(self, [self, generation, info, recorder] {
-                if (self)
-                    self->onRunStarted(generation, info, recorder);
-            }, Qt::QueuedConnection);
+            post([this, generation, info, recorder] { onRunStarted(generation, info, recorder); });
 
             ExecContext ctx{*set, *recorder, *cancel, config};
             executor->run(ctx);
             const std::int64_t endNs = monoNs();
 
             auto result = buildRunResult(info, *recorder, *executor, *set, endNs, cancel->isCancelled());
-            QMetaObject::invokeMethod(self, [self, generation, result] {
-                if (self)
-                    self->onRunFinished(generation, result);
-            }, Qt::QueuedConnection);
+            post([this, generation, result] { onRunFinished(generation, result); });
         }
         const bool cancelled = cancel->isCancelled();
-        QMetaObject::invokeMethod(self, [self, generation, cancelled] {
-            if (self)
-                self->onThreadDone(generation, cancelled);
-        }, Qt::QueuedConnection);
+        post([this, generation, cancelled] { onThreadDone(generation, cancelled); });
     });
     m_thread->setObjectName(QStringLiteral("interleave-run"));
     m_thread->start();
     m_drainTimer.start();
     return true;
+}
+
+void Engine::post(std::function<void()> message)
+{
+    // A mailbox under a std::mutex, and a queued call that carries no data
+    // of ours, rather than a functor posted with QMetaObject::invokeMethod:
+    // Qt's event queue hands data over safely, but through a futex-based
+    // lock inside libQt6Core that the thread sanitizer cannot see, so it
+    // reported the captured data as a race now and then. Here our data
+    // crosses the threads only under m_mailboxMutex.
+    bool wake = false;
+    {
+        std::lock_guard lock(m_mailboxMutex);
+        wake = m_mailbox.empty();
+        m_mailbox.push_back(std::move(message));
+    }
+    if (wake)
+        QMetaObject::invokeMethod(this, "deliverMail", Qt::QueuedConnection);
+}
+
+void Engine::deliverMail()
+{
+    // One message per call, taken from the front; if more wait, the next
+    // call is queued before this message runs, so a handler that spins a
+    // nested event loop (a dialog) still gets the later messages, in order.
+    std::function<void()> message;
+    bool more = false;
+    {
+        std::lock_guard lock(m_mailboxMutex);
+        if (m_mailbox.empty())
+            return;
+        message = std::move(m_mailbox.front());
+        m_mailbox.pop_front();
+        more = !m_mailbox.empty();
+    }
+    if (more)
+        QMetaObject::invokeMethod(this, "deliverMail", Qt::QueuedConnection);
+    message();
 }
 
 void Engine::stop()

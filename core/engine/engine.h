@@ -9,7 +9,10 @@
 #include <QTimer>
 
 #include <atomic>
+#include <deque>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 class QThread;
@@ -55,7 +58,11 @@ signals:
     void runFinished(const il::RunResultPtr &result);
     void finished(bool cancelled);
 
+private slots:
+    void deliverMail(); // on the engine's thread: the run thread's messages, in order
+
 private:
+    void post(std::function<void()> message); // from the run thread
     void drain();
     void onRunStarted(quint64 generation, const RunInfo &info, std::shared_ptr<Recorder> recorder);
     void onRunFinished(quint64 generation, RunResultPtr result);
@@ -68,6 +75,8 @@ private:
     int m_currentRun = -1;
     QTimer m_drainTimer;
     quint64 m_generation = 0;
+    std::mutex m_mailboxMutex;
+    std::deque<std::function<void()>> m_mailbox;
 };
 
 } // namespace il

@@ -5,7 +5,10 @@
 #include "core/model/presets.h"
 
 #include <QCoreApplication>
+#include <QEventLoop>
+#include <QSignalSpy>
 #include <QTest>
+#include <QTimer>
 
 #include <set>
 #include <unistd.h>
@@ -35,6 +38,7 @@ private slots:
     void stopCancelsAndKeepsEvents();
     void startWhileRunningIsRefused();
     void liveBatchesAddUpToTheTrace();
+    void engineSignalsKeepOrderThroughNestedLoops();
 };
 
 void TestModes::everyModeCompletesEveryPreset_data()
@@ -341,6 +345,35 @@ void TestModes::liveBatchesAddUpToTheTrace()
     QCOMPARE(live, result->trace->eventCount);
     QVERIFY2(batchesCount > 1, "events should stream in several batches, not one at the end");
     QVERIFY(std::size_t(batchesCount) < live / 2); // and not one signal per event
+}
+
+void TestModes::engineSignalsKeepOrderThroughNestedLoops()
+{
+    // The run thread's messages reach the engine's thread in the order they
+    // were sent, also when a handler spins a nested event loop (as a modal
+    // dialog does) and the later messages are delivered inside it.
+    const auto set = std::make_shared<il::TaskSet>(makeSet({"c1", "i1"}));
+    il::Engine engine;
+    QStringList order;
+    bool done = false;
+    connect(&engine, &il::Engine::runStarted, [&](const il::RunInfo &info) { order << QStringLiteral("start %1").arg(info.runIndex); });
+    connect(&engine, &il::Engine::finished, [&] { order << QStringLiteral("finished"); done = true; });
+    connect(&engine, &il::Engine::runFinished, [&](const il::RunResultPtr &r) {
+        order << QStringLiteral("end %1").arg(r->trace->info.runIndex);
+        if (r->trace->info.runIndex == 0) {
+            QEventLoop nested;
+            QTimer poll; // ends the nested loop once the comparison finished inside it
+            connect(&poll, &QTimer::timeout, &nested, [&] { if (done) nested.quit(); });
+            poll.start(5);
+            QTimer::singleShot(20000, &nested, &QEventLoop::quit);
+            nested.exec();
+            order << QStringLiteral("end 0 returned");
+        }
+    });
+    QSignalSpy finished(&engine, &il::Engine::finished);
+    QVERIFY(engine.start(set, {testsupport::config(il::Mode::Sequential), testsupport::config(il::Mode::Threads, 2)}));
+    QTRY_VERIFY_WITH_TIMEOUT(order.contains(QStringLiteral("end 0 returned")), 30000);
+    QCOMPARE(order, QStringList({"start 0", "end 0", "start 1", "end 1", "finished", "end 0 returned"}));
 }
 
 QTEST_GUILESS_MAIN(TestModes)
