@@ -1,4 +1,5 @@
 #include "synthetictrace.h"
+#include "core/io/exporters.h"
 #include "core/model/presets.h"
 #include "ui/chart/comparisonchart.h"
 #include "ui/timeline/spanstyle.h"
@@ -18,10 +19,12 @@
 #include <QFileDialog>
 #include <QImage>
 #include <QPainter>
+#include <QPointer>
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -120,6 +123,7 @@ private slots:
     void runAfterStop();
     void runAfterPresetChange();
     void runWhileSaving();
+    void exportsWhatTheRunsHold();
     void viewNeverUsesAStaleLayout();
     void resultsOfAnotherSetAreMarkedStale();
     void countsUsePluralForms();
@@ -703,8 +707,16 @@ struct DialogAnswer
     {
         m_poll.setInterval(20);
         QObject::connect(&m_poll, &QTimer::timeout, [this, path, during] {
+            // "… already exists. Do you want to replace it?": yes, as asked.
+            if (auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget())) {
+                if (QAbstractButton *yes = box->button(QMessageBox::Yes)) {
+                    m_replaced = true;
+                    yes->click();
+                }
+                return;
+            }
             auto *dialog = qobject_cast<QFileDialog *>(QApplication::activeModalWidget());
-            if (!dialog || !dialog->isVisible())
+            if (!dialog || !dialog->isVisible() || dialog == m_accepting)
                 return;
             if (!m_seen && during)
                 during();
@@ -715,15 +727,22 @@ struct DialogAnswer
                 name->setText(path);
             else
                 dialog->selectFile(path);
-            static_cast<QDialog *>(dialog)->accept(); // as its Save button does
+            // As its Save button does, but queued: accepting may open the
+            // "replace it?" box, whose loop must not run inside this timer's
+            // slot (a timer does not fire again while its slot runs).
+            m_accepting = dialog;
+            QMetaObject::invokeMethod(dialog, [dialog] { static_cast<QDialog *>(dialog)->accept(); }, Qt::QueuedConnection);
         });
         m_poll.start();
     }
     bool seen() const { return m_seen; }
+    bool replaced() const { return m_replaced; } // confirmed replacing an existing file
 
 private:
     QTimer m_poll;
+    QPointer<QFileDialog> m_accepting;
     bool m_seen = false;
+    bool m_replaced = false;
 };
 } // namespace
 
@@ -783,6 +802,58 @@ void TestMainWindow::runWhileSaving()
         QVERIFY2(QImage(path).width() > 0, qPrintable(path));
     QCOMPARE(w.session()->results().size(), 2u);
     verifyConsistent(w.session()->model());
+}
+
+// File → Export trace / Export summary write exactly what the exporters make
+// of the window's runs (the trace streamed to the file, never built in memory
+// first), and a second export replaces the first file whole.
+void TestMainWindow::exportsWhatTheRunsHold()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    ui::MainWindow w({false});
+    w.taskSetPanel()->setTaskSet(tinySet(), QStringLiteral("tiny"));
+    setModes(w, {Mode::Sequential, Mode::EventLoop});
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QVERIFY(!w.exportTraceAction()->isEnabled()); // nothing to export yet
+    w.runAction()->trigger();
+    QVERIFY(waitForFinish(w));
+    QVERIFY(w.exportTraceAction()->isEnabled());
+    const auto readAll = [](const QString &path) {
+        QFile f(path);
+        return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+    };
+
+    const QString trace = dir.filePath(QStringLiteral("trace.json"));
+    for (int round = 0; round < 2; ++round) {
+        if (round == 1) { // a second comparison exported over the first file
+            w.runAction()->trigger();
+            QVERIFY(waitForFinish(w));
+        }
+        DialogAnswer answer(trace);
+        w.exportTraceAction()->trigger();
+        QVERIFY(answer.seen());
+        QCOMPARE(answer.replaced(), round == 1); // the dialog asks before replacing
+        const QByteArray expected = il::chromeTraceJson(*w.session()->taskSet(), w.session()->results());
+        QVERIFY(expected.size() > 100);
+        QCOMPARE(readAll(trace), expected);
+    }
+
+    const QString json = dir.filePath(QStringLiteral("summary.json"));
+    const QString csv = dir.filePath(QStringLiteral("summary.csv"));
+    {
+        DialogAnswer answer(json);
+        w.exportSummaryAction()->trigger();
+        QVERIFY(answer.seen());
+    }
+    {
+        DialogAnswer answer(csv);
+        w.exportSummaryAction()->trigger();
+        QVERIFY(answer.seen());
+    }
+    QCOMPARE(readAll(json), il::summaryJson(*w.session()->taskSet(), w.session()->results()));
+    QCOMPARE(readAll(csv), il::summaryCsv(w.session()->results()));
 }
 
 // Whatever changes the model, the view never paints, hit-tests or explains

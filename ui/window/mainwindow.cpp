@@ -559,8 +559,9 @@ void MainWindow::exportTrace()
     const QString path = askSavePath(tr("Export trace"), tr("Chrome trace JSON (*.json)"), QStringLiteral("json"));
     if (path.isEmpty() || !m_session->taskSet())
         return;
-    const QString error = il::writeFileAtomically(
-        path, il::chromeTraceJson(*m_session->taskSet(), m_session->results()));
+    // Streamed to the file: a comparison of millions of events never sits in
+    // memory as text.
+    const QString error = il::writeChromeTraceFile(path, *m_session->taskSet(), m_session->results());
     if (!error.isEmpty())
         QMessageBox::warning(this, tr("Export trace"), error);
     else

@@ -52,6 +52,8 @@ public:
     QAction *runAction() const { return m_runAction; }
     QAction *stopAction() const { return m_stopAction; }
     QAction *savePictureAction() const { return m_savePicture; }
+    QAction *exportTraceAction() const { return m_exportTrace; }
+    QAction *exportSummaryAction() const { return m_exportSummary; }
     QAction *viewAction(il::TimelineViewKind view) const
     {
         return view == il::TimelineViewKind::ByTask ? m_byTask : m_byLane;
