@@ -153,6 +153,7 @@ private slots:
     void cleanup();
     void liveAndFinalMarksAgree();
     void failedTaskVisible();
+    void droppedEventsShown();
     void cancelledTaskMarkedDistinctly();
     void runLevelErrorShown();
     void badInputKeepsTaskSet_data();
@@ -296,6 +297,37 @@ void TestGuiFaults::liveAndFinalMarksAgree()
     QVERIFY(ui::failureTextFor(fr, 0).isEmpty());
     QCOMPARE(ui::comparisonProblemSummary(live), QStringLiteral("1 failed · 1 incident"));
     QCOMPARE(ui::runProblemLines(fr), QStringList{QStringLiteral("⚠ ") + why});
+}
+
+// The recorder ran out of room: the run header says how many events were
+// dropped, its tooltip the incident in full, from the trace's count.
+void TestGuiFaults::droppedEventsShown()
+{
+    auto set = std::make_shared<const il::TaskSet>(uniformSet(2, {io(1)}));
+    il::RunInfo info;
+    info.mode = Mode::Threads;
+    info.lanes = 2;
+    info.workers = 2;
+    info.laneNames = {QStringLiteral("thread 1"), QStringLiteral("thread 2")};
+    il::TimelineModel model;
+    model.setTaskSet(set);
+    model.beginRun(info);
+    il::TraceBuilder builder(info, set->tasks.size());
+    auto trace = std::make_shared<il::Trace>(il::Trace::fromBuilder(std::move(builder), 0, false));
+    trace->eventsDropped = 12345;
+    il::Incident full;
+    full.kind = il::IncidentKind::EventsDropped;
+    full.lane = 1;
+    full.value = 12345;
+    trace->incidents.push_back(full);
+    model.setTrace(trace);
+    const il::TimelineRun &run = model.run(0);
+    const QString header = ui::TimelinePainter::runHeaderText(run, 2);
+    QVERIFY2(header.contains(QStringLiteral("⚠ 12345 events dropped")), qPrintable(header));
+    const QString tip = ui::TimelinePainter::runHeaderToolTip(run, 2);
+    QVERIFY2(tip.contains(QLatin1String("the recorder was full: 12345 events of thread 2 dropped")), qPrintable(tip));
+    const QString summary = ui::comparisonProblemSummary(model);
+    QVERIFY2(summary.contains(QLatin1String("1 incident")), qPrintable(summary));
 }
 
 // A worker SIGKILLs itself in the middle of task 1 (the fake worker of the
