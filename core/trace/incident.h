@@ -10,8 +10,8 @@ namespace il {
 
 // Something that went wrong in a run, as data: what kind, where (lane, pid),
 // which task it cost (if any), when, a number whose meaning the kind gives,
-// and a short technical detail ("frame too large (…)", the worker's last
-// stderr line). Executors record them; the trace carries them; the summary
+// and a short technical detail: what exactly ("frame too large (…)", a
+// path), then for a worker its last stderr line after "stderr: ". Executors record them; the trace carries them; the summary
 // JSON and the Chrome trace export them; the window and the CLI turn them
 // into words, each in one place. Nothing downstream parses English: the
 // kind, lane, pid, task and value say everything a program needs; the
@@ -20,10 +20,10 @@ namespace il {
 // `value` per kind (0 where none is listed):
 enum class IncidentKind : std::uint8_t {
     // One worker process (lane and pid set; task set when it had one):
-    WorkerCrashed,   // killed by a signal while it had work (detail: its last stderr line, if any)
-    WorkerExited,    // exited by itself while it had work; value: exit code (detail: last stderr line)
+    WorkerCrashed,   // killed by a signal while it had work
+    WorkerExited,    // exited by itself while it had work; value: exit code
     WorkerHung,      // did not finish `task` within the liveness limit; value: the limit in ms
-                     // (detail: how the limit was derived, "5 s + 3 × 300 ms declared")
+                     // (detail: the limit and how it was derived, "the liveness limit 5900 ms (5 s + 3 × 300 ms declared)")
     TaskTimeout,     // did not finish `task` within --task-timeout; value: that timeout in ms
     ProtocolError,   // spoke garbage: a bad frame, another protocol version, an impossible event,
                      // or an Error frame of its own (detail: what exactly)
