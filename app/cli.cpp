@@ -248,8 +248,10 @@ int cmdRun(const QStringList &args, const ScreenshotFn &screenshot)
     // kept. The signal wakes this loop (stopsignals.h): nothing polls.
     catchStopSignals(true);
     {
-        const auto onSignal = onStopSignal([&engine] { engine.stop(); });
         engine.start(set, configs);
+        // A signal that came before this is not lost: the descriptor stays
+        // readable until read, so the loop's first turn delivers it.
+        const auto onSignal = onStopSignal([&engine] { engine.stop(); });
         QCoreApplication::exec();
     }
 

@@ -20,8 +20,8 @@ namespace il {
 // `value` per kind (0 where none is listed):
 enum class IncidentKind : std::uint8_t {
     // One worker process (lane and pid set; task set when it had one):
-    WorkerCrashed,   // killed by a signal while it had work
-    WorkerExited,    // exited by itself while it had work; value: exit code
+    WorkerCrashed,   // killed by a signal (its own crash, or a kill from outside)
+    WorkerExited,    // exited by itself, unasked; value: exit code
     WorkerHung,      // did not finish `task` within the liveness limit; value: the limit in ms
                      // (detail: the limit and how it was derived, "the liveness limit 5900 ms (5 s + 3 × 300 ms declared)")
     TaskTimeout,     // did not finish `task` within --task-timeout; value: that timeout in ms

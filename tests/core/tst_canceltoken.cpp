@@ -168,6 +168,9 @@ private slots:
             tid = qint64(::syscall(SYS_gettid));
             il::ExecContext ctx{set, recorder, token, config};
             executor->run(ctx);
+            // Its Qt objects (timers, processes) belong to this thread: they
+            // go here, as the engine's do, before `done` publishes it all.
+            executor.reset();
             done = true;
         }));
         thread->start();
