@@ -1,5 +1,8 @@
 #include "cli.h"
 
+#include "incidentwords.h"
+#include "stopsignals.h"
+
 #include "core/base/wording.h"
 #include "core/io/exporters.h"
 #include "core/model/presets.h"
@@ -7,9 +10,7 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QTextStream>
-#include <QTimer>
 
-#include <atomic>
 #include <cerrno>
 #include <csignal>
 
@@ -18,29 +19,6 @@
 namespace app {
 
 namespace {
-
-// SIGINT / SIGTERM received so far. While a run goes, a new one stops the
-// run (partial results are still written); while files are written, a new
-// one stops the writing.
-std::atomic<int> g_stopSignals{0};
-static_assert(std::atomic<int>::is_always_lock_free); // touched in a signal handler
-
-extern "C" void onStopSignal(int)
-{
-    g_stopSignals.fetch_add(1, std::memory_order_relaxed);
-}
-
-void catchStopSignals(bool restartSyscalls)
-{
-    struct sigaction sa {};
-    sa.sa_handler = onStopSignal;
-    sigemptyset(&sa.sa_mask);
-    // While writing, no SA_RESTART: a write blocked on a FIFO returns EINTR,
-    // and the writer asks whether to stop.
-    sa.sa_flags = restartSyscalls ? SA_RESTART : 0;
-    ::sigaction(SIGINT, &sa, nullptr);
-    ::sigaction(SIGTERM, &sa, nullptr);
-}
 
 // Once no child process is left to inherit it: a closed stdout or stderr
 // becomes an EPIPE error we report instead of a silent death by SIGPIPE, and
@@ -147,11 +125,11 @@ void printTable(const il::TaskSet &set, const std::vector<il::RunResultPtr> &run
                  .arg(QStringLiteral("%1 %").arg(m.utilization * 100, 0, 'f', 0), 6)
                  .arg(QStringLiteral("%1/%2%3").arg(m.completed).arg(m.failed)
                           .arg(m.cancelled ? QStringLiteral(" (%1 cancelled)").arg(m.cancelled) : QString()), 12);
-        // Errors and notes may quote a worker's words or a task's name.
-        if (!run->trace->error.isEmpty())
-            o += QStringLiteral("  error: %1\n").arg(il::printable(run->trace->error));
-        for (const QString &note : run->trace->notes)
-            o += QStringLiteral("  note: %1\n").arg(il::printable(note));
+        // Incidents may quote a worker's words or a task's name: escaped.
+        for (const il::Incident &incident : run->trace->incidents)
+            o += QStringLiteral("  %1: %2\n")
+                     .arg(incident.fatal() ? QStringLiteral("error") : QStringLiteral("note"),
+                          il::printable(incidentWords(incident, run->trace->info)));
     }
     printOut(o);
 }
@@ -266,32 +244,28 @@ int cmdRun(const QStringList &args, const ScreenshotFn &screenshot)
         cancelled = wasCancelled;
         QCoreApplication::exit(0);
     });
-    // Ctrl+C stops cleanly: workers are killed and reaped, partial results kept.
+    // Ctrl+C stops cleanly: workers are killed and reaped, partial results
+    // kept. The signal wakes this loop (stopsignals.h): nothing polls.
     catchStopSignals(true);
-    int answered = 0; // stop signals the engine has been told about
-    QTimer interruptPoll;
-    QObject::connect(&interruptPoll, &QTimer::timeout, [&] {
-        const int received = g_stopSignals.load();
-        if (received != answered) {
-            answered = received;
-            engine.stop();
-        }
-    });
-    interruptPoll.start(50);
-    engine.start(set, configs);
-    QCoreApplication::exec();
-    interruptPoll.stop();
+    {
+        engine.start(set, configs);
+        // A signal that came before this is not lost: the descriptor stays
+        // readable until read, so the loop's first turn delivers it.
+        const auto onSignal = onStopSignal([&engine] { engine.stop(); });
+        QCoreApplication::exec();
+    }
 
     // Every signal so far was aimed at the run; one from now on stops the
-    // writing. The run's workers are gone: nothing inherits the dispositions.
-    const int signalsBeforeWriting = g_stopSignals.load();
+    // writing (the writer asks at each piece it writes). The run's workers
+    // are gone: nothing inherits the dispositions.
+    const int signalsBeforeWriting = stopSignalCount();
     catchStopSignals(false);
     reportWriteErrorsInsteadOfDying();
-    const il::StopCheck interrupted = [signalsBeforeWriting] { return g_stopSignals.load() != signalsBeforeWriting; };
+    const il::StopCheck interrupted = [signalsBeforeWriting] { return stopSignalCount() != signalsBeforeWriting; };
 
     int code = cancelled || signalsBeforeWriting > 0 ? 130 : 0;
     for (const auto &r : results)
-        if (!r->trace->error.isEmpty() || r->metrics.failed > 0)
+        if (r->trace->failed() || r->metrics.failed > 0)
             code = code ? code : 1;
 
     // Files first, the table after: a closed stdout must not cost a file.

@@ -1,48 +1,19 @@
 #include "gui.h"
 
+#include "stopsignals.h"
+
 #include "ui/chart/comparisonpicture.h"
 #include "ui/window/mainwindow.h"
 #include "ui/window/theme.h"
 
 #include <QApplication>
-#include <QSocketNotifier>
 #include <QStyleFactory>
 #include <QTimer>
 
-#include <algorithm>
-#include <cerrno>
-#include <csignal>
 #include <cstdio>
-#include <fcntl.h>
-#include <memory>
 #include <optional>
-#include <unistd.h>
 
 namespace {
-
-// SIGTERM / SIGINT close the window like the close button does: the run is
-// stopped, its workers reaped, settings saved, exit code 0. The handler only
-// writes a byte to a pipe; the event loop reads it (the self-pipe trick).
-int g_signalPipe[2] = {-1, -1};
-
-void onTerminationSignal(int)
-{
-    const int saved = errno;
-    const char byte = 1;
-    [[maybe_unused]] const ssize_t n = ::write(g_signalPipe[1], &byte, 1);
-    errno = saved;
-}
-
-bool installTerminationHandlers()
-{
-    if (::pipe2(g_signalPipe, O_CLOEXEC | O_NONBLOCK) != 0)
-        return false;
-    struct sigaction action = {};
-    action.sa_handler = onTerminationSignal;
-    sigemptyset(&action.sa_mask);
-    action.sa_flags = SA_RESTART;
-    return ::sigaction(SIGTERM, &action, nullptr) == 0 && ::sigaction(SIGINT, &action, nullptr) == 0;
-}
 
 void usageError(const QString &message)
 {
@@ -134,19 +105,16 @@ int runGui(int argc, char **argv)
     if (!workerPath.isEmpty())
         window.setWorkerPath(workerPath);
 
-    std::unique_ptr<QSocketNotifier> signalNotifier;
-    if (installTerminationHandlers()) {
-        signalNotifier = std::make_unique<QSocketNotifier>(g_signalPipe[0], QSocketNotifier::Read);
-        QObject::connect(signalNotifier.get(), &QSocketNotifier::activated, &app, [] {
-            char buf[64];
-            while (::read(g_signalPipe[0], buf, sizeof buf) > 0) {
-            }
-            // Close every window (the main one stops its run and saves its
-            // settings), then leave every event loop, a modal dialog's too.
-            QApplication::closeAllWindows();
-            QCoreApplication::exit(0);
-        });
-    }
+    // SIGTERM / SIGINT close the window like the close button does: the run
+    // is stopped, its workers reaped, settings saved, exit code 0. The same
+    // signal helper as the command line's (stopsignals.h).
+    app::catchStopSignals(true);
+    const auto signalNotifier = app::onStopSignal([] {
+        // Close every window (the main one stops its run and saves its
+        // settings), then leave every event loop, a modal dialog's too.
+        QApplication::closeAllWindows();
+        QCoreApplication::exit(0);
+    });
 
     window.show();
     if (demo)

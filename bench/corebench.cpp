@@ -96,10 +96,10 @@ DirectRun runDirect(const il::TaskSet &set, const il::RunConfig &config)
     out.runWallMs = il::nsToMs(endNs - info.originNs);
 
     const std::int64_t t0 = il::monoNs();
-    const il::RunResultPtr result = il::buildRunResult(info, recorder, *executor, set, endNs, false);
+    const il::RunResultPtr result = il::buildRunResult(info, recorder, *executor, set, endNs, cancel);
     out.metrics = result->metrics;
     out.traceBuildMs = il::nsToMs(il::monoNs() - t0);
-    out.error = executor->error();
+    out.error = runFailure(*result->trace);
     if (out.error.isEmpty() && out.metrics.completed != int(set.tasks.size()))
         out.error = QStringLiteral("only %1 of %2 tasks completed (%3 failed)")
                         .arg(out.metrics.completed).arg(set.tasks.size()).arg(out.metrics.failed);
@@ -120,6 +120,14 @@ QString modeLabel(il::Mode mode, int workers)
 QString workerExecutable()
 {
     return QCoreApplication::applicationDirPath() + QStringLiteral("/interleave-worker");
+}
+
+QString runFailure(const il::Trace &trace)
+{
+    for (const il::Incident &i : trace.incidents)
+        if (i.fatal())
+            return QStringLiteral("%1: %2").arg(QLatin1String(il::incidentKindName(i.kind)), i.detail);
+    return QString();
 }
 
 // ------------------------------------------------- 1. scheduling overhead

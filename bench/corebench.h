@@ -16,6 +16,8 @@ void benchCpuAccuracy(const Options &options, Report &report);
 void benchRecorderMemory(const Options &options, Report &report);
 
 QString workerExecutable(); // interleave-worker next to this executable
+// "kind: detail" of the run's first fatal incident, empty if it had none.
+QString runFailure(const il::Trace &trace);
 
 // A trace of about `events` events built the way a run builds one (events
 // appended to a Recorder, then TraceBuilder and Trace::fromBuilder), with

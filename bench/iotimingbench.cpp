@@ -75,8 +75,8 @@ Ran runOnThread(const il::TaskSet &set, const il::RunConfig &config,
     if (whileRunning)
         whileRunning(recorder, cancel);
     thread->wait();
-    out.result = il::buildRunResult(info, recorder, *executor, set, out.endNs, cancel.isCancelled());
-    out.error = executor->error();
+    out.result = il::buildRunResult(info, recorder, *executor, set, out.endNs, cancel);
+    out.error = runFailure(*out.result->trace);
     return out;
 }
 

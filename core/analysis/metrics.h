@@ -15,7 +15,10 @@ struct Metrics
     int workers = 1;
     int lanes = 1;
     int cores = 1;
-    double makespanMs = 0; // first event (spawn included) to last task end
+    // From the first task start or spawn / ipc begin to the last task end or
+    // spawn / ipc end (a result travelling back counts; time a task spent
+    // queued before the first start does not).
+    double makespanMs = 0;
     double idealMs = 0;    // lower bound for this mode; see idealMs()
     double efficiency = 0; // ideal / makespan; 0 for a stopped run (not comparable)
     double cpuMs = 0;      // thread CPU time measured in cpu phases

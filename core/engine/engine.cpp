@@ -8,18 +8,47 @@
 
 #include <QThread>
 
+#include <algorithm>
+
 namespace il {
 
 RunResultPtr buildRunResult(RunInfo info, const Recorder &recorder, const Executor &executor,
-                            const TaskSet &set, std::int64_t endNs, bool cancelled)
+                            const TaskSet &set, std::int64_t endNs, const CancelToken &cancel)
 {
     info.laneNames = executor.laneNames(); // processes: now with pids
     info.lanePids = executor.lanePids();
     TraceBuilder builder(std::move(info), set.tasks.size());
     recorder.visit([&](const Event *events, std::size_t n) { builder.add(events, n); });
+    const bool cancelled = cancel.isCancelled();
     auto trace = std::make_shared<Trace>(Trace::fromBuilder(std::move(builder), endNs, cancelled));
-    trace->error = executor.error();
-    trace->notes = executor.notes();
+
+    std::vector<Incident> &incidents = trace->incidents;
+    incidents = executor.incidents();
+    // Never silently: a writer whose buffer was full lost events, said here
+    // once per writer, with the count.
+    for (int slot = 0; slot < recorder.slotCount(); ++slot) {
+        const std::uint64_t dropped = recorder.dropped(slot);
+        if (dropped == 0)
+            continue;
+        trace->eventsDropped += dropped;
+        Incident full;
+        full.kind = IncidentKind::EventsDropped;
+        full.lane = executor.slotLane(slot);
+        full.tNs = recorder.firstDropNs(slot);
+        full.value = std::int64_t(dropped);
+        incidents.push_back(full);
+    }
+    if (cancelled) {
+        Incident stop;
+        stop.kind = IncidentKind::Cancelled;
+        stop.tNs = cancel.cancelledAtNs();
+        stop.value = std::count_if(trace->tasks.begin(), trace->tasks.end(),
+                                   [](const TaskRecord &t) { return t.state == TaskState::Cancelled; });
+        incidents.push_back(stop);
+    }
+    std::stable_sort(incidents.begin(), incidents.end(),
+                     [](const Incident &a, const Incident &b) { return a.tNs < b.tNs; });
+
     auto result = std::make_shared<RunResult>();
     result->metrics = computeMetrics(*trace, set);
     result->trace = std::move(trace);
@@ -78,7 +107,7 @@ bool Engine::start(TaskSetPtr set, std::vector<RunConfig> runs)
             executor->run(ctx);
             const std::int64_t endNs = monoNs();
 
-            auto result = buildRunResult(info, *recorder, *executor, *set, endNs, cancel->isCancelled());
+            auto result = buildRunResult(info, *recorder, *executor, *set, endNs, *cancel);
             post([this, generation, result] { onRunFinished(generation, result); });
         }
         const bool cancelled = cancel->isCancelled();

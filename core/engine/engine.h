@@ -29,9 +29,11 @@ class Executor;
 
 // After executor.run() returned: builds the immutable trace (straight from
 // the recorder's buffers, no copy) and its metrics. `info` is the RunInfo the
-// run started with; lane names and pids are refreshed from the executor.
+// run started with; lane names and pids are refreshed from the executor. The
+// trace's incidents are the executor's, one EventsDropped per recorder
+// writer that ran out of room, and a Cancelled one if `cancel` fired.
 RunResultPtr buildRunResult(RunInfo info, const Recorder &recorder, const Executor &executor,
-                            const TaskSet &set, std::int64_t endNs, bool cancelled);
+                            const TaskSet &set, std::int64_t endNs, const CancelToken &cancel);
 
 // Runs a comparison (one task set through several RunConfigs, one after the
 // other, never concurrently) on a background thread and streams it back:

@@ -2,9 +2,14 @@
 
 #include "core/base/clock.h"
 
-#include <chrono>
+#include <QSocketNotifier>
 
+#include <chrono>
+#include <utility>
+
+#include <sys/eventfd.h>
 #include <sys/prctl.h>
+#include <unistd.h>
 
 namespace il {
 
@@ -28,13 +33,34 @@ void tightenTimerSlack()
 
 } // namespace
 
+CancelToken::CancelToken()
+{
+    // Close-on-exec: a worker process must not inherit our Stop.
+    m_fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+}
+
+CancelToken::~CancelToken()
+{
+    Q_ASSERT(m_callbacks.empty()); // every Subscription ends before its token
+    if (m_fd >= 0)
+        ::close(m_fd);
+}
+
 void CancelToken::cancel()
 {
-    {
-        std::lock_guard lock(m_mutex);
-        m_cancelled.store(true, std::memory_order_relaxed);
+    std::lock_guard lock(m_mutex);
+    if (m_cancelled.load(std::memory_order_relaxed))
+        return;
+    m_cancelledAtNs.store(monoNs(), std::memory_order_release);
+    m_cancelled.store(true, std::memory_order_release);
+    if (m_fd >= 0) {
+        const std::uint64_t one = 1;
+        [[maybe_unused]] const ssize_t n = ::write(m_fd, &one, sizeof one);
     }
     m_cv.notify_all();
+    // Under the lock: a Subscription being destroyed waits for this.
+    for (const auto &fn : m_callbacks)
+        fn();
 }
 
 bool CancelToken::sleepUntil(std::int64_t deadlineNs) const
@@ -50,6 +76,66 @@ bool CancelToken::sleepUntil(std::int64_t deadlineNs) const
     const std::chrono::steady_clock::time_point deadline{std::chrono::nanoseconds(deadlineNs)};
     std::unique_lock lock(m_mutex);
     return !m_cv.wait_until(lock, deadline, [this] { return m_cancelled.load(std::memory_order_relaxed); });
+}
+
+CancelToken::Subscription CancelToken::onCancel(std::function<void()> fn) const
+{
+    std::unique_lock lock(m_mutex);
+    if (m_cancelled.load(std::memory_order_relaxed)) {
+        lock.unlock();
+        fn();
+        return {};
+    }
+    m_callbacks.push_back(std::move(fn));
+    return Subscription(this, std::prev(m_callbacks.end()));
+}
+
+std::unique_ptr<QSocketNotifier> CancelToken::notifier(std::function<void()> fn) const
+{
+    if (m_fd < 0)
+        return nullptr;
+    auto n = std::make_unique<QSocketNotifier>(qintptr(m_fd), QSocketNotifier::Read);
+    QSocketNotifier *raw = n.get();
+    QObject::connect(raw, &QSocketNotifier::activated, raw, [raw, fn = std::move(fn)] {
+        // The descriptor stays readable (other watchers need it): once is all.
+        raw->setEnabled(false);
+        fn();
+    });
+    return n;
+}
+
+CancelToken::Subscription::Subscription(const CancelToken *token, std::list<std::function<void()>>::iterator it)
+    : m_token(token), m_it(it)
+{
+}
+
+CancelToken::Subscription::Subscription(Subscription &&other) noexcept
+    : m_token(std::exchange(other.m_token, nullptr)), m_it(other.m_it)
+{
+}
+
+CancelToken::Subscription &CancelToken::Subscription::operator=(Subscription &&other) noexcept
+{
+    if (this != &other) {
+        reset();
+        m_token = std::exchange(other.m_token, nullptr);
+        m_it = other.m_it;
+    }
+    return *this;
+}
+
+CancelToken::Subscription::~Subscription()
+{
+    reset();
+}
+
+void CancelToken::Subscription::reset()
+{
+    if (!m_token)
+        return;
+    std::lock_guard lock(m_token->m_mutex);
+    m_token->m_callbacks.erase(m_it);
+    m_token = nullptr;
 }
 
 } // namespace il

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/model/mode.h"
+#include "core/trace/incident.h"
 
 #include <QString>
 #include <QStringList>
@@ -24,7 +25,8 @@ struct ExecContext
 
 // One scheduler. run() blocks the calling thread (the engine's run thread)
 // until every task ended, failed or was cancelled, reporting everything as
-// Events into the Recorder. A new mode is one new Executor subclass.
+// Events into the Recorder and what went wrong as Incidents. A new mode is
+// one new Executor subclass.
 class Executor
 {
 public:
@@ -32,18 +34,24 @@ public:
     virtual int laneCount() const = 0;
     virtual QStringList laneNames() const = 0;
     virtual int slotCount() const { return laneCount() + 1; } // recorder writers
+    // The lane whose events recorder slot `slot` holds, noLane when the slot
+    // writes for several lanes or for none (a control slot).
+    virtual std::uint16_t slotLane(int slot) const
+    {
+        return slot >= 0 && slot < laneCount() ? std::uint16_t(slot) : noLane;
+    }
     virtual void run(ExecContext &ctx) = 0;
     // Real process ids per lane, where lanes are processes.
     virtual std::vector<qint64> lanePids() const { return {}; }
-    // Run-level problem (e.g. no worker executable); empty when fine.
-    QString error() const { return m_error; }
-    // Things that went wrong but did not stop the run (a worker replaced).
-    QStringList notes() const { return m_notes; }
+    // What went wrong, in the order it happened. Read after run() returned:
+    // only the run thread records incidents.
+    const std::vector<Incident> &incidents() const { return m_incidents; }
 
 protected:
-    QString m_error;
-    QStringList m_notes;
-};
+    void report(Incident incident) { m_incidents.push_back(std::move(incident)); }
 
+private:
+    std::vector<Incident> m_incidents;
+};
 
 } // namespace il

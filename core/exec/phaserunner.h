@@ -32,9 +32,10 @@ private:
 };
 
 // Burns `ms` of this thread's CPU time with real arithmetic. Returns false if
-// cancelled first. With a Gil, computes only while holding it, hands it over
-// after each switch interval when others wait, and reports lock waits as
-// gil-wait spans through `sink`.
+// cancelled first. No GIL and no events here: the caller records the span
+// (the event loop does). With a GIL, runTaskBlocking() is the one that
+// computes only while holding it and records the waits through the lane's
+// sink.
 bool burnCpu(double ms, const CancelToken &cancel, std::int64_t *usedNs = nullptr);
 
 // The SpanEnd of a cpu span, carrying the CPU time it consumed.
@@ -49,9 +50,11 @@ struct LaneContext
 };
 
 // Runs every phase of `task` on the calling thread, blocking for io:
-// TaskStart, SpanBegin/SpanEnd per phase (gil-wait spans in between with a
-// GIL), then TaskEnd, or TaskCancelled when the token fires. Returns false
-// when cancelled.
+// TaskStart, SpanBegin/SpanEnd per phase, then TaskEnd, or TaskCancelled
+// when the token fires. Returns false when cancelled. With `lane.gil`, a cpu
+// phase computes only while holding it, hands it over after each switch
+// interval when others wait, and records the waits (over 20 µs) as gil-wait
+// spans through `lane.sink`.
 bool runTaskBlocking(const Task &task, std::uint32_t index, LaneContext &lane);
 
 Event makeEvent(EventKind kind, std::uint32_t task, std::uint16_t lane,

@@ -1,5 +1,7 @@
 #include "core/exec/recorder.h"
 
+#include <QtGlobal>
+
 #include <algorithm>
 
 namespace il {
@@ -7,17 +9,22 @@ namespace il {
 namespace {
 constexpr std::size_t chunkBits = 14; // 16384 events = 384 KiB per chunk
 constexpr std::size_t chunkSize = std::size_t(1) << chunkBits;
-constexpr std::size_t maxChunks = 4096; // 67 M events per slot
+static_assert(Recorder::defaultCapacityPerSlot % chunkSize == 0);
 } // namespace
 
 struct Recorder::Slot
 {
+    explicit Slot(std::size_t capacity) : chunks((capacity + chunkSize - 1) / chunkSize, nullptr) {}
+
     // The chunk table is sized once, so the reader never sees it reallocate;
     // a chunk pointer is written before the size that makes it reachable is
     // published with release ordering.
-    std::vector<Event *> chunks = std::vector<Event *>(maxChunks, nullptr);
+    std::vector<Event *> chunks;
     std::atomic<std::size_t> published{0};
     std::size_t readCursor = 0; // reader-owned
+    // Written by the slot's writer only; atomics so a reader may look.
+    std::atomic<std::uint64_t> dropped{0};
+    std::atomic<std::int64_t> firstDropNs{0};
 
     ~Slot()
     {
@@ -26,22 +33,32 @@ struct Recorder::Slot
     }
 };
 
-Recorder::Recorder(int slots)
+Recorder::Recorder(int slots, std::size_t capacityPerSlot) : m_capacity(capacityPerSlot)
 {
+    Q_ASSERT(slots >= 1);
     m_slots.reserve(std::max(1, slots));
     for (int i = 0; i < std::max(1, slots); ++i)
-        m_slots.push_back(std::make_unique<Slot>());
+        m_slots.push_back(std::make_unique<Slot>(capacityPerSlot));
 }
 
 Recorder::~Recorder() = default;
 
 void Recorder::append(int slot, const Event &event)
 {
-    Slot &s = *m_slots[slot];
+    Q_ASSERT(slot >= 0 && slot < slotCount());
+    Slot &s = *m_slots[std::size_t(slot)];
     const std::size_t n = s.published.load(std::memory_order_relaxed);
+    if (n >= m_capacity) {
+        // Full: drop rather than grow without bound, but count it (the
+        // slot's single writer is the only one to write these).
+        const std::uint64_t d = s.dropped.load(std::memory_order_relaxed);
+        if (d == 0)
+            s.firstDropNs.store(event.tNs, std::memory_order_relaxed);
+        s.dropped.store(d + 1, std::memory_order_relaxed);
+        return;
+    }
     const std::size_t c = n >> chunkBits;
-    if (c >= maxChunks)
-        return; // beyond 67 M events per writer: drop rather than grow unbounded
+    Q_ASSERT(c < s.chunks.size());
     if (!s.chunks[c])
         s.chunks[c] = new Event[chunkSize];
     s.chunks[c][n & (chunkSize - 1)] = event;
@@ -80,6 +97,26 @@ std::vector<Event> Recorder::all() const
     out.reserve(size());
     visit([&](const Event *events, std::size_t n) { out.insert(out.end(), events, events + n); });
     return out;
+}
+
+std::uint64_t Recorder::dropped(int slot) const
+{
+    Q_ASSERT(slot >= 0 && slot < slotCount());
+    return m_slots[std::size_t(slot)]->dropped.load(std::memory_order_relaxed);
+}
+
+std::int64_t Recorder::firstDropNs(int slot) const
+{
+    Q_ASSERT(slot >= 0 && slot < slotCount());
+    return m_slots[std::size_t(slot)]->firstDropNs.load(std::memory_order_relaxed);
+}
+
+std::uint64_t Recorder::droppedTotal() const
+{
+    std::uint64_t n = 0;
+    for (int s = 0; s < slotCount(); ++s)
+        n += dropped(s);
+    return n;
 }
 
 std::size_t Recorder::size() const

@@ -42,6 +42,11 @@ public:
             writeEventLoop();
         else
             writeLanes();
+        for (const Incident &i : m_trace.incidents) {
+            if (!m_out.ok())
+                break;
+            writeIncident(i);
+        }
     }
 
 private:
@@ -300,6 +305,43 @@ private:
             m_out.ch('}');
         }
         m_out.ch('}');
+    }
+
+    // An instant event: on its lane's track, or across the whole run when it
+    // has no lane (a run-level incident). Absent task / pid / value are null.
+    void writeIncident(const Incident &i)
+    {
+        const bool onLane = i.lane != noLane && int(i.lane) < m_info.lanes;
+        const char *kind = incidentKindName(i.kind);
+        beginEvent();
+        m_out.literal("{\"name\":\"");
+        m_out.literal(kind);
+        m_out.literal("\",\"cat\":\"incident\"");
+        head("i", onLane ? int(i.lane) + 1 : 0);
+        m_out.literal(onLane ? ",\"s\":\"t\"" : ",\"s\":\"p\"");
+        m_out.literal(",\"ts\":");
+        m_out.fixed(eighthsOfUs(i.tNs - m_info.originNs) * chromeTraceResolutionNs, 3);
+        m_out.literal(",\"args\":{\"kind\":\"");
+        m_out.literal(kind);
+        m_out.literal("\",\"task\":");
+        nullOr(i.task != noTask, i.task);
+        m_out.literal(",\"pid\":");
+        nullOr(i.pid != 0, i.pid);
+        m_out.literal(",\"value\":");
+        nullOr(hasValue(i.kind), i.value);
+        m_out.literal(",\"fatal\":");
+        m_out.literal(i.fatal() ? "true" : "false");
+        m_out.literal(",\"detail\":");
+        m_out.string(i.detail);
+        m_out.literal("}}");
+    }
+
+    void nullOr(bool present, std::int64_t value)
+    {
+        if (present)
+            m_out.integer(value);
+        else
+            m_out.literal("null");
     }
 
     JsonTextOut &m_out;

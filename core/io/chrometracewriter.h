@@ -10,7 +10,8 @@ namespace il {
 
 // Streams the Chrome trace-event JSON of a comparison into `sink` (format in
 // the README: one pid per run, one tid per lane, X events for tasks with
-// their phases nested). Memory: one 1 MiB buffer (JsonTextOut) plus a few
+// their phases nested, after a run's tracks its incidents as instant events,
+// "ph":"i", on their lane's track or, without a lane, across the run). Memory: one 1 MiB buffer (JsonTextOut) plus a few
 // bytes per task and per event-loop wait to put each track in order,
 // whatever the size of the trace; the text never exists in memory as a
 // whole.

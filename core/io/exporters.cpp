@@ -30,6 +30,31 @@ QString writeChromeTraceFile(const QString &path, const TaskSet &set, const std:
     return file.errorString();
 }
 
+namespace {
+
+// Each incident as data: absent lane / pid / task / value are null, the time
+// is from the run's origin like every other time in the files.
+QJsonArray incidentsJson(const Trace &trace)
+{
+    QJsonArray out;
+    for (const Incident &i : trace.incidents) {
+        out.append(QJsonObject{
+            {QStringLiteral("kind"), QString::fromLatin1(incidentKindName(i.kind))},
+            {QStringLiteral("lane"), i.lane == noLane ? QJsonValue() : QJsonValue(int(i.lane))},
+            {QStringLiteral("pid"), i.pid == 0 ? QJsonValue() : QJsonValue(i.pid)},
+            {QStringLiteral("task"), i.task == noTask ? QJsonValue() : QJsonValue(qint64(i.task))},
+            {QStringLiteral("time_ms"), double(i.tNs - trace.info.originNs) / 1e6},
+            {QStringLiteral("value"), hasValue(i.kind) ? QJsonValue(qint64(i.value)) : QJsonValue()},
+            {QStringLiteral("fatal"), i.fatal()},
+            {QStringLiteral("replaced"), i.replaced},
+            {QStringLiteral("detail"), i.detail},
+        });
+    }
+    return out;
+}
+
+} // namespace
+
 QByteArray summaryJson(const TaskSet &set, const std::vector<RunResultPtr> &runs)
 {
     QJsonArray arr;
@@ -57,10 +82,9 @@ QByteArray summaryJson(const TaskSet &set, const std::vector<RunResultPtr> &runs
                       {QStringLiteral("failed"), m.failed},
                       {QStringLiteral("cancelled"), m.cancelled},
                       {QStringLiteral("events"), qint64(m.events)}};
-        if (!run->trace->error.isEmpty())
-            o.insert(QStringLiteral("error"), run->trace->error);
-        if (!run->trace->notes.isEmpty())
-            o.insert(QStringLiteral("notes"), QJsonArray::fromStringList(run->trace->notes));
+        o.insert(QStringLiteral("run_failed"), run->trace->failed());
+        o.insert(QStringLiteral("events_dropped"), qint64(run->trace->eventsDropped));
+        o.insert(QStringLiteral("incidents"), incidentsJson(*run->trace));
         arr.append(o);
     }
     QJsonObject root{{QStringLiteral("taskset"), set.name},
@@ -73,16 +97,19 @@ QByteArray summaryJson(const TaskSet &set, const std::vector<RunResultPtr> &runs
 QByteArray summaryCsv(const std::vector<RunResultPtr> &runs)
 {
     QByteArray out = "mode,workers,makespan_ms,ideal_ms,efficiency,cpu_ms,cpu_wall_ms,io_wait_ms,gil_wait_ms,"
-                     "spawn_ms,ipc_ms,queue_wait_ms,ready_wait_ms,utilization,completed,failed,cancelled,events\n";
+                     "spawn_ms,ipc_ms,queue_wait_ms,ready_wait_ms,utilization,completed,failed,cancelled,events,"
+                     "events_dropped,incidents\n";
     for (const RunResultPtr &run : runs) {
         const Metrics &m = run->metrics;
-        out += QStringLiteral("%1,%2,%3,%4,%5,%6,%7,%8,%9,%10,%11,%12,%13,%14,%15,%16,%17,%18\n")
+        out += QStringLiteral("%1,%2,%3,%4,%5,%6,%7,%8,%9,%10,%11,%12,%13,%14,%15,%16,%17,%18,%19,%20\n")
                    .arg(modeName(m.mode)).arg(m.workers)
                    .arg(m.makespanMs, 0, 'f', 3).arg(m.idealMs, 0, 'f', 3).arg(m.efficiency, 0, 'f', 4)
                    .arg(m.cpuMs, 0, 'f', 3).arg(m.cpuWallMs, 0, 'f', 3).arg(m.ioWaitMs, 0, 'f', 3).arg(m.gilWaitMs, 0, 'f', 3)
                    .arg(m.spawnMs, 0, 'f', 3).arg(m.ipcMs, 0, 'f', 3).arg(m.queueWaitMs, 0, 'f', 3).arg(m.readyWaitMs, 0, 'f', 3)
                    .arg(m.utilization, 0, 'f', 4).arg(m.completed).arg(m.failed).arg(m.cancelled)
                    .arg(qulonglong(m.events))
+                   .arg(qulonglong(run->trace->eventsDropped))
+                   .arg(qulonglong(run->trace->incidents.size()))
                    .toUtf8();
     }
     return out;

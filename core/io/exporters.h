@@ -12,16 +12,20 @@
 namespace il {
 
 // Chrome trace-event JSON (object form) for a whole comparison: one pid per
-// run, one tid per lane, X events for tasks with nested X phases, ts/dur in
-// microseconds from each run's origin. Opens in Perfetto. The text is made
-// by writeChromeTrace (chrometracewriter.h); this holds all of it in memory.
+// run, one tid per lane, X events for tasks with nested X phases, an instant
+// event per incident, ts/dur in microseconds from each run's own origin
+// (RunInfo::originNs, taken just before its executor started, so every run
+// starts near ts 0 and runs line up). Opens in Perfetto. The text is made by
+// writeChromeTrace (chrometracewriter.h); this holds all of it in memory.
 QByteArray chromeTraceJson(const TaskSet &set, const std::vector<RunResultPtr> &runs);
 // The same, streamed into `path` through a FileWriter: memory stays small
 // whatever the trace's size. Returns an empty string or "PATH: reason".
 QString writeChromeTraceFile(const QString &path, const TaskSet &set, const std::vector<RunResultPtr> &runs,
                              const StopCheck &stop = {});
 
-// {"taskset", "tasks", "cores", "runs": [...]} as documented in the README.
+// {"taskset", "tasks", "cores", "runs": [...]} as documented in the README;
+// each run has its "incidents" (times in ms from the run's origin, like the
+// Chrome trace) and "events_dropped".
 QByteArray summaryJson(const TaskSet &set, const std::vector<RunResultPtr> &runs);
 QByteArray summaryCsv(const std::vector<RunResultPtr> &runs);
 

@@ -8,7 +8,6 @@
 
 #include <QEventLoop>
 #include <QObject>
-#include <QTimer>
 
 #include <algorithm>
 #include <functional>
@@ -34,7 +33,11 @@ public:
         QObject context; // owns the queued starts: they die with it
         DeadlineTimer ioTimer([this] { onTimer(); });
         if (!ioTimer.error().isEmpty()) {
-            m_error = QStringLiteral("eventloop: ") + ioTimer.error();
+            Incident noTimer;
+            noTimer.kind = IncidentKind::InternalError;
+            noTimer.tNs = monoNs();
+            noTimer.detail = ioTimer.error();
+            report(noTimer);
             return;
         }
         m_ctx = &ctx;
@@ -51,12 +54,8 @@ public:
             m_sink->record(makeEvent(EventKind::Queued, i, noLane));
             QMetaObject::invokeMethod(&context, [this, i] { start(i); }, Qt::QueuedConnection);
         }
-        QTimer cancelPoll;
-        QObject::connect(&cancelPoll, &QTimer::timeout, &context, [this] {
-            if (m_ctx->cancel.isCancelled())
-                cancelAll();
-        });
-        cancelPoll.start(10);
+        // Stop wakes this loop through the token's descriptor: no polling.
+        const auto onStop = ctx.cancel.notifier([this] { cancelAll(); });
         if (m_remaining > 0)
             loop.exec();
         m_loop = nullptr;
@@ -135,7 +134,8 @@ private:
         const std::int64_t wake = monoNs();
         m_dispatching = true;
         while (!m_deadlines.empty()) {
-            // Stop is seen between two completions, not only at the 10 ms poll.
+            // Stop is seen between two completions too, not only when the
+            // loop next turns to the token's notifier.
             if (m_ctx->cancel.isCancelled())
                 return cancelAll();
             const Deadline d = m_deadlines.top();

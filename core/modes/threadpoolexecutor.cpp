@@ -46,6 +46,11 @@ public:
         const int controlSlot = m_workers;
         RecorderSink control(ctx.recorder, controlSlot);
         Gil *gilPtr = gil ? &*gil : nullptr;
+        // Stop wakes the threads queued on the GIL (their own condition
+        // variables do not know the token); sleeping and computing lanes see
+        // the token themselves. Ends before the GIL does.
+        const CancelToken::Subscription wakeGil =
+            gilPtr ? ctx.cancel.onCancel([gilPtr] { gilPtr->cancelAll(); }) : CancelToken::Subscription();
 
         const auto n = std::uint32_t(ctx.set.tasks.size());
         for (std::uint32_t i = 0; i < n; ++i) {
@@ -53,8 +58,11 @@ public:
                 break;
             control.record(makeEvent(EventKind::Queued, i, noLane));
             pool.start([&ctx, &nextLane, gilPtr, i, this] {
-                // One lane per pool thread of *this* run; the pool is private
-                // to the run, so a thread_local keyed by the pool is enough.
+                // One lane per pool thread: the thread_local is keyed by this
+                // executor, not by the pool. The pool lives only in this
+                // run(), so its threads are new and serve no other executor;
+                // the key only guards against that changing (an executor at
+                // a reused address would still be wrong then).
                 thread_local const void *owner = nullptr;
                 thread_local int lane = -1;
                 if (owner != this) {
@@ -68,11 +76,7 @@ public:
                 runTaskBlocking(ctx.set.tasks[i], i, lc);
             });
         }
-        // Wait in slices so Stop also wakes threads queued on the GIL.
-        while (!pool.waitForDone(20)) {
-            if (ctx.cancel.isCancelled() && gil)
-                gil->cancelAll();
-        }
+        pool.waitForDone();
     }
 
 private:

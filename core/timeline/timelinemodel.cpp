@@ -471,6 +471,7 @@ void TimelineModel::absorbSpans(TimelineRun &run, const TraceBuilder &builder, s
 void TimelineModel::fillFromTrace(TimelineRun &run, const Trace &trace)
 {
     const std::int64_t origin = trace.info.originNs;
+    Q_ASSERT(trace.laneBegin.size() >= 2); // lanes + the unlaned bucket + its end
     const int tracedLanes = std::max(0, static_cast<int>(trace.laneBegin.size()) - 2);
     run.laneRows.assign(static_cast<std::size_t>(std::max(trace.info.lanes, tracedLanes)),
                         TimelineRow());
@@ -481,6 +482,9 @@ void TimelineModel::fillFromTrace(TimelineRun &run, const Trace &trace)
         for (const Span *s = range.begin; s != range.end; ++s)
             row.append(s->startNs - origin, s->endNs - origin, s->task, s->phase,
                        itemKindFor(s->kind));
+        // A trace keeps each lane's spans in start order, so the row never
+        // needed a merge: its binary searches are valid as filled.
+        Q_ASSERT(row.settled());
     }
     run.waitRows.clear();
     const Trace::Range unlaned = trace.unlanedSpans();

@@ -1,5 +1,4 @@
 #include "core/trace/event.h"
-#include "core/trace/incident.h"
 
 namespace il {
 
@@ -15,21 +14,6 @@ const char *spanKindName(SpanKind kind)
     case SpanKind::None: break;
     }
     return "none";
-}
-
-const char *incidentKindName(IncidentKind kind)
-{
-    switch (kind) {
-    case IncidentKind::WorkerCrashed: return "worker-crashed";
-    case IncidentKind::WorkerHung: return "worker-hung";
-    case IncidentKind::ProtocolError: return "protocol-error";
-    case IncidentKind::SpawnFailed: return "spawn-failed";
-    case IncidentKind::WorkerUnavailable: return "worker-unavailable";
-    case IncidentKind::TaskLost: return "task-lost";
-    case IncidentKind::EventsDropped: return "events-dropped";
-    case IncidentKind::InternalError: return "internal-error";
-    }
-    return "unknown";
 }
 
 } // namespace il

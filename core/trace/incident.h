@@ -9,36 +9,58 @@
 namespace il {
 
 // Something that went wrong in a run, as data: what kind, where (lane, pid),
-// which task it cost (if any), when, and a short technical detail ("exit
-// code 3", "signal 9", "bad magic"). Executors record them; the trace carries
-// them; the summary JSON and the Chrome trace export them; the window turns
-// them into words in one place. Nothing downstream parses English.
+// which task it cost (if any), when, a number whose meaning the kind gives,
+// and a short technical detail: what exactly ("frame too large (…)", a
+// path), then for a worker its last stderr line after "stderr: ". Executors record them; the trace carries them; the summary
+// JSON and the Chrome trace export them; the window and the CLI turn them
+// into words, each in one place. Nothing downstream parses English: the
+// kind, lane, pid, task and value say everything a program needs; the
+// detail is only ever shown.
+//
+// `value` per kind (0 where none is listed):
 enum class IncidentKind : std::uint8_t {
-    WorkerCrashed,     // a worker process died mid-run (killed by a signal, or exited)
-    WorkerHung,        // a worker passed its liveness limit (or --task-timeout) on a task
-    ProtocolError,     // a worker sent garbage, a wrong version, an impossible event
-    SpawnFailed,       // a worker could not be started or never said hello
-    WorkerUnavailable, // run-level: no worker can run (missing executable, gave up respawning)
-    TaskLost,          // run-level consequence: unstarted tasks failed because no worker was left
-    EventsDropped,     // the recorder ran out of room and dropped events (count in detail)
-    InternalError,     // the engine itself could not work (e.g. no timer); detail says why
+    // One worker process (lane and pid set; task set when it had one):
+    WorkerCrashed,   // killed by a signal (its own crash, or a kill from outside)
+    WorkerExited,    // exited by itself, unasked; value: exit code
+    WorkerHung,      // did not finish `task` within the liveness limit; value: the limit in ms
+                     // (detail: the limit and how it was derived, "the liveness limit 5900 ms (5 s + 3 × 300 ms declared)")
+    TaskTimeout,     // did not finish `task` within --task-timeout; value: that timeout in ms
+    ProtocolError,   // spoke garbage: a bad frame, another protocol version, an impossible event,
+                     // or an Error frame of its own (detail: what exactly)
+    SpawnFailed,     // the worker program could not be executed (detail: the system's reason)
+    NoHello,         // started but sent no hello in time; value: the limit in ms
+    ForeignHello,    // its hello named another process; value: the pid it named (an echo of ours,
+                     // like /bin/cat, or a wrapper that did not exec the worker)
+    LaneGivenUp,     // the lane stops replacing its worker; value: failed starts in a row
+    // The whole run (lane and pid absent unless said):
+    WorkerMissing,       // fatal: the worker executable does not exist (detail: its path)
+    WorkerNotExecutable, // fatal: it is not an executable file (detail: its path)
+    NoWorkerStarted,     // fatal: every lane in use gave up (detail: the worker's path)
+    FailuresInARow,      // fatal: value workers failed after their hello with no task completed between
+    TasksLost,           // value tasks failed without a worker (after a fatal incident)
+    EventsDropped,       // the recorder was full: value events of one writer dropped (lane: its lane, if one)
+    Cancelled,           // Stop: value tasks did not finish (time: when Stop was pressed)
+    InternalError,       // fatal: the engine itself could not work (detail: why, e.g. no timer)
 };
 
-const char *incidentKindName(IncidentKind kind); // "worker-crashed", "worker-hung", ...
+const char *incidentKindName(IncidentKind kind); // "worker-crashed", "worker-hung", ... (stable: in files)
+// A fatal incident means the run could not do its work at all: the run failed.
+bool isFatal(IncidentKind kind);
+// Whether Incident::value means something for this kind (exported as null otherwise).
+bool hasValue(IncidentKind kind);
 
 struct Incident
 {
     IncidentKind kind = IncidentKind::InternalError;
-    // True when the run could not do its work at all (the run "failed": a
-    // missing worker executable, no worker could be started). Other
-    // incidents cost at most some tasks and the run went on.
-    bool fatal = false;
     std::uint16_t lane = noLane;
-    qint64 pid = 0;                // the worker process involved, 0 if none
-    std::uint32_t task = noTask;   // the task it cost, noTask if none
-    std::int64_t tNs = 0;          // CLOCK_MONOTONIC when it happened
-    bool replaced = false;         // the worker was replaced and the run went on
-    QString detail;                // short, technical, never parsed
+    qint64 pid = 0;              // the worker process involved, 0 if none
+    std::uint32_t task = noTask; // the task it cost, noTask if none
+    std::int64_t tNs = 0;        // CLOCK_MONOTONIC when it happened
+    std::int64_t value = 0;      // see IncidentKind
+    bool replaced = false;       // the worker was replaced and the run went on
+    QString detail;              // short, technical, never parsed
+
+    bool fatal() const { return isFatal(kind); }
 };
 
 } // namespace il

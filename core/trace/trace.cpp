@@ -1,5 +1,7 @@
 #include "core/trace/trace.h"
 
+#include <QtGlobal>
+
 #include <algorithm>
 
 namespace il {
@@ -39,6 +41,8 @@ void TraceBuilder::add(const Event *events, std::size_t count)
             continue;
         }
         if (e.kind == EventKind::SpanEnd) {
+            // An end without its begin is possible only when the recorder
+            // dropped events (an EventsDropped incident says so): skipped.
             const auto it = m_open.find(openKey(e));
             if (it != m_open.end() && it->second.kind == e.span) {
                 it->second.endNs = std::max(e.tNs, it->second.startNs);
@@ -48,8 +52,11 @@ void TraceBuilder::add(const Event *events, std::size_t count)
             }
             continue;
         }
+        // Queued, start, end, failed and cancelled always name a task of
+        // the set: the executors and the process pool's checks see to it.
+        Q_ASSERT(e.task < m_tasks.size());
         if (e.task >= m_tasks.size())
-            continue; // run-level events have no task record
+            continue;
         TaskRecord &t = m_tasks[e.task];
         switch (e.kind) {
         case EventKind::Queued:
@@ -141,7 +148,25 @@ Trace Trace::fromBuilder(TraceBuilder &&b, std::int64_t endNs, bool cancelled)
             ++i;
     }
     t.laneBegin[std::size_t(lanes) + 1] = std::uint32_t(t.spans.size());
+#ifndef QT_NO_DEBUG
+    // What laneSpans() and every reader of the trace rely on: each lane's
+    // spans in start order (the enclosing one first), buckets in lane order
+    // and covering every span, every span well-formed.
+    Q_ASSERT(std::is_sorted(t.laneBegin.begin(), t.laneBegin.end()));
+    for (int l = 0; l <= lanes; ++l)
+        for (std::uint32_t k = t.laneBegin[std::size_t(l)]; k < t.laneBegin[std::size_t(l) + 1]; ++k) {
+            const Span &s = t.spans[k];
+            Q_ASSERT(bucket(s) == l);
+            Q_ASSERT(s.startNs <= s.endNs);
+            Q_ASSERT(k == t.laneBegin[std::size_t(l)] || t.spans[k - 1].startNs <= s.startNs);
+        }
+#endif
     return t;
+}
+
+bool Trace::failed() const
+{
+    return std::any_of(incidents.begin(), incidents.end(), [](const Incident &i) { return i.fatal(); });
 }
 
 Trace::Range Trace::laneSpans(int lane) const

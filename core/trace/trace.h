@@ -94,9 +94,12 @@ struct Trace
     std::int64_t firstNs = 0; // earliest event (spawn included)
     std::int64_t lastNs = 0;
     bool cancelled = false;
-    QString error;     // run-level failure, e.g. worker executable missing
-    QStringList notes; // incidents that did not stop the run (worker replaced)
-    std::vector<Incident> incidents; // in time order (replacing error / notes: issue 9)
+    std::vector<Incident> incidents; // what went wrong, in time order
+    std::uint64_t eventsDropped = 0; // events the recorder had no room for (also an incident)
+
+    // The run could not do its work at all (a fatal incident: no worker
+    // executable, no worker could be started, the engine had no timer).
+    bool failed() const;
 
     static Trace fromBuilder(TraceBuilder &&builder, std::int64_t endNs, bool cancelled);
 

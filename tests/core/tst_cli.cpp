@@ -112,6 +112,13 @@ void TestCli::runWritesTraceAndSummary()
     QCOMPARE(runs[1]["mode"].toString(), QStringLiteral("threads-gil"));
     QCOMPARE(runs[1]["workers"].toInt(), 2);
     QCOMPARE(runs[2]["completed"].toInt(), 2);
+    // Nothing went wrong: every run says so as data.
+    for (const QJsonValue &run : runs) {
+        QVERIFY(run["incidents"].isArray());
+        QCOMPARE(run["incidents"].toArray().size(), 0);
+        QCOMPARE(run["events_dropped"].toInteger(-1), 0);
+        QCOMPARE(run["run_failed"].toBool(true), false);
+    }
     QFile t(trace);
     QVERIFY(t.open(QIODevice::ReadOnly));
     QVERIFY(QJsonDocument::fromJson(t.readAll())["traceEvents"].toArray().size() > 10);

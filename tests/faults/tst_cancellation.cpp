@@ -86,7 +86,21 @@ private slots:
         QCOMPARE(r->metrics.cancelled, 6);
         QCOMPARE(r->metrics.failed, 0);
         QCOMPARE(r->metrics.completed, 0);
-        QVERIFY(t.error.isEmpty());
+        // Stop is one incident, data: a cancelled one, when Stop was pressed,
+        // counting the tasks that did not finish; nothing else went wrong.
+        QVERIFY(!t.failed());
+        QCOMPARE(t.incidents.size(), std::size_t(1));
+        const il::Incident &stop = t.incidents.front();
+        QCOMPARE(stop.kind, il::IncidentKind::Cancelled);
+        QCOMPARE(stop.value, 6);
+        QCOMPARE(stop.lane, il::noLane);
+        QCOMPARE(stop.task, il::noTask);
+        QVERIFY(!stop.fatal());
+        const std::int64_t lastBeforeStop =
+            std::max_element(run.streamed.begin(), run.streamed.begin() + std::ptrdiff_t(seenBeforeStop),
+                             [](const il::Event &a, const il::Event &b) { return a.tNs < b.tNs; })->tNs;
+        QVERIFY2(stop.tNs >= lastBeforeStop && stop.tNs <= t.lastNs,
+                 qPrintable(QStringLiteral("%1 not in [%2, %3]").arg(stop.tNs).arg(lastBeforeStop).arg(t.lastNs)));
     }
 
     // Stop ends the whole comparison, not just the current run.

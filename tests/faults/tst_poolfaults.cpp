@@ -16,7 +16,6 @@
 #include <QProcess>
 #include <QTemporaryDir>
 
-#include <QRegularExpression>
 
 #include <csignal>
 #include <set>
@@ -46,7 +45,37 @@ private:
         return run;
     }
 
-    static QString notes(const il::Trace &t) { return t.notes.join(QLatin1String(" | ")); }
+    // The run's incidents as text, for failure messages only.
+    static QString describe(const il::Trace &t)
+    {
+        QStringList out;
+        for (const il::Incident &i : t.incidents)
+            out << QStringLiteral("%1 lane %2 pid %3 task %4 value %5 replaced %6: %7")
+                       .arg(QLatin1String(il::incidentKindName(i.kind)))
+                       .arg(i.lane == il::noLane ? -1 : int(i.lane)).arg(i.pid)
+                       .arg(i.task == il::noTask ? -1 : qint64(i.task)).arg(i.value).arg(i.replaced).arg(i.detail);
+        return out.join(QLatin1String(" | "));
+    }
+
+    static std::vector<il::Incident> incidentsOf(const il::Trace &t, il::IncidentKind kind)
+    {
+        std::vector<il::Incident> out;
+        std::copy_if(t.incidents.begin(), t.incidents.end(), std::back_inserter(out),
+                     [kind](const il::Incident &i) { return i.kind == kind; });
+        return out;
+    }
+
+    // The one incident of the run, of `kind`, for a worker of the pool.
+    static il::Incident theWorkerIncident(const il::Trace &t, il::IncidentKind kind)
+    {
+        const auto found = incidentsOf(t, kind);
+        if (t.incidents.size() != 1 || found.size() != 1) {
+            QTest::qFail(qPrintable(QStringLiteral("expected one %1, got: %2").arg(QLatin1String(il::incidentKindName(kind)), describe(t))),
+                         __FILE__, __LINE__);
+            return {};
+        }
+        return found.front();
+    }
 
     // Nothing nonsensical made it into the trace: every span is a kind the
     // process pool produces, on a real lane, for a real task, in time order.
@@ -92,9 +121,11 @@ private:
         QCOMPARE(done, int(set.tasks.size() - failed.size()));
     }
 
-    // A fake worker misbehaving on task 1 of 6: that task fails with `message`
-    // in the notes, the worker is replaced, the other five complete.
-    void verifyMidTaskFault(const char *mode, const QString &message, int timeoutMs = 0, double ioMs = 40)
+    // A fake worker misbehaving on task 1 of 6: that task fails, one incident
+    // of `kind` (with `value` and a detail containing `detail`) names its
+    // lane, pid and task, the worker is replaced, the other five complete.
+    void verifyMidTaskFault(const char *mode, il::IncidentKind kind, std::int64_t value, const QString &detail,
+                            int timeoutMs = 0, double ioMs = 40)
     {
         qputenv("IL_FAKE_MODE", mode);
         qputenv("IL_FAKE_TASK", "1");
@@ -103,9 +134,16 @@ private:
         QCOMPARE(run.results.size(), std::size_t(1));
         const il::RunResultPtr &r = run.results.front();
         const il::Trace &t = *r->trace;
-        QVERIFY2(notes(t).contains(message), qPrintable(notes(t)));
-        QVERIFY2(notes(t).contains(QLatin1String("task 1 failed; worker replaced")), qPrintable(notes(t)));
-        QVERIFY(t.error.isEmpty());
+        const il::Incident incident = theWorkerIncident(t, kind);
+        if (QTest::currentTestFailed())
+            return;
+        QCOMPARE(incident.task, 1u);
+        QCOMPARE(incident.lane, t.tasks[1].lane);
+        QVERIFY(incident.lane < t.info.lanes);
+        QCOMPARE(incident.value, il::hasValue(kind) ? value : 0);
+        QVERIFY2(incident.detail.contains(detail), qPrintable(describe(t)));
+        QVERIFY(incident.replaced);
+        QVERIFY(!t.failed());
         QCOMPARE(t.tasks[1].state, il::TaskState::Failed);
         QCOMPARE(r->metrics.failed, 1);
         QCOMPARE(r->metrics.completed, 5);
@@ -115,23 +153,54 @@ private:
         // replacement said hello before the healthy lane finished the rest is
         // a race, slow under sanitizers: its pid may still be 0.)
         QCOMPARE(t.info.lanePids.size(), std::size_t(2));
-        const pid_t failedPid = notedPid(notes(t));
+        const qint64 failedPid = incident.pid;
         QVERIFY(failedPid > 0);
         QVERIFY2(t.info.laneNames.join(QLatin1Char('|')).contains(QStringLiteral("pid %1").arg(failedPid)),
                  qPrintable(t.info.laneNames.join(QLatin1Char('|'))));
         QVERIFY(std::any_of(t.info.lanePids.begin(), t.info.lanePids.end(), [](qint64 pid) { return pid > 0; }));
     }
 
+    // `expected` is in the run's summary JSON (lane, pid, task, time from the
+    // origin) and in its Chrome trace as an instant event on its lane's track.
+    static void verifyIncidentExported(const il::TaskSet &set, const il::RunResultPtr &r, const il::Incident &expected)
+    {
+        const QString kind = QLatin1String(il::incidentKindName(expected.kind));
+        const double timeMs = double(expected.tNs - r->trace->info.originNs) / 1e6;
+        const QJsonDocument summary = QJsonDocument::fromJson(il::summaryJson(set, {r}));
+        const QJsonArray incidents = summary[QLatin1String("runs")][0][QLatin1String("incidents")].toArray();
+        QCOMPARE(incidents.size(), qsizetype(1));
+        const QJsonObject s = incidents[0].toObject();
+        QCOMPARE(s[QLatin1String("kind")].toString(), kind);
+        QCOMPARE(s[QLatin1String("lane")].toInt(-1), int(expected.lane));
+        QCOMPARE(s[QLatin1String("pid")].toInteger(), expected.pid);
+        QCOMPARE(s[QLatin1String("task")].toInteger(), qint64(expected.task));
+        QVERIFY(qAbs(s[QLatin1String("time_ms")].toDouble() - timeMs) < 1e-6);
+        QCOMPARE(s[QLatin1String("detail")].toString(), expected.detail);
+
+        const QJsonDocument chrome = QJsonDocument::fromJson(il::chromeTraceJson(set, {r}));
+        QVERIFY(chrome.isObject());
+        int found = 0;
+        for (const QJsonValue &v : chrome[QLatin1String("traceEvents")].toArray()) {
+            if (v[QLatin1String("ph")].toString() != QLatin1String("i"))
+                continue;
+            ++found;
+            QCOMPARE(v[QLatin1String("name")].toString(), kind);
+            QCOMPARE(v[QLatin1String("cat")].toString(), QStringLiteral("incident"));
+            QCOMPARE(v[QLatin1String("s")].toString(), QStringLiteral("t"));
+            QCOMPARE(v[QLatin1String("tid")].toInt(), int(expected.lane) + 1); // the lane's track
+            QVERIFY(qAbs(v[QLatin1String("ts")].toDouble() - timeMs * 1000) <= 0.125);
+            const QJsonValue args = v[QLatin1String("args")];
+            QCOMPARE(args[QLatin1String("kind")].toString(), kind);
+            QCOMPARE(args[QLatin1String("pid")].toInteger(), expected.pid);
+            QCOMPARE(args[QLatin1String("task")].toInteger(), qint64(expected.task));
+            QCOMPARE(args[QLatin1String("detail")].toString(), expected.detail);
+        }
+        QCOMPARE(found, 1);
+    }
+
     static int countSpans(const il::Trace &t, il::SpanKind kind)
     {
         return int(std::count_if(t.spans.begin(), t.spans.end(), [kind](const il::Span &s) { return s.kind == kind; }));
-    }
-
-    // The pid a note names after "(pid ", 0 if none.
-    static pid_t notedPid(const QString &note)
-    {
-        const auto m = QRegularExpression(QStringLiteral("\\(pid (\\d+)\\)")).match(note);
-        return m.hasMatch() ? pid_t(m.captured(1).toInt()) : 0;
     }
 
     // Alive = exists and is not a zombie (an orphan's zombie is not ours to reap).
@@ -222,27 +291,30 @@ private slots:
 
     void killedMidTask()
     {
-        verifyMidTaskFault("kill-on-task", QStringLiteral("crashed or was killed"));
+        verifyMidTaskFault("kill-on-task", il::IncidentKind::WorkerCrashed, 0, QString());
     }
 
     void garbageMidTask()
     {
-        verifyMidTaskFault("garbage-on-task", QStringLiteral("sent bad data (frame too large (1651663207 bytes; at most 1048576))"));
+        verifyMidTaskFault("garbage-on-task", il::IncidentKind::ProtocolError, 0,
+                           QStringLiteral("frame too large (1651663207 bytes; at most 1048576)"));
     }
 
     void eventForAnotherTask()
     {
-        verifyMidTaskFault("wrong-task", QStringLiteral("sent an event for task 1001 it was not given"));
+        verifyMidTaskFault("wrong-task", il::IncidentKind::ProtocolError, 0, QStringLiteral("an event for task 1001 it was not given"));
     }
 
     void eventsOutOfOrder()
     {
-        verifyMidTaskFault("out-of-order", QStringLiteral("sent events out of order (kind 2 for task 1 before its start)"));
+        verifyMidTaskFault("out-of-order", il::IncidentKind::ProtocolError, 0,
+                           QStringLiteral("events out of order (kind 2 for task 1 before its start)"));
     }
 
     void exitsWithStderr()
     {
-        verifyMidTaskFault("exit-on-task", QStringLiteral("exited with code 5 — stderr: fake worker: simulated failure on task 1"));
+        verifyMidTaskFault("exit-on-task", il::IncidentKind::WorkerExited, 5,
+                           QStringLiteral("stderr: fake worker: simulated failure on task 1"));
     }
 
     void hangKilledByTimeout()
@@ -251,7 +323,7 @@ private slots:
         clock.start();
         // Tasks of 600 ms on the healthy lane: tasks are still pending when
         // the hung one times out at 1 s, so its lane must be replaced.
-        verifyMidTaskFault("hang-on-task", QStringLiteral("did not finish task 1 within --task-timeout 1000 ms"), 1000, 600);
+        verifyMidTaskFault("hang-on-task", il::IncidentKind::TaskTimeout, 1000, QString(), 1000, 600);
         QVERIFY2(clock.elapsed() < 10000, qPrintable(QString::number(clock.elapsed())));
     }
 
@@ -278,8 +350,6 @@ private slots:
         QCOMPARE(run.results.size(), std::size_t(1));
         const il::RunResultPtr &r = run.results.front();
         const il::Trace &t = *r->trace;
-        QVERIFY2(notes(t).contains(QStringLiteral("(pid %1) crashed or was killed").arg(workers[0])), qPrintable(notes(t)));
-        QVERIFY2(notes(t).contains(QLatin1String("worker replaced")), qPrintable(notes(t)));
         // The lane of the killed worker names it and its replacement.
         const QString lanes = t.info.laneNames.join(QLatin1Char('|'));
         QVERIFY2(lanes.contains(QStringLiteral("(pid %1 → ").arg(workers[0])), qPrintable(lanes));
@@ -292,6 +362,15 @@ private slots:
             if (t.tasks[i].state == il::TaskState::Failed)
                 failedTask = int(i);
         verifyChromeStates(*set, r, {failedTask});
+        // One worker-crashed incident: the killed worker's pid, its lane, the
+        // task it cost; and the same in the summary JSON and the Chrome trace.
+        const il::Incident crash = theWorkerIncident(t, il::IncidentKind::WorkerCrashed);
+        QCOMPARE(crash.pid, qint64(workers[0]));
+        QCOMPARE(crash.task, std::uint32_t(failedTask));
+        QCOMPARE(crash.lane, t.tasks[std::size_t(failedTask)].lane);
+        QVERIFY(crash.replaced);
+        QVERIFY(crash.tNs >= t.info.originNs);
+        verifyIncidentExported(*set, r, crash);
         QVERIFY(!processExists(workers[0]));
         QVERIFY(!processExists(workers[1]));
     }
@@ -301,22 +380,26 @@ private slots:
     void badHandshake_data()
     {
         QTest::addColumn<QByteArray>("mode");
-        QTest::addColumn<QString>("message");
-        QTest::newRow("garbage") << QByteArray("garbage")
-                                 << QStringLiteral("sent bad data (bad handshake: expected the magic \"ILVW\", got bytes 48 54 54 50)");
-        QTest::newRow("version") << QByteArray("version")
-                                 << QStringLiteral("sent bad data (incompatible protocol version 99 (this build speaks version 1))");
-        QTest::newRow("exit-early") << QByteArray("exit-early")
-                                    << QStringLiteral("exited with code 7 — stderr: fake worker: cannot map shared memory");
+        QTest::addColumn<il::IncidentKind>("kind");
+        QTest::addColumn<qint64>("value");
+        QTest::addColumn<QString>("detail");
+        QTest::newRow("garbage") << QByteArray("garbage") << il::IncidentKind::ProtocolError << qint64(0)
+                                 << QStringLiteral("bad handshake: expected the magic \"ILVW\", got bytes 48 54 54 50");
+        QTest::newRow("version") << QByteArray("version") << il::IncidentKind::ProtocolError << qint64(0)
+                                 << QStringLiteral("incompatible protocol version 99 (this build speaks version 1)");
+        QTest::newRow("exit-early") << QByteArray("exit-early") << il::IncidentKind::WorkerExited << qint64(7)
+                                    << QStringLiteral("stderr: fake worker: cannot map shared memory");
         // INTERLEAVE_HELLO_TIMEOUT_MS=1000 below (the default is 10 s); it
         // applies to the healthy workers too, so not much less.
-        QTest::newRow("silent") << QByteArray("silent") << QStringLiteral("did not send its hello within 1000 ms");
+        QTest::newRow("silent") << QByteArray("silent") << il::IncidentKind::NoHello << qint64(1000) << QString();
     }
 
     void badHandshake()
     {
         QFETCH(QByteArray, mode);
-        QFETCH(QString, message);
+        QFETCH(il::IncidentKind, kind);
+        QFETCH(qint64, value);
+        QFETCH(QString, detail);
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
         qputenv("IL_FAKE_MODE", mode);
@@ -330,9 +413,15 @@ private slots:
         QCOMPARE(run.results.size(), std::size_t(1));
         const il::RunResultPtr &r = run.results.front();
         const il::Trace &t = *r->trace;
-        QVERIFY2(notes(t).contains(message), qPrintable(notes(t)));
-        QVERIFY2(notes(t).contains(QLatin1String("worker replaced")), qPrintable(notes(t)));
-        QCOMPARE(t.notes.size(), 1);
+        const il::Incident incident = theWorkerIncident(t, kind);
+        if (QTest::currentTestFailed())
+            return;
+        QCOMPARE(incident.value, value);
+        QVERIFY2(incident.detail.startsWith(detail), qPrintable(describe(t)));
+        QCOMPARE(incident.task, il::noTask); // before any task was given
+        QVERIFY(incident.lane < t.info.lanes);
+        QVERIFY(incident.pid > 0);
+        QVERIFY(incident.replaced);
         QCOMPARE(r->metrics.completed, 6);
         QCOMPARE(r->metrics.failed, 0);
         verifySane(t, set->tasks.size());
@@ -348,10 +437,20 @@ private slots:
         const Run run = runToEnd(set, {processes(4, fakeWorkerPath())}, 20000);
         QCOMPARE(run.results.size(), std::size_t(1));
         const il::Trace &t = *run.results.front()->trace;
-        QVERIFY2(t.error.contains(QStringLiteral("processes: no worker could be started from %1 (last attempt: sent bad data (incompatible protocol version 99")
-                                      .arg(fakeWorkerPath())),
-                 qPrintable(t.error));
-        QVERIFY2(notes(t).contains(QLatin1String("giving up on this lane after 3 failed starts in a row")), qPrintable(notes(t)));
+        QVERIFY(t.failed());
+        const auto fatal = incidentsOf(t, il::IncidentKind::NoWorkerStarted);
+        QCOMPARE(fatal.size(), std::size_t(1));
+        QCOMPARE(fatal.front().detail, fakeWorkerPath());
+        const auto bad = incidentsOf(t, il::IncidentKind::ProtocolError);
+        QCOMPARE(bad.size(), std::size_t(9));
+        for (const il::Incident &i : bad)
+            QVERIFY2(i.detail.startsWith(QLatin1String("incompatible protocol version 99")), qPrintable(describe(t)));
+        const auto givenUp = incidentsOf(t, il::IncidentKind::LaneGivenUp);
+        QCOMPARE(givenUp.size(), std::size_t(3));
+        QCOMPARE(givenUp.front().value, 3);
+        const auto lost = incidentsOf(t, il::IncidentKind::TasksLost);
+        QCOMPARE(lost.size(), std::size_t(1));
+        QCOMPARE(lost.front().value, 3);
         QCOMPARE(countState(t, il::TaskState::Failed), 3);
         QCOMPARE(run.results.front()->metrics.failed, 3);
         // 3 lanes in use (3 tasks), 3 starts each, then no more.
@@ -370,10 +469,15 @@ private slots:
         const Run run = runToEnd(set, {processes(2, QStringLiteral("/bin/cat")), seq});
         QCOMPARE(run.results.size(), std::size_t(2));
         const il::Trace &t = *run.results.front()->trace;
-        QVERIFY2(t.error.startsWith(QStringLiteral("processes: no worker could be started from /bin/cat (last attempt: said hello as pid %1, not as its own pid ")
-                                        .arg(QCoreApplication::applicationPid())),
-                 qPrintable(t.error));
-        QVERIFY2(notes(t).contains(QLatin1String("giving up on this lane after 3 failed starts in a row")), qPrintable(notes(t)));
+        QVERIFY(t.failed());
+        QCOMPARE(incidentsOf(t, il::IncidentKind::NoWorkerStarted).size(), std::size_t(1));
+        const auto foreign = incidentsOf(t, il::IncidentKind::ForeignHello);
+        QCOMPARE(foreign.size(), std::size_t(6));
+        for (const il::Incident &i : foreign) {
+            QCOMPARE(i.value, QCoreApplication::applicationPid()); // our own hello, echoed
+            QVERIFY(i.pid > 0 && i.pid != QCoreApplication::applicationPid());
+        }
+        QCOMPARE(incidentsOf(t, il::IncidentKind::LaneGivenUp).size(), std::size_t(2));
         QCOMPARE(countSpans(t, il::SpanKind::Spawn), 6);
         QCOMPARE(countState(t, il::TaskState::Failed), 200);
         QCOMPARE(run.results[1]->metrics.completed, 200);
@@ -392,10 +496,21 @@ private slots:
         const Run run = runToEnd(set, {processes(2, fakeWorkerPath()), seq});
         QCOMPARE(run.results.size(), std::size_t(2));
         const il::Trace &t = *run.results.front()->trace;
-        QVERIFY2(t.error.startsWith(QStringLiteral("processes: gave up after 5 worker failures in a row with no task completed (last: worker ")),
-                 qPrintable(t.error));
-        QVERIFY2(t.error.contains(QStringLiteral("exited with code 5 — stderr: fake worker: simulated failure on task")),
-                 qPrintable(t.error));
+        QVERIFY(t.failed());
+        const auto fatal = incidentsOf(t, il::IncidentKind::FailuresInARow);
+        QCOMPARE(fatal.size(), std::size_t(1));
+        QCOMPARE(fatal.front().value, 5);
+        const auto exits = incidentsOf(t, il::IncidentKind::WorkerExited);
+        QCOMPARE(exits.size(), std::size_t(5));
+        for (const il::Incident &i : exits) {
+            QCOMPARE(i.value, 5);
+            QVERIFY(i.task != il::noTask);
+            QVERIFY2(i.detail.startsWith(QLatin1String("stderr: fake worker: simulated failure on task")), qPrintable(describe(t)));
+        }
+        // Every failed task is accounted for: by its worker's incident, or as lost.
+        const auto lost = incidentsOf(t, il::IncidentKind::TasksLost);
+        QCOMPARE(lost.size(), std::size_t(1));
+        QCOMPARE(lost.front().value + qint64(exits.size()), 200);
         // 2 first workers + at most one replacement per failure before the 5th.
         const int spawns = countSpans(t, il::SpanKind::Spawn);
         QVERIFY2(spawns >= 5 && spawns <= 6, qPrintable(QString::number(spawns)));
@@ -456,7 +571,7 @@ private slots:
     {
         QFETCH(bool, real);
         const auto set = uniformSet(6, {io(300)});
-        const QString limit = QStringLiteral("within the liveness limit 5900 ms (5 s + 3 × 300 ms declared)");
+        const QString limit = QStringLiteral("the liveness limit 5900 ms (5 s + 3 × 300 ms declared)");
         pid_t stopped = 0;
         Run run;
         il::Engine engine;
@@ -485,8 +600,10 @@ private slots:
         QCOMPARE(run.results.size(), std::size_t(1));
         const il::RunResultPtr &r = run.results.front();
         const il::Trace &t = *r->trace;
-        QVERIFY2(notes(t).contains(limit), qPrintable(notes(t)));
-        QVERIFY(t.error.isEmpty());
+        const il::Incident hung = theWorkerIncident(t, il::IncidentKind::WorkerHung);
+        QCOMPARE(hung.value, 5900);
+        QCOMPARE(hung.detail, limit);
+        QVERIFY(!t.failed());
         QCOMPARE(r->metrics.failed, 1);
         QCOMPARE(r->metrics.completed, 5);
         int failed = -1;
@@ -495,7 +612,7 @@ private slots:
                 failed = int(i);
         if (!real)
             QCOMPARE(failed, 1);
-        QVERIFY2(notes(t).contains(QStringLiteral("did not finish task %1 %2").arg(failed).arg(limit)), qPrintable(notes(t)));
+        QCOMPARE(hung.task, std::uint32_t(failed));
         // Not before the limit: from the send (its ipc span) to the failure.
         std::int64_t sentNs = -1;
         for (const il::Span &s : t.spans)
@@ -507,9 +624,9 @@ private slots:
         verifySane(t, set->tasks.size());
         verifyChromeStates(*set, r, {failed});
         if (!real)
-            stopped = notedPid(notes(t));
+            stopped = pid_t(hung.pid);
         QVERIFY(stopped > 0);
-        QVERIFY2(notes(t).contains(QStringLiteral("(pid %1) did not finish").arg(stopped)), qPrintable(notes(t)));
+        QCOMPARE(hung.pid, qint64(stopped));
         QVERIFY(!processExists(stopped));
     }
 
@@ -579,17 +696,17 @@ private slots:
     void unusableWorker_data()
     {
         QTest::addColumn<QString>("kind");
-        QTest::addColumn<QString>("message");
-        QTest::newRow("missing") << "missing" << "%1 does not exist";
-        QTest::newRow("not executable") << "noexec" << "%1 is not an executable file";
-        QTest::newRow("directory") << "dir" << "%1 is not an executable file";
-        QTest::newRow("not a program") << "text" << "no worker could be started from %1 (last attempt: failed to start";
+        QTest::addColumn<il::IncidentKind>("fatal");
+        QTest::newRow("missing") << "missing" << il::IncidentKind::WorkerMissing;
+        QTest::newRow("not executable") << "noexec" << il::IncidentKind::WorkerNotExecutable;
+        QTest::newRow("directory") << "dir" << il::IncidentKind::WorkerNotExecutable;
+        QTest::newRow("not a program") << "text" << il::IncidentKind::NoWorkerStarted;
     }
 
     void unusableWorker()
     {
         QFETCH(QString, kind);
-        QFETCH(QString, message);
+        QFETCH(il::IncidentKind, fatal);
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
         const QString path = dir.filePath(QStringLiteral("interleave-worker"));
@@ -615,13 +732,25 @@ private slots:
         QVERIFY(!run.cancelled);
         const il::Trace &p = *run.results[1]->trace;
         QCOMPARE(p.info.mode, il::Mode::Processes);
-        QVERIFY2(p.error.contains(message.arg(path)), qPrintable(p.error));
+        // The run failed, says why with the path, and lost every task.
+        QVERIFY(p.failed());
+        const auto why = incidentsOf(p, fatal);
+        QCOMPARE(why.size(), std::size_t(1));
+        QVERIFY(why.front().fatal());
+        QCOMPARE(why.front().detail, path);
+        QCOMPARE(why.front().lane, il::noLane);
+        if (kind == QLatin1String("text"))
+            QVERIFY2(!incidentsOf(p, il::IncidentKind::SpawnFailed).empty(), qPrintable(describe(p)));
+        const auto lost = incidentsOf(p, il::IncidentKind::TasksLost);
+        QCOMPARE(lost.size(), std::size_t(1));
+        QCOMPARE(lost.front().value, 4);
         QCOMPARE(countState(p, il::TaskState::Failed), 4);
         QCOMPARE(run.results[1]->metrics.failed, 4);
         // "At once": no waiting on timeouts.
         QVERIFY2(p.lastNs - p.info.originNs < 2'000'000'000LL, qPrintable(QString::number(p.lastNs - p.info.originNs)));
         for (int i : {0, 2}) {
-            QVERIFY(run.results[i]->trace->error.isEmpty());
+            QVERIFY(!run.results[i]->trace->failed());
+            QVERIFY(run.results[i]->trace->incidents.empty());
             QCOMPARE(run.results[i]->metrics.completed, 4);
         }
     }
@@ -716,8 +845,9 @@ private slots:
         const Run run = runToEnd(set, {processes(2, workerPath(), 400)});
         QVERIFY(clock.elapsed() < 4000);
         const il::RunResultPtr &r = run.results.front();
-        QVERIFY2(notes(*r->trace).contains(QLatin1String("did not finish task 2 within --task-timeout 400 ms")),
-                 qPrintable(notes(*r->trace)));
+        const il::Incident timeout = theWorkerIncident(*r->trace, il::IncidentKind::TaskTimeout);
+        QCOMPARE(timeout.task, 2u);
+        QCOMPARE(timeout.value, 400);
         QCOMPARE(r->trace->tasks[2].state, il::TaskState::Failed);
         QCOMPARE(r->metrics.completed, 3);
         verifyChromeStates(*set, r, {2});

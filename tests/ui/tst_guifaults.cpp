@@ -11,7 +11,7 @@
 #include "ui/timeline/timelinepainter.h"
 #include "ui/timeline/timelineview.h"
 #include "ui/window/mainwindow.h"
-#include "ui/window/runproblems.h"
+#include "ui/window/incidenttext.h"
 #include "ui/window/runsession.h"
 #include "ui/window/tasksetpanel.h"
 
@@ -153,6 +153,7 @@ private slots:
     void cleanup();
     void liveAndFinalMarksAgree();
     void failedTaskVisible();
+    void droppedEventsShown();
     void cancelledTaskMarkedDistinctly();
     void runLevelErrorShown();
     void badInputKeepsTaskSet_data();
@@ -258,7 +259,17 @@ void TestGuiFaults::liveAndFinalMarksAgree()
     QCOMPARE(rescanned.run(0).marks.front().end, 30);
 
     auto trace = std::make_shared<il::Trace>(il::Trace::fromBuilder(std::move(builder), o + 50, false));
-    trace->notes << QStringLiteral("worker 2 (pid 4242) crashed or was killed; task 1 failed; worker replaced");
+    // The incident as data. Its detail (a worker's stderr, shown only) names
+    // another task on purpose: nothing may read which task failed from it.
+    il::Incident crash;
+    crash.kind = il::IncidentKind::WorkerCrashed;
+    crash.lane = 1;
+    crash.pid = 4242;
+    crash.task = 1;
+    crash.tNs = o + 30;
+    crash.replaced = true;
+    crash.detail = QStringLiteral("stderr: gave up on task 11");
+    trace->incidents.push_back(crash);
     live.setTrace(trace);
     const il::TimelineRun &fr = live.run(0);
     QCOMPARE(fr.failedTasks, 1);
@@ -275,9 +286,48 @@ void TestGuiFaults::liveAndFinalMarksAgree()
     QVERIFY2(header.contains(QLatin1String("1 failed")), qPrintable(header));
     QVERIFY2(header.contains(QLatin1String("1 cancelled")), qPrintable(header));
     QVERIFY2(header.contains(QLatin1String("crashed or was killed")), qPrintable(header));
-    QCOMPARE(ui::failureNoteFor(fr, 1), trace->notes.front());
-    QVERIFY(ui::failureNoteFor(fr, 11).isEmpty());
+    // A failed task's words come from the incident that names it by index,
+    // its lane and pid from the record; the detail is only shown.
+    const QString why = ui::failureTextFor(fr, 1);
+    QCOMPARE(why, ui::incidentText(crash, fr.info));
+    QVERIFY2(why.startsWith(QLatin1String("worker 2 (pid 4242) crashed or was killed")), qPrintable(why));
+    QVERIFY2(why.contains(QLatin1String("task 1 failed")), qPrintable(why));
+    QVERIFY2(why.contains(crash.detail), qPrintable(why));
+    QVERIFY(ui::failureTextFor(fr, 11).isEmpty()); // named in the detail only
+    QVERIFY(ui::failureTextFor(fr, 0).isEmpty());
     QCOMPARE(ui::comparisonProblemSummary(live), QStringLiteral("1 failed · 1 incident"));
+    QCOMPARE(ui::runProblemLines(fr), QStringList{QStringLiteral("⚠ ") + why});
+}
+
+// The recorder ran out of room: the run header says how many events were
+// dropped, its tooltip the incident in full, from the trace's count.
+void TestGuiFaults::droppedEventsShown()
+{
+    auto set = std::make_shared<const il::TaskSet>(uniformSet(2, {io(1)}));
+    il::RunInfo info;
+    info.mode = Mode::Threads;
+    info.lanes = 2;
+    info.workers = 2;
+    info.laneNames = {QStringLiteral("thread 1"), QStringLiteral("thread 2")};
+    il::TimelineModel model;
+    model.setTaskSet(set);
+    model.beginRun(info);
+    il::TraceBuilder builder(info, set->tasks.size());
+    auto trace = std::make_shared<il::Trace>(il::Trace::fromBuilder(std::move(builder), 0, false));
+    trace->eventsDropped = 12345;
+    il::Incident full;
+    full.kind = il::IncidentKind::EventsDropped;
+    full.lane = 1;
+    full.value = 12345;
+    trace->incidents.push_back(full);
+    model.setTrace(trace);
+    const il::TimelineRun &run = model.run(0);
+    const QString header = ui::TimelinePainter::runHeaderText(run, 2);
+    QVERIFY2(header.contains(QStringLiteral("⚠ 12345 events dropped")), qPrintable(header));
+    const QString tip = ui::TimelinePainter::runHeaderToolTip(run, 2);
+    QVERIFY2(tip.contains(QLatin1String("the recorder was full: 12345 events of thread 2 dropped")), qPrintable(tip));
+    const QString summary = ui::comparisonProblemSummary(model);
+    QVERIFY2(summary.contains(QLatin1String("1 incident")), qPrintable(summary));
 }
 
 // A worker SIGKILLs itself in the middle of task 1 (the fake worker of the
@@ -303,7 +353,11 @@ void TestGuiFaults::failedTaskVisible()
     QCOMPARE(r->trace->info.mode, Mode::Processes);
     QCOMPARE(r->trace->tasks[1].state, il::TaskState::Failed);
     QCOMPARE(r->metrics.failed, 1);
-    const QString note = r->trace->notes.join(QLatin1String(" | "));
+    QCOMPARE(r->trace->incidents.size(), std::size_t(1));
+    const il::Incident &crash = r->trace->incidents.front();
+    QCOMPARE(crash.kind, il::IncidentKind::WorkerCrashed);
+    QCOMPARE(crash.task, 1u);
+    const QString note = ui::incidentText(crash, r->trace->info);
     QVERIFY2(note.contains(QLatin1String("crashed or was killed; task 1 failed; worker replaced")), qPrintable(note));
 
     // The model's.
@@ -334,7 +388,7 @@ void TestGuiFaults::failedTaskVisible()
                                     - view->verticalScrollBar()->value());
     const QString headerTip = view->toolTipAt(headerPos);
     QVERIFY2(headerTip.contains(QLatin1String("1 task failed")), qPrintable(headerTip));
-    QVERIFY2(headerTip.contains(note.section(QLatin1String(" | "), 0, 0)), qPrintable(headerTip));
+    QVERIFY2(headerTip.contains(note), qPrintable(headerTip));
 
     // The status bar and the "why" text.
     const QString status = w.session()->statusText();
@@ -456,7 +510,10 @@ void TestGuiFaults::runLevelErrorShown()
     QCOMPARE(model.runCount(), 2);
     const il::TimelineRun &run = model.run(1);
     QVERIFY(run.trace);
-    QVERIFY2(run.trace->error.contains(missing), qPrintable(run.trace->error));
+    QVERIFY(run.trace->failed());
+    const il::Incident &fatal = run.trace->incidents.front();
+    QCOMPARE(fatal.kind, il::IncidentKind::WorkerMissing);
+    QCOMPARE(fatal.detail, missing);
     QCOMPARE(run.failedTasks, 3);
     const QString header = ui::TimelinePainter::runHeaderText(run, 3);
     QVERIFY2(header.contains(QLatin1String("error: ")) && header.contains(missing), qPrintable(header));
@@ -464,7 +521,7 @@ void TestGuiFaults::runLevelErrorShown()
     QVERIFY2(!header.contains(QLatin1String("efficiency")), qPrintable(header));
     QCOMPARE(w.chart()->categories(), QStringList({QStringLiteral("sequential"), QStringLiteral("processes (error)")}));
     const QString tip = ui::TimelinePainter::runHeaderToolTip(run, 3);
-    QVERIFY2(tip.contains(run.trace->error), qPrintable(tip));
+    QVERIFY2(tip.contains(ui::incidentText(fatal, run.info)), qPrintable(tip));
     QVERIFY2(w.session()->statusText().contains(QLatin1String("1 run error")), qPrintable(w.session()->statusText()));
     QVERIFY2(w.whyLabel()->text().contains(missing.toHtmlEscaped()), qPrintable(w.whyLabel()->text()));
     // The failed tasks never started: flagged in the task view's names.

@@ -127,7 +127,7 @@ void ComparisonChart::addResult(const il::RunResultPtr &result)
     // A stopped run or one with failed tasks did not do all the work: say so
     // under its bars, and do not hold a part of the work against the whole
     // one's ideal bound.
-    const bool errored = result->trace && !result->trace->error.isEmpty() && m.completed == 0;
+    const bool errored = result->trace && result->trace->failed() && m.completed == 0;
     const bool stopped = result->trace && result->trace->cancelled;
     const bool partial = errored || stopped; // no ideal bound to compare with
     if (errored)

@@ -7,7 +7,7 @@
 #include "ui/timeline/timelinelayout.h"
 #include "ui/timeline/timelinepainter.h"
 #include "ui/window/englishplurals.h"
-#include "ui/window/runproblems.h"
+#include "ui/window/incidenttext.h"
 #include "ui/window/tasksetpanel.h"
 
 #include <QApplication>

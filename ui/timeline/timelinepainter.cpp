@@ -2,7 +2,7 @@
 
 #include "core/analysis/advisor.h"
 #include "ui/window/englishplurals.h"
-#include "ui/window/runproblems.h"
+#include "ui/window/incidenttext.h"
 
 #include <QCoreApplication>
 #include <QFontMetrics>
@@ -140,7 +140,7 @@ QString TimelinePainter::runHeaderText(const il::TimelineRun &run, std::size_t t
         text += tr(" · stopped after %1 · %2/%n task(s) finished", tasks)
                     .arg(il::formatDurationMs(ranMs))
                     .arg(finished);
-    } else if (run.trace && !run.trace->error.isEmpty() && finished == 0) {
+    } else if (run.trace && run.trace->failed() && finished == 0) {
         // Nothing ran (no worker could start): figures would only mislead.
         text += QStringLiteral(" · no task finished");
     } else if (run.metrics) {

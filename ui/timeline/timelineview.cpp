@@ -1,6 +1,6 @@
 #include "ui/timeline/timelineview.h"
 
-#include "ui/window/runproblems.h"
+#include "ui/window/incidenttext.h"
 
 #include "core/analysis/advisor.h"
 #include "ui/timeline/spanstyle.h"
@@ -573,11 +573,9 @@ QString taskEndText(const il::TimelineRun &run, std::uint32_t task)
 {
     switch (run.taskState(task)) {
     case il::TaskState::Failed: {
-        const QString note = failureNoteFor(run, task);
+        const QString note = failureTextFor(run, task);
         if (!note.isEmpty())
             return QStringLiteral("✕ failed: %1").arg(note);
-        if (run.trace && !run.trace->error.isEmpty())
-            return QStringLiteral("✕ failed: %1").arg(run.trace->error);
         return QStringLiteral("✕ failed (its worker died or misbehaved)");
     }
     case il::TaskState::Cancelled:

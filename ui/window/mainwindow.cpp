@@ -9,7 +9,7 @@
 #include "ui/timeline/timelineview.h"
 #include "ui/window/englishplurals.h"
 #include "ui/window/legendwidget.h"
-#include "ui/window/runproblems.h"
+#include "ui/window/incidenttext.h"
 #include "ui/window/runsession.h"
 #include "ui/window/tasksetpanel.h"
 #include "ui/window/theme.h"

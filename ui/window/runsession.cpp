@@ -1,7 +1,7 @@
 #include "ui/window/runsession.h"
 
 #include "core/base/clock.h"
-#include "ui/window/runproblems.h"
+#include "ui/window/incidenttext.h"
 
 namespace ui {
 

@@ -53,6 +53,7 @@ public:
 
     int laneCount() const override { return m_workers; }
     int slotCount() const override { return 1; }
+    std::uint16_t slotLane(int) const override { return noLane; } // the controller writes for every lane
     QStringList laneNames() const override
     {
         QStringList names;
@@ -89,13 +90,16 @@ public:
 
         const QFileInfo info(m_workerPath);
         if (!info.isFile() || !info.isExecutable()) {
-            m_error = QStringLiteral("processes: cannot start workers: %1 %2")
-                          .arg(m_workerPath, info.exists() ? QStringLiteral("is not an executable file")
-                                                           : QStringLiteral("does not exist"));
+            Incident missing;
+            missing.kind = info.exists() ? IncidentKind::WorkerNotExecutable : IncidentKind::WorkerMissing;
+            missing.tNs = monoNs();
+            missing.detail = m_workerPath;
+            report(missing);
             for (std::uint32_t i = 0; i < n; ++i) {
                 m_sink->record(makeEvent(EventKind::Queued, i, noLane));
                 m_sink->record(makeEvent(EventKind::TaskFailed, i, noLane));
             }
+            reportTasksLost(n);
             return;
         }
 
@@ -115,12 +119,8 @@ public:
         for (int i = 0; i < m_startedLanes; ++i)
             spawn(*m_lanes[i]);
 
-        QTimer cancelPoll;
-        QObject::connect(&cancelPoll, &QTimer::timeout, &cancelPoll, [this] {
-            if (m_ctx->cancel.isCancelled())
-                cancelAll();
-        });
-        cancelPoll.start(10);
+        // Stop wakes this loop through the token's descriptor: no polling.
+        const auto onStop = ctx.cancel.notifier([this] { cancelAll(); });
         if (m_remaining > 0 && m_loop)
             loop.exec();
         m_loop = nullptr;
@@ -149,6 +149,16 @@ private:
 
     std::uint16_t laneId(const Lane &l) const { return std::uint16_t(l.index); }
 
+    // Why a worker is dropped: the incident's kind, its value and detail
+    // (see IncidentKind); lane, pid, task and time are filled in by
+    // onWorkerLost().
+    struct Loss
+    {
+        IncidentKind kind;
+        std::int64_t value = 0;
+        QString detail;
+    };
+
     void spawn(Lane &l)
     {
         if (l.pid)
@@ -170,19 +180,18 @@ private:
         QObject::connect(proc, &QProcess::finished, proc, [this, &l](int code, QProcess::ExitStatus status) {
             if (l.retiring)
                 return;
-            onWorkerLost(l, status == QProcess::CrashExit
-                                ? QStringLiteral("crashed or was killed")
-                                : QStringLiteral("exited with code %1").arg(code));
+            onWorkerLost(l, status == QProcess::CrashExit ? Loss{IncidentKind::WorkerCrashed, 0, {}}
+                                                          : Loss{IncidentKind::WorkerExited, code, {}});
         });
         QObject::connect(proc, &QProcess::errorOccurred, proc, [this, &l](QProcess::ProcessError error) {
             if (error == QProcess::FailedToStart && !l.retiring)
-                onWorkerLost(l, QStringLiteral("failed to start: %1").arg(l.proc->errorString()));
+                onWorkerLost(l, {IncidentKind::SpawnFailed, 0, l.proc->errorString()});
         });
         if (!l.helloTimeout) {
             l.helloTimeout = std::make_unique<QTimer>();
             l.helloTimeout->setSingleShot(true);
             QObject::connect(l.helloTimeout.get(), &QTimer::timeout, l.helloTimeout.get(), [this, &l] {
-                onWorkerLost(l, QStringLiteral("did not send its hello within %1 ms").arg(helloTimeoutMs()));
+                onWorkerLost(l, {IncidentKind::NoHello, helloTimeoutMs(), {}});
             });
         }
         l.helloTimeout->start(helloTimeoutMs());
@@ -202,11 +211,11 @@ private:
             if (status == protocol::Decoder::Status::NeedMore)
                 return;
             if (status == protocol::Decoder::Status::Error)
-                return onWorkerLost(l, QStringLiteral("sent bad data (%1)").arg(l.decoder.error()));
+                return onWorkerLost(l, {IncidentKind::ProtocolError, 0, l.decoder.error()});
             if (frame.type == protocol::FrameType::Error)
-                return onWorkerLost(l, QStringLiteral("reported: %1").arg(frame.message));
+                return onWorkerLost(l, {IncidentKind::ProtocolError, 0, QStringLiteral("its error frame: %1").arg(frame.message)});
             if (frame.type != protocol::FrameType::Event)
-                return onWorkerLost(l, QStringLiteral("sent an unexpected frame"));
+                return onWorkerLost(l, {IncidentKind::ProtocolError, 0, QStringLiteral("an unexpected frame")});
             if (!onWorkerEvent(l, frame.event))
                 return;
         }
@@ -229,8 +238,7 @@ private:
         // formed, but naming our pid. A worker names itself, so a wrapper
         // script must exec it rather than run it as a child.
         if (qint64(l.decoder.peerPid()) != l.pgid) {
-            onWorkerLost(l, QStringLiteral("said hello as pid %1, not as its own pid %2 (an echo of ours? not an interleave-worker)")
-                                .arg(l.decoder.peerPid()).arg(l.pgid));
+            onWorkerLost(l, {IncidentKind::ForeignHello, qint64(l.decoder.peerPid()), {}});
             return false;
         }
         l.pid = l.decoder.peerPid();
@@ -247,22 +255,24 @@ private:
         QString bad;
         const bool spanEdge = e.kind == EventKind::SpanBegin || e.kind == EventKind::SpanEnd;
         if (l.task < 0 || e.task != std::uint32_t(l.task))
-            bad = QStringLiteral("sent an event for task %1 it was not given").arg(e.task);
+            bad = QStringLiteral("an event for task %1 it was not given").arg(e.task);
         else if (e.tNs < m_lastSend[std::size_t(l.index)] - 1'000'000'000LL || e.tNs > monoNs() + 1'000'000'000LL)
-            bad = QStringLiteral("sent a timestamp off the shared clock");
+            bad = QStringLiteral("a timestamp off the shared clock");
         else if (!l.started && e.kind != EventKind::TaskStart)
-            bad = QStringLiteral("sent events out of order (kind %1 for task %2 before its start)").arg(int(e.kind)).arg(e.task);
+            bad = QStringLiteral("events out of order (kind %1 for task %2 before its start)").arg(int(e.kind)).arg(e.task);
         else if (l.started && e.kind == EventKind::TaskStart)
-            bad = QStringLiteral("sent events out of order (task %1 started twice)").arg(e.task);
+            bad = QStringLiteral("events out of order (task %1 started twice)").arg(e.task);
         else if (e.kind == EventKind::Queued || e.kind == EventKind::TaskFailed
                  || (spanEdge && e.span != SpanKind::Cpu && e.span != SpanKind::Io)
                  || (spanEdge && e.phase >= m_ctx->set.tasks[e.task].phases.size()))
-            bad = QStringLiteral("sent an event that makes no sense (kind %1, span %2, phase %3)")
+            bad = QStringLiteral("an event that makes no sense (kind %1, span %2, phase %3)")
                       .arg(int(e.kind)).arg(int(e.span)).arg(e.phase);
         if (!bad.isEmpty()) {
-            onWorkerLost(l, bad);
+            onWorkerLost(l, {IncidentKind::ProtocolError, 0, bad});
             return false;
         }
+        // Past the checks above: the event names the lane's own task.
+        Q_ASSERT(e.task < m_ctx->set.tasks.size());
         e.lane = laneId(l);
         if (e.kind == EventKind::TaskStart) {
             // IPC: from handing the task to the pipe until the worker began it.
@@ -313,7 +323,9 @@ private:
                 // Never early (a coarse timer may fire 5 % early).
                 l.timeout->setTimerType(Qt::PreciseTimer);
                 QObject::connect(l.timeout.get(), &QTimer::timeout, l.timeout.get(), [this, &l] {
-                    onWorkerLost(l, QStringLiteral("did not finish task %1 within %2").arg(l.task).arg(l.limit.description));
+                    const bool asked = m_ctx->config.taskTimeoutMs > 0;
+                    onWorkerLost(l, {asked ? IncidentKind::TaskTimeout : IncidentKind::WorkerHung, l.limit.ms,
+                                     asked ? QString() : l.limit.description});
                 });
             }
             l.timeout->start(l.limit.ms);
@@ -321,59 +333,74 @@ private:
     }
 
     // A worker died, hung or spoke nonsense: fail its task visibly, replace it
-    // (within bounds).
-    void onWorkerLost(Lane &l, const QString &why)
+    // (within bounds). Each step is an incident: the loss itself (with the
+    // task it cost), a lane given up, the pool given up.
+    void onWorkerLost(Lane &l, Loss loss)
     {
-        const qint64 pid = l.pid ? l.pid : l.pgid;
-        const QString who = pid ? QStringLiteral("worker %1 (pid %2)").arg(l.index + 1).arg(pid)
-                                : QStringLiteral("worker %1").arg(l.index + 1);
-        QString note = QStringLiteral("%1 %2").arg(who, why);
-        const QString tail = QString::fromLocal8Bit(l.stderrTail).trimmed();
+        Incident incident;
+        incident.kind = loss.kind;
+        incident.lane = laneId(l);
+        incident.pid = l.pid ? l.pid : l.pgid;
+        incident.task = l.task >= 0 ? std::uint32_t(l.task) : noTask;
+        incident.tNs = monoNs();
+        incident.value = loss.value;
+        incident.detail = loss.detail;
+        const QString tail = QString::fromLocal8Bit(l.stderrTail).trimmed().section(QLatin1Char('\n'), -1);
         if (!tail.isEmpty())
-            note += QStringLiteral(" — stderr: ") + tail.section(QLatin1Char('\n'), -1);
-        const QString incident = note;
-        qCWarning(lcPool).noquote() << note;
+            incident.detail += (incident.detail.isEmpty() ? QString() : QStringLiteral(" — ")) + QStringLiteral("stderr: ") + tail;
+        qCWarning(lcPool).noquote() << incidentKindName(incident.kind) << "lane" << incident.lane + 1 << "pid"
+                                    << incident.pid << incident.detail;
         const bool wasReady = l.ready;
         retire(l);
         if (!wasReady)
             m_sink->record(makeEvent(EventKind::SpanEnd, noTask, laneId(l), SpanKind::Spawn));
-        if (l.task >= 0)
-            note += QStringLiteral("; task %1 failed").arg(l.task);
         failInFlight(l);
         l.ready = false;
-        if (m_ctx->cancel.isCancelled() || !m_loop)
+        if (m_ctx->cancel.isCancelled() || !m_loop) {
+            report(incident);
             return;
+        }
         if (!wasReady && ++l.failedStarts >= maxFailedStarts) {
-            note += QStringLiteral("; giving up on this lane after %1 failed starts in a row").arg(maxFailedStarts);
-            m_notes << note;
+            report(incident);
+            Incident lane;
+            lane.kind = IncidentKind::LaneGivenUp;
+            lane.lane = laneId(l);
+            lane.pid = incident.pid;
+            lane.tNs = incident.tNs;
+            lane.value = maxFailedStarts;
+            report(lane);
             // Only lanes that were ever started count: with more workers than
             // tasks the rest never run, and waiting on them would hang.
             const auto used = m_lanes.begin() + m_startedLanes;
             if (std::all_of(m_lanes.begin(), used, [](const auto &x) { return x->failedStarts >= maxFailedStarts; })) {
-                // Nothing can run: a run-level error, like a missing executable.
-                giveUp(QStringLiteral("processes: no worker could be started from %1 (last attempt: %2)")
-                           .arg(m_workerPath, why),
-                       QStringLiteral("no worker could be started"));
+                // Nothing can run: a run-level failure, like a missing executable.
+                Incident none;
+                none.kind = IncidentKind::NoWorkerStarted;
+                none.tNs = incident.tNs;
+                none.detail = m_workerPath;
+                giveUp(none);
             }
             return;
         }
         if (wasReady && ++m_failuresInARow >= maxFailuresInARow) {
-            m_notes << note;
-            giveUp(QStringLiteral("processes: gave up after %1 worker failures in a row with no task completed (last: %2)")
-                       .arg(maxFailuresInARow).arg(incident),
-                   QStringLiteral("gave up on the workers"));
+            report(incident);
+            Incident row;
+            row.kind = IncidentKind::FailuresInARow;
+            row.tNs = incident.tNs;
+            row.value = maxFailuresInARow;
+            giveUp(row);
             return;
         }
         if (!m_pending.empty()) {
-            note += QStringLiteral("; worker replaced");
-            m_notes << note;
+            incident.replaced = true;
+            report(incident);
             // Respawn from the event loop, not from inside the dying QProcess's signal.
             QTimer::singleShot(0, m_loop, [this, &l] {
                 if (m_loop && !m_ctx->cancel.isCancelled() && !m_pending.empty())
                     spawn(l);
             });
         } else {
-            m_notes << note;
+            report(incident);
         }
     }
 
@@ -396,36 +423,40 @@ private:
         finishOne();
     }
 
-    // The pool cannot go on: a run-level error; every worker is killed, every
+    // The pool cannot go on: a fatal incident; every worker is killed, every
     // unfinished task failed (visibly, on its lane if it had one), the run ends.
-    void giveUp(const QString &error, const QString &why)
+    void giveUp(const Incident &fatal)
     {
-        m_error = error;
-        int inFlight = 0;
+        Q_ASSERT(fatal.fatal());
+        report(fatal);
+        std::uint32_t lost = 0;
         for (auto &lp : m_lanes) {
             Lane &l = *lp;
             if (l.proc && !l.ready)
                 m_sink->record(makeEvent(EventKind::SpanEnd, noTask, laneId(l), SpanKind::Spawn));
             retire(l);
             l.ready = false;
-            inFlight += l.task >= 0;
+            lost += l.task >= 0;
             failInFlight(l);
         }
-        if (inFlight)
-            m_notes << QStringLiteral("%1: %2 task(s) in flight failed, their workers killed").arg(why).arg(inFlight);
-        failPending(why);
-    }
-
-    void failPending(const QString &why)
-    {
-        if (m_pending.empty())
-            return;
-        m_notes << QStringLiteral("%1: %2 unstarted task(s) failed").arg(why).arg(m_pending.size());
         while (!m_pending.empty()) {
             m_sink->record(makeEvent(EventKind::TaskFailed, m_pending.front(), noLane));
             m_pending.pop_front();
             finishOne();
+            ++lost;
         }
+        reportTasksLost(lost);
+    }
+
+    void reportTasksLost(std::uint32_t count)
+    {
+        if (count == 0)
+            return;
+        Incident lost;
+        lost.kind = IncidentKind::TasksLost;
+        lost.tNs = monoNs();
+        lost.value = count;
+        report(lost);
     }
 
     // Stops a worker for good: no more signals from it, its whole process
