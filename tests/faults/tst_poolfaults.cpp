@@ -901,11 +901,13 @@ private slots:
         QElapsedTimer clock;
         clock.start();
         QCOMPARE(::kill(app, signal), 0);
-        QVERIFY(cli.waitForFinished(5000));
+        QVERIFY(cli.waitForFinished(30000));
         if (signal == SIGTERM) {
             QCOMPARE(cli.exitStatus(), QProcess::NormalExit);
             QCOMPARE(cli.exitCode(), 130); // cancelled
-            QVERIFY2(clock.elapsed() < 1500, qPrintable(QString::number(clock.elapsed())));
+            // Far less than the 60 s phases it cut short: a quarter, so a
+            // loaded machine under a sanitizer passes (it took 2-3 s there).
+            QVERIFY2(clock.elapsed() < 15000, qPrintable(QString::number(clock.elapsed())));
         }
         for (pid_t pid : workers)
             QTRY_VERIFY2_WITH_TIMEOUT(!processExists(pid), qPrintable(QStringLiteral("worker %1 outlived the app").arg(pid)), 3000);
