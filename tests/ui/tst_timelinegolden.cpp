@@ -222,10 +222,18 @@ QPalette palette(bool dark)
     return p;
 }
 
+// DejaVu Sans, from fonts-dejavu-core (interleave.sh installs it), at a
+// fixed pixel size. Everything else that shapes text is pinned too, so that
+// the machine's font settings cannot change a pixel: hinting (fontconfig's
+// hintstyle, which a user's fonts.conf may set), subpixel text (rgba) and
+// glyphs borrowed from other installed fonts. These are the settings a fresh
+// Debian 12 has by default (hintslight, no subpixel order).
 QFont pictureFont()
 {
     QFont font(QStringLiteral("DejaVu Sans"));
     font.setPixelSize(12);
+    font.setHintingPreference(QFont::PreferVerticalHinting);
+    font.setStyleStrategy(QFont::StyleStrategy(QFont::NoFontMerging | QFont::NoSubpixelAntialias));
     return font;
 }
 
@@ -280,10 +288,22 @@ private:
 
 void TestTimelineGolden::initTestCase()
 {
-    const QFontInfo info(pictureFont());
-    if (info.family() != QLatin1String("DejaVu Sans"))
-        QSKIP(qPrintable(QStringLiteral("the golden pictures are drawn in DejaVu Sans (fonts-dejavu-core); got %1")
-                             .arg(info.family())));
+    // Not a skip: a missing font is a broken test machine, and a skipped
+    // golden test would let every picture change unseen.
+    QFont bold = pictureFont();
+    bold.setBold(true);
+    for (const QFont &font : {pictureFont(), bold}) {
+        const QFontInfo info(font);
+        QVERIFY2(info.family() == QLatin1String("DejaVu Sans") && info.bold() == font.bold(),
+                 qPrintable(QStringLiteral("the golden pictures are drawn in DejaVu Sans%1 (Debian package "
+                                           "fonts-dejavu-core, which interleave.sh installs); got %2")
+                                .arg(font.bold() ? QStringLiteral(" Bold") : QString(), info.family())));
+    }
+    // Every character the pictures draw beyond ASCII must be in the font
+    // itself (merging from other fonts is off): else it would draw as a box.
+    const QFontMetrics fm(pictureFont());
+    for (const char32_t c : {U'·', U'…', U'⚠', U'✕', U'µ', U'–'})
+        QVERIFY2(fm.inFontUcs4(c), qPrintable(QStringLiteral("U+%1 is not in DejaVu Sans").arg(unsigned(c), 4, 16)));
     const auto threadsSet = namedSet(300);
     m_threads.setTaskSet(threadsSet);
     // Runs 0 and 2 with their figures in the header, run 1 without.
