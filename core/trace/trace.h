@@ -97,6 +97,7 @@ struct Trace
     QString error;     // run-level failure, e.g. worker executable missing
     QStringList notes; // incidents that did not stop the run (worker replaced)
     std::vector<Incident> incidents; // in time order (replacing error / notes: issue 9)
+    std::uint64_t eventsDropped = 0;  // events the recorder had no room for (never dropped silently)
 
     static Trace fromBuilder(TraceBuilder &&builder, std::int64_t endNs, bool cancelled);
 

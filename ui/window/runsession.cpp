@@ -1,6 +1,7 @@
 #include "ui/window/runsession.h"
 
 #include "core/base/clock.h"
+#include "ui/timeline/runheader.h"
 #include "ui/window/runproblems.h"
 
 namespace ui {
@@ -199,6 +200,9 @@ QString RunSession::statusText() const
     const QString problems = comparisonProblemSummary(m_model);
     if (!problems.isEmpty())
         text += tr(" · ⚠ %1 (hover a run's header for details)").arg(problems);
+    // Never silent: events the recorder had no room for are missing from the picture.
+    if (const QString dropped = droppedEventsText(droppedEvents(m_model)); !dropped.isEmpty())
+        text += tr(" · %1 (the recorder's buffers were full)").arg(dropped);
     return text;
 }
 
