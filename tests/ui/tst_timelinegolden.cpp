@@ -10,6 +10,7 @@
 // picture is meant to change; look at every one of them before committing).
 #include "synthetictrace.h"
 #include "core/analysis/metrics.h"
+#include "core/timeline/liverunbuilder.h"
 #include "core/timeline/timelinemodel.h"
 #include "ui/timeline/spanstyle.h"
 #include "ui/timeline/timelinelayout.h"
@@ -179,16 +180,14 @@ il::TracePtr traceOf(const il::RunInfo &info, const std::vector<il::Event> &even
 }
 
 // Feeds `events` to the model as a live run, in batches of three.
-void feedLive(il::TimelineModel &model, il::TraceBuilder &builder, const std::vector<il::Event> &events,
-              double nowMs)
+std::unique_ptr<il::LiveRunBuilder> feedLive(il::TimelineModel &model, const il::RunInfo &info,
+                                             const std::vector<il::Event> &events, double nowMs)
 {
     const std::int64_t now = origin + static_cast<std::int64_t>(nowMs * ms);
-    model.beginRun(builder.info());
-    for (std::size_t at = 0; at < events.size(); at += 3) {
-        const std::size_t n = std::min<std::size_t>(3, events.size() - at);
-        builder.add(events.data() + at, n);
-        model.updateLive(builder.info().runIndex, builder, events.data() + at, n, now);
-    }
+    auto builder = std::make_unique<il::LiveRunBuilder>(model, info, 6);
+    for (std::size_t at = 0; at < events.size(); at += 3)
+        builder->add(events.data() + at, std::min<std::size_t>(3, events.size() - at), now);
+    return builder;
 }
 
 struct Picture
@@ -282,8 +281,8 @@ private:
     il::TimelineModel m_threads;  // three finished runs of a synthetic threads trace
     il::TimelineModel m_faults;   // processes with a failure, an event loop stopped
     il::TimelineModel m_live;     // a finished run, then two live ones
-    il::TraceBuilder m_loopBuilder{runInfo(1, il::Mode::EventLoop, 1, QStringLiteral("event loop")), 6};
-    il::TraceBuilder m_threadsBuilder{runInfo(2, il::Mode::Threads, 2, QStringLiteral("thread %1")), 6};
+    std::unique_ptr<il::LiveRunBuilder> m_loopBuilder;    // the live runs' builders
+    std::unique_ptr<il::LiveRunBuilder> m_threadsBuilder;
 };
 
 void TestTimelineGolden::initTestCase()
@@ -323,8 +322,10 @@ void TestTimelineGolden::initTestCase()
 
     m_live.setTaskSet(namedSet(6));
     m_live.setTrace(syntheticRun(0, 6, 2, 4));
-    feedLive(m_live, m_loopBuilder, eventLoopEvents(true), 30);
-    feedLive(m_live, m_threadsBuilder, threadsLiveEvents(), 16);
+    m_loopBuilder = feedLive(m_live, runInfo(1, il::Mode::EventLoop, 1, QStringLiteral("event loop")),
+                             eventLoopEvents(true), 30);
+    m_threadsBuilder = feedLive(m_live, runInfo(2, il::Mode::Threads, 2, QStringLiteral("thread %1")),
+                                threadsLiveEvents(), 16);
 }
 
 const il::TimelineModel &TestTimelineGolden::model(const QString &name)

@@ -27,16 +27,16 @@ QString rowLabel(const il::TimelineModel &model, const il::TimelineRun &run,
 {
     if (view == TimelineViewKind::ByTask)
         return model.taskName(static_cast<std::uint32_t>(row));
-    const int lanes = static_cast<int>(run.laneRows.size());
-    if (row >= lanes && row - lanes < static_cast<int>(run.waitRows.size())) {
-        switch (run.waitRows[static_cast<std::size_t>(row - lanes)].first) {
+    const int lanes = static_cast<int>(run.laneRows().size());
+    if (row >= lanes && row - lanes < static_cast<int>(run.waitRows().size())) {
+        switch (run.waitRows()[static_cast<std::size_t>(row - lanes)].first) {
         case il::ItemKind::Io: return QStringLiteral("tasks awaiting io");
         case il::ItemKind::Ready: return QStringLiteral("ready, loop busy");
-        default: return QStringLiteral("tasks: %1").arg(QString::fromLatin1(il::itemKindName(run.waitRows[static_cast<std::size_t>(row - lanes)].first)));
+        default: return QStringLiteral("tasks: %1").arg(QString::fromLatin1(il::itemKindName(run.waitRows()[static_cast<std::size_t>(row - lanes)].first)));
         }
     }
-    if (row < run.info.laneNames.size() && !run.info.laneNames[row].isEmpty())
-        return run.info.laneNames[row];
+    if (row < run.info().laneNames.size() && !run.info().laneNames[row].isEmpty())
+        return run.info().laneNames[row];
     return QStringLiteral("lane %1").arg(row + 1);
 }
 

@@ -35,31 +35,31 @@ QString RunHeader::text(bool withProblem) const
 
 RunHeader RunHeader::of(const il::TimelineRun &run, std::size_t taskCount)
 {
-    const il::RunInfo &info = run.info;
+    const il::RunInfo &info = run.info();
     const int tasks = static_cast<int>(taskCount);
     RunHeader header;
     header.title = il::modeName(info.mode);
     header.measures << trCount("%n worker(s)", info.workers);
     // Tasks that finished their work (not failed, not cancelled).
-    const int finished = std::max(0, run.tasksDone - run.failedTasks - run.cancelledTasks);
-    if (run.cancelled) {
+    const int finished = std::max(0, run.tasksDone() - run.failedTasks() - run.cancelledTasks());
+    if (run.isCancelled()) {
         // A stopped run's ideal and efficiency compare a part with the whole: leave them out.
-        const double ranMs = run.metrics ? run.metrics->makespanMs : static_cast<double>(run.extentNs) / 1e6;
+        const double ranMs = run.metrics() ? run.metrics()->makespanMs : static_cast<double>(run.extentNs()) / 1e6;
         header.measures << QStringLiteral("stopped after %1").arg(il::formatDurationMs(ranMs))
                         << trCount("%1/%n task(s) finished", tasks).arg(finished);
-    } else if (run.trace && !run.trace->error.isEmpty() && finished == 0) {
+    } else if (run.trace() && !run.trace()->error.isEmpty() && finished == 0) {
         // Nothing ran (no worker could start): figures would only mislead.
         header.measures << QStringLiteral("no task finished");
-    } else if (run.metrics) {
-        const il::Metrics &m = *run.metrics;
+    } else if (run.metrics()) {
+        const il::Metrics &m = *run.metrics();
         header.measures << QStringLiteral("makespan %1").arg(il::formatDurationMs(m.makespanMs))
                         << QStringLiteral("ideal %1").arg(il::formatDurationMs(m.idealMs))
                         << QStringLiteral("efficiency %1 %").arg(std::lround(m.efficiency * 100));
-    } else if (run.live) {
-        header.measures << trCount("running… %1/%n task(s)", tasks).arg(run.tasksDone);
+    } else if (run.isLive()) {
+        header.measures << trCount("running… %1/%n task(s)", tasks).arg(run.tasksDone());
     }
-    if (run.cancelledTasks > 0)
-        header.measures << QStringLiteral("%1 cancelled").arg(run.cancelledTasks);
+    if (run.cancelledTasks() > 0)
+        header.measures << QStringLiteral("%1 cancelled").arg(run.cancelledTasks());
     QStringList problems;
     if (const QString text = runProblemText(run); !text.isEmpty())
         problems << text;
@@ -72,10 +72,10 @@ RunHeader RunHeader::of(const il::TimelineRun &run, std::size_t taskCount)
 QString RunHeader::toolTip(const il::TimelineRun &run, std::size_t taskCount)
 {
     QStringList lines{of(run, taskCount).text(false)};
-    if (run.failedTasks > 0)
-        lines << trCount("%n task(s) failed (red end mark(s))", run.failedTasks);
-    if (run.cancelledTasks > 0)
-        lines << trCount("%n task(s) cancelled by Stop", run.cancelledTasks);
+    if (run.failedTasks() > 0)
+        lines << trCount("%n task(s) failed (red end mark(s))", run.failedTasks());
+    if (run.cancelledTasks() > 0)
+        lines << trCount("%n task(s) cancelled by Stop", run.cancelledTasks());
     lines << runProblemLines(run);
     if (const std::uint64_t dropped = droppedEvents(run); dropped > 0)
         lines << QCoreApplication::translate("RunHeader",
@@ -87,7 +87,7 @@ QString RunHeader::toolTip(const il::TimelineRun &run, std::size_t taskCount)
 
 std::uint64_t droppedEvents(const il::TimelineRun &run)
 {
-    return run.trace ? run.trace->eventsDropped : 0;
+    return run.trace() ? run.trace()->eventsDropped : 0;
 }
 
 std::uint64_t droppedEvents(const il::TimelineModel &model)

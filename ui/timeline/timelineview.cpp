@@ -54,7 +54,11 @@ TimelineView::TimelineView(QWidget *parent)
 
 void TimelineView::setModel(const il::TimelineModel *model)
 {
+    if (m_model)
+        disconnect(m_model, nullptr, this, nullptr);
     m_model = model;
+    if (m_model)
+        connect(m_model, &il::TimelineModel::changed, this, &TimelineView::modelChanged);
     m_highlight = il::noTask;
     modelChanged();
     fitAll();
@@ -240,7 +244,7 @@ void TimelineView::renderTo(QPainter &painter, const QRect &rect)
 
 void TimelineView::paintEvent(QPaintEvent *)
 {
-    // Painted before anyone called modelChanged() (a synchronous repaint in
+    // Painted before the model's change was handled (a synchronous repaint in
     // the middle of an update): draw the model as it is, and put the scroll
     // range right once the paint is over rather than resizing mid-paint.
     const int heightBefore = m_layout.contentHeight;
@@ -416,20 +420,19 @@ std::optional<TimelineView::HitItem> TimelineView::itemAt(const QPoint &pos) con
     const auto tol = static_cast<std::int64_t>(std::ceil(3 * mapping().nsPerPx));
     const auto tNs = static_cast<std::int64_t>(std::llround(t));
     // Open items (live) are drawn on top, so they win.
-    const auto &open = m_view == TimelineViewKind::ByLane ? run.openLane : run.openTask;
-    for (const il::OpenItem &o : open) {
-        const int row = m_view == TimelineViewKind::ByLane ? o.row : static_cast<int>(o.task);
-        if (row == hit.row && tNs >= o.start - tol && tNs <= o.end + tol) {
-            HitItem h{hit.run, hit.row, 0, true, {o.start, o.end, o.end, o.task, o.phase, o.kind}};
-            return h;
+    if (const il::LiveRunState *live = run.live()) {
+        for (const il::OpenItem &o : live->open(m_view)) {
+            const int row = m_view == TimelineViewKind::ByLane ? o.row : static_cast<int>(o.task);
+            if (row == hit.row && tNs >= o.start - tol && tNs <= o.end + tol)
+                return HitItem{hit.run, hit.row, 0, true, {o.start, o.end, o.end, o.task, o.phase, o.kind}};
         }
-    }
-    if (m_view == TimelineViewKind::ByTask && run.live && run.isWaitingInQueue(static_cast<std::size_t>(hit.row))) {
-        const std::int64_t since = run.queuedSince[static_cast<std::size_t>(hit.row)];
-        if (tNs >= since - tol && tNs <= run.liveNowNs + tol) {
-            const auto task = static_cast<std::uint32_t>(hit.row);
-            return HitItem{hit.run, hit.row, 0, true,
-                           {since, run.liveNowNs, run.liveNowNs, task, il::noPhase, il::ItemKind::Queued}};
+        if (m_view == TimelineViewKind::ByTask && live->isWaitingInQueue(static_cast<std::size_t>(hit.row))) {
+            const std::int64_t since = live->queuedSince[static_cast<std::size_t>(hit.row)];
+            if (tNs >= since - tol && tNs <= live->nowNs + tol) {
+                const auto task = static_cast<std::uint32_t>(hit.row);
+                return HitItem{hit.run, hit.row, 0, true,
+                               {since, live->nowNs, live->nowNs, task, il::noPhase, il::ItemKind::Queued}};
+            }
         }
     }
     const il::TimelineRow &row = run.row(m_view, hit.row);
@@ -448,7 +451,7 @@ std::optional<TimelineView::HitItem> TimelineView::itemAt(const QPoint &pos) con
         if (mark && !hitsMark(*mark))
             mark = nullptr;
     } else {
-        for (const il::TaskMark &mk : run.marks) {
+        for (const il::TaskMark &mk : run.marks()) {
             if (mk.lane == il::noLane && mk.state != il::TaskState::Failed)
                 continue; // not drawn in the lane view
             if (hitsMark(mk) && (!mark || mk.state == il::TaskState::Failed))
@@ -514,14 +517,14 @@ QString TimelineView::toolTipAt(const QPoint &pos) const
                  .arg(il::formatDurationMs(startMs), il::formatDurationMs(durMs));
     // The lane: in the lane view it is the row; in the task view, look it up.
     int lane = -1;
-    if (m_view == TimelineViewKind::ByLane && hit->row < static_cast<int>(run.laneRows.size()))
+    if (m_view == TimelineViewKind::ByLane && hit->row < static_cast<int>(run.laneRows().size()))
         lane = hit->row;
-    else if (run.trace && item.task < run.trace->tasks.size() && run.trace->tasks[item.task].lane != il::noLane)
-        lane = run.trace->tasks[item.task].lane;
+    else if (run.trace() && item.task < run.trace()->tasks.size() && run.trace()->tasks[item.task].lane != il::noLane)
+        lane = run.trace()->tasks[item.task].lane;
     if (item.kind == il::ItemKind::Queued || item.kind == il::ItemKind::Ready
-        || (item.kind == il::ItemKind::Io && run.info.mode == il::Mode::EventLoop))
+        || (item.kind == il::ItemKind::Io && run.info().mode == il::Mode::EventLoop))
         lane = -1; // waits that occupy no lane
-    QString where = QStringLiteral("run %1 (%2)").arg(hit->run + 1).arg(il::modeName(run.info.mode));
+    QString where = QStringLiteral("run %1 (%2)").arg(hit->run + 1).arg(il::modeName(run.info().mode));
     if (lane >= 0)
         where = QStringLiteral("lane %1 · ").arg(TimelinePainter::rowLabel(*m_model, run, TimelineViewKind::ByLane, lane)) + where;
     lines << where;
@@ -540,8 +543,8 @@ QString taskEndText(const il::TimelineRun &run, std::uint32_t task)
         const QString note = failureNoteFor(run, task);
         if (!note.isEmpty())
             return QStringLiteral("✕ failed: %1").arg(note);
-        if (run.trace && !run.trace->error.isEmpty())
-            return QStringLiteral("✕ failed: %1").arg(run.trace->error);
+        if (run.trace() && !run.trace()->error.isEmpty())
+            return QStringLiteral("✕ failed: %1").arg(run.trace()->error);
         return QStringLiteral("✕ failed (its worker died or misbehaved)");
     }
     case il::TaskState::Cancelled:
@@ -574,7 +577,7 @@ QString rangeStatsText(const il::TimelineModel &model, double fromNs, double toN
             continue;
         const il::RangeStats s = model.rangeStats(r, static_cast<std::int64_t>(fromNs),
                                                   static_cast<std::int64_t>(toNs));
-        text += QStringLiteral("\n%1: %2").arg(il::modeName(model.run(r).info.mode), rangeStatsNote(s));
+        text += QStringLiteral("\n%1: %2").arg(il::modeName(model.run(r).info().mode), rangeStatsNote(s));
     }
     return text;
 }

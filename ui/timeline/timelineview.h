@@ -20,10 +20,10 @@ class TimelineView : public QAbstractScrollArea
 public:
     explicit TimelineView(QWidget *parent = nullptr);
 
-    // The model stays owned by the caller; call modelChanged() after updates.
+    // The model stays owned by the caller; the view follows its change
+    // signals (relayout, refit while following, repaint).
     void setModel(const il::TimelineModel *model);
     const il::TimelineModel *model() const { return m_model; }
-    void modelChanged();
 
     void setViewKind(il::TimelineViewKind view);
     il::TimelineViewKind viewKind() const { return m_view; }
@@ -34,7 +34,7 @@ public:
     const TimeMapping &mapping() const { return m_viewport.mapping(); }
     void setMapping(const TimeMapping &mapping) { m_viewport.setMapping(mapping); }
     // Always the layout of the model as it is now: recomputed on access when
-    // the model changed since (modelChanged() not called yet, or a paint in
+    // the model changed since (its change signal not handled yet, or a paint in
     // between), so no reader ever sees runs or rows that are gone.
     const TimelineLayout &layout() const;
     // While true the axis follows the whole comparison as it grows; any zoom
@@ -93,6 +93,7 @@ protected:
     void scrollContentsBy(int dx, int dy) override;
 
 private:
+    void modelChanged();
     void relayout();
     // Brings m_layout up to the model's revision; true if it had to.
     bool ensureLayout() const;

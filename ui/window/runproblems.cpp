@@ -22,12 +22,12 @@ QString firstLine(const QString &text)
 const QStringList &notesOf(const il::TimelineRun &run)
 {
     static const QStringList none;
-    return run.trace ? run.trace->notes : none;
+    return run.trace() ? run.trace()->notes : none;
 }
 
 QString errorOf(const il::TimelineRun &run)
 {
-    return run.trace ? run.trace->error : QString();
+    return run.trace() ? run.trace()->error : QString();
 }
 
 } // namespace
@@ -38,8 +38,8 @@ QString runProblemText(const il::TimelineRun &run)
     const QString error = errorOf(run);
     if (!error.isEmpty())
         parts << QStringLiteral("error: %1").arg(firstLine(error));
-    if (run.failedTasks > 0)
-        parts << QStringLiteral("%1 failed").arg(run.failedTasks);
+    if (run.failedTasks() > 0)
+        parts << QStringLiteral("%1 failed").arg(run.failedTasks());
     const QStringList &notes = notesOf(run);
     if (!notes.isEmpty()) {
         QString note = QStringLiteral("⚠ %1").arg(firstLine(notes.front()));
@@ -80,7 +80,7 @@ QString comparisonProblemSummary(const il::TimelineModel &model)
         if (!model.hasRun(r))
             continue;
         const il::TimelineRun &run = model.run(r);
-        failed += run.failedTasks;
+        failed += run.failedTasks();
         incidents += static_cast<int>(notesOf(run).size());
         errors += errorOf(run).isEmpty() ? 0 : 1;
     }
@@ -101,13 +101,13 @@ QStringList comparisonProblemLines(const il::TimelineModel &model)
         if (!model.hasRun(r))
             continue;
         const il::TimelineRun &run = model.run(r);
-        const QString mode = il::modeName(run.info.mode);
+        const QString mode = il::modeName(run.info().mode);
         const QString error = errorOf(run);
         if (!error.isEmpty())
             lines << QStringLiteral("%1: error: %2").arg(mode, error);
         QString line;
-        if (run.failedTasks > 0)
-            line = tr("%n task(s) failed", run.failedTasks);
+        if (run.failedTasks() > 0)
+            line = tr("%n task(s) failed", run.failedTasks());
         const QStringList &notes = notesOf(run);
         if (!notes.isEmpty())
             line += (line.isEmpty() ? QString() : QStringLiteral(" — ")) + notes.join(QStringLiteral("; "));

@@ -27,8 +27,8 @@ void collectEndMarks(PaintContext &ctx, const VisibleBand &vb)
     // Marks are sorted by task, so the task view visits only its visible
     // rows; the lane view skips cancelled event-loop waits (thousands of
     // them on one row say nothing the header does not).
-    auto it = run.marks.begin();
-    auto end = run.marks.end();
+    auto it = run.marks().begin();
+    auto end = run.marks().end();
     if (ctx.byTask()) {
         const auto byTask = [](const il::TaskMark &mk, std::uint32_t t) { return mk.task < t; };
         it = std::lower_bound(it, end, static_cast<std::uint32_t>(vb.firstRow), byTask);

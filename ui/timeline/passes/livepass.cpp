@@ -7,24 +7,25 @@ namespace ui::passes {
 
 void collectLiveItems(PaintContext &ctx, const VisibleBand &vb)
 {
-    const il::TimelineRun &run = *vb.run;
+    const il::LiveRunState *live = vb.run->live();
+    if (!live)
+        return;
     const int rowHeight = vb.band->rowHeight;
     auto &bars = ctx.batches.bars;
-    const auto &open = ctx.byTask() ? run.openTask : run.openLane;
-    for (const il::OpenItem &item : open) {
+    for (const il::OpenItem &item : live->open(ctx.layout.view)) {
         const int r = ctx.byTask() ? static_cast<int>(item.task) : item.row;
         if (r < vb.firstRow || r > vb.lastRow)
             continue;
         const auto [x0, x1] = ctx.xSpan(static_cast<double>(item.start), static_cast<double>(item.end), 2);
         bars[static_cast<std::size_t>(item.kind)].push_back(barRect(x0, x1, ctx.rowTop(vb, r), rowHeight, item.kind));
     }
-    if (!ctx.byTask() || !run.live)
+    if (!ctx.byTask())
         return;
     for (int r = vb.firstRow; r <= vb.lastRow; ++r) {
-        if (!run.isWaitingInQueue(static_cast<std::size_t>(r)))
+        if (!live->isWaitingInQueue(static_cast<std::size_t>(r)))
             continue;
-        const auto [x0, x1] = ctx.xSpan(static_cast<double>(run.queuedSince[static_cast<std::size_t>(r)]),
-                                        static_cast<double>(run.liveNowNs), 2);
+        const auto [x0, x1] = ctx.xSpan(static_cast<double>(live->queuedSince[static_cast<std::size_t>(r)]),
+                                        static_cast<double>(live->nowNs), 2);
         bars[static_cast<std::size_t>(il::ItemKind::Queued)].push_back(
             barRect(x0, x1, ctx.rowTop(vb, r), rowHeight, il::ItemKind::Queued));
     }
