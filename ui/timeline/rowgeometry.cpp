@@ -5,15 +5,6 @@
 
 namespace ui {
 
-int clampX(double x, int lo, int hi)
-{
-    if (!(x > lo)) // also catches NaN
-        return lo;
-    if (x > hi)
-        return hi;
-    return static_cast<int>(x);
-}
-
 void buildSegments(const il::TimelineRow &row, const TimeMapping &m, int width, std::vector<Segment> &out)
 {
     out.clear();

@@ -24,8 +24,16 @@ struct Segment
 // skipped by binary search, so a million-item row costs about its width.
 void buildSegments(const il::TimelineRow &row, const TimeMapping &mapping, int width, std::vector<Segment> &out);
 
-// x clamped to [lo, hi]; NaN becomes lo.
-int clampX(double x, int lo, int hi);
+// x clamped to [lo, hi]; NaN becomes lo. Inline: buildSegments calls it
+// twice per visited item.
+inline int clampX(double x, int lo, int hi)
+{
+    if (!(x > lo)) // also catches NaN
+        return lo;
+    if (x > hi)
+        return hi;
+    return static_cast<int>(x);
+}
 
 struct RowGeometry
 {
