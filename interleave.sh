@@ -15,7 +15,8 @@ packages=(
   libqt6opengl6-dev              # Qt6OpenGL/OpenGLWidgets CMake files, needed by Qt6Charts
   qt6-charts-dev qt6-svg-dev     # the comparison chart, SVG export
   libgl-dev                      # OpenGL headers Qt6Gui's CMake package looks for
-  fonts-dejavu-core              # a font, so the window and saved pictures have text
+  fonts-dejavu-core              # a font, so the window and saved pictures have text; the
+                                 # golden-picture test draws in DejaVu Sans and fails without it
 )
 
 install_missing() {

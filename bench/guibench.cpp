@@ -4,6 +4,7 @@
 
 #include "core/base/clock.h"
 #include "core/engine/engine.h"
+#include "core/timeline/liverunbuilder.h"
 #include "core/timeline/timelinemodel.h"
 #include "ui/timeline/spanstyle.h"
 #include "ui/timeline/timelinelayout.h"
@@ -221,7 +222,7 @@ void benchLiveStream(const Options &options, Report &report, il::Mode mode, il::
         il::Engine engine;
         il::TimelineModel model;
         model.setTaskSet(set);
-        std::unique_ptr<il::TraceBuilder> live;
+        std::unique_ptr<il::LiveRunBuilder> live;
         ui::TimelinePainter painter;
         double worstPaint = 0, worstUpdate = 0, lastFinal = 0;
         events = batches = 0;
@@ -237,15 +238,14 @@ void benchLiveStream(const Options &options, Report &report, il::Mode mode, il::
         };
         QEventLoop loop;
         QObject::connect(&engine, &il::Engine::runStarted, &loop, [&](const il::RunInfo &info) {
-            live = std::make_unique<il::TraceBuilder>(info, set->tasks.size());
-            model.beginRun(info);
+            live = std::make_unique<il::LiveRunBuilder>(model, info, set->tasks.size());
         });
         QObject::connect(&engine, &il::Engine::eventsReady, &loop, [&](int run, const il::EventBatch &batch) {
             ++batches;
             events += batch->size();
             const std::int64_t t0 = il::monoNs();
-            live->add(*batch);
-            model.updateLive(run, *live, *batch, il::monoNs());
+            Q_ASSERT(live->runIndex() == run);
+            live->add(*batch, il::monoNs());
             worstUpdate = std::max(worstUpdate, il::nsToMs(il::monoNs() - t0));
             repaint();
         });
@@ -269,8 +269,8 @@ void benchLiveStream(const Options &options, Report &report, il::Mode mode, il::
         std::sort(v.begin(), v.end());
         return v.empty() ? 0.0 : v[v.size() / 2];
     };
-    stall.note = QStringLiteral("Engine %1 run of %2 x %3 (%4 events in %5 batches); per batch TraceBuilder::add + "
-                                "TimelineModel::updateLive (worst %6 ms) + full repaint of the task view (worst %7 ms); "
+    stall.note = QStringLiteral("Engine %1 run of %2 x %3 (%4 events in %5 batches); per batch "
+                                "LiveRunBuilder::add into the TimelineModel (worst %6 ms) + full repaint of the task view (worst %7 ms); "
                                 "final setTrace %8 ms; medians over runs")
                      .arg(modeName).arg(count).arg(phaseText).arg(events).arg(batches)
                      .arg(med(updateMax), 0, 'f', 2)

@@ -124,8 +124,8 @@ std::optional<std::size_t> TimelineRow::itemAt(std::int64_t t, std::int64_t tole
 
 int TimelineRun::rowCount(TimelineViewKind view) const
 {
-    return static_cast<int>(view == TimelineViewKind::ByLane ? laneRows.size() + waitRows.size()
-                                                             : taskRows.size());
+    return static_cast<int>(view == TimelineViewKind::ByLane ? m_laneRows.size() + m_waitRows.size()
+                                                             : m_taskRows.size());
 }
 
 const TimelineRow &TimelineRun::row(TimelineViewKind view, int index) const
@@ -133,250 +133,85 @@ const TimelineRow &TimelineRun::row(TimelineViewKind view, int index) const
     Q_ASSERT(index >= 0 && index < rowCount(view));
     const auto i = static_cast<std::size_t>(index);
     if (view == TimelineViewKind::ByTask)
-        return taskRows[i];
-    return i < laneRows.size() ? laneRows[i] : waitRows[i - laneRows.size()].second;
+        return m_taskRows[i];
+    return i < m_laneRows.size() ? m_laneRows[i] : m_waitRows[i - m_laneRows.size()].second;
 }
 
 TimelineRow &TimelineRun::waitRow(ItemKind kind)
 {
-    auto it = std::find_if(waitRows.begin(), waitRows.end(),
+    auto it = std::find_if(m_waitRows.begin(), m_waitRows.end(),
                            [kind](const auto &r) { return r.first >= kind; });
-    if (it == waitRows.end() || it->first != kind)
-        it = waitRows.insert(it, {kind, TimelineRow()});
+    if (it == m_waitRows.end() || it->first != kind)
+        it = m_waitRows.insert(it, {kind, TimelineRow()});
     return it->second;
 }
 
 int TimelineRun::waitRowIndex(ItemKind kind) const
 {
-    for (std::size_t i = 0; i < waitRows.size(); ++i)
-        if (waitRows[i].first == kind)
+    for (std::size_t i = 0; i < m_waitRows.size(); ++i)
+        if (m_waitRows[i].first == kind)
             return static_cast<int>(i);
     return -1;
 }
 
 const TaskMark *TimelineRun::markFor(std::uint32_t task) const
 {
-    const auto it = std::lower_bound(marks.begin(), marks.end(), task,
+    const auto it = std::lower_bound(m_marks.begin(), m_marks.end(), task,
                                      [](const TaskMark &m, std::uint32_t t) { return m.task < t; });
-    return it != marks.end() && it->task == task ? &*it : nullptr;
+    return it != m_marks.end() && it->task == task ? &*it : nullptr;
 }
 
 int TimelineRun::markRow(TimelineViewKind view, const TaskMark &mark) const
 {
     if (view == TimelineViewKind::ByTask)
-        return mark.task < taskRows.size() ? static_cast<int>(mark.task) : -1;
+        return mark.task < m_taskRows.size() ? static_cast<int>(mark.task) : -1;
     if (mark.lane != noLane)
-        return mark.lane < laneRows.size() ? static_cast<int>(mark.lane) : -1;
+        return mark.lane < m_laneRows.size() ? static_cast<int>(mark.lane) : -1;
     const int wait = waitRowIndex(mark.kind);
-    return wait < 0 ? -1 : static_cast<int>(laneRows.size()) + wait;
+    return wait < 0 ? -1 : static_cast<int>(m_laneRows.size()) + wait;
 }
 
-// -------------------------------------------------------------- TimelineModel
-
-namespace {
-// One counter for every model, so (model, revision) pairs never repeat even
-// when a view is handed another model, or one model replaces another at the
-// same address.
-std::atomic<std::uint64_t> g_lastRevision{0};
-} // namespace
-
-TimelineModel::TimelineModel()
+std::size_t TimelineRun::itemCount() const
 {
-    touch();
+    std::size_t n = 0;
+    for (const auto &row : m_laneRows)
+        n += row.size();
+    for (const auto &row : m_taskRows)
+        n += row.size();
+    for (const auto &[kind, row] : m_waitRows)
+        n += row.size();
+    return n;
 }
 
-void TimelineModel::touch()
+std::size_t TimelineRun::memoryBytes() const
 {
-    m_revision = g_lastRevision.fetch_add(1, std::memory_order_relaxed) + 1;
+    std::size_t bytes = sizeof(*this);
+    for (const auto &row : m_laneRows)
+        bytes += row.memoryBytes();
+    for (const auto &row : m_taskRows)
+        bytes += row.memoryBytes();
+    for (const auto &[kind, row] : m_waitRows)
+        bytes += row.memoryBytes();
+    if (m_live)
+        bytes += sizeof(LiveRunState) + (m_live->openLane.capacity() + m_live->openTask.capacity()) * sizeof(OpenItem)
+                 + m_live->queuedSince.capacity() * sizeof(std::int64_t);
+    bytes += m_taskStates.capacity() * sizeof(TaskState) + m_marks.capacity() * sizeof(TaskMark);
+    return bytes;
 }
 
-void TimelineModel::setTaskSet(std::shared_ptr<const TaskSet> set)
-{
-    m_set = std::move(set);
-    touch();
-}
-
-QString TimelineModel::taskName(std::uint32_t task) const
-{
-    if (m_set && task < m_set->tasks.size() && !m_set->tasks[task].name.isEmpty())
-        return m_set->tasks[task].name;
-    if (task == noTask)
-        return QString();
-    return QStringLiteral("task %1").arg(task);
-}
-
-void TimelineModel::clear()
-{
-    m_runs.clear();
-    touch();
-}
-
-bool TimelineModel::hasRun(int index) const
-{
-    return index >= 0 && index < runCount() && m_runs[static_cast<std::size_t>(index)];
-}
-
-const TimelineRun *TimelineModel::findRun(int index) const
-{
-    return hasRun(index) ? m_runs[static_cast<std::size_t>(index)].get() : nullptr;
-}
-
-const TimelineRun &TimelineModel::run(int index) const
-{
-    Q_ASSERT(hasRun(index));
-    return *m_runs[static_cast<std::size_t>(index)];
-}
-
-TimelineRun &TimelineModel::ensureRun(int index)
-{
-    const auto i = static_cast<std::size_t>(std::max(0, index));
-    if (m_runs.size() <= i)
-        m_runs.resize(i + 1);
-    if (!m_runs[i])
-        m_runs[i] = std::make_unique<TimelineRun>();
-    return *m_runs[i];
-}
-
-static std::size_t taskCountOf(const TaskSet *set, std::size_t fallback)
-{
-    return set ? set->tasks.size() : fallback;
-}
-
-void TimelineModel::beginRun(const RunInfo &info)
-{
-    TimelineRun &run = ensureRun(info.runIndex);
-    run = TimelineRun();
-    run.info = info;
-    run.laneRows.resize(static_cast<std::size_t>(std::max(0, info.lanes)));
-    const std::size_t tasks = taskCountOf(m_set.get(), 0);
-    run.taskRows.resize(tasks);
-    run.queuedSince.assign(tasks, TimelineRun::notQueued);
-    run.taskStates.assign(tasks, TaskState::Pending);
-    touch();
-}
-
-TimelineRun *TimelineModel::liveRun(int runIndex, const TraceBuilder &builder)
-{
-    if (!hasRun(runIndex))
-        beginRun(builder.info());
-    TimelineRun &run = *m_runs[static_cast<std::size_t>(runIndex)];
-    if (!run.live)
-        return nullptr; // the final trace already replaced the live view
-    const std::size_t tasks = builder.tasks().size();
-    if (run.taskRows.size() < tasks) {
-        run.taskRows.resize(tasks);
-        run.queuedSince.resize(tasks, TimelineRun::notQueued);
-    }
-    if (run.taskStates.size() < tasks)
-        run.taskStates.resize(tasks, TaskState::Pending);
-    return &run;
-}
-
-// Turns what the builder knows about one task's queue wait into either a
-// closed Queued item in its row or an open wait. The builder has already
-// seen the whole batch, so its record is final for these events whatever
-// order the lanes' events came in.
-void TimelineModel::settleQueue(TimelineRun &run, const TaskRecord &rec, std::uint32_t task, bool queuedEvent)
-{
-    std::int64_t &since = run.queuedSince[task];
-    if (rec.queuedNs < 0 || since == TimelineRun::queueClosed)
-        return;
-    const std::int64_t origin = run.info.originNs;
-    if (rec.startNs >= 0) {
-        if (rec.startNs > rec.queuedNs)
-            run.taskRows[task].append(rec.queuedNs - origin, rec.startNs - origin, task, noPhase,
-                                      ItemKind::Queued);
-        run.taskRows[task].settle(); // its queued event may come after its first spans
-        since = TimelineRun::queueClosed;
-    } else if (queuedEvent) {
-        since = rec.queuedNs - origin;
-    } else {
-        since = TimelineRun::queueClosed; // ended without starting
-    }
-}
-
-void TimelineModel::updateLive(int runIndex, const TraceBuilder &builder, const Event *events,
-                               std::size_t count, std::int64_t nowNs)
-{
-    TimelineRun *run = liveRun(runIndex, builder);
-    if (!run)
-        return;
-    const auto &records = builder.tasks();
-    std::vector<std::uint32_t> ended;
-    // Queue waits before this batch's spans: a task's wait precedes its
-    // phases, so task rows stay in start order.
-    for (std::size_t k = 0; k < count; ++k) {
-        const Event &e = events[k];
-        if (e.task >= records.size())
-            continue;
-        switch (e.kind) {
-        case EventKind::TaskEnd:
-        case EventKind::TaskFailed:
-        case EventKind::TaskCancelled:
-            ++run->tasksDone;
-            settleQueue(*run, records[e.task], e.task, false);
-            if (e.kind != EventKind::TaskEnd)
-                ended.push_back(e.task);
-            else
-                run->taskStates[e.task] = TaskState::Done;
-            break;
-        case EventKind::Queued:
-        case EventKind::TaskStart:
-            settleQueue(*run, records[e.task], e.task, e.kind == EventKind::Queued);
-            break;
-        default:
-            break;
-        }
-    }
-    absorbSpans(*run, builder, nowNs);
-    // After the spans: a failed task's last span was closed by its failure.
-    if (ended.empty())
-        return;
-    for (std::uint32_t task : ended)
-        markEnded(*run, records[task], task);
-    std::sort(run->marks.begin(), run->marks.end(),
-              [](const TaskMark &a, const TaskMark &b) { return a.task < b.task; });
-}
-
-void TimelineModel::updateLive(int runIndex, const TraceBuilder &builder, std::int64_t nowNs)
-{
-    TimelineRun *run = liveRun(runIndex, builder);
-    if (!run)
-        return;
-    const auto &records = builder.tasks();
-    run->tasksDone = 0;
-    for (std::size_t t = 0; t < records.size(); ++t) {
-        const TaskState state = records[t].state;
-        if (state == TaskState::Done || state == TaskState::Failed || state == TaskState::Cancelled)
-            ++run->tasksDone;
-        settleQueue(*run, records[t], static_cast<std::uint32_t>(t), state == TaskState::Queued);
-    }
-    absorbSpans(*run, builder, nowNs);
-    run->marks.clear();
-    run->failedTasks = 0;
-    run->cancelledTasks = 0;
-    std::fill(run->taskStates.begin(), run->taskStates.end(), TaskState::Pending);
-    for (std::size_t t = 0; t < records.size(); ++t) {
-        if (records[t].state == TaskState::Done)
-            run->taskStates[t] = TaskState::Done;
-        else if (records[t].state == TaskState::Failed || records[t].state == TaskState::Cancelled)
-            markEnded(*run, records[t], static_cast<std::uint32_t>(t));
-    }
-}
-
-void TimelineModel::markEnded(TimelineRun &run, const TaskRecord &rec, std::uint32_t task)
+void TimelineRun::markEnded(const TaskRecord &rec, std::uint32_t task)
 {
     if (rec.state != TaskState::Failed && rec.state != TaskState::Cancelled)
         return;
-    if (run.taskStates.size() <= task)
-        run.taskStates.resize(task + 1u, TaskState::Pending);
-    if (run.taskStates[task] == rec.state)
+    if (m_taskStates.size() <= task)
+        m_taskStates.resize(task + 1u, TaskState::Pending);
+    if (m_taskStates[task] == rec.state)
         return; // already counted
-    run.taskStates[task] = rec.state;
-    (rec.state == TaskState::Failed ? run.failedTasks : run.cancelledTasks) += 1;
+    m_taskStates[task] = rec.state;
+    (rec.state == TaskState::Failed ? m_failedTasks : m_cancelledTasks) += 1;
     if (rec.startNs < 0)
         return; // never started: nothing on the timeline to mark
-    const std::int64_t origin = run.info.originNs;
+    const std::int64_t origin = m_info.originNs;
     TaskMark mark;
     mark.task = task;
     mark.state = rec.state;
@@ -385,8 +220,8 @@ void TimelineModel::markEnded(TimelineRun &run, const TaskRecord &rec, std::uint
     mark.end = mark.start;
     // The task's last span (latest end), from its row; queue waits do not count.
     const TimelineItem *last = nullptr;
-    if (task < run.taskRows.size())
-        for (const TimelineItem &item : run.taskRows[task].items())
+    if (task < m_taskRows.size())
+        for (const TimelineItem &item : m_taskRows[task].items())
             if (item.kind != ItemKind::Queued && (!last || item.end >= last->end))
                 last = &item;
     if (last) {
@@ -394,90 +229,23 @@ void TimelineModel::markEnded(TimelineRun &run, const TaskRecord &rec, std::uint
         mark.end = last->end;
         mark.kind = last->kind;
         // Live rows do not keep lanes: event-loop io and ready waits occupy none.
-        if (last->kind == ItemKind::Ready || (last->kind == ItemKind::Io && run.info.mode == Mode::EventLoop))
+        if (last->kind == ItemKind::Ready || (last->kind == ItemKind::Io && m_info.mode == Mode::EventLoop))
             mark.lane = noLane;
     }
     if (rec.endNs >= 0)
         mark.end = std::max(mark.end, rec.endNs - origin);
-    run.marks.push_back(mark);
+    m_marks.push_back(mark);
 }
 
-void TimelineModel::absorbSpans(TimelineRun &run, const TraceBuilder &builder, std::int64_t nowNs)
-{
-    const std::int64_t origin = run.info.originNs;
-    run.liveNowNs = nowNs - origin;
-    const auto &spans = builder.closedSpans();
-    for (std::size_t i = run.consumedSpans; i < spans.size(); ++i) {
-        const Span &s = spans[i];
-        const ItemKind kind = itemKindFor(s.kind);
-        if (s.lane != noLane) {
-            if (run.laneRows.size() <= s.lane)
-                run.laneRows.resize(s.lane + 1u);
-            run.laneRows[s.lane].append(s.startNs - origin, s.endNs - origin, s.task, s.phase, kind);
-        } else {
-            run.waitRow(kind).append(s.startNs - origin, s.endNs - origin, s.task, s.phase, kind);
-        }
-        if (s.task < run.taskRows.size())
-            run.taskRows[s.task].append(s.startNs - origin, s.endNs - origin, s.task, s.phase, kind);
-    }
-    // Merge late arrivals once per batch (a no-op for rows that got none).
-    for (std::size_t i = run.consumedSpans; i < spans.size(); ++i)
-        if (spans[i].task < run.taskRows.size())
-            run.taskRows[spans[i].task].settle();
-    for (TimelineRow &row : run.laneRows)
-        row.settle();
-    for (auto &[kind, row] : run.waitRows)
-        row.settle();
-    run.consumedSpans = spans.size();
-
-    run.openLane.clear();
-    run.openTask.clear();
-    // Open waits on no lane all end at "now", so per wait row their union is
-    // one item from the earliest start: 20,000 tasks awaiting io draw as one.
-    std::vector<std::pair<ItemKind, std::int64_t>> waiting;
-    for (const Span &s : builder.openSpans(nowNs)) {
-        const OpenItem item{s.startNs - origin, std::max(s.startNs, nowNs) - origin, s.task,
-                            s.lane, s.phase, itemKindFor(s.kind)};
-        if (s.lane != noLane && s.lane < run.laneRows.size()) {
-            run.openLane.push_back(item);
-        } else if (s.lane == noLane) {
-            auto it = std::find_if(waiting.begin(), waiting.end(),
-                                   [&](const auto &w) { return w.first == item.kind; });
-            if (it == waiting.end())
-                waiting.emplace_back(item.kind, item.start);
-            else
-                it->second = std::min(it->second, item.start);
-        }
-        if (s.task < run.taskRows.size())
-            run.openTask.push_back(item);
-    }
-    for (const auto &[kind, start] : waiting)
-        run.waitRow(kind); // so the row exists while its first span is open
-    for (const auto &[kind, start] : waiting) {
-        const auto row = run.laneRows.size() + static_cast<std::size_t>(run.waitRowIndex(kind));
-        run.openLane.push_back({start, std::max(start, nowNs - origin), noTask,
-                                static_cast<std::uint16_t>(row), noPhase, kind});
-    }
-
-    std::int64_t extent = builder.lastNs() == INT64_MIN ? 0 : builder.lastNs() - origin;
-    // While anything is open or queued the run reaches "now".
-    if (run.tasksDone < static_cast<int>(builder.tasks().size()))
-        extent = std::max(extent, nowNs - origin);
-    run.extentNs = std::max(run.extentNs, extent);
-    touch();
-}
-
-
-void TimelineModel::fillFromTrace(TimelineRun &run, const Trace &trace)
+void TimelineRun::fillFromTrace(const Trace &trace)
 {
     const std::int64_t origin = trace.info.originNs;
     Q_ASSERT(trace.laneBegin.size() >= 2); // lanes + the unlaned bucket + its end
     const int tracedLanes = std::max(0, static_cast<int>(trace.laneBegin.size()) - 2);
-    run.laneRows.assign(static_cast<std::size_t>(std::max(trace.info.lanes, tracedLanes)),
-                        TimelineRow());
+    m_laneRows.assign(static_cast<std::size_t>(std::max(trace.info.lanes, tracedLanes)), TimelineRow());
     for (int lane = 0; lane < tracedLanes; ++lane) {
         const Trace::Range range = trace.laneSpans(lane);
-        TimelineRow &row = run.laneRows[static_cast<std::size_t>(lane)];
+        TimelineRow &row = m_laneRows[static_cast<std::size_t>(lane)];
         row.reserve(static_cast<std::size_t>(range.end - range.begin));
         for (const Span *s = range.begin; s != range.end; ++s)
             row.append(s->startNs - origin, s->endNs - origin, s->task, s->phase,
@@ -486,12 +254,12 @@ void TimelineModel::fillFromTrace(TimelineRun &run, const Trace &trace)
         // needed a merge: its binary searches are valid as filled.
         Q_ASSERT(row.settled());
     }
-    run.waitRows.clear();
+    m_waitRows.clear();
     const Trace::Range unlaned = trace.unlanedSpans();
     for (const Span *s = unlaned.begin; s != unlaned.end; ++s)
-        run.waitRow(itemKindFor(s->kind))
+        waitRow(itemKindFor(s->kind))
             .append(s->startNs - origin, s->endNs - origin, s->task, s->phase, itemKindFor(s->kind));
-    for (auto &[kind, row] : run.waitRows)
+    for (auto &[kind, row] : m_waitRows)
         row.shrinkToFit();
 
     // Task rows: bucket spans by task (counting sort), then order each bucket
@@ -512,11 +280,11 @@ void TimelineModel::fillFromTrace(TimelineRun &run, const Trace &trace)
                 order[fill[s.task]++] = static_cast<std::uint32_t>(i);
         }
     }
-    run.taskRows.assign(tasks, TimelineRow());
-    run.taskStates.assign(tasks, TaskState::Pending);
-    run.marks.clear();
-    run.failedTasks = 0;
-    run.cancelledTasks = 0;
+    m_taskRows.assign(tasks, TimelineRow());
+    m_taskStates.assign(tasks, TaskState::Pending);
+    m_marks.clear();
+    m_failedTasks = 0;
+    m_cancelledTasks = 0;
     const std::int64_t runEnd = trace.lastNs;
     for (std::size_t t = 0; t < tasks; ++t) {
         auto first = order.begin() + begin[t];
@@ -525,7 +293,7 @@ void TimelineModel::fillFromTrace(TimelineRun &run, const Trace &trace)
             return trace.spans[a].startNs < trace.spans[b].startNs;
         });
         const TaskRecord &rec = trace.tasks[t];
-        TimelineRow &row = run.taskRows[t];
+        TimelineRow &row = m_taskRows[t];
         row.reserve(static_cast<std::size_t>(last - first) + 1);
         const auto task = static_cast<std::uint32_t>(t);
         if (rec.queuedNs >= 0) {
@@ -541,32 +309,134 @@ void TimelineModel::fillFromTrace(TimelineRun &run, const Trace &trace)
         // The same marking as live updates use, so both give one picture;
         // tasks are visited in order, so the marks stay sorted by task.
         if (rec.state == TaskState::Done)
-            run.taskStates[t] = TaskState::Done;
+            m_taskStates[t] = TaskState::Done;
         else
-            markEnded(run, rec, task);
+            markEnded(rec, task);
     }
+}
+
+// -------------------------------------------------------------- TimelineModel
+
+namespace {
+// One counter for every model, so (model, revision) pairs never repeat even
+// when a view is handed another model, or one model replaces another at the
+// same address.
+std::atomic<std::uint64_t> g_lastRevision{0};
+} // namespace
+
+TimelineModel::TimelineModel(QObject *parent)
+    : QObject(parent)
+{
+    touch();
+}
+
+void TimelineModel::touch()
+{
+    m_revision = g_lastRevision.fetch_add(1, std::memory_order_relaxed) + 1;
+}
+
+void TimelineModel::setTaskSet(std::shared_ptr<const TaskSet> set)
+{
+    m_set = std::move(set);
+    touch();
+    emit taskSetChanged();
+    emit changed();
+}
+
+QString TimelineModel::taskName(std::uint32_t task) const
+{
+    if (m_set && task < m_set->tasks.size() && !m_set->tasks[task].name.isEmpty())
+        return m_set->tasks[task].name;
+    if (task == noTask)
+        return QString();
+    return QStringLiteral("task %1").arg(task);
+}
+
+void TimelineModel::clear()
+{
+    m_runs.clear();
+    touch();
+    emit runsCleared();
+    emit changed();
+}
+
+bool TimelineModel::hasRun(int index) const
+{
+    return index >= 0 && index < runCount() && m_runs[static_cast<std::size_t>(index)];
+}
+
+const TimelineRun *TimelineModel::findRun(int index) const
+{
+    return hasRun(index) ? m_runs[static_cast<std::size_t>(index)].get() : nullptr;
+}
+
+const TimelineRun &TimelineModel::run(int index) const
+{
+    Q_ASSERT(hasRun(index));
+    return *m_runs[static_cast<std::size_t>(index)];
+}
+
+TimelineRun &TimelineModel::ensureRun(int index, bool &added)
+{
+    Q_ASSERT(index >= 0);
+    const auto i = static_cast<std::size_t>(std::max(0, index));
+    if (m_runs.size() <= i)
+        m_runs.resize(i + 1);
+    added = !m_runs[i];
+    if (added)
+        m_runs[i] = std::make_unique<TimelineRun>();
+    return *m_runs[i];
+}
+
+TimelineRun &TimelineModel::beginRun(const RunInfo &info, std::shared_ptr<const LiveRunState> live)
+{
+    bool added = false;
+    TimelineRun &run = ensureRun(info.runIndex, added);
+    run = TimelineRun();
+    run.m_info = info;
+    run.m_live = std::move(live);
+    run.m_laneRows.resize(static_cast<std::size_t>(std::max(0, info.lanes)));
+    const std::size_t tasks = m_set ? m_set->tasks.size() : 0;
+    run.m_taskRows.resize(tasks);
+    run.m_taskStates.assign(tasks, TaskState::Pending);
+    touch();
+    emit (added ? runAdded(info.runIndex) : runChanged(info.runIndex));
+    emit changed();
+    return run;
+}
+
+TimelineRun *TimelineModel::editRun(int index)
+{
+    return hasRun(index) ? m_runs[static_cast<std::size_t>(index)].get() : nullptr;
+}
+
+void TimelineModel::runUpdated(int index)
+{
+    touch();
+    emit runChanged(index);
+    emit changed();
 }
 
 void TimelineModel::setTrace(const TracePtr &trace, const std::optional<Metrics> &metrics)
 {
     if (!trace)
         return;
-    TimelineRun &run = ensureRun(trace->info.runIndex);
+    bool added = false;
+    TimelineRun &run = ensureRun(trace->info.runIndex, added);
     TimelineRun fresh;
-    fresh.info = trace->info;
-    fillFromTrace(fresh, *trace);
-    fresh.metrics = metrics;
-    fresh.trace = trace;
-    fresh.live = false;
-    fresh.cancelled = trace->cancelled;
-    fresh.extentNs = trace->lastNs > trace->info.originNs ? trace->lastNs - trace->info.originNs : 0;
+    fresh.m_info = trace->info;
+    fresh.fillFromTrace(*trace);
+    fresh.m_metrics = metrics;
+    fresh.m_trace = trace;
+    fresh.m_cancelled = trace->cancelled;
+    fresh.m_extentNs = trace->lastNs > trace->info.originNs ? trace->lastNs - trace->info.originNs : 0;
     for (const TaskRecord &rec : trace->tasks)
-        if (rec.state == TaskState::Done || rec.state == TaskState::Failed
-            || rec.state == TaskState::Cancelled)
-            ++fresh.tasksDone;
-    fresh.consumedSpans = trace->spans.size();
+        if (rec.state == TaskState::Done || rec.state == TaskState::Failed || rec.state == TaskState::Cancelled)
+            ++fresh.m_tasksDone;
     run = std::move(fresh);
     touch();
+    emit (added ? runAdded(trace->info.runIndex) : runChanged(trace->info.runIndex));
+    emit changed();
 }
 
 std::int64_t TimelineModel::extentNs() const
@@ -574,43 +444,25 @@ std::int64_t TimelineModel::extentNs() const
     std::int64_t extent = 0;
     for (const auto &run : m_runs)
         if (run)
-            extent = std::max(extent, run->extentNs);
+            extent = std::max(extent, run->extentNs());
     return extent;
 }
 
 std::size_t TimelineModel::itemCount() const
 {
     std::size_t n = 0;
-    for (const auto &run : m_runs) {
-        if (!run)
-            continue;
-        for (const auto &row : run->laneRows)
-            n += row.size();
-        for (const auto &row : run->taskRows)
-            n += row.size();
-        for (const auto &[kind, row] : run->waitRows)
-            n += row.size();
-    }
+    for (const auto &run : m_runs)
+        if (run)
+            n += run->itemCount();
     return n;
 }
 
 std::size_t TimelineModel::memoryBytes() const
 {
     std::size_t bytes = sizeof(*this) + m_runs.capacity() * sizeof(void *);
-    for (const auto &run : m_runs) {
-        if (!run)
-            continue;
-        bytes += sizeof(TimelineRun);
-        for (const auto &row : run->laneRows)
-            bytes += row.memoryBytes();
-        for (const auto &row : run->taskRows)
-            bytes += row.memoryBytes();
-        for (const auto &[kind, row] : run->waitRows)
-            bytes += row.memoryBytes();
-        bytes += (run->openLane.capacity() + run->openTask.capacity()) * sizeof(OpenItem);
-        bytes += run->queuedSince.capacity() * sizeof(std::int64_t);
-        bytes += run->taskStates.capacity() * sizeof(TaskState) + run->marks.capacity() * sizeof(TaskMark);
-    }
+    for (const auto &run : m_runs)
+        if (run)
+            bytes += run->memoryBytes();
     return bytes;
 }
 
@@ -624,7 +476,7 @@ RangeStats TimelineModel::rangeStats(int runIndex, std::int64_t fromNs, std::int
     if (!hasRun(runIndex) || toNs <= fromNs)
         return stats;
     const TimelineRun &run = this->run(runIndex);
-    stats.lanes = static_cast<int>(run.laneRows.size());
+    stats.lanes = static_cast<int>(run.laneRows().size());
     auto clipped = [fromNs, toNs](std::int64_t s, std::int64_t e) {
         return std::max<std::int64_t>(0, std::min(e, toNs) - std::max(s, fromNs));
     };
@@ -634,7 +486,7 @@ RangeStats TimelineModel::rangeStats(int runIndex, std::int64_t fromNs, std::int
                 static_cast<double>(clipped(row[i].start, row[i].end));
     };
     double busy = 0;
-    for (const TimelineRow &row : run.laneRows) {
+    for (const TimelineRow &row : run.laneRows()) {
         addKinds(row);
         // Union of the row's items, so overlapping items never count twice.
         std::int64_t coveredUntil = fromNs;
@@ -647,10 +499,10 @@ RangeStats TimelineModel::rangeStats(int runIndex, std::int64_t fromNs, std::int
             }
         }
     }
-    for (const auto &[kind, row] : run.waitRows)
+    for (const auto &[kind, row] : run.waitRows())
         addKinds(row);
     // Queue waits live in the task rows only.
-    for (const TimelineRow &row : run.taskRows)
+    for (const TimelineRow &row : run.taskRows())
         for (std::size_t i = row.firstIndex(fromNs), n = row.lastIndex(toNs); i < n; ++i)
             if (row[i].kind == ItemKind::Queued)
                 stats.kindNs[static_cast<std::size_t>(ItemKind::Queued)] +=

@@ -4,6 +4,8 @@
 #include "core/model/taskset.h"
 #include "core/trace/trace.h"
 
+#include <QObject>
+
 #include <array>
 #include <cstdint>
 #include <memory>
@@ -100,47 +102,66 @@ struct TaskMark
     TaskState state = TaskState::Failed;
 };
 
-struct TimelineRun
+// What only a run still going on has: spans begun and not ended, and when
+// each task still waiting was queued. Owned by the LiveRunBuilder that feeds
+// the run (core/timeline/liverunbuilder.h); the run shares it read-only until
+// its final trace replaces it.
+struct LiveRunState
 {
-    RunInfo info;
-    std::vector<TimelineRow> laneRows; // one per lane
-    std::vector<TimelineRow> taskRows; // one per task: queued, cpu, io, gil-wait, ipc
+    std::vector<OpenItem> openLane;    // spans begun, not ended
+    std::vector<OpenItem> openTask;    // the same per task; `task` is the row
+    // Per task: when it was queued (relative ns) while it still waits to
+    // start, else notQueued / queueClosed. Kept per task rather than as open
+    // items so a million queued tasks cost nothing per update; the view draws
+    // them for visible rows only, up to nowNs.
+    std::vector<std::int64_t> queuedSince;
+    std::int64_t nowNs = 0;            // "now" of the latest update, relative
+    static constexpr std::int64_t notQueued = INT64_MIN;
+    static constexpr std::int64_t queueClosed = INT64_MAX;
+
+    bool isWaitingInQueue(std::size_t task) const
+    {
+        return task < queuedSince.size() && queuedSince[task] != notQueued && queuedSince[task] != queueClosed;
+    }
+    const std::vector<OpenItem> &open(TimelineViewKind view) const
+    {
+        return view == TimelineViewKind::ByLane ? openLane : openTask;
+    }
+};
+
+// One run as the timeline draws it: rows per lane and per task, how each task
+// ended, and while the run goes on its live state. Read-only outside the
+// model; TimelineModel builds it from a final trace, LiveRunBuilder while
+// events stream in.
+class TimelineRun
+{
+public:
+    const RunInfo &info() const { return m_info; }
+    const std::vector<TimelineRow> &laneRows() const { return m_laneRows; } // one per lane
+    const std::vector<TimelineRow> &taskRows() const { return m_taskRows; } // per task: queued, cpu, io, gil-wait, ipc
     // Spans on no lane (event loop: tasks awaiting io, tasks ready while the
     // loop is busy), one row per kind. The lane view shows them below the
     // lanes, since they are the event loop's lesson: the loop is free while
     // tasks wait, and a busy loop keeps ready tasks waiting.
-    std::vector<std::pair<ItemKind, TimelineRow>> waitRows;
-    std::vector<OpenItem> openLane;    // live only: spans begun, not ended
-    std::vector<OpenItem> openTask;    // live only; `task` is the row
-    // Live only, per task: when it was queued (relative ns) while it still
-    // waits to start, else notQueued / queueClosed. Kept per task rather than
-    // as open items so a million queued tasks cost nothing per update; the
-    // view draws them for visible rows only, up to liveNowNs.
-    std::vector<std::int64_t> queuedSince;
-    std::int64_t liveNowNs = 0;        // "now" of the latest update, relative
-    static constexpr std::int64_t notQueued = INT64_MIN;
-    static constexpr std::int64_t queueClosed = INT64_MAX;
-    bool isWaitingInQueue(std::size_t task) const
-    {
-        return task < queuedSince.size() && queuedSince[task] != notQueued
-               && queuedSince[task] != queueClosed;
-    }
-    std::optional<Metrics> metrics;    // set when the run finished
-    TracePtr trace;                    // set when the run finished
-    std::int64_t extentNs = 0;         // latest time shown, relative to origin
-    int tasksDone = 0;                 // ended, failed or cancelled
-    int failedTasks = 0;               // tasks that failed (worker crash, garbage, timeout)
-    int cancelledTasks = 0;            // tasks cancelled by Stop
-    // Per task: Done / Failed / Cancelled once it ended, else Pending.
-    std::vector<TaskState> taskStates;
-    std::vector<TaskMark> marks;       // sorted by task
-    bool live = true;
-    bool cancelled = false;
+    const std::vector<std::pair<ItemKind, TimelineRow>> &waitRows() const { return m_waitRows; }
 
+    // While the run goes on: its live state; nullptr once it is final.
+    const LiveRunState *live() const { return m_live.get(); }
+    bool isLive() const { return m_live != nullptr; }
+    bool isCancelled() const { return m_cancelled; }
+    const std::optional<Metrics> &metrics() const { return m_metrics; } // set when the run finished
+    const TracePtr &trace() const { return m_trace; }                     // set when the run finished
+    std::int64_t extentNs() const { return m_extentNs; }                  // latest time shown, relative
+    int tasksDone() const { return m_tasksDone; }           // ended, failed or cancelled
+    int failedTasks() const { return m_failedTasks; }       // worker crash, garbage, timeout
+    int cancelledTasks() const { return m_cancelledTasks; } // by Stop
+
+    // Done / Failed / Cancelled once the task ended, else Pending.
     TaskState taskState(std::uint32_t task) const
     {
-        return task < taskStates.size() ? taskStates[task] : TaskState::Pending;
+        return task < m_taskStates.size() ? m_taskStates[task] : TaskState::Pending;
     }
+    const std::vector<TaskMark> &marks() const { return m_marks; } // sorted by task
     const TaskMark *markFor(std::uint32_t task) const;
     // The row a mark is drawn in (its lane, or the wait row of its kind in
     // the lane view; its task in the task view), -1 if that row is absent.
@@ -148,12 +169,34 @@ struct TimelineRun
 
     int rowCount(TimelineViewKind view) const;
     const TimelineRow &row(TimelineViewKind view, int index) const;
+    int waitRowIndex(ItemKind kind) const; // -1 if absent
+    std::size_t itemCount() const;
+    std::size_t memoryBytes() const;
+
+private:
+    friend class TimelineModel;
+    friend class LiveRunBuilder;
+
     // The wait row of `kind`, created in a fixed order (io before ready).
     TimelineRow &waitRow(ItemKind kind);
-    int waitRowIndex(ItemKind kind) const; // -1 if absent
+    void fillFromTrace(const Trace &trace);
+    // Records how `task` ended and, if it had started, marks its last span.
+    void markEnded(const TaskRecord &rec, std::uint32_t task);
 
-    // Bookkeeping of the incremental build from a TraceBuilder.
-    std::size_t consumedSpans = 0;
+    RunInfo m_info;
+    std::vector<TimelineRow> m_laneRows;
+    std::vector<TimelineRow> m_taskRows;
+    std::vector<std::pair<ItemKind, TimelineRow>> m_waitRows;
+    std::shared_ptr<const LiveRunState> m_live;
+    std::optional<Metrics> m_metrics;
+    TracePtr m_trace;
+    std::int64_t m_extentNs = 0;
+    int m_tasksDone = 0;
+    int m_failedTasks = 0;
+    int m_cancelledTasks = 0;
+    std::vector<TaskState> m_taskStates;
+    std::vector<TaskMark> m_marks;
+    bool m_cancelled = false;
 };
 
 struct RangeStats
@@ -165,32 +208,21 @@ struct RangeStats
     std::array<double, itemKindCount> kindNs{}; // per-kind time clipped to the range
 };
 
-// Every run of a comparison, in the shape the timeline draws. Pure data: the
-// view asks for rows and index ranges, never for widgets.
-class TimelineModel
+// Every run of a comparison, in the shape the timeline draws. Data and
+// signals, no widgets: views ask for rows and index ranges and listen to the
+// change signals; nobody has to remember to tell them.
+class TimelineModel : public QObject
 {
+    Q_OBJECT
 public:
-    TimelineModel();
+    explicit TimelineModel(QObject *parent = nullptr);
     void setTaskSet(std::shared_ptr<const TaskSet> set);
     const TaskSet *taskSet() const { return m_set.get(); }
     QString taskName(std::uint32_t task) const;
 
     void clear();
-    // Starts (or restarts) the run at info.runIndex.
-    void beginRun(const RunInfo &info);
-    // Pulls what the builder learnt from `events` (the batch just added to
-    // it); costs O(batch + open spans), not O(tasks). `nowNs` is absolute
-    // (CLOCK_MONOTONIC): open items are drawn up to it.
-    void updateLive(int runIndex, const TraceBuilder &builder, const Event *events, std::size_t count,
-                    std::int64_t nowNs);
-    void updateLive(int runIndex, const TraceBuilder &builder, const std::vector<Event> &events,
-                    std::int64_t nowNs)
-    {
-        updateLive(runIndex, builder, events.data(), events.size(), nowNs);
-    }
-    // Without the batch: rescans every task record, O(tasks) per call.
-    void updateLive(int runIndex, const TraceBuilder &builder, std::int64_t nowNs);
-    // Replaces the run with its final, immutable trace.
+    // Replaces the run at trace->info.runIndex (live or absent) with its
+    // final, immutable trace.
     void setTrace(const TracePtr &trace, const std::optional<Metrics> &metrics = std::nullopt);
 
     int runCount() const { return static_cast<int>(m_runs.size()); }
@@ -212,15 +244,22 @@ public:
 
     RangeStats rangeStats(int runIndex, std::int64_t fromNs, std::int64_t toNs) const;
 
-private:
-    TimelineRun &ensureRun(int index);
-    TimelineRun *liveRun(int runIndex, const TraceBuilder &builder);
-    static void settleQueue(TimelineRun &run, const TaskRecord &rec, std::uint32_t task, bool queuedEvent);
-    void absorbSpans(TimelineRun &run, const TraceBuilder &builder, std::int64_t nowNs);
-    static void fillFromTrace(TimelineRun &run, const Trace &trace);
-    // Live: records how `task` ended and, if it had started, marks its last span.
-    static void markEnded(TimelineRun &run, const TaskRecord &rec, std::uint32_t task);
+signals:
+    void taskSetChanged();
+    void runsCleared();
+    void runAdded(int run);    // a live run began, or a final one arrived where there was none
+    void runChanged(int run);  // a live run grew, or its final trace replaced it
+    // After each of the above: the revision moved.
+    void changed();
 
+private:
+    friend class LiveRunBuilder;
+
+    // Starts (or restarts) the live run at info.runIndex.
+    TimelineRun &beginRun(const RunInfo &info, std::shared_ptr<const LiveRunState> live);
+    TimelineRun *editRun(int index);
+    void runUpdated(int index);
+    TimelineRun &ensureRun(int index, bool &added);
     void touch();
 
     std::shared_ptr<const TaskSet> m_set;

@@ -1,5 +1,7 @@
+#include "core/timeline/liverunbuilder.h"
 #include "core/timeline/timelinemodel.h"
 
+#include <QSignalSpy>
 #include <QTest>
 
 using il::Event;
@@ -92,6 +94,7 @@ private slots:
     void eventLoopIoOnlyInTaskView();
     void liveMatchesFinal();
     void liveOpenItems();
+    void changeSignals();
     void rangeStats();
     void memoryPerEvent();
 };
@@ -155,10 +158,10 @@ void TestTimelineModel::fromTrace()
     const il::TimelineRun &run = model.run(0);
     QCOMPARE(run.rowCount(TimelineViewKind::ByLane), 2);
     QCOMPARE(run.rowCount(TimelineViewKind::ByTask), 3);
-    QCOMPARE(run.laneRows[0].size(), 4u); // two tasks x (io, cpu)
-    QCOMPARE(run.laneRows[1].size(), 2u);
+    QCOMPARE(run.laneRows()[0].size(), 4u); // two tasks x (io, cpu)
+    QCOMPARE(run.laneRows()[1].size(), 2u);
     // Task 2: queued 0..16 ms, io 16..26, cpu 26..31.
-    const il::TimelineRow &t2 = run.taskRows[2];
+    const il::TimelineRow &t2 = run.taskRows()[2];
     QCOMPARE(t2.size(), 3u);
     QCOMPARE(t2[0].kind, ItemKind::Queued);
     QCOMPARE(t2[0].start, 0);
@@ -168,8 +171,8 @@ void TestTimelineModel::fromTrace()
     QCOMPARE(t2[2].end, 31 * ms);
     QCOMPARE(model.extentNs(), 31 * ms);
     QCOMPARE(model.taskName(2), QStringLiteral("t2"));
-    QCOMPARE(run.tasksDone, 3);
-    QVERIFY(!run.live);
+    QCOMPARE(run.tasksDone(), 3);
+    QVERIFY(!run.isLive());
 }
 
 void TestTimelineModel::eventLoopIoOnlyInTaskView()
@@ -191,16 +194,16 @@ void TestTimelineModel::eventLoopIoOnlyInTaskView()
     model.setTaskSet(taskSet(2));
     model.setTrace(traceOf(info(1, il::Mode::EventLoop), e, 2));
     const il::TimelineRun &run = model.run(0);
-    QCOMPARE(run.laneRows[0].size(), 2u); // the loop lane shows only cpu
-    for (std::size_t i = 0; i < run.laneRows[0].size(); ++i)
-        QCOMPARE(run.laneRows[0][i].kind, ItemKind::Cpu);
+    QCOMPARE(run.laneRows()[0].size(), 2u); // the loop lane shows only cpu
+    for (std::size_t i = 0; i < run.laneRows()[0].size(); ++i)
+        QCOMPARE(run.laneRows()[0][i].kind, ItemKind::Cpu);
     // The io waits get their own row under the lane, in the lane view only.
     QCOMPARE(run.rowCount(TimelineViewKind::ByLane), 2);
-    QCOMPARE(run.waitRows.size(), 1u);
-    QCOMPARE(run.waitRows[0].first, ItemKind::Io);
+    QCOMPARE(run.waitRows().size(), 1u);
+    QCOMPARE(run.waitRows()[0].first, ItemKind::Io);
     QCOMPARE(run.row(TimelineViewKind::ByLane, 1).size(), 2u);
-    QCOMPARE(run.taskRows[1].size(), 2u); // io + cpu
-    QCOMPARE(run.taskRows[1][0].kind, ItemKind::Io);
+    QCOMPARE(run.taskRows()[1].size(), 2u); // io + cpu
+    QCOMPARE(run.taskRows()[1][0].kind, ItemKind::Io);
     // The overlapping io waits count once each in the range stats.
     const il::RangeStats s = model.rangeStats(0, 0, 20 * ms);
     QCOMPARE(s.kindNs[int(ItemKind::Io)], double(20 * ms));
@@ -213,16 +216,14 @@ void TestTimelineModel::liveMatchesFinal()
     il::TimelineModel live;
     live.setTaskSet(taskSet(3));
     const il::RunInfo i = info(2);
-    live.beginRun(i);
-    il::TraceBuilder builder(i, 3);
+    il::LiveRunBuilder builder(live, i, 3);
     // Feed in uneven batches, as the engine's drain timer would.
     for (std::size_t at = 0; at < events.size();) {
         const std::size_t n = std::min<std::size_t>(at % 2 ? 3 : 5, events.size() - at);
-        builder.add(events.data() + at, n);
-        live.updateLive(0, builder, events.data() + at, n, events[at + n - 1].tNs);
+        builder.add(events.data() + at, n, events[at + n - 1].tNs);
         at += n;
         const il::TimelineRun &run = live.run(0);
-        for (const auto &row : run.taskRows)
+        for (const auto &row : run.taskRows())
             for (std::size_t k = 1; k < row.size(); ++k)
                 QVERIFY(row[k - 1].start <= row[k].start);
     }
@@ -232,18 +233,18 @@ void TestTimelineModel::liveMatchesFinal()
     const il::TimelineRun &a = live.run(0);
     const il::TimelineRun &b = final.run(0);
     for (int l = 0; l < 2; ++l)
-        QCOMPARE(a.laneRows[l].size(), b.laneRows[l].size());
+        QCOMPARE(a.laneRows()[l].size(), b.laneRows()[l].size());
     for (int t = 0; t < 3; ++t) {
-        QCOMPARE(a.taskRows[t].size(), b.taskRows[t].size());
-        for (std::size_t k = 0; k < a.taskRows[t].size(); ++k) {
-            QCOMPARE(a.taskRows[t][k].start, b.taskRows[t][k].start);
-            QCOMPARE(a.taskRows[t][k].end, b.taskRows[t][k].end);
-            QCOMPARE(a.taskRows[t][k].kind, b.taskRows[t][k].kind);
+        QCOMPARE(a.taskRows()[t].size(), b.taskRows()[t].size());
+        for (std::size_t k = 0; k < a.taskRows()[t].size(); ++k) {
+            QCOMPARE(a.taskRows()[t][k].start, b.taskRows()[t][k].start);
+            QCOMPARE(a.taskRows()[t][k].end, b.taskRows()[t][k].end);
+            QCOMPARE(a.taskRows()[t][k].kind, b.taskRows()[t][k].kind);
         }
     }
-    QCOMPARE(a.tasksDone, 3);
-    QVERIFY(a.openLane.empty());
-    QVERIFY(a.openTask.empty());
+    QCOMPARE(a.tasksDone(), 3);
+    QVERIFY(a.live()->openLane.empty());
+    QVERIFY(a.live()->openTask.empty());
 }
 
 void TestTimelineModel::liveOpenItems()
@@ -253,23 +254,84 @@ void TestTimelineModel::liveOpenItems()
     events.push_back(ev(11, 0, 0, EventKind::SpanBegin, SpanKind::Cpu, 1));
     il::TimelineModel model;
     model.setTaskSet(taskSet(3));
-    il::TraceBuilder builder(info(2), 3);
-    builder.add(events);
-    model.beginRun(info(2));
-    model.updateLive(0, builder, events, origin + 13 * ms);
+    il::LiveRunBuilder builder(model, info(2), 3);
+    builder.add(events, origin + 13 * ms);
     const il::TimelineRun &run = model.run(0);
-    QCOMPARE(run.openLane.size(), 1u);
-    QCOMPARE(run.openLane[0].kind, ItemKind::Cpu);
-    QCOMPARE(run.openLane[0].end, 13 * ms);
+    QVERIFY(run.isLive());
+    const il::LiveRunState &live = *run.live();
+    QCOMPARE(live.openLane.size(), 1u);
+    QCOMPARE(live.openLane[0].kind, ItemKind::Cpu);
+    QCOMPARE(live.openLane[0].end, 13 * ms);
     // Tasks 1 and 2 have not started: still waiting in the queue since 0.
-    QVERIFY(!run.isWaitingInQueue(0));
-    QVERIFY(run.isWaitingInQueue(1));
-    QVERIFY(run.isWaitingInQueue(2));
-    QCOMPARE(run.queuedSince[2], 0);
-    QCOMPARE(run.liveNowNs, 13 * ms);
-    QCOMPARE(run.taskRows[0].size(), 2u); // queued 0..1 ms, io 1..11 ms
-    QCOMPARE(run.taskRows[0][0].kind, ItemKind::Queued);
+    QVERIFY(!live.isWaitingInQueue(0));
+    QVERIFY(live.isWaitingInQueue(1));
+    QVERIFY(live.isWaitingInQueue(2));
+    QCOMPARE(live.queuedSince[2], 0);
+    QCOMPARE(live.nowNs, 13 * ms);
+    QCOMPARE(run.taskRows()[0].size(), 2u); // queued 0..1 ms, io 1..11 ms
+    QCOMPARE(run.taskRows()[0][0].kind, ItemKind::Queued);
     QCOMPARE(model.extentNs(), 13 * ms);
+}
+
+// The model says what changed, so callers never have to: a live run added
+// and growing, its final trace replacing it (and the builder then leaves the
+// model alone), another run added final, all cleared. Each is followed by
+// `changed` with a new revision.
+void TestTimelineModel::changeSignals()
+{
+    il::TimelineModel model;
+    QSignalSpy added(&model, &il::TimelineModel::runAdded);
+    QSignalSpy runChanged(&model, &il::TimelineModel::runChanged);
+    QSignalSpy cleared(&model, &il::TimelineModel::runsCleared);
+    QSignalSpy changed(&model, &il::TimelineModel::changed);
+    QSignalSpy setChanged(&model, &il::TimelineModel::taskSetChanged);
+    std::uint64_t revision = model.revision();
+    const auto moved = [&] {
+        const bool m = model.revision() != revision;
+        revision = model.revision();
+        return m;
+    };
+    model.setTaskSet(taskSet(3));
+    QCOMPARE(setChanged.count(), 1);
+    QVERIFY(moved());
+
+    const auto events = threadEvents();
+    auto builder = std::make_unique<il::LiveRunBuilder>(model, info(2), 3);
+    QCOMPARE(added.count(), 1);
+    QCOMPARE(added[0][0].toInt(), 0);
+    QVERIFY(moved());
+    builder->add(events.data(), 4, events[3].tNs);
+    builder->add(events.data() + 4, events.size() - 4, events.back().tNs);
+    QCOMPARE(runChanged.count(), 2);
+    QCOMPARE(runChanged[1][0].toInt(), 0);
+    QVERIFY(moved());
+    QVERIFY(model.run(0).isLive());
+
+    model.setTrace(traceOf(info(2), events, 3));
+    QCOMPARE(runChanged.count(), 3); // the final trace replaced the live run
+    QCOMPARE(added.count(), 1);
+    QVERIFY(!model.run(0).isLive());
+    QVERIFY(moved());
+    // A builder outliving its run touches it no more.
+    builder->add(events.data(), 1, events.back().tNs);
+    QCOMPARE(runChanged.count(), 3);
+    QVERIFY(!moved());
+    builder.reset();
+
+    il::RunInfo second = info(2);
+    second.runIndex = 1;
+    model.setTrace(traceOf(second, events, 3));
+    QCOMPARE(added.count(), 2);
+    QCOMPARE(added[1][0].toInt(), 1);
+    QCOMPARE(model.runCount(), 2);
+
+    model.clear();
+    QCOMPARE(cleared.count(), 1);
+    QCOMPARE(model.runCount(), 0);
+    QVERIFY(moved());
+    // One `changed` after each of: task set, live added, two batches, final,
+    // second run, clear.
+    QCOMPARE(changed.count(), 7);
 }
 
 void TestTimelineModel::rangeStats()

@@ -224,21 +224,18 @@ void TestGuiFaults::liveAndFinalMarksAgree()
     };
     il::TimelineModel live;
     live.setTaskSet(set);
-    live.beginRun(info);
-    il::TraceBuilder builder(info, set->tasks.size());
+    il::LiveRunBuilder builder(live, info, set->tasks.size());
     // In two batches, split right after the failure.
-    for (auto [from, to] : {std::pair<std::size_t, std::size_t>{0, 12}, {12, events.size()}}) {
-        builder.add(events.data() + from, to - from);
-        live.updateLive(0, builder, events.data() + from, to - from, o + 50);
-    }
+    for (auto [from, to] : {std::pair<std::size_t, std::size_t>{0, 12}, {12, events.size()}})
+        builder.add(events.data() + from, to - from, o + 50);
     const il::TimelineRun &lr = live.run(0);
-    QCOMPARE(lr.failedTasks, 1);
-    QCOMPARE(lr.cancelledTasks, 1);
+    QCOMPARE(lr.failedTasks(), 1);
+    QCOMPARE(lr.cancelledTasks(), 1);
     QCOMPARE(lr.taskState(0), il::TaskState::Done);
     QCOMPARE(lr.taskState(1), il::TaskState::Failed);
     QCOMPARE(lr.taskState(2), il::TaskState::Cancelled);
-    QCOMPARE(lr.marks.size(), std::size_t(1)); // task 2 never started: nothing to mark
-    const il::TaskMark liveMark = lr.marks.front();
+    QCOMPARE(lr.marks().size(), std::size_t(1)); // task 2 never started: nothing to mark
+    const il::TaskMark liveMark = lr.marks().front();
     QCOMPARE(liveMark.task, 1u);
     QCOMPARE(liveMark.state, il::TaskState::Failed);
     QCOMPARE(liveMark.kind, il::ItemKind::Io);
@@ -247,18 +244,20 @@ void TestGuiFaults::liveAndFinalMarksAgree()
     QCOMPARE(liveMark.end, 30);
     QCOMPARE(lr.markRow(il::TimelineViewKind::ByLane, liveMark), 1);
     QCOMPARE(lr.markRow(il::TimelineViewKind::ByTask, liveMark), 1);
-    QCOMPARE(lr.markFor(1), &lr.marks.front());
+    QCOMPARE(lr.markFor(1), &lr.marks().front());
     QVERIFY(!lr.markFor(0));
 
     // The rescan path (no batch) finds the same.
     il::TimelineModel rescanned;
     rescanned.setTaskSet(set);
-    rescanned.updateLive(0, builder, o + 50);
-    QCOMPARE(rescanned.run(0).failedTasks, 1);
-    QCOMPARE(rescanned.run(0).marks.size(), std::size_t(1));
-    QCOMPARE(rescanned.run(0).marks.front().end, 30);
+    il::LiveRunBuilder rescanning(rescanned, info, set->tasks.size());
+    rescanning.addToTraceOnly(events);
+    rescanning.rescan(o + 50);
+    QCOMPARE(rescanned.run(0).failedTasks(), 1);
+    QCOMPARE(rescanned.run(0).marks().size(), std::size_t(1));
+    QCOMPARE(rescanned.run(0).marks().front().end, 30);
 
-    auto trace = std::make_shared<il::Trace>(il::Trace::fromBuilder(std::move(builder), o + 50, false));
+    auto trace = std::make_shared<il::Trace>(builder.finish(o + 50, false));
     // The incident as data. Its detail (a worker's stderr, shown only) names
     // another task on purpose: nothing may read which task failed from it.
     il::Incident crash;
@@ -272,10 +271,10 @@ void TestGuiFaults::liveAndFinalMarksAgree()
     trace->incidents.push_back(crash);
     live.setTrace(trace);
     const il::TimelineRun &fr = live.run(0);
-    QCOMPARE(fr.failedTasks, 1);
-    QCOMPARE(fr.cancelledTasks, 1);
-    QCOMPARE(fr.marks.size(), std::size_t(1));
-    const il::TaskMark &m = fr.marks.front();
+    QCOMPARE(fr.failedTasks(), 1);
+    QCOMPARE(fr.cancelledTasks(), 1);
+    QCOMPARE(fr.marks().size(), std::size_t(1));
+    const il::TaskMark &m = fr.marks().front();
     QCOMPARE(m.task, liveMark.task);
     QCOMPARE(m.start, liveMark.start);
     QCOMPARE(m.end, liveMark.end);
@@ -289,7 +288,7 @@ void TestGuiFaults::liveAndFinalMarksAgree()
     // A failed task's words come from the incident that names it by index,
     // its lane and pid from the record; the detail is only shown.
     const QString why = ui::failureTextFor(fr, 1);
-    QCOMPARE(why, ui::incidentText(crash, fr.info));
+    QCOMPARE(why, ui::incidentText(crash, fr.info()));
     QVERIFY2(why.startsWith(QLatin1String("worker 2 (pid 4242) crashed or was killed")), qPrintable(why));
     QVERIFY2(why.contains(QLatin1String("task 1 failed")), qPrintable(why));
     QVERIFY2(why.contains(crash.detail), qPrintable(why));
@@ -311,7 +310,6 @@ void TestGuiFaults::droppedEventsShown()
     info.laneNames = {QStringLiteral("thread 1"), QStringLiteral("thread 2")};
     il::TimelineModel model;
     model.setTaskSet(set);
-    model.beginRun(info);
     il::TraceBuilder builder(info, set->tasks.size());
     auto trace = std::make_shared<il::Trace>(il::Trace::fromBuilder(std::move(builder), 0, false));
     trace->eventsDropped = 12345;
@@ -363,11 +361,11 @@ void TestGuiFaults::failedTaskVisible()
     // The model's.
     const il::TimelineModel &model = w.session()->model();
     QCOMPARE(model.runCount(), 2);
-    QCOMPARE(model.run(0).failedTasks, 0);
-    QVERIFY(model.run(0).marks.empty());
+    QCOMPARE(model.run(0).failedTasks(), 0);
+    QVERIFY(model.run(0).marks().empty());
     const il::TimelineRun &run = model.run(1);
-    QCOMPARE(run.failedTasks, 1);
-    QCOMPARE(run.cancelledTasks, 0);
+    QCOMPARE(run.failedTasks(), 1);
+    QCOMPARE(run.cancelledTasks(), 0);
     QCOMPARE(run.taskState(1), il::TaskState::Failed);
     QCOMPARE(run.taskState(0), il::TaskState::Done);
     const il::TaskMark *mark = run.markFor(1);
@@ -455,14 +453,15 @@ void TestGuiFaults::cancelledTaskMarkedDistinctly()
     w.show();
     w.run();
     // Both workers in their io phase.
-    QTRY_VERIFY_WITH_TIMEOUT(w.session()->model().hasRun(0) && w.session()->model().run(0).openTask.size() == 2, 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(w.session()->model().hasRun(0) && w.session()->model().run(0).live()
+                                 && w.session()->model().run(0).live()->openTask.size() == 2, 20000);
     w.stop();
     QVERIFY(waitForFinish(w, 30000));
     const il::TimelineRun &run = w.session()->model().run(0);
-    QCOMPARE(run.failedTasks, 0);
-    QCOMPARE(run.cancelledTasks, 4);
-    QCOMPARE(run.marks.size(), std::size_t(2)); // the two that had started
-    for (const il::TaskMark &m : run.marks)
+    QCOMPARE(run.failedTasks(), 0);
+    QCOMPARE(run.cancelledTasks(), 4);
+    QCOMPARE(run.marks().size(), std::size_t(2)); // the two that had started
+    for (const il::TaskMark &m : run.marks())
         QCOMPARE(m.state, il::TaskState::Cancelled);
     const QString header = ui::TimelinePainter::runHeaderText(run, 4);
     QVERIFY2(header.contains(QLatin1String("4 cancelled")), qPrintable(header));
@@ -476,7 +475,7 @@ void TestGuiFaults::cancelledTaskMarkedDistinctly()
     ui::TimelineView *view = w.timeline();
     view->fitAll();
     QCoreApplication::processEvents();
-    const QString tip = view->toolTipAt(markPoint(w, 0, run.marks.front()));
+    const QString tip = view->toolTipAt(markPoint(w, 0, run.marks().front()));
     QVERIFY2(tip.contains(QLatin1String("cancelled")), qPrintable(tip));
     const ui::SpanStyle style = ui::SpanStyle::forPalette(view->palette());
     QVERIFY(style.cancelled != style.failed);
@@ -509,28 +508,28 @@ void TestGuiFaults::runLevelErrorShown()
     const il::TimelineModel &model = w.session()->model();
     QCOMPARE(model.runCount(), 2);
     const il::TimelineRun &run = model.run(1);
-    QVERIFY(run.trace);
-    QVERIFY(run.trace->failed());
-    const il::Incident &fatal = run.trace->incidents.front();
+    QVERIFY(run.trace());
+    QVERIFY(run.trace()->failed());
+    const il::Incident &fatal = run.trace()->incidents.front();
     QCOMPARE(fatal.kind, il::IncidentKind::WorkerMissing);
     QCOMPARE(fatal.detail, missing);
-    QCOMPARE(run.failedTasks, 3);
+    QCOMPARE(run.failedTasks(), 3);
     const QString header = ui::TimelinePainter::runHeaderText(run, 3);
     QVERIFY2(header.contains(QLatin1String("error: ")) && header.contains(missing), qPrintable(header));
     QVERIFY2(header.contains(QLatin1String("3 failed")), qPrintable(header));
     QVERIFY2(!header.contains(QLatin1String("efficiency")), qPrintable(header));
     QCOMPARE(w.chart()->categories(), QStringList({QStringLiteral("sequential"), QStringLiteral("processes (error)")}));
     const QString tip = ui::TimelinePainter::runHeaderToolTip(run, 3);
-    QVERIFY2(tip.contains(ui::incidentText(fatal, run.info)), qPrintable(tip));
+    QVERIFY2(tip.contains(ui::incidentText(fatal, run.info())), qPrintable(tip));
     QVERIFY2(w.session()->statusText().contains(QLatin1String("1 run error")), qPrintable(w.session()->statusText()));
     QVERIFY2(w.whyLabel()->text().contains(missing.toHtmlEscaped()), qPrintable(w.whyLabel()->text()));
     // The failed tasks never started: flagged in the task view's names.
-    QVERIFY(run.marks.empty());
+    QVERIFY(run.marks().empty());
     w.viewAction(il::TimelineViewKind::ByTask)->trigger();
     QCoreApplication::processEvents();
     const ui::SpanStyle style = ui::SpanStyle::forPalette(w.timeline()->palette());
     QVERIFY(countColour(renderTimeline(w), style.failed.rgb()) > 3 * 30);
-    QCOMPARE(model.run(0).failedTasks, 0);
+    QCOMPARE(model.run(0).failedTasks(), 0);
     snapshot(w, QStringLiteral("run-error.png"));
 }
 
@@ -685,7 +684,8 @@ void TestGuiFaults::closeMidRunInProcess()
     QTRY_VERIFY_WITH_TIMEOUT(childPids().size() == 2, 20000);
     const auto workers = childPids();
     // Both busy: their first task started.
-    QTRY_VERIFY_WITH_TIMEOUT(w->session()->model().hasRun(0) && w->session()->model().run(0).openTask.size() == 2, 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(w->session()->model().hasRun(0) && w->session()->model().run(0).live()
+                                 && w->session()->model().run(0).live()->openTask.size() == 2, 20000);
     QElapsedTimer clock;
     clock.start();
     if (destroy) {

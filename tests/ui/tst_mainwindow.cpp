@@ -1,5 +1,6 @@
 #include "synthetictrace.h"
 #include "core/io/exporters.h"
+#include "core/analysis/metrics.h"
 #include "core/model/presets.h"
 #include "ui/chart/comparisonchart.h"
 #include "ui/timeline/spanstyle.h"
@@ -78,11 +79,10 @@ void verifyConsistent(const il::TimelineModel &model)
     for (int r = 0; r < model.runCount(); ++r) {
         QVERIFY(model.hasRun(r));
         const il::TimelineRun &run = model.run(r);
-        QVERIFY(!run.live);
-        QVERIFY(run.openLane.empty());
-        QVERIFY(run.openTask.empty());
-        QCOMPARE(int(run.laneRows.size()), run.info.lanes);
-        QCOMPARE(run.rowCount(il::TimelineViewKind::ByLane), run.info.lanes + int(run.waitRows.size()));
+        QVERIFY(!run.isLive());
+        QVERIFY(!run.live()); // nothing left open
+        QCOMPARE(int(run.laneRows().size()), run.info().lanes);
+        QCOMPARE(run.rowCount(il::TimelineViewKind::ByLane), run.info().lanes + int(run.waitRows().size()));
         for (auto view : {il::TimelineViewKind::ByLane, il::TimelineViewKind::ByTask}) {
             for (int i = 0; i < run.rowCount(view); ++i) {
                 const il::TimelineRow &row = run.row(view, i);
@@ -125,6 +125,7 @@ private slots:
     void runWhileSaving();
     void exportsWhatTheRunsHold();
     void viewNeverUsesAStaleLayout();
+    void viewAndChartFollowTheModel();
     void resultsOfAnotherSetAreMarkedStale();
     void countsUsePluralForms();
     void tallPictureOmissionInStatusBar();
@@ -368,17 +369,17 @@ void TestMainWindow::fullRunFillsTimelineAndChart()
     QCOMPARE(layout.bands.size(), 5u);
     for (int r = 0; r < 5; ++r) {
         const il::TimelineRun &run = model.run(r);
-        QCOMPARE(run.info.mode, il::allModes[r]);
+        QCOMPARE(run.info().mode, il::allModes[r]);
         // One row per lane (plus, for the event loop, the tasks waiting on no lane).
-        QCOMPARE(layout.bands[std::size_t(r)].rows, run.info.lanes + int(run.waitRows.size()));
-        QCOMPARE(run.waitRows.empty(), run.info.mode != Mode::EventLoop);
+        QCOMPARE(layout.bands[std::size_t(r)].rows, run.info().lanes + int(run.waitRows().size()));
+        QCOMPARE(run.waitRows().empty(), run.info().mode != Mode::EventLoop);
         std::size_t items = 0;
-        for (const auto &row : run.laneRows)
+        for (const auto &row : run.laneRows())
             items += row.size();
-        QVERIFY2(items > 0, qPrintable(il::modeName(run.info.mode)));
-        QCOMPARE(run.tasksDone, 4);
-        QVERIFY(run.metrics.has_value());
-        QCOMPARE(run.metrics->completed, 4);
+        QVERIFY2(items > 0, qPrintable(il::modeName(run.info().mode)));
+        QCOMPARE(run.tasksDone(), 4);
+        QVERIFY(run.metrics().has_value());
+        QCOMPARE(run.metrics()->completed, 4);
     }
     // The chart: one bar group per mode, makespan beside ideal.
     QCOMPARE(w.chart()->groupCount(), 5);
@@ -598,18 +599,18 @@ void TestMainWindow::stopMidRunIsConsistent()
     QCOMPARE(model.runCount(), 1); // threads never started
     verifyConsistent(model);
     const il::TimelineRun &run = model.run(0);
-    QVERIFY(run.cancelled);
-    QVERIFY(run.trace && run.trace->cancelled);
+    QVERIFY(run.isCancelled());
+    QVERIFY(run.trace() && run.trace()->cancelled);
     // Stop landed mid-run: some tasks finished, the rest were cancelled, none failed.
-    QCOMPARE(run.failedTasks, 0);
-    QVERIFY2(run.cancelledTasks >= 1, qPrintable(QString::number(run.cancelledTasks)));
-    QCOMPARE(run.tasksDone, 6);
-    const auto done = std::count_if(run.trace->tasks.begin(), run.trace->tasks.end(),
+    QCOMPARE(run.failedTasks(), 0);
+    QVERIFY2(run.cancelledTasks() >= 1, qPrintable(QString::number(run.cancelledTasks())));
+    QCOMPARE(run.tasksDone(), 6);
+    const auto done = std::count_if(run.trace()->tasks.begin(), run.trace()->tasks.end(),
                                     [](const il::TaskRecord &r) { return r.state == il::TaskState::Done; });
     QVERIFY(done >= 1);
-    QCOMPARE(int(done) + run.cancelledTasks, 6);
+    QCOMPARE(int(done) + run.cancelledTasks(), 6);
     // Every task has ended, one way or another, and none claims to still run.
-    for (const il::TaskRecord &rec : run.trace->tasks)
+    for (const il::TaskRecord &rec : run.trace()->tasks)
         QVERIFY(rec.state != il::TaskState::Running && rec.state != il::TaskState::Queued);
     QVERIFY(w.runAction()->isEnabled());
     QVERIFY(!w.stopAction()->isEnabled());
@@ -652,7 +653,8 @@ void TestMainWindow::runAfterStop()
     for (int i = 0; i < 2; ++i) {
         w.runAction()->trigger();
         QVERIFY(w.session()->isRunning());
-        QTRY_VERIFY_WITH_TIMEOUT(w.session()->model().hasRun(0) && !w.session()->model().run(0).openTask.empty(),
+        QTRY_VERIFY_WITH_TIMEOUT(w.session()->model().hasRun(0) && w.session()->model().run(0).live()
+                                     && !w.session()->model().run(0).live()->openTask.empty(),
                                  20000);
         w.stopAction()->trigger();
         QVERIFY(waitForFinish(w));
@@ -690,7 +692,7 @@ void TestMainWindow::runAfterPresetChange()
     w.runAction()->trigger();
     QVERIFY(waitForFinish(w));
     QCOMPARE(w.session()->results().size(), 1u);
-    QCOMPARE(w.session()->model().run(0).tasksDone, 400);
+    QCOMPARE(w.session()->model().run(0).tasksDone(), 400);
     verifyConsistent(w.session()->model());
     w.viewAction(il::TimelineViewKind::ByTask)->trigger();
     QCOMPARE(w.timeline()->layout().bands.at(0).rows, 400);
@@ -784,7 +786,7 @@ void TestMainWindow::runWhileSaving()
         saved << path;
     });
     bool savedLive = false;
-    const auto live = QObject::connect(w.session(), &ui::RunSession::modelChanged, [&] {
+    const auto live = QObject::connect(&w.session()->model(), &il::TimelineModel::changed, [&] {
         if (savedLive || !w.session()->isRunning() || !w.session()->model().hasRun(0))
             return;
         savedLive = true;
@@ -856,8 +858,53 @@ void TestMainWindow::exportsWhatTheRunsHold()
     QCOMPARE(readAll(csv), il::summaryCsv(w.session()->results()));
 }
 
+// Nobody tells the view or the chart that the model changed: they listen.
+// A run added is laid out and, while following, fitted; after a zoom it is
+// laid out but the user's zoom stays; a final run with measures becomes a
+// bar group; clearing the model empties both.
+void TestMainWindow::viewAndChartFollowTheModel()
+{
+    const auto traceOfRun = [](int index, std::size_t events) {
+        auto trace = std::make_shared<il::Trace>(*testdata::makeSyntheticTrace(events, 3, unsigned(index + 1)));
+        trace->info.runIndex = index;
+        return trace;
+    };
+    il::TimelineModel model;
+    ui::TimelineView view;
+    view.resize(800, 400);
+    view.setModel(&model);
+    ui::ComparisonChart chart;
+    chart.setModel(&model);
+    QSignalSpy mapped(&view, &ui::TimelineView::mappingChanged);
+
+    const auto first = traceOfRun(0, 700);
+    model.setTrace(first);
+    QCOMPARE(int(view.layout().bands.size()), 1);
+    QVERIFY(mapped.count() >= 1);
+    QVERIFY(view.isFollowing());
+    const double extent = double(model.extentNs());
+    QVERIFY(view.mapping().toX(extent) <= view.viewport()->width());
+    QVERIFY(view.mapping().toX(extent) > view.viewport()->width() * 0.8);
+    QCOMPARE(chart.groupCount(), 0); // no measures: a stopped run's partial trace
+
+    view.zoomBy(4, 300);
+    const ui::TimeMapping zoomed = view.mapping();
+    auto second = traceOfRun(1, 7000); // a longer run
+    il::TaskSet set;
+    for (std::size_t t = 0; t < second->tasks.size(); ++t)
+        set.tasks.push_back({QStringLiteral("t%1").arg(t), {{il::PhaseKind::Cpu, 1}}, {}});
+    model.setTrace(second, il::computeMetrics(*second, set));
+    QCOMPARE(int(view.layout().bands.size()), 2);
+    QVERIFY(view.mapping() == zoomed);
+    QCOMPARE(chart.groupCount(), 1);
+
+    model.clear();
+    QCOMPARE(int(view.layout().bands.size()), 0);
+    QCOMPARE(chart.groupCount(), 0);
+}
+
 // Whatever changes the model, the view never paints, hit-tests or explains
-// through a layout of an earlier revision, even before modelChanged().
+// through a layout of an earlier revision, even before its change signal is handled.
 void TestMainWindow::viewNeverUsesAStaleLayout()
 {
     const auto traceOfRun = [](int index, int lanes) {
@@ -1094,10 +1141,10 @@ void TestMainWindow::guiStaysResponsiveWhileStreaming()
     });
     int frames = 0;
     int liveFrames = 0; // updates that showed the run while it was still going
-    QObject::connect(w.session(), &ui::RunSession::modelChanged, [&] {
+    QObject::connect(&w.session()->model(), &il::TimelineModel::changed, [&] {
         ++frames;
         const il::TimelineRun *run = w.session()->model().findRun(0);
-        liveFrames += run && run->live && run->tasksDone > 0 && run->tasksDone < 20'000;
+        liveFrames += run && run->isLive() && run->tasksDone() > 0 && run->tasksDone() < 20'000;
     });
     clock.start();
     probe.start();

@@ -102,8 +102,35 @@ ComparisonChart::ComparisonChart(QWidget *parent)
     rescale();
 }
 
+void ComparisonChart::setModel(const il::TimelineModel *model)
+{
+    if (m_model)
+        disconnect(m_model, nullptr, this, nullptr);
+    m_model = model;
+    clear();
+    if (!m_model)
+        return;
+    connect(m_model, &il::TimelineModel::runsCleared, this, &ComparisonChart::clear);
+    connect(m_model, &il::TimelineModel::runAdded, this, &ComparisonChart::addFinishedRun);
+    connect(m_model, &il::TimelineModel::runChanged, this, &ComparisonChart::addFinishedRun);
+    for (int r = 0; r < m_model->runCount(); ++r)
+        addFinishedRun(r);
+}
+
+void ComparisonChart::addFinishedRun(int index)
+{
+    const il::TimelineRun *run = m_model ? m_model->findRun(index) : nullptr;
+    if (!run || run->isLive() || !run->trace() || !run->metrics())
+        return;
+    if (std::find(m_shownRuns.begin(), m_shownRuns.end(), index) != m_shownRuns.end())
+        return;
+    m_shownRuns.push_back(index);
+    addResult(std::make_shared<const il::RunResult>(il::RunResult{run->trace(), *run->metrics()}));
+}
+
 void ComparisonChart::clear()
 {
+    m_shownRuns.clear();
     m_makespan->remove(0, m_makespan->count());
     m_ideal->remove(0, m_ideal->count());
     m_util->clear();

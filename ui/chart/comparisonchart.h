@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/engine/engine.h"
+#include "core/timeline/timelinemodel.h"
 
 #include <QChartView>
 
@@ -24,6 +25,9 @@ class ComparisonChart : public QChartView
 public:
     explicit ComparisonChart(QWidget *parent = nullptr);
 
+    // Follows a model: cleared with it, a bar group added as each of its runs
+    // becomes final with measures (a stopped run's partial trace has none).
+    void setModel(const il::TimelineModel *model);
     void clear();
     void addResult(const il::RunResultPtr &result);
     void setResults(const std::vector<il::RunResultPtr> &results);
@@ -42,6 +46,7 @@ protected:
 
 private:
     void applyPalette();
+    void addFinishedRun(int run);
     void rescale();
 
     QBarSeries *m_bars = nullptr;
@@ -53,6 +58,8 @@ private:
     QValueAxis *m_timeAxis = nullptr;
     QValueAxis *m_utilAxis = nullptr;
     std::vector<il::Metrics> m_metrics; // per bar group, for tooltips
+    const il::TimelineModel *m_model = nullptr;
+    std::vector<int> m_shownRuns; // the model's runs already shown
     double m_maxMs = 0;
     bool m_applyingPalette = false;
     QString m_staleNote;

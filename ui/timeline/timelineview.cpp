@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 
 namespace ui {
 
@@ -26,6 +27,7 @@ constexpr double keyZoomFactor = 1.5;
 
 TimelineView::TimelineView(QWidget *parent)
     : QAbstractScrollArea(parent)
+    , m_viewport(TimelineLayout::labelWidth)
 {
     // Every pixel is painted each frame, so Qt need not clear the background.
     viewport()->setAttribute(Qt::WA_OpaquePaintEvent);
@@ -34,8 +36,17 @@ TimelineView::TimelineView(QWidget *parent)
     setFrameShape(QFrame::NoFrame);
     setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     setVerticalScrollBarPolicy(Qt::ScrollBarAsNeeded);
-    m_mapping.left = TimelineLayout::labelWidth;
     setMinimumSize(320, 160);
+    connect(&m_viewport, &ViewportController::mappingChanged, this, [this] {
+        viewport()->update();
+        emit mappingChanged();
+    });
+    connect(&m_viewport, &ViewportController::selectionDragged, viewport(), qOverload<>(&QWidget::update));
+    connect(&m_viewport, &ViewportController::selectionChanged, this, [this](bool has, double from, double to) {
+        updateSelectionNotes();
+        viewport()->update();
+        emit selectionChanged(has, from, to);
+    });
     setToolTip(QString()); // tooltips come from toolTipAt()
     setWhatsThis(tr("Timeline: wheel or +/- zooms around the cursor, drag pans, drag on the ruler "
                     "selects a range, click a task to highlight it in every run, Home fits all."));
@@ -43,19 +54,22 @@ TimelineView::TimelineView(QWidget *parent)
 
 void TimelineView::setModel(const il::TimelineModel *model)
 {
+    if (m_model)
+        disconnect(m_model, nullptr, this, nullptr);
     m_model = model;
+    if (m_model)
+        connect(m_model, &il::TimelineModel::changed, this, &TimelineView::modelChanged);
     m_highlight = il::noTask;
-    m_follow = true;
     modelChanged();
+    fitAll();
 }
 
 void TimelineView::modelChanged()
 {
     relayout();
-    if (m_hasSelection)
+    if (hasSelection())
         updateSelectionNotes();
-    if (m_follow)
-        fitAll();
+    followModel();
     viewport()->update();
 }
 
@@ -107,50 +121,45 @@ void TimelineView::updateScrollBar()
 
 int TimelineView::axisWidth() const
 {
-    return std::max(1, viewport()->width() - static_cast<int>(m_mapping.left));
+    return std::max(1, viewport()->width() - static_cast<int>(mapping().left));
 }
 
-void TimelineView::setMapping(const TimeMapping &mapping)
+double TimelineView::extentNs() const
 {
-    m_mapping = mapping;
-    m_follow = false;
-    viewport()->update();
-    emit mappingChanged();
+    return m_model ? static_cast<double>(m_model->extentNs()) : 0.0;
+}
+
+void TimelineView::followModel()
+{
+    m_viewport.setAxisWidth(axisWidth());
+    m_viewport.follow(extentNs());
 }
 
 void TimelineView::fitAll()
 {
-    const double extent = m_model ? static_cast<double>(m_model->extentNs()) : 0.0;
-    m_mapping.left = TimelineLayout::labelWidth;
-    m_mapping.fit(0, extent, axisWidth());
-    m_follow = true;
-    viewport()->update();
-    emit mappingChanged();
+    m_viewport.setAxisWidth(axisWidth());
+    m_viewport.fit(extentNs());
 }
 
 void TimelineView::zoomBy(double factor, double viewportX)
 {
-    viewportX = std::max(viewportX, m_mapping.left);
-    m_mapping.zoomAround(viewportX, factor);
-    m_follow = false;
-    viewport()->update();
-    emit mappingChanged();
+    m_viewport.zoomBy(factor, viewportX);
+}
+
+double TimelineView::keyZoomX() const
+{
+    const QPoint cursor = viewport()->mapFromGlobal(QCursor::pos());
+    return viewport()->rect().contains(cursor) ? cursor.x() : mapping().left + axisWidth() / 2.0;
 }
 
 void TimelineView::zoomIn()
 {
-    const QPoint cursor = viewport()->mapFromGlobal(QCursor::pos());
-    const double x = viewport()->rect().contains(cursor) ? cursor.x()
-                                                         : m_mapping.left + axisWidth() / 2.0;
-    zoomBy(keyZoomFactor, x);
+    zoomBy(keyZoomFactor, keyZoomX());
 }
 
 void TimelineView::zoomOut()
 {
-    const QPoint cursor = viewport()->mapFromGlobal(QCursor::pos());
-    const double x = viewport()->rect().contains(cursor) ? cursor.x()
-                                                         : m_mapping.left + axisWidth() / 2.0;
-    zoomBy(1 / keyZoomFactor, x);
+    zoomBy(1 / keyZoomFactor, keyZoomX());
 }
 
 void TimelineView::setHighlightedTask(std::uint32_t task)
@@ -161,38 +170,19 @@ void TimelineView::setHighlightedTask(std::uint32_t task)
     viewport()->update();
 }
 
-void TimelineView::setSelection(double fromNs, double toNs)
-{
-    m_hasSelection = true;
-    m_selFrom = std::min(fromNs, toNs);
-    m_selTo = std::max(fromNs, toNs);
-    updateSelectionNotes();
-    viewport()->update();
-    emit selectionChanged(true, m_selFrom, m_selTo);
-}
-
-void TimelineView::clearSelection()
-{
-    if (!m_hasSelection)
-        return;
-    m_hasSelection = false;
-    m_selectionNotes.clear();
-    viewport()->update();
-    emit selectionChanged(false, 0, 0);
-}
-
 void TimelineView::updateSelectionNotes()
 {
     m_selectionNotes.clear();
-    if (!m_model || !m_hasSelection)
+    if (!m_model || !hasSelection())
         return;
+    const auto [from, to] = selection();
     m_selectionNotes.resize(static_cast<std::size_t>(m_model->runCount()));
     for (int r = 0; r < m_model->runCount(); ++r)
         if (m_model->hasRun(r))
             m_selectionNotes[static_cast<std::size_t>(r)] =
                 tr("selection: ")
-                + rangeStatsNote(m_model->rangeStats(r, static_cast<std::int64_t>(m_selFrom),
-                                                     static_cast<std::int64_t>(m_selTo)));
+                + rangeStatsNote(m_model->rangeStats(r, static_cast<std::int64_t>(from),
+                                                     static_cast<std::int64_t>(to)));
 }
 
 TimelineScene TimelineView::scene() const
@@ -200,12 +190,11 @@ TimelineScene TimelineView::scene() const
     TimelineScene s;
     s.model = m_model;
     s.layout = &m_layout;
-    s.mapping = m_mapping;
+    s.mapping = mapping();
     s.scrollY = verticalScrollBar()->value();
     s.highlightTask = m_highlight;
-    s.hasSelection = m_hasSelection;
-    s.selectionFromNs = m_selFrom;
-    s.selectionToNs = m_selTo;
+    s.hasSelection = hasSelection();
+    std::tie(s.selectionFromNs, s.selectionToNs) = selection();
     s.headerNotes = &m_selectionNotes;
     return s;
 }
@@ -255,7 +244,7 @@ void TimelineView::renderTo(QPainter &painter, const QRect &rect)
 
 void TimelineView::paintEvent(QPaintEvent *)
 {
-    // Painted before anyone called modelChanged() (a synchronous repaint in
+    // Painted before the model's change was handled (a synchronous repaint in
     // the middle of an update): draw the model as it is, and put the scroll
     // range right once the paint is over rather than resizing mid-paint.
     const int heightBefore = m_layout.contentHeight;
@@ -281,8 +270,7 @@ void TimelineView::resizeEvent(QResizeEvent *event)
 {
     QAbstractScrollArea::resizeEvent(event);
     updateScrollBar();
-    if (m_follow)
-        fitAll();
+    followModel();
 }
 
 void TimelineView::scrollContentsBy(int, int)
@@ -302,10 +290,7 @@ void TimelineView::wheelEvent(QWheelEvent *event)
         // Wheel and Ctrl+wheel both zoom around the cursor: one notch is 1.25x.
         zoomBy(std::pow(1.25, delta.y() / 120.0), event->position().x());
     } else if (delta.x() != 0) {
-        m_mapping.panByPixels(delta.x() / 2.0);
-        m_follow = false;
-        viewport()->update();
-        emit mappingChanged();
+        m_viewport.panByPixels(delta.x() / 2.0);
     }
     event->accept();
 }
@@ -317,11 +302,9 @@ void TimelineView::mousePressEvent(QMouseEvent *event)
         return;
     }
     m_pressPos = m_lastPos = event->position().toPoint();
-    if (m_pressPos.y() < TimelineLayout::rulerHeight && m_pressPos.x() >= m_mapping.left) {
+    if (m_pressPos.y() < TimelineLayout::rulerHeight && m_pressPos.x() >= mapping().left) {
         m_drag = Drag::Select;
-        m_selFrom = m_selTo = m_mapping.toNs(m_pressPos.x());
-        m_hasSelection = true;
-        viewport()->update();
+        m_viewport.beginSelection(m_pressPos.x());
     } else {
         m_drag = Drag::Pending;
     }
@@ -337,14 +320,10 @@ void TimelineView::mouseMoveEvent(QMouseEvent *event)
     }
     if (m_drag == Drag::Pan) {
         const QPoint d = pos - m_lastPos;
-        m_mapping.panByPixels(d.x());
         verticalScrollBar()->setValue(verticalScrollBar()->value() - d.y());
-        m_follow = false;
-        viewport()->update();
-        emit mappingChanged();
+        m_viewport.panByPixels(d.x());
     } else if (m_drag == Drag::Select) {
-        m_selTo = m_mapping.toNs(std::max<double>(pos.x(), m_mapping.left));
-        viewport()->update();
+        m_viewport.dragSelection(pos.x());
     } else if (m_drag == Drag::None && pos.y() < TimelineLayout::rulerHeight) {
         viewport()->setCursor(Qt::IBeamCursor);
     } else if (m_drag == Drag::None) {
@@ -362,12 +341,7 @@ void TimelineView::mouseReleaseEvent(QMouseEvent *event)
     }
     const QPoint pos = event->position().toPoint();
     if (m_drag == Drag::Select) {
-        if (std::abs(pos.x() - m_pressPos.x()) < dragThresholdPx) {
-            m_hasSelection = true; // so clearSelection() notifies
-            clearSelection();
-        } else {
-            setSelection(m_selFrom, m_selTo);
-        }
+        m_viewport.finishSelection(pos.x(), dragThresholdPx);
     } else if (m_drag == Drag::Pending) {
         // A click, not a drag: highlight the task under the cursor everywhere.
         const auto hit = itemAt(pos);
@@ -397,19 +371,13 @@ void TimelineView::keyPressEvent(QKeyEvent *event)
         fitAll();
         break;
     case Qt::Key_Left:
-        m_mapping.panByPixels(pan);
-        m_follow = false;
-        viewport()->update();
-        emit mappingChanged();
+        m_viewport.panByPixels(pan);
         break;
     case Qt::Key_Right:
-        m_mapping.panByPixels(-pan);
-        m_follow = false;
-        viewport()->update();
-        emit mappingChanged();
+        m_viewport.panByPixels(-pan);
         break;
     case Qt::Key_Escape:
-        if (m_hasSelection || m_highlight != il::noTask) {
+        if (hasSelection() || m_highlight != il::noTask) {
             clearSelection();
             setHighlightedTask(il::noTask);
             break;
@@ -438,7 +406,7 @@ bool TimelineView::viewportEvent(QEvent *event)
 
 std::optional<TimelineView::HitItem> TimelineView::itemAt(const QPoint &pos) const
 {
-    if (!m_model || pos.y() < TimelineLayout::rulerHeight || pos.x() < m_mapping.left)
+    if (!m_model || pos.y() < TimelineLayout::rulerHeight || pos.x() < mapping().left)
         return std::nullopt;
     const int contentY = pos.y() - TimelineLayout::rulerHeight + verticalScrollBar()->value();
     const TimelineLayout::Hit hit = layout().hitAt(contentY);
@@ -448,24 +416,23 @@ std::optional<TimelineView::HitItem> TimelineView::itemAt(const QPoint &pos) con
     if (!runPtr || hit.row >= runPtr->rowCount(m_view))
         return std::nullopt;
     const il::TimelineRun &run = *runPtr;
-    const double t = m_mapping.toNs(pos.x());
-    const auto tol = static_cast<std::int64_t>(std::ceil(3 * m_mapping.nsPerPx));
+    const double t = mapping().toNs(pos.x());
+    const auto tol = static_cast<std::int64_t>(std::ceil(3 * mapping().nsPerPx));
     const auto tNs = static_cast<std::int64_t>(std::llround(t));
     // Open items (live) are drawn on top, so they win.
-    const auto &open = m_view == TimelineViewKind::ByLane ? run.openLane : run.openTask;
-    for (const il::OpenItem &o : open) {
-        const int row = m_view == TimelineViewKind::ByLane ? o.row : static_cast<int>(o.task);
-        if (row == hit.row && tNs >= o.start - tol && tNs <= o.end + tol) {
-            HitItem h{hit.run, hit.row, 0, true, {o.start, o.end, o.end, o.task, o.phase, o.kind}};
-            return h;
+    if (const il::LiveRunState *live = run.live()) {
+        for (const il::OpenItem &o : live->open(m_view)) {
+            const int row = m_view == TimelineViewKind::ByLane ? o.row : static_cast<int>(o.task);
+            if (row == hit.row && tNs >= o.start - tol && tNs <= o.end + tol)
+                return HitItem{hit.run, hit.row, 0, true, {o.start, o.end, o.end, o.task, o.phase, o.kind}};
         }
-    }
-    if (m_view == TimelineViewKind::ByTask && run.live && run.isWaitingInQueue(static_cast<std::size_t>(hit.row))) {
-        const std::int64_t since = run.queuedSince[static_cast<std::size_t>(hit.row)];
-        if (tNs >= since - tol && tNs <= run.liveNowNs + tol) {
-            const auto task = static_cast<std::uint32_t>(hit.row);
-            return HitItem{hit.run, hit.row, 0, true,
-                           {since, run.liveNowNs, run.liveNowNs, task, il::noPhase, il::ItemKind::Queued}};
+        if (m_view == TimelineViewKind::ByTask && live->isWaitingInQueue(static_cast<std::size_t>(hit.row))) {
+            const std::int64_t since = live->queuedSince[static_cast<std::size_t>(hit.row)];
+            if (tNs >= since - tol && tNs <= live->nowNs + tol) {
+                const auto task = static_cast<std::uint32_t>(hit.row);
+                return HitItem{hit.run, hit.row, 0, true,
+                               {since, live->nowNs, live->nowNs, task, il::noPhase, il::ItemKind::Queued}};
+            }
         }
     }
     const il::TimelineRow &row = run.row(m_view, hit.row);
@@ -474,8 +441,8 @@ std::optional<TimelineView::HitItem> TimelineView::itemAt(const QPoint &pos) con
     const auto hitsMark = [&](const il::TaskMark &mk) {
         if (run.markRow(m_view, mk) != hit.row)
             return false;
-        const double x0 = m_mapping.toX(static_cast<double>(mk.start)) - 3;
-        const double x1 = m_mapping.toX(static_cast<double>(mk.end)) + 3;
+        const double x0 = mapping().toX(static_cast<double>(mk.start)) - 3;
+        const double x1 = mapping().toX(static_cast<double>(mk.end)) + 3;
         return pos.x() >= x0 && pos.x() <= x1;
     };
     const il::TaskMark *mark = nullptr;
@@ -484,7 +451,7 @@ std::optional<TimelineView::HitItem> TimelineView::itemAt(const QPoint &pos) con
         if (mark && !hitsMark(*mark))
             mark = nullptr;
     } else {
-        for (const il::TaskMark &mk : run.marks) {
+        for (const il::TaskMark &mk : run.marks()) {
             if (mk.lane == il::noLane && mk.state != il::TaskState::Failed)
                 continue; // not drawn in the lane view
             if (hitsMark(mk) && (!mark || mk.state == il::TaskState::Failed))
@@ -517,7 +484,7 @@ QString TimelineView::toolTipAt(const QPoint &pos) const
             return TimelinePainter::runHeaderToolTip(*hitRun, tasks);
         }
         // A row's name: in the task view, also how the task ended if it failed.
-        if (hitRun && pos.x() < m_mapping.left) {
+        if (hitRun && pos.x() < mapping().left) {
             const il::TimelineRun &run = *hitRun;
             QString text = TimelinePainter::rowLabel(*m_model, run, m_view, hit.row);
             if (m_view == TimelineViewKind::ByTask) {
@@ -550,14 +517,14 @@ QString TimelineView::toolTipAt(const QPoint &pos) const
                  .arg(il::formatDurationMs(startMs), il::formatDurationMs(durMs));
     // The lane: in the lane view it is the row; in the task view, look it up.
     int lane = -1;
-    if (m_view == TimelineViewKind::ByLane && hit->row < static_cast<int>(run.laneRows.size()))
+    if (m_view == TimelineViewKind::ByLane && hit->row < static_cast<int>(run.laneRows().size()))
         lane = hit->row;
-    else if (run.trace && item.task < run.trace->tasks.size() && run.trace->tasks[item.task].lane != il::noLane)
-        lane = run.trace->tasks[item.task].lane;
+    else if (run.trace() && item.task < run.trace()->tasks.size() && run.trace()->tasks[item.task].lane != il::noLane)
+        lane = run.trace()->tasks[item.task].lane;
     if (item.kind == il::ItemKind::Queued || item.kind == il::ItemKind::Ready
-        || (item.kind == il::ItemKind::Io && run.info.mode == il::Mode::EventLoop))
+        || (item.kind == il::ItemKind::Io && run.info().mode == il::Mode::EventLoop))
         lane = -1; // waits that occupy no lane
-    QString where = QStringLiteral("run %1 (%2)").arg(hit->run + 1).arg(il::modeName(run.info.mode));
+    QString where = QStringLiteral("run %1 (%2)").arg(hit->run + 1).arg(il::modeName(run.info().mode));
     if (lane >= 0)
         where = QStringLiteral("lane %1 · ").arg(TimelinePainter::rowLabel(*m_model, run, TimelineViewKind::ByLane, lane)) + where;
     lines << where;
@@ -608,7 +575,7 @@ QString rangeStatsText(const il::TimelineModel &model, double fromNs, double toN
             continue;
         const il::RangeStats s = model.rangeStats(r, static_cast<std::int64_t>(fromNs),
                                                   static_cast<std::int64_t>(toNs));
-        text += QStringLiteral("\n%1: %2").arg(il::modeName(model.run(r).info.mode), rangeStatsNote(s));
+        text += QStringLiteral("\n%1: %2").arg(il::modeName(model.run(r).info().mode), rangeStatsNote(s));
     }
     return text;
 }

@@ -4,6 +4,7 @@
 #include "ui/timeline/timelinelayout.h"
 #include "ui/timeline/timelinepainter.h"
 #include "ui/timeline/timemapping.h"
+#include "ui/timeline/viewportcontroller.h"
 
 #include <QAbstractScrollArea>
 
@@ -19,23 +20,26 @@ class TimelineView : public QAbstractScrollArea
 public:
     explicit TimelineView(QWidget *parent = nullptr);
 
-    // The model stays owned by the caller; call modelChanged() after updates.
+    // The model stays owned by the caller; the view follows its change
+    // signals (relayout, refit while following, repaint).
     void setModel(const il::TimelineModel *model);
     const il::TimelineModel *model() const { return m_model; }
-    void modelChanged();
 
     void setViewKind(il::TimelineViewKind view);
     il::TimelineViewKind viewKind() const { return m_view; }
 
-    const TimeMapping &mapping() const { return m_mapping; }
-    void setMapping(const TimeMapping &mapping);
+    // Zoom, follow and the selected range live in the controller; the view
+    // listens to it (repaint, relay its signals).
+    ViewportController &viewportController() { return m_viewport; }
+    const TimeMapping &mapping() const { return m_viewport.mapping(); }
+    void setMapping(const TimeMapping &mapping) { m_viewport.setMapping(mapping); }
     // Always the layout of the model as it is now: recomputed on access when
-    // the model changed since (modelChanged() not called yet, or a paint in
+    // the model changed since (its change signal not handled yet, or a paint in
     // between), so no reader ever sees runs or rows that are gone.
     const TimelineLayout &layout() const;
     // While true the axis follows the whole comparison as it grows; any zoom
     // or pan by the user turns it off, Home turns it on again.
-    bool isFollowing() const { return m_follow; }
+    bool isFollowing() const { return m_viewport.isFollowing(); }
 
     // Non-empty while the runs shown are not for the task set in the panel:
     // drawn as a banner over the rows until it is cleared.
@@ -44,10 +48,10 @@ public:
 
     std::uint32_t highlightedTask() const { return m_highlight; }
     void setHighlightedTask(std::uint32_t task);
-    bool hasSelection() const { return m_hasSelection; }
-    std::pair<double, double> selection() const { return {m_selFrom, m_selTo}; }
-    void setSelection(double fromNs, double toNs);
-    void clearSelection();
+    bool hasSelection() const { return m_viewport.hasSelection(); }
+    std::pair<double, double> selection() const { return m_viewport.selection(); }
+    void setSelection(double fromNs, double toNs) { m_viewport.setSelection(fromNs, toNs); }
+    void clearSelection() { m_viewport.clearSelection(); }
 
     struct HitItem
     {
@@ -61,7 +65,7 @@ public:
     std::optional<HitItem> itemAt(const QPoint &viewportPos) const;
     QString toolTipAt(const QPoint &viewportPos) const;
     // Time of a viewport x; time of the axis' visible edges.
-    double timeAt(double viewportX) const { return m_mapping.toNs(viewportX); }
+    double timeAt(double viewportX) const { return mapping().toNs(viewportX); }
 
     // Renders the current view into `painter` (screenshots, tests).
     void renderTo(QPainter &painter, const QRect &rect);
@@ -89,6 +93,7 @@ protected:
     void scrollContentsBy(int dx, int dy) override;
 
 private:
+    void modelChanged();
     void relayout();
     // Brings m_layout up to the model's revision; true if it had to.
     bool ensureLayout() const;
@@ -96,23 +101,22 @@ private:
     void updateSelectionNotes();
     TimelineScene scene() const;
     int axisWidth() const;
+    double keyZoomX() const;
+    double extentNs() const;
+    void followModel(); // refits if following // the cursor if it is over the view, else the axis' middle
     void paintStaleBanner(QPainter &painter, const QRect &rect) const;
 
     const il::TimelineModel *m_model = nullptr;
     il::TimelineViewKind m_view = il::TimelineViewKind::ByLane;
     mutable TimelineLayout m_layout;
     TimelinePainter m_painter;
-    TimeMapping m_mapping;
-    bool m_follow = true;
+    ViewportController m_viewport;
     std::uint32_t m_highlight = il::noTask;
 
     enum class Drag { None, Pending, Pan, Select };
     Drag m_drag = Drag::None;
     QPoint m_pressPos;
     QPoint m_lastPos;
-    bool m_hasSelection = false;
-    double m_selFrom = 0;
-    double m_selTo = 0;
     std::vector<QString> m_selectionNotes; // per run, shown in its header
     QString m_staleNote;
 };

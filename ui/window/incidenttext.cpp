@@ -23,7 +23,7 @@ QString tr(const char *text, int n)
 const std::vector<il::Incident> &incidentsOf(const il::TimelineRun &run)
 {
     static const std::vector<il::Incident> none;
-    return run.trace ? run.trace->incidents : none;
+    return run.trace() ? run.trace()->incidents : none;
 }
 
 // Stop is the user's doing, not a problem of the run.
@@ -120,11 +120,11 @@ QString runProblemText(const il::TimelineRun &run)
 {
     QStringList parts;
     if (const il::Incident *fatal = fatalOf(run))
-        parts << fatalLine(*fatal, run.info).section(QLatin1Char('\n'), 0, 0);
-    if (run.failedTasks > 0)
-        parts << tr("%n failed", run.failedTasks);
-    if (run.trace && run.trace->eventsDropped > 0)
-        parts << tr("⚠ %n event(s) dropped", int(std::min<std::uint64_t>(run.trace->eventsDropped, INT_MAX)));
+        parts << fatalLine(*fatal, run.info()).section(QLatin1Char('\n'), 0, 0);
+    if (run.failedTasks() > 0)
+        parts << tr("%n failed", run.failedTasks());
+    // Dropped events are not listed here: the run header adds them itself
+    // (ui/timeline/runheader), and the status bar sums them.
     int others = 0;
     const il::Incident *first = nullptr;
     for (const il::Incident &i : incidentsOf(run)) {
@@ -136,7 +136,7 @@ QString runProblemText(const il::TimelineRun &run)
             ++others;
     }
     if (first) {
-        QString note = tr("⚠ %1").arg(incidentText(*first, run.info).section(QLatin1Char('\n'), 0, 0));
+        QString note = tr("⚠ %1").arg(incidentText(*first, run.info()).section(QLatin1Char('\n'), 0, 0));
         if (others > 0)
             note += tr(" (+%n more)", others);
         parts << note;
@@ -149,9 +149,9 @@ QStringList runProblemLines(const il::TimelineRun &run)
     QStringList lines;
     for (const il::Incident &i : incidentsOf(run)) {
         if (i.fatal())
-            lines << fatalLine(i, run.info);
+            lines << fatalLine(i, run.info());
         else if (isProblem(i))
-            lines << tr("⚠ %1").arg(incidentText(i, run.info));
+            lines << tr("⚠ %1").arg(incidentText(i, run.info()));
     }
     return lines;
 }
@@ -160,9 +160,9 @@ QString failureTextFor(const il::TimelineRun &run, std::uint32_t task)
 {
     for (const il::Incident &i : incidentsOf(run))
         if (i.task == task)
-            return incidentText(i, run.info);
+            return incidentText(i, run.info());
     if (const il::Incident *fatal = fatalOf(run))
-        return incidentText(*fatal, run.info);
+        return incidentText(*fatal, run.info());
     return QString();
 }
 
@@ -175,7 +175,7 @@ QString comparisonProblemSummary(const il::TimelineModel &model)
         if (!model.hasRun(r))
             continue;
         const il::TimelineRun &run = model.run(r);
-        failed += run.failedTasks;
+        failed += run.failedTasks();
         for (const il::Incident &i : incidentsOf(run)) {
             errors += i.fatal();
             incidents += isProblem(i) && !i.fatal();
@@ -198,17 +198,17 @@ QStringList comparisonProblemLines(const il::TimelineModel &model)
         if (!model.hasRun(r))
             continue;
         const il::TimelineRun &run = model.run(r);
-        const QString mode = il::modeName(run.info.mode);
+        const QString mode = il::modeName(run.info().mode);
         QStringList notes;
         for (const il::Incident &i : incidentsOf(run)) {
             if (i.fatal())
-                lines << tr("%1: %2").arg(mode, fatalLine(i, run.info));
+                lines << tr("%1: %2").arg(mode, fatalLine(i, run.info()));
             else if (isProblem(i))
-                notes << incidentText(i, run.info);
+                notes << incidentText(i, run.info());
         }
         QString line;
-        if (run.failedTasks > 0)
-            line = tr("%n task(s) failed", run.failedTasks);
+        if (run.failedTasks() > 0)
+            line = tr("%n task(s) failed", run.failedTasks());
         if (!notes.isEmpty())
             line += (line.isEmpty() ? QString() : tr(" — ")) + notes.join(tr("; "));
         if (!line.isEmpty())

@@ -98,12 +98,9 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget *parent)
     statusBar()->addWidget(m_status, 1);
     statusBar()->addPermanentWidget(m_progress);
 
-    connect(m_session, &RunSession::modelChanged, m_timeline, &TimelineView::modelChanged);
     connect(m_session, &RunSession::progressChanged, this, &MainWindow::updateProgress);
-    connect(m_session, &RunSession::runFinished, this, [this](const il::RunResultPtr &r) {
-        m_chart->addResult(r);
-        updateWhy();
-    });
+    // The chart follows the model itself; the why text needs the results.
+    connect(m_session, &RunSession::runFinished, this, [this](const il::RunResultPtr &) { updateWhy(); });
     connect(m_session, &RunSession::started, this, [this] {
         updateRunState();
         updateStale();
@@ -157,6 +154,7 @@ void MainWindow::createDocks()
     auto *row = new QHBoxLayout(compare);
     row->setContentsMargins(4, 4, 8, 4);
     m_chart = new ComparisonChart(compare);
+    m_chart->setModel(&m_session->model());
     m_why = new QLabel(compare);
     m_why->setWordWrap(true);
     m_why->setAlignment(Qt::AlignLeft | Qt::AlignTop);
@@ -324,7 +322,6 @@ void MainWindow::run()
     // during the run, the next launch starts from here.
     if (m_options.useSettings)
         saveSettings();
-    m_chart->clear();
     m_timeline->clearSelection();
     m_timeline->fitAll();
     if (!m_session->start(m_panel->taskSet(), runs))

@@ -1,6 +1,7 @@
 #include "ui/window/runsession.h"
 
 #include "core/base/clock.h"
+#include "ui/timeline/runheader.h"
 #include "ui/window/incidenttext.h"
 
 namespace ui {
@@ -36,8 +37,8 @@ bool RunSession::start(il::TaskSetPtr set, std::vector<il::RunConfig> runs)
     m_sliceTimer.stop();
     m_builders.clear();
     m_builders.resize(m_configs.size());
-    // The model says by its revision that every run is gone; views relayout
-    // on their next access even if a paint comes before modelChanged.
+    // The model says by its revision (and its runsCleared signal) that every
+    // run is gone; views relayout on their next access in any case.
     m_model.clear();
     m_model.setTaskSet(m_set);
     m_currentRun = -1;
@@ -45,7 +46,6 @@ bool RunSession::start(il::TaskSetPtr set, std::vector<il::RunConfig> runs)
     m_cancelled = false;
     m_running = true;
     emit started();
-    emit modelChanged();
     emit progressChanged();
     return true;
 }
@@ -73,10 +73,8 @@ void RunSession::onRunStarted(const il::RunInfo &info)
     const auto index = static_cast<std::size_t>(info.runIndex);
     if (m_builders.size() <= index)
         m_builders.resize(index + 1);
-    m_builders[index] = std::make_unique<il::TraceBuilder>(info, m_set ? m_set->tasks.size() : 0);
+    m_builders[index] = std::make_unique<il::LiveRunBuilder>(m_model, info, m_set ? m_set->tasks.size() : 0);
     m_currentRun = info.runIndex;
-    m_model.beginRun(info);
-    emit modelChanged();
     emit progressChanged();
 }
 
@@ -102,9 +100,7 @@ void RunSession::processPending(bool all)
         }
         const std::size_t n = std::min(budget, p.batch->size() - p.offset);
         const il::Event *events = p.batch->data() + p.offset;
-        il::TraceBuilder &builder = *m_builders[index];
-        builder.add(events, n);
-        m_model.updateLive(p.run, builder, events, n, il::monoNs());
+        m_builders[index]->add(events, n, il::monoNs());
         changed = true;
         budget -= n;
         p.offset += n;
@@ -113,10 +109,8 @@ void RunSession::processPending(bool all)
     }
     if (!m_pending.empty())
         m_sliceTimer.start();
-    if (changed) {
-        emit modelChanged();
+    if (changed)
         emit progressChanged();
-    }
 }
 
 void RunSession::onRunFinished(const il::RunResultPtr &result)
@@ -128,7 +122,6 @@ void RunSession::onRunFinished(const il::RunResultPtr &result)
         m_builders[index].reset();
     m_model.setTrace(result->trace, result->metrics);
     m_results.push_back(result);
-    emit modelChanged();
     emit runFinished(result);
     emit progressChanged();
 }
@@ -142,9 +135,10 @@ void RunSession::onFinished(bool cancelled)
     for (std::size_t i = 0; i < m_builders.size(); ++i) {
         if (!m_builders[i])
             continue;
-        il::TraceBuilder &builder = *m_builders[i];
+        il::LiveRunBuilder &live = *m_builders[i];
+        const il::TraceBuilder &builder = live.traceBuilder();
         const std::int64_t end = builder.lastNs() == INT64_MIN ? builder.info().originNs : builder.lastNs();
-        auto trace = std::make_shared<il::Trace>(il::Trace::fromBuilder(std::move(builder), end, true));
+        auto trace = std::make_shared<il::Trace>(live.finish(end, true));
         m_builders[i].reset();
         m_model.setTrace(trace);
     }
@@ -152,7 +146,6 @@ void RunSession::onFinished(bool cancelled)
     m_stopping = false;
     m_cancelled = cancelled;
     m_currentRun = -1;
-    emit modelChanged();
     emit progressChanged();
     emit finished(cancelled);
 }
@@ -167,7 +160,7 @@ int RunSession::tasksDone() const
     int done = 0;
     for (int r = 0; r < m_model.runCount(); ++r)
         if (m_model.hasRun(r))
-            done += m_model.run(r).tasksDone;
+            done += m_model.run(r).tasksDone();
     return done;
 }
 
@@ -179,10 +172,10 @@ QString RunSession::statusText() const
     if (m_running && m_currentRun >= 0 && m_model.hasRun(m_currentRun)) {
         const auto &run = m_model.run(m_currentRun);
         return tr("%1 %2 (%3 of %4) · %5/%n task(s)", nullptr, perRun)
-            .arg(m_stopping ? tr("Stopping") : tr("Running"), il::modeName(run.info.mode))
+            .arg(m_stopping ? tr("Stopping") : tr("Running"), il::modeName(run.info().mode))
             .arg(m_currentRun + 1)
             .arg(m_configs.size())
-            .arg(run.tasksDone);
+            .arg(run.tasksDone());
     }
     if (m_running)
         return m_stopping ? tr("Stopping…") : tr("Starting…");
@@ -199,6 +192,9 @@ QString RunSession::statusText() const
     const QString problems = comparisonProblemSummary(m_model);
     if (!problems.isEmpty())
         text += tr(" · ⚠ %1 (hover a run's header for details)").arg(problems);
+    // Never silent: events the recorder had no room for are missing from the picture.
+    if (const QString dropped = droppedEventsText(droppedEvents(m_model)); !dropped.isEmpty())
+        text += tr(" · %1 (the recorder's buffers were full)").arg(dropped);
     return text;
 }
 

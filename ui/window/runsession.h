@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/engine/engine.h"
+#include "core/timeline/liverunbuilder.h"
 #include "core/timeline/timelinemodel.h"
 
 #include <QObject>
@@ -13,8 +14,9 @@
 namespace ui {
 
 // One comparison as the window sees it: drives il::Engine, feeds each run's
-// event batches through its own il::TraceBuilder into the TimelineModel, and
-// swaps in the immutable il::Trace when a run finishes. Lives on the GUI
+// event batches through its own il::LiveRunBuilder into the TimelineModel
+// (which announces every change itself), and swaps in the immutable
+// il::Trace when a run finishes. Lives on the GUI
 // thread; the engine does the work elsewhere and only hands over batches.
 class RunSession : public QObject
 {
@@ -27,6 +29,7 @@ public:
     void stop();
     bool isRunning() const { return m_running; }
 
+    // Listen to its signals for changes (runs added, changed, cleared).
     const il::TimelineModel &model() const { return m_model; }
     const std::vector<il::RunResultPtr> &results() const { return m_results; }
     std::vector<il::Metrics> metrics() const;
@@ -40,7 +43,6 @@ public:
 
 signals:
     void started();
-    void modelChanged();
     void progressChanged();
     void runFinished(const il::RunResultPtr &result);
     void finished(bool cancelled);
@@ -67,7 +69,7 @@ private:
     il::TimelineModel m_model;
     il::TaskSetPtr m_set;
     std::vector<il::RunConfig> m_configs;
-    std::vector<std::unique_ptr<il::TraceBuilder>> m_builders; // live runs only
+    std::vector<std::unique_ptr<il::LiveRunBuilder>> m_builders; // live runs only
     std::vector<il::RunResultPtr> m_results;
     std::deque<Pending> m_pending;
     QTimer m_sliceTimer;

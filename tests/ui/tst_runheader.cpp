@@ -1,0 +1,80 @@
+// The run header as data: title, measures and problem apart (the painter
+// draws each in its own weight and colour, nothing splits a joined string),
+// and the recorder's dropped events shown in the header, its tooltip and the
+// comparison's status, never silently.
+#include "synthetictrace.h"
+#include "core/analysis/metrics.h"
+#include "core/timeline/timelinemodel.h"
+#include "ui/timeline/runheader.h"
+
+#include <QTest>
+
+class TestRunHeader : public QObject
+{
+    Q_OBJECT
+private slots:
+    void fieldsApart();
+    void droppedEventsShown();
+};
+
+namespace {
+std::shared_ptr<il::TaskSet> tasks(int n)
+{
+    auto set = std::make_shared<il::TaskSet>();
+    for (int i = 0; i < n; ++i)
+        set->tasks.push_back({QStringLiteral("t%1").arg(i), {{il::PhaseKind::Cpu, 1}}, {}});
+    return set;
+}
+} // namespace
+
+void TestRunHeader::fieldsApart()
+{
+    auto trace = testdata::makeSyntheticTrace(70, 3, 1);
+    const auto set = tasks(static_cast<int>(trace->tasks.size()));
+    il::TimelineModel model;
+    model.setTaskSet(set);
+    model.setTrace(trace, il::computeMetrics(*trace, *set));
+    const ui::RunHeader h = ui::RunHeader::of(model.run(0), set->tasks.size());
+    QCOMPARE(h.title, il::modeName(trace->info.mode));
+    QVERIFY2(h.measures.size() == 4, qPrintable(h.measures.join(QLatin1Char('|'))));
+    QVERIFY(h.measures[1].startsWith(QLatin1String("makespan ")));
+    QVERIFY(h.measures[3].startsWith(QLatin1String("efficiency ")));
+    for (const QString &m : h.measures)
+        QVERIFY2(!m.contains(QStringLiteral(" · ")), qPrintable(m)); // one measure a field
+    QVERIFY(h.problem.isEmpty());
+    QCOMPARE(h.text(), h.title + QStringLiteral(" · ") + h.measures.join(QStringLiteral(" · ")));
+}
+
+void TestRunHeader::droppedEventsShown()
+{
+    auto dropping = std::make_shared<il::Trace>(*testdata::makeSyntheticTrace(70, 3, 1));
+    dropping->eventsDropped = 1234;
+    auto one = std::make_shared<il::Trace>(*testdata::makeSyntheticTrace(70, 3, 2));
+    one->info.runIndex = 1;
+    one->eventsDropped = 1;
+    auto none = std::make_shared<il::Trace>(*testdata::makeSyntheticTrace(70, 3, 3));
+    none->info.runIndex = 2;
+    il::TimelineModel model;
+    model.setTaskSet(tasks(static_cast<int>(dropping->tasks.size())));
+    model.setTrace(dropping);
+    model.setTrace(one);
+    model.setTrace(none);
+    const std::size_t n = dropping->tasks.size();
+
+    const ui::RunHeader h = ui::RunHeader::of(model.run(0), n);
+    QVERIFY2(h.problem.contains(QLatin1String("1234 events dropped")), qPrintable(h.problem));
+    QVERIFY2(h.text().endsWith(QStringLiteral(" · ⚠ 1234 events dropped")), qPrintable(h.text()));
+    QVERIFY(!h.text(false).contains(QLatin1String("dropped")));
+    const QString tip = ui::RunHeader::toolTip(model.run(0), n);
+    QVERIFY2(tip.contains(QLatin1String("miss the dropped events")), qPrintable(tip));
+    QCOMPARE(ui::RunHeader::of(model.run(1), n).problem, QStringLiteral("⚠ 1 event dropped"));
+    QVERIFY(ui::RunHeader::of(model.run(2), n).problem.isEmpty());
+    QVERIFY(!ui::RunHeader::toolTip(model.run(2), n).contains(QLatin1String("dropped")));
+    // The comparison's total, what the status bar shows.
+    QCOMPARE(ui::droppedEvents(model), std::uint64_t(1235));
+    QCOMPARE(ui::droppedEventsText(ui::droppedEvents(model)), QStringLiteral("⚠ 1235 events dropped"));
+    QVERIFY(ui::droppedEventsText(0).isEmpty());
+}
+
+QTEST_MAIN(TestRunHeader)
+#include "tst_runheader.moc"

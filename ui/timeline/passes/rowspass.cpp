@@ -1,0 +1,101 @@
+// Rows and bars: stripes, row names, one rectangle per merged segment, the
+// gaps between tasks, and the grid behind them.
+#include "ui/timeline/passes/renderpasses.h"
+
+#include "ui/timeline/rowlabels.h"
+
+#include <QPainter>
+
+#include <cmath>
+
+namespace ui::passes {
+
+void collectRows(PaintContext &ctx, const VisibleBand &vb)
+{
+    const TimelineLayout::Band &band = *vb.band;
+    PaintBatches &out = ctx.batches;
+    for (int r = vb.firstRow; r <= vb.lastRow; ++r) {
+        const int y = ctx.rowTop(vb, r);
+        const QRect rowRect(ctx.rect.left(), y, ctx.rect.width(), band.rowHeight);
+        // In the task view the highlighted task's row is tinted in every run.
+        if (ctx.byTask() && static_cast<std::uint32_t>(r) == ctx.scene.highlightTask)
+            ctx.p.fillRect(rowRect, ctx.style.selection);
+        else if (r % 2)
+            ctx.p.fillRect(rowRect, ctx.style.alternate);
+        out.texts.push_back({false, out.rowLabels.size()});
+        out.rowLabels.push_back({QRect(ctx.rect.left() + 14, y, ctx.axisLeft - ctx.rect.left() - 18, band.rowHeight),
+                                 rowLabel(ctx.model, *vb.run, ctx.layout.view, r)});
+
+        const RowGeometry &geo = ctx.rowGeometry(vb.run->row(ctx.layout.view, r));
+        const Segment *prev = nullptr;
+        for (const Segment &s : geo.segments) {
+            const QRect bar = barRect(s.x0, s.x1, y, band.rowHeight, s.kind);
+            out.bars[static_cast<std::size_t>(s.kind)].push_back(bar);
+            if (s.taskStart && prev && prev->x1 >= s.x0 && s.x1 - s.x0 >= 4)
+                out.separators.push_back(QRect(s.x0, bar.top(), 1, bar.height()));
+            prev = &s;
+        }
+    }
+}
+
+void paintGrid(PaintContext &ctx)
+{
+    // Vertical grid behind nothing important: drawn before the bars.
+    ctx.p.setPen(ctx.style.grid);
+    for (const RulerTick &t : ctx.ticks)
+        if (t.major)
+            ctx.p.drawLine(QPointF(std::round(t.x), ctx.contentTop), QPointF(std::round(t.x), ctx.rect.bottom()));
+}
+
+void paintBars(PaintContext &ctx)
+{
+    QPainter &p = ctx.p;
+    // SVG has no Qt pattern brushes (QSvgGenerator drops them): draw the
+    // hatching as lines there, so kinds stay apart without colour.
+    const bool vectorOutput = isVectorDevice(p);
+    p.setPen(Qt::NoPen);
+    for (int k = 0; k < il::itemKindCount; ++k) {
+        const auto &list = ctx.batches.bars[static_cast<std::size_t>(k)];
+        if (list.empty())
+            continue;
+        const KindStyle &ks = ctx.style.kinds[static_cast<std::size_t>(k)];
+        p.setBrush(ks.fill);
+        p.drawRects(list.data(), static_cast<int>(list.size()));
+        if (ks.pattern == Qt::NoBrush)
+            continue;
+        // Patterns only where they can be seen; slivers stay plain.
+        std::vector<QRect> wide;
+        for (const QRect &r : list)
+            if (r.width() >= 4)
+                wide.push_back(r);
+        if (vectorOutput) {
+            for (const QRect &r : wide)
+                drawPatternLines(p, r, ks.pattern, ks.ink);
+            p.setPen(Qt::NoPen);
+        } else {
+            p.setBrush(QBrush(ks.ink, ks.pattern));
+            p.drawRects(wide.data(), static_cast<int>(wide.size()));
+        }
+    }
+    const auto &separators = ctx.batches.separators;
+    if (!separators.empty()) {
+        p.setBrush(ctx.style.background);
+        p.drawRects(separators.data(), static_cast<int>(separators.size()));
+    }
+}
+
+void paintLabelEdge(PaintContext &ctx)
+{
+    ctx.p.setPen(ctx.style.grid);
+    ctx.p.drawLine(ctx.axisLeft - 1, ctx.contentTop, ctx.axisLeft - 1, ctx.rect.bottom());
+}
+
+void paintRowLabel(PaintContext &ctx, const PaintBatches::RowLabel &label)
+{
+    ctx.p.setFont(ctx.normalFont);
+    ctx.p.setPen(ctx.style.text);
+    ctx.p.drawText(label.rect, Qt::AlignVCenter | Qt::AlignLeft,
+                   ctx.fm.elidedText(label.text, Qt::ElideMiddle, label.rect.width()));
+}
+
+} // namespace ui::passes

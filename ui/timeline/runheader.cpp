@@ -1,0 +1,110 @@
+#include "ui/timeline/runheader.h"
+
+#include "core/analysis/advisor.h"
+#include "ui/window/englishplurals.h"
+#include "ui/window/incidenttext.h"
+
+#include <QCoreApplication>
+
+#include <algorithm>
+#include <cmath>
+
+namespace ui {
+
+namespace {
+const QString separator = QStringLiteral(" · ");
+
+QString trCount(const char *text, int n)
+{
+    return translateCount("TimelinePainter", text, n);
+}
+} // namespace
+
+QString RunHeader::measuresText() const
+{
+    return measures.isEmpty() ? QString() : separator + measures.join(separator);
+}
+
+QString RunHeader::text(bool withProblem) const
+{
+    QString text = title + measuresText();
+    if (withProblem && !problem.isEmpty())
+        text += separator + problem;
+    return text;
+}
+
+RunHeader RunHeader::of(const il::TimelineRun &run, std::size_t taskCount)
+{
+    const il::RunInfo &info = run.info();
+    const int tasks = static_cast<int>(taskCount);
+    RunHeader header;
+    header.title = il::modeName(info.mode);
+    header.measures << trCount("%n worker(s)", info.workers);
+    // Tasks that finished their work (not failed, not cancelled).
+    const int finished = std::max(0, run.tasksDone() - run.failedTasks() - run.cancelledTasks());
+    if (run.isCancelled()) {
+        // A stopped run's ideal and efficiency compare a part with the whole: leave them out.
+        const double ranMs = run.metrics() ? run.metrics()->makespanMs : static_cast<double>(run.extentNs()) / 1e6;
+        header.measures << QStringLiteral("stopped after %1").arg(il::formatDurationMs(ranMs))
+                        << trCount("%1/%n task(s) finished", tasks).arg(finished);
+    } else if (run.trace() && run.trace()->failed() && finished == 0) {
+        // Nothing ran (no worker could start): figures would only mislead.
+        header.measures << QStringLiteral("no task finished");
+    } else if (run.metrics()) {
+        const il::Metrics &m = *run.metrics();
+        header.measures << QStringLiteral("makespan %1").arg(il::formatDurationMs(m.makespanMs))
+                        << QStringLiteral("ideal %1").arg(il::formatDurationMs(m.idealMs))
+                        << QStringLiteral("efficiency %1 %").arg(std::lround(m.efficiency * 100));
+    } else if (run.isLive()) {
+        header.measures << trCount("running… %1/%n task(s)", tasks).arg(run.tasksDone());
+    }
+    if (run.cancelledTasks() > 0)
+        header.measures << QStringLiteral("%1 cancelled").arg(run.cancelledTasks());
+    QStringList problems;
+    if (const QString text = runProblemText(run); !text.isEmpty())
+        problems << text;
+    if (const QString dropped = droppedEventsText(droppedEvents(run)); !dropped.isEmpty())
+        problems << dropped;
+    header.problem = problems.join(separator);
+    return header;
+}
+
+QString RunHeader::toolTip(const il::TimelineRun &run, std::size_t taskCount)
+{
+    QStringList lines{of(run, taskCount).text(false)};
+    if (run.failedTasks() > 0)
+        lines << trCount("%n task(s) failed (red end mark(s))", run.failedTasks());
+    if (run.cancelledTasks() > 0)
+        lines << trCount("%n task(s) cancelled by Stop", run.cancelledTasks());
+    lines << runProblemLines(run); // an events-dropped incident among them
+    if (droppedEvents(run) > 0)
+        lines << QCoreApplication::translate("RunHeader",
+                                             "The timeline and the figures of this run miss the dropped events.");
+    return lines.join(QLatin1Char('\n'));
+}
+
+std::uint64_t droppedEvents(const il::TimelineRun &run)
+{
+    return run.trace() ? run.trace()->eventsDropped : 0;
+}
+
+std::uint64_t droppedEvents(const il::TimelineModel &model)
+{
+    std::uint64_t dropped = 0;
+    for (int r = 0; r < model.runCount(); ++r)
+        if (const il::TimelineRun *run = model.findRun(r))
+            dropped += droppedEvents(*run);
+    return dropped;
+}
+
+QString droppedEventsText(std::uint64_t dropped)
+{
+    if (dropped == 0)
+        return QString();
+    // translateCount takes an int; the count can exceed one, so the English
+    // plural is chosen here.
+    return QCoreApplication::translate("RunHeader", dropped == 1 ? "⚠ %1 event dropped" : "⚠ %1 events dropped")
+        .arg(dropped);
+}
+
+} // namespace ui

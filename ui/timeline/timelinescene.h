@@ -1,0 +1,28 @@
+#pragma once
+
+#include "core/timeline/timelinemodel.h"
+#include "ui/timeline/timemapping.h"
+
+#include <QString>
+
+#include <vector>
+
+namespace ui {
+
+struct TimelineLayout;
+
+// Everything one frame of the timeline depends on.
+struct TimelineScene
+{
+    const il::TimelineModel *model = nullptr;
+    const TimelineLayout *layout = nullptr;
+    TimeMapping mapping;        // mapping.left is the x where the time axis starts
+    int scrollY = 0;            // content y at the top of the rows area
+    std::uint32_t highlightTask = il::noTask;
+    bool hasSelection = false;
+    double selectionFromNs = 0;
+    double selectionToNs = 0;
+    const std::vector<QString> *headerNotes = nullptr; // per run, right-aligned in its header
+};
+
+} // namespace ui
