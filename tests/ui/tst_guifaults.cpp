@@ -7,11 +7,11 @@
 #include "../common/processes.h"
 #include "ui/chart/comparisonchart.h"
 #include "ui/chart/comparisonpicture.h"
+#include "ui/text/incidenttext.h"
 #include "ui/timeline/spanstyle.h"
 #include "ui/timeline/timelinepainter.h"
 #include "ui/timeline/timelineview.h"
 #include "ui/window/mainwindow.h"
-#include "ui/window/incidenttext.h"
 #include "ui/window/runsession.h"
 #include "ui/window/tasksetpanel.h"
 

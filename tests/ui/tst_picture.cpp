@@ -1,5 +1,5 @@
-#include "synthetictrace.h"
 #include "core/engine/engine.h"
+#include "synthetictrace.h"
 #include "ui/chart/comparisonpicture.h"
 #include "ui/timeline/spanstyle.h"
 #include "ui/timeline/timelinelayout.h"

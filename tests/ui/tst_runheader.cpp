@@ -2,9 +2,9 @@
 // draws each in its own weight and colour, nothing splits a joined string),
 // and the recorder's dropped events shown in the header, its tooltip and the
 // comparison's status, never silently.
-#include "synthetictrace.h"
 #include "core/analysis/metrics.h"
 #include "core/timeline/timelinemodel.h"
+#include "synthetictrace.h"
 #include "ui/timeline/runheader.h"
 
 #include <QTest>

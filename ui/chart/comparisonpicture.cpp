@@ -3,12 +3,12 @@
 #include "core/analysis/advisor.h"
 #include "core/io/exporters.h"
 #include "ui/chart/comparisonchart.h"
+#include "ui/text/englishplurals.h"
+#include "ui/text/incidenttext.h"
+#include "ui/text/tasksetwords.h"
 #include "ui/timeline/spanstyle.h"
 #include "ui/timeline/timelinelayout.h"
 #include "ui/timeline/timelinepainter.h"
-#include "ui/window/englishplurals.h"
-#include "ui/window/incidenttext.h"
-#include "ui/window/tasksetpanel.h"
 
 #include <QApplication>
 #include <QBuffer>
@@ -97,7 +97,7 @@ void paintPicture(QPainter &p, const il::TimelineModel &model,
     const TimelineLayout layout = pictureLayout(model, options);
     QString heading = QStringLiteral("Interleave");
     if (const il::TaskSet *set = model.taskSet())
-        heading += QStringLiteral(" · %1 · %2").arg(set->name, TaskSetPanel::summaryText(*set));
+        heading += QStringLiteral(" · %1 · %2").arg(set->name, taskSetSummaryText(*set));
     // What was left out leads the title, so eliding never hides it.
     if (const QString omitted = omissionText(layout); !omitted.isEmpty())
         heading = QStringLiteral("⚠ %1 (see each run's last line) · %2").arg(omitted, heading);
@@ -187,7 +187,7 @@ QString savePicture(const QString &path, const il::TimelineModel &model,
         svg.setSize(size);
         svg.setViewBox(QRect(QPoint(0, 0), size));
         svg.setTitle(QStringLiteral("Interleave comparison"));
-        svg.setDescription(model.taskSet() ? TaskSetPanel::summaryText(*model.taskSet()) : QString());
+        svg.setDescription(model.taskSet() ? taskSetSummaryText(*model.taskSet()) : QString());
         QPainter painter(&svg);
         paintPicture(painter, model, results, options);
         painter.end();

@@ -1,6 +1,6 @@
 #include "ui/timeline/rowlabels.h"
 
-#include "ui/window/englishplurals.h"
+#include "ui/text/englishplurals.h"
 
 namespace ui {
 

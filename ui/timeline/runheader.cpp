@@ -1,8 +1,8 @@
 #include "ui/timeline/runheader.h"
 
 #include "core/analysis/advisor.h"
-#include "ui/window/englishplurals.h"
-#include "ui/window/incidenttext.h"
+#include "ui/text/englishplurals.h"
+#include "ui/text/incidenttext.h"
 
 #include <QCoreApplication>
 

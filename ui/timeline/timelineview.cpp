@@ -1,6 +1,6 @@
 #include "ui/timeline/timelineview.h"
 
-#include "ui/window/incidenttext.h"
+#include "ui/text/incidenttext.h"
 
 #include "core/analysis/advisor.h"
 #include "ui/timeline/spanstyle.h"

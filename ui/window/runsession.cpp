@@ -1,8 +1,8 @@
 #include "ui/window/runsession.h"
 
 #include "core/base/clock.h"
+#include "ui/text/incidenttext.h"
 #include "ui/timeline/runheader.h"
-#include "ui/window/incidenttext.h"
 
 namespace ui {
 

@@ -2,7 +2,8 @@
 
 #include "core/analysis/advisor.h"
 #include "core/model/presets.h"
-#include "ui/window/englishplurals.h"
+#include "ui/text/englishplurals.h"
+#include "ui/text/tasksetwords.h"
 #include "ui/window/tasktablemodel.h"
 
 #include <QComboBox>
@@ -254,22 +255,10 @@ void TaskSetPanel::showError(const QString &error, const QString &toolTip)
     m_error->setVisible(!error.isEmpty());
 }
 
-QString TaskSetPanel::summaryText(const il::TaskSet &set)
-{
-    const double cpu = set.totalCpuMs();
-    const double io = set.totalIoMs();
-    const double share = cpu + io > 0 ? 100.0 * cpu / (cpu + io) : 0;
-    // Static, and used for pictures rendered with no window: plural forms guaranteed.
-    return translateCount("TaskSetPanel", "%n task(s) · cpu %1 · io %2 · cpu share %3 %",
-                          static_cast<int>(set.tasks.size()))
-        .arg(il::formatDurationMs(cpu), il::formatDurationMs(io))
-        .arg(share, 0, 'f', 0);
-}
-
 void TaskSetPanel::updateSummary()
 {
     const il::TaskSet &set = m_table->taskSet();
-    m_summary->setText(QStringLiteral("<b>%1</b><br>%2").arg(set.name.toHtmlEscaped(), summaryText(set).toHtmlEscaped()));
+    m_summary->setText(QStringLiteral("<b>%1</b><br>%2").arg(set.name.toHtmlEscaped(), taskSetSummaryText(set).toHtmlEscaped()));
 }
 
 } // namespace ui

@@ -34,8 +34,6 @@ public:
     QString origin() const { return m_origin; }
     bool loadPreset(const QString &name);
 
-    // "1 task · cpu 20.0 ms · io 80.0 ms · cpu share 20 %" (plural forms right).
-    static QString summaryText(const il::TaskSet &set);
     QString errorText() const;
     TaskTableModel *tableModel() const { return m_table; }
     QComboBox *presetBox() const { return m_presets; }

@@ -1,4 +1,4 @@
-#include "ui/window/englishplurals.h"
+#include "ui/text/englishplurals.h"
 
 #include <QCoreApplication>
 #include <QPointer>

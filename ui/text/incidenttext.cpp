@@ -1,6 +1,6 @@
-#include "ui/window/incidenttext.h"
+#include "ui/text/incidenttext.h"
 
-#include "ui/window/englishplurals.h"
+#include "ui/text/englishplurals.h"
 
 #include <QCoreApplication>
 
