@@ -42,24 +42,6 @@ bool detailInSentence(il::IncidentKind kind)
            || kind == K::WorkerNotExecutable || kind == K::NoWorkerStarted || kind == K::InternalError;
 }
 
-// An incident of one worker process (lane and pid say which).
-bool isWorkerKind(il::IncidentKind kind)
-{
-    using K = il::IncidentKind;
-    switch (kind) {
-    case K::WorkerCrashed:
-    case K::WorkerExited:
-    case K::WorkerHung:
-    case K::TaskTimeout:
-    case K::ProtocolError:
-    case K::SpawnFailed:
-    case K::NoHello:
-    case K::ForeignHello:
-    case K::LaneGivenUp: return true;
-    default: return false;
-    }
-}
-
 } // namespace
 
 QString incidentWords(const il::Incident &i, const il::RunInfo &info)
@@ -67,7 +49,7 @@ QString incidentWords(const il::Incident &i, const il::RunInfo &info)
     using K = il::IncidentKind;
     const QString mode = il::modeName(info.mode);
     QString text;
-    if (isWorkerKind(i.kind)) {
+    if (il::isWorkerIncident(i.kind)) {
         text = QStringLiteral("%1 %2").arg(worker(i), workerEvent(i));
         // The worker's own words right after what it did, then what it cost.
         if (!detailInSentence(i.kind) && !i.detail.isEmpty())

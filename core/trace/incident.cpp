@@ -59,4 +59,22 @@ bool hasValue(IncidentKind kind)
     }
 }
 
+bool isWorkerIncident(IncidentKind kind)
+{
+    switch (kind) {
+    case IncidentKind::WorkerCrashed:
+    case IncidentKind::WorkerExited:
+    case IncidentKind::WorkerHung:
+    case IncidentKind::TaskTimeout:
+    case IncidentKind::ProtocolError:
+    case IncidentKind::SpawnFailed:
+    case IncidentKind::NoHello:
+    case IncidentKind::ForeignHello:
+    case IncidentKind::LaneGivenUp:
+        return true;
+    default:
+        return false;
+    }
+}
+
 } // namespace il

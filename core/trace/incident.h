@@ -48,6 +48,8 @@ const char *incidentKindName(IncidentKind kind); // "worker-crashed", "worker-hu
 bool isFatal(IncidentKind kind);
 // Whether Incident::value means something for this kind (exported as null otherwise).
 bool hasValue(IncidentKind kind);
+// An incident of one worker process: lane and pid say which (the first nine kinds).
+bool isWorkerIncident(IncidentKind kind);
 
 struct Incident
 {

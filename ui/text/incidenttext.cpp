@@ -77,21 +77,23 @@ const il::Incident *fatalOf(const il::TimelineRun &run)
 
 } // namespace
 
+// The path is already in the sentence; any other detail (a worker's last
+// stderr line, what exactly was wrong) is shown as it came.
+static QString detailText(const il::Incident &i)
+{
+    using K = il::IncidentKind;
+    const bool pathInSentence = i.kind == K::WorkerMissing || i.kind == K::WorkerNotExecutable || i.kind == K::NoWorkerStarted;
+    return pathInSentence || i.detail.isEmpty() ? QString() : tr(" (%1)").arg(i.detail);
+}
+
 QString incidentText(const il::Incident &i, const il::RunInfo &info)
 {
     using K = il::IncidentKind;
     const QString mode = il::modeName(info.mode);
     QString text;
+    if (il::isWorkerIncident(i.kind))
+        return workerIncident(i) + detailText(i);
     switch (i.kind) {
-    case K::WorkerCrashed:
-    case K::WorkerExited:
-    case K::WorkerHung:
-    case K::TaskTimeout:
-    case K::ProtocolError:
-    case K::SpawnFailed:
-    case K::NoHello:
-    case K::ForeignHello:
-    case K::LaneGivenUp: text = workerIncident(i); break;
     case K::WorkerMissing: text = tr("%1: cannot start workers: %2 does not exist").arg(mode, i.detail); break;
     case K::WorkerNotExecutable: text = tr("%1: cannot start workers: %2 is not an executable file").arg(mode, i.detail); break;
     case K::NoWorkerStarted: text = tr("%1: no worker could be started from %2").arg(mode, i.detail); break;
@@ -107,13 +109,9 @@ QString incidentText(const il::Incident &i, const il::RunInfo &info)
         break;
     case K::Cancelled: text = tr("stopped: %n task(s) did not finish", int(i.value)); break;
     case K::InternalError: text = tr("%1: internal error").arg(mode); break;
+    default: break; // the worker kinds, above
     }
-    // The path is already in the sentence; any other detail (a worker's
-    // last stderr line, what exactly was wrong) is shown as it came.
-    const bool pathInSentence = i.kind == K::WorkerMissing || i.kind == K::WorkerNotExecutable || i.kind == K::NoWorkerStarted;
-    if (!pathInSentence && !i.detail.isEmpty())
-        text += tr(" (%1)").arg(i.detail);
-    return text;
+    return text + detailText(i);
 }
 
 QString runProblemText(const il::TimelineRun &run)

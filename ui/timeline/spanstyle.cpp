@@ -37,45 +37,39 @@ SpanStyle SpanStyle::forPalette(const QPalette &palette)
     if (s.mutedText.alpha() == 0 || s.mutedText == s.text)
         s.mutedText = s.dark ? s.text.darker(140) : s.text.lighter(180);
 
-    using il::ItemKind;
-    auto set = [&](ItemKind k, QColor fill, QColor ink, Qt::BrushStyle pattern, const char *label,
-                   const char *description) {
-        s.kinds[static_cast<std::size_t>(k)] =
-            KindStyle{fill, ink, pattern, QString::fromUtf8(label), QString::fromUtf8(description)};
+    // Per kind: fill and ink on a light, then on a dark background; the
+    // pattern; the legend's label and its tooltip. cpu stays solid: it is
+    // what the eye should find first, and a solid colour is what the
+    // screenshot tests look for. Spawn and ipc, queued and ready share a
+    // look (and a legend entry).
+    struct KindRow
+    {
+        il::ItemKind kind;
+        QRgb lightFill, lightInk, darkFill, darkInk;
+        Qt::BrushStyle pattern;
+        const char *label;
+        const char *description;
     };
-    // cpu stays solid: it is what the eye should find first, and a solid
-    // colour is what the screenshot tests look for.
-    if (s.dark) {
-        set(ItemKind::Cpu, QColor(0x56, 0xb4, 0xe9), QColor(0x1d, 0x5f, 0x85), Qt::NoBrush, "cpu",
-            "computing");
-        set(ItemKind::Io, QColor(0x8a, 0x63, 0x10), QColor(0xf0, 0xb0, 0x30), Qt::BDiagPattern, "io wait",
-            "blocked on I/O (sleep or timer)");
-        set(ItemKind::GilWait, QColor(0x8c, 0x3a, 0x0c), QColor(0xff, 0x8a, 0x40), Qt::DiagCrossPattern,
-            "gil wait", "waiting for the interpreter lock");
-        set(ItemKind::Spawn, QColor(0x0b, 0x6e, 0x52), QColor(0x5f, 0xe0, 0xb5), Qt::Dense5Pattern,
-            "spawn / ipc", "process start-up or pipe transfer");
-        set(ItemKind::Ipc, QColor(0x0b, 0x6e, 0x52), QColor(0x5f, 0xe0, 0xb5), Qt::Dense5Pattern,
-            "spawn / ipc", "process start-up or pipe transfer");
-        set(ItemKind::Queued, QColor(0x4a, 0x4f, 0x57), QColor(0x8a, 0x90, 0x9a), Qt::HorPattern,
-            "queued / ready", "waiting for a free worker, or for the busy event loop");
-        set(ItemKind::Ready, QColor(0x4a, 0x4f, 0x57), QColor(0x8a, 0x90, 0x9a), Qt::HorPattern,
-            "queued / ready", "waiting for a free worker, or for the busy event loop");
-    } else {
-        set(ItemKind::Cpu, QColor(0x00, 0x72, 0xb2), QColor(0x00, 0x3f, 0x63), Qt::NoBrush, "cpu",
-            "computing");
-        set(ItemKind::Io, QColor(0xf6, 0xd0, 0x8a), QColor(0xb0, 0x78, 0x00), Qt::BDiagPattern, "io wait",
-            "blocked on I/O (sleep or timer)");
-        set(ItemKind::GilWait, QColor(0xf3, 0xb4, 0x92), QColor(0xc0, 0x4a, 0x00), Qt::DiagCrossPattern,
-            "gil wait", "waiting for the interpreter lock");
-        set(ItemKind::Spawn, QColor(0x9f, 0xdc, 0xc8), QColor(0x00, 0x7a, 0x58), Qt::Dense5Pattern,
-            "spawn / ipc", "process start-up or pipe transfer");
-        set(ItemKind::Ipc, QColor(0x9f, 0xdc, 0xc8), QColor(0x00, 0x7a, 0x58), Qt::Dense5Pattern,
-            "spawn / ipc", "process start-up or pipe transfer");
-        set(ItemKind::Queued, QColor(0xe4, 0xe4, 0xe4), QColor(0x9a, 0x9a, 0x9a), Qt::HorPattern,
-            "queued / ready", "waiting for a free worker, or for the busy event loop");
-        set(ItemKind::Ready, QColor(0xe4, 0xe4, 0xe4), QColor(0x9a, 0x9a, 0x9a), Qt::HorPattern,
-            "queued / ready", "waiting for a free worker, or for the busy event loop");
-    }
+    using il::ItemKind;
+    static constexpr KindRow rows[] = {
+        {ItemKind::Cpu, 0x0072b2, 0x003f63, 0x56b4e9, 0x1d5f85, Qt::NoBrush, "cpu", "computing"},
+        {ItemKind::Io, 0xf6d08a, 0xb07800, 0x8a6310, 0xf0b030, Qt::BDiagPattern, "io wait",
+         "blocked on I/O (sleep or timer)"},
+        {ItemKind::GilWait, 0xf3b492, 0xc04a00, 0x8c3a0c, 0xff8a40, Qt::DiagCrossPattern, "gil wait",
+         "waiting for the interpreter lock"},
+        {ItemKind::Spawn, 0x9fdcc8, 0x007a58, 0x0b6e52, 0x5fe0b5, Qt::Dense5Pattern, "spawn / ipc",
+         "process start-up or pipe transfer"},
+        {ItemKind::Ipc, 0x9fdcc8, 0x007a58, 0x0b6e52, 0x5fe0b5, Qt::Dense5Pattern, "spawn / ipc",
+         "process start-up or pipe transfer"},
+        {ItemKind::Queued, 0xe4e4e4, 0x9a9a9a, 0x4a4f57, 0x8a909a, Qt::HorPattern, "queued / ready",
+         "waiting for a free worker, or for the busy event loop"},
+        {ItemKind::Ready, 0xe4e4e4, 0x9a9a9a, 0x4a4f57, 0x8a909a, Qt::HorPattern, "queued / ready",
+         "waiting for a free worker, or for the busy event loop"},
+    };
+    for (const KindRow &r : rows)
+        s.kinds[static_cast<std::size_t>(r.kind)] =
+            KindStyle{QColor(s.dark ? r.darkFill : r.lightFill), QColor(s.dark ? r.darkInk : r.lightInk), r.pattern,
+                      QString::fromUtf8(r.label), QString::fromUtf8(r.description)};
     return s;
 }
 
