@@ -821,48 +821,48 @@ Token JsonReader::readNumberSlow()
     if (*m_pos == '-')
         ++i;
     int c = at(i);
-    if (c == '0') {
-        ++i;
+    // Moves on to the byte after a part of the number (past one more byte
+    // first when `skip`); false if the number got too long.
+    const auto nextByte = [&](bool skip) {
+        if (skip)
+            ++i;
         if (over())
-            return tooLong();
+            return false;
         c = at(i);
+        return true;
+    };
+    if (c == '0') {
+        if (!nextByte(true))
+            return tooLong();
         if (isDigit(c)) {
             m_pos += i;
             return fail(ErrorCode::InvalidNumber, streamOffset(m_pos), QStringLiteral("a number must not have leading zeros"));
         }
     } else if (isDigit(c)) {
         digits();
-        if (over())
+        if (!nextByte(false))
             return tooLong();
-        c = at(i);
     } else {
         return missingDigit(c, "expected a digit after '-'");
     }
     bool integer = true;
     if (c == '.') {
         integer = false;
-        ++i;
-        if (over())
+        if (!nextByte(true))
             return tooLong();
-        c = at(i);
         if (!isDigit(c))
             return missingDigit(c, "expected a digit after '.'");
         digits();
-        if (over())
+        if (!nextByte(false))
             return tooLong();
-        c = at(i);
     }
     if (c == 'e' || c == 'E') {
         integer = false;
-        ++i;
-        if (over())
+        if (!nextByte(true))
             return tooLong();
-        c = at(i);
         if (c == '+' || c == '-') {
-            ++i;
-            if (over())
+            if (!nextByte(true))
                 return tooLong();
-            c = at(i);
         }
         if (!isDigit(c))
             return missingDigit(c, "expected a digit in the exponent");
