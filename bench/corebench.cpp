@@ -77,12 +77,7 @@ DirectRun runDirect(const il::TaskSet &set, const il::RunConfig &config)
     std::unique_ptr<il::Executor> executor = il::makeExecutor(config);
     il::Recorder recorder(executor->slotCount());
     il::CancelToken cancel;
-    il::RunInfo info;
-    info.mode = config.mode;
-    info.workers = config.effectiveWorkers();
-    info.cores = il::detectedCores();
-    info.lanes = executor->laneCount();
-    info.laneNames = executor->laneNames();
+    il::RunInfo info = il::makeRunInfo(*executor, config);
 
     std::int64_t endNs = 0;
     std::unique_ptr<QThread> thread(QThread::create([&] {

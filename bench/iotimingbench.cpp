@@ -58,12 +58,7 @@ Ran runOnThread(const il::TaskSet &set, const il::RunConfig &config,
     std::unique_ptr<il::Executor> executor = il::makeExecutor(config);
     il::Recorder recorder(executor->slotCount());
     il::CancelToken cancel;
-    il::RunInfo info;
-    info.mode = config.mode;
-    info.workers = config.effectiveWorkers();
-    info.cores = il::detectedCores();
-    info.lanes = executor->laneCount();
-    info.laneNames = executor->laneNames();
+    il::RunInfo info = il::makeRunInfo(*executor, config);
     Ran out;
     std::unique_ptr<QThread> thread(QThread::create([&] {
         il::ExecContext ctx{set, recorder, cancel, config};

@@ -12,6 +12,17 @@
 
 namespace il {
 
+RunInfo makeRunInfo(const Executor &executor, const RunConfig &config)
+{
+    RunInfo info;
+    info.mode = config.mode;
+    info.workers = config.effectiveWorkers();
+    info.cores = detectedCores();
+    info.lanes = executor.laneCount();
+    info.laneNames = executor.laneNames();
+    return info;
+}
+
 RunResultPtr buildRunResult(RunInfo info, const Recorder &recorder, const Executor &executor,
                             const TaskSet &set, std::int64_t endNs, const CancelToken &cancel)
 {
@@ -88,17 +99,11 @@ bool Engine::start(TaskSetPtr set, std::vector<RunConfig> runs)
     // result from a comparison the user already replaced. `this` outlives the
     // thread: the destructor joins it before any member goes.
     m_thread = QThread::create([this, generation, set, runs = std::move(runs), cancel] {
-        const int cores = detectedCores();
         for (std::size_t r = 0; r < runs.size() && !cancel->isCancelled(); ++r) {
             const RunConfig &config = runs[r];
             std::unique_ptr<Executor> executor = makeExecutor(config);
-            RunInfo info;
+            RunInfo info = makeRunInfo(*executor, config);
             info.runIndex = int(r);
-            info.mode = config.mode;
-            info.workers = config.effectiveWorkers();
-            info.cores = cores;
-            info.lanes = executor->laneCount();
-            info.laneNames = executor->laneNames();
             auto recorder = std::make_shared<Recorder>(executor->slotCount());
             info.originNs = monoNs();
             post([this, generation, info, recorder] { onRunStarted(generation, info, recorder); });

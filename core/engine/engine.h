@@ -27,6 +27,11 @@ using EventBatch = std::shared_ptr<const std::vector<Event>>;
 
 class Executor;
 
+// What a run of `config` on `executor` is, before it starts: mode, workers,
+// the machine's cores, lanes and their names (runIndex and originNs are the
+// caller's to set).
+RunInfo makeRunInfo(const Executor &executor, const RunConfig &config);
+
 // After executor.run() returned: builds the immutable trace (straight from
 // the recorder's buffers, no copy) and its metrics. `info` is the RunInfo the
 // run started with; lane names and pids are refreshed from the executor. The
