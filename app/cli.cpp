@@ -87,10 +87,12 @@ const char *usage =
     "       interleave FILE.json | --demo   open the window on FILE / and press Run\n"
     "       interleave run (--taskset FILE | --preset NAME) [--mode M[,M...] | --mode all]\n"
     "                      [--workers N] [--worker PATH] [--task-timeout MS] [--trace FILE] [--summary FILE]\n"
-    "                      [--screenshot FILE.png|FILE.svg] [--quiet]\n"
+    "                      [--screenshot FILE.png|FILE.svg] [--quiet] [--python PATH]\n"
     "       interleave presets\n"
     "       interleave validate FILE\n"
-    "modes: sequential, threads, threads-gil, processes, eventloop (default: all)\n";
+    "modes: sequential, threads, threads-gil, processes, eventloop (all, the default);\n"
+    "       py-sequential, py-threads, py-processes, py-asyncio, dask (real CPython and Dask);\n"
+    "       everything = all ten\n";
 
 // One line on stderr. `message` may echo user input: escaped, so it cannot
 // move the cursor or forge a line.
@@ -196,6 +198,7 @@ int cmdRun(const QStringList &args, const ScreenshotFn &screenshot)
         {QStringLiteral("summary"), QStringLiteral("Write the summary JSON (or CSV if FILE ends in .csv)."), QStringLiteral("FILE")},
         {QStringLiteral("screenshot"), QStringLiteral("Render the timeline and chart to PNG or SVG."), QStringLiteral("FILE")},
         {QStringLiteral("quiet"), QStringLiteral("No table, no progress.")},
+        {QStringLiteral("python"), QStringLiteral("Python for the py-modes and dask (default: $INTERLEAVE_PYTHON, else /usr/bin/python3, else python3 on PATH)."), QStringLiteral("PATH")},
     });
     if (!parser.parse(QStringList{QStringLiteral("interleave-run")} + args))
         return fail(parser.errorText(), 2, true);
@@ -234,6 +237,9 @@ int cmdRun(const QStringList &args, const ScreenshotFn &screenshot)
         if (workerPath.isEmpty())
             return fail(QStringLiteral("--worker: needs the path of a worker executable (got an empty string)"));
     }
+    const QString pythonPath = parser.value(QStringLiteral("python"));
+    if (parser.isSet(QStringLiteral("python")) && pythonPath.isEmpty())
+        return fail(QStringLiteral("--python: needs the path of a python3 executable (got an empty string)"));
     const QString shot = parser.value(QStringLiteral("screenshot"));
     if (!shot.isEmpty()) {
         if (!shot.endsWith(QLatin1String(".png"), Qt::CaseInsensitive) && !shot.endsWith(QLatin1String(".svg"), Qt::CaseInsensitive))
@@ -251,6 +257,7 @@ int cmdRun(const QStringList &args, const ScreenshotFn &screenshot)
         c.workers = workers;
         c.taskTimeoutMs = timeoutMs;
         c.workerPath = workerPath;
+        c.pythonPath = pythonPath;
         configs.push_back(c);
     }
 

@@ -79,6 +79,11 @@ QString clauseFor(Mode mode, const Metrics &m, Bound bound)
         if (bound == Bound::Io)
             return QStringLiteral("eventloop overlapped every wait on one thread (%1)").arg(t);
         return QStringLiteral("eventloop computed on its one thread (%1)").arg(t);
+    case Mode::PySequential:
+    case Mode::PyThreads:
+    case Mode::PyProcesses:
+    case Mode::PyAsyncio:
+    case Mode::Dask: return QStringLiteral("%1, the real thing, took %2").arg(modeName(mode), t);
     }
     return QString();
 }
@@ -194,6 +199,12 @@ QString adviseComparison(const TaskSet &set, const std::vector<Metrics> &runs)
     if (gil != latest.end() && gil->second.gilWaitMs > 0.25 * gil->second.makespanMs)
         text += QStringLiteral(" threads-gil threads spent %1 waiting for the lock.")
                     .arg(formatDurationMs(gil->second.gilWaitMs));
+    // CPython gives no GIL events; what its threads measurably lost is cpu
+    // phase time in which they did not compute.
+    auto pyThreads = latest.find(Mode::PyThreads);
+    if (pyThreads != latest.end() && pyThreads->second.notRunningMs > 0.25 * pyThreads->second.makespanMs)
+        text += QStringLiteral(" py-threads threads spent %1 of their cpu phases not running (GIL or OS).")
+                    .arg(formatDurationMs(pyThreads->second.notRunningMs));
     return text + leftOut;
 }
 

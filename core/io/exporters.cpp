@@ -51,6 +51,7 @@ QByteArray summaryJson(const TaskSet &set, const std::vector<RunResultPtr> &runs
                       {QStringLiteral("ipc_ms"), m.ipcMs},
                       {QStringLiteral("queue_wait_ms"), m.queueWaitMs},
                       {QStringLiteral("ready_wait_ms"), m.readyWaitMs},
+                      {QStringLiteral("not_running_ms"), m.notRunningMs},
                       {QStringLiteral("utilization"), m.utilization},
                       {QStringLiteral("lane_utilization"), lanes},
                       {QStringLiteral("completed"), m.completed},

@@ -60,6 +60,8 @@ SpanStyle SpanStyle::forPalette(const QPalette &palette)
             "queued / ready", "waiting for a free worker, or for the busy event loop");
         set(ItemKind::Ready, QColor(0x4a, 0x4f, 0x57), QColor(0x8a, 0x90, 0x9a), Qt::HorPattern,
             "queued / ready", "waiting for a free worker, or for the busy event loop");
+        set(ItemKind::NotRunning, QColor(0x6e, 0x33, 0x58), QColor(0xe8, 0x9c, 0xc8), Qt::FDiagPattern,
+            "not running", "in a cpu phase, ready but not computing: GIL or OS (Python modes)");
     } else {
         set(ItemKind::Cpu, QColor(0x00, 0x72, 0xb2), QColor(0x00, 0x3f, 0x63), Qt::NoBrush, "cpu",
             "computing");
@@ -75,6 +77,9 @@ SpanStyle SpanStyle::forPalette(const QPalette &palette)
             "queued / ready", "waiting for a free worker, or for the busy event loop");
         set(ItemKind::Ready, QColor(0xe4, 0xe4, 0xe4), QColor(0x9a, 0x9a, 0x9a), Qt::HorPattern,
             "queued / ready", "waiting for a free worker, or for the busy event loop");
+        // Okabe-Ito's reddish purple, hatched "\" (io is "/", gil wait "X").
+        set(ItemKind::NotRunning, QColor(0xe6, 0xbf, 0xd6), QColor(0x9a, 0x3d, 0x73), Qt::FDiagPattern,
+            "not running", "in a cpu phase, ready but not computing: GIL or OS (Python modes)");
     }
     return s;
 }
@@ -149,7 +154,7 @@ void paintEndMark(QPainter &p, const QRect &bar, int capTop, int capHeight, bool
 namespace {
 constexpr const char *markLabels[] = {"failed", "cancelled"};
 constexpr il::ItemKind legendKinds[] = {il::ItemKind::Cpu, il::ItemKind::Io, il::ItemKind::GilWait,
-                                        il::ItemKind::Spawn, il::ItemKind::Queued};
+                                        il::ItemKind::Spawn, il::ItemKind::Queued, il::ItemKind::NotRunning};
 constexpr int swatchW = 22;
 } // namespace
 

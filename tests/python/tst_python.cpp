@@ -1,0 +1,488 @@
+// The py-modes against the real CPython: the runner's clock, its protocol,
+// every mode's trace, what the GIL does to cpu spans, asyncio's ready-wait,
+// faults (no python, a too-old one, a killed runner, a killed worker
+// process, garbage, Stop) and the CLI's words. Structural assertions only:
+// nothing here depends on how busy the machine is.
+
+#include "processes.h"
+#include "testsupport.h"
+
+#include "core/base/clock.h"
+#include "core/engine/engine.h"
+#include "core/model/mode.h"
+#include "core/modes/python/pythoninterpreter.h"
+#include "core/modes/python/runnerprotocol.h"
+
+#include <QFile>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <algorithm>
+#include <csignal>
+#include <set>
+
+using namespace il;
+using testsupport::makeSet;
+
+namespace {
+
+const QString python = QStringLiteral("/usr/bin/python3");
+
+RunConfig pyConfig(Mode mode, int workers = 0, const QString &path = python)
+{
+    RunConfig c;
+    c.mode = mode;
+    c.workers = workers;
+    c.pythonPath = path;
+    return c;
+}
+
+RunResultPtr runPy(const TaskSet &set, Mode mode, int workers = 0, const QString &path = python)
+{
+    const auto c = testsupport::runComparison(set, {pyConfig(mode, workers, path)}, 120000);
+    return c.completed && c.runs.size() == 1 ? c.runs.front() : nullptr;
+}
+
+QString writeScript(const QTemporaryDir &dir, const QString &name, const QByteArray &body)
+{
+    const QString path = dir.filePath(name);
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly) || f.write("#!/bin/sh\n" + body) < 0)
+        return QString();
+    f.close();
+    f.setPermissions(f.permissions() | QFile::ExeOwner);
+    return path;
+}
+
+QByteArray cmdline(pid_t pid)
+{
+    QFile f(QStringLiteral("/proc/%1/cmdline").arg(pid));
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+// Our runner child (started by the engine's run thread: our pid is its parent).
+pid_t runnerPid()
+{
+    for (pid_t pid : testprocs::childPids())
+        if (cmdline(pid).contains("interleave_runner.py"))
+            return pid;
+    return 0;
+}
+
+// How long (ns) cpu spans of different lanes ran at the same time.
+std::int64_t crossLaneCpuOverlapNs(const Trace &trace)
+{
+    std::vector<const Span *> cpu;
+    for (const Span &s : trace.spans)
+        if (s.kind == SpanKind::Cpu)
+            cpu.push_back(&s);
+    std::int64_t overlap = 0;
+    for (std::size_t a = 0; a < cpu.size(); ++a)
+        for (std::size_t b = a + 1; b < cpu.size(); ++b)
+            if (cpu[a]->lane != cpu[b]->lane)
+                overlap += std::max<std::int64_t>(0, std::min(cpu[a]->endNs, cpu[b]->endNs)
+                                                         - std::max(cpu[a]->startNs, cpu[b]->startNs));
+    return overlap;
+}
+
+int countSpans(const Trace &trace, SpanKind kind)
+{
+    return int(std::count_if(trace.spans.begin(), trace.spans.end(), [kind](const Span &s) { return s.kind == kind; }));
+}
+
+} // namespace
+
+class TstPython : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase()
+    {
+        const PythonInfo info = probePython(python);
+        if (!info.usable)
+            QFAIL(qPrintable(QStringLiteral("the py-mode tests need Debian's python3: ") + info.problem));
+    }
+
+    void modeLists()
+    {
+        QString error;
+        QCOMPARE(parseModeList(QStringLiteral("all"), &error)->size(), std::size_t(5));
+        const auto every = parseModeList(QStringLiteral("everything"), &error);
+        QVERIFY(every);
+        QCOMPARE(every->size(), std::size_t(10));
+        QCOMPARE(modeFromName(QStringLiteral("py-asyncio")), std::optional<Mode>(Mode::PyAsyncio));
+        QCOMPARE(modeName(Mode::Dask), QStringLiteral("dask"));
+        QVERIFY(!parseModeList(QStringLiteral("py-gevent"), &error));
+        QVERIFY2(error.contains(QLatin1String("py-threads")) && error.contains(QLatin1String("everything")), qPrintable(error));
+    }
+
+    // time.monotonic_ns() in the runner is the engine's CLOCK_MONOTONIC: a
+    // reading taken by the runner lies between two of ours around it.
+    void runnerClockIsEngineClock()
+    {
+        QTemporaryDir dir;
+        QFile in(QStringLiteral(":/python/interleave_runner.py"));
+        QVERIFY(in.open(QIODevice::ReadOnly));
+        QFile out(dir.filePath(QStringLiteral("interleave_runner.py")));
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write(in.readAll());
+        out.close();
+        for (int i = 0; i < 3; ++i) {
+            QProcess proc;
+            const std::int64_t before = monoNs();
+            proc.start(python, {out.fileName(), QStringLiteral("--clock")});
+            QVERIFY(proc.waitForFinished(30000));
+            const std::int64_t after = monoNs();
+            bool ok = false;
+            const qint64 t = proc.readAllStandardOutput().trimmed().toLongLong(&ok);
+            QVERIFY(ok);
+            QVERIFY2(before < t && t < after, qPrintable(QStringLiteral("%1 < %2 < %3").arg(before).arg(t).arg(after)));
+        }
+    }
+
+    void protocolLines_data()
+    {
+        QTest::addColumn<QByteArray>("line");
+        QTest::addColumn<QString>("error"); // "" = accepted
+        QTest::newRow("event") << QByteArray("123 5 0 1 2 0 0") << QString();
+        QTest::newRow("spawn no task") << QByteArray("123 5 4294967295 1 65535 3 0") << QString();
+        QTest::newRow("hello") << QByteArray("H 1 42 3.11.2 99") << QString();
+        QTest::newRow("lane") << QByteArray("L 3 thread 4 (tid 99)") << QString();
+        QTest::newRow("note") << QByteArray("N process 1 was killed") << QString();
+        QTest::newRow("done") << QByteArray("D") << QString();
+        QTest::newRow("six fields") << QByteArray("123 5 0 1 2 0") << QStringLiteral("7 whole numbers");
+        QTest::newRow("eight fields") << QByteArray("123 5 0 1 2 0 0 9") << QStringLiteral("more than 7");
+        QTest::newRow("bad kind") << QByteArray("123 9 0 1 2 0 0") << QStringLiteral("unknown event kind 9");
+        QTest::newRow("bad span") << QByteArray("123 5 0 1 2 7 0") << QStringLiteral("unknown span kind 7");
+        QTest::newRow("edge without span") << QByteArray("123 5 0 1 2 255 0") << QStringLiteral("without a span kind");
+        QTest::newRow("start with span") << QByteArray("123 1 0 1 2 0 0") << QStringLiteral("task event with a span");
+        QTest::newRow("lane too big") << QByteArray("123 5 0 70000 2 0 0") << QStringLiteral("out of range");
+        QTest::newRow("negative") << QByteArray("123 5 -1 1 2 0 0") << QStringLiteral("out of range");
+        QTest::newRow("time 0") << QByteArray("0 5 0 1 2 0 0") << QStringLiteral("timestamp");
+        QTest::newRow("letters") << QByteArray("12x 5 0 1 2 0 0") << QStringLiteral("7 whole numbers");
+        QTest::newRow("bad hello") << QByteArray("H 1 x 3.11.2 99") << QStringLiteral("malformed hello");
+        QTest::newRow("unknown") << QByteArray("Q what") << QStringLiteral("unknown record");
+        QTest::newRow("empty") << QByteArray("") << QStringLiteral("empty line");
+    }
+
+    void protocolLines()
+    {
+        QFETCH(QByteArray, line);
+        QFETCH(QString, error);
+        runner::Record r;
+        const QString got = runner::parseLine(line, &r);
+        if (error.isEmpty())
+            QVERIFY2(got.isEmpty(), qPrintable(got));
+        else
+            QVERIFY2(got.contains(error), qPrintable(got));
+    }
+
+    // The same records whatever the pipe's pieces: every split point.
+    void protocolSplitAnywhere()
+    {
+        const QByteArray stream = "H 1 42 3.11.2 99\nL 0 main thread\n100 0 0 65535 65535 255 0\n"
+                                  "101 1 0 0 65535 255 0\n102 5 0 0 0 0 0\n150 6 0 0 0 0 48\n151 2 0 0 65535 255 0\nD\n";
+        for (int cut = 0; cut <= stream.size(); ++cut) {
+            runner::LineParser p;
+            p.feed(stream.left(cut));
+            int records = 0;
+            runner::Record r;
+            while (p.next(&r) == runner::LineParser::Status::Record)
+                ++records;
+            p.feed(stream.mid(cut));
+            runner::LineParser::Status s;
+            while ((s = p.next(&r)) == runner::LineParser::Status::Record)
+                ++records;
+            QCOMPARE(s, runner::LineParser::Status::NeedMore);
+            QCOMPARE(records, 8);
+            QCOMPARE(r.type, runner::RecordType::Done);
+        }
+        runner::LineParser p;
+        p.feed(QByteArray(runner::maxLineBytes + 10, '1'));
+        runner::Record r;
+        QCOMPARE(p.next(&r), runner::LineParser::Status::Error);
+    }
+
+    // Every py-mode runs a mixed set to a consistent trace.
+    void everyModeCompletes_data()
+    {
+        QTest::addColumn<Mode>("mode");
+        QTest::addColumn<int>("lanes");
+        QTest::newRow("py-sequential") << Mode::PySequential << 1;
+        QTest::newRow("py-threads") << Mode::PyThreads << 3;
+        QTest::newRow("py-processes") << Mode::PyProcesses << 2;
+        QTest::newRow("py-asyncio") << Mode::PyAsyncio << 1;
+    }
+
+    void everyModeCompletes()
+    {
+        QFETCH(Mode, mode);
+        QFETCH(int, lanes);
+        const TaskSet set = makeSet({"i30 c10", "c15 i5", "i10", "c5 i10 c5", "i0 c0", "c20"});
+        const RunResultPtr r = runPy(set, mode, lanes);
+        QVERIFY(r);
+        QVERIFY2(r->trace->error.isEmpty(), qPrintable(r->trace->error));
+        QCOMPARE(r->trace->info.lanes, lanes);
+        const QString bad = testsupport::checkTrace(*r->trace, set);
+        QVERIFY2(bad.isEmpty(), qPrintable(bad));
+        QCOMPARE(r->metrics.completed, 6);
+        // Each cpu phase computed its milliseconds of thread CPU time.
+        QVERIFY2(r->metrics.cpuMs >= 55 - 0.5 && r->metrics.cpuMs < 55 + 6 * 2, qPrintable(QString::number(r->metrics.cpuMs)));
+        // The runner named its lanes after the real threads / processes.
+        const QString name = r->trace->info.laneNames.value(0);
+        QVERIFY2(name.contains(mode == Mode::PyProcesses ? QLatin1String("pid") : QLatin1String("tid")), qPrintable(name));
+        if (mode == Mode::PyProcesses) {
+            // Spawned processes, each start-up on its lane, each its own pid.
+            QCOMPARE(countSpans(*r->trace, SpanKind::Spawn), lanes);
+            std::set<QString> names(r->trace->info.laneNames.begin(), r->trace->info.laneNames.end());
+            QCOMPARE(int(names.size()), lanes);
+            QVERIFY(r->metrics.spawnMs > 0);
+            QVERIFY(r->metrics.ipcMs > 0);
+        }
+    }
+
+    // The real GIL: while one thread computes the others stand still, so
+    // their cpu spans are cut by not-running spans and cpu of different
+    // threads hardly ever overlaps (it would overlap on two cores without
+    // the GIL, and does when the loop stops measuring its gaps).
+    void gilCutsCpuSpans()
+    {
+        const TaskSet set = makeSet({"c60", "c60", "c60", "c60"});
+        const RunResultPtr r = runPy(set, Mode::PyThreads, 4);
+        QVERIFY(r);
+        QVERIFY2(r->trace->error.isEmpty(), qPrintable(r->trace->error));
+        QVERIFY(testsupport::checkTrace(*r->trace, set).isEmpty());
+        QVERIFY(countSpans(*r->trace, SpanKind::NotRunning) >= 3);
+        const double overlapMs = nsToMs(crossLaneCpuOverlapNs(*r->trace));
+        QVERIFY2(overlapMs < 0.1 * r->metrics.cpuMs,
+                 qPrintable(QStringLiteral("cpu of different threads overlapped %1 ms of %2").arg(overlapMs).arg(r->metrics.cpuMs)));
+        // Three threads waited while each one computed: at least about
+        // 3 × 240 ms / 2 of not running (half, for fairness and load).
+        QVERIFY2(r->metrics.notRunningMs > 0.5 * 1.5 * r->metrics.cpuMs,
+                 qPrintable(QStringLiteral("not running %1 ms, cpu %2 ms").arg(r->metrics.notRunningMs).arg(r->metrics.cpuMs)));
+        // Per task, the pieces add up to the phase's CPU time.
+        std::vector<double> cpuPerTask(4, 0);
+        for (const Span &s : r->trace->spans)
+            if (s.kind == SpanKind::Cpu)
+                cpuPerTask[s.task] += s.cpuUs / 1000.0;
+        for (double ms : cpuPerTask)
+            QVERIFY2(ms >= 59.5 && ms < 62, qPrintable(QString::number(ms)));
+    }
+
+    void asyncioWaitsOverlapOnTheLoop()
+    {
+        std::vector<const char *> tasks(20, "i300");
+        const TaskSet set = makeSet(tasks);
+        const RunResultPtr r = runPy(set, Mode::PyAsyncio);
+        QVERIFY(r);
+        QVERIFY(testsupport::checkTrace(*r->trace, set).isEmpty());
+        QCOMPARE(testsupport::maxOverlap(*r->trace, SpanKind::Io), 20);
+        QCOMPARE(r->trace->info.laneNames.value(0).left(10), QStringLiteral("event loop"));
+    }
+
+    // A cpu hog on the loop leaves woken tasks ready but waiting (asyncio's
+    // trap); a lone chain of waits never shows ready-wait.
+    void asyncioReadyWait()
+    {
+        const TaskSet hog = makeSet({"i5 c1 i5 c1", "c200", "i5 c1"});
+        const RunResultPtr r = runPy(hog, Mode::PyAsyncio);
+        QVERIFY(r);
+        QVERIFY(testsupport::checkTrace(*r->trace, hog).isEmpty());
+        QVERIFY2(r->metrics.readyWaitMs > 100, qPrintable(QString::number(r->metrics.readyWaitMs)));
+        const TaskSet lone = makeSet({"i5 i5 i5 i5 i5"});
+        const RunResultPtr q = runPy(lone, Mode::PyAsyncio);
+        QVERIFY(q);
+        QCOMPARE(countSpans(*q->trace, SpanKind::Ready), 0);
+    }
+
+    // No python (or a too-old one): that run fails with the reason, the
+    // other modes of the comparison run.
+    void missingOrOldPython()
+    {
+        QTemporaryDir dir;
+        const QString old = writeScript(dir, QStringLiteral("python2.7"), "echo 2.7.18\necho dask -\n");
+        const QString missing = dir.filePath(QStringLiteral("no-such-python3"));
+        const TaskSet set = makeSet({"c5", "i5"});
+        const auto c = testsupport::runComparison(
+            set, {pyConfig(Mode::PyThreads, 2, missing), testsupport::config(Mode::Sequential),
+                  pyConfig(Mode::PyAsyncio, 0, old), pyConfig(Mode::Dask, 2, missing)});
+        QVERIFY(c.completed);
+        QCOMPARE(c.runs.size(), std::size_t(4));
+        QVERIFY2(c.runs[0]->trace->error.contains(missing + QLatin1String(" does not exist")), qPrintable(c.runs[0]->trace->error));
+        QVERIFY(c.runs[0]->trace->error.contains(QLatin1String("--python")));
+        QCOMPARE(c.runs[0]->metrics.failed, 2);
+        QVERIFY(c.runs[1]->trace->error.isEmpty());
+        QCOMPARE(c.runs[1]->metrics.completed, 2);
+        QVERIFY2(c.runs[2]->trace->error.contains(QLatin1String("Python 2.7.18"))
+                     && c.runs[2]->trace->error.contains(QLatin1String("3.8 or newer")),
+                 qPrintable(c.runs[2]->trace->error));
+        QCOMPARE(c.runs[2]->metrics.failed, 2);
+        QVERIFY(c.runs[3]->trace->error.startsWith(QLatin1String("dask: cannot run:")));
+    }
+
+    void cliSaysWhatIsMissing()
+    {
+        QTemporaryDir dir;
+        QFile f(dir.filePath(QStringLiteral("set.json")));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(R"({"name": "tiny", "tasks": [{"name": "a", "phases": [{"cpu": 5}]}]})");
+        f.close();
+        const QString app = QCoreApplication::applicationDirPath() + QStringLiteral("/interleave");
+        QProcess proc;
+        proc.start(app, {QStringLiteral("run"), QStringLiteral("--taskset"), f.fileName(), QStringLiteral("--mode"),
+                         QStringLiteral("sequential,py-sequential"), QStringLiteral("--python"),
+                         QStringLiteral("/nonexistent/python3")});
+        QVERIFY(proc.waitForFinished(60000));
+        const QString out = QString::fromUtf8(proc.readAllStandardOutput());
+        QCOMPARE(proc.exitCode(), 1);
+        QVERIFY2(out.contains(QLatin1String("error: py-sequential: cannot run: /nonexistent/python3 does not exist")), qPrintable(out));
+        QVERIFY2(out.contains(QRegularExpression(QStringLiteral("\\nsequential .* 1/0\\n"))), qPrintable(out));
+
+        proc.start(app, {QStringLiteral("run"), QStringLiteral("--taskset"), f.fileName(), QStringLiteral("--python"), QString()});
+        QVERIFY(proc.waitForFinished(60000));
+        QCOMPARE(proc.exitCode(), 2);
+        QVERIFY(proc.readAllStandardError().contains("--python: needs the path"));
+
+        // INTERLEAVE_PYTHON is the default when --python is not given.
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("INTERLEAVE_PYTHON"), QStringLiteral("/nonexistent/python-env"));
+        proc.setProcessEnvironment(env);
+        proc.start(app, {QStringLiteral("run"), QStringLiteral("--taskset"), f.fileName(), QStringLiteral("--mode"),
+                         QStringLiteral("py-asyncio")});
+        QVERIFY(proc.waitForFinished(60000));
+        QCOMPARE(proc.exitCode(), 1);
+        QVERIFY(proc.readAllStandardOutput().contains("/nonexistent/python-env does not exist"));
+    }
+
+    // A runner that lies: a hello off our clock, or garbage after it.
+    void badRunner_data()
+    {
+        QTest::addColumn<QByteArray>("script");
+        QTest::addColumn<QString>("error");
+        QTest::newRow("clock") << QByteArray("echo \"H 1 $$ 3.11.2 5\"\ncat >/dev/null\n")
+                               << QStringLiteral("not the engine's CLOCK_MONOTONIC");
+        QTest::newRow("garbage") << QByteArray("exec /usr/bin/python3 -c 'import os,time,sys; sys.stdin.read(); "
+                                               "print(\"H 1 %d 3.11.2 %d\" % (os.getpid(), time.monotonic_ns())); "
+                                               "print(\"this is not an event\"); time.sleep(60)'\n")
+                                 << QStringLiteral("bad data: unknown record");
+        QTest::newRow("foreign task") << QByteArray("exec /usr/bin/python3 -c 'import os,time,sys; sys.stdin.read(); "
+                                                    "t = time.monotonic_ns(); print(\"H 1 %d 3.11.2 %d\" % (os.getpid(), t)); "
+                                                    "print(\"%d 1 7 0 65535 255 0\" % t); time.sleep(60)'\n")
+                                      << QStringLiteral("an event for task 7 of 2");
+        QTest::newRow("dies") << QByteArray("cat >/dev/null\necho oops >&2\nexit 3\n")
+                              << QStringLiteral("exited with code 3 before every task was reported — stderr: oops");
+    }
+
+    void badRunner()
+    {
+        QFETCH(QByteArray, script);
+        QFETCH(QString, error);
+        QTemporaryDir dir;
+        // The probe (-c) goes to the real python; the run to the script.
+        const QString fake = writeScript(dir, QStringLiteral("python3"),
+                                         "case \"$1\" in -c) exec /usr/bin/python3 \"$@\";; esac\n" + script);
+        const TaskSet set = makeSet({"c5", "i5"});
+        QElapsedTimer timer;
+        timer.start();
+        const RunResultPtr r = runPy(set, Mode::PyThreads, 2, fake);
+        QVERIFY(r);
+        QVERIFY2(r->trace->error.contains(error), qPrintable(r->trace->error));
+        QCOMPARE(r->metrics.failed, 2);
+        QVERIFY2(timer.elapsed() < 30000, "the run ended at once, not at its liveness limit");
+        QTRY_COMPARE(runnerPid(), pid_t(0));
+    }
+
+    // The runner killed mid-run: its tasks fail, the run ends with why.
+    void runnerKilled()
+    {
+        const TaskSet set = makeSet({"c30000", "i30000"});
+        Engine engine;
+        QSignalSpy finished(&engine, &Engine::finished);
+        std::vector<RunResultPtr> results;
+        connect(&engine, &Engine::runFinished, this, [&](const RunResultPtr &r) { results.push_back(r); });
+        int started = 0;
+        connect(&engine, &Engine::eventsReady, this, [&](int, const EventBatch &b) {
+            for (const Event &e : *b)
+                started += e.kind == EventKind::TaskStart;
+        });
+        QVERIFY(engine.start(std::make_shared<const TaskSet>(set), {pyConfig(Mode::PyThreads, 2)}));
+        QTRY_VERIFY_WITH_TIMEOUT(started == 2, 30000);
+        const pid_t pid = runnerPid();
+        QVERIFY(pid > 0);
+        ::kill(pid, SIGKILL);
+        QVERIFY(finished.wait(15000));
+        QCOMPARE(results.size(), std::size_t(1));
+        QVERIFY2(results[0]->trace->error.contains(QLatin1String("was killed or crashed")), qPrintable(results[0]->trace->error));
+        QCOMPARE(results[0]->metrics.failed, 2);
+    }
+
+    // A py-processes worker killed mid-task: that task fails on its lane,
+    // the other worker finishes the rest; the run ends.
+    void workerProcessKilled()
+    {
+        const TaskSet set = makeSet({"c400", "c400", "c400", "c400"});
+        Engine engine;
+        QSignalSpy finished(&engine, &Engine::finished);
+        std::vector<RunResultPtr> results;
+        connect(&engine, &Engine::runFinished, this, [&](const RunResultPtr &r) { results.push_back(r); });
+        std::set<int> lanesStarted;
+        connect(&engine, &Engine::eventsReady, this, [&](int, const EventBatch &b) {
+            for (const Event &e : *b)
+                if (e.kind == EventKind::TaskStart)
+                    lanesStarted.insert(e.lane);
+        });
+        QVERIFY(engine.start(std::make_shared<const TaskSet>(set), {pyConfig(Mode::PyProcesses, 2)}));
+        QTRY_VERIFY_WITH_TIMEOUT(lanesStarted.size() == 2, 30000);
+        pid_t victim = 0;
+        for (pid_t child : testprocs::childPids(runnerPid()))
+            if (cmdline(child).contains("spawn_main"))
+                victim = child;
+        QVERIFY(victim > 0);
+        ::kill(victim, SIGKILL);
+        QVERIFY(finished.wait(60000));
+        QCOMPARE(results.size(), std::size_t(1));
+        const Metrics &m = results[0]->metrics;
+        QCOMPARE(m.failed, 1);
+        QCOMPARE(m.completed, 3);
+        QVERIFY(results[0]->trace->error.isEmpty());
+        QVERIFY2(results[0]->trace->notes.join(QLatin1Char('|')).contains(QLatin1String("was killed by signal 9; task")),
+                 qPrintable(results[0]->trace->notes.join(QLatin1Char('|'))));
+    }
+
+    // Stop: the runner and everything it started go at once, tasks cancelled.
+    void stopKillsEverything()
+    {
+        const TaskSet set = makeSet({"c20000", "i20000", "c20000"});
+        Engine engine;
+        QSignalSpy finished(&engine, &Engine::finished);
+        std::vector<RunResultPtr> results;
+        connect(&engine, &Engine::runFinished, this, [&](const RunResultPtr &r) { results.push_back(r); });
+        int started = 0;
+        connect(&engine, &Engine::eventsReady, this, [&](int, const EventBatch &b) {
+            for (const Event &e : *b)
+                started += e.kind == EventKind::TaskStart;
+        });
+        QVERIFY(engine.start(std::make_shared<const TaskSet>(set), {pyConfig(Mode::PyProcesses, 2)}));
+        QTRY_VERIFY_WITH_TIMEOUT(started == 2, 30000);
+        const pid_t runner = runnerPid();
+        const std::vector<pid_t> workers = testprocs::childPids(runner);
+        QVERIFY(!workers.empty());
+        QElapsedTimer timer;
+        timer.start();
+        engine.stop();
+        QVERIFY(finished.wait(15000));
+        QVERIFY2(timer.elapsed() < 5000, "Stop took longer than a quarter of a phase");
+        QVERIFY(finished.first().first().toBool());
+        QCOMPARE(results[0]->metrics.cancelled, 3);
+        QCOMPARE(results[0]->metrics.failed, 0);
+        QTRY_VERIFY(!testprocs::processExists(runner));
+        for (pid_t w : workers)
+            QTRY_VERIFY(!testprocs::processExists(w) || cmdline(w).isEmpty());
+    }
+};
+
+QTEST_GUILESS_MAIN(TstPython)
+#include "tst_python.moc"
