@@ -452,6 +452,92 @@ private slots:
                  qPrintable(results[0]->trace->notes.join(QLatin1Char('|'))));
     }
 
+    // dask on an embedded LocalCluster: its start-up as spawn on every
+    // worker thread's lane, lanes named by worker address and thread.
+    void daskLocalCluster()
+    {
+        if (!probePython(python).hasDask)
+            QFAIL("the dask tests need Debian's python3-distributed");
+        const TaskSet set = makeSet({"c20 i10", "i20", "c10", "c10 i5", "i5 c5", "c15"});
+        const RunResultPtr r = runPy(set, Mode::Dask, 2);
+        QVERIFY(r);
+        QVERIFY2(r->trace->error.isEmpty(), qPrintable(r->trace->error));
+        const QString bad = testsupport::checkTrace(*r->trace, set);
+        QVERIFY2(bad.isEmpty(), qPrintable(bad));
+        QCOMPARE(countSpans(*r->trace, SpanKind::Spawn), 2);
+        QVERIFY(r->metrics.spawnMs > 0);
+        // Each lane that ran a task is named after its worker and thread.
+        std::set<int> used;
+        for (const TaskRecord &t : r->trace->tasks)
+            used.insert(t.lane);
+        for (int lane : used)
+            QVERIFY2(r->trace->info.laneNames.value(lane).contains(QLatin1String("(tcp://127.0.0.1:")),
+                     qPrintable(r->trace->info.laneNames.value(lane)));
+        QVERIFY(r->metrics.cpuMs >= 60 - 0.5);
+    }
+
+    // A Dask worker killed mid-run: its nanny restarts it, the scheduler
+    // runs its task again; the run ends (never hangs) and says so.
+    void daskWorkerKilled()
+    {
+        const TaskSet set = makeSet({"c600", "c600", "c600", "c600", "c600", "c600"});
+        Engine engine;
+        QSignalSpy finished(&engine, &Engine::finished);
+        std::vector<RunResultPtr> results;
+        connect(&engine, &Engine::runFinished, this, [&](const RunResultPtr &r) { results.push_back(r); });
+        int ended = 0;
+        connect(&engine, &Engine::eventsReady, this, [&](int, const EventBatch &b) {
+            for (const Event &e : *b)
+                ended += e.kind == EventKind::TaskEnd;
+        });
+        QVERIFY(engine.start(std::make_shared<const TaskSet>(set), {pyConfig(Mode::Dask, 2)}));
+        QTRY_VERIFY_WITH_TIMEOUT(ended >= 1, 60000);
+        pid_t victim = 0;
+        for (pid_t child : testprocs::childPids(runnerPid()))
+            if (cmdline(child).contains("spawn_main"))
+                victim = child;
+        QVERIFY(victim > 0);
+        ::kill(victim, SIGKILL);
+        QVERIFY(finished.wait(120000));
+        QCOMPARE(results.size(), std::size_t(1));
+        const Metrics &m = results[0]->metrics;
+        QCOMPARE(m.completed + m.failed, 6);
+        const QString notes = results[0]->trace->notes.join(QLatin1Char('|'));
+        QVERIFY2(notes.contains(QLatin1String("was lost mid-run")), qPrintable(notes));
+        QVERIFY(testsupport::checkTrace(*results[0]->trace, set, false).isEmpty());
+    }
+
+    // --dask-scheduler: an existing cluster (here a LocalCluster of another
+    // process); the runner is uploaded to its workers and the clock
+    // alignment is estimated and stated.
+    void daskExistingCluster()
+    {
+        QProcess cluster;
+        cluster.start(python, {QStringLiteral("-c"), QStringLiteral(
+            "import logging, sys\n"
+            "from distributed import LocalCluster\n"
+            "c = LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.ERROR)\n"
+            "print(c.scheduler_address, flush=True)\n"
+            "sys.stdin.read()\n")});
+        QVERIFY(cluster.waitForStarted());
+        QTRY_VERIFY_WITH_TIMEOUT(cluster.canReadLine(), 60000);
+        const QString address = QString::fromUtf8(cluster.readLine()).trimmed();
+        QVERIFY2(address.startsWith(QLatin1String("tcp://")), qPrintable(address));
+        const TaskSet set = makeSet({"c10 i10", "i10 c10", "c5"});
+        RunConfig c = pyConfig(Mode::Dask, 1);
+        c.daskScheduler = address;
+        const auto run = testsupport::runComparison(set, {c}, 120000);
+        cluster.closeWriteChannel();
+        QVERIFY(cluster.waitForFinished(30000));
+        QVERIFY(run.completed);
+        const RunResultPtr r = run.runs.front();
+        QVERIFY2(r->trace->error.isEmpty(), qPrintable(r->trace->error));
+        QVERIFY(testsupport::checkTrace(*r->trace, set).isEmpty());
+        const QString notes = r->trace->notes.join(QLatin1Char('|'));
+        QVERIFY2(notes.contains(QLatin1String("aligned by round trips, to within")), qPrintable(notes));
+        QCOMPARE(countSpans(*r->trace, SpanKind::Spawn), 0); // someone else started it
+    }
+
     // Stop: the runner and everything it started go at once, tasks cancelled.
     void stopKillsEverything()
     {
