@@ -1,4 +1,5 @@
 #include "core/analysis/advisor.h"
+#include "core/analysis/twins.h"
 
 #include "core/base/wording.h"
 
@@ -205,6 +206,14 @@ QString adviseComparison(const TaskSet &set, const std::vector<Metrics> &runs)
     if (pyThreads != latest.end() && pyThreads->second.notRunningMs > 0.25 * pyThreads->second.makespanMs)
         text += QStringLiteral(" py-threads threads spent %1 of their cpu phases not running (GIL or OS).")
                     .arg(formatDurationMs(pyThreads->second.notRunningMs));
+    // Model against reality: each model beside its real twin.
+    QStringList pairs;
+    for (const TwinPair &p : twinPairs(runs))
+        pairs << QStringLiteral("%1 %2 vs %3 %4 (%5×)")
+                     .arg(modeName(p.model), formatDurationMs(p.modelMs), modeName(p.real), formatDurationMs(p.realMs))
+                     .arg(p.ratio, 0, 'f', 2);
+    if (!pairs.isEmpty())
+        text += QStringLiteral(" Model against the real runtime: %1.").arg(pairs.join(QStringLiteral("; ")));
     return text + leftOut;
 }
 

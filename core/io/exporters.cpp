@@ -1,5 +1,6 @@
 #include "core/io/exporters.h"
 
+#include "core/analysis/twins.h"
 #include "core/base/clock.h"
 #include "core/io/chrometracewriter.h"
 
@@ -32,6 +33,9 @@ QString writeChromeTraceFile(const QString &path, const TaskSet &set, const std:
 
 QByteArray summaryJson(const TaskSet &set, const std::vector<RunResultPtr> &runs)
 {
+    std::vector<Metrics> all;
+    for (const RunResultPtr &run : runs)
+        all.push_back(run->metrics);
     QJsonArray arr;
     for (const RunResultPtr &run : runs) {
         const Metrics &m = run->metrics;
@@ -58,6 +62,12 @@ QByteArray summaryJson(const TaskSet &set, const std::vector<RunResultPtr> &runs
                       {QStringLiteral("failed"), m.failed},
                       {QStringLiteral("cancelled"), m.cancelled},
                       {QStringLiteral("events"), qint64(m.events)}};
+        // The model's real twin (or the real runtime's model) and makespan / twin's.
+        if (const auto twin = twinOf(m.mode)) {
+            o.insert(QStringLiteral("twin"), modeName(*twin));
+            if (const auto ratio = twinRatio(m.mode, all))
+                o.insert(QStringLiteral("twin_ratio"), *ratio);
+        }
         if (!run->trace->error.isEmpty())
             o.insert(QStringLiteral("error"), run->trace->error);
         if (!run->trace->notes.isEmpty())
