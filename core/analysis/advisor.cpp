@@ -206,6 +206,17 @@ QString adviseComparison(const TaskSet &set, const std::vector<Metrics> &runs)
     if (pyThreads != latest.end() && pyThreads->second.notRunningMs > 0.25 * pyThreads->second.makespanMs)
         text += QStringLiteral(" py-threads threads spent %1 of their cpu phases not running (GIL or OS).")
                     .arg(formatDurationMs(pyThreads->second.notRunningMs));
+    // A run that shared the cores with other programs may have its lesson
+    // inverted (on two cores, a busy neighbour makes threads-gil "win").
+    QStringList disturbed;
+    for (const auto &[mode, m] : latest)
+        if (m.machineBusy > 0.25)
+            disturbed << QStringLiteral("%1 (%2 %)").arg(modeName(mode)).arg(std::lround(m.machineBusy * 100));
+    if (!disturbed.isEmpty())
+        text = QStringLiteral("⚠ Other programs used the cores during %1: these timings may not hold — run "
+                              "again on a quiet machine. ")
+                   .arg(disturbed.join(QStringLiteral(", ")))
+               + text;
     // Model against reality: each model beside its real twin.
     QStringList pairs;
     for (const TwinPair &p : twinPairs(runs))

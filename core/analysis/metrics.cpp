@@ -39,6 +39,7 @@ Metrics computeMetrics(const Trace &trace, const TaskSet &set)
     m.lanes = info.lanes;
     m.cores = info.cores;
     m.events = trace.eventCount;
+    m.machineBusy = trace.machineBusy;
 
     std::int64_t first = INT64_MAX, last = INT64_MIN;
     std::vector<std::int64_t> occupied(std::size_t(std::max(0, info.lanes)), 0);

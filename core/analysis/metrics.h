@@ -30,6 +30,8 @@ struct Metrics
     // ready but not computing (GIL or OS). not-running spans (py-modes) plus
     // what cpu spans lasted beyond their CPU time.
     double notRunningMs = 0;
+    // Share of all cores' time other programs used during the run (0..1; -1 unknown).
+    double machineBusy = -1;
     std::vector<double> laneUtilization; // fraction of makespan each lane was occupied
     double utilization = 0;              // mean of laneUtilization
     int completed = 0;

@@ -1,5 +1,6 @@
 #include "core/engine/engine.h"
 
+#include "core/analysis/machineload.h"
 #include "core/base/clock.h"
 #include "core/exec/canceltoken.h"
 #include "core/exec/executor.h"
@@ -12,7 +13,7 @@
 namespace il {
 
 RunResultPtr buildRunResult(RunInfo info, const Recorder &recorder, const Executor &executor,
-                            const TaskSet &set, std::int64_t endNs, bool cancelled)
+                            const TaskSet &set, std::int64_t endNs, bool cancelled, double machineBusy)
 {
     info.laneNames = executor.laneNames(); // processes: now with pids
     info.lanePids = executor.lanePids();
@@ -21,6 +22,7 @@ RunResultPtr buildRunResult(RunInfo info, const Recorder &recorder, const Execut
     auto trace = std::make_shared<Trace>(Trace::fromBuilder(std::move(builder), endNs, cancelled));
     trace->error = executor.error();
     trace->notes = executor.notes();
+    trace->machineBusy = machineBusy;
     auto result = std::make_shared<RunResult>();
     result->metrics = computeMetrics(*trace, set);
     result->trace = std::move(trace);
@@ -79,10 +81,12 @@ bool Engine::start(TaskSetPtr set, std::vector<RunConfig> runs)
             }, Qt::QueuedConnection);
 
             ExecContext ctx{*set, *recorder, *cancel, config};
+            const MachineLoad load;
             executor->run(ctx);
             const std::int64_t endNs = monoNs();
 
-            auto result = buildRunResult(info, *recorder, *executor, *set, endNs, cancel->isCancelled());
+            auto result = buildRunResult(info, *recorder, *executor, *set, endNs, cancel->isCancelled(),
+                                         load.othersShare());
             QMetaObject::invokeMethod(self, [self, generation, result] {
                 if (self)
                     self->onRunFinished(generation, result);

@@ -28,7 +28,7 @@ class Executor;
 // the recorder's buffers, no copy) and its metrics. `info` is the RunInfo the
 // run started with; lane names and pids are refreshed from the executor.
 RunResultPtr buildRunResult(RunInfo info, const Recorder &recorder, const Executor &executor,
-                            const TaskSet &set, std::int64_t endNs, bool cancelled);
+                            const TaskSet &set, std::int64_t endNs, bool cancelled, double machineBusy = -1);
 
 // Runs a comparison (one task set through several RunConfigs, one after the
 // other, never concurrently) on a background thread and streams it back:

@@ -68,6 +68,8 @@ QByteArray summaryJson(const TaskSet &set, const std::vector<RunResultPtr> &runs
             if (const auto ratio = twinRatio(m.mode, all))
                 o.insert(QStringLiteral("twin_ratio"), *ratio);
         }
+        if (run->trace->machineBusy >= 0)
+            o.insert(QStringLiteral("machine_busy"), run->trace->machineBusy);
         if (!run->trace->error.isEmpty())
             o.insert(QStringLiteral("error"), run->trace->error);
         if (!run->trace->notes.isEmpty())

@@ -97,6 +97,9 @@ struct Trace
     QString error;     // run-level failure, e.g. worker executable missing
     QStringList notes; // incidents that did not stop the run (worker replaced)
     std::vector<Incident> incidents; // in time order (replacing error / notes: issue 9)
+    // Share of every core's time other programs used during the run (0..1;
+    // -1 unknown): a run on a busy machine teaches little.
+    double machineBusy = -1;
 
     static Trace fromBuilder(TraceBuilder &&builder, std::int64_t endNs, bool cancelled);
 

@@ -8,6 +8,7 @@
 #include "testsupport.h"
 
 #include "core/analysis/advisor.h"
+#include "core/analysis/machineload.h"
 #include "core/analysis/twins.h"
 #include "core/base/clock.h"
 #include "core/io/exporters.h"
@@ -581,6 +582,34 @@ private slots:
         const QJsonObject alone = QJsonDocument::fromJson(summaryJson(set, {testsupport::runOne(set, Mode::Threads, 2)}))
                                       .object().value(QStringLiteral("runs")).toArray().at(0).toObject();
         QVERIFY(!alone.contains(QStringLiteral("twin")));
+    }
+
+    // machine_busy counts what other programs burnt: a process burning CPU
+    // beside us (not reaped yet, so not ours) shows in it. One-sided, so
+    // other load on the machine can only make it pass more clearly.
+    void machineBusyCountsOthers()
+    {
+        QElapsedTimer timer;
+        timer.start();
+        const MachineLoad load;
+        QProcess other;
+        other.start(python, {QStringLiteral("-c"), QStringLiteral(
+            "import time, sys\n"
+            "t = time.thread_time()\n"
+            "while time.thread_time() - t < 0.4: pass\n"
+            "print('done', flush=True)\n"
+            "sys.stdin.read()\n")});
+        QVERIFY(other.waitForStarted());
+        QTRY_VERIFY_WITH_TIMEOUT(other.canReadLine(), 60000);
+        const long ticks = testprocs::cpuTicks(pid_t(other.processId()));
+        const double share = load.othersShare();
+        const double elapsedTicks = timer.elapsed() / 10.0 * detectedCores(); // 100 ticks a second
+        other.closeWriteChannel();
+        QVERIFY(other.waitForFinished(30000));
+        QVERIFY(ticks >= 35);
+        QVERIFY2(share >= 0.8 * ticks / elapsedTicks,
+                 qPrintable(QStringLiteral("others %1, the burner alone %2").arg(share).arg(ticks / elapsedTicks)));
+        QVERIFY(share <= 1.0);
     }
 
     // Stop: the runner and everything it started go at once, tasks cancelled.
