@@ -17,6 +17,8 @@ packages=(
   libgl-dev                      # OpenGL headers Qt6Gui's CMake package looks for
   fonts-dejavu-core              # a font, so the window and saved pictures have text; the
                                  # golden-picture test draws in DejaVu Sans and fails without it
+  python3                        # the py-modes: real CPython runs the task set (3.8+; Debian 12 has 3.11)
+  python3-distributed            # the dask mode: dask.distributed's LocalCluster, for /usr/bin/python3
 )
 
 install_missing() {

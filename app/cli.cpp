@@ -9,6 +9,7 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QRegularExpression>
 #include <QTextStream>
 
 #include <cerrno>
@@ -65,10 +66,13 @@ const char *usage =
     "       interleave FILE.json | --demo   open the window on FILE / and press Run\n"
     "       interleave run (--taskset FILE | --preset NAME) [--mode M[,M...] | --mode all]\n"
     "                      [--workers N] [--worker PATH] [--task-timeout MS] [--trace FILE] [--summary FILE]\n"
-    "                      [--screenshot FILE.png|FILE.svg] [--quiet]\n"
+    "                      [--screenshot FILE.png|FILE.svg] [--quiet] [--python PATH]\n"
+    "                      [--dask-scheduler tcp://HOST:PORT]\n"
     "       interleave presets\n"
     "       interleave validate FILE\n"
-    "modes: sequential, threads, threads-gil, processes, eventloop (default: all)\n";
+    "modes: sequential, threads, threads-gil, processes, eventloop (all, the default);\n"
+    "       py-sequential, py-threads, py-processes, py-asyncio, dask (real CPython and Dask);\n"
+    "       everything = all ten\n";
 
 // One line on stderr. `message` may echo user input: escaped, so it cannot
 // move the cursor or forge a line.
@@ -174,6 +178,8 @@ int cmdRun(const QStringList &args, const ScreenshotFn &screenshot)
         {QStringLiteral("summary"), QStringLiteral("Write the summary JSON (or CSV if FILE ends in .csv)."), QStringLiteral("FILE")},
         {QStringLiteral("screenshot"), QStringLiteral("Render the timeline and chart to PNG or SVG."), QStringLiteral("FILE")},
         {QStringLiteral("quiet"), QStringLiteral("No table, no progress.")},
+        {QStringLiteral("dask-scheduler"), QStringLiteral("Run the dask mode on the cluster at tcp://HOST:PORT instead of a LocalCluster."), QStringLiteral("ADDRESS")},
+        {QStringLiteral("python"), QStringLiteral("Python for the py-modes and dask (default: $INTERLEAVE_PYTHON, else /usr/bin/python3, else python3 on PATH)."), QStringLiteral("PATH")},
     });
     if (!parser.parse(QStringList{QStringLiteral("interleave-run")} + args))
         return fail(parser.errorText(), 2, true);
@@ -212,6 +218,13 @@ int cmdRun(const QStringList &args, const ScreenshotFn &screenshot)
         if (workerPath.isEmpty())
             return fail(QStringLiteral("--worker: needs the path of a worker executable (got an empty string)"));
     }
+    const QString pythonPath = parser.value(QStringLiteral("python"));
+    if (parser.isSet(QStringLiteral("python")) && pythonPath.isEmpty())
+        return fail(QStringLiteral("--python: needs the path of a python3 executable (got an empty string)"));
+    const QString daskScheduler = parser.value(QStringLiteral("dask-scheduler"));
+    if (parser.isSet(QStringLiteral("dask-scheduler"))
+        && !QRegularExpression(QStringLiteral("^(tcp|tls)://[A-Za-z0-9.\\-\\[\\]:]+:[0-9]{1,5}$")).match(daskScheduler).hasMatch())
+        return fail(QStringLiteral("--dask-scheduler: must be tcp://HOST:PORT (got \"%1\")").arg(daskScheduler));
     const QString shot = parser.value(QStringLiteral("screenshot"));
     if (!shot.isEmpty()) {
         if (!shot.endsWith(QLatin1String(".png"), Qt::CaseInsensitive) && !shot.endsWith(QLatin1String(".svg"), Qt::CaseInsensitive))
@@ -229,6 +242,8 @@ int cmdRun(const QStringList &args, const ScreenshotFn &screenshot)
         c.workers = workers;
         c.taskTimeoutMs = timeoutMs;
         c.workerPath = workerPath;
+        c.pythonPath = pythonPath;
+        c.daskScheduler = daskScheduler;
         configs.push_back(c);
     }
 

@@ -39,7 +39,8 @@ bool detailInSentence(il::IncidentKind kind)
 {
     using K = il::IncidentKind;
     return kind == K::WorkerHung || kind == K::ProtocolError || kind == K::SpawnFailed || kind == K::WorkerMissing
-           || kind == K::WorkerNotExecutable || kind == K::NoWorkerStarted || kind == K::InternalError;
+           || kind == K::WorkerNotExecutable || kind == K::NoWorkerStarted || kind == K::InternalError
+           || kind == K::TaskRaised || kind == K::WorkerLost || kind == K::PythonUnavailable || kind == K::RunnerFailed;
 }
 
 } // namespace
@@ -77,6 +78,13 @@ QString incidentWords(const il::Incident &i, const il::RunInfo &info)
         break;
     case K::Cancelled: text = QStringLiteral("stopped: %1 did not finish").arg(il::plural(int(i.value), "task")); break;
     case K::InternalError: text = QStringLiteral("%1: internal error: %2").arg(mode, i.detail); break;
+    case K::TaskRaised: text = QStringLiteral("task %1 raised %2").arg(i.task).arg(i.detail); break;
+    case K::WorkerLost:
+        text = QStringLiteral("%1: Dask worker %2 was lost mid-run; Dask ran its tasks again elsewhere "
+                              "(the lost attempts are not on the timeline)").arg(mode, i.detail);
+        break;
+    case K::PythonUnavailable: text = QStringLiteral("%1: cannot run: %2").arg(mode, i.detail); break;
+    case K::RunnerFailed: text = QStringLiteral("%1: %2").arg(mode, i.detail); break;
     default: break; // worker kinds: above
     }
     if (!detailInSentence(i.kind) && !i.detail.isEmpty())

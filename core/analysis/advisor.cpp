@@ -1,4 +1,6 @@
 #include "core/analysis/advisor.h"
+#include "core/analysis/machineload.h"
+#include "core/analysis/twins.h"
 
 #include "core/base/wording.h"
 
@@ -79,6 +81,11 @@ QString clauseFor(Mode mode, const Metrics &m, Bound bound)
         if (bound == Bound::Io)
             return QStringLiteral("eventloop overlapped every wait on one thread (%1)").arg(t);
         return QStringLiteral("eventloop computed on its one thread (%1)").arg(t);
+    case Mode::PySequential:
+    case Mode::PyThreads:
+    case Mode::PyProcesses:
+    case Mode::PyAsyncio:
+    case Mode::Dask: return QStringLiteral("%1, the real thing, took %2").arg(modeName(mode), t);
     }
     return QString();
 }
@@ -194,6 +201,31 @@ QString adviseComparison(const TaskSet &set, const std::vector<Metrics> &runs)
     if (gil != latest.end() && gil->second.gilWaitMs > 0.25 * gil->second.makespanMs)
         text += QStringLiteral(" threads-gil threads spent %1 waiting for the lock.")
                     .arg(formatDurationMs(gil->second.gilWaitMs));
+    // CPython gives no GIL events; what its threads measurably lost is cpu
+    // phase time in which they did not compute.
+    auto pyThreads = latest.find(Mode::PyThreads);
+    if (pyThreads != latest.end() && pyThreads->second.notRunningMs > 0.25 * pyThreads->second.makespanMs)
+        text += QStringLiteral(" py-threads threads spent %1 of their cpu phases not running (GIL or OS).")
+                    .arg(formatDurationMs(pyThreads->second.notRunningMs));
+    // A run that shared the cores with other programs may have its lesson
+    // inverted (on two cores, a busy neighbour makes threads-gil "win").
+    QStringList disturbed;
+    for (const auto &[mode, m] : latest)
+        if (m.machineBusy > busyMachineShare)
+            disturbed << QStringLiteral("%1 (%2 %)").arg(modeName(mode)).arg(std::lround(m.machineBusy * 100));
+    if (!disturbed.isEmpty())
+        text = QStringLiteral("⚠ Other programs used the cores during %1: these timings may not hold — run "
+                              "again on a quiet machine. ")
+                   .arg(disturbed.join(QStringLiteral(", ")))
+               + text;
+    // Model against reality: each model beside its real twin.
+    QStringList pairs;
+    for (const TwinPair &p : twinPairs(runs))
+        pairs << QStringLiteral("%1 %2 vs %3 %4 (%5×)")
+                     .arg(modeName(p.model), formatDurationMs(p.modelMs), modeName(p.real), formatDurationMs(p.realMs))
+                     .arg(p.ratio, 0, 'f', 2);
+    if (!pairs.isEmpty())
+        text += QStringLiteral(" Model against the real runtime: %1.").arg(pairs.join(QStringLiteral("; ")));
     return text + leftOut;
 }
 

@@ -15,11 +15,17 @@ double idealMs(Mode mode, const TaskSet &set, int workers, int cores)
     const double w = std::max(1, workers);
     const double parallel = std::max(1, std::min(workers, cores));
     switch (mode) {
-    case Mode::Sequential: return sum;
+    // Each real runtime has the bound of the model it is the twin of.
+    case Mode::Sequential:
+    case Mode::PySequential: return sum;
     case Mode::Threads:
-    case Mode::Processes: return std::max({longest, cpu / parallel, sum / w});
-    case Mode::ThreadsGil: return std::max({longest, cpu, sum / w});
-    case Mode::EventLoop: return std::max(longest, cpu);
+    case Mode::Processes:
+    case Mode::PyProcesses:
+    case Mode::Dask: return std::max({longest, cpu / parallel, sum / w});
+    case Mode::ThreadsGil:
+    case Mode::PyThreads: return std::max({longest, cpu, sum / w});
+    case Mode::EventLoop:
+    case Mode::PyAsyncio: return std::max(longest, cpu);
     }
     return sum;
 }
@@ -33,10 +39,11 @@ Metrics computeMetrics(const Trace &trace, const TaskSet &set)
     m.lanes = info.lanes;
     m.cores = info.cores;
     m.events = trace.eventCount;
+    m.machineBusy = trace.machineBusy;
 
     std::int64_t first = INT64_MAX, last = INT64_MIN;
     std::vector<std::int64_t> occupied(std::size_t(std::max(0, info.lanes)), 0);
-    const bool loopMode = info.mode == Mode::EventLoop;
+    const bool loopMode = isLoopMode(info.mode);
     for (const TaskRecord &t : trace.tasks) {
         switch (t.state) {
         case TaskState::Done: ++m.completed; break;
@@ -59,12 +66,19 @@ Metrics computeMetrics(const Trace &trace, const TaskSet &set)
         case SpanKind::Cpu:
             m.cpuWallMs += ms;
             m.cpuMs += double(s.cpuUs) / 1000.0;
+            // Wall time of computing the thread did not get (a core shared).
+            m.notRunningMs += std::max(0.0, ms - double(s.cpuUs) / 1000.0);
             if (loopMode && s.lane < occupied.size())
                 occupied[s.lane] += s.endNs - s.startNs;
             break;
         case SpanKind::Io: m.ioWaitMs += ms; break;
         case SpanKind::GilWait: m.gilWaitMs += ms; break;
         case SpanKind::Ready: m.readyWaitMs += ms; break;
+        case SpanKind::NotRunning:
+            m.notRunningMs += ms;
+            if (loopMode && s.lane < occupied.size())
+                occupied[s.lane] += s.endNs - s.startNs;
+            break;
         case SpanKind::Spawn:
         case SpanKind::Ipc:
             (s.kind == SpanKind::Spawn ? m.spawnMs : m.ipcMs) += ms;

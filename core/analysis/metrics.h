@@ -29,6 +29,12 @@ struct Metrics
     double ipcMs = 0;
     double queueWaitMs = 0; // sum over tasks of start - queued
     double readyWaitMs = 0; // event loop: io done, task waiting for the busy loop
+    // Inside cpu phases, wall time minus thread CPU time: the thread was
+    // ready but not computing (GIL or OS). not-running spans (py-modes) plus
+    // what cpu spans lasted beyond their CPU time.
+    double notRunningMs = 0;
+    // Share of all cores' time other programs used during the run (0..1; -1 unknown).
+    double machineBusy = -1;
     std::vector<double> laneUtilization; // fraction of makespan each lane was occupied
     double utilization = 0;              // mean of laneUtilization
     int completed = 0;

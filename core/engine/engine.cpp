@@ -1,5 +1,6 @@
 #include "core/engine/engine.h"
 
+#include "core/analysis/machineload.h"
 #include "core/base/clock.h"
 #include "core/exec/canceltoken.h"
 #include "core/exec/executor.h"
@@ -24,7 +25,8 @@ RunInfo makeRunInfo(const Executor &executor, const RunConfig &config)
 }
 
 RunResultPtr buildRunResult(RunInfo info, const Recorder &recorder, const Executor &executor,
-                            const TaskSet &set, std::int64_t endNs, const CancelToken &cancel)
+                            const TaskSet &set, std::int64_t endNs, const CancelToken &cancel,
+                            double machineBusy)
 {
     info.laneNames = executor.laneNames(); // processes: now with pids
     info.lanePids = executor.lanePids();
@@ -60,6 +62,8 @@ RunResultPtr buildRunResult(RunInfo info, const Recorder &recorder, const Execut
     std::stable_sort(incidents.begin(), incidents.end(),
                      [](const Incident &a, const Incident &b) { return a.tNs < b.tNs; });
 
+    trace->machineBusy = machineBusy;
+    trace->clocks = executor.clockAlignment();
     auto result = std::make_shared<RunResult>();
     result->metrics = computeMetrics(*trace, set);
     result->trace = std::move(trace);
@@ -109,10 +113,11 @@ bool Engine::start(TaskSetPtr set, std::vector<RunConfig> runs)
             post([this, generation, info, recorder] { onRunStarted(generation, info, recorder); });
 
             ExecContext ctx{*set, *recorder, *cancel, config};
+            const MachineLoad load;
             executor->run(ctx);
             const std::int64_t endNs = monoNs();
 
-            auto result = buildRunResult(info, *recorder, *executor, *set, endNs, *cancel);
+            auto result = buildRunResult(info, *recorder, *executor, *set, endNs, *cancel, load.othersShare());
             post([this, generation, result] { onRunFinished(generation, result); });
         }
         const bool cancelled = cancel->isCancelled();

@@ -38,7 +38,8 @@ RunInfo makeRunInfo(const Executor &executor, const RunConfig &config);
 // trace's incidents are the executor's, one EventsDropped per recorder
 // writer that ran out of room, and a Cancelled one if `cancel` fired.
 RunResultPtr buildRunResult(RunInfo info, const Recorder &recorder, const Executor &executor,
-                            const TaskSet &set, std::int64_t endNs, const CancelToken &cancel);
+                            const TaskSet &set, std::int64_t endNs, const CancelToken &cancel,
+                            double machineBusy = -1);
 
 // Runs a comparison (one task set through several RunConfigs, one after the
 // other, never concurrently) on a background thread and streams it back:

@@ -2,6 +2,7 @@
 
 #include "core/model/mode.h"
 #include "core/trace/incident.h"
+#include "core/trace/trace.h"
 
 #include <QString>
 #include <QStringList>
@@ -43,6 +44,10 @@ public:
     virtual void run(ExecContext &ctx) = 0;
     // Real process ids per lane, where lanes are processes.
     virtual std::vector<qint64> lanePids() const { return {}; }
+    // How well lanes' clocks were aligned onto the engine's, when they run
+    // elsewhere (a remote cluster); withinNs < 0 when every lane used this
+    // machine's CLOCK_MONOTONIC. Read after run().
+    virtual ClockAlignment clockAlignment() const { return {}; }
     // What went wrong, in the order it happened. Read after run() returned:
     // only the run thread records incidents.
     const std::vector<Incident> &incidents() const { return m_incidents; }

@@ -38,7 +38,7 @@ public:
             metadata("thread_name", l + 1, m_info.laneNames.value(l));
             metadata("thread_sort_index", l + 1, l);
         }
-        if (m_info.mode == Mode::EventLoop)
+        if (isLoopMode(m_info.mode))
             writeEventLoop();
         else
             writeLanes();

@@ -1,5 +1,6 @@
 #include "core/io/exporters.h"
 
+#include "core/analysis/twins.h"
 #include "core/base/clock.h"
 #include "core/io/chrometracewriter.h"
 
@@ -57,6 +58,9 @@ QJsonArray incidentsJson(const Trace &trace)
 
 QByteArray summaryJson(const TaskSet &set, const std::vector<RunResultPtr> &runs)
 {
+    std::vector<Metrics> all;
+    for (const RunResultPtr &run : runs)
+        all.push_back(run->metrics);
     QJsonArray arr;
     for (const RunResultPtr &run : runs) {
         const Metrics &m = run->metrics;
@@ -76,6 +80,7 @@ QByteArray summaryJson(const TaskSet &set, const std::vector<RunResultPtr> &runs
                       {QStringLiteral("ipc_ms"), m.ipcMs},
                       {QStringLiteral("queue_wait_ms"), m.queueWaitMs},
                       {QStringLiteral("ready_wait_ms"), m.readyWaitMs},
+                      {QStringLiteral("not_running_ms"), m.notRunningMs},
                       {QStringLiteral("utilization"), m.utilization},
                       {QStringLiteral("lane_utilization"), lanes},
                       {QStringLiteral("completed"), m.completed},
@@ -85,6 +90,16 @@ QByteArray summaryJson(const TaskSet &set, const std::vector<RunResultPtr> &runs
         o.insert(QStringLiteral("run_failed"), run->trace->failed());
         o.insert(QStringLiteral("events_dropped"), qint64(run->trace->eventsDropped));
         o.insert(QStringLiteral("incidents"), incidentsJson(*run->trace));
+        // The model's real twin (or the real runtime's model) and makespan / twin's.
+        if (const auto twin = twinOf(m.mode)) {
+            o.insert(QStringLiteral("twin"), modeName(*twin));
+            if (const auto ratio = twinRatio(m.mode, all))
+                o.insert(QStringLiteral("twin_ratio"), *ratio);
+        }
+        if (run->trace->machineBusy >= 0)
+            o.insert(QStringLiteral("machine_busy"), run->trace->machineBusy);
+        if (run->trace->clocks.withinNs >= 0)
+            o.insert(QStringLiteral("clocks_within_ms"), double(run->trace->clocks.withinNs) / 1e6);
         arr.append(o);
     }
     QJsonObject root{{QStringLiteral("taskset"), set.name},

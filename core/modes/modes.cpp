@@ -8,6 +8,7 @@ std::unique_ptr<Executor> makeSequentialExecutor();
 std::unique_ptr<Executor> makeThreadPoolExecutor(int workers, std::optional<double> gilSwitchMs);
 std::unique_ptr<Executor> makeProcessPoolExecutor(int workers);
 std::unique_ptr<Executor> makeEventLoopExecutor();
+std::unique_ptr<Executor> makePythonExecutor(const RunConfig &config);
 
 std::unique_ptr<Executor> makeExecutor(const RunConfig &config)
 {
@@ -18,6 +19,11 @@ std::unique_ptr<Executor> makeExecutor(const RunConfig &config)
     case Mode::ThreadsGil: return makeThreadPoolExecutor(workers, config.gilSwitchMs);
     case Mode::Processes: return makeProcessPoolExecutor(workers);
     case Mode::EventLoop: return makeEventLoopExecutor();
+    case Mode::PySequential:
+    case Mode::PyThreads:
+    case Mode::PyProcesses:
+    case Mode::PyAsyncio:
+    case Mode::Dask: return makePythonExecutor(config);
     }
     return nullptr;
 }

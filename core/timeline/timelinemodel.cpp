@@ -16,6 +16,7 @@ ItemKind itemKindFor(SpanKind kind)
     case SpanKind::Spawn: return ItemKind::Spawn;
     case SpanKind::Ipc: return ItemKind::Ipc;
     case SpanKind::Ready: return ItemKind::Ready;
+    case SpanKind::NotRunning: return ItemKind::NotRunning;
     case SpanKind::None: break;
     }
     return ItemKind::Cpu;
@@ -31,6 +32,7 @@ const char *itemKindName(ItemKind kind)
     case ItemKind::Ipc: return "ipc";
     case ItemKind::Queued: return "queued";
     case ItemKind::Ready: return "ready-wait";
+    case ItemKind::NotRunning: return "not-running";
     }
     return "?";
 }
@@ -229,7 +231,7 @@ void TimelineRun::markEnded(const TaskRecord &rec, std::uint32_t task)
         mark.end = last->end;
         mark.kind = last->kind;
         // Live rows do not keep lanes: event-loop io and ready waits occupy none.
-        if (last->kind == ItemKind::Ready || (last->kind == ItemKind::Io && m_info.mode == Mode::EventLoop))
+        if (last->kind == ItemKind::Ready || (last->kind == ItemKind::Io && isLoopMode(m_info.mode)))
             mark.lane = noLane;
     }
     if (rec.endNs >= 0)

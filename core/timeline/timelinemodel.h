@@ -17,10 +17,10 @@ namespace il {
 // What a timeline item shows. The span kinds plus Queued, which is not a span
 // on any lane: it is the time a task spent waiting for the scheduler.
 // Ready is the event loop's ready-queue wait (io done, loop busy elsewhere).
-enum class ItemKind : std::uint8_t { Cpu, Io, GilWait, Spawn, Ipc, Queued, Ready };
-inline constexpr int itemKindCount = 7;
+enum class ItemKind : std::uint8_t { Cpu, Io, GilWait, Spawn, Ipc, Queued, Ready, NotRunning };
+inline constexpr int itemKindCount = 8;
 ItemKind itemKindFor(SpanKind kind);
-const char *itemKindName(ItemKind kind); // "cpu", "io", "gil-wait", "spawn", "ipc", "queued", "ready-wait"
+const char *itemKindName(ItemKind kind); // "cpu", "io", "gil-wait", "spawn", "ipc", "queued", "ready-wait", "not-running"
 
 enum class TimelineViewKind : std::uint8_t { ByLane, ByTask };
 

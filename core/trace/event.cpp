@@ -11,6 +11,7 @@ const char *spanKindName(SpanKind kind)
     case SpanKind::Spawn: return "spawn";
     case SpanKind::Ipc: return "ipc";
     case SpanKind::Ready: return "ready-wait";
+    case SpanKind::NotRunning: return "not-running";
     case SpanKind::None: break;
     }
     return "none";

@@ -21,6 +21,7 @@ enum class SpanKind : std::uint8_t {
     Spawn,   // worker process start-up (task = noTask)
     Ipc,     // task or result travelling over the worker pipe
     Ready,   // event loop: io done, but the loop is busy elsewhere ("ready-wait")
+    NotRunning, // py-modes: inside a cpu phase, the thread ready but not computing (GIL or OS)
     None = 0xff,
 };
 
@@ -43,6 +44,6 @@ struct Event
 };
 static_assert(sizeof(Event) <= 24);
 
-const char *spanKindName(SpanKind kind); // "cpu", "io", "gil-wait", "spawn", "ipc", "ready-wait"
+const char *spanKindName(SpanKind kind); // "cpu", "io", "gil-wait", "spawn", "ipc", "ready-wait", "not-running"
 
 } // namespace il

@@ -22,8 +22,20 @@ const char *incidentKindName(IncidentKind kind)
     case IncidentKind::EventsDropped: return "events-dropped";
     case IncidentKind::Cancelled: return "cancelled";
     case IncidentKind::InternalError: return "internal-error";
+    case IncidentKind::TaskRaised: return "task-raised";
+    case IncidentKind::WorkerLost: return "worker-lost";
+    case IncidentKind::PythonUnavailable: return "python-unavailable";
+    case IncidentKind::RunnerFailed: return "runner-failed";
     }
     return "unknown";
+}
+
+std::optional<IncidentKind> incidentKindFromName(QStringView name)
+{
+    for (int k = 0; k <= int(IncidentKind::RunnerFailed); ++k)
+        if (name == QLatin1String(incidentKindName(IncidentKind(k))))
+            return IncidentKind(k);
+    return std::nullopt;
 }
 
 bool isFatal(IncidentKind kind)
@@ -34,6 +46,8 @@ bool isFatal(IncidentKind kind)
     case IncidentKind::NoWorkerStarted:
     case IncidentKind::FailuresInARow:
     case IncidentKind::InternalError:
+    case IncidentKind::PythonUnavailable:
+    case IncidentKind::RunnerFailed:
         return true;
     default:
         return false;

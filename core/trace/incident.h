@@ -5,6 +5,7 @@
 #include <QString>
 
 #include <cstdint>
+#include <optional>
 
 namespace il {
 
@@ -41,7 +42,16 @@ enum class IncidentKind : std::uint8_t {
     EventsDropped,       // the recorder was full: value events of one writer dropped (lane: its lane, if one)
     Cancelled,           // Stop: value tasks did not finish (time: when Stop was pressed)
     InternalError,       // fatal: the engine itself could not work (detail: why, e.g. no timer)
+    // The Python modes and dask (core/modes/python):
+    TaskRaised,          // `task`'s code raised in the runner or on the cluster (detail: the exception)
+    WorkerLost,          // a Dask worker left mid-run; Dask ran its tasks again elsewhere (detail: its name)
+    PythonUnavailable,   // fatal: no usable interpreter, or no dask.distributed for it (detail: why)
+    RunnerFailed,        // fatal: the Python runner could not do the run (detail: what happened,
+                         // e.g. it crashed, hung, sent bad data, or its cluster refused the run)
 };
+
+// The kind whose incidentKindName() is `name`, if any.
+std::optional<IncidentKind> incidentKindFromName(QStringView name);
 
 const char *incidentKindName(IncidentKind kind); // "worker-crashed", "worker-hung", ... (stable: in files)
 // A fatal incident means the run could not do its work at all: the run failed.

@@ -38,6 +38,14 @@ struct TaskRecord
 };
 
 // What a run is, known before its first event.
+// Events from another machine (a remote Dask worker) are moved onto the
+// engine's clock by an estimated offset: how exact that is.
+struct ClockAlignment
+{
+    std::int64_t withinNs = -1; // the worst uncertainty over all workers; -1: one clock, nothing aligned
+    QString detail;             // how it was estimated, the offsets (shown, never parsed)
+};
+
 struct RunInfo
 {
     int runIndex = 0; // position in the comparison, 0-based
@@ -100,6 +108,13 @@ struct Trace
     // The run could not do its work at all (a fatal incident: no worker
     // executable, no worker could be started, the engine had no timer).
     bool failed() const;
+    // Share of every core's time other programs used during the run (0..1;
+    // -1 unknown): a run on a busy machine teaches little.
+    double machineBusy = -1;
+    // How exactly remote clocks were put on the engine's (Executor::
+    // clockAlignment); withinNs < 0 when every event came from this
+    // machine's clock.
+    ClockAlignment clocks;
 
     static Trace fromBuilder(TraceBuilder &&builder, std::int64_t endNs, bool cancelled);
 

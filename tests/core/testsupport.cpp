@@ -55,7 +55,7 @@ QString checkTrace(const il::Trace &trace, const il::TaskSet &set, bool expectAl
 {
     using namespace il;
     const RunInfo &info = trace.info;
-    const bool loop = info.mode == Mode::EventLoop;
+    const bool loop = isLoopMode(info.mode);
     if (trace.tasks.size() != set.tasks.size())
         return QStringLiteral("%1 task records for %2 tasks").arg(trace.tasks.size()).arg(set.tasks.size());
     if (trace.eventCount == 0)
@@ -128,7 +128,8 @@ QString checkTrace(const il::Trace &trace, const il::TaskSet &set, bool expectAl
                 ioEnd = std::max(ioEnd, s.endNs);
             }
             const PhaseKind kind = set.tasks[i].phases[s.phase].kind;
-            const bool fits = kind == PhaseKind::Cpu ? (s.kind == SpanKind::Cpu || s.kind == SpanKind::GilWait)
+            const bool fits = kind == PhaseKind::Cpu ? (s.kind == SpanKind::Cpu || s.kind == SpanKind::GilWait
+                                                        || s.kind == SpanKind::NotRunning)
                                                      : (s.kind == SpanKind::Io || s.kind == SpanKind::Ready);
             if (!fits)
                 return QStringLiteral("task %1: %2 span in a %3 phase").arg(i).arg(QLatin1String(spanKindName(s.kind)))

@@ -82,7 +82,9 @@ const il::Incident *fatalOf(const il::TimelineRun &run)
 static QString detailText(const il::Incident &i)
 {
     using K = il::IncidentKind;
-    const bool pathInSentence = i.kind == K::WorkerMissing || i.kind == K::WorkerNotExecutable || i.kind == K::NoWorkerStarted;
+    const bool pathInSentence = i.kind == K::WorkerMissing || i.kind == K::WorkerNotExecutable || i.kind == K::NoWorkerStarted
+                                || i.kind == K::TaskRaised || i.kind == K::WorkerLost || i.kind == K::PythonUnavailable
+                                || i.kind == K::RunnerFailed;
     return pathInSentence || i.detail.isEmpty() ? QString() : tr(" (%1)").arg(i.detail);
 }
 
@@ -109,6 +111,13 @@ QString incidentText(const il::Incident &i, const il::RunInfo &info)
         break;
     case K::Cancelled: text = tr("stopped: %n task(s) did not finish", int(i.value)); break;
     case K::InternalError: text = tr("%1: internal error").arg(mode); break;
+    case K::TaskRaised: text = tr("task %1 raised %2").arg(i.task).arg(i.detail); break;
+    case K::WorkerLost:
+        text = tr("%1: Dask worker %2 was lost mid-run; Dask ran its tasks again elsewhere "
+                  "(the lost attempts are not on the timeline)").arg(mode, i.detail);
+        break;
+    case K::PythonUnavailable: text = tr("%1: cannot run: %2").arg(mode, i.detail); break;
+    case K::RunnerFailed: text = tr("%1: %2").arg(mode, i.detail); break;
     default: break; // the worker kinds, above
     }
     return text + detailText(i);

@@ -1,6 +1,7 @@
 #include "ui/timeline/runheader.h"
 
 #include "core/analysis/advisor.h"
+#include "core/analysis/machineload.h"
 #include "ui/text/englishplurals.h"
 #include "ui/text/incidenttext.h"
 
@@ -60,7 +61,13 @@ RunHeader RunHeader::of(const il::TimelineRun &run, std::size_t taskCount)
     }
     if (run.cancelledTasks() > 0)
         header.measures << QStringLiteral("%1 cancelled").arg(run.cancelledTasks());
+    if (const il::TracePtr &trace = run.trace(); trace && trace->clocks.withinNs >= 0)
+        header.measures << QCoreApplication::translate("RunHeader", "clocks aligned to ±%1")
+                               .arg(il::formatDurationMs(double(trace->clocks.withinNs) / 1e6));
     QStringList problems;
+    if (const il::TracePtr &trace = run.trace(); trace && trace->machineBusy > il::busyMachineShare)
+        problems << QCoreApplication::translate("RunHeader", "⚠ machine busy: other programs used %1 % of the cores")
+                        .arg(std::lround(trace->machineBusy * 100));
     if (const QString text = runProblemText(run); !text.isEmpty())
         problems << text;
     if (const QString dropped = droppedEventsText(droppedEvents(run)); !dropped.isEmpty())
@@ -77,6 +84,8 @@ QString RunHeader::toolTip(const il::TimelineRun &run, std::size_t taskCount)
     if (run.cancelledTasks() > 0)
         lines << trCount("%n task(s) cancelled by Stop", run.cancelledTasks());
     lines << runProblemLines(run); // an events-dropped incident among them
+    if (const il::TracePtr &trace = run.trace(); trace && !trace->clocks.detail.isEmpty())
+        lines << trace->clocks.detail;
     if (droppedEvents(run) > 0)
         lines << QCoreApplication::translate("RunHeader",
                                              "The timeline and the figures of this run miss the dropped events.");

@@ -65,6 +65,9 @@ SpanStyle SpanStyle::forPalette(const QPalette &palette)
          "waiting for a free worker, or for the busy event loop"},
         {ItemKind::Ready, 0xe4e4e4, 0x9a9a9a, 0x4a4f57, 0x8a909a, Qt::HorPattern, "queued / ready",
          "waiting for a free worker, or for the busy event loop"},
+        // Okabe-Ito's reddish purple, hatched "\\" (io is "/", gil wait "X").
+        {ItemKind::NotRunning, 0xe6bfd6, 0x9a3d73, 0x6e3358, 0xe89cc8, Qt::FDiagPattern, "not running",
+         "in a cpu phase, ready but not computing: GIL or OS (Python modes)"},
     };
     for (const KindRow &r : rows)
         s.kinds[static_cast<std::size_t>(r.kind)] =
@@ -143,7 +146,7 @@ void paintEndMark(QPainter &p, const QRect &bar, int capTop, int capHeight, bool
 namespace {
 constexpr const char *markLabels[] = {"failed", "cancelled"};
 constexpr il::ItemKind legendKinds[] = {il::ItemKind::Cpu, il::ItemKind::Io, il::ItemKind::GilWait,
-                                        il::ItemKind::Spawn, il::ItemKind::Queued};
+                                        il::ItemKind::Spawn, il::ItemKind::Queued, il::ItemKind::NotRunning};
 constexpr int swatchW = 22;
 } // namespace
 

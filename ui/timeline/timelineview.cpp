@@ -522,7 +522,7 @@ QString TimelineView::toolTipAt(const QPoint &pos) const
     else if (run.trace() && item.task < run.trace()->tasks.size() && run.trace()->tasks[item.task].lane != il::noLane)
         lane = run.trace()->tasks[item.task].lane;
     if (item.kind == il::ItemKind::Queued || item.kind == il::ItemKind::Ready
-        || (item.kind == il::ItemKind::Io && run.info().mode == il::Mode::EventLoop))
+        || (item.kind == il::ItemKind::Io && il::isLoopMode(run.info().mode)))
         lane = -1; // waits that occupy no lane
     QString where = QStringLiteral("run %1 (%2)").arg(hit->run + 1).arg(il::modeName(run.info().mode));
     if (lane >= 0)

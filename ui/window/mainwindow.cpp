@@ -3,6 +3,7 @@
 #include "core/analysis/advisor.h"
 #include "core/io/exporters.h"
 #include "core/model/presets.h"
+#include "core/modes/python/pythoninterpreter.h"
 #include "ui/chart/comparisonchart.h"
 #include "ui/chart/comparisonpicture.h"
 #include "ui/text/englishplurals.h"
@@ -35,6 +36,11 @@
 #include <QVBoxLayout>
 
 namespace ui {
+
+namespace {
+// A mode action's property: why the mode cannot run here (no usable python3).
+constexpr const char *kUnavailable = "interleaveUnavailable";
+} // namespace
 
 
 MainWindow::MainWindow(MainWindowOptions options, QWidget *parent)
@@ -226,6 +232,40 @@ void MainWindow::createActions()
         runMenu->addAction(a);
         ++i;
     }
+    // The real runtimes: off by default (the comparison the window opens
+    // with stays the five models); without a usable python3 they stay
+    // disabled and say why (tooltip, status tip, a line in the status bar).
+    runMenu->addSeparator();
+    static const char *const pythonTips[] = {
+        QT_TR_NOOP("Real CPython: one task after another on the main thread"),
+        QT_TR_NOOP("Real CPython: a ThreadPoolExecutor behind the real GIL"),
+        QT_TR_NOOP("Real CPython: spawned worker processes (multiprocessing)"),
+        QT_TR_NOOP("Real CPython: one asyncio loop, asyncio.gather of every task"),
+        QT_TR_NOOP("A real Dask cluster (a LocalCluster of worker processes)"),
+    };
+    const il::PythonInfo python = il::probePython(il::resolvePythonPath());
+    QString unavailable;
+    int p = 0;
+    for (il::Mode mode : il::pythonModes) {
+        QAction *a = make(il::modeName(mode), tr(pythonTips[p++]));
+        a->setCheckable(true);
+        a->setChecked(false);
+        a->setIcon(toggleIcon(palette()));
+        const QString problem = mode == il::Mode::Dask ? python.daskProblem : python.problem;
+        if (!problem.isEmpty()) {
+            a->setProperty(kUnavailable, problem);
+            a->setEnabled(false);
+            a->setToolTip(tr("%1 — unavailable: %2").arg(il::modeName(mode), problem));
+            a->setStatusTip(a->toolTip());
+            unavailable = problem;
+        }
+        m_modeActions[mode] = a;
+        runMenu->addAction(a);
+    }
+    if (!unavailable.isEmpty())
+        notify(python.problem.isEmpty() ? tr("dask is unavailable: %1").arg(python.daskProblem)
+                                        : tr("The Python modes are unavailable: %1").arg(python.problem),
+               20000);
     runMenu->addSeparator();
     m_runAction = make(tr("&Run"), tr("Run the ticked modes one after another"), QKeySequence(tr("Ctrl+R")));
     m_runAction->setIcon(s->standardIcon(QStyle::SP_MediaPlay));
@@ -274,6 +314,9 @@ void MainWindow::createActions()
     for (il::Mode mode : il::allModes)
         bar->addAction(m_modeActions[mode]);
     bar->addSeparator();
+    for (il::Mode mode : il::pythonModes)
+        bar->addAction(m_modeActions[mode]);
+    bar->addSeparator();
     auto *workersLabel = new QLabel(tr(" Workers "), bar);
     m_workers = new QSpinBox(bar);
     m_workers->setRange(0, 256);
@@ -297,8 +340,8 @@ void MainWindow::createActions()
 std::vector<il::RunConfig> MainWindow::selectedRuns() const
 {
     std::vector<il::RunConfig> runs;
-    for (il::Mode mode : il::allModes) {
-        if (!m_modeActions.at(mode)->isChecked())
+    for (il::Mode mode : il::everyMode) {
+        if (!m_modeActions.at(mode)->isChecked() || !m_modeActions.at(mode)->isEnabled())
             continue;
         il::RunConfig config;
         config.mode = mode;
@@ -344,7 +387,7 @@ void MainWindow::updateRunState()
     m_openAction->setEnabled(!running);
     m_workers->setEnabled(!running);
     for (auto &[mode, action] : m_modeActions)
-        action->setEnabled(!running);
+        action->setEnabled(!running && action->property(kUnavailable).toString().isEmpty());
     const bool hasResults = !m_session->results().empty();
     m_exportTrace->setEnabled(hasResults && !running);
     m_exportSummary->setEnabled(hasResults && !running);
@@ -647,7 +690,7 @@ void MainWindow::restoreSettings()
     if (settings.contains(QStringLiteral("modes"))) {
         const QStringList modes = settings.value(QStringLiteral("modes")).toStringList();
         for (auto &[mode, action] : m_modeActions)
-            action->setChecked(modes.contains(il::modeName(mode)));
+            action->setChecked(modes.contains(il::modeName(mode)) && action->isEnabled());
     }
     m_workers->setValue(settings.value(QStringLiteral("workers"), 0).toInt());
     const bool byTask = settings.value(QStringLiteral("view")).toString() == QLatin1String("task");
