@@ -4,6 +4,7 @@
 #include "core/json/jsontextout.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace il {
 
@@ -22,8 +23,9 @@ std::int64_t eighthsOfUs(std::int64_t ns)
 class RunWriter
 {
 public:
-    RunWriter(JsonTextOut &out, bool &first, const TaskSet &set, const Trace &trace)
-        : m_out(out), m_first(first), m_set(set), m_trace(trace), m_info(trace.info), m_pid(trace.info.runIndex + 1)
+    RunWriter(JsonTextOut &out, bool &first, const TaskSet &set, const Trace &trace, const Metrics &metrics)
+        : m_out(out), m_first(first), m_set(set), m_trace(trace), m_info(trace.info), m_metrics(metrics),
+          m_pid(trace.info.runIndex + 1)
     {
     }
 
@@ -34,6 +36,7 @@ public:
                                   .arg(modeName(m_info.mode), plural(m_info.lanes, "lane"));
         metadata("process_name", 0, label);
         metadata("process_sort_index", 0, m_info.runIndex);
+        runMetadata();
         for (int l = 0; l < m_info.lanes; ++l) {
             metadata("thread_name", l + 1, m_info.laneNames.value(l));
             metadata("thread_sort_index", l + 1, l);
@@ -209,6 +212,44 @@ private:
         m_out.literal("}}");
     }
 
+    // What the events alone do not say, so that opening the file
+    // (core/import) gives back the same run and measures. Viewers ignore
+    // metadata names they do not know.
+    void runMetadata()
+    {
+        beginEvent();
+        m_out.literal("{\"name\":\"interleave_run\"");
+        head("M", 0);
+        m_out.literal(",\"args\":{\"mode\":");
+        m_out.string(modeName(m_info.mode));
+        m_out.literal(",\"workers\":");
+        m_out.integer(m_info.workers);
+        m_out.literal(",\"cores\":");
+        m_out.integer(m_info.cores);
+        m_out.literal(",\"lanes\":");
+        m_out.integer(m_info.lanes);
+        m_out.literal(",\"tasks\":");
+        m_out.integer(std::int64_t(m_trace.tasks.size()));
+        m_out.literal(",\"events\":");
+        m_out.integer(std::int64_t(m_trace.eventCount));
+        m_out.literal(",\"ideal_ms\":");
+        m_out.fixed(std::llround(m_metrics.idealMs * 1e6), 6);
+        m_out.literal(m_trace.cancelled ? ",\"cancelled\":true" : ",\"cancelled\":false");
+        if (!m_trace.error.isEmpty()) {
+            m_out.literal(",\"error\":");
+            m_out.string(m_trace.error);
+        }
+        if (!m_trace.notes.isEmpty()) {
+            m_out.literal(",\"notes\":[");
+            for (qsizetype i = 0; i < m_trace.notes.size(); ++i) {
+                m_out.literal(i ? "," : "");
+                m_out.string(m_trace.notes[i]);
+            }
+            m_out.ch(']');
+        }
+        m_out.literal("}}");
+    }
+
     // "task N (awaiting)", once per task: written straight, no QString.
     void awaitingTrackName(int tid, std::uint32_t task)
     {
@@ -307,6 +348,7 @@ private:
     const TaskSet &m_set;
     const Trace &m_trace;
     const RunInfo &m_info;
+    const Metrics &m_metrics;
     const int m_pid;
 };
 
@@ -320,7 +362,7 @@ bool writeChromeTrace(const TaskSet &set, const std::vector<RunResultPtr> &runs,
     for (const RunResultPtr &run : runs) {
         if (!out.ok())
             break;
-        RunWriter(out, first, set, *run->trace).write();
+        RunWriter(out, first, set, *run->trace, run->metrics).write();
     }
     out.room();
     out.literal("\n],\"displayTimeUnit\":\"ms\",\"otherData\":{\"taskset\":");

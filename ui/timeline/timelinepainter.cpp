@@ -131,7 +131,12 @@ QString TimelinePainter::runHeaderText(const il::TimelineRun &run, std::size_t t
     const il::RunInfo &info = run.info;
     const auto tr = [](const char *text, int n) { return translateCount("TimelinePainter", text, n); };
     const int tasks = static_cast<int>(taskCount);
-    QString text = QStringLiteral("%1 · %2").arg(il::modeName(info.mode), tr("%n worker(s)", info.workers));
+    // A run opened from a file is named by it; one from another tool has no
+    // mode, workers or ideal bound of ours.
+    const bool foreign = !info.openedFrom.isEmpty() && info.cores == 0;
+    QString text = foreign ? QStringLiteral("%1 · %2").arg(info.openedFrom, tr("%n lane(s)", info.lanes))
+                   : info.openedFrom.isEmpty() ? QStringLiteral("%1 · %2").arg(il::modeName(info.mode), tr("%n worker(s)", info.workers))
+                                               : QStringLiteral("%1 · %2").arg(info.openedFrom, tr("%n worker(s)", info.workers));
     // Tasks that finished their work (not failed, not cancelled).
     const int finished = std::max(0, run.tasksDone - run.failedTasks - run.cancelledTasks);
     if (run.cancelled) {
@@ -143,6 +148,10 @@ QString TimelinePainter::runHeaderText(const il::TimelineRun &run, std::size_t t
     } else if (run.trace && !run.trace->error.isEmpty() && finished == 0) {
         // Nothing ran (no worker could start): figures would only mislead.
         text += QStringLiteral(" · no task finished");
+    } else if (run.metrics && foreign) {
+        text += QStringLiteral(" · makespan %1").arg(il::formatDurationMs(run.metrics->makespanMs));
+        if (run.trace)
+            text += QStringLiteral(" · %1 spans").arg(run.trace->spans.size());
     } else if (run.metrics) {
         const il::Metrics &m = *run.metrics;
         text += QStringLiteral(" · makespan %1 · ideal %2 · efficiency %3 %")
