@@ -28,7 +28,13 @@ public:
     std::size_t size() const { return m_strings.size(); }
 
 private:
-    std::unordered_map<std::string, std::uint32_t> m_ids;
+    // Looked up by string_view without making a std::string each time.
+    struct Hash
+    {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    };
+    std::unordered_map<std::string, std::uint32_t, Hash, std::equal_to<>> m_ids;
     std::vector<std::string> m_strings;
 };
 

@@ -142,10 +142,17 @@ std::vector<OpenedRun> assembleOwn(RawTrace &raw, const QString &source, QString
             info.laneNames << (t != raw.trackIds.end() && raw.threadNames.count(t->second) ? raw.threadNames[t->second]
                                                                                               : QStringLiteral("lane %1").arg(l + 1));
         }
-        std::size_t taskCount = std::size_t(std::max(0, ri.tasks));
-        for (std::uint32_t k : byPid[pid])
-            if (raw.events[k].task >= 0)
-                taskCount = std::max(taskCount, std::size_t(raw.events[k].task) + 1);
+        // A task index beyond what a task set can hold is not a task of ours.
+        std::size_t taskCount = std::size_t(std::clamp(ri.tasks, 0, int(limits::maxTasks)));
+        for (std::uint32_t k : byPid[pid]) {
+            RawEvent &e = raw.events[k];
+            if (e.task >= int(limits::maxTasks)) {
+                raw.skip(e.index, -1, QStringLiteral("args.task: beyond %1 tasks").arg(limits::maxTasks));
+                e.ph = 0; // skipped below
+            } else if (e.task >= 0) {
+                taskCount = std::max(taskCount, std::size_t(e.task) + 1);
+            }
+        }
         trace->tasks.resize(taskCount);
         std::vector<bool> shown(taskCount, false);
         if (set->tasks.size() < taskCount) {
@@ -154,6 +161,8 @@ std::vector<OpenedRun> assembleOwn(RawTrace &raw, const QString &source, QString
         }
         for (std::uint32_t k : byPid[pid]) {
             const RawEvent &e = raw.events[k];
+            if (e.ph == 0)
+                continue;
             if (e.ph != 'X') {
                 raw.skip(e.index, -1, QStringLiteral("not an X event in an Interleave export"));
                 continue;
@@ -335,8 +344,8 @@ public:
                 }
             }
             for (std::uint32_t k : open) {
-                m_raw.skip(m_raw.events[k].index, -1, QStringLiteral("B never ended; drawn to the track's last time"));
-                --m_raw.skipped; // kept, not skipped
+                if (m_raw.problems.size() < 20) // kept, not skipped
+                    m_raw.problems << QStringLiteral("event %1: B never ended; drawn to the track's last time").arg(m_raw.events[k].index);
                 items.push_back({toNs(m_raw.events[k].ts), std::max(trackEnd, toNs(m_raw.events[k].ts)), k});
             }
             placeTrack(t, items);

@@ -11,7 +11,7 @@ namespace il::import {
 
 std::uint32_t StringTable::intern(std::string_view text)
 {
-    const auto it = m_ids.find(std::string(text));
+    const auto it = m_ids.find(text);
     if (it != m_ids.end())
         return it->second;
     const auto id = std::uint32_t(m_strings.size());
@@ -44,7 +44,8 @@ void RawTrace::skip(std::uint32_t index, std::int64_t offset, const QString &why
 {
     ++skipped;
     if (problems.size() < 20)
-        problems << QStringLiteral("event %1 (byte %2): %3; skipped").arg(index).arg(offset).arg(why);
+        problems << (offset >= 0 ? QStringLiteral("event %1 (byte %2): %3; skipped").arg(index).arg(offset).arg(why)
+                                 : QStringLiteral("event %1: %2; skipped").arg(index).arg(why));
 }
 
 namespace {

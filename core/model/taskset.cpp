@@ -89,7 +89,7 @@ TaskSetResult parseTaskSet(const QByteArray &json)
     json::MemorySource source(json);
     return readTaskSet(source, [&json](std::int64_t offset, std::int64_t length) {
         return json.mid(qsizetype(offset), qsizetype(length));
-    });
+    }, json.size());
 }
 
 TaskSetResult loadTaskSetFile(const QString &path)
@@ -135,7 +135,7 @@ TaskSetResult loadTaskSetFile(const QString &path)
         if (!peek.isOpen() && !peek.open(QIODevice::ReadOnly))
             return QByteArray();
         return peek.seek(offset) ? peek.read(length) : QByteArray();
-    });
+    }, info.size());
     if (!result.ok())
         result.error = QStringLiteral("%1: %2").arg(shown, result.error);
     else if (result.taskSet->name.isEmpty())

@@ -21,12 +21,16 @@ using json::Token;
 constexpr qsizetype maxNameChars = 1000;
 
 // A value as the messages echo it: "7", "\"abc\"", "null", "an array".
+// A number's text is made only when a message needs it: 8 M phases must
+// not format 8 M numbers.
 struct Seen
 {
     bool present = false;
     bool isNumber = false;
     double number = 0;
-    QString text;
+    QString text; // empty for a number within double's range
+
+    QString shown() const { return isNumber && text.isEmpty() ? QString::number(number, 'g', 12) : text; }
 };
 
 // The bytes around a parse error, printable ASCII as is and the rest as \xNN,
@@ -61,7 +65,10 @@ QJsonValue toJsonValue(const QByteArray &raw)
 class Reader
 {
 public:
-    Reader(json::JsonSource &source, const BytesAt &bytesAt) : m_r(source), m_bytesAt(bytesAt) {}
+    Reader(json::JsonSource &source, const BytesAt &bytesAt, std::int64_t sizeHint)
+        : m_r(source), m_bytesAt(bytesAt), m_sizeHint(sizeHint)
+    {
+    }
 
     TaskSetResult read()
     {
@@ -116,7 +123,8 @@ private:
             s.isNumber = true;
             s.number = n.value;
             // Beyond double: the literal itself, not "inf".
-            s.text = n.overflow ? m_r.toQString() : QString::number(n.value, 'g', 12);
+            if (n.overflow)
+                s.text = m_r.toQString();
             break;
         }
         case Token::String: {
@@ -140,17 +148,19 @@ private:
         return s;
     }
 
-    // After a "name" key: the name, or why it is not one.
-    QString readName(const QString &where, QString *out)
+    // After a "name" key: the name, or why it is not one. `where` makes
+    // the place's name, only for a message.
+    template <typename Where>
+    QString readName(const Where &where, QString *out)
     {
         const Token t = m_r.next();
         if (t == Token::Error)
             return {};
         if (t != Token::String)
-            return QStringLiteral("%1: must be a string (got %2)").arg(where, seen().text);
+            return QStringLiteral("%1: must be a string (got %2)").arg(where(), seen().shown());
         *out = m_r.toQString();
         if (out->size() > maxNameChars)
-            return QStringLiteral("%1: at most %2 characters (got %3)").arg(where).arg(maxNameChars).arg(out->size());
+            return QStringLiteral("%1: at most %2 characters (got %3)").arg(where()).arg(maxNameChars).arg(out->size());
         return {};
     }
 
@@ -168,7 +178,7 @@ private:
         if (t == Token::Error)
             return {};
         if (t != Token::BeginObject)
-            return QStringLiteral("top level: must be an object with \"tasks\" (got %1)").arg(seen().text);
+            return QStringLiteral("top level: must be an object with \"tasks\" (got %1)").arg(seen().shown());
         QString nameError, tasksError;
         bool haveTasks = false;
         while (!broken()) {
@@ -177,10 +187,15 @@ private:
                 break; // EndObject, or an error
             const std::string_view key = m_r.text();
             if (key == "name") {
-                nameError = readName(QStringLiteral("name"), &set.name);
+                nameError = readName([] { return QStringLiteral("name"); }, &set.name);
             } else if (key == "tasks") {
                 haveTasks = true; // the last "tasks" counts, as in QJsonObject
                 set.tasks.clear();
+                // A task takes at least ~24 bytes of text ({"phases":[{"io":1}]}):
+                // room for the tasks the file can hold, so the list is not
+                // moved while it grows (at most the file's size in memory).
+                if (m_sizeHint > 0)
+                    set.tasks.reserve(std::size_t(std::min<std::int64_t>(m_sizeHint / 64, limits::maxTasks)));
                 tasksError = readTasks(set.tasks);
                 if (!skipTo(1))
                     break;
@@ -198,7 +213,7 @@ private:
     QString readTasks(std::vector<Task> &tasks)
     {
         if (m_r.next() != Token::BeginArray)
-            return broken() ? QString() : QStringLiteral("tasks: must be an array of tasks (got %1)").arg(seen().text);
+            return broken() ? QString() : QStringLiteral("tasks: must be an array of tasks (got %1)").arg(seen().shown());
         const int depth = m_r.depth();
         std::size_t count = 0;
         QString firstError;
@@ -238,7 +253,7 @@ private:
     QString readTask(std::size_t i, Task &task)
     {
         if (m_r.token() != Token::BeginObject)
-            return QStringLiteral("%1: must be an object with \"phases\" (got %2)").arg(taskWhere(i), seen().text);
+            return QStringLiteral("%1: must be an object with \"phases\" (got %2)").arg(taskWhere(i), seen().shown());
         const int depth = m_r.depth();
         QString nameError, phasesError;
         bool havePhases = false;
@@ -248,11 +263,14 @@ private:
                 break;
             const std::string_view key = m_r.text();
             if (key == "name") {
-                nameError = readName(taskWhere(i) + QStringLiteral(".name"), &task.name);
+                nameError = readName([i] { return taskWhere(i) + QStringLiteral(".name"); }, &task.name);
             } else if (key == "phases") {
                 havePhases = true;
-                task.phases.clear();
-                phasesError = readPhases(i, task.phases);
+                // Gathered in a reused buffer, then copied at their exact
+                // size: one allocation per task instead of one per doubling.
+                m_phases.clear();
+                phasesError = readPhases(i, m_phases);
+                task.phases.assign(m_phases.begin(), m_phases.end());
                 if (!skipTo(depth))
                     break;
             } else {
@@ -270,7 +288,7 @@ private:
     {
         if (m_r.next() != Token::BeginArray)
             return broken() ? QString()
-                            : QStringLiteral("%1.phases: must be an array of phases (got %2)").arg(taskWhere(i), seen().text);
+                            : QStringLiteral("%1.phases: must be an array of phases (got %2)").arg(taskWhere(i), seen().shown());
         const int depth = m_r.depth();
         std::size_t count = 0;
         QString firstError;
@@ -303,7 +321,7 @@ private:
     {
         const auto where = [&] { return QStringLiteral("%1.phases[%2]").arg(taskWhere(i)).arg(j); };
         if (m_r.token() != Token::BeginObject)
-            return QStringLiteral("%1: must be an object like {\"cpu\": 5} or {\"io\": 20} (got %2)").arg(where(), seen().text);
+            return QStringLiteral("%1: must be an object like {\"cpu\": 5} or {\"io\": 20} (got %2)").arg(where(), seen().shown());
         Seen cpu, io;
         QStringList others; // any other key makes the phase wrong
         int keys = 0;
@@ -342,7 +360,7 @@ private:
         const Seen &value = cpu.present ? cpu : io;
         if (!value.isNumber || !std::isfinite(value.number) || value.number < 0 || value.number > limits::maxPhaseMs)
             return QStringLiteral("%1.%2: must be a number >= 0 and <= 3600000 ms (got %3)")
-                .arg(where(), cpu.present ? QStringLiteral("cpu") : QStringLiteral("io"), value.text);
+                .arg(where(), cpu.present ? QStringLiteral("cpu") : QStringLiteral("io"), value.shown());
         phase.ms = value.number;
         return {};
     }
@@ -378,13 +396,15 @@ private:
     json::JsonReader m_r;
     const BytesAt &m_bytesAt;
     QByteArray m_raw;
+    std::vector<Phase> m_phases;
+    std::int64_t m_sizeHint;
 };
 
 } // namespace
 
-TaskSetResult readTaskSet(json::JsonSource &source, const BytesAt &bytesAt)
+TaskSetResult readTaskSet(json::JsonSource &source, const BytesAt &bytesAt, std::int64_t sizeHint)
 {
-    return Reader(source, bytesAt).read();
+    return Reader(source, bytesAt, sizeHint).read();
 }
 
 } // namespace il

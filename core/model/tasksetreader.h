@@ -27,6 +27,8 @@ using BytesAt = std::function<QByteArray(std::int64_t offset, std::int64_t lengt
 // a syntax error anywhere wins over a bad value, and of several bad values
 // the one reported is the first in the order name, tasks, tasks[0].name,
 // tasks[0].phases, tasks[0].phases[0], ... whatever the order of the keys.
-TaskSetResult readTaskSet(json::JsonSource &source, const BytesAt &bytesAt);
+// `sizeHint`: the input's size in bytes if known (0 if not), to size the
+// task list once.
+TaskSetResult readTaskSet(json::JsonSource &source, const BytesAt &bytesAt, std::int64_t sizeHint = 0);
 
 } // namespace il
