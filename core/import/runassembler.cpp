@@ -458,6 +458,16 @@ private:
         return std::uint16_t(m_laneNames.size() - 1);
     }
 
+    // kindOf per category, looked up once per category, not per span.
+    SpanKind cachedKind(std::uint32_t cat)
+    {
+        if (m_kinds.size() < m_raw.strings.size())
+            m_kinds.resize(m_raw.strings.size(), SpanKind::None);
+        if (m_kinds[cat] == SpanKind::None)
+            m_kinds[cat] = kindOf(m_raw.strings.at(cat));
+        return m_kinds[cat];
+    }
+
     std::uint32_t taskFor(std::uint32_t key)
     {
         const auto it = m_taskIds.find(key);
@@ -478,7 +488,7 @@ private:
         s.startNs = it.start;
         s.endNs = it.end;
         s.lane = lane;
-        s.kind = e.cat == none ? SpanKind::Cpu : kindOf(m_raw.strings.at(e.cat));
+        s.kind = e.cat == none ? SpanKind::Cpu : cachedKind(e.cat);
         s.cpuUs = e.cpuUs;
         if (m_raw.dask && e.id != none) {
             // A Dask key is a task: its startstops are its phases.
@@ -638,6 +648,7 @@ private:
     int m_threads = 0;
     int m_spillLane = -1;
     bool m_multiProcess = false;
+    std::vector<SpanKind> m_kinds;
 };
 
 } // namespace
