@@ -1,9 +1,11 @@
 #include "cli.h"
+#include "openedcli.h"
 
 #include "incidentwords.h"
 #include "stopsignals.h"
 
 #include "core/base/wording.h"
+#include "core/import/openedsummary.h"
 #include "core/io/exporters.h"
 #include "core/model/presets.h"
 
@@ -66,8 +68,9 @@ const char *usage =
     "       interleave FILE.json | --demo   open the window on FILE / and press Run\n"
     "       interleave run (--taskset FILE | --preset NAME) [--mode M[,M...] | --mode all]\n"
     "                      [--workers N] [--worker PATH] [--task-timeout MS] [--trace FILE] [--summary FILE]\n"
-    "                      [--screenshot FILE.png|FILE.svg] [--quiet] [--python PATH]\n"
+    "                      [--screenshot FILE.png|FILE.svg] [--open TRACE]... [--quiet] [--python PATH]\n"
     "                      [--dask-scheduler tcp://HOST:PORT]\n"
+    "       interleave run --open TRACE [--open TRACE]... [--summary FILE] [--trace FILE] [--screenshot FILE]\n"
     "       interleave presets\n"
     "       interleave validate FILE\n"
     "modes: sequential, threads, threads-gil, processes, eventloop (all, the default);\n"
@@ -177,6 +180,7 @@ int cmdRun(const QStringList &args, const ScreenshotFn &screenshot)
         {QStringLiteral("trace"), QStringLiteral("Write a Chrome trace (Perfetto)."), QStringLiteral("FILE")},
         {QStringLiteral("summary"), QStringLiteral("Write the summary JSON (or CSV if FILE ends in .csv)."), QStringLiteral("FILE")},
         {QStringLiteral("screenshot"), QStringLiteral("Render the timeline and chart to PNG or SVG."), QStringLiteral("FILE")},
+        {QStringLiteral("open"), QStringLiteral("Open a trace file (Chrome trace JSON, Dask task stream) beside the runs; repeatable."), QStringLiteral("TRACE")},
         {QStringLiteral("quiet"), QStringLiteral("No table, no progress.")},
         {QStringLiteral("dask-scheduler"), QStringLiteral("Run the dask mode on the cluster at tcp://HOST:PORT instead of a LocalCluster."), QStringLiteral("ADDRESS")},
         {QStringLiteral("python"), QStringLiteral("Python for the py-modes and dask (default: $INTERLEAVE_PYTHON, else /usr/bin/python3, else python3 on PATH)."), QStringLiteral("PATH")},
@@ -185,10 +189,13 @@ int cmdRun(const QStringList &args, const ScreenshotFn &screenshot)
         return fail(parser.errorText(), 2, true);
     if (!parser.positionalArguments().isEmpty())
         return fail(QStringLiteral("unexpected argument \"%1\"").arg(parser.positionalArguments().first()), 2, true);
-    if (parser.isSet(QStringLiteral("taskset")) == parser.isSet(QStringLiteral("preset")))
-        return fail(QStringLiteral("run needs exactly one of --taskset FILE or --preset NAME"), 2, true);
+    const QStringList openPaths = parser.values(QStringLiteral("open"));
+    const bool labRuns = parser.isSet(QStringLiteral("taskset")) || parser.isSet(QStringLiteral("preset"));
+    if ((parser.isSet(QStringLiteral("taskset")) && parser.isSet(QStringLiteral("preset"))) || (!labRuns && openPaths.isEmpty()))
+        return fail(QStringLiteral("run needs exactly one of --taskset FILE or --preset NAME, or --open TRACE"), 2, true);
 
-    const il::TaskSetResult loaded = parser.isSet(QStringLiteral("taskset"))
+    const il::TaskSetResult loaded = !labRuns ? il::TaskSetResult{il::TaskSet{}, {}}
+                                     : parser.isSet(QStringLiteral("taskset"))
                                          ? il::loadTaskSetFile(parser.value(QStringLiteral("taskset")))
                                          : il::loadPreset(parser.value(QStringLiteral("preset")));
     if (!loaded.ok())
@@ -233,6 +240,13 @@ int cmdRun(const QStringList &args, const ScreenshotFn &screenshot)
             return fail(QStringLiteral("--screenshot: this build has no GUI library"));
     }
     const bool quiet = parser.isSet(QStringLiteral("quiet"));
+    // Opened before the run: a bad trace is said before a long comparison.
+    catchStopSignals(true);
+    OpenedFiles opened = openTraceFiles(openPaths, complain, [] { return stopSignalCount() != 0; });
+    if (opened.code == 130)
+        return 130;
+    if (opened.code != 0 && opened.runs.empty())
+        return opened.code;
 
     auto set = std::make_shared<const il::TaskSet>(*loaded.taskSet);
     std::vector<il::RunConfig> configs;
@@ -262,7 +276,7 @@ int cmdRun(const QStringList &args, const ScreenshotFn &screenshot)
     // Ctrl+C stops cleanly: workers are killed and reaped, partial results
     // kept. The signal wakes this loop (stopsignals.h): nothing polls.
     catchStopSignals(true);
-    {
+    if (labRuns) {
         engine.start(set, configs);
         // A signal that came before this is not lost: the descriptor stays
         // readable until read, so the loop's first turn delivers it.
@@ -282,6 +296,11 @@ int cmdRun(const QStringList &args, const ScreenshotFn &screenshot)
     for (const auto &r : results)
         if (r->trace->failed() || r->metrics.failed > 0)
             code = code ? code : 1;
+    code = code ? code : opened.code;
+    const std::vector<il::RunResultPtr> labResults = results;
+    results = il::appendOpenedRuns(labResults, opened.runs);
+    // Without a task set, task names come from the (first) opened file.
+    const il::TaskSet &names = labRuns || opened.runs.empty() ? *set : *opened.runs.front().tasks;
 
     // Files first, the table after: a closed stdout must not cost a file.
     // The summary goes first (small, the most asked for), then the trace;
@@ -305,8 +324,8 @@ int cmdRun(const QStringList &args, const ScreenshotFn &screenshot)
         else
             wrote(path, il::writeFileAtomically(path,
                                                 path.endsWith(QLatin1String(".csv"), Qt::CaseInsensitive)
-                                                    ? il::summaryCsv(results)
-                                                    : il::summaryJson(*set, results),
+                                                    ? il::summaryCsvWithOpened(results, opened.runs)
+                                                    : il::summaryJsonWithOpened(*set, results, opened.runs),
                                                 interrupted));
     }
     if (parser.isSet(QStringLiteral("trace"))) {
@@ -314,17 +333,31 @@ int cmdRun(const QStringList &args, const ScreenshotFn &screenshot)
         if (interrupted())
             skipped(path);
         else
-            wrote(path, il::writeChromeTraceFile(path, *set, results, interrupted));
+        {
+            // Runs opened from other tools' files have no mode of ours to be
+            // written as: only the lab's and Interleave's own are exported.
+            std::vector<il::RunResultPtr> exported = labResults;
+            for (const il::OpenedRun &o : opened.runs) {
+                if (o.foreign)
+                    complain(QStringLiteral("%1: %2 is not re-exported (a trace from another tool)").arg(path, o.source));
+                else
+                    exported.push_back(o.run);
+            }
+            wrote(path, il::writeChromeTraceFile(path, names, exported, interrupted));
+        }
     }
     if (!shot.isEmpty()) {
         if (interrupted())
             skipped(shot);
         else
-            wrote(shot, screenshot(*set, results, shot));
+            wrote(shot, screenshot(names, results, shot));
     }
     // Interrupted while writing: stop here, as asked.
-    if (!quiet && !interrupted())
-        printTable(*set, results);
+    if (!quiet && !interrupted()) {
+        if (labRuns)
+            printTable(*set, labResults);
+        printOut(openedTable(opened.runs));
+    }
     return finishStdout(code);
 }
 

@@ -6,6 +6,7 @@
 #include "exportbench.h"
 #include "iotimingbench.h"
 #include "jsonbench.h"
+#include "openbench.h"
 #ifdef INTERLEAVE_BENCH_GUI
 #include "guibench.h"
 #include <QGuiApplication>
@@ -31,13 +32,13 @@ const char *const usage =
     "\n"
     "  --quick   small sizes (runs in seconds; the ctest smoke test uses it)\n"
     "  --reps N  repetitions per figure (default 3, quick 1); median and min reported\n"
-    "  --only    groups: overhead, engine, eventloop-io, cpu, memory, export, io-timing, stop, json, gui\n"
+    "  --only    groups: overhead, engine, eventloop-io, cpu, memory, export, io-timing, stop, json, open, gui\n"
     "  --json    where the JSON goes (default bench-results.json in the current directory)\n";
 
 const QStringList allGroups{QStringLiteral("overhead"), QStringLiteral("engine"), QStringLiteral("eventloop-io"),
                             QStringLiteral("cpu"), QStringLiteral("memory"), QStringLiteral("export"),
                             QStringLiteral("io-timing"), QStringLiteral("stop"),
-                            QStringLiteral("json"), QStringLiteral("gui")};
+                            QStringLiteral("json"), QStringLiteral("open"), QStringLiteral("gui")};
 
 bool wantsGui(int argc, char **argv)
 {
@@ -121,6 +122,7 @@ int main(int argc, char **argv)
     stage(QStringLiteral("io-timing"), bench::benchIoTiming);
     stage(QStringLiteral("stop"), bench::benchStopLatency);
     stage(QStringLiteral("json"), bench::benchJsonReader);
+    stage(QStringLiteral("open"), bench::benchOpen);
 #ifdef INTERLEAVE_BENCH_GUI
     stage(QStringLiteral("gui"), bench::benchGui);
 #else

@@ -4,6 +4,7 @@
 #include "core/json/jsontextout.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace il {
 
@@ -22,8 +23,9 @@ std::int64_t eighthsOfUs(std::int64_t ns)
 class RunWriter
 {
 public:
-    RunWriter(JsonTextOut &out, bool &first, const TaskSet &set, const Trace &trace)
-        : m_out(out), m_first(first), m_set(set), m_trace(trace), m_info(trace.info), m_pid(trace.info.runIndex + 1)
+    RunWriter(JsonTextOut &out, bool &first, const TaskSet &set, const Trace &trace, const Metrics &metrics)
+        : m_out(out), m_first(first), m_set(set), m_trace(trace), m_info(trace.info), m_metrics(metrics),
+          m_pid(trace.info.runIndex + 1)
     {
     }
 
@@ -34,6 +36,7 @@ public:
                                   .arg(modeName(m_info.mode), plural(m_info.lanes, "lane"));
         metadata("process_name", 0, label);
         metadata("process_sort_index", 0, m_info.runIndex);
+        runMetadata();
         for (int l = 0; l < m_info.lanes; ++l) {
             metadata("thread_name", l + 1, m_info.laneNames.value(l));
             metadata("thread_sort_index", l + 1, l);
@@ -214,6 +217,32 @@ private:
         m_out.literal("}}");
     }
 
+    // What the events alone do not say, so that opening the file
+    // (core/import) gives back the same run and measures. Viewers ignore
+    // metadata names they do not know.
+    void runMetadata()
+    {
+        beginEvent();
+        m_out.literal("{\"name\":\"interleave_run\"");
+        head("M", 0);
+        m_out.literal(",\"args\":{\"mode\":");
+        m_out.string(modeName(m_info.mode));
+        m_out.literal(",\"workers\":");
+        m_out.integer(m_info.workers);
+        m_out.literal(",\"cores\":");
+        m_out.integer(m_info.cores);
+        m_out.literal(",\"lanes\":");
+        m_out.integer(m_info.lanes);
+        m_out.literal(",\"tasks\":");
+        m_out.integer(std::int64_t(m_trace.tasks.size()));
+        m_out.literal(",\"events\":");
+        m_out.integer(std::int64_t(m_trace.eventCount));
+        m_out.literal(",\"ideal_ms\":");
+        m_out.fixed(std::llround(m_metrics.idealMs * 1e6), 6);
+        m_out.literal(m_trace.cancelled ? ",\"cancelled\":true" : ",\"cancelled\":false");
+        m_out.literal("}}");
+    }
+
     // "task N (awaiting)", once per task: written straight, no QString.
     void awaitingTrackName(int tid, std::uint32_t task)
     {
@@ -331,6 +360,8 @@ private:
         nullOr(hasValue(i.kind), i.value);
         m_out.literal(",\"fatal\":");
         m_out.literal(i.fatal() ? "true" : "false");
+        m_out.literal(",\"replaced\":");
+        m_out.literal(i.replaced ? "true" : "false");
         m_out.literal(",\"detail\":");
         m_out.string(i.detail);
         m_out.literal("}}");
@@ -349,6 +380,7 @@ private:
     const TaskSet &m_set;
     const Trace &m_trace;
     const RunInfo &m_info;
+    const Metrics &m_metrics;
     const int m_pid;
 };
 
@@ -362,7 +394,7 @@ bool writeChromeTrace(const TaskSet &set, const std::vector<RunResultPtr> &runs,
     for (const RunResultPtr &run : runs) {
         if (!out.ok())
             break;
-        RunWriter(out, first, set, *run->trace).write();
+        RunWriter(out, first, set, *run->trace, run->metrics).write();
     }
     out.room();
     out.literal("\n],\"displayTimeUnit\":\"ms\",\"otherData\":{\"taskset\":");

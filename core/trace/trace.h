@@ -56,6 +56,10 @@ struct RunInfo
     QStringList laneNames; // "thread 1", "worker 2 (pid 1234)", "event loop"
     std::vector<qint64> lanePids; // processes mode: the workers' real pids
     std::int64_t originNs = 0; // CLOCK_MONOTONIC when the run started
+    // A run opened from a trace file (core/import): what to call it instead
+    // of its mode ("app.json", "mine.json · 2 · threads"). Empty for the lab's.
+    // A file from another tool also has cores == 0: no mode, no ideal bound.
+    QString openedFrom;
 };
 
 // Turns a stream of events (in any interleaving across lanes) into spans and
@@ -115,6 +119,9 @@ struct Trace
     // clockAlignment); withinNs < 0 when every event came from this
     // machine's clock.
     ClockAlignment clocks;
+    // Opened from a file: spans that did not nest on their track (rounding,
+    // clock skew, a cut recording), drawn on overflow lanes, never dropped.
+    std::size_t overflowSpans = 0;
 
     static Trace fromBuilder(TraceBuilder &&builder, std::int64_t endNs, bool cancelled);
 

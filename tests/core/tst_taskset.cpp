@@ -56,7 +56,7 @@ void TestTaskSet::rejectsBadInput_data()
 {
     QTest::addColumn<QByteArray>("json");
     QTest::addColumn<QString>("message");
-    QTest::newRow("not json") << QByteArray("{tasks: 1}") << "not valid JSON at line 1, column 3 (byte 2): unterminated object, near: {tasks: 1}";
+    QTest::newRow("not json") << QByteArray("{tasks: 1}") << "not valid JSON at line 1, column 2 (byte 1): expected a key string or '}' (got 't'), near: {tasks: 1}";
     QTest::newRow("empty") << QByteArray("") << "the file is empty";
     QTest::newRow("blank") << QByteArray("  ") << "the file holds only whitespace";
     QTest::newRow("array root") << QByteArray("[]") << "top level: must be an object";
@@ -77,6 +77,13 @@ void TestTaskSet::rejectsBadInput_data()
     QTest::newRow("huge") << QByteArray(R"({"tasks":[{"phases":[{"io":1e308}]}]})") << "tasks[0].phases[0].io: must be a number >= 0 and <= 3600000 ms (got 1e+308)";
     QTest::newRow("null") << QByteArray(R"({"tasks":[{"phases":[{"cpu":null}]}]})") << "tasks[0].phases[0].cpu: must be a number >= 0 and <= 3600000 ms (got null)";
     QTest::newRow("bool") << QByteArray(R"({"tasks":[{"phases":[{"cpu":true}]}]})") << "(got true)";
+    // Streamed, yet the message is the one a whole-document check gives:
+    // name before tasks, a task's name before its phases, syntax first.
+    QTest::newRow("name wins over a later key") << QByteArray(R"({"tasks":[{"phases":[{"cpu":-1}]}],"name":3})") << "name: must be a string (got 3)";
+    QTest::newRow("task name wins over its phases") << QByteArray(R"({"tasks":[{"phases":[{"cpu":-1}],"name":5}]})") << "tasks[0].name: must be a string (got 5)";
+    QTest::newRow("syntax wins over a bad value") << QByteArray(R"({"tasks":[{"phases":[{"cpu":-1}]}])") << "not valid JSON at line 1, column 35 (byte 34): ends inside an object started at byte 0";
+    QTest::newRow("garbage after a bad value") << QByteArray(R"({"tasks":[]} x)") << "not valid JSON at line 1, column 14 (byte 13): unexpected content after the JSON value";
+    QTest::newRow("a later phase with no key") << QByteArray(R"({"tasks":[{"phases":[{"io":1}, {"io":2}, {}]}]})") << "tasks[0].phases[2]: must have exactly one key";
     QTest::newRow("task name number") << QByteArray(R"({"tasks":[{"name":1,"phases":[{"cpu":1}]}]})") << "tasks[0].name: must be a string (got 1)";
 }
 

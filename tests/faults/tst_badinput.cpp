@@ -131,7 +131,7 @@ private slots:
                      QStringLiteral("tasks[0].phases[0].io: must be a number >= 0 and <= 3600000 ms (got \"%1…\")")
                          .arg(QString(40, QLatin1Char('a'))));
         addGenerated(QStringLiteral("deep-nesting-100k.json"), "{\"tasks\":" + QByteArray(100000, '[') + QByteArray(100000, ']') + "}",
-                     QStringLiteral("too deeply nested document, near: [[[[[[[[[[[[[[[[[[[[[[[[ (more than 1024 levels of [ or {)"));
+                     QStringLiteral("(byte 520): nesting deeper than 512 levels, near: [[[[[[[[[[[[[[[[[[[[[[[[ (at most 512 levels of [ or {)"));
         {
             // Sparse: 300 MB of nothing, without using the disk.
             QFile f(gen(QStringLiteral("too-large.json")));

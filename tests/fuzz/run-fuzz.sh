@@ -2,14 +2,14 @@
 # Builds the libFuzzer targets with clang (ASan + UBSan) and runs each for
 # SECONDS (default 60), starting from the committed seed corpus.
 #   tests/fuzz/run-fuzz.sh 300            # 5 minutes per target
-#   tests/fuzz/run-fuzz.sh 60 protocol    # one target (taskset, protocol, jsonreader)
+#   tests/fuzz/run-fuzz.sh 60 protocol    # one target (taskset, protocol, jsonreader, trace)
 # Needs: clang, libclang-rt-14-dev (Debian 12), qt6-base-dev, cmake, ninja.
 # New inputs go to a scratch corpus under the build dir; crashes are written
 # there as crash-* and make this script exit non-zero. Add a crash input that
 # you fixed to corpus/<target>/ so it stays covered.
 set -eu
 SECONDS_EACH=${1:-60}
-TARGETS=${2:-taskset protocol jsonreader}
+TARGETS=${2:-taskset protocol jsonreader trace}
 HERE=$(cd "$(dirname "$0")" && pwd)
 BUILD=${FUZZ_BUILD_DIR:-$HERE/../../build-fuzz}
 JOBS=${FUZZ_JOBS:-1}

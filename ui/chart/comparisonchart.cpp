@@ -147,7 +147,8 @@ void ComparisonChart::addResult(const il::RunResultPtr &result)
         return;
     const il::Metrics &m = result->metrics;
     const int index = m_categories->count();
-    QString name = il::modeName(m.mode);
+    QString name = result->trace && !result->trace->info.openedFrom.isEmpty() ? result->trace->info.openedFrom
+                                                                              : il::modeName(m.mode);
     // Two runs of one mode would merge into one category; keep them apart.
     if (m_categories->categories().contains(name))
         name += QStringLiteral(" #%1").arg(index + 1);

@@ -33,7 +33,7 @@ std::vector<il::Metrics> metricsOf(const std::vector<il::RunResultPtr> &results)
 {
     std::vector<il::Metrics> out;
     for (const auto &r : results)
-        if (r)
+        if (r && r->trace->info.openedFrom.isEmpty()) // opened files are shown, not advised on
             out.push_back(r->metrics);
     return out;
 }

@@ -8,6 +8,7 @@
 #include <QCoreApplication>
 
 #include <algorithm>
+#include <climits>
 #include <cmath>
 
 namespace ui {
@@ -39,8 +40,11 @@ RunHeader RunHeader::of(const il::TimelineRun &run, std::size_t taskCount)
     const il::RunInfo &info = run.info();
     const int tasks = static_cast<int>(taskCount);
     RunHeader header;
-    header.title = il::modeName(info.mode);
-    header.measures << trCount("%n worker(s)", info.workers);
+    // A run opened from a file is named by it; one from another tool has no
+    // mode, workers or ideal bound of ours.
+    const bool foreign = !info.openedFrom.isEmpty() && info.cores == 0;
+    header.title = info.openedFrom.isEmpty() ? il::modeName(info.mode) : info.openedFrom;
+    header.measures << (foreign ? trCount("%n lane(s)", info.lanes) : trCount("%n worker(s)", info.workers));
     // Tasks that finished their work (not failed, not cancelled).
     const int finished = std::max(0, run.tasksDone() - run.failedTasks() - run.cancelledTasks());
     if (run.isCancelled()) {
@@ -51,6 +55,10 @@ RunHeader RunHeader::of(const il::TimelineRun &run, std::size_t taskCount)
     } else if (run.trace() && run.trace()->failed() && finished == 0) {
         // Nothing ran (no worker could start): figures would only mislead.
         header.measures << QStringLiteral("no task finished");
+    } else if (run.metrics() && foreign) {
+        header.measures << QStringLiteral("makespan %1").arg(il::formatDurationMs(run.metrics()->makespanMs));
+        if (run.trace())
+            header.measures << QStringLiteral("%1 spans").arg(run.trace()->spans.size());
     } else if (run.metrics()) {
         const il::Metrics &m = *run.metrics();
         header.measures << QStringLiteral("makespan %1").arg(il::formatDurationMs(m.makespanMs))
@@ -64,14 +72,19 @@ RunHeader RunHeader::of(const il::TimelineRun &run, std::size_t taskCount)
     if (const il::TracePtr &trace = run.trace(); trace && trace->clocks.withinNs >= 0)
         header.measures << QCoreApplication::translate("RunHeader", "clocks aligned to ±%1")
                                .arg(il::formatDurationMs(double(trace->clocks.withinNs) / 1e6));
-    QStringList problems;
+    // A warning about the figures, not a failure of the run: among the
+    // measures, not in the failure colour.
     if (const il::TracePtr &trace = run.trace(); trace && trace->machineBusy > il::busyMachineShare)
-        problems << QCoreApplication::translate("RunHeader", "⚠ machine busy: other programs used %1 % of the cores")
-                        .arg(std::lround(trace->machineBusy * 100));
+        header.measures << QCoreApplication::translate("RunHeader", "⚠ machine busy: other programs used %1 % of the cores")
+                               .arg(std::lround(trace->machineBusy * 100));
+    QStringList problems;
     if (const QString text = runProblemText(run); !text.isEmpty())
         problems << text;
     if (const QString dropped = droppedEventsText(droppedEvents(run)); !dropped.isEmpty())
         problems << dropped;
+    if (const il::TracePtr &trace = run.trace(); trace && trace->overflowSpans > 0)
+        problems << trCount("%n span(s) did not nest on their track: drawn on overflow rows",
+                            int(std::min<std::size_t>(trace->overflowSpans, INT_MAX)));
     header.problem = problems.join(separator);
     return header;
 }

@@ -74,6 +74,7 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget *parent)
     layout->addWidget(m_timeline, 1);
     layout->addWidget(m_selectionStats);
     setCentralWidget(central);
+    setAcceptDrops(true); // trace files dropped on the window are opened
 
     createDocks();
     createActions();
@@ -196,6 +197,14 @@ void MainWindow::createActions()
     open->setIcon(s->standardIcon(QStyle::SP_DialogOpenButton));
     connect(open, &QAction::triggered, this, &MainWindow::openTaskSet);
     QAction *saveSet = make(tr("Save &task set…"), tr("Save the task set as JSON"), QKeySequence(tr("Ctrl+Shift+S")));
+    m_openTrace = make(tr("Open t&race…"), tr("Open trace files (Chrome trace JSON, Dask task stream) beside the runs"),
+                       QKeySequence(tr("Ctrl+Shift+O")));
+    connect(m_openTrace, &QAction::triggered, this, [this] {
+        const QStringList paths = QFileDialog::getOpenFileNames(this, tr("Open trace"), QString(),
+                                                                tr("Trace JSON (*.json);;All files (*)"));
+        if (!paths.isEmpty())
+            openTraces(paths);
+    });
     connect(saveSet, &QAction::triggered, this, &MainWindow::saveTaskSet);
     m_savePicture = make(tr("&Save picture…"), tr("Save the timeline and chart as PNG (2x) or SVG"), QKeySequence::Save);
     m_savePicture->setIcon(s->standardIcon(QStyle::SP_DialogSaveButton));
@@ -207,7 +216,7 @@ void MainWindow::createActions()
     QAction *quit = make(tr("&Quit"), tr("Close Interleave"), QKeySequence::Quit);
     connect(quit, &QAction::triggered, this, &QWidget::close);
     QMenu *file = menuBar()->addMenu(tr("&File"));
-    file->addActions({open, saveSet});
+    file->addActions({open, saveSet, m_openTrace});
     file->addSeparator();
     file->addActions({m_savePicture, m_exportTrace, m_exportSummary});
     file->addSeparator();

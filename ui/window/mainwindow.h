@@ -7,6 +7,7 @@
 
 #include <QMainWindow>
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <vector>
@@ -38,6 +39,11 @@ public:
     ~MainWindow() override;
 
     bool openTaskSetFile(const QString &path); // reports errors in the panel
+    // Opens trace files beside the runs shown (in the background, with a
+    // cancellable progress dialog for big ones); File -> Open trace and a
+    // drop of files end here. `done` (tests) runs once they are shown.
+    void openTraces(const QStringList &paths, std::function<void()> done = {});
+    QAction *openTraceAction() const { return m_openTrace; }
     std::vector<il::RunConfig> selectedRuns() const;
     // Where to find interleave-worker (empty = next to the executable).
     void setWorkerPath(const QString &path) { m_workerPath = path; }
@@ -85,6 +91,8 @@ public slots:
 protected:
     void closeEvent(QCloseEvent *event) override;
     void showEvent(QShowEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
 
 private:
     PictureOptions pictureOptions() const;
@@ -125,6 +133,7 @@ private:
     QAction *m_byTask = nullptr;
     QAction *m_savePicture = nullptr;
     QAction *m_exportTrace = nullptr;
+    QAction *m_openTrace = nullptr;
     QAction *m_exportSummary = nullptr;
     QMenu *m_viewMenu = nullptr;
     QString m_workerPath;

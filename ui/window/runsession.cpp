@@ -59,11 +59,27 @@ void RunSession::stop()
     emit progressChanged();
 }
 
+bool RunSession::addOpened(const std::vector<il::RunResultPtr> &runs, const il::TaskSetPtr &set)
+{
+    if (m_running || !set)
+        return false;
+    if (!m_set) {
+        m_set = set;
+        m_model.setTaskSet(m_set);
+    }
+    for (const il::RunResultPtr &r : runs) {
+        m_model.setTrace(r->trace, r->metrics);
+        m_results.push_back(r);
+        emit runFinished(r); // the model announced its own change
+    }
+    return true;
+}
+
 std::vector<il::Metrics> RunSession::metrics() const
 {
     std::vector<il::Metrics> out;
     for (const auto &r : m_results)
-        if (r)
+        if (r && r->trace->info.openedFrom.isEmpty()) // opened files are shown, not advised on
             out.push_back(r->metrics);
     return out;
 }

@@ -26,6 +26,10 @@ public:
     ~RunSession() override;
 
     bool start(il::TaskSetPtr set, std::vector<il::RunConfig> runs);
+    // Adds finished runs opened from trace files (their run indexes follow
+    // the results'); refused while a run goes. The next start() clears them.
+    // `set` names the tasks when nothing ran yet (the panel's).
+    bool addOpened(const std::vector<il::RunResultPtr> &runs, const il::TaskSetPtr &set);
     void stop();
     bool isRunning() const { return m_running; }
 

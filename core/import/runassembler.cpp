@@ -1,0 +1,678 @@
+#include "core/import/runassembler.h"
+
+#include "core/analysis/metrics.h"
+#include "core/base/clock.h"
+#include "core/base/wording.h"
+
+#include <QFileInfo>
+#include <QRegularExpression>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <map>
+
+namespace il::import {
+
+namespace {
+
+constexpr int taskTidBase = 100000;   // Interleave's event-loop task tracks
+constexpr int maxLevels = 32;         // nesting levels drawn per track; deeper goes to overflow
+constexpr int maxAsyncLanes = 16;     // per process
+constexpr std::size_t maxLanes = 60000; // Span::lane is 16 bits
+
+std::int64_t toNs(double us) { return std::llround(us * 1000.0); }
+
+SpanKind kindOf(const std::string &cat)
+{
+    if (cat == "cpu" || cat == "compute") return SpanKind::Cpu;
+    if (cat == "io" || cat == "disk-read" || cat == "disk-write") return SpanKind::Io;
+    if (cat == "gil-wait") return SpanKind::GilWait;
+    if (cat == "spawn") return SpanKind::Spawn;
+    if (cat == "ipc" || cat == "transfer" || cat == "deserialize") return SpanKind::Ipc;
+    if (cat == "ready-wait") return SpanKind::Ready;
+    if (cat == "not-running") return SpanKind::NotRunning;
+    return SpanKind::Cpu; // a function, a slice: the track was busy
+}
+
+std::optional<long long> numberOf(const std::string &text)
+{
+    long long v = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc() || end != text.data() + text.size())
+        return std::nullopt;
+    return v;
+}
+
+// Spans sorted by (lane, start, enclosing first), noLane last, as
+// Trace::fromBuilder leaves them.
+void indexSpans(Trace &t)
+{
+    const int lanes = std::max(0, t.info.lanes);
+    const auto bucket = [lanes](const Span &s) { return s.lane < lanes ? int(s.lane) : lanes; };
+    std::sort(t.spans.begin(), t.spans.end(), [&](const Span &a, const Span &b) {
+        const int ba = bucket(a), bb = bucket(b);
+        if (ba != bb)
+            return ba < bb;
+        if (a.startNs != b.startNs)
+            return a.startNs < b.startNs;
+        return a.endNs > b.endNs;
+    });
+    t.spans.shrink_to_fit();
+    t.laneBegin.assign(std::size_t(lanes) + 2, 0);
+    std::size_t i = 0;
+    for (int l = 0; l <= lanes; ++l) {
+        t.laneBegin[std::size_t(l)] = std::uint32_t(i);
+        while (i < t.spans.size() && bucket(t.spans[i]) == l)
+            ++i;
+    }
+    t.laneBegin[std::size_t(lanes) + 1] = std::uint32_t(t.spans.size());
+}
+
+void setBounds(Trace &t)
+{
+    std::int64_t first = INT64_MAX, last = INT64_MIN;
+    for (const Span &s : t.spans) {
+        first = std::min(first, s.startNs);
+        last = std::max(last, s.endNs);
+    }
+    for (const TaskRecord &r : t.tasks) {
+        if (r.startNs >= 0)
+            first = std::min(first, r.startNs);
+        last = std::max(last, r.endNs);
+    }
+    t.firstNs = first == INT64_MAX ? t.info.originNs : first;
+    t.lastNs = last == INT64_MIN ? t.info.originNs : last;
+}
+
+// ------------------------------------------------------- Interleave's own
+
+std::vector<OpenedRun> assembleOwn(RawTrace &raw, const QString &source, QStringList &problems)
+{
+    // Runs are pids, in the order the file gives them.
+    std::vector<std::uint32_t> pids;
+    std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> byPid;
+    for (std::uint32_t k = 0; k < raw.events.size(); ++k) {
+        const std::uint32_t pid = raw.tracks[raw.events[k].track].pid;
+        auto &list = byPid[pid];
+        if (list.empty())
+            pids.push_back(pid);
+        list.push_back(k);
+    }
+    for (const auto &[pid, info] : raw.runInfos)
+        if (!byPid.count(pid)) {
+            pids.push_back(pid);
+            byPid[pid];
+        }
+    std::stable_sort(pids.begin(), pids.end(), [&](std::uint32_t a, std::uint32_t b) {
+        const auto sa = raw.processSort.find(a), sb = raw.processSort.find(b);
+        return (sa == raw.processSort.end() ? INT_MAX : sa->second) < (sb == raw.processSort.end() ? INT_MAX : sb->second);
+    });
+
+    auto set = std::make_shared<TaskSet>();
+    set->name = raw.tasksetName;
+    std::vector<bool> named;
+    const QRegularExpression label(QStringLiteral("^\\d+ · (\\S+) \\((\\d+) lanes?\\)$"));
+    std::vector<std::pair<std::shared_ptr<Trace>, RawRunInfo>> traces;
+    int order = 0;
+    for (std::uint32_t pid : pids) {
+        RawRunInfo ri;
+        if (const auto it = raw.runInfos.find(pid); it != raw.runInfos.end())
+            ri = it->second;
+        const QString processName = raw.processNames.count(pid) ? raw.processNames[pid] : QString();
+        if (ri.mode.isEmpty() || ri.lanes <= 0) { // an export from before interleave_run
+            const auto m = label.match(processName);
+            if (m.hasMatch()) {
+                ri.mode = ri.mode.isEmpty() ? m.captured(1) : ri.mode;
+                ri.lanes = ri.lanes > 0 ? ri.lanes : m.captured(2).toInt();
+            }
+        }
+        auto trace = std::make_shared<Trace>();
+        RunInfo &info = trace->info;
+        info.runIndex = raw.processSort.count(pid) ? raw.processSort[pid] : order;
+        ++order;
+        info.mode = modeFromName(ri.mode).value_or(Mode::Sequential);
+        info.lanes = std::clamp(ri.lanes, 0, int(maxLanes));
+        info.workers = ri.workers > 0 ? ri.workers : info.lanes;
+        info.cores = ri.cores > 0 ? ri.cores : detectedCores();
+        info.originNs = 0;
+        for (int l = 0; l < info.lanes; ++l) {
+            const std::string tid = std::to_string(l + 1);
+            const auto key = std::uint64_t(pid) << 32 | raw.strings.intern(tid);
+            const auto t = raw.trackIds.find(key);
+            info.laneNames << (t != raw.trackIds.end() && raw.threadNames.count(t->second) ? raw.threadNames[t->second]
+                                                                                              : QStringLiteral("lane %1").arg(l + 1));
+        }
+        // A task index beyond what a task set can hold is not a task of ours.
+        std::size_t taskCount = std::size_t(std::clamp(ri.tasks, 0, int(limits::maxTasks)));
+        for (std::uint32_t k : byPid[pid]) {
+            RawEvent &e = raw.events[k];
+            if (e.task >= int(limits::maxTasks)) {
+                raw.skip(e.index, -1, QStringLiteral("args.task: beyond %1 tasks").arg(limits::maxTasks));
+                e.ph = 0; // skipped below
+            } else if (e.task >= 0) {
+                taskCount = std::max(taskCount, std::size_t(e.task) + 1);
+            }
+        }
+        trace->tasks.resize(taskCount);
+        std::vector<bool> shown(taskCount, false);
+        if (set->tasks.size() < taskCount) {
+            set->tasks.resize(taskCount);
+            named.resize(taskCount, false);
+        }
+        for (std::uint32_t k : byPid[pid]) {
+            const RawEvent &e = raw.events[k];
+            if (e.ph == 0)
+                continue;
+            if (e.ph != 'X') {
+                raw.skip(e.index, -1, QStringLiteral("not an X event in an Interleave export"));
+                continue;
+            }
+            const auto tid = numberOf(raw.strings.at(raw.tracks[e.track].tid));
+            if (!tid || *tid < 1) {
+                raw.skip(e.index, -1, QStringLiteral("tid: not a lane of an Interleave export"));
+                continue;
+            }
+            const bool taskTrack = *tid >= taskTidBase;
+            const std::int64_t start = toNs(e.ts), end = toNs(e.ts + e.dur);
+            const std::string &cat = e.cat == none ? std::string() : raw.strings.at(e.cat);
+            if (cat == "task") {
+                if (e.task < 0) {
+                    raw.skip(e.index, -1, QStringLiteral("a task event without args.task"));
+                    continue;
+                }
+                TaskRecord &r = trace->tasks[std::size_t(e.task)];
+                r.startNs = start;
+                r.endNs = end;
+                r.queuedNs = e.queuedNs >= 0 ? start - e.queuedNs : -1;
+                r.lane = taskTrack ? 0 : std::uint16_t(*tid - 1);
+                r.state = e.state != 0xff ? TaskState(e.state) : TaskState::Done;
+                shown[std::size_t(e.task)] = true;
+                if (!named[std::size_t(e.task)]) {
+                    set->tasks[std::size_t(e.task)].name = raw.strings.text(e.name);
+                    named[std::size_t(e.task)] = true;
+                }
+                continue;
+            }
+            Span s;
+            s.startNs = start;
+            s.endNs = end;
+            s.kind = kindOf(cat);
+            s.task = e.task >= 0 ? std::uint32_t(e.task) : noTask;
+            s.phase = e.phase >= 0 && e.phase < noPhase ? std::uint16_t(e.phase) : noPhase;
+            s.lane = taskTrack || *tid > info.lanes ? noLane : std::uint16_t(*tid - 1);
+            s.cpuUs = e.cpuUs;
+            trace->spans.push_back(s);
+        }
+        // Tasks the file does not show never ran: as the engine leaves them.
+        for (std::size_t i = 0; i < taskCount; ++i)
+            if (!shown[i])
+                trace->tasks[i].state = ri.cancelled ? TaskState::Cancelled : TaskState::Failed;
+        trace->eventCount = ri.events >= 0 ? std::size_t(ri.events) : byPid[pid].size();
+        trace->cancelled = ri.cancelled;
+        // Its incidents, from their instant events: on a lane's track, or
+        // across the run (tid 0).
+        for (const RawIncident &r : raw.incidents) {
+            const RawTrack &track = raw.tracks[r.track];
+            if (track.pid != pid)
+                continue;
+            Incident i = r.incident;
+            const auto tid = numberOf(raw.strings.at(track.tid));
+            i.lane = tid && *tid >= 1 && *tid <= info.lanes ? std::uint16_t(*tid - 1) : noLane;
+            i.tNs = toNs(r.ts);
+            if (i.kind == IncidentKind::EventsDropped)
+                trace->eventsDropped += std::uint64_t(std::max<std::int64_t>(0, i.value));
+            trace->incidents.push_back(std::move(i));
+        }
+        std::stable_sort(trace->incidents.begin(), trace->incidents.end(),
+                         [](const Incident &a, const Incident &b) { return a.tNs < b.tNs; });
+        indexSpans(*trace);
+        setBounds(*trace);
+        traces.emplace_back(trace, ri);
+    }
+    for (std::size_t i = 0; i < set->tasks.size(); ++i)
+        if (set->tasks[i].name.isEmpty())
+            set->tasks[i].name = QStringLiteral("task %1").arg(i);
+    // Phases as recorded (the file has durations, not what was declared).
+    for (const auto &[trace, ri] : traces) {
+        for (const Span &s : trace->spans) {
+            if (s.task >= set->tasks.size() || s.phase == noPhase || (s.kind != SpanKind::Cpu && s.kind != SpanKind::Io))
+                continue;
+            auto &phases = set->tasks[s.task].phases;
+            if (phases.size() <= s.phase)
+                phases.resize(std::size_t(s.phase) + 1);
+            phases[s.phase].kind = s.kind == SpanKind::Cpu ? PhaseKind::Cpu : PhaseKind::Io;
+            phases[s.phase].ms = std::max(phases[s.phase].ms, nsToMs(s.endNs - s.startNs));
+        }
+    }
+    std::vector<OpenedRun> runs;
+    const QString file = QFileInfo(source).fileName();
+    for (const auto &[trace, ri] : traces) {
+        auto result = std::make_shared<RunResult>();
+        result->trace = trace;
+        result->metrics = computeMetrics(*trace, *set);
+        if (ri.idealMs >= 0) {
+            // The bound was computed from the declared task set, which the
+            // file does not hold: taken as written.
+            Metrics &m = result->metrics;
+            m.idealMs = ri.idealMs;
+            const bool whole = !trace->cancelled && m.cancelled == 0 && m.completed > 0;
+            m.efficiency = whole && m.makespanMs > 0 ? m.idealMs / m.makespanMs : 0;
+        }
+        OpenedRun run;
+        run.run = result;
+        run.tasks = set;
+        run.source = source;
+        run.foreign = false;
+        run.recordedBy = QStringLiteral("Interleave");
+        run.title = QStringLiteral("%1 · %2 · %3").arg(file).arg(trace->info.runIndex + 1).arg(modeName(trace->info.mode));
+        run.spanCount = trace->spans.size();
+        trace->info.openedFrom = run.title;
+        runs.push_back(std::move(run));
+    }
+    (void)problems;
+    return runs;
+}
+
+// ------------------------------------------------------------- any other
+
+struct Item
+{
+    std::int64_t start, end;
+    std::uint32_t event;
+};
+
+bool itemOrder(const Item &a, const Item &b)
+{
+    if (a.start != b.start)
+        return a.start < b.start;
+    if (a.end != b.end)
+        return a.end > b.end; // the enclosing one first
+    return a.event < b.event;
+}
+
+class ForeignAssembler
+{
+public:
+    ForeignAssembler(RawTrace &raw, const QString &source) : m_raw(raw), m_source(source) {}
+
+    OpenedRun assemble()
+    {
+        auto trace = std::make_shared<Trace>();
+        m_trace = trace.get();
+        std::int64_t origin = INT64_MAX;
+        for (const RawEvent &e : m_raw.events)
+            origin = std::min(origin, toNs(e.ts));
+        trace->info.originNs = origin == INT64_MAX ? 0 : origin;
+
+        // Events by track, in one counting pass.
+        const std::size_t tracks = m_raw.tracks.size();
+        std::vector<std::uint32_t> first(tracks + 1, 0);
+        for (const RawEvent &e : m_raw.events)
+            ++first[e.track + 1];
+        for (std::size_t t = 0; t < tracks; ++t)
+            first[t + 1] += first[t];
+        std::vector<std::uint32_t> byTrack(m_raw.events.size());
+        {
+            std::vector<std::uint32_t> next(first.begin(), first.end() - 1);
+            for (std::uint32_t k = 0; k < m_raw.events.size(); ++k)
+                byTrack[next[m_raw.events[k].track]++] = k;
+        }
+        m_multiProcess = false;
+        for (const RawTrack &t : m_raw.tracks)
+            m_multiProcess = m_multiProcess || t.pid != m_raw.tracks.front().pid;
+
+        if (m_raw.dask) // tasks numbered in the order of the file
+            for (const RawEvent &e : m_raw.events)
+                if (e.id != none)
+                    taskFor(e.id);
+        std::map<std::uint32_t, std::vector<Item>> asyncByPid;
+        for (std::uint32_t t : trackOrder()) {
+            std::vector<Item> items;
+            std::vector<std::uint32_t> open; // B events waiting for their E
+            std::int64_t trackEnd = INT64_MIN;
+            for (std::uint32_t j = first[t]; j < first[t + 1]; ++j)
+                trackEnd = std::max(trackEnd, toNs(m_raw.events[byTrack[j]].ts + m_raw.events[byTrack[j]].dur));
+            // B/E match in time order (the file need not be sorted).
+            std::stable_sort(byTrack.begin() + first[t], byTrack.begin() + first[t + 1], [&](std::uint32_t a, std::uint32_t b) {
+                return m_raw.events[a].ts < m_raw.events[b].ts;
+            });
+            for (std::uint32_t j = first[t]; j < first[t + 1]; ++j) {
+                const std::uint32_t k = byTrack[j];
+                const RawEvent &e = m_raw.events[k];
+                const std::int64_t start = toNs(e.ts);
+                switch (e.ph) {
+                case 'X': items.push_back({start, toNs(e.ts + e.dur), k}); break;
+                case 'i': items.push_back({start, start, k}); break;
+                case 'B': open.push_back(k); break;
+                case 'E':
+                    if (open.empty()) {
+                        m_raw.skip(e.index, -1, QStringLiteral("E without a B before it on its track"));
+                        break;
+                    }
+                    items.push_back({toNs(m_raw.events[open.back()].ts), start, open.back()});
+                    open.pop_back();
+                    break;
+                case 'b':
+                case 'e': asyncByPid[m_raw.tracks[t].pid].push_back({start, start, k}); break;
+                default: break;
+                }
+            }
+            for (std::uint32_t k : open) {
+                if (m_raw.problems.size() < 20) // kept, not skipped
+                    m_raw.problems << QStringLiteral("event %1: B never ended; drawn to the track's last time").arg(m_raw.events[k].index);
+                items.push_back({toNs(m_raw.events[k].ts), std::max(trackEnd, toNs(m_raw.events[k].ts)), k});
+            }
+            placeTrack(t, items);
+        }
+        for (auto &[pid, marks] : asyncByPid)
+            placeAsync(pid, marks);
+
+        RunInfo &info = trace->info;
+        info.lanes = int(m_laneNames.size());
+        info.laneNames = m_laneNames;
+        info.workers = std::max(1, m_threads);
+        info.cores = 0;
+        info.mode = Mode::Sequential;
+        trace->eventCount = m_raw.events.size();
+        indexSpans(*trace);
+        setBounds(*trace);
+
+        auto set = std::make_shared<TaskSet>();
+        set->name = QFileInfo(m_source).completeBaseName();
+        set->tasks.resize(m_taskNames.size());
+        for (qsizetype i = 0; i < m_taskNames.size(); ++i)
+            set->tasks[std::size_t(i)].name = m_taskNames[i];
+
+        auto result = std::make_shared<RunResult>();
+        result->trace = trace;
+        result->metrics = measures(*trace);
+        OpenedRun run;
+        run.run = result;
+        run.tasks = set;
+        run.source = m_source;
+        run.recordedBy = m_raw.dask ? QStringLiteral("Dask") : m_raw.recordedBy;
+        run.title = QFileInfo(m_source).fileName();
+        trace->info.openedFrom = run.recordedBy.isEmpty() ? run.title : QStringLiteral("%1 (%2)").arg(run.title, run.recordedBy);
+        run.spanCount = trace->spans.size();
+        run.overflowCount = m_overflow;
+        trace->overflowSpans = m_overflow;
+        return run;
+    }
+
+private:
+    QString trackName(std::uint32_t t) const
+    {
+        const RawTrack &track = m_raw.tracks[t];
+        const auto bare = [&](std::uint32_t id) {
+            QString s = m_raw.strings.text(id);
+            return s.startsWith(QLatin1String("s:")) ? s.mid(2) : s;
+        };
+        const auto tn = m_raw.threadNames.find(t);
+        QString thread = tn != m_raw.threadNames.end() && !tn->second.isEmpty()
+                             ? QStringLiteral("%1 (%2)").arg(tn->second, bare(track.tid))
+                             : QStringLiteral("tid %1").arg(bare(track.tid));
+        if (!m_multiProcess)
+            return thread;
+        const auto pn = m_raw.processNames.find(track.pid);
+        const QString process = pn != m_raw.processNames.end() && !pn->second.isEmpty()
+                                    ? QStringLiteral("%1 (%2)").arg(pn->second, bare(track.pid))
+                                    : QStringLiteral("pid %1").arg(bare(track.pid));
+        return process + QStringLiteral(" / ") + thread;
+    }
+
+    // Tracks by process (sort index, then pid as a number if it is one),
+    // then thread id.
+    std::vector<std::uint32_t> trackOrder() const
+    {
+        std::vector<std::uint32_t> order(m_raw.tracks.size());
+        for (std::uint32_t t = 0; t < order.size(); ++t)
+            order[t] = t;
+        const auto idKey = [&](std::uint32_t id) {
+            const std::string &s = m_raw.strings.at(id);
+            const auto n = numberOf(s);
+            return std::make_pair(n ? 0 : 1, n ? *n : 0);
+        };
+        std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+            const RawTrack &x = m_raw.tracks[a], &y = m_raw.tracks[b];
+            if (x.pid != y.pid) {
+                const auto sx = m_raw.processSort.find(x.pid), sy = m_raw.processSort.find(y.pid);
+                const int ix = sx == m_raw.processSort.end() ? INT_MAX : sx->second;
+                const int iy = sy == m_raw.processSort.end() ? INT_MAX : sy->second;
+                if (ix != iy)
+                    return ix < iy;
+                const auto kx = idKey(x.pid), ky = idKey(y.pid);
+                if (kx != ky)
+                    return kx < ky;
+                return m_raw.strings.at(x.pid) < m_raw.strings.at(y.pid);
+            }
+            const auto kx = idKey(x.tid), ky = idKey(y.tid);
+            if (kx != ky)
+                return kx < ky;
+            return m_raw.strings.at(x.tid) < m_raw.strings.at(y.tid);
+        });
+        return order;
+    }
+
+    std::uint16_t newLane(const QString &name, bool top)
+    {
+        if (m_laneNames.size() >= qsizetype(maxLanes)) {
+            // Beyond what a run can hold: one shared lane, counted.
+            if (m_spillLane < 0) {
+                m_spillLane = int(m_laneNames.size());
+                m_laneNames << QStringLiteral("(more tracks than lanes)");
+                m_top.push_back(false);
+            }
+            return std::uint16_t(m_spillLane);
+        }
+        m_laneNames << name;
+        m_top.push_back(top);
+        return std::uint16_t(m_laneNames.size() - 1);
+    }
+
+    // kindOf per category, looked up once per category, not per span.
+    SpanKind cachedKind(std::uint32_t cat)
+    {
+        if (m_kinds.size() < m_raw.strings.size())
+            m_kinds.resize(m_raw.strings.size(), SpanKind::None);
+        if (m_kinds[cat] == SpanKind::None)
+            m_kinds[cat] = kindOf(m_raw.strings.at(cat));
+        return m_kinds[cat];
+    }
+
+    std::uint32_t taskFor(std::uint32_t key)
+    {
+        const auto it = m_taskIds.find(key);
+        if (it != m_taskIds.end())
+            return it->second;
+        const auto id = std::uint32_t(m_taskNames.size());
+        QString name = m_raw.strings.text(key);
+        m_taskNames << (name.startsWith(QLatin1String("s:")) ? name.mid(2) : name);
+        m_taskIds.emplace(key, id);
+        m_trace->tasks.push_back(TaskRecord{});
+        return id;
+    }
+
+    void addSpan(const Item &it, std::uint16_t lane)
+    {
+        const RawEvent &e = m_raw.events[it.event];
+        Span s;
+        s.startNs = it.start;
+        s.endNs = it.end;
+        s.lane = lane;
+        s.kind = e.cat == none ? SpanKind::Cpu : cachedKind(e.cat);
+        s.cpuUs = e.cpuUs;
+        if (m_raw.dask && e.id != none) {
+            // A Dask key is a task: its startstops are its phases.
+            s.task = taskFor(e.id);
+            TaskRecord &r = m_trace->tasks[s.task];
+            r.startNs = r.startNs < 0 ? it.start : std::min(r.startNs, it.start);
+            r.endNs = std::max(r.endNs, it.end);
+            if (r.lane == noLane)
+                r.lane = lane;
+            r.state = e.state == std::uint8_t(TaskState::Failed) ? TaskState::Failed : TaskState::Done;
+        }
+        m_trace->spans.push_back(s);
+    }
+
+    // One track: a lane per nesting level, an overflow lane for spans that
+    // cross instead of nesting.
+    void placeTrack(std::uint32_t t, std::vector<Item> &items)
+    {
+        if (items.empty())
+            return;
+        ++m_threads;
+        std::sort(items.begin(), items.end(), itemOrder);
+        const QString name = trackName(t);
+        std::vector<std::uint16_t> levels;
+        int overflowLane = -1;
+        std::vector<std::int64_t> stack; // ends of the spans enclosing the current one
+        for (const Item &it : items) {
+            while (!stack.empty() && stack.back() <= it.start && !(stack.back() == it.start && it.end == it.start))
+                stack.pop_back();
+            const bool nests = stack.empty() || it.end <= stack.back();
+            const int depth = int(stack.size());
+            if (!nests || depth >= maxLevels) {
+                if (overflowLane < 0)
+                    overflowLane = newLane(name + QStringLiteral(" · overflow"), false);
+                addSpan(it, std::uint16_t(overflowLane));
+                ++m_overflow;
+                continue;
+            }
+            while (int(levels.size()) <= depth)
+                levels.push_back(newLane(levels.empty() ? name : name + QStringLiteral(" · level %1").arg(levels.size()),
+                                         levels.empty()));
+            addSpan(it, levels[std::size_t(depth)]);
+            stack.push_back(it.end);
+        }
+    }
+
+    // Async b/e of one process: matched by (id, category), each id a task,
+    // packed onto a few lanes.
+    void placeAsync(std::uint32_t pid, std::vector<Item> &marks)
+    {
+        std::stable_sort(marks.begin(), marks.end(), [](const Item &a, const Item &b) { return a.start < b.start; });
+        std::map<std::pair<std::uint32_t, std::uint32_t>, std::vector<std::uint32_t>> open;
+        std::vector<Item> spans;
+        for (const Item &m : marks) {
+            const RawEvent &e = m_raw.events[m.event];
+            auto &stack = open[{e.id, e.cat}];
+            if (e.ph == 'b') {
+                stack.push_back(m.event);
+            } else if (stack.empty()) {
+                m_raw.skip(e.index, -1, QStringLiteral("async e without a b with its id before it"));
+            } else {
+                spans.push_back({toNs(m_raw.events[stack.back()].ts), m.start, stack.back()});
+                stack.pop_back();
+            }
+        }
+        for (auto &[key, stack] : open)
+            for (std::uint32_t k : stack)
+                m_raw.skip(m_raw.events[k].index, -1, QStringLiteral("async b never ended"));
+        std::sort(spans.begin(), spans.end(), itemOrder);
+        const auto pn = m_raw.processNames.find(pid);
+        QString base = pn != m_raw.processNames.end() ? pn->second : QStringLiteral("pid %1").arg(m_raw.strings.text(pid));
+        if (base.startsWith(QLatin1String("s:")))
+            base = base.mid(2);
+        std::vector<std::pair<std::uint16_t, std::int64_t>> lanes; // lane, end of its last span
+        int overflowLane = -1;
+        for (const Item &s : spans) {
+            auto free = std::find_if(lanes.begin(), lanes.end(), [&](const auto &l) { return l.second <= s.start; });
+            std::uint16_t lane;
+            if (free != lanes.end()) {
+                lane = free->first;
+                free->second = s.end;
+            } else if (lanes.size() < std::size_t(maxAsyncLanes)) {
+                lane = newLane(QStringLiteral("%1 · async %2").arg(base).arg(lanes.size() + 1), true);
+                lanes.emplace_back(lane, s.end);
+            } else {
+                if (overflowLane < 0)
+                    overflowLane = newLane(base + QStringLiteral(" · async overflow"), false);
+                lane = std::uint16_t(overflowLane);
+                ++m_overflow;
+            }
+            addSpan(s, lane);
+            // Each async id is a task.
+            const RawEvent &e = m_raw.events[s.event];
+            const std::uint32_t task = taskFor(e.id);
+            m_trace->spans.back().task = task;
+            TaskRecord &r = m_trace->tasks[task];
+            r.startNs = r.startNs < 0 ? s.start : std::min(r.startNs, s.start);
+            r.endNs = std::max(r.endNs, s.end);
+            r.lane = r.lane == noLane ? lane : r.lane;
+            r.state = TaskState::Done;
+        }
+    }
+
+    // What the summary reports for a run that is not the lab's: busy time
+    // per kind on the top lanes (a nested call is inside its caller's time),
+    // each lane's share of the span of the whole trace.
+    Metrics measures(const Trace &t) const
+    {
+        Metrics m;
+        m.lanes = t.info.lanes;
+        m.workers = t.info.workers;
+        m.cores = 0;
+        m.events = t.eventCount;
+        m.makespanMs = t.lastNs > t.firstNs ? nsToMs(t.lastNs - t.firstNs) : 0;
+        std::vector<std::int64_t> busy(std::size_t(std::max(0, t.info.lanes)), 0);
+        for (const Span &s : t.spans) {
+            const std::int64_t ns = s.endNs - s.startNs;
+            if (s.lane < busy.size())
+                busy[s.lane] += ns;
+            if (s.lane >= m_top.size() || !m_top[s.lane])
+                continue;
+            const double ms = nsToMs(ns);
+            switch (s.kind) {
+            case SpanKind::Cpu: m.cpuWallMs += ms; m.cpuMs += double(s.cpuUs) / 1000.0; break;
+            case SpanKind::Io: m.ioWaitMs += ms; break;
+            case SpanKind::GilWait: m.gilWaitMs += ms; break;
+            case SpanKind::Ready: m.readyWaitMs += ms; break;
+            case SpanKind::Spawn: m.spawnMs += ms; break;
+            case SpanKind::Ipc: m.ipcMs += ms; break;
+            case SpanKind::NotRunning: m.notRunningMs += ms; break;
+            case SpanKind::None: break;
+            }
+        }
+        double sum = 0;
+        int top = 0;
+        for (std::size_t l = 0; l < busy.size(); ++l) {
+            const double u = m.makespanMs > 0 ? std::min(1.0, nsToMs(busy[l]) / m.makespanMs) : 0;
+            m.laneUtilization.push_back(u);
+            if (l < m_top.size() && m_top[l]) {
+                sum += u;
+                ++top;
+            }
+        }
+        m.utilization = top ? sum / top : 0;
+        for (const TaskRecord &r : t.tasks)
+            (r.state == TaskState::Failed ? m.failed : m.completed) += 1;
+        return m;
+    }
+
+    RawTrace &m_raw;
+    QString m_source;
+    Trace *m_trace = nullptr;
+    QStringList m_laneNames;
+    std::vector<bool> m_top; // lanes whose spans count in the measures
+    QStringList m_taskNames;
+    std::unordered_map<std::uint32_t, std::uint32_t> m_taskIds;
+    std::size_t m_overflow = 0;
+    int m_threads = 0;
+    int m_spillLane = -1;
+    bool m_multiProcess = false;
+    std::vector<SpanKind> m_kinds;
+};
+
+} // namespace
+
+std::vector<OpenedRun> assembleRuns(RawTrace &raw, const QString &source, QStringList &problems)
+{
+    if (raw.generator == QLatin1String("interleave") || !raw.runInfos.empty())
+        return assembleOwn(raw, source, problems);
+    if (raw.events.empty())
+        return {};
+    return {ForeignAssembler(raw, source).assemble()};
+}
+
+} // namespace il::import

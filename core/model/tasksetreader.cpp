@@ -1,0 +1,410 @@
+#include "core/model/tasksetreader.h"
+
+#include "core/base/wording.h"
+#include "core/json/jsonreader.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonValue>
+
+#include <algorithm>
+#include <cmath>
+
+namespace il {
+
+namespace {
+
+using json::Token;
+
+// Names end up in table cells, tooltips and trace files: a 50 MB "name" is a
+// broken file, not a name.
+constexpr qsizetype maxNameChars = 1000;
+
+// A value as the messages echo it: "7", "\"abc\"", "null", "an array".
+// A number's text is made only when a message needs it: 8 M phases must
+// not format 8 M numbers.
+struct Seen
+{
+    bool present = false;
+    bool isNumber = false;
+    double number = 0;
+    QString text; // empty for a number within double's range
+
+    QString shown() const { return isNumber && text.isEmpty() ? QString::number(number, 'g', 12) : text; }
+};
+
+// The bytes around a parse error, printable ASCII as is and the rest as \xNN,
+// so a stray NUL, a NaN or a Latin-1 byte shows up in the message.
+QString printableBytes(const QByteArray &bytes)
+{
+    QString out;
+    for (const char ch : bytes) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (c == '\n')
+            out += QStringLiteral("\\n");
+        else if (c >= 0x20 && c < 0x7f)
+            out += QLatin1Char(char(c));
+        else
+            out += QStringLiteral("\\x%1").arg(c, 2, 16, QLatin1Char('0'));
+    }
+    return out;
+}
+
+// A value kept verbatim (an unknown field) as a QJsonValue; the bytes are
+// valid JSON already, checked by the reader.
+QJsonValue toJsonValue(const QByteArray &raw)
+{
+    const QJsonDocument doc = QJsonDocument::fromJson("[" + raw + "]");
+    if (doc.isArray() && !doc.array().isEmpty())
+        return doc.array().first();
+    // Only what QJsonDocument refuses and the reader takes (a number beyond
+    // double): kept as its text rather than dropped.
+    return QJsonValue(QString::fromUtf8(raw));
+}
+
+class Reader
+{
+public:
+    Reader(json::JsonSource &source, const BytesAt &bytesAt, std::int64_t sizeHint)
+        : m_r(source), m_bytesAt(bytesAt), m_sizeHint(sizeHint)
+    {
+    }
+
+    TaskSetResult read()
+    {
+        TaskSetResult result;
+        TaskSet set;
+        const QString semantic = readRoot(set);
+        // A syntax error anywhere wins, as in a whole-document parse: the
+        // rest is read through to find one.
+        if (!m_r.hasError())
+            drain();
+        if (m_r.hasError())
+            result.error = syntaxError();
+        else if (!semantic.isEmpty())
+            result.error = semantic;
+        else
+            result.taskSet = std::move(set);
+        return result;
+    }
+
+private:
+    void drain()
+    {
+        Token t = m_r.token();
+        while (t != Token::EndOfInput && t != Token::Error)
+            t = m_r.next();
+    }
+
+    // Skips to where the container open at `depth` is the innermost again
+    // (after a bad value somewhere inside it). False on a syntax error.
+    bool skipTo(int depth)
+    {
+        while (m_r.depth() > depth) {
+            const Token t = m_r.next();
+            if (t == Token::Error || t == Token::EndOfInput)
+                return false;
+        }
+        return true;
+    }
+
+    bool broken() const { return m_r.hasError(); }
+
+    // The current token as a value: scalars described, containers skipped.
+    Seen seen()
+    {
+        Seen s;
+        s.present = true;
+        switch (m_r.token()) {
+        case Token::Null: s.text = QStringLiteral("null"); break;
+        case Token::Bool: s.text = m_r.boolean() ? QStringLiteral("true") : QStringLiteral("false"); break;
+        case Token::Number: {
+            const json::Number n = m_r.number();
+            s.isNumber = true;
+            s.number = n.value;
+            // Beyond double: the literal itself, not "inf".
+            if (n.overflow)
+                s.text = m_r.toQString();
+            break;
+        }
+        case Token::String: {
+            QString text = m_r.toQString();
+            if (text.size() > 40)
+                text = text.left(40) + QStringLiteral("…");
+            // Echoed in messages: a value like "\u001b[2J" must not clear the terminal.
+            s.text = QLatin1Char('"') + printable(text) + QLatin1Char('"');
+            break;
+        }
+        case Token::BeginArray:
+            s.text = QStringLiteral("an array");
+            m_r.skipContainer();
+            break;
+        case Token::BeginObject:
+            s.text = QStringLiteral("an object");
+            m_r.skipContainer();
+            break;
+        default: s.present = false; break;
+        }
+        return s;
+    }
+
+    // After a "name" key: the name, or why it is not one. `where` makes
+    // the place's name, only for a message.
+    template <typename Where>
+    QString readName(const Where &where, QString *out)
+    {
+        const Token t = m_r.next();
+        if (t == Token::Error)
+            return {};
+        if (t != Token::String)
+            return QStringLiteral("%1: must be a string (got %2)").arg(where(), seen().shown());
+        *out = m_r.toQString();
+        if (out->size() > maxNameChars)
+            return QStringLiteral("%1: at most %2 characters (got %3)").arg(where()).arg(maxNameChars).arg(out->size());
+        return {};
+    }
+
+    // Any other key: its value kept verbatim for the round trip.
+    void readExtra(QJsonObject &extra)
+    {
+        const QString key = m_r.toQString();
+        if (m_r.readRawValue(m_raw))
+            extra.insert(key, toJsonValue(m_raw));
+    }
+
+    QString readRoot(TaskSet &set)
+    {
+        const Token t = m_r.next();
+        if (t == Token::Error)
+            return {};
+        if (t != Token::BeginObject)
+            return QStringLiteral("top level: must be an object with \"tasks\" (got %1)").arg(seen().shown());
+        QString nameError, tasksError;
+        bool haveTasks = false;
+        while (!broken()) {
+            const Token k = m_r.next();
+            if (k != Token::Key)
+                break; // EndObject, or an error
+            const std::string_view key = m_r.text();
+            if (key == "name") {
+                nameError = readName([] { return QStringLiteral("name"); }, &set.name);
+            } else if (key == "tasks") {
+                haveTasks = true; // the last "tasks" counts, as in QJsonObject
+                set.tasks.clear();
+                // A task takes at least ~24 bytes of text ({"phases":[{"io":1}]}):
+                // room for the tasks the file can hold, so the list is not
+                // moved while it grows (at most the file's size in memory).
+                if (m_sizeHint > 0)
+                    set.tasks.reserve(std::size_t(std::min<std::int64_t>(m_sizeHint / 64, limits::maxTasks)));
+                tasksError = readTasks(set.tasks);
+                if (!skipTo(1))
+                    break;
+            } else {
+                readExtra(set.extra);
+            }
+        }
+        if (!nameError.isEmpty())
+            return nameError;
+        if (!haveTasks)
+            return QStringLiteral("tasks: missing (expected an array of tasks)");
+        return tasksError;
+    }
+
+    QString readTasks(std::vector<Task> &tasks)
+    {
+        if (m_r.next() != Token::BeginArray)
+            return broken() ? QString() : QStringLiteral("tasks: must be an array of tasks (got %1)").arg(seen().shown());
+        const int depth = m_r.depth();
+        std::size_t count = 0;
+        QString firstError;
+        while (!broken()) {
+            const Token t = m_r.next();
+            if (t == Token::EndArray || t == Token::Error)
+                break;
+            ++count;
+            if (!firstError.isEmpty() || count > limits::maxTasks) {
+                // Counted for the limit's message, not kept.
+                if (t == Token::BeginArray || t == Token::BeginObject)
+                    m_r.skipContainer();
+                continue;
+            }
+            Task task;
+            firstError = readTask(count - 1, task);
+            if (!skipTo(depth))
+                break;
+            if (firstError.isEmpty()) {
+                if (task.name.isEmpty())
+                    task.name = QStringLiteral("task %1").arg(count - 1);
+                tasks.push_back(std::move(task));
+            }
+        }
+        if (count > limits::maxTasks) {
+            tasks = {};
+            return QStringLiteral("tasks: at most %1 tasks (got %2)").arg(limits::maxTasks).arg(count);
+        }
+        if (count == 0)
+            return QStringLiteral("tasks: must hold at least one task");
+        return firstError;
+    }
+
+    static QString taskWhere(std::size_t i) { return QStringLiteral("tasks[%1]").arg(i); }
+
+    // The current token starts task i.
+    QString readTask(std::size_t i, Task &task)
+    {
+        if (m_r.token() != Token::BeginObject)
+            return QStringLiteral("%1: must be an object with \"phases\" (got %2)").arg(taskWhere(i), seen().shown());
+        const int depth = m_r.depth();
+        QString nameError, phasesError;
+        bool havePhases = false;
+        while (!broken()) {
+            const Token k = m_r.next();
+            if (k != Token::Key)
+                break;
+            const std::string_view key = m_r.text();
+            if (key == "name") {
+                nameError = readName([i] { return taskWhere(i) + QStringLiteral(".name"); }, &task.name);
+            } else if (key == "phases") {
+                havePhases = true;
+                // Gathered in a reused buffer, then copied at their exact
+                // size: one allocation per task instead of one per doubling.
+                m_phases.clear();
+                phasesError = readPhases(i, m_phases);
+                task.phases.assign(m_phases.begin(), m_phases.end());
+                if (!skipTo(depth))
+                    break;
+            } else {
+                readExtra(task.extra);
+            }
+        }
+        if (!nameError.isEmpty())
+            return nameError;
+        if (!havePhases)
+            return QStringLiteral("%1.phases: must be an array of phases (got nothing)").arg(taskWhere(i));
+        return phasesError;
+    }
+
+    QString readPhases(std::size_t i, std::vector<Phase> &phases)
+    {
+        if (m_r.next() != Token::BeginArray)
+            return broken() ? QString()
+                            : QStringLiteral("%1.phases: must be an array of phases (got %2)").arg(taskWhere(i), seen().shown());
+        const int depth = m_r.depth();
+        std::size_t count = 0;
+        QString firstError;
+        while (!broken()) {
+            const Token t = m_r.next();
+            if (t == Token::EndArray || t == Token::Error)
+                break;
+            ++count;
+            if (!firstError.isEmpty() || count > limits::maxPhasesPerTask) {
+                if (t == Token::BeginArray || t == Token::BeginObject)
+                    m_r.skipContainer();
+                continue;
+            }
+            Phase phase;
+            firstError = readPhase(i, count - 1, phase);
+            if (!skipTo(depth))
+                break;
+            phases.push_back(phase);
+        }
+        if (count > limits::maxPhasesPerTask)
+            return QStringLiteral("%1.phases: at most %2 phases per task (got %3)")
+                .arg(taskWhere(i)).arg(limits::maxPhasesPerTask).arg(count);
+        if (count == 0)
+            return QStringLiteral("%1.phases: must hold at least one phase").arg(taskWhere(i));
+        return firstError;
+    }
+
+    // The current token starts phase j of task i: {"cpu": ms} or {"io": ms}.
+    QString readPhase(std::size_t i, std::size_t j, Phase &phase)
+    {
+        const auto where = [&] { return QStringLiteral("%1.phases[%2]").arg(taskWhere(i)).arg(j); };
+        if (m_r.token() != Token::BeginObject)
+            return QStringLiteral("%1: must be an object like {\"cpu\": 5} or {\"io\": 20} (got %2)").arg(where(), seen().shown());
+        Seen cpu, io;
+        QStringList others; // any other key makes the phase wrong
+        int keys = 0;
+        while (!broken()) {
+            const Token k = m_r.next();
+            if (k != Token::Key)
+                break;
+            ++keys;
+            const std::string_view key = m_r.text();
+            if (key == "cpu" || key == "io") {
+                Seen &slot = key == "cpu" ? cpu : io;
+                if (m_r.next() == Token::Error)
+                    break;
+                slot = seen(); // a repeated key: the last one counts
+            } else {
+                const QString name = m_r.toQString();
+                if (!others.contains(name))
+                    others << name;
+                m_r.skipValue();
+            }
+        }
+        if (broken())
+            return {};
+        if (keys == 0 || !others.isEmpty() || cpu.present == io.present) {
+            QStringList all = others;
+            if (cpu.present)
+                all << QStringLiteral("cpu");
+            if (io.present)
+                all << QStringLiteral("io");
+            all.sort(); // as the keys of a JSON object are listed
+            return QStringLiteral("%1: must have exactly one key, \"cpu\" or \"io\" (got %2)")
+                .arg(where(), all.isEmpty() ? QStringLiteral("no keys")
+                                            : QStringLiteral("keys ") + printable(all.join(QLatin1String(", "))));
+        }
+        phase.kind = cpu.present ? PhaseKind::Cpu : PhaseKind::Io;
+        const Seen &value = cpu.present ? cpu : io;
+        if (!value.isNumber || !std::isfinite(value.number) || value.number < 0 || value.number > limits::maxPhaseMs)
+            return QStringLiteral("%1.%2: must be a number >= 0 and <= 3600000 ms (got %3)")
+                .arg(where(), cpu.present ? QStringLiteral("cpu") : QStringLiteral("io"), value.shown());
+        phase.ms = value.number;
+        return {};
+    }
+
+    QString syntaxError() const
+    {
+        const json::Error &e = m_r.error();
+        const QByteArray head = m_bytesAt(0, 2);
+        // A UTF-16/32 file fails on its first byte; say what it is instead.
+        if (head.startsWith("\xff\xfe") || head.startsWith("\xfe\xff"))
+            return QStringLiteral("not valid JSON: the file is UTF-16 (or UTF-32) encoded; save it as UTF-8");
+        if (e.code == json::ErrorCode::Truncated && e.reason.startsWith(QLatin1String("no JSON value"))) {
+            return e.offset == 0 ? QStringLiteral("the file is empty: expected a JSON object with \"tasks\"")
+                                 : QStringLiteral("the file holds only whitespace: expected a JSON object with \"tasks\"");
+        }
+        if (e.code == json::ErrorCode::ReadFailed)
+            return QStringLiteral("cannot read: %1").arg(e.reason);
+        const std::int64_t from = std::max<std::int64_t>(0, e.offset - 12);
+        const QByteArray near = m_bytesAt(from, e.offset + 12 - from);
+        QString message = QStringLiteral("not valid JSON at line %1, column %2 (byte %3): %4, near: %5")
+                              .arg(e.line).arg(e.column).arg(e.offset).arg(e.reason, printableBytes(near));
+        const QByteArray at = m_bytesAt(std::max<std::int64_t>(0, e.offset - 1), 10);
+        const auto wordAt = [&](const char *w) { return at.startsWith(w) || at.mid(1).startsWith(w); };
+        if (wordAt("NaN") || wordAt("Infinity") || wordAt("-Infinity"))
+            message += QStringLiteral(" (NaN and Infinity are not JSON numbers)");
+        else if (e.code == json::ErrorCode::TooDeep)
+            message += QStringLiteral(" (at most 512 levels of [ or {)");
+        else if (e.code == json::ErrorCode::UnexpectedCharacter && m_r.depth() == 0)
+            message += QStringLiteral(" (a task set starts with {)");
+        return message;
+    }
+
+    json::JsonReader m_r;
+    const BytesAt &m_bytesAt;
+    QByteArray m_raw;
+    std::vector<Phase> m_phases;
+    std::int64_t m_sizeHint;
+};
+
+} // namespace
+
+TaskSetResult readTaskSet(json::JsonSource &source, const BytesAt &bytesAt, std::int64_t sizeHint)
+{
+    return Reader(source, bytesAt, sizeHint).read();
+}
+
+} // namespace il

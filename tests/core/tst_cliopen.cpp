@@ -1,0 +1,99 @@
+// `interleave run --open TRACE`: the real binary, alone and beside a run.
+
+#include <QCoreApplication>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+class TestCliOpen : public QObject
+{
+    Q_OBJECT
+private slots:
+    void openAloneSummarisesAndReexports();
+    void openBesideARun();
+    void badTraceExitsTwoAndKeepsWhatWasRead();
+
+private:
+    struct Result { int code; QString out; QString err; };
+    Result run(const QStringList &args)
+    {
+        QProcess p;
+        p.setWorkingDirectory(m_dir.path());
+        p.start(QCoreApplication::applicationDirPath() + "/interleave", args);
+        if (!p.waitForFinished(120000))
+            return {-1, {}, QStringLiteral("timed out")};
+        return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2, QString::fromUtf8(p.readAllStandardOutput()),
+                QString::fromUtf8(p.readAllStandardError())};
+    }
+    QByteArray read(const QString &name)
+    {
+        QFile f(m_dir.filePath(name));
+        return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+    }
+    static QString fixture(const char *name) { return QStringLiteral(INTERLEAVE_TRACE_FIXTURES "/") + QLatin1String(name); }
+    QTemporaryDir m_dir;
+};
+
+void TestCliOpen::openAloneSummarisesAndReexports()
+{
+    // Our own export, opened and exported again: the same bytes.
+    Result r = run({"run", "--preset", "primes", "--mode", "threads,eventloop", "--workers", "2", "--trace", "mine.json", "--quiet"});
+    QCOMPARE(r.code, 0);
+    r = run({"run", "--open", "mine.json", "--open", fixture("dask-taskstream.json"), "--summary", "s.json", "--trace", "again.json"});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QCOMPARE(read("again.json"), read("mine.json"));
+    QVERIFY2(r.err.contains("dask-taskstream.json is not re-exported (a trace from another tool)"), qPrintable(r.err));
+    QVERIFY2(r.out.contains("mine.json · 2 · eventloop (Interleave)"), qPrintable(r.out));
+    QVERIFY2(r.out.contains("dask-taskstream.json (Dask)"), qPrintable(r.out));
+    const QJsonArray runs = QJsonDocument::fromJson(read("s.json")).object()["runs"].toArray();
+    QCOMPARE(runs.size(), 3);
+    QCOMPARE(runs[0]["mode"].toString(), QStringLiteral("threads"));
+    QCOMPARE(runs[0]["source"].toString(), QStringLiteral("mine.json"));
+    QCOMPARE(runs[2]["mode"].toString(), QStringLiteral("opened"));
+    QCOMPARE(runs[2]["source"].toString(), fixture("dask-taskstream.json"));
+    QCOMPARE(runs[2]["recorded_by"].toString(), QStringLiteral("Dask"));
+    QCOMPARE(runs[2]["spans"].toInt(), 5);
+    QVERIFY(!runs[2].toObject().contains("ideal_ms"));
+    QVERIFY(runs[2]["makespan_ms"].toDouble() > 329 && runs[2]["makespan_ms"].toDouble() < 331);
+}
+
+void TestCliOpen::openBesideARun()
+{
+    const Result r = run({"run", "--preset", "primes", "--mode", "sequential", "--open", fixture("overlapping.json"),
+                          "--summary", "both.csv"});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QVERIFY2(r.out.contains("sequential") && r.out.contains("overlapping.json"), qPrintable(r.out));
+    QVERIFY2(r.out.contains("note: 1 span did not nest on its track"), qPrintable(r.out));
+    const QList<QByteArray> lines = read("both.csv").trimmed().split('\n');
+    QCOMPARE(lines.size(), 3);
+    QVERIFY(lines[0].endsWith(",source"));
+    QVERIFY(lines[1].startsWith("sequential,") && lines[1].endsWith(","));
+    QVERIFY2(lines[2].startsWith("opened,") && lines[2].endsWith("overlapping.json\""), lines[2].constData());
+}
+
+void TestCliOpen::badTraceExitsTwoAndKeepsWhatWasRead()
+{
+    QFile f(m_dir.filePath("cut.json"));
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(R"([{"ph":"X","pid":1,"tid":1,"ts":1,"dur":2},{"ph":"X","pid":1,"tid":1,"ts":-5,"dur":-1},{"ph":"X","ts")");
+    f.close();
+    Result r = run({"run", "--open", "cut.json", "--summary", "cut-summary.json"});
+    QCOMPARE(r.code, 2);
+    QVERIFY2(r.err.contains("cut.json: at byte 101 (line 1, column 102), in event 2: ends inside"), qPrintable(r.err));
+    QVERIFY2(r.err.contains("note: cut.json: event 1 (byte 43): dur: negative (-1 µs); skipped"), qPrintable(r.err));
+    const QJsonArray runs = QJsonDocument::fromJson(read("cut-summary.json")).object()["runs"].toArray();
+    QCOMPARE(runs.size(), 1);
+    QCOMPARE(runs[0]["spans"].toInt(), 1);
+    // A file with nothing usable: exit 2, nothing run.
+    r = run({"run", "--open", "nope.json", "--preset", "primes"});
+    QCOMPARE(r.code, 2);
+    QVERIFY2(r.err.contains("nope.json: no such file"), qPrintable(r.err));
+    QVERIFY(!r.err.contains("running"));
+}
+
+QTEST_GUILESS_MAIN(TestCliOpen)
+#include "tst_cliopen.moc"

@@ -1,0 +1,362 @@
+// Opening trace files (core/import): Interleave's own export round-trips to
+// the same runs; traces in the shapes other tools write open with their
+// lanes, nesting, tasks and overflow; bad traces say where and why and keep
+// what could be read.
+
+#include "core/import/traceopener.h"
+#include "core/io/exporters.h"
+#include "testsupport.h"
+
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <sys/stat.h>
+
+namespace {
+
+QByteArray readFixture(const QString &name)
+{
+    QFile f(QStringLiteral(INTERLEAVE_TRACE_FIXTURES "/") + name);
+    if (!f.open(QIODevice::ReadOnly))
+        qFatal("missing fixture %s", qPrintable(name));
+    return f.readAll();
+}
+
+const il::Trace &traceOf(const il::OpenedRun &r) { return *r.run->trace; }
+
+} // namespace
+
+class TestTraceImport : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void ownExportRoundTrips();
+    void foreignShapes_data();
+    void foreignShapes();
+    void viztracerNestsCallsByLevel();
+    void daskKeysAreTasks();
+    void unsortedInputGivesTheSameRun();
+    void badTraces_data();
+    void badTraces();
+    void fileProblems();
+    void progressCanCancel();
+};
+
+// Export -> open -> export again: the same bytes, so the same spans, lanes,
+// tasks, states and names; and the same measures.
+void TestTraceImport::ownExportRoundTrips()
+{
+    const il::TaskSet set = testsupport::makeSet({"c3 i4", "i6 c2", "c2", "i3 c1 i2", "c1"}, QStringLiteral("round \"trip\""));
+    std::vector<il::RunConfig> configs;
+    for (il::Mode m : il::allModes)
+        configs.push_back(testsupport::config(m, 2));
+    const testsupport::Comparison cmp = testsupport::runComparison(set, configs);
+    QVERIFY(cmp.completed);
+    QCOMPARE(int(cmp.runs.size()), 5);
+    const QByteArray text = il::chromeTraceJson(set, cmp.runs);
+
+    const il::OpenResult opened = il::openTraceBytes(text, QStringLiteral("mine.json"));
+    QVERIFY2(opened.ok(), qPrintable(opened.error));
+    QVERIFY2(opened.problems.isEmpty(), qPrintable(opened.problems.join('\n')));
+    QCOMPARE(int(opened.runs.size()), 5);
+    std::vector<il::RunResultPtr> again;
+    for (const il::OpenedRun &r : opened.runs) {
+        QVERIFY(!r.foreign);
+        QCOMPARE(r.recordedBy, QStringLiteral("Interleave"));
+        again.push_back(r.run);
+    }
+    const il::TaskSet &names = *opened.runs.front().tasks;
+    QCOMPARE(names.name, set.name);
+    QCOMPARE(il::chromeTraceJson(names, again), text);
+
+    for (std::size_t i = 0; i < cmp.runs.size(); ++i) {
+        const il::Trace &a = *cmp.runs[i]->trace, &b = *again[i]->trace;
+        QCOMPARE(b.info.mode, a.info.mode);
+        QCOMPARE(b.info.lanes, a.info.lanes);
+        QCOMPARE(b.info.workers, a.info.workers);
+        QCOMPARE(b.info.cores, a.info.cores);
+        QCOMPARE(b.info.laneNames, a.info.laneNames);
+        QCOMPARE(b.spans.size(), a.spans.size());
+        QCOMPARE(b.laneBegin, a.laneBegin);
+        QCOMPARE(b.tasks.size(), a.tasks.size());
+        for (std::size_t t = 0; t < a.tasks.size(); ++t) {
+            QCOMPARE(b.tasks[t].state, a.tasks[t].state);
+            QCOMPARE(b.tasks[t].lane, a.tasks[t].lane);
+        }
+        const il::Metrics &x = cmp.runs[i]->metrics, &y = again[i]->metrics;
+        // Times in the file are rounded to 1/8 µs: each sum may move by that
+        // much per span, nothing more.
+        const double slack = 0.000125 * double(a.spans.size() + a.tasks.size() + 1);
+        QVERIFY(qAbs(y.makespanMs - x.makespanMs) <= 0.000125);
+        QVERIFY(qAbs(y.idealMs - x.idealMs) <= 0.000001);
+        QVERIFY(qAbs(y.efficiency - x.efficiency) <= 1e-4); // ideal / a makespan rounded to 1/8 µs
+        QCOMPARE(y.cpuMs, x.cpuMs);
+        QVERIFY(qAbs(y.cpuWallMs - x.cpuWallMs) <= slack);
+        QVERIFY(qAbs(y.ioWaitMs - x.ioWaitMs) <= slack);
+        QVERIFY(qAbs(y.gilWaitMs - x.gilWaitMs) <= slack);
+        QVERIFY(qAbs(y.spawnMs - x.spawnMs) <= slack);
+        QVERIFY(qAbs(y.ipcMs - x.ipcMs) <= slack);
+        QVERIFY(qAbs(y.queueWaitMs - x.queueWaitMs) <= slack);
+        QVERIFY(qAbs(y.utilization - x.utilization) <= 1e-4);
+        QCOMPARE(y.completed, x.completed);
+        QCOMPARE(y.failed, x.failed);
+        QCOMPARE(y.cancelled, x.cancelled);
+        QCOMPARE(y.events, x.events);
+        QCOMPARE(y.workers, x.workers);
+    }
+}
+
+void TestTraceImport::foreignShapes_data()
+{
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<QString>("recordedBy");
+    QTest::addColumn<QStringList>("lanes");
+    QTest::addColumn<int>("spans");
+    QTest::addColumn<int>("tasks");
+    QTest::addColumn<int>("overflow");
+    QTest::addColumn<QString>("problem"); // one expected line, or empty
+
+    QTest::newRow("viztracer") << "viztracer.json" << "VizTracer"
+                               << QStringList{"MainThread (48211)", "MainThread (48211) · level 1",
+                                              "MainThread (48211) · level 2", "MainThread (48211) · level 3",
+                                              "ThreadPoolExecutor-0_0 (48230)", "ThreadPoolExecutor-0_0 (48230) · level 1"}
+                               << 7 << 0 << 0 << QString();
+    QTest::newRow("chrome array, no closing bracket")
+        << "chrome-array.json" << QString()
+        << QStringList{"CrBrowserMain (1)", "CrBrowserMain (1) · level 1", "tid 2", "tid 2 · level 1", "tid 2 · overflow",
+                       "pid 7 · async 1", "pid 7 · async 2"}
+        << 7 << 2 << 1 << "2 flow events (s/t/f) read, not drawn";
+    QTest::newRow("ray timeline, string pids")
+        << "ray-timeline.json" << QString()
+        << QStringList{"tid driver:01000000", "worker 1f2e3d (worker:1f2e3d)", "tid worker:4c5b6a"} << 3 << 0 << 0 << QString();
+    QTest::newRow("dask task stream")
+        << "dask-taskstream.json" << "Dask"
+        << QStringList{"pid tcp://127.0.0.1:40231 / tid 140211", "pid tcp://127.0.0.1:40233 / tid 140299"} << 5 << 3 << 0
+        << QString();
+    QTest::newRow("crossing spans") << "overlapping.json" << QString() << QStringList{"tid 1", "tid 1 · overflow"} << 3 << 0
+                                    << 1 << QString();
+}
+
+void TestTraceImport::foreignShapes()
+{
+    QFETCH(QString, file);
+    QFETCH(QString, recordedBy);
+    QFETCH(QStringList, lanes);
+    QFETCH(int, spans);
+    QFETCH(int, tasks);
+    QFETCH(int, overflow);
+    QFETCH(QString, problem);
+    const il::OpenResult r = il::openTraceFile(QStringLiteral(INTERLEAVE_TRACE_FIXTURES "/") + file);
+    QVERIFY2(r.ok(), qPrintable(r.error));
+    QCOMPARE(int(r.runs.size()), 1);
+    const il::OpenedRun &run = r.runs.front();
+    QVERIFY(run.foreign);
+    QCOMPARE(run.recordedBy, recordedBy);
+    QCOMPARE(traceOf(run).info.laneNames, lanes);
+    QCOMPARE(traceOf(run).info.lanes, int(lanes.size()));
+    QCOMPARE(int(run.spanCount), spans);
+    QCOMPARE(int(traceOf(run).spans.size()), spans);
+    QCOMPARE(int(traceOf(run).tasks.size()), tasks);
+    QCOMPARE(int(run.overflowCount), overflow);
+    QCOMPARE(int(traceOf(run).overflowSpans), overflow); // the run header says it
+    if (!problem.isEmpty())
+        QVERIFY2(r.problems.join('\n').contains(problem), qPrintable(r.problems.join('\n')));
+    // Every lane that is not an overflow lane holds spans that nest or follow.
+    for (int l = 0; l < traceOf(run).info.lanes; ++l) {
+        if (lanes[l].contains(QStringLiteral("overflow")))
+            continue;
+        const il::Trace::Range range = traceOf(run).laneSpans(l);
+        for (const il::Span *s = range.begin; s + 1 < range.end; ++s)
+            QVERIFY2(s[1].startNs >= s->endNs, qPrintable(lanes[l]));
+    }
+    QVERIFY(run.run->metrics.makespanMs > 0);
+}
+
+void TestTraceImport::viztracerNestsCallsByLevel()
+{
+    const il::OpenResult r = il::openTraceBytes(readFixture(QStringLiteral("viztracer.json")), QStringLiteral("v.json"));
+    QVERIFY2(r.ok(), qPrintable(r.error));
+    const il::Trace &t = traceOf(r.runs.front());
+    // main (400.5 µs) on level 0, parse inside it on level 1, json.loads
+    // inside parse on 2, decode inside that on 3; the instant on level 1.
+    QCOMPARE(int(t.laneSpans(0).end - t.laneSpans(0).begin), 1);
+    QCOMPARE(t.laneSpans(0).begin->endNs - t.laneSpans(0).begin->startNs, std::int64_t(400500));
+    QCOMPARE(int(t.laneSpans(1).end - t.laneSpans(1).begin), 2);
+    QCOMPARE(int(t.laneSpans(3).end - t.laneSpans(3).begin), 1);
+    // Runs start at the file's earliest time.
+    QCOMPARE(t.info.originNs, std::int64_t(1700000));
+    // Busy time counts the top level only: main + fetch.
+    QVERIFY(qAbs(r.runs.front().run->metrics.cpuWallMs - 0.6005) < 1e-9);
+}
+
+void TestTraceImport::daskKeysAreTasks()
+{
+    const il::OpenResult r = il::openTraceBytes(readFixture(QStringLiteral("dask-taskstream.json")), QStringLiteral("d.json"));
+    QVERIFY2(r.ok(), qPrintable(r.error));
+    const il::OpenedRun &run = r.runs.front();
+    const il::Trace &t = traceOf(run);
+    QCOMPARE(run.tasks->tasks.size(), std::size_t(3));
+    QCOMPARE(run.tasks->tasks[1].name, QStringLiteral("('inc-6a1f', 1)"));
+    // The transfer at +10 ms (seconds since 1970 as doubles: exact to ~240 ns).
+    QVERIFY(qAbs(t.tasks[1].startNs - t.info.originNs - 10'000'000) < 1000);
+    QCOMPARE(t.tasks[2].state, il::TaskState::Failed);                         // status "error"
+    QCOMPARE(run.run->metrics.failed, 1);
+    QCOMPARE(run.run->metrics.completed, 2);
+    int ipc = 0, io = 0;
+    for (const il::Span &s : t.spans) {
+        ipc += s.kind == il::SpanKind::Ipc;
+        io += s.kind == il::SpanKind::Io;
+    }
+    QCOMPARE(ipc, 1); // transfer
+    QCOMPARE(io, 1);  // disk-write
+}
+
+// The same events in another order: the same run.
+void TestTraceImport::unsortedInputGivesTheSameRun()
+{
+    QByteArray sorted = "[", shuffled = "[";
+    std::vector<QByteArray> events;
+    for (int i = 0; i < 200; ++i) {
+        const int tid = i % 3;
+        events.push_back(QStringLiteral(R"({"ph":"X","pid":1,"tid":%1,"ts":%2,"dur":%3,"name":"f%4"})")
+                             .arg(tid).arg(i * 10).arg(5 + i % 4).arg(i).toUtf8());
+        events.push_back(QStringLiteral(R"({"ph":"B","pid":1,"tid":%1,"ts":%2,"name":"g"})").arg(tid).arg(i * 10 + 1).toUtf8());
+        events.push_back(QStringLiteral(R"({"ph":"E","pid":1,"tid":%1,"ts":%2})").arg(tid).arg(i * 10 + 2).toUtf8());
+    }
+    for (std::size_t i = 0; i < events.size(); ++i)
+        sorted += (i ? "," : "") + events[i];
+    for (std::size_t i = 0; i < events.size(); ++i)
+        shuffled += (i ? "," : "") + events[(i * 7919) % events.size()];
+    sorted += "]";
+    shuffled += "]";
+    const il::OpenResult a = il::openTraceBytes(sorted, QStringLiteral("a"));
+    const il::OpenResult b = il::openTraceBytes(shuffled, QStringLiteral("b"));
+    QVERIFY2(a.ok() && b.ok(), qPrintable(a.error + b.error));
+    QVERIFY2(a.problems.isEmpty() && b.problems.isEmpty(), qPrintable((a.problems + b.problems).join('\n')));
+    const il::Trace &x = traceOf(a.runs.front()), &y = traceOf(b.runs.front());
+    QCOMPARE(y.info.laneNames, x.info.laneNames);
+    QCOMPARE(y.spans.size(), std::size_t(400));
+    QCOMPARE(y.spans.size(), x.spans.size());
+    for (std::size_t i = 0; i < x.spans.size(); ++i) {
+        QCOMPARE(y.spans[i].startNs, x.spans[i].startNs);
+        QCOMPARE(y.spans[i].endNs, x.spans[i].endNs);
+        QCOMPARE(y.spans[i].lane, x.spans[i].lane);
+    }
+    QCOMPARE(a.runs.front().overflowCount, std::size_t(0));
+}
+
+void TestTraceImport::badTraces_data()
+{
+    QTest::addColumn<QByteArray>("json");
+    QTest::addColumn<QString>("error");   // substring of the error, or empty: opens
+    QTest::addColumn<QString>("problem"); // substring of the problems, or empty
+    QTest::addColumn<int>("spans");       // kept
+
+    const QByteArray one = R"({"ph":"X","pid":1,"tid":1,"ts":1,"dur":2})";
+    QTest::newRow("truncated mid-event") << QByteArray("{\"traceEvents\":[" + one + R"(,{"ph":"X","ts":)")
+                                         << "x: at byte 73 (line 1, column 74), in event 1: ends inside an object started at byte 58" << QString() << 1;
+    QTest::newRow("truncated object form after an event")
+        << QByteArray("{\"traceEvents\":[" + one + ",") << "x: at byte 58 (line 1, column 59), after event 0: ends inside an array started at byte 15"
+        << QString() << 1;
+    QTest::newRow("array form without ]") << QByteArray("[" + one + ",\n") << QString() << QString() << 1;
+    QTest::newRow("ts a string") << QByteArray("[" + one + R"(,{"ph":"X","pid":1,"tid":1,"ts":"abc","dur":1}])")
+                                 << QString() << "event 1 (byte 43): ts: must be a number (got \"abc\"); skipped" << 1;
+    QTest::newRow("negative dur") << QByteArray(R"([{"ph":"X","pid":1,"tid":1,"ts":5,"dur":-3},)" + one + "]") << QString()
+                                  << "event 0 (byte 1): dur: negative (-3 µs); skipped" << 1;
+    QTest::newRow("E without B") << QByteArray("[" + one + R"(,{"ph":"E","pid":1,"tid":1,"ts":9}])") << QString()
+                                 << "event 1: E without a B before it on its track; skipped" << 1;
+    QTest::newRow("huge ts") << QByteArray("[" + one + R"(,{"ph":"X","pid":1,"tid":1,"ts":1e400,"dur":1}])") << QString()
+                             << "ts: must be a number from -4e+15 to 4e+15 (got 1e400)" << 1;
+    QTest::newRow("huge dur") << QByteArray("[" + one + R"(,{"ph":"X","pid":1,"tid":1,"ts":1,"dur":123456789012345678901234}])")
+                              << QString() << "dur: must be a number from" << 1;
+    QTest::newRow("ph a number") << QByteArray("[" + one + R"(,{"ph":7,"ts":1}])") << QString()
+                                 << "event 1 (byte 43): ph: must be a one-letter string (got 7)" << 1;
+    QTest::newRow("no ph") << QByteArray("[" + one + R"(,{"ts":1}])") << QString() << "event 1 (byte 43): no \"ph\"" << 1;
+    QTest::newRow("event not an object") << QByteArray("[" + one + R"(,[1,2]])") << QString()
+                                         << "event 1 (byte 43): must be an object (got an array)" << 1;
+    QTest::newRow("pid an object") << QByteArray("[" + one + R"(,{"ph":"X","pid":{},"tid":1,"ts":1,"dur":1}])") << QString()
+                                   << "pid: must be a number or a string (got an object)" << 1;
+    QTest::newRow("dask stop before start")
+        << QByteArray(R"([{"key":"k","worker":"w","thread":1,"startstops":[{"action":"compute","start":5,"stop":4}]}])")
+        << "no events to show (1 skipped)" << "startstops[0]: stop 4.000000 is before start 5.000000" << 0;
+    QTest::newRow("task index beyond a task set") // would be 64 GB of task records
+        << QByteArray(R"({"traceEvents":[{"ph":"X","cat":"task","pid":1,"tid":1,"ts":0,"dur":1,"args":{"task":2000000000}}],)"
+                      R"("otherData":{"generator":"interleave"}})")
+        << QString() << "event 0: args.task: beyond 1000000 tasks; skipped" << 0;
+    QTest::newRow("not a trace") << QByteArray("42") << "x: not a trace: expected {\"traceEvents\": [...]} or an array of events (got 42)"
+                                 << QString() << 0;
+    QTest::newRow("traceEvents not an array") << QByteArray(R"({"traceEvents": "x"})")
+                                              << "traceEvents: must be an array of events (got \"x\")" << QString() << 0;
+    QTest::newRow("empty") << QByteArray() << "x: at byte 0 (line 1, column 1): no JSON value: the input is empty" << QString() << 0;
+    QTest::newRow("not json") << QByteArray("[" + one + ",}") << "x: at byte 43 (line 1, column 44), after event 0: expected a value after ',' (got '}')"
+                              << QString() << 1;
+    QTest::newRow("garbage after") << QByteArray("[" + one + "] x") << "unexpected content after the JSON value" << QString() << 1;
+    QTest::newRow("no spans") << QByteArray(R"({"traceEvents": []})") << "x: no events to show (the file holds no spans)"
+                              << QString() << 0;
+}
+
+void TestTraceImport::badTraces()
+{
+    QFETCH(QByteArray, json);
+    QFETCH(QString, error);
+    QFETCH(QString, problem);
+    QFETCH(int, spans);
+    const il::OpenResult r = il::openTraceBytes(json, QStringLiteral("x"));
+    if (error.isEmpty())
+        QVERIFY2(r.ok(), qPrintable(r.error));
+    else
+        QVERIFY2(r.error.contains(error), qPrintable(QStringLiteral("got: %1\nwant: %2").arg(r.error, error)));
+    if (!problem.isEmpty())
+        QVERIFY2(r.problems.join('\n').contains(problem), qPrintable(r.problems.join('\n')));
+    std::size_t kept = 0;
+    for (const il::OpenedRun &run : r.runs)
+        kept += run.spanCount;
+    QCOMPARE(int(kept), spans);
+}
+
+void TestTraceImport::fileProblems()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QVERIFY(il::openTraceFile(dir.filePath("nope.json")).error.endsWith("nope.json: no such file"));
+    QVERIFY(il::openTraceFile(dir.path()).error.endsWith(": is a directory, not a trace file"));
+    const QString fifo = dir.filePath("fifo.json");
+    QCOMPARE(::mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
+    QVERIFY(il::openTraceFile(fifo).error.endsWith("fifo.json: is not a regular file"));
+    // A name with a line break is escaped in the message.
+    const QString odd = dir.filePath("a\nb.json");
+    QFile f(odd);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("[{");
+    f.close();
+    QVERIFY2(il::openTraceFile(odd).error.contains("a\\nb.json: at byte 2"), qPrintable(il::openTraceFile(odd).error));
+}
+
+void TestTraceImport::progressCanCancel()
+{
+    QByteArray doc = "[";
+    for (int i = 0; i < 20000; ++i)
+        doc += QStringLiteral(R"({"ph":"X","pid":1,"tid":1,"ts":%1,"dur":1},)").arg(i * 2).toUtf8();
+    doc += "{}]";
+    int calls = 0;
+    std::int64_t last = -1;
+    const il::OpenResult all = il::openTraceBytes(doc, QStringLiteral("p"), [&](std::int64_t done, std::int64_t total) {
+        ++calls;
+        if (done <= last || total != doc.size())
+            return false;
+        last = done;
+        return true;
+    });
+    QVERIFY2(all.ok(), qPrintable(all.error));
+    QCOMPARE(calls, 4); // every 4096 events
+    QCOMPARE(int(all.runs.front().spanCount), 20000);
+    const il::OpenResult stopped = il::openTraceBytes(doc, QStringLiteral("p"), [](std::int64_t, std::int64_t) { return false; });
+    QVERIFY(stopped.cancelled);
+    QVERIFY(stopped.runs.empty());
+}
+
+QTEST_GUILESS_MAIN(TestTraceImport)
+#include "tst_traceimport.moc"
