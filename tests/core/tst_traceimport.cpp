@@ -34,6 +34,7 @@ class TestTraceImport : public QObject
 
 private slots:
     void ownExportRoundTrips();
+    void incidentsRoundTrip();
     void foreignShapes_data();
     void foreignShapes();
     void viztracerNestsCallsByLevel();
@@ -107,6 +108,59 @@ void TestTraceImport::ownExportRoundTrips()
         QCOMPARE(y.events, x.events);
         QCOMPARE(y.workers, x.workers);
     }
+}
+
+// A run's incidents come back from their instant events: kind, lane (or
+// none), pid, task, value, replaced, detail and time, in time order.
+void TestTraceImport::incidentsRoundTrip()
+{
+    const il::TaskSet set = testsupport::makeSet({"c1", "i2", "c1"});
+    const testsupport::Comparison cmp = testsupport::runComparison(set, {testsupport::config(il::Mode::Processes, 2)});
+    QVERIFY(cmp.completed);
+    auto trace = std::make_shared<il::Trace>(*cmp.runs.front()->trace);
+    const std::int64_t t0 = trace->info.originNs;
+    il::Incident crashed;
+    crashed.kind = il::IncidentKind::WorkerCrashed;
+    crashed.lane = 1;
+    crashed.pid = 4242;
+    crashed.task = 2;
+    crashed.tNs = t0 + 1'500'000;
+    crashed.replaced = true;
+    crashed.detail = QStringLiteral("stderr: \"boom\"");
+    il::Incident lost;
+    lost.kind = il::IncidentKind::TasksLost;
+    lost.value = 3;
+    lost.tNs = t0 + 2'000'000;
+    il::Incident dropped;
+    dropped.kind = il::IncidentKind::EventsDropped;
+    dropped.lane = 0;
+    dropped.value = 7;
+    dropped.tNs = t0 + 500'000;
+    trace->incidents = {dropped, crashed, lost};
+    trace->eventsDropped = 7;
+    auto run = std::make_shared<il::RunResult>(*cmp.runs.front());
+    run->trace = trace;
+    const QByteArray text = il::chromeTraceJson(set, {run});
+
+    const il::OpenResult opened = il::openTraceBytes(text, QStringLiteral("incidents.json"));
+    QVERIFY2(opened.ok(), qPrintable(opened.error));
+    QVERIFY2(opened.problems.isEmpty(), qPrintable(opened.problems.join('\n')));
+    QCOMPARE(int(opened.runs.size()), 1);
+    const il::Trace &back = *opened.runs.front().run->trace;
+    QCOMPARE(back.incidents.size(), std::size_t(3));
+    QCOMPARE(back.eventsDropped, std::uint64_t(7));
+    for (std::size_t i = 0; i < 3; ++i) {
+        const il::Incident &a = trace->incidents[i], &b = back.incidents[i];
+        QCOMPARE(b.kind, a.kind);
+        QCOMPARE(b.lane, a.lane);
+        QCOMPARE(b.pid, a.pid);
+        QCOMPARE(b.task, a.task);
+        QCOMPARE(b.value, a.value);
+        QCOMPARE(b.replaced, a.replaced);
+        QCOMPARE(b.detail, a.detail);
+        QCOMPARE(b.tNs - back.info.originNs, a.tNs - t0);
+    }
+    QCOMPARE(il::chromeTraceJson(*opened.runs.front().tasks, {opened.runs.front().run}), text);
 }
 
 void TestTraceImport::foreignShapes_data()
