@@ -1,13 +1,13 @@
 #include "cli.h"
 #include "openedcli.h"
 
-#include "incidentwords.h"
 #include "stopsignals.h"
 
 #include "core/base/wording.h"
 #include "core/import/openedsummary.h"
 #include "core/io/exporters.h"
 #include "core/model/presets.h"
+#include "core/trace/incidentwords.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -136,7 +136,7 @@ void printTable(const il::TaskSet &set, const std::vector<il::RunResultPtr> &run
         for (const il::Incident &incident : run->trace->incidents)
             o += QStringLiteral("  %1: %2\n")
                      .arg(incident.fatal() ? QStringLiteral("error") : QStringLiteral("note"),
-                          il::printable(incidentWords(incident, run->trace->info)));
+                          il::printable(il::incidentWords(incident, run->trace->info)));
     }
     printOut(o);
 }

@@ -1,4 +1,5 @@
 #include "core/base/wording.h"
+#include "core/trace/incidentwords.h"
 
 #include <QTest>
 
@@ -12,6 +13,8 @@ private slots:
     void printableEscapes();
     void printableTwiceChangesNothing();
     void pluralForms();
+    void everyIncidentKindHasWords();
+    void incidentWordsUseTheFields();
 };
 
 void TestWording::printableEscapes_data()
@@ -52,6 +55,51 @@ void TestWording::pluralForms()
     QCOMPARE(il::plural(1000000, "task"), QStringLiteral("1000000 tasks"));
     QCOMPARE(il::plural(1, "process", "processes"), QStringLiteral("1 process"));
     QCOMPARE(il::plural(3, "process", "processes"), QStringLiteral("3 processes"));
+}
+
+// A kind added without words would print an empty line in the table and
+// the window: every kind has its own sentence, which carries the detail.
+void TestWording::everyIncidentKindHasWords()
+{
+    il::RunInfo info;
+    info.mode = il::Mode::Processes;
+    QSet<QString> seen;
+    for (int k = 0; k <= int(il::IncidentKind::RunnerFailed); ++k) {
+        il::Incident i;
+        i.kind = il::IncidentKind(k);
+        i.detail = QStringLiteral("DETAIL");
+        const QString words = il::incidentWords(i, info);
+        const QString name = QLatin1String(il::incidentKindName(i.kind));
+        QVERIFY2(words.size() > QStringLiteral("DETAIL").size() + 5, qPrintable(name + ": " + words));
+        QVERIFY2(words.count(QStringLiteral("DETAIL")) == 1, qPrintable(name + ": " + words));
+        QVERIFY2(!seen.contains(words), qPrintable(name + ": " + words));
+        seen.insert(words);
+        QCOMPARE(il::incidentKindFromName(name), std::optional<il::IncidentKind>(i.kind));
+    }
+}
+
+void TestWording::incidentWordsUseTheFields()
+{
+    il::RunInfo info;
+    info.mode = il::Mode::Processes;
+    info.laneNames = QStringList{QStringLiteral("worker 1"), QStringLiteral("worker 2")};
+    il::Incident crash;
+    crash.kind = il::IncidentKind::WorkerCrashed;
+    crash.lane = 1;
+    crash.pid = 4242;
+    crash.task = 7;
+    crash.replaced = true;
+    crash.detail = QStringLiteral("stderr: boom");
+    QCOMPARE(il::incidentWords(crash, info),
+             QStringLiteral("worker 2 (pid 4242) crashed or was killed — stderr: boom; task 7 failed; worker replaced"));
+    il::Incident dropped;
+    dropped.kind = il::IncidentKind::EventsDropped;
+    dropped.lane = 0;
+    dropped.value = 1;
+    QCOMPARE(il::incidentWords(dropped, info), QStringLiteral("the recorder was full: 1 event dropped on worker 1"));
+    dropped.value = 3;
+    dropped.lane = il::noLane;
+    QCOMPARE(il::incidentWords(dropped, info), QStringLiteral("the recorder was full: 3 events dropped"));
 }
 
 QTEST_GUILESS_MAIN(TestWording)

@@ -323,7 +323,7 @@ void TestGuiFaults::droppedEventsShown()
     const QString header = ui::TimelinePainter::runHeaderText(run, 2);
     QVERIFY2(header.contains(QStringLiteral("⚠ 12345 events dropped")), qPrintable(header));
     const QString tip = ui::TimelinePainter::runHeaderToolTip(run, 2);
-    QVERIFY2(tip.contains(QLatin1String("the recorder was full: 12345 events of thread 2 dropped")), qPrintable(tip));
+    QVERIFY2(tip.contains(QLatin1String("the recorder was full: 12345 events dropped on thread 2")), qPrintable(tip));
     const QString summary = ui::comparisonProblemSummary(model);
     QVERIFY2(summary.contains(QLatin1String("1 incident")), qPrintable(summary));
 }

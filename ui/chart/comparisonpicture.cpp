@@ -3,7 +3,7 @@
 #include "core/analysis/advisor.h"
 #include "core/io/exporters.h"
 #include "ui/chart/comparisonchart.h"
-#include "ui/text/englishplurals.h"
+#include "core/base/englishplurals.h"
 #include "ui/text/incidenttext.h"
 #include "ui/text/tasksetwords.h"
 #include "ui/timeline/spanstyle.h"
@@ -58,10 +58,10 @@ QString omissionText(const TimelineLayout &layout)
         total = std::max(total, b.rows + b.hiddenRows);
     const int shown = layout.shownRowsPerCutRun();
     if (layout.view == il::TimelineViewKind::ByTask)
-        return translateCount("ComparisonPicture", "only the first %1 of %n task(s) of each run fit in the picture",
+        return il::translateCount("ComparisonPicture", "only the first %1 of %n task(s) of each run fit in the picture",
                               total)
             .arg(shown);
-    return translateCount("ComparisonPicture", "only the first %1 of up to %n row(s) of each run fit in the picture",
+    return il::translateCount("ComparisonPicture", "only the first %1 of up to %n row(s) of each run fit in the picture",
                           total)
         .arg(shown);
 }

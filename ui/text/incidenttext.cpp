@@ -1,6 +1,7 @@
 #include "ui/text/incidenttext.h"
 
-#include "ui/text/englishplurals.h"
+#include "core/base/englishplurals.h"
+#include "core/trace/incidentwords.h"
 
 #include <QCoreApplication>
 
@@ -17,7 +18,7 @@ QString tr(const char *text)
 
 QString tr(const char *text, int n)
 {
-    return translateCount("IncidentText", text, n);
+    return il::translateCount("IncidentText", text, n);
 }
 
 const std::vector<il::Incident> &incidentsOf(const il::TimelineRun &run)
@@ -30,37 +31,6 @@ const std::vector<il::Incident> &incidentsOf(const il::TimelineRun &run)
 bool isProblem(const il::Incident &i)
 {
     return i.kind != il::IncidentKind::Cancelled;
-}
-
-QString workerName(const il::Incident &i)
-{
-    const QString lane = i.lane == il::noLane ? tr("a worker") : tr("worker %1").arg(i.lane + 1);
-    return i.pid ? tr("%1 (pid %2)").arg(lane).arg(i.pid) : lane;
-}
-
-// A worker process's incident: who, what happened, what it cost.
-QString workerIncident(const il::Incident &i)
-{
-    using K = il::IncidentKind;
-    QString what;
-    switch (i.kind) {
-    case K::WorkerCrashed: what = tr("crashed or was killed"); break;
-    case K::WorkerExited: what = tr("exited with code %1").arg(i.value); break;
-    case K::WorkerHung: what = tr("did not finish its task within the liveness limit of %1 ms").arg(i.value); break;
-    case K::TaskTimeout: what = tr("did not finish its task within --task-timeout %1 ms").arg(i.value); break;
-    case K::ProtocolError: what = tr("broke the worker protocol"); break;
-    case K::SpawnFailed: what = tr("could not be started"); break;
-    case K::NoHello: what = tr("did not say hello within %1 ms").arg(i.value); break;
-    case K::ForeignHello: what = tr("said hello as pid %1, not as itself (not an interleave-worker?)").arg(i.value); break;
-    case K::LaneGivenUp: what = tr("failed to start %n time(s) in a row: its lane is given up", int(i.value)); break;
-    default: break;
-    }
-    QString text = tr("%1 %2").arg(workerName(i), what);
-    if (i.task != il::noTask)
-        text += tr("; task %1 failed").arg(i.task);
-    if (i.replaced)
-        text += tr("; worker replaced");
-    return text;
 }
 
 QString fatalLine(const il::Incident &i, const il::RunInfo &info)
@@ -77,50 +47,9 @@ const il::Incident *fatalOf(const il::TimelineRun &run)
 
 } // namespace
 
-// The path is already in the sentence; any other detail (a worker's last
-// stderr line, what exactly was wrong) is shown as it came.
-static QString detailText(const il::Incident &i)
-{
-    using K = il::IncidentKind;
-    const bool pathInSentence = i.kind == K::WorkerMissing || i.kind == K::WorkerNotExecutable || i.kind == K::NoWorkerStarted
-                                || i.kind == K::TaskRaised || i.kind == K::WorkerLost || i.kind == K::PythonUnavailable
-                                || i.kind == K::RunnerFailed;
-    return pathInSentence || i.detail.isEmpty() ? QString() : tr(" (%1)").arg(i.detail);
-}
-
 QString incidentText(const il::Incident &i, const il::RunInfo &info)
 {
-    using K = il::IncidentKind;
-    const QString mode = il::modeName(info.mode);
-    QString text;
-    if (il::isWorkerIncident(i.kind))
-        return workerIncident(i) + detailText(i);
-    switch (i.kind) {
-    case K::WorkerMissing: text = tr("%1: cannot start workers: %2 does not exist").arg(mode, i.detail); break;
-    case K::WorkerNotExecutable: text = tr("%1: cannot start workers: %2 is not an executable file").arg(mode, i.detail); break;
-    case K::NoWorkerStarted: text = tr("%1: no worker could be started from %2").arg(mode, i.detail); break;
-    case K::FailuresInARow:
-        text = tr("%1: gave up after %n worker failure(s) in a row with no task completed", int(i.value)).arg(mode);
-        break;
-    case K::TasksLost: text = tr("%n task(s) failed with no worker left to run them", int(i.value)); break;
-    case K::EventsDropped:
-        text = i.lane == il::noLane
-                   ? tr("the recorder was full: %n event(s) dropped", int(i.value))
-                   : tr("the recorder was full: %n event(s) of %1 dropped", int(i.value))
-                         .arg(info.laneNames.value(i.lane, tr("lane %1").arg(i.lane + 1)));
-        break;
-    case K::Cancelled: text = tr("stopped: %n task(s) did not finish", int(i.value)); break;
-    case K::InternalError: text = tr("%1: internal error").arg(mode); break;
-    case K::TaskRaised: text = tr("task %1 raised %2").arg(i.task).arg(i.detail); break;
-    case K::WorkerLost:
-        text = tr("%1: Dask worker %2 was lost mid-run; Dask ran its tasks again elsewhere "
-                  "(the lost attempts are not on the timeline)").arg(mode, i.detail);
-        break;
-    case K::PythonUnavailable: text = tr("%1: cannot run: %2").arg(mode, i.detail); break;
-    case K::RunnerFailed: text = tr("%1: %2").arg(mode, i.detail); break;
-    default: break; // the worker kinds, above
-    }
-    return text + detailText(i);
+    return il::incidentWords(i, info);
 }
 
 QString runProblemText(const il::TimelineRun &run)

@@ -16,8 +16,8 @@ namespace ui {
 // ones (no worker could be started). Stop is not a problem: the header
 // already says the run was stopped.
 
-// One incident in words: "worker 2 (pid 4242) crashed or was killed; task 1
-// failed; worker replaced".
+// One incident in words (il::incidentWords, shared with the command line):
+// "worker 2 (pid 4242) crashed or was killed; task 1 failed; worker replaced".
 QString incidentText(const il::Incident &incident, const il::RunInfo &info);
 
 // One short line: "error: …", "2 failed", "⚠ 3 events dropped", "⚠ worker 2

@@ -1,6 +1,6 @@
 #include "ui/timeline/rowlabels.h"
 
-#include "ui/text/englishplurals.h"
+#include "core/base/englishplurals.h"
 
 namespace ui {
 
@@ -10,13 +10,13 @@ QString hiddenRowsText(TimelineViewKind view, int hidden, int total)
 {
     const int shown = total - hidden;
     if (view == TimelineViewKind::ByTask)
-        return translateCount("TimelinePainter",
+        return il::translateCount("TimelinePainter",
                               "… %n more task(s) not shown: the picture has room for the first %1 of %2 here "
                               "(the by-lane view and the trace export have them all)",
                               hidden)
             .arg(shown)
             .arg(total);
-    return translateCount("TimelinePainter",
+    return il::translateCount("TimelinePainter",
                           "… %n more row(s) not shown: the picture has room for the first %1 of %2 here", hidden)
         .arg(shown)
         .arg(total);

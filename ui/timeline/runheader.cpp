@@ -2,7 +2,7 @@
 
 #include "core/analysis/advisor.h"
 #include "core/analysis/machineload.h"
-#include "ui/text/englishplurals.h"
+#include "core/base/englishplurals.h"
 #include "ui/text/incidenttext.h"
 
 #include <QCoreApplication>
@@ -18,7 +18,7 @@ const QString separator = QStringLiteral(" · ");
 
 QString trCount(const char *text, int n)
 {
-    return translateCount("TimelinePainter", text, n);
+    return il::translateCount("TimelinePainter", text, n);
 }
 } // namespace
 

@@ -6,7 +6,7 @@
 #include "core/modes/python/pythoninterpreter.h"
 #include "ui/chart/comparisonchart.h"
 #include "ui/chart/comparisonpicture.h"
-#include "ui/text/englishplurals.h"
+#include "core/base/englishplurals.h"
 #include "ui/text/incidenttext.h"
 #include "ui/timeline/spanstyle.h"
 #include "ui/timeline/timelineview.h"
@@ -47,7 +47,7 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget *parent)
     : QMainWindow(parent)
     , m_options(options)
 {
-    installEnglishPlurals(); // normally done at startup already (englishplurals.cpp)
+    il::installEnglishPlurals(); // normally done at startup already (englishplurals.cpp)
     setWindowTitle(tr("Interleave"));
     setObjectName(QStringLiteral("MainWindow"));
     setDockOptions(AnimatedDocks | AllowTabbedDocks | AllowNestedDocks);

@@ -2,7 +2,7 @@
 
 #include "core/analysis/advisor.h"
 #include "core/model/presets.h"
-#include "ui/text/englishplurals.h"
+#include "core/base/englishplurals.h"
 #include "ui/text/tasksetwords.h"
 #include "ui/window/tasktablemodel.h"
 

@@ -2,9 +2,9 @@
 
 #include <QTranslator>
 
-namespace ui {
+namespace il {
 
-// English numerus forms for the GUI's tr("%n task(s)", nullptr, n) strings.
+// English numerus forms for tr("%n task(s)", nullptr, n) strings.
 // Qt writes plurals as "(s)" in the source and expects a translation file to
 // pick the form, even for English; the build machines have no lrelease, so
 // this translator does English's one rule itself: "(s)" is dropped for 1 and
@@ -30,4 +30,4 @@ void installEnglishPlurals();
 // installs EnglishPlurals first if nobody has.
 QString translateCount(const char *context, const char *text, int n);
 
-} // namespace ui
+} // namespace il

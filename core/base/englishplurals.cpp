@@ -1,11 +1,11 @@
-#include "ui/text/englishplurals.h"
+#include "core/base/englishplurals.h"
 
 #include <QCoreApplication>
 #include <QPointer>
 
 #include <cstring>
 
-namespace ui {
+namespace il {
 
 QString EnglishPlurals::translate(const char *, const char *sourceText, const char *, int n) const
 {
@@ -38,16 +38,13 @@ QString translateCount(const char *context, const char *text, int n)
     return QCoreApplication::translate(context, text, nullptr, n);
 }
 
-} // namespace ui
+} // namespace il
 
-// Every program with a window (or a saved picture) gets English plurals from
-// the start; the entry points need not remember to ask.
+// Every program that makes counted words gets English plurals from the
+// start; the entry points need not remember to ask.
 static void installEnglishPluralsAtStartup()
 {
-    ui::installEnglishPlurals();
+    il::installEnglishPlurals();
 }
 Q_COREAPP_STARTUP_FUNCTION(installEnglishPluralsAtStartup)
 
-namespace ui {
-
-} // namespace ui
