@@ -187,14 +187,11 @@ public:
             proc.write(jobJson(m_config, ctx.set));
             proc.closeWriteChannel();
 
-            QTimer cancelPoll;
-            QObject::connect(&cancelPoll, &QTimer::timeout, &cancelPoll, [this] {
-                if (m_ctx->cancel.isCancelled()) {
-                    m_cancelled = true;
-                    quit();
-                }
+            // Stop wakes this loop through the token's descriptor: nothing polls.
+            const auto onStop = m_ctx->cancel.notifier([this] {
+                m_cancelled = true;
+                quit();
             });
-            cancelPoll.start(10);
             QTimer limit;
             limit.setSingleShot(true);
             const int limitMs = livenessLimitMs();
