@@ -1,4 +1,5 @@
-"""The dask mode of Interleave's runner (interleave_runner.py imports it).
+"""The dask mode of Interleave's runner (interleave_runner.py imports it; it
+imports only interleave_phases.py, the phases and the protocol they share).
 
 By default an embedded dask.distributed.LocalCluster of `workers` worker
 processes with one thread each; with a scheduler address, an existing
@@ -13,7 +14,7 @@ from round trips (the sample with the least delay kept) and stated.
 import logging
 import threading
 
-import interleave_runner as r
+import interleave_phases as r
 
 CLOCK_SAMPLES = 7
 
@@ -89,7 +90,7 @@ def run(job, control):
         # A remote cluster's workers do not have the runner: send it.
         import os
         here = os.path.dirname(os.path.abspath(__file__))
-        for name in ("interleave_runner.py", "interleave_dask.py"):
+        for name in ("interleave_phases.py", "interleave_dask.py"):
             client.upload_file(os.path.join(here, name))
     else:
         cluster = LocalCluster(n_workers=lanes_max, threads_per_worker=1, processes=True,

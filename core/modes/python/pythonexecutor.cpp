@@ -32,7 +32,7 @@ namespace {
 // The runner's files, compiled in (resources/python/) and written to a
 // temporary directory per run: multiprocessing's spawn re-imports the runner
 // by its file name in every child, so it has to be a real file.
-const char *const runnerFiles[] = {"interleave_runner.py", "interleave_dask.py"};
+const char *const runnerFiles[] = {"interleave_runner.py", "interleave_phases.py", "interleave_dask.py"};
 
 QString writeRunnerFiles(const QTemporaryDir &dir, QString *error)
 {
