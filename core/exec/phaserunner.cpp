@@ -78,6 +78,7 @@ bool runCpuPhase(double ms, std::uint32_t task, std::uint16_t phase, LaneContext
     }
     if (!lane.gil) {
         lane.sink.record(makeEvent(EventKind::SpanBegin, task, lane.lane, SpanKind::Cpu, phase));
+        lane.sink.flush();
         const std::int64_t cpuStart = threadCpuNs();
         const bool ok = crunchUntil(cpuStart + need, lane.cancel, [] { return false; });
         lane.sink.record(cpuSpanEnd(task, lane.lane, phase, threadCpuNs() - cpuStart));
@@ -118,6 +119,8 @@ bool runIoPhase(double ms, std::uint32_t task, std::uint16_t phase, LaneContext 
 {
     const Event begin = makeEvent(EventKind::SpanBegin, task, lane.lane, SpanKind::Io, phase);
     lane.sink.record(begin);
+    if (ms > 0)
+        lane.sink.flush();
     const bool ok = lane.cancel.sleepUntil(begin.tNs + msToNs(ms));
     lane.sink.record(makeEvent(EventKind::SpanEnd, task, lane.lane, SpanKind::Io, phase));
     return ok;
@@ -156,10 +159,12 @@ bool runTaskBlocking(const Task &task, std::uint32_t index, LaneContext &lane)
                                                  : runIoPhase(p.ms, index, phase, lane);
         if (!ok) {
             lane.sink.record(makeEvent(EventKind::TaskCancelled, index, lane.lane));
+            lane.sink.flush();
             return false;
         }
     }
     lane.sink.record(makeEvent(EventKind::TaskEnd, index, lane.lane));
+    lane.sink.flush();
     return true;
 }
 

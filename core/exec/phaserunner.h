@@ -18,6 +18,10 @@ class EventSink
 public:
     virtual ~EventSink() = default;
     virtual void record(const Event &event) = 0;
+    // The lane is about to block or compute for a while: whatever it
+    // recorded must be seen now (the live view), not after. A sink that
+    // batches (the worker's pipe) sends here; the recorder is always live.
+    virtual void flush() {}
 };
 
 class RecorderSink final : public EventSink

@@ -50,6 +50,14 @@ namespace {
         ::pause();
 }
 
+// A fault's events go out at once (the pipe sink otherwise gathers them
+// until the lane blocks), since the fault comes next.
+void send(il::PipeSink &sink, const il::Event &e)
+{
+    sink.record(e);
+    sink.flush();
+}
+
 il::Event event(il::EventKind kind, std::uint32_t task, il::SpanKind span = il::SpanKind::None, std::uint16_t phase = il::noPhase)
 {
     return il::makeEvent(kind, task, il::noLane, span, phase);
@@ -111,21 +119,21 @@ int main()
             const std::uint32_t task = frame.taskIndex;
             if (everyTask || long(task) == badTask) {
                 if (mode == "kill-on-task") {
-                    sink.record(event(il::EventKind::TaskStart, task));
-                    sink.record(event(il::EventKind::SpanBegin, task, il::SpanKind::Io, 0));
+                    send(sink, event(il::EventKind::TaskStart, task));
+                    send(sink, event(il::EventKind::SpanBegin, task, il::SpanKind::Io, 0));
                     ::raise(SIGKILL);
                 }
                 if (mode == "garbage-on-task") {
-                    sink.record(event(il::EventKind::TaskStart, task));
+                    send(sink, event(il::EventKind::TaskStart, task));
                     il::protocol::writeAll(STDOUT_FILENO, "garbage garbage garbage garbage garbage");
                     waitForEof();
                 }
                 if (mode == "wrong-task") {
-                    sink.record(event(il::EventKind::TaskStart, task + 1000));
+                    send(sink, event(il::EventKind::TaskStart, task + 1000));
                     waitForEof();
                 }
                 if (mode == "out-of-order") {
-                    sink.record(event(il::EventKind::TaskEnd, task));
+                    send(sink, event(il::EventKind::TaskEnd, task));
                     waitForEof();
                 }
                 if (mode == "exit-on-task") {
@@ -134,11 +142,11 @@ int main()
                     _exit(5);
                 }
                 if (mode == "hang-on-task") {
-                    sink.record(event(il::EventKind::TaskStart, task));
+                    send(sink, event(il::EventKind::TaskStart, task));
                     hangForever();
                 }
                 if (mode == "stop-on-task") {
-                    sink.record(event(il::EventKind::TaskStart, task));
+                    send(sink, event(il::EventKind::TaskStart, task));
                     const QByteArray frame = il::protocol::encodeEvent(event(il::EventKind::SpanBegin, task, il::SpanKind::Io, 0));
                     il::protocol::writeAll(STDOUT_FILENO, frame.left(frame.size() / 2));
                     ::raise(SIGSTOP);
