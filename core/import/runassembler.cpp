@@ -46,29 +46,6 @@ std::optional<long long> numberOf(const std::string &text)
 
 // Spans sorted by (lane, start, enclosing first), noLane last, as
 // Trace::fromBuilder leaves them.
-void indexSpans(Trace &t)
-{
-    const int lanes = std::max(0, t.info.lanes);
-    const auto bucket = [lanes](const Span &s) { return s.lane < lanes ? int(s.lane) : lanes; };
-    std::sort(t.spans.begin(), t.spans.end(), [&](const Span &a, const Span &b) {
-        const int ba = bucket(a), bb = bucket(b);
-        if (ba != bb)
-            return ba < bb;
-        if (a.startNs != b.startNs)
-            return a.startNs < b.startNs;
-        return a.endNs > b.endNs;
-    });
-    t.spans.shrink_to_fit();
-    t.laneBegin.assign(std::size_t(lanes) + 2, 0);
-    std::size_t i = 0;
-    for (int l = 0; l <= lanes; ++l) {
-        t.laneBegin[std::size_t(l)] = std::uint32_t(i);
-        while (i < t.spans.size() && bucket(t.spans[i]) == l)
-            ++i;
-    }
-    t.laneBegin[std::size_t(lanes) + 1] = std::uint32_t(t.spans.size());
-}
-
 void setBounds(Trace &t)
 {
     std::int64_t first = INT64_MAX, last = INT64_MIN;
@@ -226,7 +203,7 @@ std::vector<OpenedRun> assembleOwn(RawTrace &raw, const QString &source, QString
         }
         std::stable_sort(trace->incidents.begin(), trace->incidents.end(),
                          [](const Incident &a, const Incident &b) { return a.tNs < b.tNs; });
-        indexSpans(*trace);
+        trace->indexSpans();
         setBounds(*trace);
         traces.emplace_back(trace, ri);
     }
@@ -375,7 +352,7 @@ public:
         info.cores = 0;
         info.mode = Mode::Sequential;
         trace->eventCount = m_raw.events.size();
-        indexSpans(*trace);
+        trace->indexSpans();
         setBounds(*trace);
 
         auto set = std::make_shared<TaskSet>();

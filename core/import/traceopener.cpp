@@ -1,5 +1,6 @@
 #include "core/import/traceopener.h"
 
+#include "core/base/inputfile.h"
 #include "core/base/wording.h"
 #include "core/import/runassembler.h"
 #include "core/import/traceparser.h"
@@ -8,7 +9,6 @@
 #include <QFile>
 #include <QFileInfo>
 
-#include <sys/stat.h>
 
 namespace il {
 
@@ -58,20 +58,10 @@ OpenResult openTraceFile(const QString &path, const OpenProgress &progress)
 {
     OpenResult result;
     const QString shown = printable(path);
+    result.error = inputFileProblem(path, "trace file");
+    if (!result.error.isEmpty())
+        return result;
     const QFileInfo info(path);
-    if (!info.exists()) {
-        result.error = QStringLiteral("%1: no such file").arg(shown);
-        return result;
-    }
-    if (info.isDir()) {
-        result.error = QStringLiteral("%1: is a directory, not a trace file").arg(shown);
-        return result;
-    }
-    if (!info.isFile()) {
-        // A FIFO would block open() forever and /dev/zero never ends.
-        result.error = QStringLiteral("%1: is not a regular file").arg(shown);
-        return result;
-    }
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly | QIODevice::Unbuffered)) {
         result.error = QStringLiteral("%1: cannot read: %2").arg(shown, file.errorString());

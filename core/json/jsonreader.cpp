@@ -526,13 +526,7 @@ Token JsonReader::readString(Token kind)
     std::size_t i = std::size_t(p - reinterpret_cast<const unsigned char *>(m_pos));
     if (*p == '"' && std::int64_t(i - 1) <= m_options.maxStringBytes) [[likely]] {
         m_text = std::string_view(m_pos + 1, i - 1);
-        m_pos += i + 1;
-        if (kind == Token::Key) {
-            m_token = Token::Key;
-            m_state = State::Colon;
-            return m_token;
-        }
-        return afterScalar(Token::String);
+        return stringRead(kind, i);
     }
     return readStringSlow(kind, i);
 }
@@ -589,6 +583,13 @@ Token JsonReader::readStringSlow(Token kind, std::size_t i)
     } else {
         m_text = std::string_view(m_pos + 1, i - 1);
     }
+    return stringRead(kind, i);
+}
+
+// m_text holds the string that ends at m_pos[i] (its closing quote): a key
+// wants its colon next, a value is a scalar.
+Token JsonReader::stringRead(Token kind, std::size_t i)
+{
     m_pos += i + 1;
     if (kind == Token::Key) {
         m_token = Token::Key;

@@ -203,6 +203,7 @@ private:
     Token readValue(const char *expected);
     Token readString(Token kind);
     Token readStringSlow(Token kind, std::size_t plainEnd);
+    Token stringRead(Token kind, std::size_t closingQuote);
     Token readNumber();
     Token readNumberSlow();
     Token readLiteral(const char *word, std::size_t length, Token kind, bool value);

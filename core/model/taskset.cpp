@@ -1,5 +1,6 @@
 #include "core/model/taskset.h"
 
+#include "core/base/inputfile.h"
 #include "core/base/wording.h"
 #include "core/json/jsonsource.h"
 #include "core/model/tasksetreader.h"
@@ -13,7 +14,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include <sys/stat.h>
 
 namespace il {
 
@@ -96,27 +96,10 @@ TaskSetResult loadTaskSetFile(const QString &path)
 {
     TaskSetResult result;
     const QString shown = printable(path); // a file name may hold a line break
+    result.error = inputFileProblem(path, "task set file");
+    if (!result.error.isEmpty())
+        return result;
     const QFileInfo info(path);
-    if (!info.exists()) {
-        result.error = QStringLiteral("%1: no such file").arg(shown);
-        return result;
-    }
-    if (info.isDir()) {
-        result.error = QStringLiteral("%1: is a directory, not a task set file").arg(shown);
-        return result;
-    }
-    if (!info.isFile()) {
-        // A FIFO would block open() forever and /dev/zero never ends.
-        struct stat st {};
-        const bool known = ::stat(QFile::encodeName(path).constData(), &st) == 0;
-        const QString what = !known               ? QStringLiteral("a special file")
-                             : S_ISFIFO(st.st_mode) ? QStringLiteral("a named pipe (FIFO)")
-                             : S_ISSOCK(st.st_mode) ? QStringLiteral("a socket")
-                             : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? QStringLiteral("a device")
-                                                                          : QStringLiteral("a special file");
-        result.error = QStringLiteral("%1: is %2, not a task set file").arg(shown, what);
-        return result;
-    }
     if (info.size() > limits::maxFileBytes) {
         result.error = QStringLiteral("%1: too large (%2 bytes; at most %3)")
                            .arg(shown, QString::number(info.size()), QString::number(limits::maxFileBytes));

@@ -210,10 +210,13 @@ private:
         return tasksError;
     }
 
-    QString readTasks(std::vector<Task> &tasks)
+    // Reads an array's elements (its '[' just read), calling `element(index)`
+    // with the element's first token current, for the first `limit`; after
+    // the first error, and past the limit, elements are only counted (for
+    // the limit's message). Returns the count and the first error.
+    template<typename Element>
+    std::pair<std::size_t, QString> readElements(std::size_t limit, Element element)
     {
-        if (m_r.next() != Token::BeginArray)
-            return broken() ? QString() : QStringLiteral("tasks: must be an array of tasks (got %1)").arg(seen().shown());
         const int depth = m_r.depth();
         std::size_t count = 0;
         QString firstError;
@@ -222,22 +225,32 @@ private:
             if (t == Token::EndArray || t == Token::Error)
                 break;
             ++count;
-            if (!firstError.isEmpty() || count > limits::maxTasks) {
-                // Counted for the limit's message, not kept.
+            if (!firstError.isEmpty() || count > limit) {
                 if (t == Token::BeginArray || t == Token::BeginObject)
                     m_r.skipContainer();
                 continue;
             }
-            Task task;
-            firstError = readTask(count - 1, task);
+            firstError = element(count - 1);
             if (!skipTo(depth))
                 break;
-            if (firstError.isEmpty()) {
+        }
+        return {count, firstError};
+    }
+
+    QString readTasks(std::vector<Task> &tasks)
+    {
+        if (m_r.next() != Token::BeginArray)
+            return broken() ? QString() : QStringLiteral("tasks: must be an array of tasks (got %1)").arg(seen().shown());
+        const auto [count, firstError] = readElements(limits::maxTasks, [&](std::size_t i) {
+            Task task;
+            QString error = readTask(i, task);
+            if (error.isEmpty()) {
                 if (task.name.isEmpty())
-                    task.name = QStringLiteral("task %1").arg(count - 1);
+                    task.name = QStringLiteral("task %1").arg(i);
                 tasks.push_back(std::move(task));
             }
-        }
+            return error;
+        });
         if (count > limits::maxTasks) {
             tasks = {};
             return QStringLiteral("tasks: at most %1 tasks (got %2)").arg(limits::maxTasks).arg(count);
@@ -289,25 +302,12 @@ private:
         if (m_r.next() != Token::BeginArray)
             return broken() ? QString()
                             : QStringLiteral("%1.phases: must be an array of phases (got %2)").arg(taskWhere(i), seen().shown());
-        const int depth = m_r.depth();
-        std::size_t count = 0;
-        QString firstError;
-        while (!broken()) {
-            const Token t = m_r.next();
-            if (t == Token::EndArray || t == Token::Error)
-                break;
-            ++count;
-            if (!firstError.isEmpty() || count > limits::maxPhasesPerTask) {
-                if (t == Token::BeginArray || t == Token::BeginObject)
-                    m_r.skipContainer();
-                continue;
-            }
+        const auto [count, firstError] = readElements(limits::maxPhasesPerTask, [&](std::size_t j) {
             Phase phase;
-            firstError = readPhase(i, count - 1, phase);
-            if (!skipTo(depth))
-                break;
+            QString error = readPhase(i, j, phase);
             phases.push_back(phase);
-        }
+            return error;
+        });
         if (count > limits::maxPhasesPerTask)
             return QStringLiteral("%1.phases: at most %2 phases per task (got %3)")
                 .arg(taskWhere(i)).arg(limits::maxPhasesPerTask).arg(count);

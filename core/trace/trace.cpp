@@ -129,9 +129,15 @@ Trace Trace::fromBuilder(TraceBuilder &&b, std::int64_t endNs, bool cancelled)
             r.endNs = std::max(endNs, r.startNs);
     }
 
-    const int lanes = std::max(0, t.info.lanes);
+    t.indexSpans();
+    return t;
+}
+
+void Trace::indexSpans()
+{
+    const int lanes = std::max(0, info.lanes);
     const auto bucket = [lanes](const Span &s) { return s.lane < lanes ? int(s.lane) : lanes; };
-    std::sort(t.spans.begin(), t.spans.end(), [&](const Span &a, const Span &b) {
+    std::sort(spans.begin(), spans.end(), [&](const Span &a, const Span &b) {
         const int ba = bucket(a), bb = bucket(b);
         if (ba != bb)
             return ba < bb;
@@ -139,29 +145,28 @@ Trace Trace::fromBuilder(TraceBuilder &&b, std::int64_t endNs, bool cancelled)
             return a.startNs < b.startNs;
         return a.endNs > b.endNs; // enclosing span first
     });
-    t.spans.shrink_to_fit();
-    t.laneBegin.assign(std::size_t(lanes) + 2, 0);
+    spans.shrink_to_fit();
+    laneBegin.assign(std::size_t(lanes) + 2, 0);
     std::size_t i = 0;
     for (int l = 0; l <= lanes; ++l) {
-        t.laneBegin[std::size_t(l)] = std::uint32_t(i);
-        while (i < t.spans.size() && bucket(t.spans[i]) == l)
+        laneBegin[std::size_t(l)] = std::uint32_t(i);
+        while (i < spans.size() && bucket(spans[i]) == l)
             ++i;
     }
-    t.laneBegin[std::size_t(lanes) + 1] = std::uint32_t(t.spans.size());
+    laneBegin[std::size_t(lanes) + 1] = std::uint32_t(spans.size());
 #ifndef QT_NO_DEBUG
     // What laneSpans() and every reader of the trace rely on: each lane's
     // spans in start order (the enclosing one first), buckets in lane order
     // and covering every span, every span well-formed.
-    Q_ASSERT(std::is_sorted(t.laneBegin.begin(), t.laneBegin.end()));
+    Q_ASSERT(std::is_sorted(laneBegin.begin(), laneBegin.end()));
     for (int l = 0; l <= lanes; ++l)
-        for (std::uint32_t k = t.laneBegin[std::size_t(l)]; k < t.laneBegin[std::size_t(l) + 1]; ++k) {
-            const Span &s = t.spans[k];
+        for (std::uint32_t k = laneBegin[std::size_t(l)]; k < laneBegin[std::size_t(l) + 1]; ++k) {
+            const Span &s = spans[k];
             Q_ASSERT(bucket(s) == l);
             Q_ASSERT(s.startNs <= s.endNs);
-            Q_ASSERT(k == t.laneBegin[std::size_t(l)] || t.spans[k - 1].startNs <= s.startNs);
+            Q_ASSERT(k == laneBegin[std::size_t(l)] || spans[k - 1].startNs <= s.startNs);
         }
 #endif
-    return t;
 }
 
 bool Trace::failed() const

@@ -124,6 +124,10 @@ struct Trace
     std::size_t overflowSpans = 0;
 
     static Trace fromBuilder(TraceBuilder &&builder, std::int64_t endNs, bool cancelled);
+    // Sorts the spans by lane (unlaned last), then start (the enclosing span
+    // first), and fills laneBegin: what laneSpans() and every reader rely on.
+    // fromBuilder does it; a trace assembled otherwise (an opened file) calls it.
+    void indexSpans();
 
     struct Range { const Span *begin; const Span *end; };
     Range laneSpans(int lane) const;

@@ -379,7 +379,7 @@ void TestTraceImport::fileProblems()
     QVERIFY(il::openTraceFile(dir.path()).error.endsWith(": is a directory, not a trace file"));
     const QString fifo = dir.filePath("fifo.json");
     QCOMPARE(::mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
-    QVERIFY(il::openTraceFile(fifo).error.endsWith("fifo.json: is not a regular file"));
+    QVERIFY(il::openTraceFile(fifo).error.endsWith("fifo.json: is a named pipe (FIFO), not a trace file"));
     // A name with a line break is escaped in the message.
     const QString odd = dir.filePath("a\nb.json");
     QFile f(odd);
