@@ -4,6 +4,7 @@
 #include "core/exec/executor.h"
 #include "core/exec/phaserunner.h"
 #include "core/exec/recorder.h"
+#include "core/exec/runloop.h"
 #include "core/model/taskset.h"
 
 #include <QEventLoop>
@@ -44,11 +45,10 @@ public:
         m_sink = std::make_unique<RecorderSink>(ctx.recorder, 0);
         m_nextPhase.assign(n, 0);
         m_inIo.assign(n, false);
-        m_remaining = n;
         m_timer = &ioTimer;
         m_deadlines = {};
 
-        QEventLoop loop;
+        RunLoop loop(n);
         m_loop = &loop;
         for (std::uint32_t i = 0; i < n; ++i) {
             m_sink->record(makeEvent(EventKind::Queued, i, noLane));
@@ -56,8 +56,7 @@ public:
         }
         // Stop wakes this loop through the token's descriptor: no polling.
         const auto onStop = ctx.cancel.notifier([this] { cancelAll(); });
-        if (m_remaining > 0)
-            loop.exec();
+        loop.exec();
         m_loop = nullptr;
         m_timer = nullptr;
     }
@@ -129,7 +128,7 @@ private:
     // busy, which completeIo() records as ready-wait.
     void onTimer()
     {
-        if (!m_loop)
+        if (!running())
             return;
         const std::int64_t wake = monoNs();
         m_dispatching = true;
@@ -143,7 +142,7 @@ private:
                 break;
             m_deadlines.pop();
             completeIo(d.task, d.deadlineNs, wake);
-            if (!m_loop)
+            if (!running())
                 return; // cancelled by a cpu phase
             noteWork(d.task, monoNs());
         }
@@ -215,16 +214,17 @@ private:
     // of other tasks' work than that is the loop's own bookkeeping.
     static constexpr std::int64_t readyThresholdNs = 50'000;
 
+    bool running() const { return m_loop && m_loop->running(); }
     void finishOne()
     {
-        if (--m_remaining == 0 && m_loop)
-            m_loop->quit();
+        if (m_loop)
+            m_loop->finishOne();
     }
 
     // Stop: close open io spans, mark unfinished tasks cancelled, leave.
     void cancelAll()
     {
-        if (!m_loop)
+        if (!running())
             return;
         for (std::uint32_t i = 0; i < m_nextPhase.size(); ++i) {
             if (m_inIo[i]) {
@@ -235,16 +235,14 @@ private:
         }
         m_timer->disarm();
         m_dispatching = false;
-        m_loop->quit();
-        m_loop = nullptr;
+        m_loop->stop();
     }
 
     ExecContext *m_ctx = nullptr;
     std::unique_ptr<RecorderSink> m_sink;
     std::vector<std::size_t> m_nextPhase;
     std::vector<bool> m_inIo;
-    std::uint32_t m_remaining = 0;
-    QEventLoop *m_loop = nullptr;
+    RunLoop *m_loop = nullptr;
     DeadlineTimer *m_timer = nullptr;
     bool m_dispatching = false;     // inside onTimer()
     std::int64_t m_idleSinceNs = 0; // when the loop last finished a callback

@@ -3,6 +3,7 @@
 #include "core/exec/executor.h"
 #include "core/exec/phaserunner.h"
 #include "core/exec/recorder.h"
+#include "core/exec/runloop.h"
 #include "core/model/taskset.h"
 #include "core/modes/processes/livenesslimit.h"
 #include "core/modes/processes/protocol.h"
@@ -107,9 +108,7 @@ public:
             m_sink->record(makeEvent(EventKind::Queued, i, noLane));
             m_pending.push_back(i);
         }
-        m_remaining = n;
-
-        QEventLoop loop;
+        RunLoop loop(n);
         m_loop = &loop;
         for (int i = 0; i < m_workers; ++i) {
             m_lanes.push_back(std::make_unique<Lane>());
@@ -121,8 +120,7 @@ public:
 
         // Stop wakes this loop through the token's descriptor: no polling.
         const auto onStop = ctx.cancel.notifier([this] { cancelAll(); });
-        if (m_remaining > 0 && m_loop)
-            loop.exec();
+        loop.exec();
         m_loop = nullptr;
         shutdown();
     }
@@ -356,7 +354,7 @@ private:
             m_sink->record(makeEvent(EventKind::SpanEnd, noTask, laneId(l), SpanKind::Spawn));
         failInFlight(l);
         l.ready = false;
-        if (m_ctx->cancel.isCancelled() || !m_loop) {
+        if (m_ctx->cancel.isCancelled() || !running()) {
             report(incident);
             return;
         }
@@ -395,8 +393,8 @@ private:
             incident.replaced = true;
             report(incident);
             // Respawn from the event loop, not from inside the dying QProcess's signal.
-            QTimer::singleShot(0, m_loop, [this, &l] {
-                if (m_loop && !m_ctx->cancel.isCancelled() && !m_pending.empty())
+            QTimer::singleShot(0, m_loop->context(), [this, &l] {
+                if (running() && !m_ctx->cancel.isCancelled() && !m_pending.empty())
                     spawn(l);
             });
         } else {
@@ -482,15 +480,16 @@ private:
         l.retiring = false;
     }
 
+    bool running() const { return m_loop && m_loop->running(); }
     void finishOne()
     {
-        if (--m_remaining == 0 && m_loop)
-            m_loop->quit();
+        if (m_loop)
+            m_loop->finishOne();
     }
 
     void cancelAll()
     {
-        if (!m_loop)
+        if (!running())
             return;
         for (auto &lp : m_lanes) {
             Lane &l = *lp;
@@ -504,8 +503,7 @@ private:
                 l.task = -1;
             }
         }
-        m_loop->quit();
-        m_loop = nullptr;
+        m_loop->stop();
     }
 
     // Normal end: ask each worker to quit, then make sure it is gone.
@@ -553,8 +551,7 @@ private:
     std::vector<std::unique_ptr<Lane>> m_lanes;
     std::vector<std::int64_t> m_lastSend = std::vector<std::int64_t>(std::size_t(m_workers), 0);
     std::deque<std::uint32_t> m_pending;
-    std::uint32_t m_remaining = 0;
-    QEventLoop *m_loop = nullptr;
+    RunLoop *m_loop = nullptr;
 };
 
 std::unique_ptr<Executor> makeProcessPoolExecutor(int workers) { return std::make_unique<ProcessPoolExecutor>(workers); }

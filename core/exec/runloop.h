@@ -1,0 +1,47 @@
+#pragma once
+
+#include <QEventLoop>
+
+#include <cstdint>
+
+namespace il {
+
+// The run thread's event loop of a mode that waits on events (the event
+// loop, the process pool), counting the run's unfinished tasks down: the
+// last one finished, or Stop, ends it. From then on running() is false, so a
+// late signal (a worker's last bytes, a timer) can tell the run is over; a
+// stop() before exec() makes exec() return at once.
+class RunLoop
+{
+public:
+    explicit RunLoop(std::uint32_t tasks) : m_remaining(tasks), m_running(tasks > 0) {}
+
+    void exec()
+    {
+        if (m_running)
+            m_loop.exec();
+        m_running = false;
+    }
+    void finishOne()
+    {
+        if (m_remaining > 0 && --m_remaining == 0)
+            stop();
+    }
+    void stop()
+    {
+        if (!m_running)
+            return;
+        m_running = false;
+        m_loop.quit();
+    }
+    bool running() const { return m_running; }
+    // A context object for timers and queued calls that must die with the run.
+    QObject *context() { return &m_loop; }
+
+private:
+    QEventLoop m_loop;
+    std::uint32_t m_remaining;
+    bool m_running;
+};
+
+} // namespace il
