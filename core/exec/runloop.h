@@ -44,4 +44,27 @@ private:
     bool m_running;
 };
 
+// An executor's way to its RunLoop, which lives on run()'s stack: outside
+// run() nothing runs and finishing or stopping does nothing.
+class RunLoopHandle
+{
+public:
+    void attach(RunLoop *loop) { m_loop = loop; }
+    bool running() const { return m_loop && m_loop->running(); }
+    void finishOne()
+    {
+        if (m_loop)
+            m_loop->finishOne();
+    }
+    void stop()
+    {
+        if (m_loop)
+            m_loop->stop();
+    }
+    QObject *context() const { return m_loop ? m_loop->context() : nullptr; }
+
+private:
+    RunLoop *m_loop = nullptr;
+};
+
 } // namespace il

@@ -49,7 +49,7 @@ public:
         m_deadlines = {};
 
         RunLoop loop(n);
-        m_loop = &loop;
+        m_loop.attach(&loop);
         for (std::uint32_t i = 0; i < n; ++i) {
             m_sink->record(makeEvent(EventKind::Queued, i, noLane));
             QMetaObject::invokeMethod(&context, [this, i] { start(i); }, Qt::QueuedConnection);
@@ -57,7 +57,7 @@ public:
         // Stop wakes this loop through the token's descriptor: no polling.
         const auto onStop = ctx.cancel.notifier([this] { cancelAll(); });
         loop.exec();
-        m_loop = nullptr;
+        m_loop.attach(nullptr);
         m_timer = nullptr;
     }
 
@@ -214,12 +214,8 @@ private:
     // of other tasks' work than that is the loop's own bookkeeping.
     static constexpr std::int64_t readyThresholdNs = 50'000;
 
-    bool running() const { return m_loop && m_loop->running(); }
-    void finishOne()
-    {
-        if (m_loop)
-            m_loop->finishOne();
-    }
+    bool running() const { return m_loop.running(); }
+    void finishOne() { m_loop.finishOne(); }
 
     // Stop: close open io spans, mark unfinished tasks cancelled, leave.
     void cancelAll()
@@ -235,14 +231,14 @@ private:
         }
         m_timer->disarm();
         m_dispatching = false;
-        m_loop->stop();
+        m_loop.stop();
     }
 
     ExecContext *m_ctx = nullptr;
     std::unique_ptr<RecorderSink> m_sink;
     std::vector<std::size_t> m_nextPhase;
     std::vector<bool> m_inIo;
-    RunLoop *m_loop = nullptr;
+    RunLoopHandle m_loop;
     DeadlineTimer *m_timer = nullptr;
     bool m_dispatching = false;     // inside onTimer()
     std::int64_t m_idleSinceNs = 0; // when the loop last finished a callback

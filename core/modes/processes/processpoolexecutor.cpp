@@ -109,7 +109,7 @@ public:
             m_pending.push_back(i);
         }
         RunLoop loop(n);
-        m_loop = &loop;
+        m_loop.attach(&loop);
         for (int i = 0; i < m_workers; ++i) {
             m_lanes.push_back(std::make_unique<Lane>());
             m_lanes.back()->index = i;
@@ -121,7 +121,7 @@ public:
         // Stop wakes this loop through the token's descriptor: no polling.
         const auto onStop = ctx.cancel.notifier([this] { cancelAll(); });
         loop.exec();
-        m_loop = nullptr;
+        m_loop.attach(nullptr);
         shutdown();
     }
 
@@ -393,7 +393,7 @@ private:
             incident.replaced = true;
             report(incident);
             // Respawn from the event loop, not from inside the dying QProcess's signal.
-            QTimer::singleShot(0, m_loop->context(), [this, &l] {
+            QTimer::singleShot(0, m_loop.context(), [this, &l] {
                 if (running() && !m_ctx->cancel.isCancelled() && !m_pending.empty())
                     spawn(l);
             });
@@ -480,12 +480,8 @@ private:
         l.retiring = false;
     }
 
-    bool running() const { return m_loop && m_loop->running(); }
-    void finishOne()
-    {
-        if (m_loop)
-            m_loop->finishOne();
-    }
+    bool running() const { return m_loop.running(); }
+    void finishOne() { m_loop.finishOne(); }
 
     void cancelAll()
     {
@@ -503,7 +499,7 @@ private:
                 l.task = -1;
             }
         }
-        m_loop->stop();
+        m_loop.stop();
     }
 
     // Normal end: ask each worker to quit, then make sure it is gone.
@@ -551,7 +547,7 @@ private:
     std::vector<std::unique_ptr<Lane>> m_lanes;
     std::vector<std::int64_t> m_lastSend = std::vector<std::int64_t>(std::size_t(m_workers), 0);
     std::deque<std::uint32_t> m_pending;
-    RunLoop *m_loop = nullptr;
+    RunLoopHandle m_loop;
 };
 
 std::unique_ptr<Executor> makeProcessPoolExecutor(int workers) { return std::make_unique<ProcessPoolExecutor>(workers); }
