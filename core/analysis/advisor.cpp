@@ -161,12 +161,21 @@ QString adviseComparison(const TaskSet &set, const std::vector<Metrics> &runs)
     }
     QString text = lead + QStringLiteral(": ") + clauses.join(QStringLiteral("; ")) + QLatin1Char('.');
 
+    // A run that shared the cores with other programs may have its lesson
+    // inverted (on two cores, a busy neighbour makes threads-gil "win"): no
+    // winner is named and no model is measured against its twin from such a
+    // comparison; the runs are named instead.
+    QStringList disturbed;
+    for (const auto &[mode, m] : latest)
+        if (m.machineBusy > busyMachineShare)
+            disturbed << QStringLiteral("%1 (%2 %)").arg(modeName(mode)).arg(std::lround(m.machineBusy * 100));
+
     const Metrics *fastest = nullptr;
     for (const auto &[mode, m] : latest)
         if (m.makespanMs > 0 && (!fastest || m.makespanMs < fastest->makespanMs))
             fastest = &m;
     auto seq = latest.find(Mode::Sequential);
-    if (fastest && latest.size() > 1) {
+    if (fastest && latest.size() > 1 && disturbed.isEmpty()) {
         text += QStringLiteral(" Fastest: %1").arg(modeName(fastest->mode));
         if (seq != latest.end() && fastest->mode != Mode::Sequential && fastest->makespanMs > 0)
             text += QStringLiteral(", %1× faster than sequential").arg(seq->second.makespanMs / fastest->makespanMs, 0, 'f', 1);
@@ -207,17 +216,11 @@ QString adviseComparison(const TaskSet &set, const std::vector<Metrics> &runs)
     if (pyThreads != latest.end() && pyThreads->second.notRunningMs > 0.25 * pyThreads->second.makespanMs)
         text += QStringLiteral(" py-threads threads spent %1 of their cpu phases not running (GIL or OS).")
                     .arg(formatDurationMs(pyThreads->second.notRunningMs));
-    // A run that shared the cores with other programs may have its lesson
-    // inverted (on two cores, a busy neighbour makes threads-gil "win").
-    QStringList disturbed;
-    for (const auto &[mode, m] : latest)
-        if (m.machineBusy > busyMachineShare)
-            disturbed << QStringLiteral("%1 (%2 %)").arg(modeName(mode)).arg(std::lround(m.machineBusy * 100));
     if (!disturbed.isEmpty())
-        text = QStringLiteral("⚠ Other programs used the cores during %1: these timings may not hold — run "
-                              "again on a quiet machine. ")
+        return QStringLiteral("⚠ Other programs used the cores during %1, so this comparison names no fastest "
+                              "mode and measures no model against its real runtime: run again on a quiet machine. ")
                    .arg(disturbed.join(QStringLiteral(", ")))
-               + text;
+               + text + leftOut;
     // Model against reality: each model beside its real twin.
     QStringList pairs;
     for (const TwinPair &p : twinPairs(runs))

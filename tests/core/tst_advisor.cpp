@@ -47,6 +47,7 @@ private slots:
     void eventLoopHog();
     void noRunsYet();
     void leavesOutIncompleteRuns();
+    void refusesDisturbedRuns();
 };
 
 void TestAdvisor::durations_data()
@@ -146,6 +147,26 @@ void TestAdvisor::leavesOutIncompleteRuns()
     QVERIFY2(text.contains(QStringLiteral("Left out of the comparison: threads (stopped), processes (8 of 8 tasks failed).")), qPrintable(text));
     const QString only = il::adviseComparison(s, {stopped});
     QVERIFY2(only.endsWith(QStringLiteral("Left out of the comparison: threads (stopped).")), qPrintable(only));
+}
+
+// Runs that shared the cores with other programs (machine_busy above a
+// quarter) name no winner: on two busy cores threads-gil can "win". The
+// same comparison undisturbed names one.
+void TestAdvisor::refusesDisturbedRuns()
+{
+    const il::TaskSet s = set(850, 150);
+    std::vector<il::Metrics> runs = {run(il::Mode::Sequential, 1000, 1), run(il::Mode::ThreadsGil, 480, 6),
+                                     run(il::Mode::Processes, 640, 2)};
+    for (il::Metrics &m : runs)
+        m.machineBusy = 0.1;
+    QVERIFY(il::adviseComparison(s, runs).contains(QStringLiteral("Fastest: threads-gil")));
+    runs[0].machineBusy = 0.4;
+    const QString text = il::adviseComparison(s, runs);
+    QVERIFY2(text.startsWith(QStringLiteral("⚠ Other programs used the cores during sequential (40 %), so this "
+                                            "comparison names no fastest mode")),
+             qPrintable(text));
+    QVERIFY2(!text.contains(QStringLiteral("Fastest")), qPrintable(text));
+    QVERIFY2(!text.contains(QStringLiteral("faster than")), qPrintable(text));
 }
 
 QTEST_GUILESS_MAIN(TestAdvisor)
