@@ -386,7 +386,11 @@ void TestMainWindow::fullRunFillsTimelineAndChart()
     QCOMPARE(w.chart()->barSeries()->count(), 2);
     for (QBarSet *set : w.chart()->barSeries()->barSets())
         QCOMPARE(set->count(), 5);
-    QVERIFY(w.whyLabel()->text().contains(QStringLiteral("Fastest")));
+    // A winner is named, unless other programs (a parallel test) used the
+    // cores during a run: then the why text says so and names none.
+    const QString why = w.whyLabel()->text();
+    QVERIFY2(why.contains(QStringLiteral("Fastest")) || why.startsWith(QStringLiteral("⚠ Other programs used the cores")),
+             qPrintable(why));
     QVERIFY(w.timeline()->isFollowing());
 
     // The by-task view has one row per task in every run.
