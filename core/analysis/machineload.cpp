@@ -39,7 +39,10 @@ MachineLoad::Sample MachineLoad::sample()
 double MachineLoad::othersShare() const
 {
     const Sample now = sample();
-    if (!m_start.ok || !now.ok || now.total <= m_start.total)
+    // /proc/stat counts in clock ticks (10 ms), each counter rounded on its
+    // own: over a few ticks the share is noise (a 20 ms run read "50 %").
+    // Below minTicks of all cores' time there is no figure.
+    if (!m_start.ok || !now.ok || now.total - m_start.total < minTicks)
         return -1;
     const double others = double((now.busy - m_start.busy) - (now.own - m_start.own));
     return std::clamp(others / double(now.total - m_start.total), 0.0, 1.0);

@@ -19,6 +19,9 @@ public:
     // Share (0..1) of all cores' time used by other programs since the
     // start; -1 if /proc could not be read.
     double othersShare() const;
+    // All cores' clock ticks a figure needs at least (0.25 s on two cores at
+    // 100 Hz): fewer, and the ticks' rounding alone moves it by 10 % and more.
+    static constexpr std::int64_t minTicks = 50;
 
 private:
     struct Sample

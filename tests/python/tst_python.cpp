@@ -642,6 +642,14 @@ private slots:
         QVERIFY(!alone.contains(QStringLiteral("twin")));
     }
 
+    // Too short a run has no figure: a few 10 ms ticks, each counter rounded
+    // on its own, said "50 %" of a 20 ms run that nobody disturbed.
+    void machineBusyNeedsTicks()
+    {
+        const MachineLoad load;
+        QCOMPARE(load.othersShare(), -1.0);
+    }
+
     // machine_busy counts what other programs burnt: a process burning CPU
     // beside us (not reaped yet, so not ours) shows in it. One-sided, so
     // other load on the machine can only make it pass more clearly.
