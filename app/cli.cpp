@@ -166,9 +166,9 @@ int cmdValidate(const QStringList &args)
     return finishStdout(0);
 }
 
-int cmdRun(const QStringList &args, const ScreenshotFn &screenshot)
+// run's options, for parsing and for `run --help`.
+void addRunOptions(QCommandLineParser &parser)
 {
-    QCommandLineParser parser;
     parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
     parser.addOptions({
         {QStringLiteral("taskset"), QStringLiteral("Task set JSON file."), QStringLiteral("FILE")},
@@ -185,6 +185,46 @@ int cmdRun(const QStringList &args, const ScreenshotFn &screenshot)
         {QStringLiteral("dask-scheduler"), QStringLiteral("Run the dask mode on the cluster at tcp://HOST:PORT instead of a LocalCluster."), QStringLiteral("ADDRESS")},
         {QStringLiteral("python"), QStringLiteral("Python for the py-modes and dask (default: $INTERLEAVE_PYTHON, else /usr/bin/python3, else python3 on PATH)."), QStringLiteral("PATH")},
     });
+}
+
+// `interleave SUBCOMMAND --help`: what it does and its options, on stdout.
+QString subcommandHelp(const QString &command)
+{
+    if (command == QLatin1String("presets"))
+        return QStringLiteral("usage: interleave presets\n\n"
+                              "Lists the built-in task sets, each with a line on its tasks and one on what it "
+                              "teaches.\n");
+    if (command == QLatin1String("validate"))
+        return QStringLiteral("usage: interleave validate FILE\n\n"
+                              "Checks a task set file: \"FILE: ok: ...\" and exit 0, or what is wrong and where\n"
+                              "(the field and why, or the byte, line and column) and exit 2.\n");
+    QCommandLineParser parser;
+    addRunOptions(parser);
+    // Qt's text starts with its own usage line (a program name of its
+    // choosing): ours instead, then the option list as Qt lays it out.
+    QString options = parser.helpText();
+    options = options.mid(options.indexOf(QLatin1String("\n")) + 1).trimmed();
+    return QStringLiteral("usage: interleave run (--taskset FILE | --preset NAME) [options]\n"
+                          "       interleave run --open TRACE [--open TRACE]... [options]\n\n"
+                          "Runs the task set through each mode (one after another, each on its own), prints a\n"
+                          "table and writes what was asked. Exit 0: every task ran; 1: a task or run failed, or a\n"
+                          "file could not be written; 2: bad arguments or input; 130: stopped by a signal.\n\n"
+                          "%1\n\n"
+                          "modes: sequential, threads, threads-gil, processes, eventloop (all, the default);\n"
+                          "       py-sequential, py-threads, py-processes, py-asyncio, dask (real CPython and Dask);\n"
+                          "       everything = all ten\n")
+        .arg(options);
+}
+
+bool asksForHelp(const QStringList &args)
+{
+    return args.contains(QLatin1String("--help")) || args.contains(QLatin1String("-h"));
+}
+
+int cmdRun(const QStringList &args, const ScreenshotFn &screenshot)
+{
+    QCommandLineParser parser;
+    addRunOptions(parser);
     if (!parser.parse(QStringList{QStringLiteral("interleave-run")} + args))
         return fail(parser.errorText(), 2, true);
     if (!parser.positionalArguments().isEmpty())
@@ -376,6 +416,24 @@ int runCli(const QStringList &args, const ScreenshotFn &screenshot)
     if (command != QLatin1String("run")) // run waits until its workers are gone
         reportWriteErrorsInsteadOfDying();
     const QStringList rest = args.mid(1);
+    const bool subcommand = command == QLatin1String("run") || command == QLatin1String("presets")
+                            || command == QLatin1String("validate");
+    // --help and --version mean the same after a subcommand as before it.
+    if (subcommand && asksForHelp(rest)) {
+        printOut(subcommandHelp(command));
+        return finishStdout(0);
+    }
+    if (command == QLatin1String("help") && !rest.isEmpty()) { // interleave help run
+        const QString topic = rest.first();
+        const bool known = topic == QLatin1String("run") || topic == QLatin1String("presets")
+                           || topic == QLatin1String("validate");
+        printOut(known ? subcommandHelp(topic) : QLatin1String(usage));
+        return finishStdout(0);
+    }
+    if (subcommand && rest.contains(QLatin1String("--version"))) {
+        printOut(QStringLiteral("interleave %1\n").arg(QCoreApplication::applicationVersion()));
+        return finishStdout(0);
+    }
     if (command == QLatin1String("run"))
         return cmdRun(rest, screenshot);
     if (command == QLatin1String("presets"))

@@ -3,6 +3,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -20,6 +21,9 @@ private slots:
     void escapesEchoedInput_data();
     void escapesEchoedInput();
     void tableEscapesNamesAndCountsInWords();
+    void helpOnEverySubcommand_data();
+    void helpOnEverySubcommand();
+    void runHelpMatchesTheReadme();
 
 private:
     struct Result { int code; QString out; QString err; };
@@ -184,6 +188,63 @@ void TestCli::tableEscapesNamesAndCountsInWords()
     QCOMPARE(rows, 1);
     QVERIFY2(r.err.contains("running sequential (1 lane)…"), qPrintable(r.err));
     QVERIFY2(!r.out.contains(QLatin1String(" 1 cores")), qPrintable(r.out));
+}
+
+void TestCli::helpOnEverySubcommand_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("usage"); // how stdout starts
+    for (const char *command : {"run", "presets", "validate"}) {
+        const QString c = QLatin1String(command);
+        QTest::newRow(qPrintable(c + " --help")) << QStringList{c, QStringLiteral("--help")} << "usage: interleave " + c;
+        QTest::newRow(qPrintable(c + " -h")) << QStringList{c, QStringLiteral("-h")} << "usage: interleave " + c;
+        QTest::newRow(qPrintable("help " + c)) << QStringList{QStringLiteral("help"), c} << "usage: interleave " + c;
+        QTest::newRow(qPrintable(c + " --version")) << QStringList{c, QStringLiteral("--version")} << QStringLiteral("interleave ");
+    }
+    // Help wins over everything else on the line, even a missing task set.
+    QTest::newRow("run --preset x --help") << QStringList{QStringLiteral("run"), QStringLiteral("--preset"), QStringLiteral("nope"), QStringLiteral("--help")}
+                                           << QStringLiteral("usage: interleave run");
+    QTest::newRow("--help") << QStringList{QStringLiteral("--help")} << QStringLiteral("usage: interleave ");
+}
+
+// `interleave run --help` once said "Unknown option 'help'": every
+// subcommand answers --help, -h and --version on stdout with exit 0.
+void TestCli::helpOnEverySubcommand()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QString, usage);
+    const Result r = run(args);
+    QCOMPARE(r.code, 0);
+    QVERIFY2(r.out.startsWith(usage), qPrintable(r.out));
+    QVERIFY2(r.err.isEmpty(), qPrintable(r.err));
+}
+
+// Every option `run --help` lists is in the README, and every --option the
+// README's run usage block names is in --help.
+void TestCli::runHelpMatchesTheReadme()
+{
+    const Result r = run({QStringLiteral("run"), QStringLiteral("--help")});
+    QCOMPARE(r.code, 0);
+    QFile readme(QStringLiteral(QT_TESTCASE_SOURCEDIR "/../../README.md"));
+    QVERIFY2(readme.open(QIODevice::ReadOnly), qPrintable(readme.fileName()));
+    const QString text = QString::fromUtf8(readme.readAll());
+    const QRegularExpression option(QStringLiteral("^  (--[a-z-]+) "), QRegularExpression::MultilineOption);
+    int options = 0;
+    for (auto it = option.globalMatch(r.out); it.hasNext(); ++options) {
+        const QString name = it.next().captured(1);
+        QVERIFY2(text.contains(QRegularExpression(QRegularExpression::escape(name) + QStringLiteral("(?![a-z-])"))),
+                 qPrintable(name + " is not in the README"));
+    }
+    QVERIFY(options >= 13);
+    // The README's usage block for run.
+    const qsizetype start = text.indexOf(QLatin1String("interleave run (--taskset"));
+    QVERIFY(start >= 0);
+    const QString block = text.mid(start, text.indexOf(QLatin1String("```"), start) - start);
+    const QRegularExpression named(QStringLiteral("\\[(--[a-z-]+)"));
+    for (auto it = named.globalMatch(block); it.hasNext();) {
+        const QString name = it.next().captured(1);
+        QVERIFY2(r.out.contains(QStringLiteral("  ") + name + QLatin1Char(' ')), qPrintable(name + " is not in run --help"));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestCli)
