@@ -422,11 +422,11 @@ private slots:
         QTest::addColumn<QString>("error");
         QTest::newRow("clock") << QByteArray("echo \"H 1 $$ 3.11.2 5\"\ncat >/dev/null\n")
                                << QStringLiteral("not the engine's CLOCK_MONOTONIC");
-        QTest::newRow("garbage") << QByteArray("exec /usr/bin/python3 -c 'import os,time,sys; sys.stdin.read(); "
+        QTest::newRow("garbage") << QByteArray("exec /usr/bin/python3 -u -c 'import os,time,sys; sys.stdin.read(); "
                                                "print(\"H 1 %d 3.11.2 %d\" % (os.getpid(), time.monotonic_ns())); "
                                                "print(\"this is not an event\"); time.sleep(60)'\n")
                                  << QStringLiteral("bad data: unknown record");
-        QTest::newRow("foreign task") << QByteArray("exec /usr/bin/python3 -c 'import os,time,sys; sys.stdin.read(); "
+        QTest::newRow("foreign task") << QByteArray("exec /usr/bin/python3 -u -c 'import os,time,sys; sys.stdin.read(); "
                                                     "t = time.monotonic_ns(); print(\"H 1 %d 3.11.2 %d\" % (os.getpid(), t)); "
                                                     "print(\"%d 1 7 0 65535 255 0\" % t); time.sleep(60)'\n")
                                       << QStringLiteral("an event for task 7 of 2");
