@@ -3,6 +3,7 @@
 
 #include "stopsignals.h"
 
+#include "core/analysis/repeats.h"
 #include "core/base/wording.h"
 #include "core/import/openedsummary.h"
 #include "core/io/exporters.h"
@@ -132,6 +133,14 @@ void printTable(const il::TaskSet &set, const std::vector<il::RunResultPtr> &run
                  .arg(QStringLiteral("%1 %").arg(m.utilization * 100, 0, 'f', 0), 6)
                  .arg(QStringLiteral("%1/%2%3").arg(m.completed).arg(m.failed)
                           .arg(m.cancelled ? QStringLiteral(" (%1 cancelled)").arg(m.cancelled) : QString()), 12);
+        if (m.repeat.repeated()) {
+            QStringList each;
+            for (double ms : m.repeat.makespansMs)
+                each << fmtMs(ms);
+            o += QStringLiteral("  median of %1, in the order run: %2%3\n")
+                     .arg(il::plural(int(m.repeat.makespansMs.size()), "finished run"), each.join(QStringLiteral(" · ")),
+                          m.repeat.stopped ? QStringLiteral(", %1 stopped").arg(m.repeat.stopped) : QString());
+        }
         // Incidents may quote a worker's words or a task's name: escaped.
         for (const il::Incident &incident : run->trace->incidents)
             o += QStringLiteral("  %1: %2\n")
@@ -181,6 +190,7 @@ void addRunOptions(QCommandLineParser &parser)
         {QStringLiteral("summary"), QStringLiteral("Write the summary JSON (or CSV if FILE ends in .csv)."), QStringLiteral("FILE")},
         {QStringLiteral("screenshot"), QStringLiteral("Render the timeline and chart to PNG or SVG."), QStringLiteral("FILE")},
         {QStringLiteral("open"), QStringLiteral("Open a trace file (Chrome trace JSON, Dask task stream) beside the runs; repeatable."), QStringLiteral("TRACE")},
+        {QStringLiteral("repeat"), QStringLiteral("Run every mode N times, interleaved; show the median run and the spread (1 to 100, default 1)."), QStringLiteral("N")},
         {QStringLiteral("quiet"), QStringLiteral("No table, no progress.")},
         {QStringLiteral("dask-scheduler"), QStringLiteral("Run the dask mode on the cluster at tcp://HOST:PORT instead of a LocalCluster."), QStringLiteral("ADDRESS")},
         {QStringLiteral("python"), QStringLiteral("Python for the py-modes and dask (default: $INTERLEAVE_PYTHON, else /usr/bin/python3, else python3 on PATH)."), QStringLiteral("PATH")},
@@ -251,6 +261,15 @@ int cmdRun(const QStringList &args, const ScreenshotFn &screenshot)
         if (!ok || workers < 1 || workers > 256)
             return fail(QStringLiteral("--workers: must be a whole number from 1 to 256 (got \"%1\")").arg(parser.value(QStringLiteral("workers"))));
     }
+    int repeat = 1;
+    if (parser.isSet(QStringLiteral("repeat"))) {
+        bool ok = false;
+        repeat = parser.value(QStringLiteral("repeat")).toInt(&ok);
+        if (!ok || repeat < 1 || repeat > 100)
+            return fail(QStringLiteral("--repeat: must be a whole number from 1 to 100 (got \"%1\")").arg(parser.value(QStringLiteral("repeat"))));
+        if (!labRuns)
+            return fail(QStringLiteral("--repeat: needs a task set to run (--taskset or --preset); opened traces are not run"), 2, true);
+    }
     int timeoutMs = 0;
     if (parser.isSet(QStringLiteral("task-timeout"))) {
         bool ok = false;
@@ -305,8 +324,12 @@ int cmdRun(const QStringList &args, const ScreenshotFn &screenshot)
     std::vector<il::RunResultPtr> results;
     bool cancelled = false;
     QObject::connect(&engine, &il::Engine::runStarted, [&](const il::RunInfo &info) {
-        if (!quiet)
-            err() << "running " << il::modeName(info.mode) << " (" << il::plural(info.lanes, "lane") << ")…" << Qt::endl;
+        if (quiet)
+            return;
+        err() << "running " << il::modeName(info.mode) << " (" << il::plural(info.lanes, "lane") << ")";
+        if (info.repeats > 1)
+            err() << ", repetition " << info.repetition + 1 << " of " << info.repeats;
+        err() << "…" << Qt::endl;
     });
     QObject::connect(&engine, &il::Engine::runFinished, [&](const il::RunResultPtr &r) { results.push_back(r); });
     QObject::connect(&engine, &il::Engine::finished, [&](bool wasCancelled) {
@@ -317,7 +340,7 @@ int cmdRun(const QStringList &args, const ScreenshotFn &screenshot)
     // kept. The signal wakes this loop (stopsignals.h): nothing polls.
     catchStopSignals(true);
     if (labRuns) {
-        engine.start(set, configs);
+        engine.start(set, configs, repeat);
         // A signal that came before this is not lost: the descriptor stays
         // readable until read, so the loop's first turn delivers it.
         const auto onSignal = onStopSignal([&engine] { engine.stop(); });
@@ -337,7 +360,8 @@ int cmdRun(const QStringList &args, const ScreenshotFn &screenshot)
         if (r->trace->failed() || r->metrics.failed > 0)
             code = code ? code : 1;
     code = code ? code : opened.code;
-    const std::vector<il::RunResultPtr> labResults = results;
+    // Every repetition counted above; from here on each mode is its median run.
+    const std::vector<il::RunResultPtr> labResults = il::medianRuns(results, repeat);
     results = il::appendOpenedRuns(labResults, opened.runs);
     // Without a task set, task names come from the (first) opened file.
     const il::TaskSet &names = labRuns || opened.runs.empty() ? *set : *opened.runs.front().tasks;

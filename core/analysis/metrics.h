@@ -9,6 +9,20 @@ namespace il {
 
 struct TaskSet;
 
+// --repeat N: the makespans of a mode's repetitions, of which the run shown
+// is the median. Empty (requested 1) for a run done once.
+struct RepeatSpread
+{
+    int requested = 1;               // N asked for
+    std::vector<double> makespansMs; // each finished repetition, in the order run
+    int shown = -1;                  // index in makespansMs of the run shown
+    int stopped = 0;                 // repetitions begun and stopped, not counted
+
+    bool repeated() const { return requested > 1; }
+    double minMs() const;
+    double maxMs() const;
+};
+
 struct Metrics
 {
     Mode mode = Mode::Sequential;
@@ -41,6 +55,7 @@ struct Metrics
     int failed = 0;
     int cancelled = 0;
     std::size_t events = 0;
+    RepeatSpread repeat;
 };
 
 // Lower bound of the makespan of `set` under `mode` with `workers` on `cores`:

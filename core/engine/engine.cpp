@@ -88,9 +88,9 @@ Engine::~Engine()
     }
 }
 
-bool Engine::start(TaskSetPtr set, std::vector<RunConfig> runs)
+bool Engine::start(TaskSetPtr set, std::vector<RunConfig> runs, int repeat)
 {
-    if (m_thread || !set || runs.empty())
+    if (m_thread || !set || runs.empty() || repeat < 1)
         return false;
     m_set = set;
     m_cancel = std::make_shared<CancelToken>();
@@ -102,12 +102,16 @@ bool Engine::start(TaskSetPtr set, std::vector<RunConfig> runs)
     // results over through the mailbox (see post()); the generation drops a
     // result from a comparison the user already replaced. `this` outlives the
     // thread: the destructor joins it before any member goes.
-    m_thread = QThread::create([this, generation, set, runs = std::move(runs), cancel] {
-        for (std::size_t r = 0; r < runs.size() && !cancel->isCancelled(); ++r) {
+    m_thread = QThread::create([this, generation, set, runs = std::move(runs), repeat, cancel] {
+        const std::size_t total = runs.size() * std::size_t(repeat);
+        for (std::size_t k = 0; k < total && !cancel->isCancelled(); ++k) {
+            const std::size_t r = k % runs.size();
             const RunConfig &config = runs[r];
             std::unique_ptr<Executor> executor = makeExecutor(config);
             RunInfo info = makeRunInfo(*executor, config);
             info.runIndex = int(r);
+            info.repetition = int(k / runs.size());
+            info.repeats = repeat;
             auto recorder = std::make_shared<Recorder>(executor->slotCount());
             info.originNs = monoNs();
             post([this, generation, info, recorder] { onRunStarted(generation, info, recorder); });

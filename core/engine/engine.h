@@ -42,7 +42,7 @@ RunResultPtr buildRunResult(RunInfo info, const Recorder &recorder, const Execut
                             double machineBusy = -1);
 
 // Runs a comparison (one task set through several RunConfigs, one after the
-// other, never concurrently) on a background thread and streams it back:
+// other, never concurrently, each once or `repeat` times) on a background thread and streams it back:
 //   runStarted -> eventsReady* (batched, every batchIntervalMs) -> runFinished
 //   ... -> finished
 // All signals are emitted on the thread that owns the Engine.
@@ -53,8 +53,11 @@ public:
     explicit Engine(QObject *parent = nullptr);
     ~Engine() override; // cancels and joins
 
-    // Refused (returns false) while a comparison runs.
-    bool start(TaskSetPtr set, std::vector<RunConfig> runs);
+    // Refused (returns false) while a comparison runs. With repeat > 1 the
+    // runs go `repeat` times, interleaved (every config once, then again),
+    // each repetition with its config's runIndex and RunInfo::repetition;
+    // runFinished comes for every repetition (see core/analysis/repeats.h).
+    bool start(TaskSetPtr set, std::vector<RunConfig> runs, int repeat = 1);
     void stop();
     bool isRunning() const { return m_thread != nullptr; }
     void setBatchIntervalMs(int ms) { m_drainTimer.setInterval(ms); }

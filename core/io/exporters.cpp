@@ -8,6 +8,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <algorithm>
+
 namespace il {
 
 QByteArray chromeTraceJson(const TaskSet &set, const std::vector<RunResultPtr> &runs)
@@ -52,6 +54,25 @@ QJsonArray incidentsJson(const Trace &trace)
         });
     }
     return out;
+}
+
+// --repeat: every finished repetition's makespan, in the order run; the run
+// described by the rest of the object is the median one, number `shown`.
+QJsonObject repeatJson(const RepeatSpread &spread)
+{
+    QJsonArray makespans;
+    for (double ms : spread.makespansMs)
+        makespans.append(ms);
+    QJsonObject o{{QStringLiteral("requested"), spread.requested},
+                  {QStringLiteral("finished"), int(spread.makespansMs.size())},
+                  {QStringLiteral("stopped"), spread.stopped},
+                  {QStringLiteral("makespans_ms"), makespans},
+                  {QStringLiteral("shown"), spread.shown < 0 ? QJsonValue() : QJsonValue(spread.shown)}};
+    if (!spread.makespansMs.empty()) {
+        o.insert(QStringLiteral("min_ms"), spread.minMs());
+        o.insert(QStringLiteral("max_ms"), spread.maxMs());
+    }
+    return o;
 }
 
 } // namespace
@@ -100,12 +121,20 @@ QByteArray summaryJson(const TaskSet &set, const std::vector<RunResultPtr> &runs
             o.insert(QStringLiteral("machine_busy"), run->trace->machineBusy);
         if (run->trace->clocks.withinNs >= 0)
             o.insert(QStringLiteral("clocks_within_ms"), double(run->trace->clocks.withinNs) / 1e6);
+        if (m.repeat.repeated())
+            o.insert(QStringLiteral("repeat"), repeatJson(m.repeat));
         arr.append(o);
     }
     QJsonObject root{{QStringLiteral("taskset"), set.name},
                      {QStringLiteral("tasks"), qint64(set.tasks.size())},
                      {QStringLiteral("cores"), detectedCores()},
                      {QStringLiteral("runs"), arr}};
+    // --repeat N: each run above is the median of N (its "repeat" says more).
+    int repeat = 1;
+    for (const Metrics &m : all)
+        repeat = std::max(repeat, m.repeat.requested);
+    if (repeat > 1)
+        root.insert(QStringLiteral("repeat"), repeat);
     return QJsonDocument(root).toJson(QJsonDocument::Indented);
 }
 
@@ -113,10 +142,12 @@ QByteArray summaryCsv(const std::vector<RunResultPtr> &runs)
 {
     QByteArray out = "mode,workers,makespan_ms,ideal_ms,efficiency,cpu_ms,cpu_wall_ms,io_wait_ms,gil_wait_ms,"
                      "spawn_ms,ipc_ms,queue_wait_ms,ready_wait_ms,utilization,completed,failed,cancelled,events,"
-                     "events_dropped,incidents\n";
+                     "events_dropped,incidents,repeats,makespan_min_ms,makespan_max_ms\n";
     for (const RunResultPtr &run : runs) {
         const Metrics &m = run->metrics;
-        out += QStringLiteral("%1,%2,%3,%4,%5,%6,%7,%8,%9,%10,%11,%12,%13,%14,%15,%16,%17,%18,%19,%20\n")
+        // Repeated runs: how many finished and their spread (the row is the median one).
+        const bool repeated = !m.repeat.makespansMs.empty();
+        out += QStringLiteral("%1,%2,%3,%4,%5,%6,%7,%8,%9,%10,%11,%12,%13,%14,%15,%16,%17,%18,%19,%20,%21,%22,%23\n")
                    .arg(modeName(m.mode)).arg(m.workers)
                    .arg(m.makespanMs, 0, 'f', 3).arg(m.idealMs, 0, 'f', 3).arg(m.efficiency, 0, 'f', 4)
                    .arg(m.cpuMs, 0, 'f', 3).arg(m.cpuWallMs, 0, 'f', 3).arg(m.ioWaitMs, 0, 'f', 3).arg(m.gilWaitMs, 0, 'f', 3)
@@ -125,6 +156,9 @@ QByteArray summaryCsv(const std::vector<RunResultPtr> &runs)
                    .arg(qulonglong(m.events))
                    .arg(qulonglong(run->trace->eventsDropped))
                    .arg(qulonglong(run->trace->incidents.size()))
+                   .arg(repeated ? int(m.repeat.makespansMs.size()) : 1)
+                   .arg(repeated ? m.repeat.minMs() : m.makespanMs, 0, 'f', 3)
+                   .arg(repeated ? m.repeat.maxMs() : m.makespanMs, 0, 'f', 3)
                    .toUtf8();
     }
     return out;

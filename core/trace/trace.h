@@ -49,6 +49,10 @@ struct ClockAlignment
 struct RunInfo
 {
     int runIndex = 0; // position in the comparison, 0-based
+    // --repeat: which repetition of this run this is (0-based) and how many
+    // were asked for. Every repetition of a mode has the mode's runIndex.
+    int repetition = 0;
+    int repeats = 1;
     Mode mode = Mode::Sequential;
     int workers = 1;
     int cores = 1;

@@ -28,13 +28,13 @@ il::TaskSet makeSet(const std::vector<const char *> &tasks, const QString &name)
     return set;
 }
 
-Comparison runComparison(const il::TaskSet &set, const std::vector<il::RunConfig> &configs, int timeoutMs)
+Comparison runComparison(const il::TaskSet &set, const std::vector<il::RunConfig> &configs, int timeoutMs, int repeat)
 {
     Comparison c;
     il::Engine engine;
     QObject::connect(&engine, &il::Engine::runFinished, [&](const il::RunResultPtr &r) { c.runs.push_back(r); });
     QSignalSpy finished(&engine, &il::Engine::finished);
-    if (!engine.start(std::make_shared<const il::TaskSet>(set), configs))
+    if (!engine.start(std::make_shared<const il::TaskSet>(set), configs, repeat))
         return c;
     c.completed = finished.wait(timeoutMs);
     if (c.completed)

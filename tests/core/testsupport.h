@@ -31,7 +31,8 @@ struct Comparison
 
 // Runs the configs through a real Engine and waits for its finished signal
 // (up to timeoutMs). No sleeping: it spins the event loop until the signal.
-Comparison runComparison(const il::TaskSet &set, const std::vector<il::RunConfig> &configs, int timeoutMs = 60000);
+Comparison runComparison(const il::TaskSet &set, const std::vector<il::RunConfig> &configs, int timeoutMs = 60000,
+                         int repeat = 1);
 il::RunResultPtr runOne(const il::TaskSet &set, il::Mode mode, int workers = 0, int timeoutMs = 60000);
 
 // Checks the invariants every trace must hold; returns "" or what is wrong.

@@ -1,4 +1,5 @@
 #include "core/analysis/advisor.h"
+#include "core/analysis/repeats.h"
 
 #include <QTest>
 
@@ -33,6 +34,18 @@ il::Metrics run(il::Mode mode, double makespanMs, int workers = 2, double idealM
     return m;
 }
 
+// One repetition of run `index`: only what medianRuns() reads.
+il::RunResultPtr repetition(int index, double makespanMs, bool stopped = false)
+{
+    auto trace = std::make_shared<il::Trace>();
+    trace->info.runIndex = index;
+    trace->cancelled = stopped;
+    auto r = std::make_shared<il::RunResult>();
+    r->trace = trace;
+    r->metrics.makespanMs = makespanMs;
+    return r;
+}
+
 } // namespace
 
 class TestAdvisor : public QObject
@@ -48,6 +61,7 @@ private slots:
     void noRunsYet();
     void leavesOutIncompleteRuns();
     void refusesDisturbedRuns();
+    void medianRunIsARealMiddleRun();
 };
 
 void TestAdvisor::durations_data()
@@ -167,6 +181,32 @@ void TestAdvisor::refusesDisturbedRuns()
              qPrintable(text));
     QVERIFY2(!text.contains(QStringLiteral("Fastest")), qPrintable(text));
     QVERIFY2(!text.contains(QStringLiteral("faster than")), qPrintable(text));
+}
+
+
+void TestAdvisor::medianRunIsARealMiddleRun()
+{
+    // Two modes, interleaved: index 0 ran 30, 10, 20 ms; index 1 ran 5, 7, a
+    // stopped one, then 6 and 9 (four finished: the lower middle, 6).
+    const std::vector<il::RunResultPtr> all{repetition(0, 30), repetition(1, 5), repetition(0, 10), repetition(1, 7),
+                                            repetition(0, 20), repetition(1, 1, true), repetition(1, 6),
+                                            repetition(1, 9)};
+    const auto shown = il::medianRuns(all, 3);
+    QCOMPARE(int(shown.size()), 2);
+    QCOMPARE(shown[0]->metrics.makespanMs, 20.0);
+    QCOMPARE(shown[0]->trace, all[4]->trace); // that very run, not a copy of its numbers
+    QCOMPARE(shown[0]->metrics.repeat.makespansMs, (std::vector<double>{30, 10, 20}));
+    QCOMPARE(shown[0]->metrics.repeat.shown, 2);
+    QCOMPARE(shown[0]->metrics.repeat.minMs(), 10.0);
+    QCOMPARE(shown[0]->metrics.repeat.maxMs(), 30.0);
+    QCOMPARE(shown[1]->metrics.makespanMs, 6.0);
+    QCOMPARE(shown[1]->metrics.repeat.makespansMs, (std::vector<double>{5, 7, 6, 9}));
+    QCOMPARE(shown[1]->metrics.repeat.stopped, 1);
+    QVERIFY(!shown[1]->trace->cancelled);
+    // Once: every run as it came, nothing marked repeated.
+    const auto once = il::medianRuns({repetition(0, 4)}, 1);
+    QCOMPARE(int(once.size()), 1);
+    QVERIFY(!once[0]->metrics.repeat.repeated());
 }
 
 QTEST_GUILESS_MAIN(TestAdvisor)

@@ -7,6 +7,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
+
 // Drives the real `interleave` binary, as a user would from a shell.
 class TestCli : public QObject
 {
@@ -18,6 +20,7 @@ private slots:
     void rejectsBadArguments();
     void runWritesTraceAndSummary();
     void runWritesCsvSummary();
+    void repeatShowsTheMedianAndTheSpread();
     void escapesEchoedInput_data();
     void escapesEchoedInput();
     void tableEscapesNamesAndCountsInWords();
@@ -84,6 +87,8 @@ void TestCli::rejectsBadArguments_data()
     QTest::newRow("bad preset") << QStringList{"run", "--preset", "nope"} << "no preset named \"nope\"";
     QTest::newRow("missing file") << QStringList{"run", "--taskset", "/no/such.json"} << "/no/such.json: no such file";
     QTest::newRow("unknown option") << QStringList{"run", "--preset", "primes", "--fast"} << "Unknown option 'fast'";
+    QTest::newRow("repeat zero") << QStringList{"run", "--preset", "primes", "--repeat", "0"} << "--repeat: must be a whole number from 1 to 100 (got \"0\")";
+    QTest::newRow("repeat word") << QStringList{"run", "--preset", "primes", "--repeat", "many"} << "--repeat: must be a whole number from 1 to 100";
     QTest::newRow("bad screenshot") << QStringList{"run", "--preset", "primes", "--screenshot", "x.gif"} << "--screenshot: FILE must end in .png or .svg";
 }
 
@@ -130,6 +135,71 @@ void TestCli::runWritesTraceAndSummary()
     const Result quiet = run({"run", "--taskset", set, "--mode", "sequential", "--quiet"});
     QCOMPARE(quiet.code, 0);
     QCOMPARE(quiet.out, QString());
+}
+
+void TestCli::repeatShowsTheMedianAndTheSpread()
+{
+    const QString set = writeFile(m_dir, "rep.json", R"({"name":"rep","tasks":[{"phases":[{"cpu":2},{"io":2}]}]})");
+    const QString summary = m_dir.filePath("rep-summary.json");
+    const QString csv = m_dir.filePath("rep-summary.csv");
+    const Result r = run({"run", "--taskset", set, "--mode", "sequential,eventloop", "--repeat", "3", "--summary", summary});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    // Interleaved, as the progress says: each mode once, then again.
+    const QStringList progress = r.err.split('\n').filter(QStringLiteral("running "));
+    QCOMPARE(progress.size(), 6);
+    QVERIFY2(progress[0].contains("sequential") && progress[0].contains("repetition 1 of 3"), qPrintable(progress[0]));
+    QVERIFY2(progress[1].contains("eventloop") && progress[1].contains("repetition 1 of 3"), qPrintable(progress[1]));
+    QVERIFY2(progress[2].contains("sequential") && progress[2].contains("repetition 2 of 3"), qPrintable(progress[2]));
+    // The table: one row per mode, each with its repetitions.
+    QCOMPARE(r.out.count(QStringLiteral("median of 3 finished runs")), 2);
+    QFile s(summary);
+    QVERIFY(s.open(QIODevice::ReadOnly));
+    const QJsonDocument doc = QJsonDocument::fromJson(s.readAll());
+    QCOMPARE(doc["repeat"].toInt(), 3);
+    const QJsonArray runs = doc["runs"].toArray();
+    QCOMPARE(runs.size(), 2);
+    for (const QJsonValue &run : runs) {
+        const QJsonObject rep = run["repeat"].toObject();
+        QCOMPARE(rep["requested"].toInt(), 3);
+        QCOMPARE(rep["finished"].toInt(), 3);
+        QCOMPARE(rep["stopped"].toInt(), 0);
+        const QJsonArray each = rep["makespans_ms"].toArray();
+        QCOMPARE(each.size(), 3);
+        std::vector<double> sorted;
+        for (const QJsonValue &v : each)
+            sorted.push_back(v.toDouble());
+        std::sort(sorted.begin(), sorted.end());
+        // The run described is the median one, and it is the one named.
+        QCOMPARE(run["makespan_ms"].toDouble(), sorted[1]);
+        QCOMPARE(each[rep["shown"].toInt()].toDouble(), sorted[1]);
+        QCOMPARE(rep["min_ms"].toDouble(), sorted[0]);
+        QCOMPARE(rep["max_ms"].toDouble(), sorted[2]);
+    }
+    // Without --repeat there is no spread to speak of.
+    const Result once = run({"run", "--taskset", set, "--mode", "sequential", "--summary", summary, "--quiet"});
+    QCOMPARE(once.code, 0);
+    QFile again(summary);
+    QVERIFY(again.open(QIODevice::ReadOnly));
+    const QJsonDocument single = QJsonDocument::fromJson(again.readAll());
+    QVERIFY(!single.object().contains("repeat"));
+    QVERIFY(!single["runs"][0].toObject().contains("repeat"));
+    // The CSV carries the count and the spread in its last columns.
+    const Result c = run({"run", "--taskset", set, "--mode", "sequential", "--repeat", "2", "--summary", csv, "--quiet"});
+    QCOMPARE(c.code, 0);
+    QFile cf(csv);
+    QVERIFY(cf.open(QIODevice::ReadOnly));
+    const QList<QByteArray> lines = cf.readAll().split('\n');
+    const QList<QByteArray> header = lines[0].split(',');
+    const qsizetype repeats = header.indexOf("repeats");
+    QVERIFY2(repeats > 0, lines[0].constData());
+    QCOMPARE(header.value(repeats + 1), QByteArray("makespan_min_ms"));
+    QCOMPARE(header.value(repeats + 2), QByteArray("makespan_max_ms"));
+    const QList<QByteArray> cells = lines[1].split(',');
+    QCOMPARE(cells.size(), header.size());
+    QCOMPARE(cells[repeats], QByteArray("2"));
+    QVERIFY(cells[repeats + 1].toDouble() <= cells[2].toDouble());
+    QVERIFY(cells[repeats + 2].toDouble() >= cells[2].toDouble());
+    QVERIFY(cells[repeats + 1].toDouble() < cells[repeats + 2].toDouble() || cells[repeats + 1] == cells[repeats + 2]);
 }
 
 void TestCli::runWritesCsvSummary()

@@ -1,5 +1,6 @@
 #include "testsupport.h"
 
+#include "core/analysis/repeats.h"
 #include "core/base/clock.h"
 #include "core/io/exporters.h"
 #include "core/model/presets.h"
@@ -35,6 +36,8 @@ private slots:
     void processesAreOtherPids();
     void cpuPhasesMeasureThreadCpuTime();
     void comparisonRunsOneAfterAnother();
+    void repeatRunsInterleavedAndShowsTheMedian();
+    void stopEndsTheRepetitionsLeft();
     void stopCancelsAndKeepsEvents();
     void startWhileRunningIsRefused();
     void liveBatchesAddUpToTheTrace();
@@ -265,6 +268,64 @@ void TestModes::comparisonRunsOneAfterAnother()
         // The next run began only after the previous one ended.
         QVERIFY(c.runs[i]->trace->firstNs >= c.runs[i - 1]->trace->lastNs);
     }
+}
+
+void TestModes::repeatRunsInterleavedAndShowsTheMedian()
+{
+    const il::TaskSet set = makeSet({"c2 i2", "i2 c2"});
+    const std::vector<il::RunConfig> configs{testsupport::config(il::Mode::Sequential),
+                                             testsupport::config(il::Mode::EventLoop)};
+    const auto c = testsupport::runComparison(set, configs, 60000, 3);
+    QVERIFY(c.completed);
+    QVERIFY(!c.cancelled);
+    QCOMPARE(int(c.runs.size()), 6);
+    // Interleaved: every mode once, then every mode again, one after another.
+    for (std::size_t i = 0; i < c.runs.size(); ++i) {
+        const il::RunInfo &info = c.runs[i]->trace->info;
+        QCOMPARE(info.runIndex, int(i % 2));
+        QCOMPARE(info.repetition, int(i / 2));
+        QCOMPARE(info.repeats, 3);
+        if (i > 0)
+            QVERIFY(c.runs[i]->trace->firstNs >= c.runs[i - 1]->trace->lastNs);
+    }
+    const auto shown = il::medianRuns(c.runs, 3);
+    QCOMPARE(int(shown.size()), 2);
+    for (int r = 0; r < 2; ++r) {
+        const il::RepeatSpread &spread = shown[std::size_t(r)]->metrics.repeat;
+        QCOMPARE(shown[std::size_t(r)]->trace->info.runIndex, r);
+        QCOMPARE(spread.requested, 3);
+        QCOMPARE(int(spread.makespansMs.size()), 3);
+        // The run shown is one that happened, with the middle makespan.
+        QCOMPARE(shown[std::size_t(r)]->trace, c.runs[std::size_t(spread.shown * 2 + r)]->trace);
+        std::vector<double> sorted = spread.makespansMs;
+        std::sort(sorted.begin(), sorted.end());
+        QCOMPARE(shown[std::size_t(r)]->metrics.makespanMs, sorted[1]);
+    }
+}
+
+void TestModes::stopEndsTheRepetitionsLeft()
+{
+    // Stop during the first repetition: no later one starts, and what is
+    // shown is that stopped run, with no finished repetition to its name.
+    const il::TaskSet set = makeSet({"i20000", "i20000"});
+    il::Engine engine;
+    std::vector<il::RunResultPtr> runs;
+    connect(&engine, &il::Engine::runFinished, [&](const il::RunResultPtr &r) { runs.push_back(r); });
+    QSignalSpy started(&engine, &il::Engine::runStarted);
+    QSignalSpy finished(&engine, &il::Engine::finished);
+    QVERIFY(engine.start(std::make_shared<il::TaskSet>(set), {testsupport::config(il::Mode::EventLoop)}, 5));
+    QVERIFY(started.wait(10000));
+    engine.stop();
+    QVERIFY(finished.wait(10000));
+    QCOMPARE(finished.first().first().toBool(), true);
+    QCOMPARE(started.size(), 1);
+    QCOMPARE(int(runs.size()), 1);
+    const auto shown = il::medianRuns(runs, 5);
+    QCOMPARE(int(shown.size()), 1);
+    QVERIFY(shown.front()->trace->cancelled);
+    QCOMPARE(shown.front()->metrics.repeat.stopped, 1);
+    QVERIFY(shown.front()->metrics.repeat.makespansMs.empty());
+    QCOMPARE(shown.front()->metrics.repeat.shown, -1);
 }
 
 void TestModes::stopCancelsAndKeepsEvents()
