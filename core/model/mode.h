@@ -19,10 +19,12 @@ inline constexpr Mode allModes[] = {Mode::Sequential, Mode::Threads, Mode::Threa
 // The modes that need a Python interpreter (Dask also needs `distributed`).
 inline constexpr Mode pythonModes[] = {Mode::PySequential, Mode::PyThreads, Mode::PyProcesses,
                                        Mode::PyAsyncio, Mode::Dask};
-// `--mode everything`: all ten.
-inline constexpr Mode everyMode[] = {Mode::Sequential, Mode::Threads, Mode::ThreadsGil,
-                                     Mode::Processes, Mode::EventLoop, Mode::PySequential,
-                                     Mode::PyThreads, Mode::PyProcesses, Mode::PyAsyncio, Mode::Dask};
+// `--mode everything`: all ten, each C++ model just before the real runtime
+// it models (core/analysis/twins.h), so twins sit side by side on the
+// timeline and in the chart; threads (no GIL) before threads-gil, dask last.
+inline constexpr Mode everyMode[] = {Mode::Sequential, Mode::PySequential, Mode::Threads, Mode::ThreadsGil,
+                                     Mode::PyThreads, Mode::Processes, Mode::PyProcesses, Mode::EventLoop,
+                                     Mode::PyAsyncio, Mode::Dask};
 
 // "sequential", "threads", "threads-gil", "processes", "eventloop",
 // "py-sequential", "py-threads", "py-processes", "py-asyncio", "dask"

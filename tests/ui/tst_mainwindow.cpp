@@ -34,6 +34,7 @@
 #include <QTest>
 #include <QTimer>
 
+#include <algorithm>
 #include <ctime>
 #include <functional>
 
@@ -112,6 +113,8 @@ private slots:
     void launchOptionsAreNotRemembered();
     void togglesChangeWhatRuns();
     void fullRunFillsTimelineAndChart();
+    void repeatShowsEachModesMedianWithItsSpread();
+    void chartLinksTwinsAndFollowsReplacedRuns();
     void zoomKeepsTimeUnderCursor_data();
     void zoomKeepsTimeUnderCursor();
     void dragPanKeepsGrabbedTime();
@@ -349,6 +352,114 @@ void TestMainWindow::togglesChangeWhatRuns()
 
     w.workersBox()->setValue(3);
     QCOMPARE(w.selectedRuns()[0].workers, 3);
+}
+
+void TestMainWindow::repeatShowsEachModesMedianWithItsSpread()
+{
+    ui::MainWindow w({false});
+    w.taskSetPanel()->setTaskSet(tinySet(), QStringLiteral("tiny"));
+    w.show();
+    setModes(w, {Mode::Sequential, Mode::EventLoop});
+    w.repeatBox()->setValue(3);
+    QSignalSpy runs(w.session(), &ui::RunSession::runFinished);
+    QSignalSpy progress(w.session(), &ui::RunSession::progressChanged);
+    w.runAction()->trigger();
+    QVERIFY(w.session()->isRunning());
+    QVERIFY(!w.repeatBox()->isEnabled());
+    QCOMPARE(w.session()->tasksTotal(), 4 * 2 * 3);
+    QVERIFY(waitForFinish(w));
+    QCOMPARE(runs.count(), 6); // every repetition ended
+    // Two modes on the timeline, not six: each its median repetition.
+    const il::TimelineModel &model = w.session()->model();
+    QCOMPARE(model.runCount(), 2);
+    QCOMPARE(w.session()->results().size(), 2u);
+    QCOMPARE(w.session()->tasksDone(), w.session()->tasksTotal());
+    for (int r = 0; r < 2; ++r) {
+        const il::RunResultPtr &result = w.session()->results()[std::size_t(r)];
+        const il::RepeatSpread &spread = result->metrics.repeat;
+        QCOMPARE(spread.requested, 3);
+        QCOMPARE(int(spread.makespansMs.size()), 3);
+        std::vector<double> sorted = spread.makespansMs;
+        std::sort(sorted.begin(), sorted.end());
+        QCOMPARE(result->metrics.makespanMs, sorted[1]);
+        QCOMPARE(model.run(r).trace(), result->trace);
+        QCOMPARE(model.run(r).metrics()->repeat.makespansMs, spread.makespansMs);
+    }
+    QVERIFY2(w.session()->statusText().contains(QStringLiteral("each the median of 3")),
+             qPrintable(w.session()->statusText()));
+    // The chart: two groups, each with its spread from fastest to slowest.
+    QCOMPARE(w.chart()->groupCount(), 2);
+    const auto spreads = w.chart()->spreads();
+    QCOMPARE(spreads.size(), 2u);
+    for (const auto &s : spreads) {
+        const il::RepeatSpread &spread = w.session()->results()[std::size_t(s.group)]->metrics.repeat;
+        QCOMPARE(s.minS, spread.minMs() / 1000.0);
+        QCOMPARE(s.maxS, spread.maxMs() / 1000.0);
+    }
+    // Run again at 1: no spread is left over.
+    w.repeatBox()->setValue(1);
+    w.runAction()->trigger();
+    QVERIFY(waitForFinish(w));
+    QCOMPARE(w.chart()->groupCount(), 2);
+    QVERIFY(w.chart()->spreads().empty());
+    QVERIFY(!w.session()->results()[0]->metrics.repeat.repeated());
+}
+
+void TestMainWindow::chartLinksTwinsAndFollowsReplacedRuns()
+{
+    const auto result = [](int index, Mode mode, double makespanMs, bool stopped = false) {
+        auto trace = std::make_shared<il::Trace>();
+        trace->info.runIndex = index;
+        trace->info.mode = mode;
+        trace->cancelled = stopped;
+        il::Metrics m;
+        m.mode = mode;
+        m.makespanMs = makespanMs;
+        m.idealMs = makespanMs / 2;
+        m.completed = 4;
+        return std::make_shared<il::RunResult>(il::RunResult{trace, m});
+    };
+    ui::ComparisonChart chart;
+    chart.resize(800, 300);
+    // threads-gil beside its twin: linked with the ratio of their makespans;
+    // eventloop's twin was stopped: no link.
+    chart.setResults({result(0, Mode::ThreadsGil, 900), result(1, Mode::PyThreads, 1000),
+                      result(2, Mode::EventLoop, 200), result(3, Mode::PyAsyncio, 210, true)});
+    auto links = chart.twinLinks();
+    QCOMPARE(links.size(), 1u);
+    QCOMPARE(links[0].model, 0);
+    QCOMPARE(links[0].real, 1);
+    QCOMPARE(links[0].ratio, 0.9);
+    QCOMPARE(links[0].label, QStringLiteral("model/real 0.90"));
+    QVERIFY(chart.spreads().empty());
+    QVERIFY(!chart.grab().isNull()); // the overlay paints without trouble
+
+    // Following a model: a run replaced (the next repetition, then the
+    // median) keeps its bar group and shows the new figures.
+    il::TimelineModel model;
+    chart.setModel(&model);
+    const auto synthetic = [](unsigned seed) { // a trace the model can lay out
+        auto trace = std::make_shared<il::Trace>(*testdata::makeSyntheticTrace(200, 3, seed));
+        trace->info.runIndex = 0;
+        return trace;
+    };
+    auto first = result(0, Mode::Threads, 500);
+    first->trace = synthetic(1);
+    model.setTrace(first->trace, first->metrics);
+    QCOMPARE(chart.groupCount(), 1);
+    auto median = result(0, Mode::Threads, 450);
+    median->trace = synthetic(2);
+    median->metrics.repeat.requested = 3;
+    median->metrics.repeat.makespansMs = {500, 450, 420};
+    median->metrics.repeat.shown = 1;
+    model.setTrace(median->trace, median->metrics);
+    QCOMPARE(chart.groupCount(), 1);
+    QCOMPARE(chart.barSeries()->barSets().first()->at(0), 0.45);
+    const auto spreads = chart.spreads();
+    QCOMPARE(spreads.size(), 1u);
+    QCOMPARE(spreads[0].minS, 0.42);
+    QCOMPARE(spreads[0].maxS, 0.5);
+    QVERIFY(!chart.grab().isNull());
 }
 
 void TestMainWindow::fullRunFillsTimelineAndChart()

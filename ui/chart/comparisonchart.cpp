@@ -1,6 +1,7 @@
 #include "ui/chart/comparisonchart.h"
 
 #include "core/analysis/advisor.h"
+#include "core/analysis/twins.h"
 
 #include <QBarCategoryAxis>
 #include <QBarSeries>
@@ -8,6 +9,8 @@
 #include <QChart>
 #include <QCursor>
 #include <QEvent>
+#include <QGraphicsItem>
+#include <QPainter>
 #include <QLegendMarker>
 #include <QLineSeries>
 #include <QScatterSeries>
@@ -18,6 +21,107 @@
 #include <cmath>
 
 namespace ui {
+
+// Drawn over the plot, as part of the chart (so saved pictures have it):
+// the repeated modes' spreads and the model-to-twin links. A child item of
+// the chart, in its coordinates; it asks the chart where values are.
+class ChartOverlay : public QGraphicsItem
+{
+public:
+    explicit ChartOverlay(ComparisonChart *owner)
+        : QGraphicsItem(owner->chart()), m_owner(owner)
+    {
+        setZValue(100);
+        setAcceptedMouseButtons(Qt::NoButton);
+    }
+    QRectF boundingRect() const override { return m_owner->chart()->rect(); }
+    void paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidget *) override;
+    void changed()
+    {
+        prepareGeometryChange();
+        update();
+    }
+
+private:
+    // The centre of group g's makespan bar (the first of two sets, bar
+    // width 0.75 of a category): x in category units.
+    static double makespanX(int g) { return g - 0.75 / 4; }
+    QPointF at(double x, double seconds) const
+    {
+        return m_owner->chart()->mapToPosition(QPointF(x, seconds), m_owner->m_bars);
+    }
+
+    ComparisonChart *m_owner;
+};
+
+void ChartOverlay::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidget *)
+{
+    const ComparisonChart &c = *m_owner;
+    if (c.m_metrics.empty())
+        return;
+    const QColor text = c.palette().color(QPalette::Text);
+    painter->setRenderHint(QPainter::Antialiasing);
+    painter->setClipRect(c.chart()->plotArea().adjusted(-2, -40, 2, 0));
+    const double barPx = std::abs(at(0.75 / 2, 0).x() - at(0, 0).x());
+
+    // Spread: from the fastest repetition to the slowest, capped.
+    painter->setPen(QPen(text, 1.5));
+    for (const ComparisonChart::Spread &s : c.spreads()) {
+        const QPointF lo = at(makespanX(s.group), s.minS);
+        const QPointF hi = at(makespanX(s.group), s.maxS);
+        const double cap = std::max(3.0, barPx * 0.22);
+        painter->drawLine(lo, hi);
+        painter->drawLine(QPointF(lo.x() - cap, lo.y()), QPointF(lo.x() + cap, lo.y()));
+        painter->drawLine(QPointF(hi.x() - cap, hi.y()), QPointF(hi.x() + cap, hi.y()));
+    }
+
+    // Twin links, shortest first, each above every bar it spans (and their
+    // value labels), stacked where their spans overlap.
+    std::vector<ComparisonChart::TwinLink> links = c.twinLinks();
+    std::stable_sort(links.begin(), links.end(), [](const auto &a, const auto &b) {
+        return std::abs(a.real - a.model) < std::abs(b.real - b.model);
+    });
+    QFont font = c.font();
+    font.setPointSizeF(font.pointSizeF() * 0.85);
+    painter->setFont(font);
+    const QFontMetricsF fm(font);
+    const double step = fm.height() + 6;
+    const double valueLabel = QFontMetricsF(c.m_makespan->labelFont()).height() + 2; // above each bar
+    std::vector<std::tuple<int, int, int>> levels; // lo group, hi group, level
+    for (const ComparisonChart::TwinLink &link : links) {
+        const int lo = std::min(link.model, link.real);
+        const int hi = std::max(link.model, link.real);
+        double topS = 0;
+        for (int g = lo; g <= hi; ++g) {
+            const il::Metrics &m = c.m_metrics[std::size_t(g)];
+            topS = std::max({topS, m.makespanMs / 1000.0, c.m_partial[std::size_t(g)] ? 0.0 : m.idealMs / 1000.0,
+                             m.repeat.makespansMs.size() > 1 ? m.repeat.maxMs() / 1000.0 : 0.0});
+        }
+        int level = 0;
+        for (const auto &[l, h, lv] : levels)
+            if (l <= hi && lo <= h)
+                level = std::max(level, lv + 1);
+        levels.emplace_back(lo, hi, level);
+        const QPointF a = at(makespanX(link.model), c.m_metrics[std::size_t(link.model)].makespanMs / 1000.0);
+        const QPointF b = at(makespanX(link.real), c.m_metrics[std::size_t(link.real)].makespanMs / 1000.0);
+        const double y = at(0, topS).y() - valueLabel - fm.height() / 2 - 6 - level * step; // clear of the value labels
+        QColor linkColour = text;
+        linkColour.setAlpha(170);
+        painter->setPen(QPen(linkColour, 1, Qt::DashLine));
+        painter->drawLine(QPointF(a.x(), a.y() - valueLabel - 2), QPointF(a.x(), y));
+        painter->drawLine(QPointF(b.x(), b.y() - valueLabel - 2), QPointF(b.x(), y));
+        painter->drawLine(QPointF(a.x(), y), QPointF(b.x(), y));
+        const QString label = link.label;
+        QRectF box(0, 0, fm.horizontalAdvance(label) + 8, fm.height() + 2);
+        box.moveCenter(QPointF((a.x() + b.x()) / 2, y));
+        painter->setPen(Qt::NoPen);
+        painter->setBrush(c.palette().color(QPalette::Base));
+        painter->drawRect(box);
+        painter->setPen(text);
+        painter->drawText(box, Qt::AlignCenter, label);
+        painter->setBrush(Qt::NoBrush);
+    }
+}
 
 ComparisonChart::ComparisonChart(QWidget *parent)
     : QChartView(parent)
@@ -76,17 +180,25 @@ ComparisonChart::ComparisonChart(QWidget *parent)
             return;
         }
         const il::Metrics &m = m_metrics[static_cast<std::size_t>(index)];
-        QToolTip::showText(QCursor::pos(),
-                           tr("%1 · %n worker(s)\nmakespan %3 · ideal %4 · efficiency %5 %\n"
-                              "utilisation %6 % · cpu %7 · io wait %8 · gil wait %9\n"
-                              "%10 completed, %11 failed", nullptr, m.workers)
-                               .arg(il::modeName(m.mode))
-                               .arg(il::formatDurationMs(m.makespanMs), il::formatDurationMs(m.idealMs))
-                               .arg(std::lround(m.efficiency * 100)).arg(std::lround(m.utilization * 100))
-                               .arg(il::formatDurationMs(m.cpuMs), il::formatDurationMs(m.ioWaitMs),
-                                    il::formatDurationMs(m.gilWaitMs))
-                               .arg(m.completed).arg(m.failed),
-                           this);
+        QString text = tr("%1 · %n worker(s)\nmakespan %3 · ideal %4 · efficiency %5 %\n"
+                          "utilisation %6 % · cpu %7 · io wait %8 · gil wait %9\n"
+                          "%10 completed, %11 failed", nullptr, m.workers)
+                           .arg(il::modeName(m.mode))
+                           .arg(il::formatDurationMs(m.makespanMs), il::formatDurationMs(m.idealMs))
+                           .arg(std::lround(m.efficiency * 100)).arg(std::lround(m.utilization * 100))
+                           .arg(il::formatDurationMs(m.cpuMs), il::formatDurationMs(m.ioWaitMs),
+                                il::formatDurationMs(m.gilWaitMs))
+                           .arg(m.completed).arg(m.failed);
+        if (m.repeat.makespansMs.size() > 1) {
+            QStringList each;
+            for (double ms : m.repeat.makespansMs)
+                each << il::formatDurationMs(ms);
+            text += tr("\nmedian of %1 runs, in the order run: %2").arg(each.size()).arg(each.join(QStringLiteral(" · ")));
+        }
+        for (const TwinLink &link : twinLinks())
+            if (link.model == index || link.real == index)
+                text += tr("\nmodel ÷ real twin: %1").arg(link.label);
+        QToolTip::showText(QCursor::pos(), text, this);
     });
     // QChartView made a default chart of its own, and setChart() hands it back
     // to us instead of deleting it (Qt documents this): delete it, or every
@@ -98,6 +210,9 @@ ComparisonChart::ComparisonChart(QWidget *parent)
     setMinimumSize(360, 220);
     setToolTip(tr("Per mode: makespan and the ideal lower bound (seconds, left axis) and mean lane "
                   "utilisation (right axis)."));
+    m_overlay = new ChartOverlay(this);
+    // Where values are drawn changes with the plot area (resize, axis labels).
+    connect(chart, &QChart::plotAreaChanged, this, [this] { m_overlay->changed(); });
     applyPalette();
     rescale();
 }
@@ -122,57 +237,81 @@ void ComparisonChart::addFinishedRun(int index)
     const il::TimelineRun *run = m_model ? m_model->findRun(index) : nullptr;
     if (!run || run->isLive() || !run->trace() || !run->metrics())
         return;
-    if (std::find(m_shownRuns.begin(), m_shownRuns.end(), index) != m_shownRuns.end())
-        return;
-    m_shownRuns.push_back(index);
-    addResult(std::make_shared<const il::RunResult>(il::RunResult{run->trace(), *run->metrics()}));
+    auto result = std::make_shared<const il::RunResult>(il::RunResult{run->trace(), *run->metrics()});
+    // A run replaced (a later repetition, then the median one) keeps its group.
+    for (Group &g : m_groups) {
+        if (g.run == index) {
+            if (g.result->trace == result->trace && g.result->metrics.repeat.shown == result->metrics.repeat.shown
+                && g.result->metrics.repeat.makespansMs == result->metrics.repeat.makespansMs)
+                return;
+            g.result = std::move(result);
+            rebuild();
+            return;
+        }
+    }
+    m_groups.push_back({index, std::move(result)});
+    rebuild();
 }
 
 void ComparisonChart::clear()
 {
-    m_shownRuns.clear();
-    m_makespan->remove(0, m_makespan->count());
-    m_ideal->remove(0, m_ideal->count());
-    m_util->clear();
-    m_utilPoints->clear();
-    m_categories->clear();
-    m_metrics.clear();
-    m_maxMs = 0;
-    rescale();
+    m_groups.clear();
+    rebuild();
 }
 
 void ComparisonChart::addResult(const il::RunResultPtr &result)
 {
     if (!result)
         return;
-    const il::Metrics &m = result->metrics;
-    const int index = m_categories->count();
-    QString name = result->trace && !result->trace->info.openedFrom.isEmpty() ? result->trace->info.openedFrom
-                                                                              : il::modeName(m.mode);
-    // Two runs of one mode would merge into one category; keep them apart.
-    if (m_categories->categories().contains(name))
-        name += QStringLiteral(" #%1").arg(index + 1);
-    // A stopped run or one with failed tasks did not do all the work: say so
-    // under its bars, and do not hold a part of the work against the whole
-    // one's ideal bound.
-    const bool errored = result->trace && result->trace->failed() && m.completed == 0;
-    const bool stopped = result->trace && result->trace->cancelled;
-    const bool partial = errored || stopped; // no ideal bound to compare with
-    if (errored)
-        name += tr(" (error)");
-    else if (stopped)
-        name += tr(" (stopped)");
-    else if (m.failed > 0)
-        name += tr(" (%n failed)", nullptr, m.failed);
-    m_categories->append(name);
-    m_metrics.push_back(m);
-    m_makespan->append(m.makespanMs / 1000.0);
-    m_ideal->append(partial ? 0.0 : m.idealMs / 1000.0);
-    const double util = std::round(m.utilization * 100);
-    m_util->append(index, util);
-    m_utilPoints->append(index, util);
-    m_maxMs = std::max({m_maxMs, m.makespanMs, partial ? 0.0 : m.idealMs});
+    m_groups.push_back({-1, result});
+    rebuild();
+}
+
+void ComparisonChart::rebuild()
+{
+    m_makespan->remove(0, m_makespan->count());
+    m_ideal->remove(0, m_ideal->count());
+    m_util->clear();
+    m_utilPoints->clear();
+    m_categories->clear();
+    m_metrics.clear();
+    m_partial.clear();
+    m_maxMs = 0;
+    for (const Group &g : m_groups) {
+        const il::RunResultPtr &result = g.result;
+        const il::Metrics &m = result->metrics;
+        const int index = m_categories->count();
+        QString name = result->trace && !result->trace->info.openedFrom.isEmpty() ? result->trace->info.openedFrom
+                                                                                  : il::modeName(m.mode);
+        // Two runs of one mode would merge into one category; keep them apart.
+        if (m_categories->categories().contains(name))
+            name += QStringLiteral(" #%1").arg(index + 1);
+        // A stopped run or one with failed tasks did not do all the work: say so
+        // under its bars, and do not hold a part of the work against the whole
+        // one's ideal bound.
+        const bool errored = result->trace && result->trace->failed() && m.completed == 0;
+        const bool stopped = result->trace && result->trace->cancelled;
+        const bool partial = errored || stopped; // no ideal bound to compare with
+        if (errored)
+            name += tr(" (error)");
+        else if (stopped)
+            name += tr(" (stopped)");
+        else if (m.failed > 0)
+            name += tr(" (%n failed)", nullptr, m.failed);
+        m_categories->append(name);
+        m_metrics.push_back(m);
+        m_partial.push_back(partial);
+        m_makespan->append(m.makespanMs / 1000.0);
+        m_ideal->append(partial ? 0.0 : m.idealMs / 1000.0);
+        const double util = std::round(m.utilization * 100);
+        m_util->append(index, util);
+        m_utilPoints->append(index, util);
+        m_maxMs = std::max({m_maxMs, m.makespanMs, partial ? 0.0 : m.idealMs,
+                            m.repeat.makespansMs.size() > 1 ? m.repeat.maxMs() : 0.0});
+    }
     rescale();
+    if (m_overlay)
+        m_overlay->changed();
 }
 
 QStringList ComparisonChart::categories() const
@@ -182,9 +321,54 @@ QStringList ComparisonChart::categories() const
 
 void ComparisonChart::setResults(const std::vector<il::RunResultPtr> &results)
 {
-    clear();
+    m_groups.clear();
     for (const auto &r : results)
-        addResult(r);
+        if (r)
+            m_groups.push_back({-1, r});
+    rebuild();
+}
+
+std::vector<ComparisonChart::Spread> ComparisonChart::spreads() const
+{
+    std::vector<Spread> out;
+    for (std::size_t g = 0; g < m_metrics.size(); ++g) {
+        const il::RepeatSpread &r = m_metrics[g].repeat;
+        if (r.makespansMs.size() > 1)
+            out.push_back({int(g), r.minMs() / 1000.0, r.maxMs() / 1000.0});
+    }
+    return out;
+}
+
+std::vector<ComparisonChart::TwinLink> ComparisonChart::twinLinks() const
+{
+    // Each model with its real twin, both shown and both complete (no failed
+    // or stopped task): the ratio the summary's "twin_ratio" gives.
+    std::vector<TwinLink> out;
+    const auto complete = [this](std::size_t g) {
+        return !m_partial[g] && m_metrics[g].failed == 0 && m_metrics[g].cancelled == 0 && m_metrics[g].makespanMs > 0
+               && m_groups[g].result->trace && m_groups[g].result->trace->info.openedFrom.isEmpty();
+    };
+    for (std::size_t a = 0; a < m_metrics.size(); ++a) {
+        const il::Mode model = m_metrics[a].mode;
+        if (il::isPythonMode(model) || !complete(a))
+            continue;
+        const auto twin = il::twinOf(model);
+        if (!twin)
+            continue;
+        for (std::size_t b = 0; b < m_metrics.size(); ++b) {
+            if (m_metrics[b].mode != *twin || !complete(b))
+                continue;
+            const double ratio = m_metrics[a].makespanMs / m_metrics[b].makespanMs;
+            // Side by side (as `everything` and the window run them): a short
+            // label; further apart, the link has room to name both.
+            const QString label = std::abs(int(b) - int(a)) == 1
+                                      ? tr("model/real %1").arg(ratio, 0, 'f', 2)
+                                      : tr("%1 ÷ %2 = %3").arg(il::modeName(model), il::modeName(*twin)).arg(ratio, 0, 'f', 2);
+            out.push_back({int(a), int(b), ratio, label});
+            break;
+        }
+    }
+    return out;
 }
 
 int ComparisonChart::groupCount() const
@@ -207,7 +391,8 @@ void ComparisonChart::rescale()
     // Round ticks (1, 2, 2.5 or 5 x 10^k). The headroom keeps the bars in
     // the lower two thirds, clear of their value labels and of the
     // utilisation line, which mostly sits between 60 and 100 %.
-    const double raw = maxS * 1.45;
+    // Twin links above the bars take another fifth of the height.
+    const double raw = maxS * (twinLinks().empty() ? 1.45 : 1.75);
     const double decade = std::pow(10.0, std::floor(std::log10(raw / 4)));
     double step = decade;
     for (double m : {1.0, 2.0, 2.5, 5.0, 10.0}) {

@@ -19,6 +19,10 @@ namespace ui {
 // Per mode: makespan beside its ideal bound (bars, seconds) and utilisation
 // (a line on the right axis, %). One bar group per finished run, added as
 // each run ends; at most a handful of points, so no downsampling is needed.
+// Drawn over the bars: a repeated mode's spread (an error bar from its
+// fastest to its slowest repetition) and, for each model whose real twin
+// also ran (threads-gil and py-threads, ...), a link between their makespan
+// bars labelled with the ratio of the makespans.
 class ComparisonChart : public QChartView
 {
     Q_OBJECT
@@ -36,6 +40,12 @@ public:
     // The label under each bar group: "processes", "threads (stopped)", "processes (1 failed)".
     QStringList categories() const;
     QBarSeries *barSeries() const { return m_bars; }
+    // What the overlay draws, for tests: per group, the spread's [min, max]
+    // in seconds (empty when not repeated); the twin links shown.
+    struct Spread { int group = 0; double minS = 0; double maxS = 0; };
+    struct TwinLink { int model = 0; int real = 0; double ratio = 0; QString label; };
+    std::vector<Spread> spreads() const;
+    std::vector<TwinLink> twinLinks() const;
     // Non-empty while the results shown are not for the task set in the
     // panel: shown as the chart's title, the bars faded under it.
     void setStaleNote(const QString &note);
@@ -45,8 +55,15 @@ protected:
     void changeEvent(QEvent *event) override;
 
 private:
+    friend class ChartOverlay;
+    struct Group
+    {
+        int run = -1; // the model's run index; -1 for results added directly
+        il::RunResultPtr result;
+    };
     void applyPalette();
     void addFinishedRun(int run);
+    void rebuild(); // the series from m_groups
     void rescale();
 
     QBarSeries *m_bars = nullptr;
@@ -58,8 +75,10 @@ private:
     QValueAxis *m_timeAxis = nullptr;
     QValueAxis *m_utilAxis = nullptr;
     std::vector<il::Metrics> m_metrics; // per bar group, for tooltips
+    std::vector<bool> m_partial;        // per bar group: stopped or nothing ran (no ideal, no twin)
+    std::vector<Group> m_groups;
     const il::TimelineModel *m_model = nullptr;
-    std::vector<int> m_shownRuns; // the model's runs already shown
+    class ChartOverlay *m_overlay = nullptr;
     double m_maxMs = 0;
     bool m_applyingPalette = false;
     QString m_staleNote;

@@ -44,6 +44,9 @@ RunHeader RunHeader::of(const il::TimelineRun &run, std::size_t taskCount)
     // mode, workers or ideal bound of ours.
     const bool foreign = !info.openedFrom.isEmpty() && info.cores == 0;
     header.title = info.openedFrom.isEmpty() ? il::modeName(info.mode) : info.openedFrom;
+    // --repeat: which repetition goes on, or that this is the median one.
+    if (info.repeats > 1 && run.isLive())
+        header.title += QCoreApplication::translate("RunHeader", " (repetition %1 of %2)").arg(info.repetition + 1).arg(info.repeats);
     header.measures << (foreign ? trCount("%n lane(s)", info.lanes) : trCount("%n worker(s)", info.workers));
     // Tasks that finished their work (not failed, not cancelled).
     const int finished = std::max(0, run.tasksDone() - run.failedTasks() - run.cancelledTasks());
@@ -61,8 +64,12 @@ RunHeader RunHeader::of(const il::TimelineRun &run, std::size_t taskCount)
             header.measures << QStringLiteral("%1 spans").arg(run.trace()->spans.size());
     } else if (run.metrics()) {
         const il::Metrics &m = *run.metrics();
-        header.measures << QStringLiteral("makespan %1").arg(il::formatDurationMs(m.makespanMs))
-                        << QStringLiteral("ideal %1").arg(il::formatDurationMs(m.idealMs))
+        header.measures << QStringLiteral("makespan %1").arg(il::formatDurationMs(m.makespanMs));
+        if (m.repeat.makespansMs.size() > 1)
+            header.measures << QCoreApplication::translate("RunHeader", "median of %1 (%2 – %3)")
+                                   .arg(m.repeat.makespansMs.size())
+                                   .arg(il::formatDurationMs(m.repeat.minMs()), il::formatDurationMs(m.repeat.maxMs()));
+        header.measures << QStringLiteral("ideal %1").arg(il::formatDurationMs(m.idealMs))
                         << QStringLiteral("efficiency %1 %").arg(std::lround(m.efficiency * 100));
     } else if (run.isLive()) {
         header.measures << trCount("running… %1/%n task(s)", tasks).arg(run.tasksDone());

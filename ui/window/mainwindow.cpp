@@ -335,6 +335,16 @@ void MainWindow::createActions()
     workersLabel->setBuddy(m_workers);
     bar->addWidget(workersLabel);
     bar->addWidget(m_workers);
+    auto *repeatLabel = new QLabel(tr(" Repeat "), bar);
+    m_repeat = new QSpinBox(bar);
+    m_repeat->setRange(1, 100);
+    m_repeat->setSuffix(tr(" ×"));
+    m_repeat->setToolTip(tr("Run every mode this many times, interleaved (every mode once, then again), and "
+                            "show each mode's median run; the chart's error bars span the fastest to the "
+                            "slowest"));
+    repeatLabel->setBuddy(m_repeat);
+    bar->addWidget(repeatLabel);
+    bar->addWidget(m_repeat);
     bar->addSeparator();
     bar->addAction(m_runAction);
     bar->addAction(m_stopAction);
@@ -376,7 +386,7 @@ void MainWindow::run()
         saveSettings();
     m_timeline->clearSelection();
     m_timeline->fitAll();
-    if (!m_session->start(m_panel->taskSet(), runs))
+    if (!m_session->start(m_panel->taskSet(), runs, m_repeat->value()))
         notify(tr("Could not start the comparison."), 5000);
     updateRunState();
     updateWhy();
@@ -395,6 +405,7 @@ void MainWindow::updateRunState()
     m_panel->setEnabled(!running);
     m_openAction->setEnabled(!running);
     m_workers->setEnabled(!running);
+    m_repeat->setEnabled(!running);
     for (auto &[mode, action] : m_modeActions)
         action->setEnabled(!running && action->property(kUnavailable).toString().isEmpty());
     const bool hasResults = !m_session->results().empty();
@@ -702,6 +713,7 @@ void MainWindow::restoreSettings()
             action->setChecked(modes.contains(il::modeName(mode)) && action->isEnabled());
     }
     m_workers->setValue(settings.value(QStringLiteral("workers"), 0).toInt());
+    m_repeat->setValue(settings.value(QStringLiteral("repeat"), 1).toInt());
     const bool byTask = settings.value(QStringLiteral("view")).toString() == QLatin1String("task");
     (byTask ? m_byTask : m_byLane)->trigger();
     m_lastDir = settings.value(QStringLiteral("lastDir")).toString();
@@ -750,6 +762,7 @@ void MainWindow::saveSettings() const
     settings.setValue(QStringLiteral("workers"), m_launchWorkers && m_workers->value() == *m_launchWorkers
                                                      ? m_rememberedWorkers
                                                      : m_workers->value());
+    settings.setValue(QStringLiteral("repeat"), m_repeat->value());
     settings.setValue(QStringLiteral("view"), m_timeline->viewKind() == il::TimelineViewKind::ByTask
                                                   ? QStringLiteral("task")
                                                   : QStringLiteral("lane"));

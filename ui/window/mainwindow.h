@@ -71,6 +71,7 @@ public:
     QLabel *whyLabel() const { return m_why; }
     QLabel *statusLabel() const { return m_status; }
     QSpinBox *workersBox() const { return m_workers; }
+    QSpinBox *repeatBox() const { return m_repeat; }
 
     // Non-empty while the comparison shown ran another task set than the
     // panel holds now (and no run is going): what the marks say.
@@ -125,6 +126,7 @@ private:
     QLabel *m_status = nullptr;
     QProgressBar *m_progress = nullptr;
     QSpinBox *m_workers = nullptr;
+    QSpinBox *m_repeat = nullptr; // --repeat: runs per mode, the median shown
     std::map<il::Mode, QAction *> m_modeActions;
     QAction *m_openAction = nullptr;
     QAction *m_runAction = nullptr;

@@ -1,5 +1,6 @@
 #include "ui/window/runsession.h"
 
+#include "core/analysis/repeats.h"
 #include "core/base/clock.h"
 #include "ui/text/incidenttext.h"
 #include "ui/timeline/runheader.h"
@@ -21,18 +22,21 @@ RunSession::RunSession(QObject *parent)
 
 RunSession::~RunSession() = default;
 
-bool RunSession::start(il::TaskSetPtr set, std::vector<il::RunConfig> runs)
+bool RunSession::start(il::TaskSetPtr set, std::vector<il::RunConfig> runs, int repeat)
 {
-    if (m_running || !set || runs.empty())
+    if (m_running || !set || runs.empty() || repeat < 1)
         return false;
     // The engine first: if it refuses, the finished comparison stays as it
     // was. Its signals are queued, so nothing of the new comparison arrives
     // before the state below is reset.
-    if (!m_engine.start(set, runs))
+    if (!m_engine.start(set, runs, repeat))
         return false;
     m_set = std::move(set);
     m_configs = std::move(runs);
+    m_repeat = repeat;
     m_results.clear();
+    m_repetitions.clear();
+    m_tasksInEndedRepetitions = 0;
     m_pending.clear();
     m_sliceTimer.stop();
     m_builders.clear();
@@ -137,7 +141,19 @@ void RunSession::onRunFinished(const il::RunResultPtr &result)
     if (index < m_builders.size())
         m_builders[index].reset();
     m_model.setTrace(result->trace, result->metrics);
-    m_results.push_back(result);
+    if (m_repeat > 1) {
+        m_repetitions.push_back(result);
+        const il::Metrics &m = result->metrics;
+        m_tasksInEndedRepetitions += m.completed + m.failed + m.cancelled;
+    }
+    // One result per mode: a later repetition replaces the one before.
+    const auto same = std::find_if(m_results.begin(), m_results.end(), [&](const il::RunResultPtr &r) {
+        return r->trace->info.runIndex == result->trace->info.runIndex;
+    });
+    if (same != m_results.end())
+        *same = result;
+    else
+        m_results.push_back(result);
     emit runFinished(result);
     emit progressChanged();
 }
@@ -158,6 +174,12 @@ void RunSession::onFinished(bool cancelled)
         m_builders[i].reset();
         m_model.setTrace(trace);
     }
+    // Repeated: each mode's median repetition takes its place, with the spread.
+    if (m_repeat > 1 && !m_repetitions.empty()) {
+        m_results = il::medianRuns(m_repetitions, m_repeat);
+        for (const il::RunResultPtr &r : m_results)
+            m_model.setTrace(r->trace, r->metrics);
+    }
     m_running = false;
     m_stopping = false;
     m_cancelled = cancelled;
@@ -168,11 +190,17 @@ void RunSession::onFinished(bool cancelled)
 
 int RunSession::tasksTotal() const
 {
-    return m_set ? static_cast<int>(m_set->tasks.size() * m_configs.size()) : 0;
+    return m_set ? static_cast<int>(m_set->tasks.size() * m_configs.size()) * m_repeat : 0;
 }
 
 int RunSession::tasksDone() const
 {
+    if (m_repeat > 1) { // the repetitions that ended, and the one going on
+        int done = m_tasksInEndedRepetitions;
+        if (m_running && m_model.hasRun(m_currentRun) && m_model.run(m_currentRun).isLive())
+            done += m_model.run(m_currentRun).tasksDone();
+        return done;
+    }
     int done = 0;
     for (int r = 0; r < m_model.runCount(); ++r)
         if (m_model.hasRun(r))
@@ -187,10 +215,13 @@ QString RunSession::statusText() const
     const int perRun = static_cast<int>(m_set->tasks.size());
     if (m_running && m_currentRun >= 0 && m_model.hasRun(m_currentRun)) {
         const auto &run = m_model.run(m_currentRun);
-        return tr("%1 %2 (%3 of %4) · %5/%n task(s)", nullptr, perRun)
+        const QString repetition = m_repeat > 1 ? tr(", repetition %1 of %2").arg(run.info().repetition + 1).arg(m_repeat)
+                                                : QString();
+        return tr("%1 %2 (%3 of %4%5) · %6/%n task(s)", nullptr, perRun)
             .arg(m_stopping ? tr("Stopping") : tr("Running"), il::modeName(run.info().mode))
             .arg(m_currentRun + 1)
             .arg(m_configs.size())
+            .arg(repetition)
             .arg(run.tasksDone());
     }
     if (m_running)
@@ -200,6 +231,8 @@ QString RunSession::statusText() const
         text = tr("Done: %1 of %2")
                    .arg(tr("%n run(s)", nullptr, static_cast<int>(m_results.size())),
                         tr("%n task(s)", nullptr, perRun));
+        if (m_repeat > 1)
+            text += tr(", each the median of %1").arg(m_repeat);
     } else {
         // The run Stop landed in counts as begun, not finished.
         const int begun = m_model.runCount();

@@ -25,7 +25,10 @@ public:
     explicit RunSession(QObject *parent = nullptr);
     ~RunSession() override;
 
-    bool start(il::TaskSetPtr set, std::vector<il::RunConfig> runs);
+    // repeat > 1: every run `repeat` times, interleaved; while they go each
+    // mode shows its latest repetition, at the end its median one
+    // (core/analysis/repeats.h), whose metrics carry the spread.
+    bool start(il::TaskSetPtr set, std::vector<il::RunConfig> runs, int repeat = 1);
     // Adds finished runs opened from trace files (their run indexes follow
     // the results'); refused while a run goes. The next start() clears them.
     // `set` names the tasks when nothing ran yet (the panel's).
@@ -39,6 +42,7 @@ public:
     std::vector<il::Metrics> metrics() const;
     il::TaskSetPtr taskSet() const { return m_set; }
     const std::vector<il::RunConfig> &configs() const { return m_configs; }
+    int repeat() const { return m_repeat; }
     il::Engine &engine() { return m_engine; }
 
     int tasksDone() const;
@@ -74,7 +78,10 @@ private:
     il::TaskSetPtr m_set;
     std::vector<il::RunConfig> m_configs;
     std::vector<std::unique_ptr<il::LiveRunBuilder>> m_builders; // live runs only
-    std::vector<il::RunResultPtr> m_results;
+    std::vector<il::RunResultPtr> m_results;     // per mode: the latest repetition, at the end the median
+    std::vector<il::RunResultPtr> m_repetitions; // --repeat: every repetition that ended, in order
+    int m_repeat = 1;
+    int m_tasksInEndedRepetitions = 0;           // progress: tasks of every repetition that ended
     std::deque<Pending> m_pending;
     QTimer m_sliceTimer;
     int m_currentRun = -1;
