@@ -27,8 +27,6 @@
 
 namespace bench {
 
-namespace {
-
 // ---------------------------------------------------------------- helpers
 
 il::TaskSet uniformTaskSet(const QString &name, int count, il::PhaseKind kind, double ms)
@@ -58,19 +56,8 @@ QString countText(int n)
     return n % 1000 == 0 ? QStringLiteral("%1k").arg(n / 1000) : QString::number(n);
 }
 
-// One run driven the way engine.cpp drives it, minus the signals: the
-// executor runs on its own QThread (which has an event dispatcher, as the
-// process pool and the event loop need), then the trace and metrics are
-// built from the recorder.
-struct DirectRun
-{
-    il::Metrics metrics;
-    il::TracePtr trace;
-    double runWallMs = 0;   // Executor::run() from call to return
-    double traceBuildMs = 0; // il::buildRunResult: trace + metrics
-    QString error;
-};
-
+// The executor runs on its own QThread (which has an event dispatcher, as
+// the process pool and the event loop need).
 DirectRun runDirect(const il::TaskSet &set, const il::RunConfig &config)
 {
     DirectRun out;
@@ -109,8 +96,6 @@ QString modeLabel(il::Mode mode, int workers)
         return name;
     return QStringLiteral("%1 (%2 workers)").arg(name).arg(workers);
 }
-
-} // namespace
 
 QString workerExecutable()
 {

@@ -2,6 +2,8 @@
 
 #include "benchutil.h"
 
+#include "core/analysis/metrics.h"
+#include "core/model/mode.h"
 #include "core/model/taskset.h"
 #include "core/trace/trace.h"
 
@@ -16,6 +18,24 @@ void benchCpuAccuracy(const Options &options, Report &report);
 void benchRecorderMemory(const Options &options, Report &report);
 
 QString workerExecutable(); // interleave-worker next to this executable
+
+// `count` tasks of one phase of `kind` lasting `ms`.
+il::TaskSet uniformTaskSet(const QString &name, int count, il::PhaseKind kind, double ms);
+double medianOf(std::vector<double> v);
+QString countText(int n); // "10k", "1500"
+QString modeLabel(il::Mode mode, int workers); // "threads (6 workers)", "eventloop"
+
+// One run driven the way engine.cpp drives it, minus the signals: the
+// executor runs on its own QThread, then the trace and metrics are built.
+struct DirectRun
+{
+    il::Metrics metrics;
+    il::TracePtr trace;
+    double runWallMs = 0;    // Executor::run() from call to return
+    double traceBuildMs = 0; // il::buildRunResult: trace + metrics
+    QString error;
+};
+DirectRun runDirect(const il::TaskSet &set, const il::RunConfig &config);
 // "kind: detail" of the run's first fatal incident, empty if it had none.
 QString runFailure(const il::Trace &trace);
 

@@ -7,6 +7,7 @@
 #include "iotimingbench.h"
 #include "jsonbench.h"
 #include "openbench.h"
+#include "pybench.h"
 #ifdef INTERLEAVE_BENCH_GUI
 #include "guibench.h"
 #include <QGuiApplication>
@@ -32,13 +33,15 @@ const char *const usage =
     "\n"
     "  --quick   small sizes (runs in seconds; the ctest smoke test uses it)\n"
     "  --reps N  repetitions per figure (default 3, quick 1); median and min reported\n"
-    "  --only    groups: overhead, engine, eventloop-io, cpu, memory, export, io-timing, stop, json, open, gui\n"
+    "  --only    groups: overhead, engine, eventloop-io, cpu, memory, export, io-timing, stop, json, open,\n"
+    "            twins, py-overhead, py-runner, gui\n"
     "  --json    where the JSON goes (default bench-results.json in the current directory)\n";
 
 const QStringList allGroups{QStringLiteral("overhead"), QStringLiteral("engine"), QStringLiteral("eventloop-io"),
                             QStringLiteral("cpu"), QStringLiteral("memory"), QStringLiteral("export"),
                             QStringLiteral("io-timing"), QStringLiteral("stop"),
-                            QStringLiteral("json"), QStringLiteral("open"), QStringLiteral("gui")};
+                            QStringLiteral("json"), QStringLiteral("open"), QStringLiteral("twins"),
+                            QStringLiteral("py-overhead"), QStringLiteral("py-runner"), QStringLiteral("gui")};
 
 bool wantsGui(int argc, char **argv)
 {
@@ -123,6 +126,9 @@ int main(int argc, char **argv)
     stage(QStringLiteral("stop"), bench::benchStopLatency);
     stage(QStringLiteral("json"), bench::benchJsonReader);
     stage(QStringLiteral("open"), bench::benchOpen);
+    stage(QStringLiteral("twins"), bench::benchTwins);
+    stage(QStringLiteral("py-overhead"), bench::benchPythonOverhead);
+    stage(QStringLiteral("py-runner"), bench::benchRunnerOverhead);
 #ifdef INTERLEAVE_BENCH_GUI
     stage(QStringLiteral("gui"), bench::benchGui);
 #else
