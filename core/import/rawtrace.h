@@ -91,6 +91,10 @@ struct RawTrace
     std::unordered_map<std::uint32_t, QString> processNames;   // by pid
     std::unordered_map<std::uint32_t, int> processSort;        // by pid
     std::unordered_map<std::uint32_t, QString> threadNames;    // by track
+    // Tracks named after the file's first event: VizTracer's --log_async
+    // writes its asyncio tasks' pseudo-threads so (real threads' names come
+    // first), which makes them tasks when the file is VizTracer's.
+    std::vector<std::uint32_t> lateNamedTracks;
     std::unordered_map<std::uint32_t, RawRunInfo> runInfos;    // by pid (Interleave's interleave_run)
     std::vector<RawIncident> incidents;
     QString generator; // otherData.generator

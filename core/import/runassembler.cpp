@@ -303,6 +303,15 @@ public:
             for (const RawEvent &e : m_raw.events)
                 if (e.id != none)
                     taskFor(e.id);
+        // VizTracer --log_async: each asyncio task's pseudo-thread is a task,
+        // numbered in the order its name was written.
+        if (m_raw.recordedBy == QLatin1String("VizTracer"))
+            for (std::uint32_t t : m_raw.lateNamedTracks)
+                if (t < tracks && !m_trackTask.count(t)) {
+                    m_trackTask.emplace(t, std::uint32_t(m_taskNames.size()));
+                    m_taskNames << m_raw.threadNames[t];
+                    m_trace->tasks.push_back(TaskRecord{});
+                }
         std::map<std::uint32_t, std::vector<Item>> asyncByPid;
         for (std::uint32_t t : trackOrder()) {
             std::vector<Item> items;
@@ -470,7 +479,7 @@ private:
         return id;
     }
 
-    void addSpan(const Item &it, std::uint16_t lane)
+    void addSpan(const Item &it, std::uint16_t lane, std::uint32_t task = noTask)
     {
         const RawEvent &e = m_raw.events[it.event];
         Span s;
@@ -479,9 +488,12 @@ private:
         s.lane = lane;
         s.kind = e.cat == none ? SpanKind::Cpu : cachedKind(e.cat);
         s.cpuUs = e.cpuUs;
-        if (m_raw.dask && e.id != none) {
-            // A Dask key is a task: its startstops are its phases.
-            s.task = taskFor(e.id);
+        // A Dask key is a task: its startstops are its phases. An asyncio
+        // task's calls (VizTracer) are its spans.
+        if (task == noTask && m_raw.dask && e.id != none)
+            task = taskFor(e.id);
+        if (task != noTask) {
+            s.task = task;
             TaskRecord &r = m_trace->tasks[s.task];
             r.startNs = r.startNs < 0 ? it.start : std::min(r.startNs, it.start);
             r.endNs = std::max(r.endNs, it.end);
@@ -500,7 +512,9 @@ private:
             return;
         ++m_threads;
         std::sort(items.begin(), items.end(), itemOrder);
-        const QString name = trackName(t);
+        const auto asyncTask = m_trackTask.find(t);
+        const std::uint32_t task = asyncTask == m_trackTask.end() ? noTask : asyncTask->second;
+        const QString name = task == noTask ? trackName(t) : QStringLiteral("asyncio task %1").arg(m_taskNames[qsizetype(task)]);
         std::vector<std::uint16_t> levels;
         int overflowLane = -1;
         std::vector<std::int64_t> stack; // ends of the spans enclosing the current one
@@ -512,14 +526,14 @@ private:
             if (!nests || depth >= maxLevels) {
                 if (overflowLane < 0)
                     overflowLane = newLane(name + QStringLiteral(" · overflow"), false);
-                addSpan(it, std::uint16_t(overflowLane));
+                addSpan(it, std::uint16_t(overflowLane), task);
                 ++m_overflow;
                 continue;
             }
             while (int(levels.size()) <= depth)
                 levels.push_back(newLane(levels.empty() ? name : name + QStringLiteral(" · level %1").arg(levels.size()),
                                          levels.empty()));
-            addSpan(it, levels[std::size_t(depth)]);
+            addSpan(it, levels[std::size_t(depth)], task);
             stack.push_back(it.end);
         }
     }
@@ -634,6 +648,7 @@ private:
     std::vector<bool> m_top; // lanes whose spans count in the measures
     QStringList m_taskNames;
     std::unordered_map<std::uint32_t, std::uint32_t> m_taskIds;
+    std::unordered_map<std::uint32_t, std::uint32_t> m_trackTask; // VizTracer asyncio task tracks
     std::size_t m_overflow = 0;
     int m_threads = 0;
     int m_spillLane = -1;

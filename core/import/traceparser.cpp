@@ -518,8 +518,11 @@ private:
         const std::string &name = e.name == none ? m_empty : m_t.strings.at(e.name);
         if (name == "process_name")
             m_t.processNames[pid] = args.name;
-        else if (name == "thread_name")
+        else if (name == "thread_name") {
             m_t.threadNames[e.track] = args.name;
+            if (!m_t.events.empty())
+                m_t.lateNamedTracks.push_back(e.track);
+        }
         else if (name == "process_sort_index" && args.sortIndex)
             m_t.processSort[pid] = int(*args.sortIndex);
         else if (name == "interleave_run")

@@ -39,6 +39,7 @@ private slots:
     void foreignShapes();
     void viztracerNestsCallsByLevel();
     void daskKeysAreTasks();
+    void viztracerAsyncTasksAreTasks();
     void unsortedInputGivesTheSameRun();
     void badTraces_data();
     void badTraces();
@@ -266,6 +267,42 @@ void TestTraceImport::daskKeysAreTasks()
     }
     QCOMPARE(ipc, 1); // transfer
     QCOMPARE(io, 1);  // disk-write
+}
+
+// VizTracer --log_async writes each asyncio task as a pseudo-thread whose
+// name comes after the events (real threads are named first): those are
+// tasks, by name, with their calls as spans; the loop thread is no task.
+void TestTraceImport::viztracerAsyncTasksAreTasks()
+{
+    const il::OpenResult r = il::openTraceBytes(readFixture(QStringLiteral("viztracer-async.json")), QStringLiteral("a.json"));
+    QVERIFY2(r.ok(), qPrintable(r.error));
+    const il::OpenedRun &run = r.runs.front();
+    const il::Trace &t = traceOf(run);
+    QCOMPARE(run.tasks->tasks.size(), std::size_t(2));
+    QCOMPARE(run.tasks->tasks[0].name, QStringLiteral("Task-2"));
+    QCOMPARE(run.tasks->tasks[1].name, QStringLiteral("fetch example.org"));
+    QVERIFY(t.info.laneNames.contains(QStringLiteral("asyncio task Task-2")));
+    QVERIFY(t.info.laneNames.contains(QStringLiteral("asyncio task fetch example.org")));
+    int ofTask[2] = {0, 0}, ofNone = 0;
+    for (const il::Span &s : t.spans) {
+        if (s.task == il::noTask)
+            ++ofNone;
+        else
+            ++ofTask[s.task];
+    }
+    QCOMPARE(ofNone, 1);    // asyncio.run on MainThread
+    QCOMPARE(ofTask[0], 3); // two fetches and the send nested in one
+    QCOMPARE(ofTask[1], 2);
+    // Each task from its first call to its last return.
+    QCOMPARE(t.tasks[1].startNs - t.info.originNs, std::int64_t(100'000));
+    QCOMPARE(t.tasks[1].endNs - t.info.originNs, std::int64_t(680'000));
+    QCOMPARE(t.tasks[0].state, il::TaskState::Done);
+    // The same names in another tool's file are threads, not tasks.
+    QByteArray other = readFixture(QStringLiteral("viztracer-async.json"));
+    other.replace("\"viztracer_metadata\": {\"version\": \"0.16.3\", \"overflow\": false}", "\"otherData\": {}");
+    const il::OpenResult plain = il::openTraceBytes(other, QStringLiteral("p.json"));
+    QVERIFY2(plain.ok(), qPrintable(plain.error));
+    QCOMPARE(plain.runs.front().tasks->tasks.size(), std::size_t(0));
 }
 
 // The same events in another order: the same run.
