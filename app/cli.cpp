@@ -16,6 +16,7 @@
 #include <QTextStream>
 
 #include <cerrno>
+#include <cmath>
 #include <csignal>
 
 #include <unistd.h>
@@ -69,7 +70,8 @@ const char *usage =
     "       interleave FILE.json | --demo   open the window on FILE / and press Run\n"
     "       interleave run (--taskset FILE | --preset NAME) [--mode M[,M...] | --mode all]\n"
     "                      [--workers N] [--worker PATH] [--task-timeout MS] [--trace FILE] [--summary FILE]\n"
-    "                      [--screenshot FILE.png|FILE.svg] [--open TRACE]... [--quiet] [--python PATH]\n"
+    "                      [--screenshot FILE.png|FILE.svg [--view lane|task] [--range START_MS:END_MS] [--dark]]\n"
+    "                      [--open TRACE]... [--repeat N] [--quiet] [--python PATH]\n"
     "                      [--dask-scheduler tcp://HOST:PORT]\n"
     "       interleave run --open TRACE [--open TRACE]... [--summary FILE] [--trace FILE] [--screenshot FILE]\n"
     "       interleave presets\n"
@@ -189,6 +191,9 @@ void addRunOptions(QCommandLineParser &parser)
         {QStringLiteral("trace"), QStringLiteral("Write a Chrome trace (Perfetto)."), QStringLiteral("FILE")},
         {QStringLiteral("summary"), QStringLiteral("Write the summary JSON (or CSV if FILE ends in .csv)."), QStringLiteral("FILE")},
         {QStringLiteral("screenshot"), QStringLiteral("Render the timeline and chart to PNG or SVG."), QStringLiteral("FILE")},
+        {QStringLiteral("view"), QStringLiteral("--screenshot by lane (default) or by task."), QStringLiteral("lane|task")},
+        {QStringLiteral("range"), QStringLiteral("--screenshot of this time range only, in ms from each run's start."), QStringLiteral("START_MS:END_MS")},
+        {QStringLiteral("dark"), QStringLiteral("--screenshot in the dark palette.")},
         {QStringLiteral("open"), QStringLiteral("Open a trace file (Chrome trace JSON, Dask task stream) beside the runs; repeatable."), QStringLiteral("TRACE")},
         {QStringLiteral("repeat"), QStringLiteral("Run every mode N times, interleaved; show the median run and the spread (1 to 100, default 1)."), QStringLiteral("N")},
         {QStringLiteral("quiet"), QStringLiteral("No table, no progress.")},
@@ -298,6 +303,29 @@ int cmdRun(const QStringList &args, const ScreenshotFn &screenshot)
         if (!screenshot)
             return fail(QStringLiteral("--screenshot: this build has no GUI library"));
     }
+    // How the picture is drawn: only with --screenshot.
+    ScreenshotOptions shotOptions;
+    for (const char *option : {"view", "range", "dark"})
+        if (parser.isSet(QLatin1String(option)) && shot.isEmpty())
+            return fail(QStringLiteral("--%1: only with --screenshot FILE").arg(QLatin1String(option)), 2, true);
+    if (parser.isSet(QStringLiteral("view"))) {
+        const QString view = parser.value(QStringLiteral("view"));
+        if (view != QLatin1String("lane") && view != QLatin1String("task"))
+            return fail(QStringLiteral("--view: must be lane or task (got \"%1\")").arg(view));
+        shotOptions.byTask = view == QLatin1String("task");
+    }
+    if (parser.isSet(QStringLiteral("range"))) {
+        const QString range = parser.value(QStringLiteral("range"));
+        const QStringList ends = range.split(QLatin1Char(':'));
+        bool okFrom = false, okTo = false;
+        const double from = ends.size() == 2 ? ends[0].toDouble(&okFrom) : 0;
+        const double to = ends.size() == 2 ? ends[1].toDouble(&okTo) : 0;
+        if (!okFrom || !okTo || !std::isfinite(from) || !std::isfinite(to) || from < 0 || to <= from || to > 1e9)
+            return fail(QStringLiteral("--range: must be START_MS:END_MS with 0 <= START < END, in milliseconds (got \"%1\")").arg(range));
+        shotOptions.fromMs = from;
+        shotOptions.toMs = to;
+    }
+    shotOptions.dark = parser.isSet(QStringLiteral("dark"));
     const bool quiet = parser.isSet(QStringLiteral("quiet"));
     // Opened before the run: a bad trace is said before a long comparison.
     catchStopSignals(true);
@@ -414,7 +442,7 @@ int cmdRun(const QStringList &args, const ScreenshotFn &screenshot)
         if (interrupted())
             skipped(shot);
         else
-            wrote(shot, screenshot(names, results, shot));
+            wrote(shot, screenshot(names, results, shot, shotOptions));
     }
     // Interrupted while writing: stop here, as asked.
     if (!quiet && !interrupted()) {

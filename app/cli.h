@@ -8,8 +8,18 @@
 
 namespace app {
 
+// How `--screenshot` draws: `--view`, `--range`, `--dark`.
+struct ScreenshotOptions
+{
+    bool byTask = false;  // --view task
+    double fromMs = 0;    // --range START_MS:END_MS, from each run's start
+    double toMs = -1;     // <= fromMs: everything
+    bool dark = false;    // --dark
+};
+
 // Renders the comparison picture to a .png or .svg; empty string or error.
-using ScreenshotFn = std::function<QString(const il::TaskSet &, const std::vector<il::RunResultPtr> &, const QString &path)>;
+using ScreenshotFn = std::function<QString(const il::TaskSet &, const std::vector<il::RunResultPtr> &, const QString &path,
+                                           const ScreenshotOptions &options)>;
 
 bool isCliCommand(const QString &arg);
 // `args` excludes the program name. Needs a QCoreApplication.

@@ -124,7 +124,18 @@ int runGui(int argc, char **argv)
 
 app::ScreenshotFn screenshotRenderer()
 {
-    return [](const il::TaskSet &set, const std::vector<il::RunResultPtr> &results, const QString &path) {
-        return ui::renderComparison(set, results, path);
+    return [](const il::TaskSet &set, const std::vector<il::RunResultPtr> &results, const QString &path,
+              const app::ScreenshotOptions &options) {
+        ui::PictureOptions picture;
+        picture.view = options.byTask ? il::TimelineViewKind::ByTask : il::TimelineViewKind::ByLane;
+        picture.fromNs = options.fromMs * 1e6;
+        picture.toNs = options.toMs * 1e6;
+        if (options.dark) {
+            // The chart is a widget: it takes the application's style and palette.
+            QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+            QApplication::setPalette(ui::darkPalette());
+        }
+        picture.palette = QApplication::palette();
+        return ui::renderComparison(set, results, path, picture);
     };
 }

@@ -21,6 +21,7 @@ private slots:
     void runWritesTraceAndSummary();
     void runWritesCsvSummary();
     void repeatShowsTheMedianAndTheSpread();
+    void screenshotViewRangeAndDark();
     void escapesEchoedInput_data();
     void escapesEchoedInput();
     void tableEscapesNamesAndCountsInWords();
@@ -89,6 +90,11 @@ void TestCli::rejectsBadArguments_data()
     QTest::newRow("unknown option") << QStringList{"run", "--preset", "primes", "--fast"} << "Unknown option 'fast'";
     QTest::newRow("repeat zero") << QStringList{"run", "--preset", "primes", "--repeat", "0"} << "--repeat: must be a whole number from 1 to 100 (got \"0\")";
     QTest::newRow("repeat word") << QStringList{"run", "--preset", "primes", "--repeat", "many"} << "--repeat: must be a whole number from 1 to 100";
+    QTest::newRow("view without screenshot") << QStringList{"run", "--preset", "primes", "--view", "task"} << "--view: only with --screenshot FILE";
+    QTest::newRow("bad view") << QStringList{"run", "--preset", "primes", "--screenshot", "x.svg", "--view", "gantt"} << "--view: must be lane or task (got \"gantt\")";
+    QTest::newRow("backwards range") << QStringList{"run", "--preset", "primes", "--screenshot", "x.svg", "--range", "10:5"} << "--range: must be START_MS:END_MS with 0 <= START < END";
+    QTest::newRow("half a range") << QStringList{"run", "--preset", "primes", "--screenshot", "x.svg", "--range", "10"} << "--range: must be START_MS:END_MS";
+    QTest::newRow("dark without screenshot") << QStringList{"run", "--preset", "primes", "--dark"} << "--dark: only with --screenshot FILE";
     QTest::newRow("bad screenshot") << QStringList{"run", "--preset", "primes", "--screenshot", "x.gif"} << "--screenshot: FILE must end in .png or .svg";
 }
 
@@ -200,6 +206,37 @@ void TestCli::repeatShowsTheMedianAndTheSpread()
     QVERIFY(cells[repeats + 1].toDouble() <= cells[2].toDouble());
     QVERIFY(cells[repeats + 2].toDouble() >= cells[2].toDouble());
     QVERIFY(cells[repeats + 1].toDouble() < cells[repeats + 2].toDouble() || cells[repeats + 1] == cells[repeats + 2]);
+}
+
+// Any picture the window can save, the command line can make: by task, a
+// stretch of time, the dark palette. Read back as SVG text.
+void TestCli::screenshotViewRangeAndDark()
+{
+    const QString set = writeFile(m_dir, "shot.json",
+                                  R"({"name":"shot","tasks":[{"name":"alpha","phases":[{"cpu":5},{"io":20}]},{"name":"beta","phases":[{"io":25}]}]})");
+    const auto picture = [&](const QString &name, const QStringList &extra) {
+        const QString path = m_dir.filePath(name);
+        const Result r = run(QStringList{"run", "--taskset", set, "--mode", "threads", "--quiet", "--screenshot", path} + extra);
+        QFile f(path);
+        return r.code == 0 && f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()) : QStringLiteral("failed: ") + r.err;
+    };
+    const QString lane = picture("lane.svg", {});
+    const QString task = picture("task.svg", {"--view", "task"});
+    const QString range = picture("range.svg", {"--range", "0:10"});
+    const QString dark = picture("dark.svg", {"--dark"});
+    for (const QString *svg : {&lane, &task, &range, &dark})
+        QVERIFY2(svg->startsWith("<?xml"), qPrintable(svg->left(300)));
+    // By task, the rows are the tasks' names; by lane, the threads'.
+    QVERIFY(task.contains(">alpha<") && task.contains(">beta<"));
+    QVERIFY(!lane.contains(">alpha<"));
+    QVERIFY(lane.contains(">thread 1<"));
+    QVERIFY(task.contains(QStringLiteral(">by task<")) && lane.contains(QStringLiteral(">by lane<")));
+    // The whole run reaches 25 ms, ticked every 2; 0-10 ms is ticked every 1.
+    QVERIFY(lane.contains(">20 ms<") && !lane.contains(">1 ms<"));
+    QVERIFY(range.contains(">1 ms<") && !range.contains(">20 ms<"));
+    // The dark palette's base colour fills the dark picture only.
+    QVERIFY(dark.contains(QStringLiteral("fill=\"#1f2227\"")));
+    QVERIFY(!lane.contains(QStringLiteral("fill=\"#1f2227\"")));
 }
 
 void TestCli::runWritesCsvSummary()

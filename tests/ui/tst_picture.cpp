@@ -15,6 +15,13 @@
 
 namespace {
 
+ui::PictureOptions defaultPicture()
+{
+    ui::PictureOptions options;
+    options.palette = QApplication::palette();
+    return options;
+}
+
 il::TaskSet tinySet()
 {
     il::TaskSet set;
@@ -120,7 +127,7 @@ void TestPicture::svgIsWellFormed()
 void TestPicture::headlessRenderComparison()
 {
     const QString path = m_dir.filePath(QStringLiteral("cli.png"));
-    QCOMPARE(ui::renderComparison(m_set, m_results, path), QString());
+    QCOMPARE(ui::renderComparison(m_set, m_results, path, defaultPicture()), QString());
     QImage image(path);
     QVERIFY(!image.isNull());
     QCOMPARE(image.width(), 2 * 1400);
@@ -129,7 +136,7 @@ void TestPicture::headlessRenderComparison()
 void TestPicture::badSuffixIsAnError()
 {
     const QString path = m_dir.filePath(QStringLiteral("cmp.gif"));
-    QVERIFY(!ui::renderComparison(m_set, m_results, path).isEmpty());
+    QVERIFY(!ui::renderComparison(m_set, m_results, path, defaultPicture()).isEmpty());
     QVERIFY(!QFile::exists(path));
 }
 

@@ -210,15 +210,13 @@ QString savePicture(const QString &path, const il::TimelineModel &model,
 }
 
 QString renderComparison(const il::TaskSet &set, const std::vector<il::RunResultPtr> &results,
-                         const QString &pngOrSvgPath)
+                         const QString &pngOrSvgPath, const PictureOptions &options)
 {
     il::TimelineModel model;
     model.setTaskSet(std::make_shared<const il::TaskSet>(set));
     for (const auto &r : results)
         if (r && r->trace)
             model.setTrace(r->trace, r->metrics);
-    PictureOptions options;
-    options.palette = QApplication::palette();
     return savePicture(pngOrSvgPath, model, results, options);
 }
 

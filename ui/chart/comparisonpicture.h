@@ -43,6 +43,6 @@ QString savePicture(const QString &path, const il::TimelineModel &model,
 // Headless entry for the command line: builds the timeline from the finished
 // runs and saves the picture, no window shown. Empty string or the error.
 QString renderComparison(const il::TaskSet &set, const std::vector<il::RunResultPtr> &results,
-                         const QString &pngOrSvgPath);
+                         const QString &pngOrSvgPath, const PictureOptions &options);
 
 } // namespace ui
