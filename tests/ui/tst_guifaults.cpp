@@ -395,6 +395,10 @@ void TestGuiFaults::failedTaskVisible()
     QVERIFY2(w.whyLabel()->text().contains(QLatin1String("processes: 1 task failed")), qPrintable(w.whyLabel()->text()));
     QVERIFY2(w.whyLabel()->text().contains(QLatin1String("crashed or was killed")), qPrintable(w.whyLabel()->text()));
     QCOMPARE(w.chart()->categories(), QStringList({QStringLiteral("sequential"), QStringLiteral("processes (1 failed)")}));
+    // sequential's utilisation is drawn; the failed run's is missing.
+    QCOMPARE(w.chart()->utilisation().size(), std::size_t(2));
+    QVERIFY(w.chart()->utilisation()[0].has_value());
+    QVERIFY(!w.chart()->utilisation()[1].has_value());
 
     const ui::SpanStyle style = ui::SpanStyle::forPalette(view->palette());
     for (auto kind : {il::TimelineViewKind::ByLane, il::TimelineViewKind::ByTask}) {
@@ -471,6 +475,9 @@ void TestGuiFaults::cancelledTaskMarkedDistinctly()
     QVERIFY2(header.contains(QLatin1String("0/4 tasks finished")), qPrintable(header));
     QVERIFY2(!header.contains(QLatin1String("efficiency")), qPrintable(header)); // a part is not comparable
     QCOMPARE(w.chart()->categories(), QStringList({QStringLiteral("threads (stopped)")}));
+    // Its utilisation is missing, not a figure (0 % or 100 % of a part would lie).
+    QCOMPARE(w.chart()->utilisation().size(), std::size_t(1));
+    QVERIFY(!w.chart()->utilisation()[0].has_value());
     QVERIFY2(w.whyLabel()->text().contains(QLatin1String("Stopped: threads")), qPrintable(w.whyLabel()->text()));
     ui::TimelineView *view = w.timeline();
     view->fitAll();

@@ -180,12 +180,14 @@ ComparisonChart::ComparisonChart(QWidget *parent)
             return;
         }
         const il::Metrics &m = m_metrics[static_cast<std::size_t>(index)];
+        const std::optional<double> util = utilisation()[std::size_t(index)];
         QString text = tr("%1 · %n worker(s)\nmakespan %3 · ideal %4 · efficiency %5 %\n"
-                          "utilisation %6 % · cpu %7 · io wait %8 · gil wait %9\n"
+                          "utilisation %6 · cpu %7 · io wait %8 · gil wait %9\n"
                           "%10 completed, %11 failed", nullptr, m.workers)
                            .arg(il::modeName(m.mode))
                            .arg(il::formatDurationMs(m.makespanMs), il::formatDurationMs(m.idealMs))
-                           .arg(std::lround(m.efficiency * 100)).arg(std::lround(m.utilization * 100))
+                           .arg(std::lround(m.efficiency * 100))
+                           .arg(util ? QStringLiteral("%1 %").arg(*util) : tr("– (not all the work was done)"))
                            .arg(il::formatDurationMs(m.cpuMs), il::formatDurationMs(m.ioWaitMs),
                                 il::formatDurationMs(m.gilWaitMs))
                            .arg(m.completed).arg(m.failed);
@@ -272,6 +274,12 @@ void ComparisonChart::rebuild()
     m_makespan->remove(0, m_makespan->count());
     m_ideal->remove(0, m_ideal->count());
     m_util->clear();
+    for (QLineSeries *stretch : m_utilStretches) {
+        chart()->removeSeries(stretch);
+        delete stretch;
+    }
+    m_utilStretches.clear();
+    QLineSeries *line = m_util;
     m_utilPoints->clear();
     m_categories->clear();
     m_metrics.clear();
@@ -303,15 +311,42 @@ void ComparisonChart::rebuild()
         m_partial.push_back(partial);
         m_makespan->append(m.makespanMs / 1000.0);
         m_ideal->append(partial ? 0.0 : m.idealMs / 1000.0);
-        const double util = std::round(m.utilization * 100);
-        m_util->append(index, util);
-        m_utilPoints->append(index, util);
+        // A stopped or failed run's utilisation is missing, not a figure:
+        // no point, and the line breaks there.
+        const bool hasUtil = !partial && m.failed == 0;
+        if (!hasUtil) {
+            if (line->count() > 0) {
+                line = new QLineSeries;
+                chart()->addSeries(line);
+                line->attachAxis(m_categories);
+                line->attachAxis(m_utilAxis);
+                line->setPen(m_util->pen());
+                line->setOpacity(m_util->opacity());
+                chart()->legend()->markers(line).first()->setVisible(false);
+                m_utilStretches.push_back(line);
+            }
+        } else {
+            const double util = std::round(m.utilization * 100);
+            line->append(index, util);
+            m_utilPoints->append(index, util);
+        }
         m_maxMs = std::max({m_maxMs, m.makespanMs, partial ? 0.0 : m.idealMs,
                             m.repeat.makespansMs.size() > 1 ? m.repeat.maxMs() : 0.0});
     }
+    applyLabelDensity();
     rescale();
     if (m_overlay)
         m_overlay->changed();
+}
+
+void ComparisonChart::applyLabelDensity()
+{
+    // Many groups leave each bar too narrow for two value labels side by
+    // side: the makespan keeps its (shorter) label, the ideal's is in the
+    // tooltip, so no label runs into its neighbour.
+    const bool crowded = m_groups.size() > 5;
+    m_ideal->setLabelColor(crowded ? QColor(Qt::transparent) : palette().color(QPalette::Text));
+    m_bars->setLabelsPrecision(m_groups.size() > 6 ? 2 : 3);
 }
 
 QStringList ComparisonChart::categories() const
@@ -326,6 +361,14 @@ void ComparisonChart::setResults(const std::vector<il::RunResultPtr> &results)
         if (r)
             m_groups.push_back({-1, r});
     rebuild();
+}
+
+std::vector<std::optional<double>> ComparisonChart::utilisation() const
+{
+    std::vector<std::optional<double>> out(m_metrics.size());
+    for (const QPointF &p : m_utilPoints->points())
+        out[std::size_t(std::lround(p.x()))] = p.y();
+    return out;
 }
 
 std::vector<ComparisonChart::Spread> ComparisonChart::spreads() const
@@ -406,7 +449,6 @@ void ComparisonChart::rescale()
     m_timeAxis->setTickCount(ticks + 1);
     const int decimals = std::max(0, static_cast<int>(-std::floor(std::log10(step) + 1e-9)));
     m_timeAxis->setLabelFormat(QStringLiteral("%.%1f").arg(std::min(decimals + (step / decade == 2.5 ? 1 : 0), 4)));
-    m_bars->setLabelsPrecision(3);
 }
 
 void ComparisonChart::setStaleNote(const QString &note)
@@ -452,9 +494,11 @@ void ComparisonChart::applyPalette()
     QBrush ideal(dark ? QColor(0xb0, 0xb0, 0xb0) : QColor(0x70, 0x70, 0x70), Qt::BDiagPattern);
     m_ideal->setBrush(ideal);
     m_ideal->setBorderColor(dark ? QColor(0xb0, 0xb0, 0xb0) : QColor(0x70, 0x70, 0x70));
-    m_ideal->setLabelColor(text);
+    applyLabelDensity();
     const QColor util = dark ? QColor(0xff, 0x8a, 0x40) : QColor(0xd5, 0x5e, 0x00);
     m_util->setPen(QPen(util, 2));
+    for (QLineSeries *stretch : m_utilStretches)
+        stretch->setPen(QPen(util, 2));
     m_utilPoints->setColor(util);
     m_utilPoints->setBorderColor(util);
     m_utilPoints->setPointLabelsColor(util);

@@ -5,6 +5,7 @@
 
 #include <QChartView>
 
+#include <optional>
 #include <vector>
 
 class QBarSeries;
@@ -45,6 +46,9 @@ public:
     struct Spread { int group = 0; double minS = 0; double maxS = 0; };
     struct TwinLink { int model = 0; int real = 0; double ratio = 0; QString label; };
     std::vector<Spread> spreads() const;
+    // Per group, the utilisation point drawn (%), or nothing for a stopped
+    // or failed run: its figure would compare a part of the work with the whole.
+    std::vector<std::optional<double>> utilisation() const;
     std::vector<TwinLink> twinLinks() const;
     // Non-empty while the results shown are not for the task set in the
     // panel: shown as the chart's title, the bars faded under it.
@@ -64,12 +68,14 @@ private:
     void applyPalette();
     void addFinishedRun(int run);
     void rebuild(); // the series from m_groups
+    void applyLabelDensity();
     void rescale();
 
     QBarSeries *m_bars = nullptr;
     QBarSet *m_makespan = nullptr;
     QBarSet *m_ideal = nullptr;
-    QLineSeries *m_util = nullptr;
+    QLineSeries *m_util = nullptr;              // the first stretch of the line (and its legend entry)
+    std::vector<QLineSeries *> m_utilStretches; // the line's further stretches, after a gap
     QScatterSeries *m_utilPoints = nullptr;
     QBarCategoryAxis *m_categories = nullptr;
     QValueAxis *m_timeAxis = nullptr;
