@@ -1,3 +1,4 @@
+#include "core/analysis/advisor.h"
 #include "core/analysis/metrics.h"
 #include "core/io/exporters.h"
 #include "core/model/presets.h"
@@ -432,6 +433,15 @@ void TestMainWindow::chartLinksTwinsAndFollowsReplacedRuns()
     QCOMPARE(links[0].ratio, 0.9);
     QCOMPARE(links[0].label, QStringLiteral("model/real 0.90"));
     QVERIFY(chart.spreads().empty());
+    // Values in the words the headers use; a stopped run has no ideal to show.
+    const auto labels = chart.valueLabels();
+    QCOMPARE(labels.size(), 7u);
+    QCOMPARE(labels[0].text, il::formatDurationMs(900));
+    QCOMPARE(labels[0].text, QStringLiteral("900 ms"));
+    QVERIFY(!labels[0].ideal && labels[1].ideal);
+    QCOMPARE(labels[1].text, QStringLiteral("450 ms"));
+    QCOMPARE(labels[6].group, 3);
+    QVERIFY(!labels[6].ideal);
     QVERIFY(!chart.grab().isNull()); // the overlay paints without trouble
 
     // Following a model: a run replaced (the next repetition, then the

@@ -75,6 +75,23 @@ void ChartOverlay::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QW
         painter->drawLine(QPointF(hi.x() - cap, hi.y()), QPointF(hi.x() + cap, hi.y()));
     }
 
+    // Value labels over the bars (over a spread's top where there is one),
+    // in the words used everywhere else.
+    const QFont labelFont = c.font();
+    painter->setFont(labelFont);
+    const QFontMetricsF labelMetrics(labelFont);
+    painter->setPen(text);
+    for (const ComparisonChart::ValueLabel &v : c.valueLabels()) {
+        const il::Metrics &m = c.m_metrics[std::size_t(v.group)];
+        double seconds = (v.ideal ? m.idealMs : m.makespanMs) / 1000.0;
+        if (!v.ideal && m.repeat.makespansMs.size() > 1)
+            seconds = std::max(seconds, m.repeat.maxMs() / 1000.0);
+        const QPointF top = at(v.ideal ? v.group + 0.75 / 4 : makespanX(v.group), seconds);
+        QRectF box(0, 0, labelMetrics.horizontalAdvance(v.text) + 2, labelMetrics.height());
+        box.moveCenter(QPointF(top.x(), top.y() - labelMetrics.height() / 2 - 2));
+        painter->drawText(box, Qt::AlignCenter, v.text);
+    }
+
     // Twin links, shortest first, each above every bar it spans (and their
     // value labels), stacked where their spans overlap.
     std::vector<ComparisonChart::TwinLink> links = c.twinLinks();
@@ -86,7 +103,7 @@ void ChartOverlay::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QW
     painter->setFont(font);
     const QFontMetricsF fm(font);
     const double step = fm.height() + 6;
-    const double valueLabel = QFontMetricsF(c.m_makespan->labelFont()).height() + 2; // above each bar
+    const double valueLabel = labelMetrics.height() + 2; // above each bar
     std::vector<std::tuple<int, int, int>> levels; // lo group, hi group, level
     for (const ComparisonChart::TwinLink &link : links) {
         const int lo = std::min(link.model, link.real);
@@ -102,8 +119,12 @@ void ChartOverlay::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QW
             if (l <= hi && lo <= h)
                 level = std::max(level, lv + 1);
         levels.emplace_back(lo, hi, level);
-        const QPointF a = at(makespanX(link.model), c.m_metrics[std::size_t(link.model)].makespanMs / 1000.0);
-        const QPointF b = at(makespanX(link.real), c.m_metrics[std::size_t(link.real)].makespanMs / 1000.0);
+        const auto labelBase = [&](int g) { // the top of the bar or of its spread, under its label
+            const il::Metrics &m = c.m_metrics[std::size_t(g)];
+            return at(makespanX(g), std::max(m.makespanMs, m.repeat.makespansMs.size() > 1 ? m.repeat.maxMs() : 0.0) / 1000.0);
+        };
+        const QPointF a = labelBase(link.model);
+        const QPointF b = labelBase(link.real);
         const double y = at(0, topS).y() - valueLabel - fm.height() / 2 - 6 - level * step; // clear of the value labels
         QColor linkColour = text;
         linkColour.setAlpha(170);
@@ -137,10 +158,9 @@ ComparisonChart::ComparisonChart(QWidget *parent)
     m_bars->append(m_makespan);
     m_bars->append(m_ideal);
     m_bars->setBarWidth(0.75);
-    m_bars->setLabelsVisible(true);
-    m_bars->setLabelsPosition(QAbstractBarSeries::LabelsOutsideEnd);
-    m_bars->setLabelsFormat(QStringLiteral("@value"));
-    m_bars->setLabelsPrecision(3);
+    // Value labels are drawn by the overlay, in the words the headers and
+    // the why text use ("988 ms", "1.20 s"), not as bare seconds.
+    m_bars->setLabelsVisible(false);
     chart->addSeries(m_bars);
 
     m_util = new QLineSeries;
@@ -333,20 +353,24 @@ void ComparisonChart::rebuild()
         m_maxMs = std::max({m_maxMs, m.makespanMs, partial ? 0.0 : m.idealMs,
                             m.repeat.makespansMs.size() > 1 ? m.repeat.maxMs() : 0.0});
     }
-    applyLabelDensity();
     rescale();
     if (m_overlay)
         m_overlay->changed();
 }
 
-void ComparisonChart::applyLabelDensity()
+std::vector<ComparisonChart::ValueLabel> ComparisonChart::valueLabels() const
 {
-    // Many groups leave each bar too narrow for two value labels side by
-    // side: the makespan keeps its (shorter) label, the ideal's is in the
-    // tooltip, so no label runs into its neighbour.
+    // Many groups leave each bar too narrow for two labels side by side:
+    // then only the makespan has one (the ideal's is in the tooltip).
     const bool crowded = m_groups.size() > 5;
-    m_ideal->setLabelColor(crowded ? QColor(Qt::transparent) : palette().color(QPalette::Text));
-    m_bars->setLabelsPrecision(m_groups.size() > 6 ? 2 : 3);
+    std::vector<ValueLabel> out;
+    for (std::size_t g = 0; g < m_metrics.size(); ++g) {
+        const il::Metrics &m = m_metrics[g];
+        out.push_back({int(g), false, il::formatDurationMs(m.makespanMs)});
+        if (!crowded && !m_partial[g])
+            out.push_back({int(g), true, il::formatDurationMs(m.idealMs)});
+    }
+    return out;
 }
 
 QStringList ComparisonChart::categories() const
@@ -494,7 +518,6 @@ void ComparisonChart::applyPalette()
     QBrush ideal(dark ? QColor(0xb0, 0xb0, 0xb0) : QColor(0x70, 0x70, 0x70), Qt::BDiagPattern);
     m_ideal->setBrush(ideal);
     m_ideal->setBorderColor(dark ? QColor(0xb0, 0xb0, 0xb0) : QColor(0x70, 0x70, 0x70));
-    applyLabelDensity();
     const QColor util = dark ? QColor(0xff, 0x8a, 0x40) : QColor(0xd5, 0x5e, 0x00);
     m_util->setPen(QPen(util, 2));
     for (QLineSeries *stretch : m_utilStretches)

@@ -50,6 +50,10 @@ public:
     // or failed run: its figure would compare a part of the work with the whole.
     std::vector<std::optional<double>> utilisation() const;
     std::vector<TwinLink> twinLinks() const;
+    // The value written over each bar: the makespan's, and the ideal's when
+    // there is room (five modes or fewer) and the run did all the work.
+    struct ValueLabel { int group = 0; bool ideal = false; QString text; };
+    std::vector<ValueLabel> valueLabels() const;
     // Non-empty while the results shown are not for the task set in the
     // panel: shown as the chart's title, the bars faded under it.
     void setStaleNote(const QString &note);
@@ -68,7 +72,6 @@ private:
     void applyPalette();
     void addFinishedRun(int run);
     void rebuild(); // the series from m_groups
-    void applyLabelDensity();
     void rescale();
 
     QBarSeries *m_bars = nullptr;
