@@ -27,7 +27,10 @@ private slots:
         w.modeAction(il::Mode::PyThreads)->setChecked(true);
         const auto runs = w.selectedRuns();
         QCOMPARE(runs.size(), std::size_t(6));
-        QCOMPARE(runs.back().mode, il::Mode::PyThreads);
+        // It runs just after its model, so the two sit side by side.
+        QCOMPARE(runs[2].mode, il::Mode::ThreadsGil);
+        QCOMPARE(runs[3].mode, il::Mode::PyThreads);
+        QCOMPARE(runs.back().mode, il::Mode::EventLoop);
     }
 
     void disabledWithTheReason()
