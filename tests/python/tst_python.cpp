@@ -145,6 +145,10 @@ private slots:
         const auto every = parseModeList(QStringLiteral("everything"), &error);
         QVERIFY(every);
         QCOMPARE(every->size(), std::size_t(10));
+        // Each model just before its real twin.
+        for (std::size_t i = 0; i + 1 < every->size(); ++i)
+            if (const auto twin = twinOf((*every)[i]); twin && !isPythonMode((*every)[i]))
+                QCOMPARE((*every)[i + 1], *twin);
         QCOMPARE(modeFromName(QStringLiteral("py-asyncio")), std::optional<Mode>(Mode::PyAsyncio));
         QCOMPARE(modeName(Mode::Dask), QStringLiteral("dask"));
         QVERIFY(!parseModeList(QStringLiteral("py-gevent"), &error));
