@@ -1,6 +1,7 @@
 // The painter's segment builder: how rows of items become rectangles per
 // pixel column (merging sub-pixel items, never dropping coverage).
 #include "core/timeline/timelinemodel.h"
+#include "ui/timeline/rowgeometry.h"
 #include "ui/timeline/timelinepainter.h"
 
 #include <QTest>
@@ -17,6 +18,7 @@ class TestTimelineSegments : public QObject
 private slots:
     void segmentsMergeSubPixel();
     void segmentsCoverMillionItems();
+    void namesOnlyWhereTheyFit();
 };
 
 void TestTimelineSegments::segmentsMergeSubPixel()
@@ -42,6 +44,32 @@ void TestTimelineSegments::segmentsMergeSubPixel()
     QCOMPARE(segs.size(), 51u); // 0, 2, ... 100 µs: the last starts on the right edge
     QCOMPARE(segs[1].x0, 20);
     QCOMPARE(segs[1].x1, 30);
+}
+
+// Only items wide enough for a name are offered one: a million narrow items
+// offer none (and cost no more), a wide one is offered with its task, phase,
+// kind and length.
+void TestTimelineSegments::namesOnlyWhereTheyFit()
+{
+    il::TimelineRow row;
+    for (int i = 0; i < 1000; ++i)
+        row.append(i * 2000, i * 2000 + 1000, i, 0, ItemKind::Cpu);
+    row.append(3 * ms, 5 * ms, 1000, 2, ItemKind::Io);      // 200 px
+    row.append(6 * ms, 6 * ms + 270'000, 1001, 0, ItemKind::Cpu); // 27 px: too narrow
+    ui::TimeMapping m{0, 10'000, 0}; // 10 µs per pixel
+    std::vector<ui::Segment> segs;
+    std::vector<ui::NamedItem> named;
+    ui::buildSegments(row, m, 1000, segs, &named);
+    QCOMPARE(named.size(), 1u);
+    QCOMPARE(named[0].task, 1000u);
+    QCOMPARE(int(named[0].phase), 2);
+    QCOMPARE(named[0].kind, ItemKind::Io);
+    QCOMPARE(named[0].x0, 300);
+    QCOMPARE(named[0].x1, 500);
+    QCOMPARE(named[0].durationNs, 2 * ms);
+    // Zoomed in 100×, the 1 µs items are 10 px: still none of them.
+    ui::buildSegments(row, ui::TimeMapping{0, 100, 0}, 1000, segs, &named);
+    QVERIFY(named.empty());
 }
 
 void TestTimelineSegments::segmentsCoverMillionItems()

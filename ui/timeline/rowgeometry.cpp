@@ -5,9 +5,12 @@
 
 namespace ui {
 
-void buildSegments(const il::TimelineRow &row, const TimeMapping &m, int width, std::vector<Segment> &out)
+void buildSegments(const il::TimelineRow &row, const TimeMapping &m, int width, std::vector<Segment> &out,
+                   std::vector<NamedItem> *named)
 {
     out.clear();
+    if (named)
+        named->clear();
     if (row.empty() || width <= 0)
         return;
     const int lo = static_cast<int>(std::floor(m.left)) - 2;
@@ -23,6 +26,8 @@ void buildSegments(const il::TimelineRow &row, const TimeMapping &m, int width, 
         int x1 = clampX(std::ceil(m.toX(static_cast<double>(item.end))), lo, hi);
         if (x1 <= x0)
             x1 = x0 + 1; // a sub-pixel item still shows as one pixel
+        if (named && x1 - x0 >= minNamedItemPx && item.task != il::noTask)
+            named->push_back({x0, x1, item.task, item.phase, item.kind, item.end - item.start});
         const bool newTask = item.task != prevTask;
         if (!out.empty() && x0 < out.back().x1) {
             // Starts on pixels already painted: only what sticks out is new.
@@ -64,7 +69,7 @@ const RowGeometry &RowGeometryCache::get(const il::TimelineRow &row, std::uint64
     RowGeometry &geo = it->second;
     if (!inserted)
         return geo;
-    buildSegments(row, m, width, geo.segments);
+    buildSegments(row, m, width, geo.segments, &geo.named);
     if (highlightTask != il::noTask) {
         const auto t0 = static_cast<std::int64_t>(std::floor(m.toNs(m.left)));
         const auto t1 = static_cast<std::int64_t>(std::ceil(m.toNs(m.left + width)));

@@ -19,10 +19,25 @@ struct Segment
     bool taskStart = false; // a different task than the segment before it begins here
 };
 
+// An item wide enough on screen to carry its name (whole or elided).
+struct NamedItem
+{
+    int x0 = 0;
+    int x1 = 0;
+    std::uint32_t task = il::noTask;
+    std::uint16_t phase = il::noPhase;
+    il::ItemKind kind = il::ItemKind::Cpu;
+    std::int64_t durationNs = 0;
+};
+inline constexpr int minNamedItemPx = 28; // room for a few letters and an ellipsis
+
 // Merged pixel segments of `row` between x = left and left + width. Items
 // narrower than a pixel are merged and whatever a pixel already covers is
 // skipped by binary search, so a million-item row costs about its width.
-void buildSegments(const il::TimelineRow &row, const TimeMapping &mapping, int width, std::vector<Segment> &out);
+// `named`, if given, gets the items visited that are at least
+// minNamedItemPx wide (at most width / minNamedItemPx of them).
+void buildSegments(const il::TimelineRow &row, const TimeMapping &mapping, int width, std::vector<Segment> &out,
+                   std::vector<NamedItem> *named = nullptr);
 
 // x clamped to [lo, hi]; NaN becomes lo. Inline: buildSegments calls it
 // twice per visited item.
@@ -38,6 +53,7 @@ inline int clampX(double x, int lo, int hi)
 struct RowGeometry
 {
     std::vector<Segment> segments;
+    std::vector<NamedItem> named;               // items with room for a name
     std::vector<std::pair<int, int>> highlight; // x ranges of the highlighted task
 };
 

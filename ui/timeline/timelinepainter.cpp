@@ -66,6 +66,7 @@ void TimelinePainter::paint(QPainter &p, const QRect &rect, const TimelineScene 
     p.setClipRect(ctx.itemsRect);
     passes::paintGrid(ctx);
     passes::paintBars(ctx);
+    passes::paintSpanNames(ctx);
     passes::paintEndMarks(ctx);
     passes::paintHighlight(ctx);
     passes::paintSelection(ctx);

@@ -38,12 +38,14 @@ struct PaintBatches
     struct HeaderLabel { QRect rect; RunHeader header; QString note; };
     struct RowLabel { QRect rect; QString text; };
     struct Footer { QRect rect; QString text; };
+    struct SpanName { QRect rect; QString text; il::ItemKind kind = il::ItemKind::Cpu; };
     // Headers and row names in the order the bands were visited: the
     // order they are drawn in (text may reach past its rectangle).
     struct Text { bool header = false; std::size_t index = 0; };
 
     std::array<std::vector<QRect>, il::itemKindCount> bars;
     std::vector<QRect> separators; // a 1 px gap where one task follows another
+    std::vector<SpanName> spanNames; // inside bars wide enough
     std::vector<QRect> outlines;   // the highlighted task
     std::vector<EndMark> marks;
     std::vector<EndFlag> flags;

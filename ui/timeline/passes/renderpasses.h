@@ -18,6 +18,9 @@ namespace ui::passes {
 void collectRows(PaintContext &ctx, const VisibleBand &band);
 void paintGrid(PaintContext &ctx);
 void paintBars(PaintContext &ctx);
+// Names inside the bars that have room: the task's by lane, the phase's
+// (kind and length) by task. Never overlapping: one per item, elided to it.
+void paintSpanNames(PaintContext &ctx);
 void paintLabelEdge(PaintContext &ctx);
 void paintRowLabel(PaintContext &ctx, const PaintBatches::RowLabel &label);
 

@@ -1,11 +1,14 @@
 // Rows and bars: stripes, row names, one rectangle per merged segment, the
-// gaps between tasks, and the grid behind them.
+// gaps between tasks, names inside the bars that have room, and the grid
+// behind them.
 #include "ui/timeline/passes/renderpasses.h"
 
+#include "core/analysis/advisor.h"
 #include "ui/timeline/rowlabels.h"
 
 #include <QPainter>
 
+#include <climits>
 #include <cmath>
 
 namespace ui::passes {
@@ -35,6 +38,48 @@ void collectRows(PaintContext &ctx, const VisibleBand &vb)
                 out.separators.push_back(QRect(s.x0, bar.top(), 1, bar.height()));
             prev = &s;
         }
+        // Names where they fit: only rows tall enough for a line of text,
+        // only the running kinds (queued / ready bars are thin).
+        if (band.rowHeight < ctx.fm.height())
+            continue;
+        int lastRight = INT_MIN;
+        for (const NamedItem &item : geo.named) {
+            if (item.kind == il::ItemKind::Queued || item.kind == il::ItemKind::Ready)
+                continue;
+            const int left = std::max(item.x0, ctx.axisLeft) + 3;
+            const int right = std::min(item.x1, ctx.rect.right()) - 3;
+            if (right - left < minNamedItemPx - 6 || left < lastRight) // items overlap on wait rows
+                continue;
+            const QString name = ctx.byTask()
+                                     ? QStringLiteral("%1 %2").arg(QLatin1String(il::itemKindName(item.kind)),
+                                                                   il::formatDurationMs(double(item.durationNs) / 1e6))
+                                     : ctx.model.taskName(item.task);
+            const QString shown = ctx.fm.elidedText(name, Qt::ElideRight, right - left);
+            if (shown.isEmpty() || shown == QStringLiteral("…"))
+                continue;
+            out.spanNames.push_back({QRect(left, y, right - left, band.rowHeight), shown, item.kind});
+            lastRight = right;
+        }
+    }
+}
+
+void paintSpanNames(PaintContext &ctx)
+{
+    if (ctx.batches.spanNames.empty())
+        return;
+    QPainter &p = ctx.p;
+    p.setFont(ctx.normalFont);
+    for (const PaintBatches::SpanName &n : ctx.batches.spanNames) {
+        // Dark text on light fills, light on dark, over a wash of the fill
+        // so hatching never runs through the letters.
+        const KindStyle &ks = ctx.style.kinds[static_cast<std::size_t>(n.kind)];
+        const QColor fill = ks.fill;
+        const QRect textRect = ctx.fm.boundingRect(n.rect, Qt::AlignVCenter | Qt::AlignLeft, n.text).adjusted(-1, 0, 1, 0);
+        QColor wash = fill;
+        wash.setAlpha(215);
+        p.fillRect(textRect.intersected(n.rect), wash);
+        p.setPen(fill.lightness() > 140 ? QColor(0x20, 0x20, 0x20) : QColor(0xff, 0xff, 0xff));
+        p.drawText(n.rect, Qt::AlignVCenter | Qt::AlignLeft, n.text);
     }
 }
 
