@@ -7,6 +7,7 @@
 #include "ui/timeline/spanstyle.h"
 #include "ui/timeline/timelinepainter.h"
 #include "ui/timeline/timelineview.h"
+#include "ui/window/findbar.h"
 #include "ui/window/mainwindow.h"
 #include "ui/window/runsession.h"
 #include "ui/window/tasksetpanel.h"
@@ -22,6 +23,7 @@
 #include <QImage>
 #include <QPainter>
 #include <QPointer>
+#include <QScrollBar>
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QLabel>
@@ -34,6 +36,7 @@
 #include <QStatusBar>
 #include <QTest>
 #include <QTimer>
+#include <QToolButton>
 
 #include <algorithm>
 #include <ctime>
@@ -116,6 +119,7 @@ private slots:
     void fullRunFillsTimelineAndChart();
     void repeatShowsEachModesMedianWithItsSpread();
     void chartLinksTwinsAndFollowsReplacedRuns();
+    void findStepsThroughMatchesInEveryRun();
     void zoomKeepsTimeUnderCursor_data();
     void zoomKeepsTimeUnderCursor();
     void dragPanKeepsGrabbedTime();
@@ -470,6 +474,62 @@ void TestMainWindow::chartLinksTwinsAndFollowsReplacedRuns()
     QCOMPARE(spreads[0].minS, 0.42);
     QCOMPARE(spreads[0].maxS, 0.5);
     QVERIFY(!chart.grab().isNull());
+}
+
+// Ctrl+F: the matches are counted and tinted, Enter and Shift+Enter step
+// through them (highlighted in every run, scrolled into view), a pattern
+// works, a bad one says why, Esc closes the bar and clears it all.
+void TestMainWindow::findStepsThroughMatchesInEveryRun()
+{
+    ui::MainWindow w({false});
+    w.taskSetPanel()->setTaskSet(tinySet(200, 1, 0), QStringLiteral("tiny"));
+    w.resize(1200, 700);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    setModes(w, {Mode::Sequential, Mode::EventLoop});
+    w.run();
+    QVERIFY(waitForFinish(w));
+    w.viewAction(il::TimelineViewKind::ByTask)->trigger();
+    ui::FindBar *bar = w.findBar();
+    QVERIFY(!bar->isVisible());
+    QTest::keyClick(w.timeline(), Qt::Key_F, Qt::ControlModifier);
+    QVERIFY(bar->isVisible());
+    QTRY_VERIFY(bar->field()->hasFocus());
+
+    QTest::keyClicks(bar->field(), "tiny-19");
+    // tiny-19 and tiny-190 ... tiny-199: 11 matches, the first highlighted.
+    QCOMPARE(bar->matches().size(), 11u);
+    QCOMPARE(bar->countText(), QStringLiteral("1 of 11"));
+    QCOMPARE(w.timeline()->highlightedTask(), 19u);
+    QTest::keyClick(bar->field(), Qt::Key_Return);
+    QCOMPARE(bar->countText(), QStringLiteral("2 of 11"));
+    QCOMPARE(w.timeline()->highlightedTask(), 190u);
+    // Row 190 of the first run is far below the top: scrolled to it.
+    const ui::TimelineLayout::Band &band = w.timeline()->layout().bands.front();
+    const int y = band.rowsTop() + 190 * band.rowHeight;
+    const int top = w.timeline()->verticalScrollBar()->value();
+    QVERIFY2(y >= top && y < top + w.timeline()->viewport()->height(), qPrintable(QStringLiteral("%1 %2").arg(y).arg(top)));
+    QTest::keyClick(bar->field(), Qt::Key_Return, Qt::ShiftModifier);
+    QTest::keyClick(bar->field(), Qt::Key_Return, Qt::ShiftModifier); // wraps to the last
+    QCOMPARE(bar->countText(), QStringLiteral("11 of 11"));
+    QCOMPARE(w.timeline()->highlightedTask(), 199u);
+    QVERIFY(w.session()->isRunning() == false); // Esc below closes the bar, it does not Stop
+
+    bar->patternButton()->setChecked(true);
+    bar->field()->setText(QStringLiteral("^tiny-1[0-2]$"));
+    QCOMPARE(bar->matches(), (std::vector<std::uint32_t>{10, 11, 12}));
+    bar->field()->setText(QStringLiteral("tiny-("));
+    QVERIFY2(bar->countText().startsWith(QStringLiteral("bad pattern:")), qPrintable(bar->countText()));
+    QVERIFY(bar->matches().empty());
+    bar->field()->setText(QStringLiteral("nothing like it"));
+    QCOMPARE(bar->countText(), QStringLiteral("no task matches"));
+
+    bar->field()->setText(QStringLiteral("tiny-7"));
+    QVERIFY(!bar->matches().empty());
+    QTest::keyClick(bar->field(), Qt::Key_Escape);
+    QVERIFY(!bar->isVisible());
+    QCOMPARE(w.timeline()->highlightedTask(), il::noTask);
+    QVERIFY(!w.session()->isRunning());
 }
 
 void TestMainWindow::fullRunFillsTimelineAndChart()

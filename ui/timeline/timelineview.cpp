@@ -170,6 +170,67 @@ void TimelineView::setHighlightedTask(std::uint32_t task)
     viewport()->update();
 }
 
+void TimelineView::setMatches(const std::vector<std::uint32_t> &tasks)
+{
+    m_matches.clear();
+    for (std::uint32_t t : tasks) {
+        if (m_matches.size() <= t)
+            m_matches.resize(std::size_t(t) + 1, 0);
+        m_matches[t] = 1;
+    }
+    viewport()->update();
+}
+
+void TimelineView::revealTask(std::uint32_t task)
+{
+    setHighlightedTask(task);
+    if (!m_model || task == il::noTask)
+        return;
+    ensureLayout();
+    updateScrollBar(); // its range, for a layout made just now
+    for (const TimelineLayout::Band &band : m_layout.bands) {
+        const il::TimelineRun *run = m_model->findRun(band.run);
+        if (!run || task >= run->taskRows().size() || run->taskRows()[task].empty())
+            continue;
+        const il::TimelineRow &items = run->taskRows()[task];
+        const double from = double(items[0].start);
+        const double to = double(items.maxEnd());
+        // The row: the task's own (by task), else the lane its first span is on.
+        int row = -1;
+        if (m_view == il::TimelineViewKind::ByTask) {
+            row = int(task);
+        } else {
+            for (std::size_t l = 0; l < run->laneRows().size() && row < 0; ++l) {
+                const il::TimelineRow &lane = run->laneRows()[l];
+                for (std::size_t i = lane.firstIndex(std::int64_t(from)); i < lane.size() && lane[i].start <= to; ++i)
+                    if (lane[i].task == task) {
+                        row = int(l);
+                        break;
+                    }
+            }
+        }
+        if (row >= 0 && row < band.rows) {
+            const int y = band.rowsTop() + row * band.rowHeight;
+            const int visible = viewport()->height() - TimelineLayout::rulerHeight;
+            QScrollBar *bar = verticalScrollBar();
+            if (y < bar->value() || y + band.rowHeight > bar->value() + visible)
+                bar->setValue(std::max(0, y - visible / 3));
+        }
+        TimeMapping m = mapping();
+        const double width = axisWidth();
+        const double shownFrom = m.toNs(m.left), shownTo = m.toNs(m.left + width);
+        if (from < shownFrom || to > shownTo) {
+            if (to - from > 0.8 * (shownTo - shownFrom)) {
+                m.fit(from, to, width);
+            } else {
+                m.startNs = (from + to) / 2 - (shownTo - shownFrom) / 2;
+            }
+            setMapping(m);
+        }
+        return;
+    }
+}
+
 void TimelineView::updateSelectionNotes()
 {
     m_selectionNotes.clear();
@@ -196,6 +257,7 @@ TimelineScene TimelineView::scene() const
     s.hasSelection = hasSelection();
     std::tie(s.selectionFromNs, s.selectionToNs) = selection();
     s.headerNotes = &m_selectionNotes;
+    s.matches = m_matches.empty() ? nullptr : &m_matches;
     return s;
 }
 

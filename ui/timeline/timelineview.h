@@ -48,6 +48,12 @@ public:
 
     std::uint32_t highlightedTask() const { return m_highlight; }
     void setHighlightedTask(std::uint32_t task);
+    // Find: the tasks whose names matched (tinted in the task view).
+    void setMatches(const std::vector<std::uint32_t> &tasks);
+    // Highlights `task` in every run and brings it into view: the first run
+    // it ran in, scrolled to its row (by task) or its lane (by lane), panned
+    // (zoomed out only if it is wider than the view) to its time.
+    void revealTask(std::uint32_t task);
     bool hasSelection() const { return m_viewport.hasSelection(); }
     std::pair<double, double> selection() const { return m_viewport.selection(); }
     void setSelection(double fromNs, double toNs) { m_viewport.setSelection(fromNs, toNs); }
@@ -112,6 +118,7 @@ private:
     TimelinePainter m_painter;
     ViewportController m_viewport;
     std::uint32_t m_highlight = il::noTask;
+    std::vector<std::uint8_t> m_matches;
 
     enum class Drag { None, Pending, Pan, Select };
     Drag m_drag = Drag::None;

@@ -10,6 +10,7 @@
 #include "ui/text/incidenttext.h"
 #include "ui/timeline/spanstyle.h"
 #include "ui/timeline/timelineview.h"
+#include "ui/window/findbar.h"
 #include "ui/window/legendwidget.h"
 #include "ui/window/runsession.h"
 #include "ui/window/tasksetpanel.h"
@@ -70,7 +71,9 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget *parent)
     m_selectionStats->setContentsMargins(8, 4, 8, 4);
     m_selectionStats->setText(tr("Drag on the ruler to measure a range · click a task to follow it through every run"));
     m_selectionStats->setForegroundRole(QPalette::PlaceholderText);
+    m_findBar = new FindBar(&m_session->model(), m_timeline, central);
     layout->addWidget(strip);
+    layout->addWidget(m_findBar);
     layout->addWidget(m_timeline, 1);
     layout->addWidget(m_selectionStats);
     setCentralWidget(central);
@@ -305,6 +308,10 @@ void MainWindow::createActions()
     m_viewMenu->addActions({m_byLane, m_byTask});
     m_viewMenu->addSeparator();
     m_viewMenu->addActions({zoomIn, zoomOut, fit});
+    m_viewMenu->addSeparator();
+    m_findAction = make(tr("&Find tasks…"), tr("Find tasks by name in every run"), QKeySequence::Find);
+    connect(m_findAction, &QAction::triggered, m_findBar, &FindBar::open);
+    m_viewMenu->addAction(m_findAction);
     m_viewMenu->addSeparator();
     for (QDockWidget *dock : findChildren<QDockWidget *>())
         m_viewMenu->addAction(dock->toggleViewAction());

@@ -72,6 +72,8 @@ public:
     QLabel *statusLabel() const { return m_status; }
     QSpinBox *workersBox() const { return m_workers; }
     QSpinBox *repeatBox() const { return m_repeat; }
+    class FindBar *findBar() const { return m_findBar; }
+    QAction *findAction() const { return m_findAction; }
 
     // Non-empty while the comparison shown ran another task set than the
     // panel holds now (and no run is going): what the marks say.
@@ -126,7 +128,9 @@ private:
     QLabel *m_status = nullptr;
     QProgressBar *m_progress = nullptr;
     QSpinBox *m_workers = nullptr;
-    QSpinBox *m_repeat = nullptr; // --repeat: runs per mode, the median shown
+    class FindBar *m_findBar = nullptr;
+    QSpinBox *m_repeat = nullptr;
+    QAction *m_findAction = nullptr; // --repeat: runs per mode, the median shown
     std::map<il::Mode, QAction *> m_modeActions;
     QAction *m_openAction = nullptr;
     QAction *m_runAction = nullptr;

@@ -21,9 +21,15 @@ void collectRows(PaintContext &ctx, const VisibleBand &vb)
         const int y = ctx.rowTop(vb, r);
         const QRect rowRect(ctx.rect.left(), y, ctx.rect.width(), band.rowHeight);
         // In the task view the highlighted task's row is tinted in every run.
-        if (ctx.byTask() && static_cast<std::uint32_t>(r) == ctx.scene.highlightTask)
+        if (ctx.byTask() && static_cast<std::uint32_t>(r) == ctx.scene.highlightTask) {
             ctx.p.fillRect(rowRect, ctx.style.selection);
-        else if (r % 2)
+        } else if (ctx.byTask() && ctx.scene.isMatch(static_cast<std::uint32_t>(r))) {
+            // A find match: the highlight's colour, fainter.
+            QColor tint = ctx.style.selection;
+            tint.setAlpha(tint.alpha() / 2);
+            ctx.p.fillRect(rowRect, r % 2 ? ctx.style.alternate : ctx.style.background);
+            ctx.p.fillRect(rowRect, tint);
+        } else if (r % 2)
             ctx.p.fillRect(rowRect, ctx.style.alternate);
         out.texts.push_back({false, out.rowLabels.size()});
         out.rowLabels.push_back({QRect(ctx.rect.left() + 14, y, ctx.axisLeft - ctx.rect.left() - 18, band.rowHeight),
