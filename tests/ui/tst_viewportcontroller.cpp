@@ -18,6 +18,7 @@ private slots:
     void userMovesStopFollowing();
     void zoomKeepsTimeUnderCursor_data();
     void zoomKeepsTimeUnderCursor();
+    void zoomOutStopsAtTheWhole();
     void selectionByDrag();
     void clickClearsSelection();
 };
@@ -108,11 +109,27 @@ void TestViewportController::zoomKeepsTimeUnderCursor()
     QFETCH(double, anchorX);
     QObject owner;
     ViewportController *c = fitted(&owner);
+    if (factor < 1)
+        c->zoomBy(4, x); // zoomed in first: out of the whole there is nothing to zoom out to
     const double t = c->mapping().toNs(anchorX);
     const double nsPerPx = c->mapping().nsPerPx;
     c->zoomBy(factor, x);
     QVERIFY(std::abs(c->mapping().toX(t) - anchorX) < 1e-6);
     QVERIFY(std::abs(c->mapping().nsPerPx - nsPerPx / factor) < 1e-6 * nsPerPx);
+}
+
+// Zooming out stops at the whole comparison, wherever the cursor is.
+void TestViewportController::zoomOutStopsAtTheWhole()
+{
+    QObject owner;
+    ViewportController *c = fitted(&owner);
+    const ui::TimeMapping whole = c->mapping();
+    c->zoomBy(0.5, 900);
+    QCOMPARE(c->mapping(), whole);
+    c->zoomBy(3, 300);
+    c->zoomBy(0.1, 300);
+    QCOMPARE(c->mapping(), whole);
+    QVERIFY(!c->isFollowing());
 }
 
 void TestViewportController::selectionByDrag()

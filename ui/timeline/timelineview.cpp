@@ -34,10 +34,11 @@ TimelineView::TimelineView(QWidget *parent)
     viewport()->setMouseTracking(true);
     setFocusPolicy(Qt::StrongFocus);
     setFrameShape(QFrame::NoFrame);
-    setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded); // shown once zoomed in
     setVerticalScrollBarPolicy(Qt::ScrollBarAsNeeded);
     setMinimumSize(320, 160);
     connect(&m_viewport, &ViewportController::mappingChanged, this, [this] {
+        updateHorizontalBar();
         viewport()->update();
         emit mappingChanged();
     });
@@ -133,6 +134,7 @@ void TimelineView::followModel()
 {
     m_viewport.setAxisWidth(axisWidth());
     m_viewport.follow(extentNs());
+    updateHorizontalBar();
 }
 
 void TimelineView::fitAll()
@@ -335,8 +337,36 @@ void TimelineView::resizeEvent(QResizeEvent *event)
     followModel();
 }
 
-void TimelineView::scrollContentsBy(int, int)
+void TimelineView::updateHorizontalBar()
 {
+    // In pixels at the current zoom, over the whole comparison and its fit's
+    // margins: where the scroll bar's handle is, the view is.
+    const TimeMapping &m = mapping();
+    const double extent = extentNs();
+    const double margin = 0.02 * extent;
+    const double visibleNs = axisWidth() * m.nsPerPx;
+    QScrollBar *bar = horizontalScrollBar();
+    m_syncingBar = true;
+    if (extent <= 0 || visibleNs >= extent + 2 * margin) {
+        bar->setRange(0, 0);
+    } else {
+        const int range = static_cast<int>(std::min(1e9, std::ceil((extent + 2 * margin - visibleNs) / m.nsPerPx)));
+        bar->setRange(0, range);
+        bar->setPageStep(axisWidth());
+        bar->setSingleStep(std::max(1, axisWidth() / 20));
+        bar->setValue(static_cast<int>(std::clamp(std::round((m.startNs + margin) / m.nsPerPx), 0.0, double(range))));
+    }
+    m_syncingBar = false;
+}
+
+void TimelineView::scrollContentsBy(int dx, int)
+{
+    if (dx != 0 && !m_syncingBar) {
+        // The user moved the horizontal bar: the view follows it.
+        TimeMapping m = mapping();
+        m.startNs = horizontalScrollBar()->value() * m.nsPerPx - 0.02 * extentNs();
+        m_viewport.setMapping(m);
+    }
     viewport()->update();
 }
 

@@ -81,6 +81,8 @@ public slots:
     void zoomOut();
     void zoomBy(double factor, double viewportX);
     void fitAll();
+    double extentNs() const; // the whole comparison, ns from the runs' start
+    int axisWidth() const;
 
 signals:
     void selectionChanged(bool hasSelection, double fromNs, double toNs);
@@ -104,11 +106,10 @@ private:
     // Brings m_layout up to the model's revision; true if it had to.
     bool ensureLayout() const;
     void updateScrollBar();
+    void updateHorizontalBar(); // its range and handle from the mapping and the extent
     void updateSelectionNotes();
     TimelineScene scene() const;
-    int axisWidth() const;
     double keyZoomX() const;
-    double extentNs() const;
     void followModel(); // refits if following // the cursor if it is over the view, else the axis' middle
     void paintStaleBanner(QPainter &painter, const QRect &rect) const;
 
@@ -119,6 +120,7 @@ private:
     ViewportController m_viewport;
     std::uint32_t m_highlight = il::noTask;
     std::vector<std::uint8_t> m_matches;
+    bool m_syncingBar = false; // setting the horizontal bar from the mapping, not the user
 
     enum class Drag { None, Pending, Pan, Select };
     Drag m_drag = Drag::None;

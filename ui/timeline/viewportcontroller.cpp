@@ -26,6 +26,13 @@ void ViewportController::setMapping(const TimeMapping &mapping)
 void ViewportController::zoomBy(double factor, double x)
 {
     m_mapping.zoomAround(std::max(x, m_mapping.left), factor);
+    // Zooming out stops at the whole comparison: past it is only empty axis.
+    if (m_extent > 0) {
+        TimeMapping whole = m_mapping;
+        whole.fit(0, m_extent, m_axisWidth);
+        if (m_mapping.nsPerPx > whole.nsPerPx)
+            m_mapping = whole;
+    }
     moved();
 }
 
@@ -37,6 +44,7 @@ void ViewportController::panByPixels(double dx)
 
 void ViewportController::fit(double extentNs)
 {
+    m_extent = extentNs;
     m_mapping.fit(0, extentNs, m_axisWidth);
     m_follow = true;
     emit mappingChanged();
@@ -44,6 +52,7 @@ void ViewportController::fit(double extentNs)
 
 void ViewportController::follow(double extentNs)
 {
+    m_extent = extentNs;
     if (m_follow)
         fit(extentNs);
 }

@@ -32,7 +32,9 @@ public:
     // Shows [0, extentNs] across the axis and follows from now on.
     void fit(double extentNs);
     // The content grew or the axis changed size: refits only while following.
+    // Either way zooming out stops at [0, extentNs] from now on.
     void follow(double extentNs);
+    double extentNs() const { return m_extent; }
 
     bool hasSelection() const { return m_hasSelection; }
     std::pair<double, double> selection() const { return {m_selFrom, m_selTo}; } // ordered once finished
@@ -54,6 +56,7 @@ private:
 
     TimeMapping m_mapping;
     double m_axisWidth = 1;
+    double m_extent = 0; // the whole comparison: the farthest zoom-out
     bool m_follow = true;
     bool m_hasSelection = false;
     bool m_dragging = false;

@@ -10,6 +10,7 @@
 #include "ui/text/incidenttext.h"
 #include "ui/timeline/spanstyle.h"
 #include "ui/timeline/timelineview.h"
+#include "ui/timeline/overviewstrip.h"
 #include "ui/window/findbar.h"
 #include "ui/window/legendwidget.h"
 #include "ui/window/runsession.h"
@@ -73,7 +74,9 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget *parent)
     m_selectionStats->setForegroundRole(QPalette::PlaceholderText);
     m_findBar = new FindBar(&m_session->model(), m_timeline, central);
     layout->addWidget(strip);
+    m_overview = new OverviewStrip(&m_session->model(), m_timeline, central);
     layout->addWidget(m_findBar);
+    layout->addWidget(m_overview);
     layout->addWidget(m_timeline, 1);
     layout->addWidget(m_selectionStats);
     setCentralWidget(central);

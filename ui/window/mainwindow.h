@@ -73,6 +73,7 @@ public:
     QSpinBox *workersBox() const { return m_workers; }
     QSpinBox *repeatBox() const { return m_repeat; }
     class FindBar *findBar() const { return m_findBar; }
+    class OverviewStrip *overview() const { return m_overview; }
     QAction *findAction() const { return m_findAction; }
 
     // Non-empty while the comparison shown ran another task set than the
@@ -129,6 +130,7 @@ private:
     QProgressBar *m_progress = nullptr;
     QSpinBox *m_workers = nullptr;
     class FindBar *m_findBar = nullptr;
+    class OverviewStrip *m_overview = nullptr;
     QSpinBox *m_repeat = nullptr;
     QAction *m_findAction = nullptr; // --repeat: runs per mode, the median shown
     std::map<il::Mode, QAction *> m_modeActions;
