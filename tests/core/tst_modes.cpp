@@ -1,6 +1,7 @@
 #include "testsupport.h"
 
 #include "core/analysis/repeats.h"
+#include "core/analysis/taskdetails.h"
 #include "core/base/clock.h"
 #include "core/io/exporters.h"
 #include "core/model/presets.h"
@@ -36,6 +37,7 @@ private slots:
     void processesAreOtherPids();
     void cpuPhasesMeasureThreadCpuTime();
     void comparisonRunsOneAfterAnother();
+    void taskDetailsAddUp();
     void repeatRunsInterleavedAndShowsTheMedian();
     void stopEndsTheRepetitionsLeft();
     void stopCancelsAndKeepsEvents();
@@ -268,6 +270,33 @@ void TestModes::comparisonRunsOneAfterAnother()
         // The next run began only after the previous one ended.
         QVERIFY(c.runs[i]->trace->firstNs >= c.runs[i - 1]->trace->lastNs);
     }
+}
+
+// The details table's figures: each task's time per kind from its spans,
+// its wait in the queue, its lane and state; the CSV carries them.
+void TestModes::taskDetailsAddUp()
+{
+    const il::TaskSet set = makeSet({"c20 i10", "i10"});
+    const il::RunResultPtr r = runOne(set, il::Mode::Sequential);
+    QVERIFY(r);
+    const auto details = il::taskDetails(*r->trace);
+    QCOMPARE(details.size(), 2u);
+    const il::TaskDetail &a = details[0], &b = details[1];
+    QCOMPARE(a.task, 0u);
+    QCOMPARE(a.state, il::TaskState::Done);
+    QCOMPARE(a.lane, 0);
+    QVERIFY2(a.cpuMs >= 19 && a.cpuMs < 40, qPrintable(QString::number(a.cpuMs)));
+    QVERIFY2(a.ioMs >= 10 && a.ioMs < 30, qPrintable(QString::number(a.ioMs)));
+    // One lane: the second task waited in the queue for the whole first one.
+    QVERIFY2(b.waitMs >= a.endMs - a.startMs - 0.5, qPrintable(QStringLiteral("%1 %2").arg(b.waitMs).arg(a.endMs - a.startMs)));
+    QVERIFY(b.startMs >= a.endMs);
+    QCOMPARE(b.cpuMs, 0.0);
+    const QByteArray csv = il::taskDetailsCsv(details, {"alpha", "be\"ta"}, r->trace->info.laneNames);
+    const QList<QByteArray> lines = csv.trimmed().split('\n');
+    QCOMPARE(lines.size(), 3);
+    QCOMPARE(lines[0], QByteArray("task,name,lane,queued_ms,start_ms,end_ms,cpu_ms,io_ms,ipc_ms,wait_ms,state"));
+    QVERIFY2(lines[2].startsWith("1,\"be\"\"ta\",\"main thread\","), lines[2].constData());
+    QVERIFY(lines[2].endsWith(",done"));
 }
 
 void TestModes::repeatRunsInterleavedAndShowsTheMedian()

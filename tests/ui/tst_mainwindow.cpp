@@ -8,6 +8,7 @@
 #include "ui/timeline/timelinepainter.h"
 #include "ui/timeline/timelineview.h"
 #include "ui/timeline/overviewstrip.h"
+#include "ui/window/detailspanel.h"
 #include "ui/window/findbar.h"
 #include "ui/window/mainwindow.h"
 #include "ui/window/runsession.h"
@@ -36,6 +37,7 @@
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTest>
+#include <QTableView>
 #include <QTimer>
 #include <QVBoxLayout>
 #include <QToolButton>
@@ -122,6 +124,7 @@ private slots:
     void repeatShowsEachModesMedianWithItsSpread();
     void chartLinksTwinsAndFollowsReplacedRuns();
     void findStepsThroughMatchesInEveryRun();
+    void detailsTableFollowsAndLeadsTheTimeline();
     void overviewFrameAndScrollBarMoveTheView();
     void zoomKeepsTimeUnderCursor_data();
     void zoomKeepsTimeUnderCursor();
@@ -588,6 +591,57 @@ void TestMainWindow::overviewFrameAndScrollBarMoveTheView()
     QVERIFY2(std::abs(view->mapping().startNs - before - 200 * view->mapping().nsPerPx) < view->mapping().nsPerPx,
              qPrintable(QString::number(view->mapping().startNs - before)));
     QVERIFY(!strip->grab().isNull());
+}
+
+// The Details dock lists each finished run's tasks; choosing a row
+// highlights the task on the timeline, a task clicked there selects its row,
+// a range on the ruler keeps only the tasks inside it, Copy as CSV gives
+// the rows shown.
+void TestMainWindow::detailsTableFollowsAndLeadsTheTimeline()
+{
+    ui::MainWindow w({false});
+    w.taskSetPanel()->setTaskSet(tinySet(6, 3, 2), QStringLiteral("tiny"));
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    setModes(w, {Mode::Sequential, Mode::EventLoop});
+    ui::DetailsPanel *details = w.detailsPanel();
+    QCOMPARE(details->runPicker()->count(), 0);
+    w.run();
+    QVERIFY(waitForFinish(w));
+    QCOMPARE(details->runPicker()->count(), 2);
+    QCOMPARE(details->runPicker()->itemText(1), QStringLiteral("eventloop"));
+    QCOMPARE(details->table()->model()->rowCount(), 6);
+    QVERIFY2(details->totalsText().startsWith(QStringLiteral("6 tasks")), qPrintable(details->totalsText()));
+    QVERIFY2(details->totalsText().contains(QStringLiteral("6 done")), qPrintable(details->totalsText()));
+
+    // A row chosen: that task is highlighted in every run.
+    QAbstractItemModel *rows = details->table()->model();
+    const QModelIndex third = rows->index(2, 0);
+    const auto task = third.data(ui::TaskDetailsModel::TaskRole).value<std::uint32_t>();
+    details->table()->setCurrentIndex(third);
+    QCOMPARE(w.timeline()->highlightedTask(), task);
+    // A task clicked on the timeline: its row is selected.
+    emit w.timeline()->taskClicked(4);
+    QCOMPARE(details->table()->currentIndex().data(ui::TaskDetailsModel::TaskRole).value<std::uint32_t>(), 4u);
+    // Sequential ran them one after another: a range over the start keeps the first few.
+    const il::TaskDetail first = [&] {
+        for (const auto &d : il::taskDetails(*w.session()->results()[0]->trace))
+            if (d.task == 0)
+                return d;
+        return il::TaskDetail{};
+    }();
+    w.timeline()->setSelection(0, first.endMs * 1e6);
+    QVERIFY(rows->rowCount() >= 1 && rows->rowCount() < 6);
+    QVERIFY2(details->totalsText().contains(QStringLiteral(" in ")), qPrintable(details->totalsText()));
+    const QStringList csv = details->csv().trimmed().split(QLatin1Char('\n'));
+    QCOMPARE(csv.size(), rows->rowCount() + 1);
+    QVERIFY(csv[0].startsWith(QStringLiteral("task,name,lane")));
+    w.timeline()->clearSelection();
+    QCOMPARE(rows->rowCount(), 6);
+    // The other run, picked.
+    details->runPicker()->setCurrentIndex(1);
+    QCOMPARE(details->shownRun(), 1);
+    QCOMPARE(rows->rowCount(), 6);
 }
 
 void TestMainWindow::fullRunFillsTimelineAndChart()

@@ -11,6 +11,7 @@
 #include "ui/timeline/spanstyle.h"
 #include "ui/timeline/timelineview.h"
 #include "ui/timeline/overviewstrip.h"
+#include "ui/window/detailspanel.h"
 #include "ui/window/findbar.h"
 #include "ui/window/legendwidget.h"
 #include "ui/window/runsession.h"
@@ -176,12 +177,24 @@ void MainWindow::createDocks()
     m_why->setToolTip(tr("Why the modes differ, computed from the measures"));
     row->addWidget(m_chart, 3);
     row->addWidget(m_why, 2);
+    m_details = new DetailsPanel(&m_session->model(), this);
+    auto *detailsDock = new QDockWidget(tr("Details"), this);
+    detailsDock->setObjectName(QStringLiteral("DetailsDock"));
+    detailsDock->setWidget(m_details);
+    detailsDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable
+                             | QDockWidget::DockWidgetClosable);
     auto *chartDock = new QDockWidget(tr("Comparison"), this);
     chartDock->setObjectName(QStringLiteral("ComparisonDock"));
     chartDock->setWidget(compare);
     chartDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable
                            | QDockWidget::DockWidgetClosable);
     addDockWidget(Qt::BottomDockWidgetArea, chartDock);
+    // Beside the comparison, as a tab: the chart first, the table a click away.
+    tabifyDockWidget(chartDock, detailsDock);
+    chartDock->raise();
+    connect(m_details, &DetailsPanel::taskChosen, this, [this](std::uint32_t task) { m_timeline->revealTask(task); });
+    connect(m_timeline, &TimelineView::taskClicked, m_details, &DetailsPanel::selectTask);
+    connect(m_timeline, &TimelineView::selectionChanged, m_details, &DetailsPanel::setRange);
     resizeDocks({taskDock}, {400}, Qt::Horizontal);
     resizeDocks({chartDock}, {290}, Qt::Vertical);
 }

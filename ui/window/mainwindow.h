@@ -73,6 +73,7 @@ public:
     QSpinBox *workersBox() const { return m_workers; }
     QSpinBox *repeatBox() const { return m_repeat; }
     class FindBar *findBar() const { return m_findBar; }
+    class DetailsPanel *detailsPanel() const { return m_details; }
     class OverviewStrip *overview() const { return m_overview; }
     QAction *findAction() const { return m_findAction; }
 
@@ -130,6 +131,7 @@ private:
     QProgressBar *m_progress = nullptr;
     QSpinBox *m_workers = nullptr;
     class FindBar *m_findBar = nullptr;
+    class DetailsPanel *m_details = nullptr;
     class OverviewStrip *m_overview = nullptr;
     QSpinBox *m_repeat = nullptr;
     QAction *m_findAction = nullptr; // --repeat: runs per mode, the median shown
