@@ -126,6 +126,7 @@ private slots:
     void findStepsThroughMatchesInEveryRun();
     void detailsTableFollowsAndLeadsTheTimeline();
     void overviewFrameAndScrollBarMoveTheView();
+    void headersFoldAndLabelsResize();
     void zoomKeepsTimeUnderCursor_data();
     void zoomKeepsTimeUnderCursor();
     void dragPanKeepsGrabbedTime();
@@ -642,6 +643,56 @@ void TestMainWindow::detailsTableFollowsAndLeadsTheTimeline()
     details->runPicker()->setCurrentIndex(1);
     QCOMPARE(details->shownRun(), 1);
     QCOMPARE(rows->rowCount(), 6);
+}
+
+// A click on a run's header folds the run to its header (and unfolds it);
+// the row-name column's edge drags wider and narrower, within bounds.
+void TestMainWindow::headersFoldAndLabelsResize()
+{
+    il::TimelineModel model;
+    for (int r = 0; r < 2; ++r) {
+        auto trace = std::make_shared<il::Trace>(*testdata::makeSyntheticTrace(700, 4, unsigned(r + 1)));
+        trace->info.runIndex = r;
+        model.setTrace(trace);
+    }
+    ui::TimelineView view;
+    view.resize(900, 500);
+    view.setModel(&model);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    const int rows = view.layout().bands[0].rows;
+    QVERIFY(rows > 0);
+    const int secondTop = view.layout().bands[1].top;
+    // Click the first run's header.
+    const QPoint header(400, ui::TimelineLayout::rulerHeight + 5);
+    QTest::mouseClick(view.viewport(), Qt::LeftButton, {}, header);
+    QVERIFY(view.isRunCollapsed(0));
+    QCOMPARE(view.layout().bands[0].rows, 0);
+    QCOMPARE(view.layout().bands[0].collapsedRows, rows);
+    QVERIFY(view.layout().bands[1].top < secondTop);
+    QVERIFY2(view.toolTipAt(header).contains(QStringLiteral("unfold")), qPrintable(view.toolTipAt(header)));
+    QTest::mouseClick(view.viewport(), Qt::LeftButton, {}, header);
+    QVERIFY(!view.isRunCollapsed(0));
+    QCOMPARE(view.layout().bands[0].rows, rows);
+    view.setAllRunsCollapsed(true);
+    QVERIFY(view.isRunCollapsed(0) && view.isRunCollapsed(1));
+    view.setAllRunsCollapsed(false);
+    QCOMPARE(view.layout().bands[1].top, secondTop);
+
+    // Drag the label column's edge from 150 px to 260, then far left (stops at 80).
+    const int edge = view.labelColumnWidth();
+    QCOMPARE(edge, ui::TimelineLayout::labelWidth);
+    const int y = ui::TimelineLayout::rulerHeight + 60;
+    QTest::mousePress(view.viewport(), Qt::LeftButton, {}, QPoint(edge, y));
+    QMouseEvent move(QEvent::MouseMove, QPointF(260, y), view.viewport()->mapToGlobal(QPointF(260, y)), Qt::NoButton,
+                     Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(view.viewport(), &move);
+    QTest::mouseRelease(view.viewport(), Qt::LeftButton, {}, QPoint(260, y));
+    QCOMPARE(view.labelColumnWidth(), 260);
+    QCOMPARE(view.axisWidth(), view.viewport()->width() - 260);
+    view.setLabelColumnWidth(10);
+    QCOMPARE(view.labelColumnWidth(), 80);
+    QCOMPARE(view.highlightedTask(), il::noTask); // the drags were not clicks on tasks
 }
 
 void TestMainWindow::fullRunFillsTimelineAndChart()

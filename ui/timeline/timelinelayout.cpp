@@ -5,10 +5,11 @@
 namespace ui {
 
 TimelineLayout TimelineLayout::compute(const il::TimelineModel &model, il::TimelineViewKind view,
-                                      int maxContentHeight)
+                                      int maxContentHeight, const std::vector<bool> &collapsed)
 {
     TimelineLayout layout;
     layout.view = view;
+    layout.collapsed = collapsed;
     layout.revision = model.revision();
     const int rowHeight = view == il::TimelineViewKind::ByLane ? laneRowHeight : taskRowHeight;
     for (int r = 0; r < model.runCount(); ++r) {
@@ -19,6 +20,10 @@ TimelineLayout TimelineLayout::compute(const il::TimelineModel &model, il::Timel
         band.run = r;
         band.rows = run->rowCount(view);
         band.rowHeight = rowHeight;
+        if (std::size_t(r) < collapsed.size() && collapsed[std::size_t(r)]) {
+            band.collapsedRows = band.rows;
+            band.rows = 0;
+        }
         layout.bands.push_back(band);
     }
     const auto place = [&layout] {

@@ -25,6 +25,7 @@ struct TimelineLayout
         int rows = 0;      // rows shown: the run's first `rows` rows
         int hiddenRows = 0; // rows of the run left out (pictures with a height cap only)
         int rowHeight = 0;
+        int collapsedRows = 0; // collapsed: the header only, these rows folded away
         int rowsTop() const { return top + headerHeight; }
         int rowsBottom() const { return rowsTop() + rows * rowHeight; }
         int bottom() const { return rowsBottom() + (hiddenRows > 0 ? footerHeight : 0); }
@@ -48,8 +49,10 @@ struct TimelineLayout
     // With maxContentHeight > 0 (a saved picture), runs with more rows than
     // fit are cut to their first rows, sharing the height so every run keeps
     // its header; each cut band says how many rows it left out.
+    // `collapsed` (by run index): runs shown as their header alone.
     static TimelineLayout compute(const il::TimelineModel &model, il::TimelineViewKind view,
-                                  int maxContentHeight = 0);
+                                  int maxContentHeight = 0, const std::vector<bool> &collapsed = {});
+    std::vector<bool> collapsed; // what it was computed with
     int hiddenRows() const; // over all bands
     int shownRowsPerCutRun() const; // the most rows any cut band shows; 0 if none is cut
     // True if the layout was computed from `model` as it is now, for `view`.

@@ -97,9 +97,9 @@ bool TimelineView::ensureLayout() const
         m_layout.view = m_view;
         return false;
     }
-    if (m_layout.isCurrentFor(*m_model, m_view))
+    if (m_layout.isCurrentFor(*m_model, m_view) && m_layout.collapsed == m_collapsed)
         return false;
-    m_layout = TimelineLayout::compute(*m_model, m_view);
+    m_layout = TimelineLayout::compute(*m_model, m_view, 0, m_collapsed);
     return true;
 }
 
@@ -169,6 +169,31 @@ void TimelineView::setHighlightedTask(std::uint32_t task)
     if (task == m_highlight)
         return;
     m_highlight = task;
+    viewport()->update();
+}
+
+void TimelineView::setRunCollapsed(int run, bool collapsed)
+{
+    if (run < 0 || isRunCollapsed(run) == collapsed)
+        return;
+    if (m_collapsed.size() <= std::size_t(run))
+        m_collapsed.resize(std::size_t(run) + 1, false);
+    m_collapsed[std::size_t(run)] = collapsed;
+    ensureLayout();
+    updateScrollBar();
+    viewport()->update();
+}
+
+bool TimelineView::isRunCollapsed(int run) const
+{
+    return run >= 0 && std::size_t(run) < m_collapsed.size() && m_collapsed[std::size_t(run)];
+}
+
+void TimelineView::setAllRunsCollapsed(bool collapsed)
+{
+    m_collapsed.assign(std::size_t(std::max(0, m_model ? m_model->runCount() : 0)), collapsed);
+    ensureLayout();
+    updateScrollBar();
     viewport()->update();
 }
 
@@ -316,7 +341,9 @@ void TimelineView::paintEvent(QPaintEvent *)
         QMetaObject::invokeMethod(this, &TimelineView::updateScrollBar, Qt::QueuedConnection);
     QPainter painter(viewport());
     const SpanStyle style = SpanStyle::forPalette(palette());
-    m_painter.paint(painter, viewport()->rect(), scene(), style);
+    TimelineScene s = scene();
+    s.collapsible = true; // on screen, headers fold: say so (pictures do not)
+    m_painter.paint(painter, viewport()->rect(), s, style);
     paintStaleBanner(painter, viewport()->rect());
     if (!m_model || m_model->runCount() == 0) {
         // The first thing a new user sees: say what to do.
@@ -394,7 +421,9 @@ void TimelineView::mousePressEvent(QMouseEvent *event)
         return;
     }
     m_pressPos = m_lastPos = event->position().toPoint();
-    if (m_pressPos.y() < TimelineLayout::rulerHeight && m_pressPos.x() >= mapping().left) {
+    if (onLabelEdge(m_pressPos)) {
+        m_drag = Drag::ResizeLabels;
+    } else if (m_pressPos.y() < TimelineLayout::rulerHeight && m_pressPos.x() >= mapping().left) {
         m_drag = Drag::Select;
         m_viewport.beginSelection(m_pressPos.x());
     } else {
@@ -410,12 +439,16 @@ void TimelineView::mouseMoveEvent(QMouseEvent *event)
         m_drag = Drag::Pan;
         viewport()->setCursor(Qt::ClosedHandCursor);
     }
-    if (m_drag == Drag::Pan) {
+    if (m_drag == Drag::ResizeLabels) {
+        setLabelColumnWidth(pos.x());
+    } else if (m_drag == Drag::Pan) {
         const QPoint d = pos - m_lastPos;
         verticalScrollBar()->setValue(verticalScrollBar()->value() - d.y());
         m_viewport.panByPixels(d.x());
     } else if (m_drag == Drag::Select) {
         m_viewport.dragSelection(pos.x());
+    } else if (m_drag == Drag::None && onLabelEdge(pos)) {
+        viewport()->setCursor(Qt::SplitHCursor);
     } else if (m_drag == Drag::None && pos.y() < TimelineLayout::rulerHeight) {
         viewport()->setCursor(Qt::IBeamCursor);
     } else if (m_drag == Drag::None) {
@@ -434,6 +467,10 @@ void TimelineView::mouseReleaseEvent(QMouseEvent *event)
     const QPoint pos = event->position().toPoint();
     if (m_drag == Drag::Select) {
         m_viewport.finishSelection(pos.x(), dragThresholdPx);
+    } else if (m_drag == Drag::Pending && headerRunAt(pos) >= 0) {
+        // A click on a run's header folds or unfolds the run.
+        const int run = headerRunAt(pos);
+        setRunCollapsed(run, !isRunCollapsed(run));
     } else if (m_drag == Drag::Pending) {
         // A click, not a drag: highlight the task under the cursor everywhere.
         const auto hit = itemAt(pos);
@@ -494,6 +531,32 @@ bool TimelineView::viewportEvent(QEvent *event)
         return true;
     }
     return QAbstractScrollArea::viewportEvent(event);
+}
+
+bool TimelineView::onLabelEdge(const QPoint &pos) const
+{
+    return pos.y() >= TimelineLayout::rulerHeight && std::abs(pos.x() - mapping().left) <= 3;
+}
+
+void TimelineView::setLabelColumnWidth(int width)
+{
+    const int w = std::clamp(width, 80, std::max(80, viewport()->width() / 2));
+    if (w == labelColumnWidth())
+        return;
+    // The time at the axis' start stays where it is; the axis gets narrower
+    // or wider, so the same zoom shows a little less or more.
+    TimeMapping m = mapping();
+    m.left = w;
+    m_viewport.setAxisWidth(std::max(1, viewport()->width() - w));
+    m_viewport.setMapping(m);
+}
+
+int TimelineView::headerRunAt(const QPoint &pos) const
+{
+    if (!m_model || pos.y() < TimelineLayout::rulerHeight)
+        return -1;
+    const TimelineLayout::Hit hit = layout().hitAt(pos.y() - TimelineLayout::rulerHeight + verticalScrollBar()->value());
+    return hit.valid() && hit.header ? hit.run : -1;
 }
 
 std::optional<TimelineView::HitItem> TimelineView::itemAt(const QPoint &pos) const
@@ -573,7 +636,8 @@ QString TimelineView::toolTipAt(const QPoint &pos) const
         const il::TimelineRun *hitRun = hit.valid() ? m_model->findRun(hit.run) : nullptr;
         if (hitRun && hit.header) {
             const std::size_t tasks = m_model->taskSet() ? m_model->taskSet()->tasks.size() : 0;
-            return TimelinePainter::runHeaderToolTip(*hitRun, tasks);
+            return TimelinePainter::runHeaderToolTip(*hitRun, tasks)
+                   + (isRunCollapsed(hit.run) ? tr("\n(click to unfold the run)") : tr("\n(click to fold the run)"));
         }
         // A row's name: in the task view, also how the task ended if it failed.
         if (hitRun && pos.x() < mapping().left) {

@@ -48,6 +48,13 @@ public:
 
     std::uint32_t highlightedTask() const { return m_highlight; }
     void setHighlightedTask(std::uint32_t task);
+    // A collapsed run shows its header alone (click the header to toggle).
+    void setRunCollapsed(int run, bool collapsed);
+    bool isRunCollapsed(int run) const;
+    void setAllRunsCollapsed(bool collapsed);
+    // The row-name column's width (drag its right edge): 80 px to half the view.
+    void setLabelColumnWidth(int width);
+    int labelColumnWidth() const { return static_cast<int>(mapping().left); }
     // Find: the tasks whose names matched (tinted in the task view).
     void setMatches(const std::vector<std::uint32_t> &tasks);
     // Highlights `task` in every run and brings it into view: the first run
@@ -107,6 +114,7 @@ private:
     bool ensureLayout() const;
     void updateScrollBar();
     void updateHorizontalBar(); // its range and handle from the mapping and the extent
+    int headerRunAt(const QPoint &viewportPos) const; // the run whose header is there, or -1
     void updateSelectionNotes();
     TimelineScene scene() const;
     double keyZoomX() const;
@@ -120,9 +128,11 @@ private:
     ViewportController m_viewport;
     std::uint32_t m_highlight = il::noTask;
     std::vector<std::uint8_t> m_matches;
-    bool m_syncingBar = false; // setting the horizontal bar from the mapping, not the user
+    bool m_syncingBar = false;
+    std::vector<bool> m_collapsed; // by run index // setting the horizontal bar from the mapping, not the user
 
-    enum class Drag { None, Pending, Pan, Select };
+    enum class Drag { None, Pending, Pan, Select, ResizeLabels };
+    bool onLabelEdge(const QPoint &pos) const; // the label column's right edge, below the ruler
     Drag m_drag = Drag::None;
     QPoint m_pressPos;
     QPoint m_lastPos;

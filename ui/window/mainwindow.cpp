@@ -325,6 +325,12 @@ void MainWindow::createActions()
     m_viewMenu->addSeparator();
     m_viewMenu->addActions({zoomIn, zoomOut, fit});
     m_viewMenu->addSeparator();
+    QAction *foldAll = make(tr("Fo&ld all runs"), tr("Show every run as its header alone (click a header to unfold it)"));
+    connect(foldAll, &QAction::triggered, this, [this] { m_timeline->setAllRunsCollapsed(true); });
+    QAction *unfoldAll = make(tr("&Unfold all runs"), tr("Show every run's rows"));
+    connect(unfoldAll, &QAction::triggered, this, [this] { m_timeline->setAllRunsCollapsed(false); });
+    m_viewMenu->addActions({foldAll, unfoldAll});
+    m_viewMenu->addSeparator();
     m_findAction = make(tr("&Find tasks…"), tr("Find tasks by name in every run"), QKeySequence::Find);
     connect(m_findAction, &QAction::triggered, m_findBar, &FindBar::open);
     m_viewMenu->addAction(m_findAction);

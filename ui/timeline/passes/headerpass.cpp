@@ -6,6 +6,7 @@
 
 #include "ui/timeline/rowlabels.h"
 
+#include <QCoreApplication>
 #include <QPainter>
 
 #include <algorithm>
@@ -29,7 +30,18 @@ void collectHeader(PaintContext &ctx, const VisibleBand &vb)
         out.pinnedText = out.texts.size();
     }
     out.texts.push_back({true, out.headers.size()});
-    out.headers.push_back({pinned.adjusted(8, 0, -8, 0), RunHeader::of(*vb.run, ctx.taskCount), note});
+    RunHeader text = RunHeader::of(*vb.run, ctx.taskCount);
+    if (ctx.scene.collapsible) {
+        // ▾ unfolded, ▸ folded (with how many rows it hides).
+        text.title = (band.collapsedRows > 0 || (band.rows == 0 && ctx.layout.collapsed.size() > std::size_t(band.run)
+                                                                      && ctx.layout.collapsed[std::size_t(band.run)])
+                          ? QStringLiteral("▸ ")
+                          : QStringLiteral("▾ "))
+                     + text.title;
+        if (band.collapsedRows > 0)
+            text.measures.prepend(QCoreApplication::translate("RunHeader", "%1 rows folded").arg(band.collapsedRows));
+    }
+    out.headers.push_back({pinned.adjusted(8, 0, -8, 0), text, note});
 }
 
 void collectFooter(PaintContext &ctx, const VisibleBand &vb)

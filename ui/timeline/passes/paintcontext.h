@@ -35,7 +35,7 @@ struct PaintBatches
 {
     struct EndMark { QRect bar; int capTop = 0; int capHeight = 0; bool failed = false; };
     struct EndFlag { QRect rect; bool failed = false; };   // beside a task's name
-    struct HeaderLabel { QRect rect; RunHeader header; QString note; };
+    struct HeaderLabel { QRect rect; RunHeader header; QString note; };  // header.title may carry a fold arrow
     struct RowLabel { QRect rect; QString text; };
     struct Footer { QRect rect; QString text; };
     struct SpanName { QRect rect; QString text; il::ItemKind kind = il::ItemKind::Cpu; };

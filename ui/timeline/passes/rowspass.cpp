@@ -146,7 +146,7 @@ void paintRowLabel(PaintContext &ctx, const PaintBatches::RowLabel &label)
     ctx.p.setFont(ctx.normalFont);
     ctx.p.setPen(ctx.style.text);
     ctx.p.drawText(label.rect, Qt::AlignVCenter | Qt::AlignLeft,
-                   ctx.fm.elidedText(label.text, Qt::ElideMiddle, label.rect.width()));
+                   ctx.fm.elidedText(label.text, Qt::ElideRight, label.rect.width())); // the whole name on hover
 }
 
 } // namespace ui::passes
