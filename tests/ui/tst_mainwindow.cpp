@@ -167,14 +167,14 @@ void TestMainWindow::invalidEditKeepsPreviousSet()
 {
     ui::MainWindow w({false});
     ui::TaskTableModel *table = w.taskSetPanel()->tableModel();
-    const QString before = ui::TaskTableModel::phasesText(table->taskSet().tasks[0]);
+    const QString before = ui::TaskTableModel::phasesText(table->taskSet(), table->taskSet().tasks[0]);
     const QModelIndex phases = table->index(0, ui::TaskTableModel::PhasesColumn);
     QVERIFY(!table->setData(phases, QStringLiteral("io -5"), Qt::EditRole));
     QVERIFY(!table->error().isEmpty());
     QVERIFY(table->error().contains(QStringLiteral("tasks[0]")));
     QVERIFY(!w.taskSetPanel()->errorText().isEmpty());
     QVERIFY(!table->setData(phases, QStringLiteral("banana 3"), Qt::EditRole));
-    QCOMPARE(ui::TaskTableModel::phasesText(table->taskSet().tasks[0]), before);
+    QCOMPARE(ui::TaskTableModel::phasesText(table->taskSet(), table->taskSet().tasks[0]), before);
     QVERIFY(table->setData(phases, QStringLiteral("io 7, cpu 1.5"), Qt::EditRole));
     QVERIFY(table->error().isEmpty());
     QCOMPARE(w.taskSetPanel()->taskSet()->tasks[0].phases.size(), 2u);
