@@ -51,12 +51,16 @@ public:
     // What went wrong, in the order it happened. Read after run() returned:
     // only the run thread records incidents.
     const std::vector<Incident> &incidents() const { return m_incidents; }
+    // What the run's shared counters and locks came to. Read after run().
+    const SharedStateResults &sharedResults() const { return m_shared; }
 
 protected:
     void report(Incident incident) { m_incidents.push_back(std::move(incident)); }
+    void setSharedResults(SharedStateResults results) { m_shared = std::move(results); }
 
 private:
     std::vector<Incident> m_incidents;
+    SharedStateResults m_shared;
 };
 
 } // namespace il

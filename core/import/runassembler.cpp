@@ -32,6 +32,7 @@ SpanKind kindOf(const std::string &cat)
     if (cat == "ipc" || cat == "transfer" || cat == "deserialize") return SpanKind::Ipc;
     if (cat == "ready-wait") return SpanKind::Ready;
     if (cat == "not-running") return SpanKind::NotRunning;
+    if (cat == "lock-wait") return SpanKind::LockWait;
     return SpanKind::Cpu; // a function, a slice: the track was busy
 }
 
@@ -608,6 +609,7 @@ private:
             case SpanKind::Spawn: m.spawnMs += ms; break;
             case SpanKind::Ipc: m.ipcMs += ms; break;
             case SpanKind::NotRunning: m.notRunningMs += ms; break;
+            case SpanKind::LockWait: m.lockWaitMs += ms; break;
             case SpanKind::None: break;
             }
         }
