@@ -253,46 +253,57 @@ void TestSharedState::deadlockIsDetectedAndEndsTheRun_data()
 
 // Two tasks, two locks, opposite order: the run ends (the engine's finished
 // signal, no sleeping), both tasks failed, one incident names the cycle, and
-// it was found when the cycle closed.
+// it was found when the cycle closed. A deadlock needs both tasks to hold
+// their first lock at once; on threads a thread started 50 ms late (a busy
+// machine) takes both locks in turn and no cycle forms: then, and only then,
+// the run is repeated, at most 3 times.
 void TestSharedState::deadlockIsDetectedAndEndsTheRun()
 {
     QFETCH(int, mode);
     const il::TaskSet set = *il::loadPreset(QStringLiteral("deadlock")).taskSet;
-    const testsupport::Comparison c = runComparison(set, {testsupport::config(il::Mode(mode), 2)}, 20000);
-    QVERIFY2(c.completed, "the run did not end");
-    QCOMPARE(c.runs.size(), std::size_t(1));
-    const il::RunResult &r = *c.runs.front();
-    const auto deadlocks = incidentsOf(*r.trace, il::IncidentKind::Deadlock);
-    QCOMPARE(deadlocks.size(), std::size_t(1));
-    const il::Incident &d = *deadlocks.front();
-    QCOMPARE(d.detail, QStringLiteral("task 0 holds A, waits for B; task 1 holds B, waits for A"));
-    QCOMPARE(d.value, std::int64_t(2));
-    QCOMPARE(d.task, 0u);
-    QVERIFY(!d.fatal());
-    QCOMPARE(r.metrics.failed, 2);
-    QCOMPARE(r.trace->tasks[0].state, il::TaskState::Failed);
-    QCOMPARE(r.trace->tasks[1].state, il::TaskState::Failed);
-    QVERIFY2(checkTrace(*r.trace, set, false).isEmpty(), qPrintable(checkTrace(*r.trace, set, false)));
-    // Found within 100 ms of the cycle closing: the later of the two waits began.
-    std::int64_t closed = 0;
-    int waits = 0;
-    for (const il::Span &s : r.trace->spans)
-        if (s.kind == il::SpanKind::LockWait) {
-            closed = std::max(closed, s.startNs);
-            ++waits;
-            QVERIFY(s.endNs <= d.tNs + 100'000'000); // every wait ended with the cycle's breaking
+    for (int attempt = 1; attempt <= 3; ++attempt) {
+        const testsupport::Comparison c = runComparison(set, {testsupport::config(il::Mode(mode), 2)}, 20000);
+        QVERIFY2(c.completed, "the run did not end");
+        QCOMPARE(c.runs.size(), std::size_t(1));
+        const il::RunResult &r = *c.runs.front();
+        QVERIFY2(checkTrace(*r.trace, set, false).isEmpty(), qPrintable(checkTrace(*r.trace, set, false)));
+        const auto deadlocks = incidentsOf(*r.trace, il::IncidentKind::Deadlock);
+        if (deadlocks.empty() && il::Mode(mode) != il::Mode::EventLoop && r.metrics.completed == 2) {
+            qWarning("attempt %d: one task took both locks before the other started; again", attempt);
+            continue;
         }
-    QCOMPARE(waits, 2);
-    QVERIFY2(d.tNs >= closed && d.tNs - closed <= 100'000'000, qPrintable(QString::number(d.tNs - closed)));
-    // The locks were never both held by one task: nothing was acquired twice.
-    const il::LockResult *a = lock(r, "A");
-    QVERIFY(a);
-    QCOMPARE(a->acquisitions, std::uint64_t(1));
-    // Sequentially nobody waits for anybody: no deadlock.
-    const il::RunResultPtr seq = runOne(set, il::Mode::Sequential);
-    QVERIFY(seq);
-    QVERIFY(seq->trace->incidents.empty());
-    QCOMPARE(seq->metrics.completed, 2);
+        QCOMPARE(deadlocks.size(), std::size_t(1));
+        const il::Incident &d = *deadlocks.front();
+        QCOMPARE(d.detail, QStringLiteral("task 0 holds A, waits for B; task 1 holds B, waits for A"));
+        QCOMPARE(d.value, std::int64_t(2));
+        QCOMPARE(d.task, 0u);
+        QVERIFY(!d.fatal());
+        QCOMPARE(r.metrics.failed, 2);
+        QCOMPARE(r.trace->tasks[0].state, il::TaskState::Failed);
+        QCOMPARE(r.trace->tasks[1].state, il::TaskState::Failed);
+        // Found within 100 ms of the cycle closing: the later of the two waits began.
+        std::int64_t closed = 0;
+        int waits = 0;
+        for (const il::Span &s : r.trace->spans)
+            if (s.kind == il::SpanKind::LockWait) {
+                closed = std::max(closed, s.startNs);
+                ++waits;
+                QVERIFY(s.endNs <= d.tNs + 100'000'000); // every wait ended with the cycle's breaking
+            }
+        QCOMPARE(waits, 2);
+        QVERIFY2(d.tNs >= closed && d.tNs - closed <= 100'000'000, qPrintable(QString::number(d.tNs - closed)));
+        // Each task took its first lock, nobody its second.
+        const il::LockResult *a = lock(r, "A");
+        QVERIFY(a);
+        QCOMPARE(a->acquisitions, std::uint64_t(1));
+        // Sequentially nobody waits for anybody: no deadlock.
+        const il::RunResultPtr seq = runOne(set, il::Mode::Sequential);
+        QVERIFY(seq);
+        QVERIFY(seq->trace->incidents.empty());
+        QCOMPARE(seq->metrics.completed, 2);
+        return;
+    }
+    QFAIL("in 3 runs the two tasks never held their first locks at once");
 }
 
 void TestSharedState::cycleOfThreeFreesWhoWaitedBehindIt_data()
@@ -302,37 +313,46 @@ void TestSharedState::cycleOfThreeFreesWhoWaitedBehindIt_data()
 
 // A ring of three tasks (0 holds A wants B, 1 holds B wants C, 2 holds C
 // wants A), task 3 queued for A behind task 0, task 4 on its own: the three
-// fail, A goes to task 3, which completes, and task 4 never noticed.
+// fail, A goes to task 3, which completes, and task 4 never noticed. The
+// order is set by io (the ring takes its first locks at once, task 3 asks
+// for A 100 ms later, the ring its second locks 200 ms later); a run whose
+// threads started too late for that order is repeated, at most 3 times.
 void TestSharedState::cycleOfThreeFreesWhoWaitedBehindIt()
 {
     QFETCH(int, mode);
-    // Generous io between the first and second acquire, so every task holds
-    // its first lock before anyone asks for a second, even on a busy machine.
     const il::TaskSet set = parse(R"({"tasks":[
-        {"phases":[{"acquire":"A"},{"io":150},{"acquire":"B"},{"release":"B"},{"release":"A"}]},
-        {"phases":[{"acquire":"B"},{"io":150},{"acquire":"C"},{"release":"C"},{"release":"B"}]},
-        {"phases":[{"acquire":"C"},{"io":150},{"acquire":"A"},{"release":"A"},{"release":"C"}]},
-        {"phases":[{"io":75},{"acquire":"A"},{"cpu":1},{"release":"A"}]},
+        {"phases":[{"acquire":"A"},{"io":200},{"acquire":"B"},{"release":"B"},{"release":"A"}]},
+        {"phases":[{"acquire":"B"},{"io":200},{"acquire":"C"},{"release":"C"},{"release":"B"}]},
+        {"phases":[{"acquire":"C"},{"io":200},{"acquire":"A"},{"release":"A"},{"release":"C"}]},
+        {"phases":[{"io":100},{"acquire":"A"},{"cpu":1},{"release":"A"}]},
         {"phases":[{"io":20},{"cpu":5}]}]})");
-    const testsupport::Comparison c = runComparison(set, {testsupport::config(il::Mode(mode), 5)}, 20000);
-    QVERIFY2(c.completed, "the run did not end");
-    const il::RunResult &r = *c.runs.front();
-    const auto deadlocks = incidentsOf(*r.trace, il::IncidentKind::Deadlock);
-    QCOMPARE(deadlocks.size(), std::size_t(1));
-    QCOMPARE(deadlocks.front()->detail,
-             QStringLiteral("task 0 holds A, waits for B; task 1 holds B, waits for C; task 2 holds C, waits for A"));
-    QCOMPARE(deadlocks.front()->value, std::int64_t(3));
-    for (std::uint32_t t : {0u, 1u, 2u})
-        QCOMPARE(r.trace->tasks[t].state, il::TaskState::Failed);
-    QCOMPARE(r.trace->tasks[3].state, il::TaskState::Done);
-    QCOMPARE(r.trace->tasks[4].state, il::TaskState::Done);
-    // Task 3 waited for A from before the cycle closed until it was broken.
-    bool waitedBehind = false;
-    for (const il::Span &s : r.trace->spans)
-        if (s.kind == il::SpanKind::LockWait && s.task == 3)
-            waitedBehind = s.startNs < deadlocks.front()->tNs && s.endNs >= deadlocks.front()->tNs;
-    QVERIFY(waitedBehind);
-    QVERIFY2(checkTrace(*r.trace, set, false).isEmpty(), qPrintable(checkTrace(*r.trace, set, false)));
+    for (int attempt = 1; attempt <= 3; ++attempt) {
+        const testsupport::Comparison c = runComparison(set, {testsupport::config(il::Mode(mode), 5)}, 20000);
+        QVERIFY2(c.completed, "the run did not end");
+        const il::RunResult &r = *c.runs.front();
+        QVERIFY2(checkTrace(*r.trace, set, false).isEmpty(), qPrintable(checkTrace(*r.trace, set, false)));
+        QCOMPARE(r.trace->tasks[4].state, il::TaskState::Done);
+        QCOMPARE(r.trace->tasks[3].state, il::TaskState::Done);
+        const auto deadlocks = incidentsOf(*r.trace, il::IncidentKind::Deadlock);
+        // Task 3 waited for A from before the cycle closed until it was broken.
+        bool waitedBehind = false;
+        for (const il::Span &s : r.trace->spans)
+            if (s.kind == il::SpanKind::LockWait && s.task == 3 && !deadlocks.empty())
+                waitedBehind = s.startNs < deadlocks.front()->tNs && s.endNs >= deadlocks.front()->tNs;
+        if ((deadlocks.empty() || !waitedBehind) && il::Mode(mode) != il::Mode::EventLoop) {
+            qWarning("attempt %d: the threads started too late for the ring's order; again", attempt);
+            continue;
+        }
+        QCOMPARE(deadlocks.size(), std::size_t(1));
+        QCOMPARE(deadlocks.front()->detail,
+                 QStringLiteral("task 0 holds A, waits for B; task 1 holds B, waits for C; task 2 holds C, waits for A"));
+        QCOMPARE(deadlocks.front()->value, std::int64_t(3));
+        for (std::uint32_t t : {0u, 1u, 2u})
+            QCOMPARE(r.trace->tasks[t].state, il::TaskState::Failed);
+        QVERIFY(waitedBehind);
+        return;
+    }
+    QFAIL("in 3 runs the ring never closed with task 3 waiting behind it");
 }
 
 void TestSharedState::lockWaitsNeverOverlapTheirTasksOtherSpans_data()
@@ -496,10 +516,12 @@ void TestSharedState::stopWakesLockWaiters_data()
 void TestSharedState::stopWakesLockWaiters()
 {
     QFETCH(int, mode);
+    // Whichever task takes the lock first holds it for 20 s: the other two
+    // wait in line, in whatever order the threads start.
     const il::TaskSet set = parse(R"({"tasks":[
         {"phases":[{"acquire":"L"},{"io":20000},{"release":"L"}]},
-        {"phases":[{"io":5},{"acquire":"L"},{"release":"L"}]},
-        {"phases":[{"io":5},{"acquire":"L"},{"release":"L"}]}]})");
+        {"phases":[{"acquire":"L"},{"io":20000},{"release":"L"}]},
+        {"phases":[{"acquire":"L"},{"io":20000},{"release":"L"}]}]})");
     il::Engine engine;
     int waiting = 0;
     QObject::connect(&engine, &il::Engine::eventsReady, [&](int, const il::EventBatch &batch) {
