@@ -68,10 +68,11 @@ SpanStyle SpanStyle::forPalette(const QPalette &palette)
         // Okabe-Ito's reddish purple, hatched "\\" (io is "/", gil wait "X").
         {ItemKind::NotRunning, 0xe6bfd6, 0x9a3d73, 0x6e3358, 0xe89cc8, Qt::FDiagPattern, "not running",
          "in a cpu phase, ready but not computing: GIL or OS (Python modes)"},
-        // Okabe-Ito's vermillion, darker than gil wait's orange, with
-        // vertical bars no other kind uses ("|": io is "/", gil wait "X",
-        // not running "\\"): a task stuck behind a lock should stand out.
-        {ItemKind::LockWait, 0xe8a08a, 0x8a2a00, 0x7a2a10, 0xffa080, Qt::VerPattern, "lock wait",
+        // Okabe-Ito's vermillion at full strength (gil wait is a pale
+        // orange), with vertical bars no other kind uses ("|": io is "/",
+        // gil wait "X", not running "\\"): a task stuck behind a lock
+        // should be the first thing after cpu the eye finds.
+        {ItemKind::LockWait, 0xd55e00, 0x7a2e00, 0xc05400, 0xffc49a, Qt::VerPattern, "lock wait",
          "waiting for a lock another task holds"},
     };
     for (const KindRow &r : rows)
