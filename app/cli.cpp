@@ -4,6 +4,7 @@
 #include "stopsignals.h"
 
 #include "core/analysis/repeats.h"
+#include "core/base/clock.h"
 #include "core/base/wording.h"
 #include "core/import/openedsummary.h"
 #include "core/io/exporters.h"
@@ -148,6 +149,17 @@ void printTable(const il::TaskSet &set, const std::vector<il::RunResultPtr> &run
             o += QStringLiteral("  %1: %2\n")
                      .arg(incident.fatal() ? QStringLiteral("error") : QStringLiteral("note"),
                           il::printable(il::incidentWords(incident, run->trace->info)));
+        // Shared state: what each counter came to, what each lock cost.
+        for (const il::CounterResult &c : m.counters)
+            o += QStringLiteral("  counter %1: %2, final %3, %4 lost\n")
+                     .arg(il::printable(c.name), il::plural(c.expected, "increment"))
+                     .arg(c.finalValue).arg(c.lost());
+        for (const il::LockResult &l : m.locks)
+            o += QStringLiteral("  lock %1: %2, %3 waited %4 in all (longest %5), longest hold %6\n")
+                     .arg(il::printable(l.name), il::plural(qint64(l.acquisitions), "acquisition"))
+                     .arg(l.contended)
+                     .arg(fmtMs(il::nsToMs(l.waitNs)), fmtMs(il::nsToMs(l.longestWaitNs)),
+                          fmtMs(il::nsToMs(l.longestHoldNs)));
     }
     printOut(o);
 }

@@ -73,6 +73,7 @@ Metrics computeMetrics(const Trace &trace, const TaskSet &set)
             break;
         case SpanKind::Io: m.ioWaitMs += ms; break;
         case SpanKind::GilWait: m.gilWaitMs += ms; break;
+        case SpanKind::LockWait: m.lockWaitMs += ms; break;
         case SpanKind::Ready: m.readyWaitMs += ms; break;
         case SpanKind::NotRunning:
             m.notRunningMs += ms;
@@ -90,6 +91,8 @@ Metrics computeMetrics(const Trace &trace, const TaskSet &set)
         case SpanKind::None: break;
         }
     }
+    m.counters = trace.shared.counters;
+    m.locks = trace.shared.locks;
     m.makespanMs = last > first ? nsToMs(last - first) : 0;
     m.idealMs = idealMs(info.mode, set, info.workers, info.cores);
     // The bound is for the whole task set: against a stopped run (part of the

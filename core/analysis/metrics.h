@@ -56,6 +56,12 @@ struct Metrics
     int cancelled = 0;
     std::size_t events = 0;
     RepeatSpread repeat;
+    // Shared state (task sets with lock or counter phases): per counter the
+    // increments done, the final value and the updates lost; per lock how
+    // often it was taken and what waiting for it and holding it cost.
+    std::vector<CounterResult> counters;
+    std::vector<LockResult> locks;
+    double lockWaitMs = 0; // wall time of lock-wait spans
 };
 
 // Lower bound of the makespan of `set` under `mode` with `workers` on `cores`:

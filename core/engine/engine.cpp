@@ -64,6 +64,7 @@ RunResultPtr buildRunResult(RunInfo info, const Recorder &recorder, const Execut
 
     trace->machineBusy = machineBusy;
     trace->clocks = executor.clockAlignment();
+    trace->shared = executor.sharedResults();
     auto result = std::make_shared<RunResult>();
     result->metrics = computeMetrics(*trace, set);
     result->trace = std::move(trace);

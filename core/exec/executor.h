@@ -51,12 +51,21 @@ public:
     // What went wrong, in the order it happened. Read after run() returned:
     // only the run thread records incidents.
     const std::vector<Incident> &incidents() const { return m_incidents; }
+    // What the run's shared counters and locks came to. Read after run().
+    const SharedStateResults &sharedResults() const { return m_shared; }
 
 protected:
     void report(Incident incident) { m_incidents.push_back(std::move(incident)); }
+    void setSharedResults(SharedStateResults results) { m_shared = std::move(results); }
+    // For a mode that cannot run acquire / release / increment phases yet:
+    // true, after reporting a fatal UnsupportedPhases incident, when the set
+    // has them. The run then does nothing: every task is failed by the
+    // trace, and the other modes of the comparison still run.
+    bool refuseSharedState(const ExecContext &ctx);
 
 private:
     std::vector<Incident> m_incidents;
+    SharedStateResults m_shared;
 };
 
 } // namespace il

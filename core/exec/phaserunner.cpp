@@ -2,11 +2,14 @@
 
 #include "core/base/clock.h"
 #include "core/exec/canceltoken.h"
+#include "core/exec/counters.h"
 #include "core/exec/gil.h"
+#include "core/exec/locktable.h"
 #include "core/exec/recorder.h"
 #include "core/model/taskset.h"
 
 #include <algorithm>
+#include <optional>
 
 namespace il {
 
@@ -63,6 +66,20 @@ bool crunchUntil(std::int64_t targetCpuNs, const CancelToken &cancel, Stop stop)
     return true;
 }
 
+// Waits for the GIL; the wait is a gil-wait span when it took over 20 µs
+// (shorter ones are just the lock call). False when cancelled.
+bool takeGil(std::uint32_t task, std::uint16_t phase, LaneContext &lane)
+{
+    Event waitBegin = makeEvent(EventKind::SpanBegin, task, lane.lane, SpanKind::GilWait, phase);
+    const bool got = lane.gil->acquire(lane.cancel);
+    Event waitEnd = makeEvent(EventKind::SpanEnd, task, lane.lane, SpanKind::GilWait, phase);
+    if (waitEnd.tNs - waitBegin.tNs > 20'000 || !got) {
+        lane.sink.record(waitBegin);
+        lane.sink.record(waitEnd);
+    }
+    return got;
+}
+
 bool runCpuPhase(double ms, std::uint32_t task, std::uint16_t phase, LaneContext &lane)
 {
     const std::int64_t need = msToNs(ms);
@@ -89,14 +106,7 @@ bool runCpuPhase(double ms, std::uint32_t task, std::uint16_t phase, LaneContext
     // switch interval while others wait, release, queue again at the back.
     std::int64_t done = 0;
     do {
-        Event waitBegin = makeEvent(EventKind::SpanBegin, task, lane.lane, SpanKind::GilWait, phase);
-        const bool got = lane.gil->acquire(lane.cancel);
-        Event waitEnd = makeEvent(EventKind::SpanEnd, task, lane.lane, SpanKind::GilWait, phase);
-        if (waitEnd.tNs - waitBegin.tNs > 20'000 || !got) { // waits under 20 µs are just the lock call
-            lane.sink.record(waitBegin);
-            lane.sink.record(waitEnd);
-        }
-        if (!got)
+        if (!takeGil(task, phase, lane))
             return false;
         lane.sink.record(makeEvent(EventKind::SpanBegin, task, lane.lane, SpanKind::Cpu, phase));
         const std::int64_t heldSince = monoNs();
@@ -126,6 +136,173 @@ bool runIoPhase(double ms, std::uint32_t task, std::uint16_t phase, LaneContext 
     return ok;
 }
 
+enum class Outcome { Done, Cancelled, Failed };
+
+Outcome runLockPhase(const Phase &p, std::uint32_t task, std::uint16_t phase, LaneContext &lane)
+{
+    Q_ASSERT(lane.locks);
+    if (p.kind == PhaseKind::Release) {
+        lane.locks->release(p.ref, task);
+        return Outcome::Done;
+    }
+    switch (lane.locks->acquire(p.ref, task, phase, lane.lane, lane.sink, lane.cancel)) {
+    case LockTable::Result::Acquired: return Outcome::Done;
+    case LockTable::Result::Cancelled: return Outcome::Cancelled;
+    case LockTable::Result::Deadlocked: return Outcome::Failed;
+    }
+    return Outcome::Failed;
+}
+
+// How many steps run between two looks at the token: an atomic load is
+// cheap, but not free next to a 50 ns step.
+constexpr std::int64_t stepsPerCancelCheck = 4096;
+
+// One step's read and write: relaxed, so each is atomic and the pair is not.
+inline std::int64_t readCounter(Counters::Cell &cell) { return cell.value.load(std::memory_order_relaxed); }
+inline void writeCounter(Counters::Cell &cell, std::int64_t read)
+{
+    incrementWork(read);
+    cell.value.store(read + 1, std::memory_order_relaxed);
+}
+
+// Steps with nothing between read and write but the work, on a free-running
+// thread: one cpu span. Returns the steps done; *ok false when cancelled.
+std::int64_t incrementFree(Counters::Cell &cell, std::int64_t times, std::uint32_t task, std::uint16_t phase,
+                           LaneContext &lane, bool *ok)
+{
+    lane.sink.record(makeEvent(EventKind::SpanBegin, task, lane.lane, SpanKind::Cpu, phase));
+    lane.sink.flush();
+    const std::int64_t cpuStart = threadCpuNs();
+    std::int64_t done = 0;
+    while (done < times) {
+        const std::int64_t until = std::min(times, done + stepsPerCancelCheck);
+        for (; done < until; ++done)
+            writeCounter(cell, readCounter(cell));
+        if (lane.cancel.isCancelled()) {
+            *ok = false;
+            break;
+        }
+    }
+    lane.sink.record(cpuSpanEnd(task, lane.lane, phase, threadCpuNs() - cpuStart));
+    return done;
+}
+
+// The same under the emulated GIL: the steps run only while holding it, and
+// the holder hands it over once its switch interval is up and somebody
+// waits. It looks at that after each read and after each write, the places
+// where CPython's eval loop could switch in `counter += 1` (a load, an add,
+// a store): a switch after a read leaves the read value to be written back,
+// stale, when the thread has the GIL again: every update the others made
+// meanwhile is lost. Each slice of holding is one cpu span.
+std::int64_t incrementUnderGil(Counters::Cell &cell, std::int64_t times, std::uint32_t task, std::uint16_t phase,
+                               LaneContext &lane, bool *ok)
+{
+    std::int64_t done = 0;
+    std::optional<std::int64_t> pendingRead; // read before a switch, written after it
+    const std::int64_t switchNs = lane.gil->switchIntervalNs();
+    while (done < times) {
+        if (!takeGil(task, phase, lane)) {
+            *ok = false;
+            break;
+        }
+        lane.sink.record(makeEvent(EventKind::SpanBegin, task, lane.lane, SpanKind::Cpu, phase));
+        const std::int64_t heldSince = monoNs();
+        const std::int64_t cpuStart = threadCpuNs();
+        const auto switchDue = [&] { return monoNs() - heldSince >= switchNs && lane.gil->hasWaiters(); };
+        bool yield = false;
+        if (pendingRead) {
+            writeCounter(cell, *pendingRead);
+            pendingRead.reset();
+            ++done;
+            yield = switchDue();
+        }
+        std::int64_t sinceCheck = 0;
+        while (!yield && done < times) {
+            const std::int64_t read = readCounter(cell);
+            if (switchDue()) {
+                pendingRead = read;
+                break;
+            }
+            writeCounter(cell, read);
+            ++done;
+            yield = switchDue();
+            if (++sinceCheck == stepsPerCancelCheck) {
+                sinceCheck = 0;
+                if (lane.cancel.isCancelled()) {
+                    *ok = false;
+                    break;
+                }
+            }
+        }
+        lane.sink.record(cpuSpanEnd(task, lane.lane, phase, threadCpuNs() - cpuStart));
+        lane.gil->release();
+        if (!*ok)
+            break;
+    }
+    return done;
+}
+
+// Steps with an io between read and write: read, sleep `ioMs` (an io span,
+// without the GIL), write. The reads and writes take well under a
+// microsecond: not drawn; with a GIL each needs it, its waits drawn.
+std::int64_t incrementAcrossIo(Counters::Cell &cell, const Increment &inc, std::uint32_t task, std::uint16_t phase,
+                               LaneContext &lane, bool *ok)
+{
+    std::int64_t done = 0;
+    const auto underGil = [&](auto &&fn) {
+        if (lane.gil && !takeGil(task, phase, lane))
+            return false;
+        fn();
+        if (lane.gil)
+            lane.gil->release();
+        return true;
+    };
+    while (done < inc.times) {
+        std::int64_t read = 0;
+        if (!underGil([&] { read = readCounter(cell); })) {
+            *ok = false;
+            break;
+        }
+        const Event begin = makeEvent(EventKind::SpanBegin, task, lane.lane, SpanKind::Io, phase);
+        lane.sink.record(begin);
+        lane.sink.flush();
+        const bool slept = lane.cancel.sleepUntil(begin.tNs + msToNs(inc.ioMs));
+        lane.sink.record(makeEvent(EventKind::SpanEnd, task, lane.lane, SpanKind::Io, phase));
+        if (!slept || !underGil([&] { writeCounter(cell, read); })) {
+            *ok = false;
+            break;
+        }
+        ++done;
+    }
+    return done;
+}
+
+Outcome runIncrementPhase(const Phase &p, std::uint32_t task, std::uint16_t phase, LaneContext &lane)
+{
+    Q_ASSERT(lane.counters && lane.set);
+    const Increment &inc = lane.set->incrementOf(p);
+    Counters::Cell &cell = lane.counters->cell(inc.counter);
+    bool ok = true;
+    const std::int64_t done = inc.hasIo() ? incrementAcrossIo(cell, inc, task, phase, lane, &ok)
+                              : lane.gil  ? incrementUnderGil(cell, inc.times, task, phase, lane, &ok)
+                                          : incrementFree(cell, inc.times, task, phase, lane, &ok);
+    // Once per phase, so the race itself is not slowed by a shared tally.
+    cell.steps.fetch_add(done, std::memory_order_relaxed);
+    return ok ? Outcome::Done : Outcome::Cancelled;
+}
+
+Outcome runPhase(const Phase &p, std::uint32_t task, std::uint16_t phase, LaneContext &lane)
+{
+    switch (p.kind) {
+    case PhaseKind::Cpu: return runCpuPhase(p.ms, task, phase, lane) ? Outcome::Done : Outcome::Cancelled;
+    case PhaseKind::Io: return runIoPhase(p.ms, task, phase, lane) ? Outcome::Done : Outcome::Cancelled;
+    case PhaseKind::Acquire:
+    case PhaseKind::Release: return runLockPhase(p, task, phase, lane);
+    case PhaseKind::Increment: return runIncrementPhase(p, task, phase, lane);
+    }
+    return Outcome::Failed;
+}
+
 } // namespace
 
 bool burnCpu(double ms, const CancelToken &cancel, std::int64_t *usedNs)
@@ -153,12 +330,12 @@ bool runTaskBlocking(const Task &task, std::uint32_t index, LaneContext &lane)
 {
     lane.sink.record(makeEvent(EventKind::TaskStart, index, lane.lane));
     for (std::size_t i = 0; i < task.phases.size(); ++i) {
-        const Phase &p = task.phases[i];
-        const auto phase = std::uint16_t(i);
-        const bool ok = p.kind == PhaseKind::Cpu ? runCpuPhase(p.ms, index, phase, lane)
-                                                 : runIoPhase(p.ms, index, phase, lane);
-        if (!ok) {
-            lane.sink.record(makeEvent(EventKind::TaskCancelled, index, lane.lane));
+        const Outcome outcome = runPhase(task.phases[i], index, std::uint16_t(i), lane);
+        if (outcome != Outcome::Done) {
+            if (lane.locks)
+                lane.locks->abandon(index);
+            lane.sink.record(makeEvent(outcome == Outcome::Failed ? EventKind::TaskFailed : EventKind::TaskCancelled,
+                                       index, lane.lane));
             lane.sink.flush();
             return false;
         }

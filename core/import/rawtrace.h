@@ -55,6 +55,7 @@ struct RawEvent
     std::int64_t queuedNs = -1; // Interleave's args.queued_ms, in ns
     char ph = 0;
     std::uint8_t state = 0xff;  // Interleave's args.state (TaskState), 0xff = none
+    std::uint32_t lock = none;  // Interleave's args.lock (a lock-wait's lock), interned; in the padding
 };
 
 struct RawTrack

@@ -32,6 +32,7 @@ SpanKind kindOf(const std::string &cat)
     if (cat == "ipc" || cat == "transfer" || cat == "deserialize") return SpanKind::Ipc;
     if (cat == "ready-wait") return SpanKind::Ready;
     if (cat == "not-running") return SpanKind::NotRunning;
+    if (cat == "lock-wait") return SpanKind::LockWait;
     return SpanKind::Cpu; // a function, a slice: the track was busy
 }
 
@@ -89,6 +90,14 @@ std::vector<OpenedRun> assembleOwn(RawTrace &raw, const QString &source, QString
     auto set = std::make_shared<TaskSet>();
     set->name = raw.tasksetName;
     std::vector<bool> named;
+    // Acquire phases seen through their lock-wait spans: task, phase, lock name.
+    struct LockPhase
+    {
+        std::uint32_t task;
+        std::uint16_t phase;
+        std::uint32_t name;
+    };
+    std::vector<LockPhase> lockPhases;
     const QRegularExpression label(QStringLiteral("^\\d+ · (\\S+) \\((\\d+) lanes?\\)$"));
     std::vector<std::pair<std::shared_ptr<Trace>, RawRunInfo>> traces;
     int order = 0;
@@ -180,6 +189,8 @@ std::vector<OpenedRun> assembleOwn(RawTrace &raw, const QString &source, QString
             s.lane = taskTrack || *tid > info.lanes ? noLane : std::uint16_t(*tid - 1);
             s.cpuUs = e.cpuUs;
             trace->spans.push_back(s);
+            if (s.kind == SpanKind::LockWait && e.lock != none && s.task < taskCount && s.phase != noPhase)
+                lockPhases.push_back({s.task, s.phase, e.lock});
         }
         // Tasks the file does not show never ran: as the engine leaves them.
         for (std::size_t i = 0; i < taskCount; ++i)
@@ -221,6 +232,13 @@ std::vector<OpenedRun> assembleOwn(RawTrace &raw, const QString &source, QString
             phases[s.phase].kind = s.kind == SpanKind::Cpu ? PhaseKind::Cpu : PhaseKind::Io;
             phases[s.phase].ms = std::max(phases[s.phase].ms, nsToMs(s.endNs - s.startNs));
         }
+    }
+    // An acquire that waited: its lock, so an export of the run names it again.
+    for (const LockPhase &l : lockPhases) {
+        auto &phases = set->tasks[l.task].phases;
+        if (phases.size() <= l.phase)
+            phases.resize(std::size_t(l.phase) + 1);
+        phases[l.phase] = Phase(PhaseKind::Acquire, set->nameId(raw.strings.text(l.name)), 0);
     }
     std::vector<OpenedRun> runs;
     const QString file = QFileInfo(source).fileName();
@@ -622,6 +640,7 @@ private:
             case SpanKind::Spawn: m.spawnMs += ms; break;
             case SpanKind::Ipc: m.ipcMs += ms; break;
             case SpanKind::NotRunning: m.notRunningMs += ms; break;
+            case SpanKind::LockWait: m.lockWaitMs += ms; break;
             case SpanKind::None: break;
             }
         }

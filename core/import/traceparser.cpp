@@ -102,6 +102,7 @@ struct Args
     // Interleave's own keys.
     std::int32_t task = -1, phase = -1;
     double cpuMs = -1, queuedMs = -1;
+    std::uint32_t lock = none; // a lock-wait's lock, interned
     std::uint8_t state = 0xff;
     RawRunInfo run;
     // An incident's (Interleave's instant events of category "incident").
@@ -314,6 +315,8 @@ private:
                     a.kind = incidentKindFromName(m_r.toQString());
                 else if (key == "detail")
                     a.detail = m_r.toQString();
+                else if (key == "lock")
+                    a.lock = m_t.strings.intern(m_r.text());
             } else if (t == Token::Number) {
                 const json::Number n = m_r.number();
                 if (n.overflow)
@@ -502,6 +505,7 @@ private:
             e.task = args.task;
             e.phase = args.phase;
             e.cpuUs = args.cpuMs >= 0 ? std::uint32_t(std::llround(args.cpuMs * 1000)) : 0;
+            e.lock = args.lock;
             e.queuedNs = args.queuedMs >= 0 ? std::llround(args.queuedMs * 1e6) : -1;
             if (args.state != 0xff)
                 e.state = args.state;

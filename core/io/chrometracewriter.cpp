@@ -53,7 +53,23 @@ public:
     }
 
 private:
-    static bool onTaskTrack(const Span &s) { return s.kind == SpanKind::Io || s.kind == SpanKind::Ready; }
+    // On the event loop, what a task waits for while the loop is free.
+    static bool onTaskTrack(const Span &s)
+    {
+        return s.kind == SpanKind::Io || s.kind == SpanKind::Ready || s.kind == SpanKind::LockWait;
+    }
+
+    // The lock a lock-wait span waited for (its acquire phase), or null.
+    const QString *lockOf(const Span &s) const
+    {
+        if (s.kind != SpanKind::LockWait || s.task >= m_set.tasks.size())
+            return nullptr;
+        const std::vector<Phase> &phases = m_set.tasks[s.task].phases;
+        if (s.phase >= phases.size() || phases[s.phase].kind != PhaseKind::Acquire
+            || phases[s.phase].ref >= m_set.names.size())
+            return nullptr;
+        return &m_set.nameOf(phases[s.phase]);
+    }
 
     bool taskShown(std::uint32_t i) const
     {
@@ -312,7 +328,8 @@ private:
         head("X", tid);
         times(s.startNs, s.endNs);
         const bool hasTask = s.task != noTask, hasPhase = s.phase != noPhase, cpu = s.kind == SpanKind::Cpu;
-        if (hasTask || hasPhase || cpu) {
+        const QString *lock = lockOf(s);
+        if (hasTask || hasPhase || cpu || lock) {
             m_out.literal(",\"args\":{");
             const char *sep = "";
             if (hasTask) {
@@ -330,6 +347,12 @@ private:
                 m_out.literal(sep);
                 m_out.literal("\"cpu_ms\":");
                 m_out.fixed(s.cpuUs, 3);
+                sep = ",";
+            }
+            if (lock) {
+                m_out.literal(sep);
+                m_out.literal("\"lock\":");
+                m_out.string(*lock);
             }
             m_out.ch('}');
         }

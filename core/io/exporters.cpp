@@ -75,6 +75,32 @@ QJsonObject repeatJson(const RepeatSpread &spread)
     return o;
 }
 
+// What the run's shared counters came to and its locks cost (empty arrays
+// for a task set without lock or counter phases).
+QJsonArray countersJson(const Metrics &m)
+{
+    QJsonArray out;
+    for (const CounterResult &c : m.counters)
+        out.append(QJsonObject{{QStringLiteral("name"), c.name},
+                               {QStringLiteral("expected"), qint64(c.expected)},
+                               {QStringLiteral("final"), qint64(c.finalValue)},
+                               {QStringLiteral("lost"), qint64(c.lost())}});
+    return out;
+}
+
+QJsonArray locksJson(const Metrics &m)
+{
+    QJsonArray out;
+    for (const LockResult &l : m.locks)
+        out.append(QJsonObject{{QStringLiteral("name"), l.name},
+                               {QStringLiteral("acquisitions"), qint64(l.acquisitions)},
+                               {QStringLiteral("contended"), qint64(l.contended)},
+                               {QStringLiteral("total_wait_ms"), nsToMs(l.waitNs)},
+                               {QStringLiteral("longest_wait_ms"), nsToMs(l.longestWaitNs)},
+                               {QStringLiteral("longest_hold_ms"), nsToMs(l.longestHoldNs)}});
+    return out;
+}
+
 } // namespace
 
 QByteArray summaryJson(const TaskSet &set, const std::vector<RunResultPtr> &runs)
@@ -102,6 +128,7 @@ QByteArray summaryJson(const TaskSet &set, const std::vector<RunResultPtr> &runs
                       {QStringLiteral("queue_wait_ms"), m.queueWaitMs},
                       {QStringLiteral("ready_wait_ms"), m.readyWaitMs},
                       {QStringLiteral("not_running_ms"), m.notRunningMs},
+                      {QStringLiteral("lock_wait_ms"), m.lockWaitMs},
                       {QStringLiteral("utilization"), m.utilization},
                       {QStringLiteral("lane_utilization"), lanes},
                       {QStringLiteral("completed"), m.completed},
@@ -111,6 +138,8 @@ QByteArray summaryJson(const TaskSet &set, const std::vector<RunResultPtr> &runs
         o.insert(QStringLiteral("run_failed"), run->trace->failed());
         o.insert(QStringLiteral("events_dropped"), qint64(run->trace->eventsDropped));
         o.insert(QStringLiteral("incidents"), incidentsJson(*run->trace));
+        o.insert(QStringLiteral("counters"), countersJson(m));
+        o.insert(QStringLiteral("locks"), locksJson(m));
         // The model's real twin (or the real runtime's model) and makespan / twin's.
         if (const auto twin = twinOf(m.mode)) {
             o.insert(QStringLiteral("twin"), modeName(*twin));

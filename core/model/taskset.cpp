@@ -17,6 +17,36 @@
 
 namespace il {
 
+const char *phaseKindName(PhaseKind kind)
+{
+    switch (kind) {
+    case PhaseKind::Cpu: return "cpu";
+    case PhaseKind::Io: return "io";
+    case PhaseKind::Acquire: return "acquire";
+    case PhaseKind::Release: return "release";
+    case PhaseKind::Increment: return "increment";
+    }
+    return "?";
+}
+
+std::uint32_t TaskSet::nameId(const QString &name)
+{
+    const auto it = std::find(names.begin(), names.end(), name);
+    if (it != names.end())
+        return std::uint32_t(it - names.begin());
+    names.push_back(name);
+    return std::uint32_t(names.size() - 1);
+}
+
+bool TaskSet::usesSharedState() const
+{
+    for (const Task &t : tasks)
+        for (const Phase &p : t.phases)
+            if (!p.isTimed())
+                return true;
+    return false;
+}
+
 double Task::cpuMs() const
 {
     double sum = 0;
@@ -126,6 +156,58 @@ TaskSetResult loadTaskSetFile(const QString &path)
     return result;
 }
 
+static QString badMs(std::size_t i, std::size_t j, const Phase &p)
+{
+    return QStringLiteral("tasks[%1].phases[%2].%3: must be a number >= 0 and <= 3600000 ms (got %4)")
+        .arg(i).arg(j).arg(QLatin1String(phaseKindName(p.kind))).arg(p.ms);
+}
+
+QString incrementProblem(const Increment &inc, const QString &where)
+{
+    if (inc.times < 1 || inc.times > limits::maxIncrementTimes)
+        return QStringLiteral("%1.times: must be a whole number from 1 to %2 (got %3)")
+            .arg(where).arg(limits::maxIncrementTimes).arg(inc.times);
+    if (inc.hasIo() && (!std::isfinite(inc.ioMs) || inc.ioMs > limits::maxPhaseMs))
+        return QStringLiteral("%1.io: must be a number >= 0 and <= 3600000 ms (got %2)").arg(where).arg(inc.ioMs);
+    if (inc.hasIo() && double(inc.times) * inc.ioMs > limits::maxPhaseMs)
+        return QStringLiteral("%1: times × io must be at most 3600000 ms, one hour (got %2 ms)")
+            .arg(where).arg(double(inc.times) * inc.ioMs, 0, 'g', 12);
+    return QString();
+}
+
+QString lockDisciplineProblem(const std::vector<Phase> &phases, const std::vector<QString> &names,
+                              std::size_t index)
+{
+    // Which locks the task holds after each phase, and since which phase
+    // (for the message); locks nest, so a handful at most.
+    std::vector<std::pair<std::uint32_t, std::size_t>> held;
+    const auto quoted = [&](std::uint32_t lock) { return QLatin1Char('"') + printable(names[lock]) + QLatin1Char('"'); };
+    for (std::size_t j = 0; j < phases.size(); ++j) {
+        const Phase &p = phases[j];
+        if (!p.isLock())
+            continue;
+        const auto it = std::find_if(held.begin(), held.end(), [&](const auto &h) { return h.first == p.ref; });
+        if (p.kind == PhaseKind::Acquire) {
+            if (it != held.end())
+                return QStringLiteral("tasks[%1].phases[%2].acquire: the task holds %3 already (since phases[%4]); "
+                                      "locks are not re-entrant, it would wait for itself")
+                    .arg(index).arg(j).arg(quoted(p.ref)).arg(it->second);
+            held.emplace_back(p.ref, j);
+        } else {
+            if (it == held.end())
+                return QStringLiteral("tasks[%1].phases[%2].release: the task does not hold %3 here "
+                                      "(no acquire of it before, or released already)")
+                    .arg(index).arg(j).arg(quoted(p.ref));
+            held.erase(it);
+        }
+    }
+    if (!held.empty())
+        return QStringLiteral("tasks[%1].phases: the task ends holding %2 (acquired at phases[%3]); "
+                              "release it before the task ends")
+            .arg(index).arg(quoted(held.front().first)).arg(held.front().second);
+    return QString();
+}
+
 QString validateTaskSet(const TaskSet &set)
 {
     if (set.tasks.empty())
@@ -141,12 +223,51 @@ QString validateTaskSet(const TaskSet &set)
                 .arg(i).arg(limits::maxPhasesPerTask).arg(t.phases.size());
         for (std::size_t j = 0; j < t.phases.size(); ++j) {
             const Phase &p = t.phases[j];
-            if (!std::isfinite(p.ms) || p.ms < 0 || p.ms > limits::maxPhaseMs)
-                return QStringLiteral("tasks[%1].phases[%2].%3: must be a number >= 0 and <= 3600000 ms (got %4)")
-                    .arg(i).arg(j)
-                    .arg(p.kind == PhaseKind::Cpu ? QStringLiteral("cpu") : QStringLiteral("io"))
-                    .arg(p.ms);
+            const QString where = QStringLiteral("tasks[%1].phases[%2]").arg(i).arg(j);
+            switch (p.kind) {
+            case PhaseKind::Cpu:
+            case PhaseKind::Io:
+                if (!std::isfinite(p.ms) || p.ms < 0 || p.ms > limits::maxPhaseMs)
+                    return badMs(i, j, p);
+                break;
+            case PhaseKind::Acquire:
+            case PhaseKind::Release: {
+                const QString key = QLatin1String(phaseKindName(p.kind));
+                if (p.ref >= set.names.size())
+                    return QStringLiteral("%1.%2: names no lock (internal: name %3 of %4)")
+                        .arg(where, key).arg(p.ref).arg(set.names.size());
+                const QString &name = set.names[p.ref];
+                if (name.isEmpty())
+                    return QStringLiteral("%1.%2: must name a lock (got \"\")").arg(where, key);
+                if (name.size() > limits::maxNameChars)
+                    return QStringLiteral("%1.%2: at most %3 characters (got %4)")
+                        .arg(where, key).arg(limits::maxNameChars).arg(name.size());
+                break;
+            }
+            case PhaseKind::Increment: {
+                if (p.ref >= set.increments.size())
+                    return QStringLiteral("%1.increment: names no increment (internal: %2 of %3)")
+                        .arg(where).arg(p.ref).arg(set.increments.size());
+                const Increment &inc = set.increments[p.ref];
+                if (inc.counter >= set.names.size())
+                    return QStringLiteral("%1.increment: names no counter (internal: name %2 of %3)")
+                        .arg(where).arg(inc.counter).arg(set.names.size());
+                const QString &name = set.names[inc.counter];
+                if (name.isEmpty())
+                    return QStringLiteral("%1.increment: must name a counter (got \"\")").arg(where);
+                if (name.size() > limits::maxNameChars)
+                    return QStringLiteral("%1.increment: at most %2 characters (got %3)")
+                        .arg(where).arg(limits::maxNameChars).arg(name.size());
+                const QString problem = incrementProblem(inc, where);
+                if (!problem.isEmpty())
+                    return problem;
+                break;
+            }
+            }
         }
+        const QString locks = lockDisciplineProblem(t.phases, set.names, i);
+        if (!locks.isEmpty())
+            return locks;
     }
     return QString();
 }
@@ -160,8 +281,23 @@ QByteArray taskSetToJson(const TaskSet &set)
         QJsonObject o = t.extra;
         o.insert(QLatin1String("name"), t.name);
         QJsonArray phases;
-        for (const Phase &p : t.phases)
-            phases.append(QJsonObject{{p.kind == PhaseKind::Cpu ? QStringLiteral("cpu") : QStringLiteral("io"), p.ms}});
+        for (const Phase &p : t.phases) {
+            const QString key = QLatin1String(phaseKindName(p.kind));
+            switch (p.kind) {
+            case PhaseKind::Cpu:
+            case PhaseKind::Io: phases.append(QJsonObject{{key, p.ms}}); break;
+            case PhaseKind::Acquire:
+            case PhaseKind::Release: phases.append(QJsonObject{{key, set.nameOf(p)}}); break;
+            case PhaseKind::Increment: {
+                const Increment &inc = set.incrementOf(p);
+                QJsonObject o{{key, set.names[inc.counter]}, {QStringLiteral("times"), qint64(inc.times)}};
+                if (inc.hasIo())
+                    o.insert(QStringLiteral("io"), inc.ioMs);
+                phases.append(o);
+                break;
+            }
+            }
+        }
         o.insert(QLatin1String("phases"), phases);
         tasks.append(o);
     }

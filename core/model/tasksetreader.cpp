@@ -3,6 +3,7 @@
 #include "core/base/wording.h"
 #include "core/json/jsonreader.h"
 
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonValue>
@@ -18,7 +19,7 @@ using json::Token;
 
 // Names end up in table cells, tooltips and trace files: a 50 MB "name" is a
 // broken file, not a name.
-constexpr qsizetype maxNameChars = 1000;
+constexpr qsizetype maxNameChars = limits::maxNameChars;
 
 // A value as the messages echo it: "7", "\"abc\"", "null", "an array".
 // A number's text is made only when a message needs it: 8 M phases must
@@ -27,8 +28,10 @@ struct Seen
 {
     bool present = false;
     bool isNumber = false;
+    bool isString = false;
     double number = 0;
-    QString text; // empty for a number within double's range
+    QString text;   // empty for a number within double's range
+    QString string; // a string value as it is (a lock's or counter's name)
 
     QString shown() const { return isNumber && text.isEmpty() ? QString::number(number, 'g', 12) : text; }
 };
@@ -129,6 +132,8 @@ private:
         }
         case Token::String: {
             QString text = m_r.toQString();
+            s.isString = true;
+            s.string = text;
             if (text.size() > 40)
                 text = text.left(40) + QStringLiteral("…");
             // Echoed in messages: a value like "\u001b[2J" must not clear the terminal.
@@ -174,6 +179,7 @@ private:
 
     QString readRoot(TaskSet &set)
     {
+        m_set = &set;
         const Token t = m_r.next();
         if (t == Token::Error)
             return {};
@@ -283,6 +289,9 @@ private:
                 // size: one allocation per task instead of one per doubling.
                 m_phases.clear();
                 phasesError = readPhases(i, m_phases);
+                // Each phase is fine on its own: now whether its locks pair up.
+                if (phasesError.isEmpty() && !broken())
+                    phasesError = lockDisciplineProblem(m_phases, m_set->names, i);
                 task.phases.assign(m_phases.begin(), m_phases.end());
                 if (!skipTo(depth))
                     break;
@@ -316,13 +325,43 @@ private:
         return firstError;
     }
 
-    // The current token starts phase j of task i: {"cpu": ms} or {"io": ms}.
+    // The index of a lock's or counter's name, each name stored once.
+    std::uint32_t nameId(const QString &name)
+    {
+        const auto it = m_nameIds.constFind(name);
+        if (it != m_nameIds.constEnd())
+            return *it;
+        const auto id = std::uint32_t(m_set->names.size());
+        m_set->names.push_back(name);
+        m_nameIds.insert(name, id);
+        return id;
+    }
+
+    // The value of "acquire", "release" or "increment": a non-empty name.
+    static QString nameProblem(const QString &where, const char *key, const char *what, const Seen &value)
+    {
+        if (!value.isString)
+            return QStringLiteral("%1.%2: must be a string naming a %3 (got %4)")
+                .arg(where, QLatin1String(key), QLatin1String(what), value.shown());
+        if (value.string.isEmpty())
+            return QStringLiteral("%1.%2: must name a %3 (got \"\")").arg(where, QLatin1String(key), QLatin1String(what));
+        if (value.string.size() > maxNameChars)
+            return QStringLiteral("%1.%2: at most %3 characters (got %4)")
+                .arg(where, QLatin1String(key)).arg(maxNameChars).arg(value.string.size());
+        return {};
+    }
+
+    // The current token starts phase j of task i: {"cpu": ms}, {"io": ms},
+    // {"acquire": lock}, {"release": lock} or {"increment": counter,
+    // "times": n} with an optional "io": ms between each read and write.
     QString readPhase(std::size_t i, std::size_t j, Phase &phase)
     {
         const auto where = [&] { return QStringLiteral("%1.phases[%2]").arg(taskWhere(i)).arg(j); };
         if (m_r.token() != Token::BeginObject)
             return QStringLiteral("%1: must be an object like {\"cpu\": 5} or {\"io\": 20} (got %2)").arg(where(), seen().shown());
-        Seen cpu, io;
+        enum Key { Cpu, Io, Acquire, Release, IncrementKey, Times, KeyCount };
+        static constexpr std::string_view keyNames[KeyCount] = {"cpu", "io", "acquire", "release", "increment", "times"};
+        Seen values[KeyCount];
         QStringList others; // any other key makes the phase wrong
         int keys = 0;
         while (!broken()) {
@@ -331,11 +370,11 @@ private:
                 break;
             ++keys;
             const std::string_view key = m_r.text();
-            if (key == "cpu" || key == "io") {
-                Seen &slot = key == "cpu" ? cpu : io;
+            const auto known = std::find(std::begin(keyNames), std::end(keyNames), key);
+            if (known != std::end(keyNames)) {
                 if (m_r.next() == Token::Error)
                     break;
-                slot = seen(); // a repeated key: the last one counts
+                values[known - std::begin(keyNames)] = seen(); // a repeated key: the last one counts
             } else {
                 const QString name = m_r.toQString();
                 if (!others.contains(name))
@@ -345,23 +384,70 @@ private:
         }
         if (broken())
             return {};
-        if (keys == 0 || !others.isEmpty() || cpu.present == io.present) {
+        const bool increment = values[IncrementKey].present;
+        // The keys that say what the phase is: exactly one. An increment's
+        // "io" is its own field, not a second kind.
+        int kinds = 0;
+        for (Key k : {Cpu, Acquire, Release, IncrementKey})
+            kinds += values[k].present ? 1 : 0;
+        if (!increment && values[Io].present)
+            ++kinds;
+        const bool strayTimes = !increment && values[Times].present;
+        if (keys == 0 || !others.isEmpty() || kinds != 1 || strayTimes) {
             QStringList all = others;
-            if (cpu.present)
-                all << QStringLiteral("cpu");
-            if (io.present)
-                all << QStringLiteral("io");
+            for (int k = 0; k < KeyCount; ++k)
+                if (values[k].present)
+                    all << QString::fromLatin1(keyNames[k].data(), qsizetype(keyNames[k].size()));
             all.sort(); // as the keys of a JSON object are listed
-            return QStringLiteral("%1: must have exactly one key, \"cpu\" or \"io\" (got %2)")
+            return QStringLiteral("%1: must be one of {\"cpu\": ms}, {\"io\": ms}, {\"acquire\": lock}, "
+                                  "{\"release\": lock}, {\"increment\": counter, \"times\": n} (got %2)")
                 .arg(where(), all.isEmpty() ? QStringLiteral("no keys")
                                             : QStringLiteral("keys ") + printable(all.join(QLatin1String(", "))));
         }
-        phase.kind = cpu.present ? PhaseKind::Cpu : PhaseKind::Io;
-        const Seen &value = cpu.present ? cpu : io;
+        if (values[Acquire].present || values[Release].present) {
+            const bool acquire = values[Acquire].present;
+            const Seen &value = values[acquire ? Acquire : Release];
+            const QString problem = nameProblem(where(), acquire ? "acquire" : "release", "lock", value);
+            if (!problem.isEmpty())
+                return problem;
+            phase = Phase(acquire ? PhaseKind::Acquire : PhaseKind::Release, nameId(value.string), 0);
+            return {};
+        }
+        if (increment)
+            return readIncrement(where(), values[IncrementKey], values[Times], values[Io], phase);
+        phase.kind = values[Cpu].present ? PhaseKind::Cpu : PhaseKind::Io;
+        const Seen &value = values[Cpu].present ? values[Cpu] : values[Io];
         if (!value.isNumber || !std::isfinite(value.number) || value.number < 0 || value.number > limits::maxPhaseMs)
             return QStringLiteral("%1.%2: must be a number >= 0 and <= 3600000 ms (got %3)")
-                .arg(where(), cpu.present ? QStringLiteral("cpu") : QStringLiteral("io"), value.shown());
+                .arg(where(), values[Cpu].present ? QStringLiteral("cpu") : QStringLiteral("io"), value.shown());
         phase.ms = value.number;
+        return {};
+    }
+
+    QString readIncrement(const QString &where, const Seen &name, const Seen &times, const Seen &io, Phase &phase)
+    {
+        QString problem = nameProblem(where, "increment", "counter", name);
+        if (!problem.isEmpty())
+            return problem;
+        const bool wholeTimes = times.isNumber && std::isfinite(times.number) && std::floor(times.number) == times.number
+                                && times.number >= 1 && times.number <= double(limits::maxIncrementTimes);
+        if (!wholeTimes)
+            return QStringLiteral("%1.times: must be a whole number from 1 to %2 (got %3)")
+                .arg(where).arg(limits::maxIncrementTimes)
+                .arg(times.present ? times.shown() : QStringLiteral("nothing"));
+        Increment inc;
+        inc.times = std::int64_t(times.number);
+        if (io.present) {
+            if (!io.isNumber || !std::isfinite(io.number) || io.number < 0 || io.number > limits::maxPhaseMs)
+                return QStringLiteral("%1.io: must be a number >= 0 and <= 3600000 ms (got %2)").arg(where, io.shown());
+            inc.ioMs = io.number;
+        }
+        problem = incrementProblem(inc, where);
+        if (!problem.isEmpty())
+            return problem;
+        inc.counter = nameId(name.string);
+        m_set->increments.push_back(inc);
+        phase = Phase(PhaseKind::Increment, std::uint32_t(m_set->increments.size() - 1), 0);
         return {};
     }
 
@@ -394,6 +480,8 @@ private:
     }
 
     json::JsonReader m_r;
+    TaskSet *m_set = nullptr; // being read: its names and increments grow with the phases
+    QHash<QString, std::uint32_t> m_nameIds;
     const BytesAt &m_bytesAt;
     QByteArray m_raw;
     std::vector<Phase> m_phases;

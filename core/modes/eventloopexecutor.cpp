@@ -1,7 +1,9 @@
 #include "core/base/clock.h"
 #include "core/exec/canceltoken.h"
+#include "core/exec/counters.h"
 #include "core/exec/deadlinetimer.h"
 #include "core/exec/executor.h"
+#include "core/exec/lockbook.h"
 #include "core/exec/phaserunner.h"
 #include "core/exec/recorder.h"
 #include "core/exec/runloop.h"
@@ -12,6 +14,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <optional>
 #include <queue>
 #include <vector>
 
@@ -21,6 +24,17 @@ namespace il {
 // starts at once as a chain of callbacks: an io phase is a timer that frees
 // the loop; a cpu phase runs on the loop and stalls every other task.
 // io spans carry lane == noLane: the task waits, but the loop is free.
+//
+// Locks and counters, as asyncio has them:
+// - acquire is an asyncio.Lock: free, the task goes on at once; held, the
+//   task awaits it (a lock-wait span with lane == noLane: the loop is free)
+//   and release hands it to the oldest waiter, which resumes on a later turn
+//   of the loop, as a woken future's callback does.
+// - increment runs its steps on the loop with nothing between read and write
+//   that yields: no other task can run in between, so no update is lost,
+//   however many tasks increment at once. With "io" each step awaits that
+//   io between its read and its write: other tasks run in between and their
+//   updates are overwritten by the stale write (the classic await race).
 class EventLoopExecutor final : public Executor
 {
 public:
@@ -47,6 +61,13 @@ public:
         m_inIo.assign(n, false);
         m_timer = &ioTimer;
         m_deadlines = {};
+        if (ctx.set.usesSharedState()) {
+            m_book.emplace(ctx.set);
+            m_counters.emplace(ctx.set);
+            m_lockWaitSince.assign(n, -1);
+            m_incStep.assign(n, 0);
+            m_incRead.assign(n, 0);
+        }
 
         RunLoop loop(n);
         m_loop.attach(&loop);
@@ -59,6 +80,8 @@ public:
         loop.exec();
         m_loop.attach(nullptr);
         m_timer = nullptr;
+        if (m_book)
+            setSharedResults({m_counters->results(), m_book->results()});
     }
 
 private:
@@ -72,14 +95,18 @@ private:
         noteWork(i, m_idleSinceNs);
     }
 
-    // Runs phases until the task awaits io or ends.
+    enum class Step { Next, Suspended, Ended };
+
+    // Runs phases until the task awaits io or a lock, or ends.
     void advance(std::uint32_t i)
     {
         const Task &task = m_ctx->set.tasks[i];
         while (m_nextPhase[i] < task.phases.size()) {
             const auto phase = std::uint16_t(m_nextPhase[i]);
             const Phase &p = task.phases[phase];
-            if (p.kind == PhaseKind::Cpu) {
+            Step step = Step::Next;
+            switch (p.kind) {
+            case PhaseKind::Cpu: {
                 m_sink->record(makeEvent(EventKind::SpanBegin, i, 0, SpanKind::Cpu, phase));
                 std::int64_t used = 0;
                 const bool ok = burnCpu(p.ms, m_ctx->cancel, &used);
@@ -88,17 +115,163 @@ private:
                     m_sink->record(makeEvent(EventKind::TaskCancelled, i, 0));
                     return cancelAll();
                 }
-                ++m_nextPhase[i];
-                continue;
+                break;
             }
-            const Event begin = makeEvent(EventKind::SpanBegin, i, noLane, SpanKind::Io, phase);
-            m_sink->record(begin);
-            m_inIo[i] = true;
-            armTimer(i, begin.tNs + msToNs(p.ms));
-            return;
+            case PhaseKind::Io: {
+                const Event begin = makeEvent(EventKind::SpanBegin, i, noLane, SpanKind::Io, phase);
+                m_sink->record(begin);
+                m_inIo[i] = true;
+                armTimer(i, begin.tNs + msToNs(p.ms));
+                return;
+            }
+            case PhaseKind::Acquire: step = acquire(i, phase, p); break;
+            case PhaseKind::Release: {
+                const std::uint32_t next = m_book->release(p.ref, i, monoNs());
+                if (next != noTask)
+                    resumeLater(next);
+                break;
+            }
+            case PhaseKind::Increment: step = increment(i, phase, m_ctx->set.incrementOf(p)); break;
+            }
+            if (step != Step::Next)
+                return;
+            ++m_nextPhase[i];
         }
         m_sink->record(makeEvent(EventKind::TaskEnd, i, 0));
         finishOne();
+    }
+
+    Step acquire(std::uint32_t i, std::uint16_t phase, const Phase &p)
+    {
+        const std::int64_t now = monoNs();
+        switch (m_book->request(p.ref, i)) {
+        case LockBook::Outcome::Granted: m_book->acquired(p.ref, i, false, 0, now); return Step::Next;
+        case LockBook::Outcome::Queued:
+            m_sink->record(Event{now, i, noLane, phase, EventKind::SpanBegin, SpanKind::LockWait});
+            m_lockWaitSince[i] = now;
+            return Step::Suspended;
+        case LockBook::Outcome::Deadlock:
+            m_sink->record(Event{now, i, noLane, phase, EventKind::SpanBegin, SpanKind::LockWait});
+            m_lockWaitSince[i] = now;
+            breakDeadlock(i, now);
+            return Step::Ended;
+        }
+        return Step::Ended;
+    }
+
+    // Task i's wait closed a cycle: every task of it fails (each was
+    // awaiting a lock, i from now) and their locks go to the next waiters.
+    void breakDeadlock(std::uint32_t i, std::int64_t now)
+    {
+        const std::vector<LockBook::CycleStep> cycle = m_book->cycle(i);
+        Q_ASSERT(!cycle.empty());
+        std::vector<std::uint32_t> members;
+        for (const LockBook::CycleStep &s : cycle)
+            members.push_back(s.task);
+        Incident deadlock;
+        deadlock.kind = IncidentKind::Deadlock;
+        deadlock.tNs = now;
+        deadlock.task = members.front();
+        deadlock.value = std::int64_t(members.size());
+        deadlock.detail = m_book->cycleText(cycle);
+        report(deadlock); // the loop runs on the run thread
+        for (std::uint32_t t : m_book->abandon(members, now))
+            resumeLater(t);
+        for (std::uint32_t t : members) {
+            m_sink->record(Event{now, t, noLane, std::uint16_t(m_nextPhase[t]), EventKind::SpanEnd, SpanKind::LockWait});
+            m_sink->record(Event{now, t, 0, noPhase, EventKind::TaskFailed, SpanKind::None});
+            m_lockWaitSince[t] = -1;
+        }
+        for (std::size_t k = 0; k < members.size(); ++k)
+            finishOne();
+    }
+
+    // The lock task i awaited was handed to it: it runs on at the loop's
+    // next turn, as a woken future's callback does.
+    void resumeLater(std::uint32_t i)
+    {
+        QMetaObject::invokeMethod(m_loop.context(), [this, i] { lockHandedOver(i); }, Qt::QueuedConnection);
+    }
+
+    void lockHandedOver(std::uint32_t i)
+    {
+        if (!running() || m_lockWaitSince[i] < 0)
+            return;
+        if (m_ctx->cancel.isCancelled())
+            return cancelAll();
+        const auto phase = std::uint16_t(m_nextPhase[i]);
+        const Phase &p = m_ctx->set.tasks[i].phases[phase];
+        const std::int64_t now = monoNs();
+        m_sink->record(Event{now, i, noLane, phase, EventKind::SpanEnd, SpanKind::LockWait});
+        m_book->acquired(p.ref, i, true, now - m_lockWaitSince[i], now);
+        m_lockWaitSince[i] = -1;
+        ++m_nextPhase[i];
+        advance(i);
+        noteWork(i, monoNs());
+        m_idleSinceNs = monoNs();
+    }
+
+    Step increment(std::uint32_t i, std::uint16_t phase, const Increment &inc)
+    {
+        Counters::Cell &cell = m_counters->cell(inc.counter);
+        if (inc.hasIo()) {
+            m_incStep[i] = 0;
+            awaitInIncrement(i, phase, inc);
+            return Step::Suspended;
+        }
+        // Nothing in a step awaits: the steps run back to back on the loop,
+        // one cpu span, and no other task can come between a read and its write.
+        m_sink->record(makeEvent(EventKind::SpanBegin, i, 0, SpanKind::Cpu, phase));
+        const std::int64_t cpuStart = threadCpuNs();
+        std::int64_t done = 0;
+        bool ok = true;
+        while (done < inc.times && ok) {
+            const std::int64_t until = std::min(inc.times, done + 4096);
+            for (; done < until; ++done) {
+                const std::int64_t read = cell.value.load(std::memory_order_relaxed);
+                incrementWork(read);
+                cell.value.store(read + 1, std::memory_order_relaxed);
+            }
+            ok = !m_ctx->cancel.isCancelled();
+        }
+        cell.steps.fetch_add(done, std::memory_order_relaxed);
+        m_sink->record(cpuSpanEnd(i, 0, phase, threadCpuNs() - cpuStart));
+        if (!ok) {
+            m_sink->record(makeEvent(EventKind::TaskCancelled, i, 0));
+            cancelAll();
+            return Step::Ended;
+        }
+        return Step::Next;
+    }
+
+    // A step of an increment with io: the read, then the await; the write
+    // comes when the io is over (completeIo), with the value read here.
+    void awaitInIncrement(std::uint32_t i, std::uint16_t phase, const Increment &inc)
+    {
+        m_incRead[i] = m_counters->cell(inc.counter).value.load(std::memory_order_relaxed);
+        const Event begin = makeEvent(EventKind::SpanBegin, i, noLane, SpanKind::Io, phase);
+        m_sink->record(begin);
+        m_inIo[i] = true;
+        armTimer(i, begin.tNs + msToNs(inc.ioMs));
+    }
+
+    // After an io: the next phase, or the write of an increment's step and
+    // its next step.
+    void afterIo(std::uint32_t i)
+    {
+        const auto phase = std::uint16_t(m_nextPhase[i]);
+        const Phase &p = m_ctx->set.tasks[i].phases[phase];
+        if (p.kind == PhaseKind::Increment) {
+            const Increment &inc = m_ctx->set.incrementOf(p);
+            Counters::Cell &cell = m_counters->cell(inc.counter);
+            incrementWork(m_incRead[i]);
+            cell.value.store(m_incRead[i] + 1, std::memory_order_relaxed);
+            cell.steps.fetch_add(1, std::memory_order_relaxed);
+            if (++m_incStep[i] < inc.times)
+                return awaitInIncrement(i, phase, inc);
+        }
+        ++m_nextPhase[i];
+        advance(i);
     }
 
     // Io completions: our own min-heap of deadlines behind one timer, as
@@ -175,8 +348,7 @@ private:
         } else {
             m_sink->record(end);
         }
-        ++m_nextPhase[i];
-        advance(i);
+        afterIo(i);
     }
 
     // The loop finished running task i's code at `ns`. Keeps the last end of
@@ -227,6 +399,10 @@ private:
                 m_sink->record(makeEvent(EventKind::SpanEnd, i, noLane, SpanKind::Io, std::uint16_t(m_nextPhase[i])));
                 m_inIo[i] = false;
                 m_sink->record(makeEvent(EventKind::TaskCancelled, i, 0));
+            } else if (m_book && m_lockWaitSince[i] >= 0) {
+                m_sink->record(makeEvent(EventKind::SpanEnd, i, noLane, SpanKind::LockWait, std::uint16_t(m_nextPhase[i])));
+                m_lockWaitSince[i] = -1;
+                m_sink->record(makeEvent(EventKind::TaskCancelled, i, 0));
             }
         }
         m_timer->disarm();
@@ -245,6 +421,12 @@ private:
     WorkEnd m_lastWork;             // the task whose code the loop ran last
     WorkEnd m_lastOtherWork;        // the last one before it of another task
     std::priority_queue<Deadline, std::vector<Deadline>, std::greater<Deadline>> m_deadlines;
+    // Locks and counters, when the set has them.
+    std::optional<LockBook> m_book;
+    std::optional<Counters> m_counters;
+    std::vector<std::int64_t> m_lockWaitSince; // per task: when it began awaiting a lock, -1 if not
+    std::vector<std::int64_t> m_incStep;       // per task: steps done of its increment with io
+    std::vector<std::int64_t> m_incRead;       // per task: the value its step read before awaiting
 };
 
 std::unique_ptr<Executor> makeEventLoopExecutor() { return std::make_unique<EventLoopExecutor>(); }

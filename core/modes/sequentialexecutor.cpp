@@ -2,6 +2,7 @@
 #include "core/exec/executor.h"
 #include "core/exec/phaserunner.h"
 #include "core/exec/recorder.h"
+#include "core/exec/sharedrun.h"
 #include "core/model/taskset.h"
 
 namespace il {
@@ -20,9 +21,16 @@ public:
         for (std::uint32_t i = 0; i < n; ++i)
             sink.record(makeEvent(EventKind::Queued, i, noLane));
         LaneContext lane{sink, 0, ctx.cancel};
+        // One task at a time, each releasing what it took: its locks are
+        // always free and its increments never interleave (the baseline).
+        SharedRun shared(ctx);
+        shared.attach(lane, ctx.set);
         // Tasks never started when Stop comes are marked cancelled by the trace.
         for (std::uint32_t i = 0; i < n && !ctx.cancel.isCancelled(); ++i)
             runTaskBlocking(ctx.set.tasks[i], i, lane);
+        for (Incident &deadlock : shared.deadlocks())
+            report(std::move(deadlock));
+        setSharedResults(shared.results());
     }
 };
 

@@ -3,6 +3,7 @@
 #include "core/exec/gil.h"
 #include "core/exec/phaserunner.h"
 #include "core/exec/recorder.h"
+#include "core/exec/sharedrun.h"
 #include "core/model/taskset.h"
 
 #include <QRunnable>
@@ -51,13 +52,16 @@ public:
         // the token themselves. Ends before the GIL does.
         const CancelToken::Subscription wakeGil =
             gilPtr ? ctx.cancel.onCancel([gilPtr] { gilPtr->cancelAll(); }) : CancelToken::Subscription();
+        // Locks and counters, if the set has them: shared by every lane.
+        SharedRun shared(ctx);
+        SharedRun *sharedPtr = &shared;
 
         const auto n = std::uint32_t(ctx.set.tasks.size());
         for (std::uint32_t i = 0; i < n; ++i) {
             if (ctx.cancel.isCancelled())
                 break;
             control.record(makeEvent(EventKind::Queued, i, noLane));
-            pool.start([&ctx, &nextLane, gilPtr, i, this] {
+            pool.start([&ctx, &nextLane, gilPtr, sharedPtr, i, this] {
                 // One lane per pool thread: the thread_local is keyed by this
                 // executor, not by the pool. The pool lives only in this
                 // run(), so its threads are new and serve no other executor;
@@ -73,10 +77,14 @@ public:
                     return;
                 RecorderSink sink(ctx.recorder, lane);
                 LaneContext lc{sink, std::uint16_t(lane), ctx.cancel, gilPtr};
+                sharedPtr->attach(lc, ctx.set);
                 runTaskBlocking(ctx.set.tasks[i], i, lc);
             });
         }
         pool.waitForDone();
+        for (Incident &deadlock : shared.deadlocks())
+            report(std::move(deadlock));
+        setSharedResults(shared.results());
     }
 
 private:

@@ -17,6 +17,7 @@ ItemKind itemKindFor(SpanKind kind)
     case SpanKind::Ipc: return ItemKind::Ipc;
     case SpanKind::Ready: return ItemKind::Ready;
     case SpanKind::NotRunning: return ItemKind::NotRunning;
+    case SpanKind::LockWait: return ItemKind::LockWait;
     case SpanKind::None: break;
     }
     return ItemKind::Cpu;
@@ -33,6 +34,7 @@ const char *itemKindName(ItemKind kind)
     case ItemKind::Queued: return "queued";
     case ItemKind::Ready: return "ready-wait";
     case ItemKind::NotRunning: return "not-running";
+    case ItemKind::LockWait: return "lock-wait";
     }
     return "?";
 }
@@ -231,7 +233,8 @@ void TimelineRun::markEnded(const TaskRecord &rec, std::uint32_t task)
         mark.end = last->end;
         mark.kind = last->kind;
         // Live rows do not keep lanes: event-loop io and ready waits occupy none.
-        if (last->kind == ItemKind::Ready || (last->kind == ItemKind::Io && isLoopMode(m_info.mode)))
+        if (last->kind == ItemKind::Ready
+            || ((last->kind == ItemKind::Io || last->kind == ItemKind::LockWait) && isLoopMode(m_info.mode)))
             mark.lane = noLane;
     }
     if (rec.endNs >= 0)

@@ -17,10 +17,12 @@ namespace il {
 // What a timeline item shows. The span kinds plus Queued, which is not a span
 // on any lane: it is the time a task spent waiting for the scheduler.
 // Ready is the event loop's ready-queue wait (io done, loop busy elsewhere).
-enum class ItemKind : std::uint8_t { Cpu, Io, GilWait, Spawn, Ipc, Queued, Ready, NotRunning };
-inline constexpr int itemKindCount = 8;
+// LockWait: an acquire waiting for a lock another task holds.
+enum class ItemKind : std::uint8_t { Cpu, Io, GilWait, Spawn, Ipc, Queued, Ready, NotRunning, LockWait };
+inline constexpr int itemKindCount = 9;
 ItemKind itemKindFor(SpanKind kind);
-const char *itemKindName(ItemKind kind); // "cpu", "io", "gil-wait", "spawn", "ipc", "queued", "ready-wait", "not-running"
+// "cpu", "io", "gil-wait", "spawn", "ipc", "queued", "ready-wait", "not-running", "lock-wait"
+const char *itemKindName(ItemKind kind);
 
 enum class TimelineViewKind : std::uint8_t { ByLane, ByTask };
 

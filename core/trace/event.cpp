@@ -12,6 +12,7 @@ const char *spanKindName(SpanKind kind)
     case SpanKind::Ipc: return "ipc";
     case SpanKind::Ready: return "ready-wait";
     case SpanKind::NotRunning: return "not-running";
+    case SpanKind::LockWait: return "lock-wait";
     case SpanKind::None: break;
     }
     return "none";

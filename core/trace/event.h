@@ -22,6 +22,7 @@ enum class SpanKind : std::uint8_t {
     Ipc,     // task or result travelling over the worker pipe
     Ready,   // event loop: io done, but the loop is busy elsewhere ("ready-wait")
     NotRunning, // py-modes: inside a cpu phase, the thread ready but not computing (GIL or OS)
+    LockWait,   // an acquire phase waiting for a lock another task holds (phase: the acquire)
     None = 0xff,
 };
 
@@ -44,6 +45,7 @@ struct Event
 };
 static_assert(sizeof(Event) <= 24);
 
-const char *spanKindName(SpanKind kind); // "cpu", "io", "gil-wait", "spawn", "ipc", "ready-wait", "not-running"
+// "cpu", "io", "gil-wait", "spawn", "ipc", "ready-wait", "not-running", "lock-wait"
+const char *spanKindName(SpanKind kind);
 
 } // namespace il

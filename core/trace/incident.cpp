@@ -26,13 +26,15 @@ const char *incidentKindName(IncidentKind kind)
     case IncidentKind::WorkerLost: return "worker-lost";
     case IncidentKind::PythonUnavailable: return "python-unavailable";
     case IncidentKind::RunnerFailed: return "runner-failed";
+    case IncidentKind::Deadlock: return "deadlock";
+    case IncidentKind::UnsupportedPhases: return "unsupported-phases";
     }
     return "unknown";
 }
 
 std::optional<IncidentKind> incidentKindFromName(QStringView name)
 {
-    for (int k = 0; k <= int(IncidentKind::RunnerFailed); ++k)
+    for (int k = 0; k <= int(lastIncidentKind); ++k)
         if (name == QLatin1String(incidentKindName(IncidentKind(k))))
             return IncidentKind(k);
     return std::nullopt;
@@ -48,6 +50,7 @@ bool isFatal(IncidentKind kind)
     case IncidentKind::InternalError:
     case IncidentKind::PythonUnavailable:
     case IncidentKind::RunnerFailed:
+    case IncidentKind::UnsupportedPhases:
         return true;
     default:
         return false;
@@ -67,6 +70,7 @@ bool hasValue(IncidentKind kind)
     case IncidentKind::TasksLost:
     case IncidentKind::EventsDropped:
     case IncidentKind::Cancelled:
+    case IncidentKind::Deadlock:
         return true;
     default:
         return false;

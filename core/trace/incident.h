@@ -48,7 +48,14 @@ enum class IncidentKind : std::uint8_t {
     PythonUnavailable,   // fatal: no usable interpreter, or no dask.distributed for it (detail: why)
     RunnerFailed,        // fatal: the Python runner could not do the run (detail: what happened,
                          // e.g. it crashed, hung, sent bad data, or its cluster refused the run)
+    // Shared state (locks and counters):
+    Deadlock,            // tasks waited for each other's locks in a cycle: they failed and gave
+                         // their locks up; value: tasks in the cycle; task: the first of them;
+                         // detail: the cycle ("task 3 holds A, waits for B; task 5 holds B, waits for A")
+    UnsupportedPhases,   // fatal: the mode cannot run lock or counter phases (yet); nothing ran
+                         // (detail: which phase kinds the set has)
 };
+inline constexpr IncidentKind lastIncidentKind = IncidentKind::UnsupportedPhases;
 
 // The kind whose incidentKindName() is `name`, if any.
 std::optional<IncidentKind> incidentKindFromName(QStringView name);

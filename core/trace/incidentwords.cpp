@@ -66,6 +66,8 @@ bool detailInSentence(IncidentKind kind)
     case K::WorkerLost:
     case K::PythonUnavailable:
     case K::RunnerFailed:
+    case K::Deadlock:
+    case K::UnsupportedPhases:
         return true;
     default:
         return false;
@@ -117,6 +119,14 @@ QString incidentWords(const Incident &i, const RunInfo &info)
         break;
     case K::PythonUnavailable: text = tr("%1: cannot run: %2").arg(mode, i.detail); break;
     case K::RunnerFailed: text = tr("%1: %2").arg(mode, i.detail); break;
+    case K::Deadlock:
+        text = tr("deadlock: %1; the %n task(s) of the cycle failed and gave up their locks", i.value).arg(i.detail);
+        break;
+    case K::UnsupportedPhases:
+        text = tr("%1: does not support lock and counter phases yet (the task set has %2); "
+                  "run it in sequential, threads, threads-gil or eventloop")
+                   .arg(mode, i.detail);
+        break;
     default: break; // worker kinds: above
     }
     if (!detailInSentence(i.kind) && !i.detail.isEmpty())

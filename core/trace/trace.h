@@ -3,6 +3,7 @@
 #include "core/model/mode.h"
 #include "core/trace/event.h"
 #include "core/trace/incident.h"
+#include "core/trace/sharedstate.h"
 
 #include <QMetaType>
 #include <QString>
@@ -126,6 +127,9 @@ struct Trace
     // Opened from a file: spans that did not nest on their track (rounding,
     // clock skew, a cut recording), drawn on overflow lanes, never dropped.
     std::size_t overflowSpans = 0;
+    // The run's shared counters and locks (Executor::sharedResults), empty
+    // when the task set has none.
+    SharedStateResults shared;
 
     static Trace fromBuilder(TraceBuilder &&builder, std::int64_t endNs, bool cancelled);
     // Sorts the spans by lane (unlaned last), then start (the enclosing span

@@ -68,7 +68,7 @@ QString checkTrace(const il::Trace &trace, const il::TaskSet &set, bool expectAl
             return QStringLiteral("span ends before it starts (task %1)").arg(s.task);
         if (s.lane != noLane && s.lane >= info.lanes)
             return QStringLiteral("span on lane %1 of %2").arg(s.lane).arg(info.lanes);
-        if (s.lane == noLane && !(loop && (s.kind == SpanKind::Io || s.kind == SpanKind::Ready)))
+        if (s.lane == noLane && !(loop && (s.kind == SpanKind::Io || s.kind == SpanKind::Ready || s.kind == SpanKind::LockWait)))
             return QStringLiteral("%1 span without a lane").arg(QLatin1String(spanKindName(s.kind)));
         if (s.task != noTask) {
             if (s.task >= set.tasks.size())
@@ -100,10 +100,27 @@ QString checkTrace(const il::Trace &trace, const il::TaskSet &set, bool expectAl
         // Where the current io phase began and ended (io span, then any
         // ready-wait after it on the event loop).
         std::int64_t ioStart = -1, ioEnd = -1;
+        const std::vector<Phase> &phases = set.tasks[i].phases;
+        // How long the io of a phase must last at least: an io phase's ms,
+        // an increment's io per step times its steps.
+        const auto ioMsOf = [&](long phase) {
+            const Phase &p = phases[std::size_t(phase)];
+            if (p.kind != PhaseKind::Increment)
+                return p.ms;
+            const Increment &inc = set.incrementOf(p);
+            return inc.hasIo() ? double(inc.times) * inc.ioMs : 0.0;
+        };
+        // Lock phases may leave no span: an acquire of a free lock, a release.
+        const auto spanless = [&](long from, long to) {
+            for (long k = from; k < to; ++k)
+                if (!phases[std::size_t(k)].isLock())
+                    return false;
+            return true;
+        };
         const auto ioTooShort = [&](long phase) {
             if (ioStart < 0)
                 return QString();
-            const double ms = set.tasks[i].phases[std::size_t(phase)].ms;
+            const double ms = ioMsOf(phase);
             if (ioEnd - ioStart >= msToNs(ms))
                 return QString();
             return QStringLiteral("task %1: io phase %2 of %3 ms ended after %4 ms, before its time")
@@ -114,7 +131,9 @@ QString checkTrace(const il::Trace &trace, const il::TaskSet &set, bool expectAl
                 return QStringLiteral("task %1: %2 span of phase %3 outside the task or overlapping its previous span")
                     .arg(i).arg(QLatin1String(spanKindName(s.kind))).arg(s.phase);
             prevEnd = s.endNs;
-            if ((s.phase != expectPhase && s.phase != expectPhase + 1) || s.phase >= set.tasks[i].phases.size())
+            const bool inOrder = s.phase < phases.size() && long(s.phase) >= expectPhase
+                                 && (long(s.phase) == expectPhase || spanless(expectPhase + 1, s.phase));
+            if (!inOrder)
                 return QStringLiteral("task %1: phase %2 after phase %3").arg(i).arg(s.phase).arg(expectPhase);
             if (s.phase != expectPhase) {
                 if (const QString early = ioTooShort(expectPhase); !early.isEmpty())
@@ -127,18 +146,27 @@ QString checkTrace(const il::Trace &trace, const il::TaskSet &set, bool expectAl
                     ioStart = s.startNs;
                 ioEnd = std::max(ioEnd, s.endNs);
             }
-            const PhaseKind kind = set.tasks[i].phases[s.phase].kind;
-            const bool fits = kind == PhaseKind::Cpu ? (s.kind == SpanKind::Cpu || s.kind == SpanKind::GilWait
-                                                        || s.kind == SpanKind::NotRunning)
-                                                     : (s.kind == SpanKind::Io || s.kind == SpanKind::Ready);
+            const Phase &phase = phases[s.phase];
+            const bool computing = s.kind == SpanKind::Cpu || s.kind == SpanKind::GilWait || s.kind == SpanKind::NotRunning;
+            const bool waiting = s.kind == SpanKind::Io || s.kind == SpanKind::Ready;
+            bool fits = false;
+            switch (phase.kind) {
+            case PhaseKind::Cpu: fits = computing; break;
+            case PhaseKind::Io: fits = waiting; break;
+            case PhaseKind::Acquire: fits = s.kind == SpanKind::LockWait; break;
+            case PhaseKind::Release: fits = false; break;
+            case PhaseKind::Increment:
+                fits = set.incrementOf(phase).hasIo() ? waiting || s.kind == SpanKind::GilWait : computing;
+                break;
+            }
             if (!fits)
                 return QStringLiteral("task %1: %2 span in a %3 phase").arg(i).arg(QLatin1String(spanKindName(s.kind)))
-                    .arg(kind == PhaseKind::Cpu ? "cpu" : "io");
+                    .arg(QLatin1String(phaseKindName(phase.kind)));
             if (!(s.kind != SpanKind::GilWait || info.mode == Mode::ThreadsGil))
                 return QStringLiteral("gil-wait outside threads-gil");
         }
-        if (expectPhase != long(set.tasks[i].phases.size()) - 1)
-            return QStringLiteral("task %1 ended at phase %2 of %3").arg(i).arg(expectPhase).arg(set.tasks[i].phases.size());
+        if (!spanless(expectPhase + 1, long(phases.size())))
+            return QStringLiteral("task %1 ended at phase %2 of %3").arg(i).arg(expectPhase).arg(phases.size());
         if (const QString early = ioTooShort(expectPhase); !early.isEmpty())
             return early;
     }

@@ -25,6 +25,7 @@ private slots:
     void escapesEchoedInput_data();
     void escapesEchoedInput();
     void tableEscapesNamesAndCountsInWords();
+    void tableShowsCountersLocksAndDeadlock();
     void helpOnEverySubcommand_data();
     void helpOnEverySubcommand();
     void runHelpMatchesTheReadme();
@@ -297,6 +298,29 @@ void TestCli::tableEscapesNamesAndCountsInWords()
     QCOMPARE(rows, 1);
     QVERIFY2(r.err.contains("running sequential (1 lane)…"), qPrintable(r.err));
     QVERIFY2(!r.out.contains(QLatin1String(" 1 cores")), qPrintable(r.out));
+}
+
+// Shared state on the command line: each counter and lock under its run
+// (names escaped), the deadlock as a note, a mode that cannot run it as an
+// error with exit code 1.
+void TestCli::tableShowsCountersLocksAndDeadlock()
+{
+    const QString set = writeFile(m_dir, "locks.json", R"({"tasks":[
+        {"phases":[{"acquire":"L\u001b[2J"},{"increment":"n","times":1000},{"release":"L\u001b[2J"}]},
+        {"phases":[{"increment":"n","times":1}]}]})");
+    Result r = run({"run", "--taskset", set, "--mode", "sequential"});
+    QCOMPARE(r.code, 0);
+    QVERIFY2(r.out.contains("  counter n: 1001 increments, final 1001, 0 lost\n"), qPrintable(r.out));
+    QVERIFY2(r.out.contains("  lock L\\u001b[2J: 1 acquisition, 0 waited 0.0 ms in all (longest 0.0 ms), longest hold "),
+             qPrintable(r.out));
+    QVERIFY(!r.out.contains(QChar(0x1b)));
+
+    r = run({"run", "--preset", "deadlock", "--mode", "threads,processes"});
+    QCOMPARE(r.code, 1); // failed tasks, and a run that could not start
+    QVERIFY2(r.out.contains("  note: deadlock: task 0 holds A, waits for B; task 1 holds B, waits for A; "
+                            "the 2 tasks of the cycle failed and gave up their locks\n"),
+             qPrintable(r.out));
+    QVERIFY2(r.out.contains("  error: processes: does not support lock and counter phases yet"), qPrintable(r.out));
 }
 
 void TestCli::helpOnEverySubcommand_data()

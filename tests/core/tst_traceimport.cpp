@@ -35,6 +35,7 @@ class TestTraceImport : public QObject
 private slots:
     void ownExportRoundTrips();
     void incidentsRoundTrip();
+    void lockWaitsRoundTrip();
     void foreignShapes_data();
     void foreignShapes();
     void viztracerNestsCallsByLevel();
@@ -162,6 +163,50 @@ void TestTraceImport::incidentsRoundTrip()
         QCOMPARE(b.tNs - back.info.originNs, a.tNs - t0);
     }
     QCOMPARE(il::chromeTraceJson(*opened.runs.front().tasks, {opened.runs.front().run}), text);
+}
+
+// Lock-wait spans come back with their kind and their lock (in threads on
+// their lane, on the event loop on the task's track), a deadlock incident
+// with its cycle: export -> open -> export gives the same bytes.
+void TestTraceImport::lockWaitsRoundTrip()
+{
+    const il::TaskSetResult parsed = il::parseTaskSet(R"({"name":"locks","tasks":[
+        {"phases":[{"acquire":"A"},{"io":30},{"acquire":"B"},{"release":"B"},{"release":"A"}]},
+        {"phases":[{"acquire":"B"},{"io":30},{"acquire":"A"},{"release":"A"},{"release":"B"}]},
+        {"phases":[{"io":5},{"acquire":"db \"main\""},{"io":2},{"release":"db \"main\""}]},
+        {"phases":[{"io":5},{"acquire":"db \"main\""},{"io":2},{"release":"db \"main\""}]},
+        {"phases":[{"increment":"n","times":100}]}]})");
+    QVERIFY2(parsed.ok(), qPrintable(parsed.error));
+    const il::TaskSet &set = *parsed.taskSet;
+    const testsupport::Comparison cmp = testsupport::runComparison(
+        set, {testsupport::config(il::Mode::Threads, 5), testsupport::config(il::Mode::EventLoop)});
+    QVERIFY(cmp.completed);
+    QCOMPARE(int(cmp.runs.size()), 2);
+    int waits = 0;
+    for (const il::RunResultPtr &r : cmp.runs)
+        for (const il::Span &s : r->trace->spans)
+            waits += s.kind == il::SpanKind::LockWait;
+    QVERIFY(waits >= 2);
+    const QByteArray text = il::chromeTraceJson(set, cmp.runs);
+    QVERIFY(text.contains(R"("lock":"db \"main\"")"));
+
+    const il::OpenResult opened = il::openTraceBytes(text, QStringLiteral("locks.json"));
+    QVERIFY2(opened.ok(), qPrintable(opened.error));
+    QVERIFY2(opened.problems.isEmpty(), qPrintable(opened.problems.join('\n')));
+    std::vector<il::RunResultPtr> again;
+    for (const il::OpenedRun &r : opened.runs)
+        again.push_back(r.run);
+    QCOMPARE(il::chromeTraceJson(*opened.runs.front().tasks, again), text);
+    for (std::size_t i = 0; i < cmp.runs.size(); ++i) {
+        const il::Trace &a = *cmp.runs[i]->trace, &b = *again[i]->trace;
+        QCOMPARE(b.incidents.size(), a.incidents.size());
+        for (std::size_t k = 0; k < a.incidents.size(); ++k) {
+            QCOMPARE(b.incidents[k].kind, a.incidents[k].kind);
+            QCOMPARE(b.incidents[k].detail, a.incidents[k].detail);
+        }
+        QVERIFY(qAbs(again[i]->metrics.lockWaitMs - cmp.runs[i]->metrics.lockWaitMs)
+                <= 0.000125 * double(a.spans.size() + 1));
+    }
 }
 
 void TestTraceImport::foreignShapes_data()

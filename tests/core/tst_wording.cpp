@@ -64,7 +64,7 @@ void TestWording::everyIncidentKindHasWords()
     il::RunInfo info;
     info.mode = il::Mode::Processes;
     QSet<QString> seen;
-    for (int k = 0; k <= int(il::IncidentKind::RunnerFailed); ++k) {
+    for (int k = 0; k <= int(il::lastIncidentKind); ++k) {
         il::Incident i;
         i.kind = il::IncidentKind(k);
         i.detail = QStringLiteral("DETAIL");

@@ -216,7 +216,7 @@ private slots:
         const QString key = gen(QStringLiteral("escape-key.json"));
         QVERIFY(writeFile(key, "{\"tasks\":[{\"phases\":[{\"cpu\\r\\nsequential\":1}]}]}"));
         r = il::loadTaskSetFile(key);
-        QCOMPARE(r.error, key + QStringLiteral(": tasks[0].phases[0]: must have exactly one key, \"cpu\" or \"io\" (got keys cpu\\r\\nsequential)"));
+        QCOMPARE(r.error, key + QStringLiteral(": tasks[0].phases[0]: must be one of {\"cpu\": ms}, {\"io\": ms}, {\"acquire\": lock}, {\"release\": lock}, {\"increment\": counter, \"times\": n} (got keys cpu\\r\\nsequential)"));
 
         const QString name = gen(QStringLiteral("line\nbreak.json"));
         QVERIFY(writeFile(name, "[]"));

@@ -114,6 +114,7 @@ private slots:
     void initTestCase();
     void opensWithDefaultPreset();
     void invalidEditKeepsPreviousSet();
+    void tableEditsLockAndCounterPhases();
     void opensFilesAndReportsBadOnes();
     void badFileMessageSurvivesShow();
     void remembersToggles();
@@ -182,18 +183,49 @@ void TestMainWindow::invalidEditKeepsPreviousSet()
 {
     ui::MainWindow w({false});
     ui::TaskTableModel *table = w.taskSetPanel()->tableModel();
-    const QString before = ui::TaskTableModel::phasesText(table->taskSet().tasks[0]);
+    const QString before = ui::TaskTableModel::phasesText(table->taskSet(), table->taskSet().tasks[0]);
     const QModelIndex phases = table->index(0, ui::TaskTableModel::PhasesColumn);
     QVERIFY(!table->setData(phases, QStringLiteral("io -5"), Qt::EditRole));
     QVERIFY(!table->error().isEmpty());
     QVERIFY(table->error().contains(QStringLiteral("tasks[0]")));
     QVERIFY(!w.taskSetPanel()->errorText().isEmpty());
     QVERIFY(!table->setData(phases, QStringLiteral("banana 3"), Qt::EditRole));
-    QCOMPARE(ui::TaskTableModel::phasesText(table->taskSet().tasks[0]), before);
+    QCOMPARE(ui::TaskTableModel::phasesText(table->taskSet(), table->taskSet().tasks[0]), before);
     QVERIFY(table->setData(phases, QStringLiteral("io 7, cpu 1.5"), Qt::EditRole));
     QVERIFY(table->error().isEmpty());
     QCOMPARE(w.taskSetPanel()->taskSet()->tasks[0].phases.size(), 2u);
     QCOMPARE(w.taskSetPanel()->taskSet()->tasks[0].phases[1].ms, 1.5);
+}
+
+// Locks and counters typed in the table: read, validated like a file (a
+// release of a lock not held is refused with its place), shown back as typed.
+void TestMainWindow::tableEditsLockAndCounterPhases()
+{
+    ui::MainWindow w({false});
+    ui::TaskTableModel *table = w.taskSetPanel()->tableModel();
+    const QModelIndex phases = table->index(0, ui::TaskTableModel::PhasesColumn);
+    QVERIFY(!table->setData(phases, QStringLiteral("io 1, release db"), Qt::EditRole));
+    QVERIFY2(table->error().startsWith(QStringLiteral("tasks[0].phases[1].release: the task does not hold \"db\"")),
+             qPrintable(table->error()));
+    QVERIFY(!table->setData(phases, QStringLiteral("increment hits ×0"), Qt::EditRole));
+    QVERIFY2(table->error().contains(QStringLiteral("times: must be a whole number")), qPrintable(table->error()));
+    QVERIFY(table->setData(phases, QStringLiteral("acquire db, increment hits x1000, io 2, "
+                                                  "increment \"my counter\" 3 io 0.5, release db"),
+                           Qt::EditRole));
+    QVERIFY2(table->error().isEmpty(), qPrintable(table->error()));
+    const il::TaskSet &set = *w.taskSetPanel()->taskSet();
+    const il::Task &task = set.tasks[0];
+    QCOMPARE(task.phases.size(), 5u);
+    QCOMPARE(task.phases[0].kind, il::PhaseKind::Acquire);
+    QCOMPARE(set.nameOf(task.phases[0]), QStringLiteral("db"));
+    QCOMPARE(set.incrementOf(task.phases[1]).times, std::int64_t(1000));
+    QVERIFY(!set.incrementOf(task.phases[1]).hasIo());
+    QCOMPARE(task.phases[2].kind, il::PhaseKind::Io);
+    QCOMPARE(set.names[set.incrementOf(task.phases[3]).counter], QStringLiteral("my counter"));
+    QCOMPARE(set.incrementOf(task.phases[3]).ioMs, 0.5);
+    QCOMPARE(ui::TaskTableModel::phasesText(set, task),
+             QStringLiteral("acquire db, increment hits ×1000, io 2, increment \"my counter\" ×3 io 0.5, release db"));
+    QVERIFY(set.usesSharedState());
 }
 
 void TestMainWindow::opensFilesAndReportsBadOnes()

@@ -32,6 +32,7 @@ QString rowLabel(const il::TimelineModel &model, const il::TimelineRun &run,
         switch (run.waitRows()[static_cast<std::size_t>(row - lanes)].first) {
         case il::ItemKind::Io: return QStringLiteral("tasks awaiting io");
         case il::ItemKind::Ready: return QStringLiteral("ready, loop busy");
+        case il::ItemKind::LockWait: return QStringLiteral("tasks awaiting a lock");
         default: return QStringLiteral("tasks: %1").arg(QString::fromLatin1(il::itemKindName(run.waitRows()[static_cast<std::size_t>(row - lanes)].first)));
         }
     }

@@ -68,6 +68,12 @@ SpanStyle SpanStyle::forPalette(const QPalette &palette)
         // Okabe-Ito's reddish purple, hatched "\\" (io is "/", gil wait "X").
         {ItemKind::NotRunning, 0xe6bfd6, 0x9a3d73, 0x6e3358, 0xe89cc8, Qt::FDiagPattern, "not running",
          "in a cpu phase, ready but not computing: GIL or OS (Python modes)"},
+        // Okabe-Ito's vermillion at full strength (gil wait is a pale
+        // orange), with vertical bars no other kind uses ("|": io is "/",
+        // gil wait "X", not running "\\"): a task stuck behind a lock
+        // should be the first thing after cpu the eye finds.
+        {ItemKind::LockWait, 0xd55e00, 0x7a2e00, 0xc05400, 0xffc49a, Qt::VerPattern, "lock wait",
+         "waiting for a lock another task holds"},
     };
     for (const KindRow &r : rows)
         s.kinds[static_cast<std::size_t>(r.kind)] =
@@ -106,6 +112,9 @@ void drawPatternLines(QPainter &p, const QRect &r, Qt::BrushStyle pattern, const
                     p.drawLine(QPointF(x0, x0 - d), QPointF(x1, x1 - d));
             }
         }
+    } else if (pattern == Qt::VerPattern) {
+        for (double x = L + 3; x < R; x += 6)
+            p.drawLine(QPointF(x, T), QPointF(x, B));
     } else if (pattern == Qt::HorPattern) {
         for (double y = T + 1.5; y < B; y += 3)
             p.drawLine(QPointF(L, y), QPointF(R, y));
@@ -145,8 +154,9 @@ void paintEndMark(QPainter &p, const QRect &bar, int capTop, int capHeight, bool
 
 namespace {
 constexpr const char *markLabels[] = {"failed", "cancelled"};
-constexpr il::ItemKind legendKinds[] = {il::ItemKind::Cpu, il::ItemKind::Io, il::ItemKind::GilWait,
-                                        il::ItemKind::Spawn, il::ItemKind::Queued, il::ItemKind::NotRunning};
+constexpr il::ItemKind legendKinds[] = {il::ItemKind::Cpu,    il::ItemKind::Io,         il::ItemKind::GilWait,
+                                        il::ItemKind::Spawn,  il::ItemKind::Queued,     il::ItemKind::NotRunning,
+                                        il::ItemKind::LockWait};
 constexpr int swatchW = 22;
 } // namespace
 

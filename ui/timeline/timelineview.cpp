@@ -3,6 +3,7 @@
 #include "ui/text/incidenttext.h"
 
 #include "core/analysis/advisor.h"
+#include "core/base/wording.h"
 #include "ui/timeline/spanstyle.h"
 
 #include <QKeyEvent>
@@ -664,6 +665,15 @@ QString TimelineView::toolTipAt(const QPoint &pos) const
     QString phase = QString::fromLatin1(il::itemKindName(item.kind));
     if (item.phase != il::noPhase)
         phase += QStringLiteral(" · phase %1").arg(item.phase + 1);
+    if (item.kind == il::ItemKind::LockWait) {
+        // Which lock: the acquire phase the wait belongs to.
+        const il::TaskSet *set = m_model->taskSet();
+        if (set && item.task < set->tasks.size() && item.phase < set->tasks[item.task].phases.size()) {
+            const il::Phase &p = set->tasks[item.task].phases[item.phase];
+            if (p.kind == il::PhaseKind::Acquire && p.ref < set->names.size())
+                phase += QStringLiteral(" · for lock %1").arg(il::printable(set->nameOf(p)));
+        }
+    }
     if (hit->open)
         phase += QStringLiteral(" · still running");
     lines << phase;
@@ -678,7 +688,7 @@ QString TimelineView::toolTipAt(const QPoint &pos) const
     else if (run.trace() && item.task < run.trace()->tasks.size() && run.trace()->tasks[item.task].lane != il::noLane)
         lane = run.trace()->tasks[item.task].lane;
     if (item.kind == il::ItemKind::Queued || item.kind == il::ItemKind::Ready
-        || (item.kind == il::ItemKind::Io && il::isLoopMode(run.info().mode)))
+        || ((item.kind == il::ItemKind::Io || item.kind == il::ItemKind::LockWait) && il::isLoopMode(run.info().mode)))
         lane = -1; // waits that occupy no lane
     QString where = QStringLiteral("run %1 (%2)").arg(hit->run + 1).arg(il::modeName(run.info().mode));
     if (lane >= 0)

@@ -32,35 +32,103 @@ int TaskTableModel::columnCount(const QModelIndex &parent) const
     return parent.isValid() ? 0 : ColumnCount;
 }
 
-QString TaskTableModel::phasesText(const il::Task &task)
+namespace {
+
+// A lock's or counter's name as typed in the table: bare when it has no
+// space, comma, semicolon or quote, else in double quotes.
+QString nameText(const QString &name)
+{
+    static const QRegularExpression plain(QStringLiteral("^[^\\s,;\"\\\\]+$"));
+    if (plain.match(name).hasMatch())
+        return name;
+    QString quoted = name;
+    quoted.replace(QLatin1Char('\\'), QStringLiteral("\\\\")).replace(QLatin1Char('"'), QStringLiteral("\\\""));
+    return QLatin1Char('"') + quoted + QLatin1Char('"');
+}
+
+QString unquote(const QString &token)
+{
+    if (!token.startsWith(QLatin1Char('"')))
+        return token;
+    QString out;
+    for (qsizetype i = 1; i + 1 < token.size(); ++i) {
+        if (token[i] == QLatin1Char('\\') && i + 2 < token.size())
+            ++i;
+        out += token[i];
+    }
+    return out;
+}
+
+} // namespace
+
+QString TaskTableModel::phasesText(const il::TaskSet &set, const il::Task &task)
 {
     QStringList parts;
-    for (const il::Phase &p : task.phases)
-        parts << QStringLiteral("%1 %2").arg(p.kind == il::PhaseKind::Cpu ? QStringLiteral("cpu")
-                                                                           : QStringLiteral("io"))
-                     .arg(p.ms, 0, 'g', 6);
+    for (const il::Phase &p : task.phases) {
+        const QString kind = QString::fromLatin1(il::phaseKindName(p.kind));
+        switch (p.kind) {
+        case il::PhaseKind::Cpu:
+        case il::PhaseKind::Io: parts << QStringLiteral("%1 %2").arg(kind).arg(p.ms, 0, 'g', 6); break;
+        case il::PhaseKind::Acquire:
+        case il::PhaseKind::Release: parts << QStringLiteral("%1 %2").arg(kind, nameText(set.nameOf(p))); break;
+        case il::PhaseKind::Increment: {
+            const il::Increment &inc = set.incrementOf(p);
+            QString text = QStringLiteral("%1 %2 ×%3").arg(kind, nameText(set.names[inc.counter])).arg(inc.times);
+            if (inc.hasIo())
+                text += QStringLiteral(" io %1").arg(inc.ioMs, 0, 'g', 6);
+            parts << text;
+            break;
+        }
+        }
+    }
     return parts.join(QStringLiteral(", "));
 }
 
-std::optional<std::vector<il::Phase>> TaskTableModel::parsePhases(const QString &text, QString *error)
+std::optional<std::vector<il::Phase>> TaskTableModel::parsePhases(const QString &text, il::TaskSet &set,
+                                                                  QString *error)
 {
-    static const QRegularExpression token(
-        QStringLiteral("^\\s*(cpu|io)\\s*[:=]?\\s*([-+]?[0-9]*\\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\\s*(?:ms)?\\s*[,;]?"),
-        QRegularExpression::CaseInsensitiveOption);
+    static const QString number = QStringLiteral("([-+]?[0-9]*\\.?[0-9]+(?:[eE][-+]?[0-9]+)?)");
+    static const QString name = QStringLiteral("(\"(?:[^\"\\\\]|\\\\.)*\"|[^\\s,;\"]+)");
+    static const QString end = QStringLiteral("\\s*[,;]?");
+    static const QRegularExpression timed(QStringLiteral("^\\s*(cpu|io)\\s*[:=]?\\s*") + number + QStringLiteral("\\s*(?:ms)?") + end,
+                                          QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression lock(QStringLiteral("^\\s*(acquire|release)\\s+") + name + end,
+                                         QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression increment(QStringLiteral("^\\s*increment\\s+") + name
+                                                  + QStringLiteral("\\s*(?:[x×*]\\s*|\\s)([0-9]+)(?:\\s+io\\s*[:=]?\\s*")
+                                                  + number + QStringLiteral("\\s*(?:ms)?)?") + end,
+                                              QRegularExpression::CaseInsensitiveOption);
     std::vector<il::Phase> phases;
     QString rest = text.trimmed();
     while (!rest.isEmpty()) {
-        const QRegularExpressionMatch m = token.match(rest);
-        if (!m.hasMatch()) {
+        QRegularExpressionMatch m = timed.match(rest);
+        if (m.hasMatch()) {
+            const auto kind = m.captured(1).compare(QLatin1String("cpu"), Qt::CaseInsensitive) == 0 ? il::PhaseKind::Cpu
+                                                                                                   : il::PhaseKind::Io;
+            phases.emplace_back(kind, m.captured(2).toDouble());
+        } else if ((m = lock.match(rest)).hasMatch()) {
+            const auto kind = m.captured(1).compare(QLatin1String("acquire"), Qt::CaseInsensitive) == 0
+                                  ? il::PhaseKind::Acquire
+                                  : il::PhaseKind::Release;
+            phases.emplace_back(kind, set.nameId(unquote(m.captured(2))), 0.0);
+        } else if ((m = increment.match(rest)).hasMatch()) {
+            il::Increment inc;
+            inc.counter = set.nameId(unquote(m.captured(1)));
+            bool ok = false;
+            inc.times = m.captured(2).toLongLong(&ok);
+            if (!ok)
+                inc.times = 0; // beyond int64: refused by validation with the limit
+            if (m.hasCaptured(3))
+                inc.ioMs = m.captured(3).toDouble();
+            set.increments.push_back(inc);
+            phases.emplace_back(il::PhaseKind::Increment, std::uint32_t(set.increments.size() - 1), 0.0);
+        } else {
             if (error)
-                *error = QStringLiteral("phases: expected e.g. \"io 80, cpu 20\" (got \"%1\")").arg(rest.left(30));
+                *error = QStringLiteral("phases: expected e.g. \"io 80, cpu 20\", \"acquire A\", \"release A\" "
+                                        "or \"increment hits ×1000\" (got \"%1\")")
+                             .arg(rest.left(30));
             return std::nullopt;
         }
-        il::Phase phase;
-        phase.kind = m.captured(1).compare(QLatin1String("cpu"), Qt::CaseInsensitive) == 0 ? il::PhaseKind::Cpu
-                                                                                           : il::PhaseKind::Io;
-        phase.ms = m.captured(2).toDouble();
-        phases.push_back(phase);
         rest = rest.mid(m.capturedLength()).trimmed();
     }
     return phases;
@@ -76,7 +144,7 @@ QVariant TaskTableModel::data(const QModelIndex &index, int role) const
     case Qt::EditRole:
         switch (index.column()) {
         case NameColumn: return task.name;
-        case PhasesColumn: return phasesText(task);
+        case PhasesColumn: return phasesText(m_set, task);
         case CpuColumn: return role == Qt::EditRole ? QVariant(task.cpuMs()) : QVariant(il::formatDurationMs(task.cpuMs()));
         case IoColumn: return role == Qt::EditRole ? QVariant(task.ioMs()) : QVariant(il::formatDurationMs(task.ioMs()));
         }
@@ -93,7 +161,8 @@ QVariant TaskTableModel::data(const QModelIndex &index, int role) const
         if (index.row() == m_errorRow && !m_error.isEmpty())
             return m_error;
         if (index.column() == PhasesColumn)
-            return tr("Phases in order, e.g. \"io 80, cpu 20\" (milliseconds)");
+            return tr("Phases in order, e.g. \"io 80, cpu 20\" (milliseconds), \"acquire A\", \"release A\", "
+                      "\"increment hits ×1000\" (read, work, write 1000 times; add \"io 1\" to wait between read and write)");
         break;
     }
     return {};
@@ -133,7 +202,7 @@ bool TaskTableModel::setData(const QModelIndex &index, const QVariant &value, in
         task.name = value.toString().trimmed();
     } else if (index.column() == PhasesColumn) {
         QString error;
-        auto phases = parsePhases(value.toString(), &error);
+        auto phases = parsePhases(value.toString(), candidate, &error);
         if (!phases) {
             setError(QStringLiteral("tasks[%1].%2").arg(row).arg(error), index.row());
             return false;

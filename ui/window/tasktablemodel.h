@@ -34,9 +34,12 @@ public:
     Qt::ItemFlags flags(const QModelIndex &index) const override;
     bool setData(const QModelIndex &index, const QVariant &value, int role) override;
 
-    static QString phasesText(const il::Task &task);
-    // Parses "io 80, cpu 20" (also "io:80 cpu=20ms"); nullopt and *error on failure.
-    static std::optional<std::vector<il::Phase>> parsePhases(const QString &text, QString *error);
+    static QString phasesText(const il::TaskSet &set, const il::Task &task);
+    // Parses "io 80, cpu 20" (also "io:80 cpu=20ms"), "acquire A", "release A",
+    // "increment hits ×1000" (or "x1000", "1000"; then optionally "io 0.5");
+    // names with spaces in double quotes. New names and increments go into
+    // `set`, whose tasks the phases are for. nullopt and *error on failure.
+    static std::optional<std::vector<il::Phase>> parsePhases(const QString &text, il::TaskSet &set, QString *error);
 
 signals:
     void taskSetEdited(); // a valid edit landed

@@ -84,6 +84,10 @@ public:
 
     void run(ExecContext &ctx) override
     {
+        // Locks across processes and counters in shared memory: not yet.
+        // Refused before any worker starts.
+        if (refuseSharedState(ctx))
+            return;
         m_ctx = &ctx;
         m_sink = std::make_unique<RecorderSink>(ctx.recorder, 0);
         const auto n = std::uint32_t(ctx.set.tasks.size());

@@ -136,6 +136,10 @@ public:
 
     void run(ExecContext &ctx) override
     {
+        // threading.Lock / multiprocessing.Lock / asyncio.Lock in the
+        // runner: not yet. Refused before the interpreter starts.
+        if (refuseSharedState(ctx))
+            return;
         m_ctx = &ctx;
         m_sink = std::make_unique<RecorderSink>(ctx.recorder, 0);
         m_started.assign(ctx.set.tasks.size(), noLane);

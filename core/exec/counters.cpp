@@ -1,0 +1,47 @@
+#include "core/exec/counters.h"
+
+#include "core/model/taskset.h"
+
+namespace il {
+
+Counters::Counters(const TaskSet &set)
+    : m_set(set), m_cells(std::make_unique<Cell[]>(set.names.size())), m_used(set.names.size(), false)
+{
+    for (const Task &t : set.tasks)
+        for (const Phase &p : t.phases)
+            if (p.kind == PhaseKind::Increment)
+                m_used[set.incrementOf(p).counter] = true;
+}
+
+std::vector<CounterResult> Counters::results() const
+{
+    std::vector<CounterResult> out;
+    for (std::size_t k = 0; k < m_used.size(); ++k) {
+        if (!m_used[k])
+            continue;
+        CounterResult r;
+        r.name = m_set.names[k];
+        r.expected = m_cells[k].steps.load(std::memory_order_acquire);
+        r.finalValue = m_cells[k].value.load(std::memory_order_acquire);
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
+namespace {
+thread_local volatile std::uint64_t g_workSink; // per thread: a shared one would be a data race
+}
+
+std::uint64_t incrementWork(std::int64_t read)
+{
+    // 32 rounds of a 64-bit LCG with a xorshift: ~30-60 ns on the CI VM.
+    std::uint64_t x = std::uint64_t(read) | 1;
+    for (int i = 0; i < 32; ++i) {
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        x ^= x >> 29;
+    }
+    g_workSink = x; // a volatile store: the work happens here, before the write
+    return x;
+}
+
+} // namespace il
