@@ -21,10 +21,13 @@ PIPE_BUF bytes, so threads and processes share stdout without a lock):
   N <kind> <lane> <pid> <task> <value> <detail>       something went wrong, the run went on
                                                       (kind: an engine incident name; -1: none)
   C <within_ns> <text>                                how exactly remote clocks were aligned
+  K <counter> <expected> <final>                      a shared counter at the end (index into names)
+  Y <lock> <acquisitions> <contended> <wait_ns> <longest_wait_ns> <longest_hold_ns>
+                                                      what a lock cost (index into names)
   X <text>                                            the run could not go on
   D                                                   every task reported
 kind: 0 queued 1 start 2 end 3 failed 4 cancelled 5 span begin 6 span end;
-span: 0 cpu 1 io 2 gil-wait 3 spawn 4 ipc 5 ready-wait 6 not-running, 255 none;
+span: 0 cpu 1 io 2 gil-wait 3 spawn 4 ipc 5 ready-wait 6 not-running 7 lock-wait, 255 none;
 lane and phase 65535 = none, task 4294967295 = none.
 """
 
@@ -36,7 +39,11 @@ PROTOCOL_VERSION = 1
 MIN_PYTHON = (3, 8)
 
 QUEUED, START, END, FAILED, CANCELLED, BEGIN, SPAN_END = range(7)
-CPU, IO, GIL_WAIT, SPAWN, IPC, READY, NOT_RUNNING = range(7)
+CPU, IO, GIL_WAIT, SPAWN, IPC, READY, NOT_RUNNING, LOCK_WAIT = range(8)
+# Phase kinds in the job: [0, ms] cpu, [1, ms] io, [2, lock] acquire,
+# [3, lock] release, [4, counter, times, io_ms] increment (io_ms < 0: none);
+# lock and counter are indexes into the job's "names".
+PHASE_CPU, PHASE_IO, PHASE_ACQUIRE, PHASE_RELEASE, PHASE_INCREMENT = range(5)
 NONE_SPAN = 255
 NO_LANE = 65535
 NO_PHASE = 65535
@@ -159,13 +166,248 @@ def sleep_io(lane, task, phase, ms):
     lane.event(monotonic_ns(), SPAN_END, task, IO, phase)
 
 
-def run_task_blocking(lane, index, phases):
+class Deadlocked(Exception):
+    """The task waited for a lock in a cycle of waits: it fails (its locks go
+    to those waiting behind it)."""
+
+
+class SharedState:
+    """A run's locks and counters, and the book that finds deadlocks.
+
+    Every lock of the run lives in one book guarded by one condition
+    (threading.Condition for py-sequential and py-threads, a
+    multiprocessing.Condition with the tallies in shared memory for
+    py-processes): acquiring marks the task as waiting, looks for a cycle
+    of waits (a deadlock: every task in it fails, the one that closed it at
+    once, the others as they wake) and otherwise waits on the condition
+    until the lock is free. A counter is a plain integer cell (a list in
+    the process, a RawArray between processes): each step reads it, does a
+    little work, writes it back; nothing guards the pair, so steps of
+    tasks that interleave lose updates for real.
+    """
+
+    def __init__(self, job, cond=None, array=None):
+        names = len(job.get("names", []))
+        tasks = len(job["tasks"])
+        array = array or (lambda n: [0] * n)
+        self.cond = cond or threading.Condition()
+        self.owner = array(names)        # lock -> task + 1 (0: free)
+        self.waits = array(tasks)        # task -> lock + 1 (0: none)
+        self.doomed = array(tasks)       # in a deadlock: fail when next woken
+        self.value = array(names)        # counters
+        self.steps = array(names)        # increments done per counter
+        self.used = array(names)         # 1: a lock, 2: a counter
+        self.acquisitions = array(names)
+        self.contended = array(names)
+        self.wait_ns = array(names)
+        self.longest_wait = array(names)
+        self.longest_hold = array(names)
+        self.held_since = array(names)
+        self.names = job.get("names", [])
+
+    def _cycle(self, task):
+        """The tasks of a cycle of waits through `task`, or []."""
+        chain, t = [task], task
+        for _ in range(len(self.waits)):
+            lock = self.waits[t] - 1
+            holder = self.owner[lock] - 1 if lock >= 0 else -1
+            if holder < 0:
+                return []
+            if holder == task:
+                return chain
+            chain.append(holder)
+            t = holder
+        return []
+
+    def _cycle_text(self, members):
+        parts = []
+        for k, t in enumerate(members):
+            waits = self.waits[t] - 1
+            holds = self.waits[members[k - 1]] - 1
+            parts.append("task %d holds %s, waits for %s" % (t, clean(self.names[holds]), clean(self.names[waits])))
+        low = min(range(len(parts)), key=lambda k: members[k])
+        return "; ".join(parts[low:] + parts[:low])
+
+    def _granted(self, lock, task, now, waited):
+        self.owner[lock] = task + 1
+        self.held_since[lock] = now
+        self.acquisitions[lock] += 1
+        if waited >= 0:
+            self.contended[lock] += 1
+            self.wait_ns[lock] += waited
+            self.longest_wait[lock] = max(self.longest_wait[lock], waited)
+
+    def acquire(self, lane, task, phase, lock, wait_lane=None):
+        with self.cond:
+            self.used[lock] = 1
+            asked = monotonic_ns()
+            if self.owner[lock] == 0:
+                self._granted(lock, task, asked, -1)
+                return
+            lane.event(asked, BEGIN, task, LOCK_WAIT, phase, lane=wait_lane)
+            self.waits[task] = lock + 1
+            members = self._cycle(task)
+            if members:
+                text = self._cycle_text(members)
+                for m in members:
+                    self.doomed[m] = 1
+                self.waits[task] = 0
+                self.cond.notify_all()
+                lane.event(monotonic_ns(), SPAN_END, task, LOCK_WAIT, phase, lane=wait_lane)
+                lane.incident("deadlock", text, task=min(members), value=len(members))
+                raise Deadlocked()
+            lane.flush()
+            while self.owner[lock] != 0 and not self.doomed[task]:
+                self.cond.wait()
+            self.waits[task] = 0
+            now = monotonic_ns()
+            lane.event(now, SPAN_END, task, LOCK_WAIT, phase, lane=wait_lane)
+            if self.doomed[task]:
+                raise Deadlocked()
+            self._granted(lock, task, now, now - asked)
+
+    def release(self, task, lock):
+        with self.cond:
+            if self.owner[lock] == task + 1:
+                self._free(lock, monotonic_ns())
+                self.cond.notify_all()
+
+    def _free(self, lock, now):
+        self.owner[lock] = 0
+        self.longest_hold[lock] = max(self.longest_hold[lock], now - self.held_since[lock])
+
+    def abandon(self, task):
+        """A task that failed: its locks go free, it waits for none."""
+        with self.cond:
+            now = monotonic_ns()
+            for lock in range(len(self.owner)):
+                if self.owner[lock] == task + 1:
+                    self._free(lock, now)
+            self.waits[task] = 0
+            self.cond.notify_all()
+
+    def step_counter(self, counter):
+        """One read-modify-write step, unguarded: read, a little work, write."""
+        read = self.value[counter]
+        x = read
+        for _ in range(4):
+            x = (x * 2654435761 + 1) & 0xFFFFFFFF
+        self.value[counter] = read + 1 + (x & 0)
+
+    def count(self, counter, done):
+        with self.cond:
+            self.used[counter] = 2
+            self.steps[counter] += done
+
+    def report(self, lane):
+        """The K and Y lines: every counter and lock the run used."""
+        for k in range(len(self.used)):
+            if self.used[k] == 2:
+                lane.text("K %d %d %d" % (k, self.steps[k], self.value[k]))
+            elif self.used[k] == 1:
+                lane.text("Y %d %d %d %d %d %d" % (k, self.acquisitions[k], self.contended[k], self.wait_ns[k],
+                                                   self.longest_wait[k], self.longest_hold[k]))
+
+
+class LoopCondition:
+    """The event loop's stand-in for a Condition: one thread, so no lock;
+    waiting is a future the next notify_all() resolves."""
+
+    def __init__(self):
+        self.waiters = []
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def notify_all(self):
+        waiters, self.waiters = self.waiters, []
+        for f in waiters:
+            if not f.done():
+                f.set_result(None)
+
+    async def wait(self):
+        import asyncio
+        f = asyncio.get_running_loop().create_future()
+        self.waiters.append(f)
+        await f
+
+
+async def acquire_on_loop(shared, lane, task, phase, lock):
+    """SharedState.acquire for py-asyncio (as asyncio.Lock behaves: a
+    waiting task yields to the loop); the wait is on no lane, like io."""
+    shared.used[lock] = 1
+    asked = monotonic_ns()
+    if shared.owner[lock] == 0:
+        shared._granted(lock, task, asked, -1)
+        return
+    lane.event(asked, BEGIN, task, LOCK_WAIT, phase, lane=NO_LANE)
+    shared.waits[task] = lock + 1
+    members = shared._cycle(task)
+    if members:
+        text = shared._cycle_text(members)
+        for m in members:
+            shared.doomed[m] = 1
+        shared.waits[task] = 0
+        shared.cond.notify_all()
+        lane.event(monotonic_ns(), SPAN_END, task, LOCK_WAIT, phase, lane=NO_LANE)
+        lane.incident("deadlock", text, task=min(members), value=len(members))
+        raise Deadlocked()
+    while shared.owner[lock] != 0 and not shared.doomed[task]:
+        await shared.cond.wait()
+    shared.waits[task] = 0
+    now = monotonic_ns()
+    lane.event(now, SPAN_END, task, LOCK_WAIT, phase, lane=NO_LANE)
+    if shared.doomed[task]:
+        raise Deadlocked()
+    shared._granted(lock, task, now, now - asked)
+
+
+def increment_blocking(lane, shared, index, p, counter, times, io_ms):
+    """An increment phase on a thread: one cpu span of steps, or with an io
+    between read and write, an io span per step."""
+    if io_ms < 0:
+        w, c = monotonic_ns(), thread_time_ns()
+        lane.event(w, BEGIN, index, CPU, p)
+        for _ in range(times):
+            shared.step_counter(counter)
+        lane.event(monotonic_ns(), SPAN_END, index, CPU, p, (thread_time_ns() - c + 500) // 1000)
+    else:
+        for _ in range(times):
+            read = shared.value[counter]
+            sleep_io(lane, index, p, io_ms)
+            shared.value[counter] = read + 1
+    shared.count(counter, times)
+
+
+def run_task_blocking(lane, index, phases, shared=None):
+    """Runs one task on this thread. A deadlocked task fails (its locks
+    released); any other exception is the caller's to report."""
     lane.event(monotonic_ns(), START, index)
-    for p, (kind, ms) in enumerate(phases):
-        if kind == 0:
-            burn_cpu(lane, index, p, ms)
-        else:
-            sleep_io(lane, index, p, ms)
+    try:
+        for p, phase in enumerate(phases):
+            kind = phase[0]
+            if kind == PHASE_CPU:
+                burn_cpu(lane, index, p, phase[1])
+            elif kind == PHASE_IO:
+                sleep_io(lane, index, p, phase[1])
+            elif kind == PHASE_ACQUIRE:
+                shared.acquire(lane, index, p, phase[1])
+            elif kind == PHASE_RELEASE:
+                shared.release(index, phase[1])
+            else:
+                increment_blocking(lane, shared, index, p, phase[1], phase[2], phase[3])
+    except Deadlocked:
+        shared.abandon(index)
+        lane.event(monotonic_ns(), FAILED, index)
+        lane.flush()
+        return
+    except BaseException:
+        if shared is not None:
+            shared.abandon(index)
+        raise
     lane.event(monotonic_ns(), END, index)
     lane.flush_if_old()
 

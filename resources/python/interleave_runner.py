@@ -19,29 +19,39 @@ import sys
 import threading
 
 from interleave_phases import (
-    PROTOCOL_VERSION, QUEUED, START, END, FAILED, BEGIN, SPAN_END, IO, SPAWN, IPC, READY,
-    NO_LANE, NO_TASK, LONG_PHASE_MS, monotonic_ns, Lane, clean, burn_cpu, run_task_blocking,
-    thread_name, write_all,
+    PROTOCOL_VERSION, QUEUED, START, END, FAILED, BEGIN, SPAN_END, CPU, IO, SPAWN, IPC, READY,
+    NO_LANE, NO_TASK, LONG_PHASE_MS, PHASE_CPU, PHASE_IO, PHASE_ACQUIRE, PHASE_RELEASE,
+    monotonic_ns, thread_time_ns, Lane, LoopCondition, SharedState, Deadlocked, acquire_on_loop, clean,
+    burn_cpu, run_task_blocking, thread_name, write_all,
 )
+
+
+def shared_state(job, **kwargs):
+    """The run's locks and counters, or None for a set without them."""
+    return SharedState(job, **kwargs) if job.get("names") else None
 
 
 # ------------------------------------------------------------------ modes
 
 def run_sequential(job, control):
     tasks = job["tasks"]
+    shared = shared_state(job)
     lane = Lane(0)
     lane.text("L 0 " + thread_name("main thread"))
     now = monotonic_ns()
     for i in range(len(tasks)):
         lane.event(now, QUEUED, i, lane=NO_LANE)
     for i, phases in enumerate(tasks):
-        run_task_blocking(lane, i, phases)
+        run_task_blocking(lane, i, phases, shared)
     lane.flush()
+    if shared:
+        shared.report(control)
 
 
 def run_threads(job, control):
     from concurrent.futures import ThreadPoolExecutor
     tasks = job["tasks"]
+    shared = shared_state(job)
     local = threading.local()
     lanes = []
     lock = threading.Lock()
@@ -59,7 +69,7 @@ def run_threads(job, control):
     def one(i):
         lane = lane_of_this_thread()
         try:
-            run_task_blocking(lane, i, tasks[i])
+            run_task_blocking(lane, i, tasks[i], shared)
         except Exception as e:  # a task's own failure, not the runner's
             lane.event(monotonic_ns(), FAILED, i)
             lane.incident("task-raised", repr(e), lane=lane.index, task=i)
@@ -74,12 +84,15 @@ def run_threads(job, control):
             f.result()
     for lane in lanes:
         lane.flush()
+    if shared:
+        shared.report(control)
 
 
 def run_asyncio(job, control):
     import asyncio
     from collections import deque
     tasks = job["tasks"]
+    shared = shared_state(job, cond=LoopCondition())
     lane = Lane(0)
     # Recent cpu spans on the loop, to tell a woken task's timer latency
     # from time it spent ready while the loop ran other tasks' code.
@@ -94,32 +107,64 @@ def run_asyncio(job, control):
                 busy += min(e, until) - max(b, since)
         return busy
 
+    async def io_wait(i, p, ms):
+        t = monotonic_ns()
+        # The task waits; the loop is free: no lane, like eventloop.
+        lane.event(t, BEGIN, i, IO, p, lane=NO_LANE)
+        deadline = t + int(ms * 1e6 + 0.5)
+        while True:
+            left = deadline - monotonic_ns()
+            if left <= 0:
+                break
+            await asyncio.sleep(left / 1e9)
+        woke = monotonic_ns()
+        if loop_busy(deadline, woke, i) > 50_000:
+            lane.event(deadline, SPAN_END, i, IO, p, lane=NO_LANE)
+            lane.event(deadline, BEGIN, i, READY, p, lane=NO_LANE)
+            lane.event(woke, SPAN_END, i, READY, p, lane=NO_LANE)
+        else:
+            lane.event(woke, SPAN_END, i, IO, p, lane=NO_LANE)
+        if ms >= LONG_PHASE_MS:
+            lane.flush_if_old()
+
+    async def increment(i, p, counter, times, io_ms):
+        if io_ms < 0:  # steps back to back on the loop: nobody can come between
+            b, c = monotonic_ns(), thread_time_ns()
+            lane.event(b, BEGIN, i, CPU, p)
+            for _ in range(times):
+                shared.step_counter(counter)
+            e = monotonic_ns()
+            lane.event(e, SPAN_END, i, CPU, p, (thread_time_ns() - c + 500) // 1000)
+            recent.append((i, b, e))
+        else:  # an await between read and write: other tasks run there
+            for _ in range(times):
+                read = shared.value[counter]
+                await io_wait(i, p, io_ms)
+                shared.value[counter] = read + 1
+        shared.count(counter, times)
+
     async def one(i):
         lane.event(monotonic_ns(), START, i)
-        for p, (kind, ms) in enumerate(tasks[i]):
-            if kind == 0:
-                b = monotonic_ns()
-                burn_cpu(lane, i, p, ms)
-                recent.append((i, b, monotonic_ns()))
-            else:
-                t = monotonic_ns()
-                # The task waits; the loop is free: no lane, like eventloop.
-                lane.event(t, BEGIN, i, IO, p, lane=NO_LANE)
-                deadline = t + int(ms * 1e6 + 0.5)
-                while True:
-                    left = deadline - monotonic_ns()
-                    if left <= 0:
-                        break
-                    await asyncio.sleep(left / 1e9)
-                woke = monotonic_ns()
-                if loop_busy(deadline, woke, i) > 50_000:
-                    lane.event(deadline, SPAN_END, i, IO, p, lane=NO_LANE)
-                    lane.event(deadline, BEGIN, i, READY, p, lane=NO_LANE)
-                    lane.event(woke, SPAN_END, i, READY, p, lane=NO_LANE)
+        try:
+            for p, phase in enumerate(tasks[i]):
+                kind = phase[0]
+                if kind == PHASE_CPU:
+                    b = monotonic_ns()
+                    burn_cpu(lane, i, p, phase[1])
+                    recent.append((i, b, monotonic_ns()))
+                elif kind == PHASE_IO:
+                    await io_wait(i, p, phase[1])
+                elif kind == PHASE_ACQUIRE:
+                    await acquire_on_loop(shared, lane, i, p, phase[1])
+                elif kind == PHASE_RELEASE:
+                    shared.release(i, phase[1])
                 else:
-                    lane.event(woke, SPAN_END, i, IO, p, lane=NO_LANE)
-                if ms >= LONG_PHASE_MS:
-                    lane.flush_if_old()
+                    await increment(i, p, phase[1], phase[2], phase[3])
+        except Deadlocked:
+            shared.abandon(i)
+            lane.event(monotonic_ns(), FAILED, i)
+            lane.flush_if_old()
+            return
         lane.event(monotonic_ns(), END, i)
         lane.flush_if_old()
 
@@ -133,6 +178,8 @@ def run_asyncio(job, control):
 
     asyncio.run(main())
     lane.flush()
+    if shared:
+        shared.report(control)
 
 
 def set_parent_death_signal():
@@ -146,7 +193,7 @@ def set_parent_death_signal():
         pass
 
 
-def process_worker(index, conn):
+def process_worker(index, conn, shared=None):
     """A py-processes worker: spawned, then one task at a time over its pipe."""
     set_parent_death_signal()
     lane = Lane(index)
@@ -161,7 +208,7 @@ def process_worker(index, conn):
         # The task travelled from the runner's send to here.
         lane.event(monotonic_ns(), SPAN_END, i, IPC)
         try:
-            run_task_blocking(lane, i, phases)
+            run_task_blocking(lane, i, phases, shared)
         except Exception as e:
             lane.event(monotonic_ns(), FAILED, i)
             lane.incident("task-raised", repr(e), lane=lane.index, task=i)
@@ -176,6 +223,8 @@ def run_processes(job, control):
     from multiprocessing.connection import wait
     tasks = job["tasks"]
     ctx = multiprocessing.get_context("spawn")
+    # Locks on a multiprocessing.Condition, counters and the book in shared memory.
+    shared = shared_state(job, cond=ctx.Condition(), array=lambda n: ctx.RawArray("q", max(1, n)))
     workers = min(job["workers"], max(1, len(tasks)))
     now = monotonic_ns()
     for i in range(len(tasks)):
@@ -185,7 +234,7 @@ def run_processes(job, control):
     procs, conns, busy = [], [], []
     for k in range(workers):
         parent_end, child_end = ctx.Pipe()
-        p = ctx.Process(target=process_worker, args=(k, child_end), daemon=True)
+        p = ctx.Process(target=process_worker, args=(k, child_end, shared), daemon=True)
         control.event(monotonic_ns(), BEGIN, NO_TASK, SPAWN, lane=k)
         control.flush()  # the spawn's begin goes out before the child's end
         p.start()
@@ -289,6 +338,8 @@ def run_processes(job, control):
         if p.is_alive():
             p.kill()
             p.join()
+    if shared:
+        shared.report(control)
 
 
 MODES = {

@@ -477,9 +477,7 @@ void TestSharedState::otherModesRefuseAtOnce_data()
 {
     QTest::addColumn<int>("mode");
     QTest::newRow("processes") << int(il::Mode::Processes);
-    QTest::newRow("py-threads") << int(il::Mode::PyThreads);
-    QTest::newRow("py-asyncio") << int(il::Mode::PyAsyncio);
-    QTest::newRow("dask") << int(il::Mode::Dask);
+    QTest::newRow("dask") << int(il::Mode::Dask); // the py-modes run them: tests/python
 }
 
 // Modes without lock and counter phases yet refuse such a set before they

@@ -14,6 +14,7 @@
 #include "core/io/exporters.h"
 #include "core/engine/engine.h"
 #include "core/model/mode.h"
+#include "core/model/presets.h"
 #include "core/modes/python/pythoninterpreter.h"
 #include "core/modes/python/runnerprotocol.h"
 
@@ -202,7 +203,15 @@ private slots:
         QTest::newRow("six fields") << QByteArray("123 5 0 1 2 0") << QStringLiteral("7 whole numbers");
         QTest::newRow("eight fields") << QByteArray("123 5 0 1 2 0 0 9") << QStringLiteral("more than 7");
         QTest::newRow("bad kind") << QByteArray("123 9 0 1 2 0 0") << QStringLiteral("unknown event kind 9");
-        QTest::newRow("bad span") << QByteArray("123 5 0 1 2 7 0") << QStringLiteral("unknown span kind 7");
+        QTest::newRow("lock-wait span") << QByteArray("123 5 0 65535 2 7 0") << QString();
+        QTest::newRow("bad span") << QByteArray("123 5 0 1 2 8 0") << QStringLiteral("unknown span kind 8");
+        QTest::newRow("counter") << QByteArray("K 0 400000 194387") << QString();
+        QTest::newRow("lock figures") << QByteArray("Y 2 4 3 257000000 128000000 102000000") << QString();
+        QTest::newRow("counter short") << QByteArray("K 0 400000") << QStringLiteral("2 figures >= 0");
+        QTest::newRow("counter negative") << QByteArray("K 0 -1 5") << QStringLiteral("2 figures >= 0");
+        QTest::newRow("lock long") << QByteArray("Y 2 4 3 2 1 0 9") << QStringLiteral("more than 5 figures");
+        QTest::newRow("deadlock") << QByteArray("N deadlock -1 0 0 2 task 0 holds A, waits for B; task 1 holds B, waits for A")
+                                  << QString();
         QTest::newRow("edge without span") << QByteArray("123 5 0 1 2 255 0") << QStringLiteral("without a span kind");
         QTest::newRow("start with span") << QByteArray("123 1 0 1 2 0 0") << QStringLiteral("task event with a span");
         QTest::newRow("lane too big") << QByteArray("123 5 0 70000 2 0 0") << QStringLiteral("out of range");
@@ -648,6 +657,74 @@ private slots:
 
     // Too short a run has no figure: a few 10 ms ticks, each counter rounded
     // on its own, said "50 %" of a 20 ms run that nobody disturbed.
+    // Locks and counters in the real runtimes: threading / multiprocessing /
+    // asyncio, as the C++ models have them. Unguarded increments lose
+    // updates where tasks really interleave (py-threads: the GIL switches
+    // between a read and its write; py-processes: two processes on shared
+    // memory; py-asyncio: only across an await), never under the lock; the
+    // deadlock preset ends every mode that can deadlock with one incident
+    // naming the cycle and both tasks failed; Dask still refuses.
+    void sharedStateInTheRealRuntimes()
+    {
+        const TaskSet race = *loadPreset(QStringLiteral("race")).taskSet;
+        const auto counter = [](const RunResultPtr &r, const char *name) {
+            for (const CounterResult &c : r->metrics.counters)
+                if (c.name == QLatin1String(name))
+                    return c;
+            return CounterResult{};
+        };
+        for (Mode mode : {Mode::PySequential, Mode::PyThreads, Mode::PyAsyncio, Mode::PyProcesses}) {
+            const bool races = mode == Mode::PyThreads || (mode == Mode::PyProcesses && detectedCores() >= 2);
+            std::int64_t lost = 0;
+            // Real interleaving is scheduling: a run where it happened not to is retried, a few times.
+            for (int attempt = 0; attempt < 3 && (attempt == 0 || (races && lost == 0)); ++attempt) {
+                const RunResultPtr r = runPy(race, mode, 4);
+                QVERIFY2(r, qPrintable(modeName(mode)));
+                QCOMPARE(r->metrics.failed, 0);
+                const CounterResult free = counter(r, "hits"), locked = counter(r, "hits-locked");
+                QCOMPARE(free.expected, 400000);
+                QCOMPARE(locked.expected, 400000);
+                QCOMPARE(locked.lost(), 0); // never under the lock
+                lost = free.lost();
+                QVERIFY2(lost >= 0, qPrintable(modeName(mode)));
+                if (!races)
+                    QCOMPARE(lost, 0);
+                QCOMPARE(r->metrics.locks.size(), std::size_t(1));
+                QCOMPARE(r->metrics.locks[0].acquisitions, 4u);
+            }
+            if (races)
+                QVERIFY2(lost > 0, qPrintable(modeName(mode) + QStringLiteral(": no update lost in 3 runs")));
+        }
+        // The event loop loses updates only across an await: await-race.
+        const RunResultPtr awaited = runPy(*loadPreset(QStringLiteral("await-race")).taskSet, Mode::PyAsyncio);
+        QVERIFY(awaited);
+        QVERIFY(counter(awaited, "hits").lost() > 0);
+        QCOMPARE(counter(awaited, "hits-locked").lost(), 0);
+        // Lock waits: spans of their own; on the loop, on no lane.
+        int onLane = 0, offLane = 0;
+        for (const Span &s : awaited->trace->spans)
+            if (s.kind == SpanKind::LockWait)
+                ++(s.lane == noLane ? offLane : onLane);
+        QVERIFY(offLane > 0);
+        QCOMPARE(onLane, 0);
+
+        const TaskSet deadlock = *loadPreset(QStringLiteral("deadlock")).taskSet;
+        for (Mode mode : {Mode::PyThreads, Mode::PyAsyncio, Mode::PyProcesses}) {
+            const RunResultPtr r = runPy(deadlock, mode, 2);
+            QVERIFY2(r, qPrintable(modeName(mode))); // it ended: no hang
+            QCOMPARE(r->metrics.failed, 2);
+            const auto it = std::find_if(r->trace->incidents.begin(), r->trace->incidents.end(),
+                                         [](const Incident &i) { return i.kind == IncidentKind::Deadlock; });
+            QVERIFY2(it != r->trace->incidents.end(), qPrintable(modeName(mode)));
+            QCOMPARE(it->detail, QStringLiteral("task 0 holds A, waits for B; task 1 holds B, waits for A"));
+            QCOMPARE(it->value, 2);
+        }
+        const RunResultPtr dask = runPy(deadlock, Mode::Dask, 2);
+        QVERIFY(dask);
+        QVERIFY(std::any_of(dask->trace->incidents.begin(), dask->trace->incidents.end(),
+                            [](const Incident &i) { return i.kind == IncidentKind::UnsupportedPhases; }));
+    }
+
     void machineBusyNeedsTicks()
     {
         const MachineLoad load;

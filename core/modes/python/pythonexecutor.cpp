@@ -78,14 +78,41 @@ QByteArray jobJson(const RunConfig &config, const TaskSet &set)
     for (QChar c : config.daskScheduler) // an address: no quotes or escapes needed, but never trust it
         if (c.unicode() >= 0x20 && c != QLatin1Char('"') && c != QLatin1Char('\\') && c.unicode() < 0x7f)
             job += char(c.unicode());
-    job += "\", \"tasks\": [";
+    // Lock and counter names, by index (the phases refer to them), as JSON strings.
+    job += "\", \"names\": [";
+    for (std::size_t k = 0; k < set.names.size(); ++k) {
+        job += k ? ",\"" : "\"";
+        for (QChar c : set.names[k]) {
+            if (c == QLatin1Char('"') || c == QLatin1Char('\\'))
+                job += '\\', job += char(c.unicode());
+            else if (c.unicode() < 0x20 || c.unicode() >= 0x7f)
+                job += "\\u" + QByteArray::number(c.unicode(), 16).rightJustified(4, '0');
+            else
+                job += char(c.unicode());
+        }
+        job += '"';
+    }
+    job += "], \"tasks\": [";
+    // [0, ms] cpu, [1, ms] io, [2, lock] acquire, [3, lock] release,
+    // [4, counter, times, io_ms] increment (interleave_phases.py).
     for (std::size_t i = 0; i < set.tasks.size(); ++i) {
         job += i ? ",[" : "[";
         const auto &phases = set.tasks[i].phases;
         for (std::size_t p = 0; p < phases.size(); ++p) {
+            const Phase &ph = phases[p];
             job += p ? ",[" : "[";
-            job += phases[p].kind == PhaseKind::Cpu ? "0," : "1,";
-            job += QByteArray::number(phases[p].ms, 'g', 17);
+            switch (ph.kind) {
+            case PhaseKind::Cpu: job += "0," + QByteArray::number(ph.ms, 'g', 17); break;
+            case PhaseKind::Io: job += "1," + QByteArray::number(ph.ms, 'g', 17); break;
+            case PhaseKind::Acquire: job += "2," + QByteArray::number(ph.ref); break;
+            case PhaseKind::Release: job += "3," + QByteArray::number(ph.ref); break;
+            case PhaseKind::Increment: {
+                const Increment &inc = set.incrementOf(ph);
+                job += "4," + QByteArray::number(inc.counter) + ',' + QByteArray::number(inc.times) + ','
+                       + QByteArray::number(inc.ioMs, 'g', 17);
+                break;
+            }
+            }
             job += ']';
         }
         job += ']';
@@ -136,9 +163,10 @@ public:
 
     void run(ExecContext &ctx) override
     {
-        // threading.Lock / multiprocessing.Lock / asyncio.Lock in the
-        // runner: not yet. Refused before the interpreter starts.
-        if (refuseSharedState(ctx))
+        // The runner has locks and counters for the py-modes (a book on a
+        // threading / multiprocessing Condition, asyncio's loop); a Dask
+        // cluster has none of ours yet: refused before anything starts.
+        if (m_config.mode == Mode::Dask && refuseSharedState(ctx))
             return;
         m_ctx = &ctx;
         m_sink = std::make_unique<RecorderSink>(ctx.recorder, 0);
@@ -330,6 +358,19 @@ private:
             m_clocks.withinNs = r.tNs;
             m_clocks.detail = r.text;
             return QString();
+        case runner::RecordType::Counter:
+        case runner::RecordType::LockStat: {
+            if (r.name >= std::int64_t(m_ctx->set.names.size()))
+                return QStringLiteral("a counter or lock %1 of %2 names").arg(r.name).arg(m_ctx->set.names.size());
+            const QString name = m_ctx->set.names[std::size_t(r.name)];
+            if (r.type == runner::RecordType::Counter)
+                m_shared.counters.push_back({name, r.values[0], r.values[1]});
+            else
+                m_shared.locks.push_back({name, std::uint64_t(r.values[0]), std::uint64_t(r.values[1]), r.values[2],
+                                          r.values[3], r.values[4]});
+            setSharedResults(m_shared);
+            return QString();
+        }
         case runner::RecordType::Error: failRun(IncidentKind::RunnerFailed, r.text); return QString();
         case runner::RecordType::Done: m_done = true; return QString();
         case runner::RecordType::Event: return onEvent(r.event);
@@ -355,7 +396,8 @@ private:
             return QStringLiteral("a timestamp off the shared clock (%1 ns)").arg(e.tNs);
         const bool lanedKind = e.kind == EventKind::TaskStart || e.kind == EventKind::TaskEnd
                                || e.kind == EventKind::TaskCancelled
-                               || (edge && e.span != SpanKind::Io && e.span != SpanKind::Ready);
+                               || (edge && e.span != SpanKind::Io && e.span != SpanKind::Ready
+                                   && e.span != SpanKind::LockWait); // waits of py-asyncio: on no lane
         if (lanedKind && e.lane == noLane)
             return QStringLiteral("a task event or span without a lane");
         if (e.task != noTask) {
@@ -420,6 +462,7 @@ private:
     bool m_cancelled = false;
     bool m_failed = false;
     ClockAlignment m_clocks;
+    SharedStateResults m_shared; // what the runner's K and Y lines said
 };
 
 std::unique_ptr<Executor> makePythonExecutor(const RunConfig &config)

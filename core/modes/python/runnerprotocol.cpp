@@ -26,14 +26,14 @@ bool runnerMaySend(IncidentKind kind)
 {
     using K = IncidentKind;
     return kind == K::WorkerCrashed || kind == K::WorkerExited || kind == K::TaskRaised || kind == K::WorkerLost
-           || kind == K::TasksLost;
+           || kind == K::TasksLost || kind == K::Deadlock;
 }
 
 bool validEventKind(std::int64_t k) { return k >= 0 && k <= int(EventKind::SpanEnd); }
 
 bool validSpanKind(std::int64_t s)
 {
-    return (s >= 0 && s <= int(SpanKind::NotRunning)) || s == int(SpanKind::None);
+    return (s >= 0 && s <= int(SpanKind::LockWait)) || s == int(SpanKind::None);
 }
 
 QString textAfter(const QByteArray &line, int skip)
@@ -137,6 +137,21 @@ QString parseLine(const QByteArray &line, Record *out)
         out->type = RecordType::Clock;
         out->tNs = within;
         out->text = textAfter(line, int(p - line.constData()));
+        return QString();
+    }
+    case 'K':
+    case 'Y': {
+        // K <counter> <expected> <final>; Y <lock> and five figures, all >= 0.
+        const int count = first == 'K' ? 2 : 5;
+        const char *p = line.constData() + 1, *end = line.constData() + line.size();
+        if (!nextInt(p, end, &out->name) || out->name < 0 || out->name > 0xffffffffLL)
+            return QStringLiteral("a shared-state line needs the index of its name");
+        for (int k = 0; k < count; ++k)
+            if (!nextInt(p, end, &out->values[k]) || out->values[k] < 0)
+                return QStringLiteral("a shared-state line needs %1 figures >= 0").arg(count);
+        if (p != end)
+            return QStringLiteral("a shared-state line has more than %1 figures").arg(count);
+        out->type = first == 'K' ? RecordType::Counter : RecordType::LockStat;
         return QString();
     }
     case 'D':

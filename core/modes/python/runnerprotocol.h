@@ -20,13 +20,16 @@ namespace il::runner {
 //              worker-lost, tasks-lost), -1 for no lane or task, 0 for no pid
 //   X <text>   the run could not go on
 //   C <within_ns> <text>   how exactly a remote cluster's clocks were aligned onto ours
+//   K <counter> <expected> <final>   a shared counter at the end (index into the set's names)
+//   Y <lock> <acquisitions> <contended> <wait_ns> <longest_wait_ns> <longest_hold_ns>
+//                          what a lock cost (index into the set's names)
 //   D          every task reported
 // Text keeps the runner's event compact (about 40 bytes) and readable with
 // `cat`; the parser below checks every field, so garbage becomes a message.
 inline constexpr int protocolVersion = 1;
 inline constexpr int maxLineBytes = 64 * 1024;
 
-enum class RecordType { Hello, Lane, Event, Note, Error, Clock, Done };
+enum class RecordType { Hello, Lane, Event, Note, Error, Clock, Counter, LockStat, Done };
 
 struct Record
 {
@@ -38,6 +41,9 @@ struct Record
     std::int64_t tNs = 0;  // Hello: the runner's CLOCK_MONOTONIC at hello; Clock: within how many ns
     Incident incident;     // Note (its time is the engine's, when it arrived)
     QString text;          // Lane name, Error, Clock; Hello: Python version
+    std::int64_t name = -1;           // Counter, LockStat: index into the task set's names
+    std::int64_t values[5] = {};      // Counter: expected, final; LockStat: acquisitions,
+                                      // contended, wait, longest wait, longest hold (ns)
 };
 
 // Fed the bytes as they come; hands out one record per complete line.
