@@ -424,12 +424,22 @@ void TimelineModel::runUpdated(int index)
 
 void TimelineModel::setTrace(const TracePtr &trace, const std::optional<Metrics> &metrics)
 {
-    if (!trace)
+    if (trace)
+        setTrace(trace, metrics, trace->info.runIndex, QString());
+}
+
+void TimelineModel::setTrace(const TracePtr &trace, const std::optional<Metrics> &metrics, int index,
+                             const QString &title)
+{
+    if (!trace || index < 0)
         return;
     bool added = false;
-    TimelineRun &run = ensureRun(trace->info.runIndex, added);
+    TimelineRun &run = ensureRun(index, added);
     TimelineRun fresh;
     fresh.m_info = trace->info;
+    fresh.m_info.runIndex = index;
+    if (!title.isEmpty())
+        fresh.m_info.openedFrom = title;
     fresh.fillFromTrace(*trace);
     fresh.m_metrics = metrics;
     fresh.m_trace = trace;
@@ -440,7 +450,7 @@ void TimelineModel::setTrace(const TracePtr &trace, const std::optional<Metrics>
             ++fresh.m_tasksDone;
     run = std::move(fresh);
     touch();
-    emit (added ? runAdded(trace->info.runIndex) : runChanged(trace->info.runIndex));
+    emit (added ? runAdded(index) : runChanged(index));
     emit changed();
 }
 

@@ -226,6 +226,10 @@ public:
     // Replaces the run at trace->info.runIndex (live or absent) with its
     // final, immutable trace.
     void setTrace(const TracePtr &trace, const std::optional<Metrics> &metrics = std::nullopt);
+    // The same at run index `index` (not the trace's own), named `title`
+    // instead of its mode (a run of an earlier comparison shown beside
+    // another: "#2 threads").
+    void setTrace(const TracePtr &trace, const std::optional<Metrics> &metrics, int index, const QString &title);
 
     int runCount() const { return static_cast<int>(m_runs.size()); }
     bool hasRun(int index) const;

@@ -10,6 +10,7 @@
 #include "ui/timeline/overviewstrip.h"
 #include "ui/window/detailspanel.h"
 #include "ui/window/findbar.h"
+#include "ui/window/historypanel.h"
 #include "ui/window/mainwindow.h"
 #include "ui/window/runsession.h"
 #include "ui/window/tasksetpanel.h"
@@ -30,6 +31,7 @@
 #include <QTemporaryDir>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -128,6 +130,7 @@ private slots:
     void detailsTableFollowsAndLeadsTheTimeline();
     void overviewFrameAndScrollBarMoveTheView();
     void headersFoldAndLabelsResize();
+    void historyKeepsShowsComparesAndReruns();
     void zoomKeepsTimeUnderCursor_data();
     void zoomKeepsTimeUnderCursor();
     void dragPanKeepsGrabbedTime();
@@ -725,6 +728,62 @@ void TestMainWindow::headersFoldAndLabelsResize()
     view.setLabelColumnWidth(10);
     QCOMPARE(view.labelColumnWidth(), 80);
     QCOMPARE(view.highlightedTask(), il::noTask); // the drags were not clicks on tasks
+}
+
+// Every comparison is kept: two runs, compared on one axis ("#1 …" beside
+// "#2 …"), shown alone, marked when the panel's task set changed, re-run
+// with their own task set and settings, deleted.
+void TestMainWindow::historyKeepsShowsComparesAndReruns()
+{
+    ui::MainWindow w({false});
+    w.taskSetPanel()->setTaskSet(tinySet(), QStringLiteral("tiny"));
+    w.show();
+    setModes(w, {Mode::Sequential, Mode::EventLoop});
+    ui::HistoryPanel *history = w.historyPanel();
+    w.run();
+    QVERIFY(waitForFinish(w));
+    w.repeatBox()->setValue(2);
+    w.run();
+    QVERIFY(waitForFinish(w));
+    QCOMPARE(history->entries().size(), 2u);
+    QVERIFY2(history->itemText(0).startsWith(QStringLiteral("#2 ")), qPrintable(history->itemText(0)));
+    QVERIFY2(history->itemText(0).contains(QStringLiteral("median of 2")), qPrintable(history->itemText(0)));
+    QCOMPARE(history->entries()[1].repeat, 2);
+
+    // Both on one axis.
+    history->list()->selectAll();
+    history->compareSelected();
+    const il::TimelineModel &model = w.session()->model();
+    QCOMPARE(model.runCount(), 4);
+    QCOMPARE(model.run(0).info().openedFrom, QStringLiteral("#1 sequential"));
+    QCOMPARE(model.run(3).info().openedFrom, QStringLiteral("#2 eventloop"));
+    QVERIFY(w.chart()->categories().contains(QStringLiteral("#2 eventloop")));
+    QVERIFY2(w.session()->statusText().startsWith(QStringLiteral("Comparing #1 and #2")), qPrintable(w.session()->statusText()));
+
+    // Another task set in the panel: the entries say so, and one shown is stale.
+    w.taskSetPanel()->setTaskSet(tinySet(3), QStringLiteral("smaller"));
+    QVERIFY2(history->itemText(1).contains(QStringLiteral("task set since changed")), qPrintable(history->itemText(1)));
+    history->list()->clearSelection();
+    history->list()->item(1)->setSelected(true); // #1
+    history->showSelected();
+    QCOMPARE(model.runCount(), 2);
+    QVERIFY(model.run(0).info().openedFrom.isEmpty());
+    QVERIFY(!w.timeline()->staleNote().isEmpty());
+
+    // Re-run #1: its task set and settings come back, and it runs.
+    history->rerunSelected();
+    QVERIFY(w.session()->isRunning());
+    QCOMPARE(w.taskSetPanel()->currentTaskSet().tasks.size(), 4u);
+    QCOMPARE(w.repeatBox()->value(), 1);
+    QVERIFY(waitForFinish(w));
+    QCOMPARE(history->entries().size(), 3u);
+    QVERIFY(!history->itemText(0).contains(QStringLiteral("since changed")));
+    QVERIFY(w.timeline()->staleNote().isEmpty());
+
+    history->list()->clearSelection();
+    history->list()->item(0)->setSelected(true);
+    history->deleteSelected();
+    QCOMPARE(history->entries().size(), 2u);
 }
 
 void TestMainWindow::fullRunFillsTimelineAndChart()

@@ -261,8 +261,10 @@ void ComparisonChart::addFinishedRun(int index)
         return;
     auto result = std::make_shared<const il::RunResult>(il::RunResult{run->trace(), *run->metrics()});
     // A run replaced (a later repetition, then the median one) keeps its group.
+    const QString title = run->info().openedFrom;
     for (Group &g : m_groups) {
         if (g.run == index) {
+            g.title = title;
             if (g.result->trace == result->trace && g.result->metrics.repeat.shown == result->metrics.repeat.shown
                 && g.result->metrics.repeat.makespansMs == result->metrics.repeat.makespansMs)
                 return;
@@ -271,7 +273,7 @@ void ComparisonChart::addFinishedRun(int index)
             return;
         }
     }
-    m_groups.push_back({index, std::move(result)});
+    m_groups.push_back({index, std::move(result), title});
     rebuild();
 }
 
@@ -285,7 +287,7 @@ void ComparisonChart::addResult(const il::RunResultPtr &result)
 {
     if (!result)
         return;
-    m_groups.push_back({-1, result});
+    m_groups.push_back({-1, result, QString()});
     rebuild();
 }
 
@@ -309,8 +311,9 @@ void ComparisonChart::rebuild()
         const il::RunResultPtr &result = g.result;
         const il::Metrics &m = result->metrics;
         const int index = m_categories->count();
-        QString name = result->trace && !result->trace->info.openedFrom.isEmpty() ? result->trace->info.openedFrom
-                                                                                  : il::modeName(m.mode);
+        QString name = !g.title.isEmpty() ? g.title
+                       : result->trace && !result->trace->info.openedFrom.isEmpty() ? result->trace->info.openedFrom
+                                                                                    : il::modeName(m.mode);
         // Two runs of one mode would merge into one category; keep them apart.
         if (m_categories->categories().contains(name))
             name += QStringLiteral(" #%1").arg(index + 1);
@@ -383,7 +386,7 @@ void ComparisonChart::setResults(const std::vector<il::RunResultPtr> &results)
     m_groups.clear();
     for (const auto &r : results)
         if (r)
-            m_groups.push_back({-1, r});
+            m_groups.push_back({-1, r, QString()});
     rebuild();
 }
 

@@ -68,6 +68,7 @@ private:
     {
         int run = -1; // the model's run index; -1 for results added directly
         il::RunResultPtr result;
+        QString title; // the model's name for the run, if not its mode's
     };
     void applyPalette();
     void addFinishedRun(int run);

@@ -13,6 +13,7 @@
 #include "ui/timeline/overviewstrip.h"
 #include "ui/window/detailspanel.h"
 #include "ui/window/findbar.h"
+#include "ui/window/historypanel.h"
 #include "ui/window/legendwidget.h"
 #include "ui/window/runsession.h"
 #include "ui/window/tasksetpanel.h"
@@ -119,7 +120,18 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget *parent)
         updateRunState();
         updateStale();
     });
-    connect(m_session, &RunSession::finished, this, [this](bool) {
+    connect(m_session, &RunSession::finished, this, [this](bool stopped) {
+        // Kept in the history with what it ran.
+        HistoryEntry entry;
+        entry.when = QDateTime::currentDateTime();
+        entry.set = m_session->taskSet();
+        entry.configs = m_session->configs();
+        entry.repeat = m_session->repeat();
+        entry.results = m_session->results();
+        entry.stopped = stopped;
+        if (!entry.results.empty())
+            m_history->add(std::move(entry));
+        m_history->setCurrentTaskSet(m_panel->currentTaskSet());
         updateRunState();
         updateStale();
     });
@@ -143,6 +155,7 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget *parent)
     connect(m_panel, &TaskSetPanel::openRequested, this, &MainWindow::openTaskSet);
     connect(m_panel, &TaskSetPanel::saveRequested, this, &MainWindow::saveTaskSet);
     connect(m_panel, &TaskSetPanel::taskSetChanged, this, &MainWindow::updateStale);
+    connect(m_panel, &TaskSetPanel::taskSetChanged, this, [this] { m_history->setCurrentTaskSet(m_panel->currentTaskSet()); });
 
     resize(1440, 900);
     m_panel->loadPreset(QString::fromLatin1(il::defaultPreset));
@@ -189,9 +202,42 @@ void MainWindow::createDocks()
     chartDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable
                            | QDockWidget::DockWidgetClosable);
     addDockWidget(Qt::BottomDockWidgetArea, chartDock);
-    // Beside the comparison, as a tab: the chart first, the table a click away.
+    m_history = new HistoryPanel(this);
+    auto *historyDock = new QDockWidget(tr("History"), this);
+    historyDock->setObjectName(QStringLiteral("HistoryDock"));
+    historyDock->setWidget(m_history);
+    historyDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable
+                             | QDockWidget::DockWidgetClosable);
+    // Beside the comparison, as tabs: the chart first, the table and the history a click away.
     tabifyDockWidget(chartDock, detailsDock);
+    tabifyDockWidget(detailsDock, historyDock);
     chartDock->raise();
+    connect(m_history, &HistoryPanel::showRequested, this, [this](const HistoryEntry &e) {
+        std::vector<RunSession::StoredRun> runs;
+        for (const il::RunResultPtr &r : e.results)
+            runs.push_back({r, QString()});
+        showStored(e.set, runs, tr("Showing comparison #%1 (%2) from the history")
+                                    .arg(e.number).arg(e.when.toString(QStringLiteral("HH:mm:ss"))));
+    });
+    connect(m_history, &HistoryPanel::compareRequested, this, [this](const HistoryEntry &a, const HistoryEntry &b) {
+        std::vector<RunSession::StoredRun> runs;
+        for (const HistoryEntry *e : {&a, &b})
+            for (const il::RunResultPtr &r : e->results)
+                runs.push_back({r, QStringLiteral("#%1 %2").arg(e->number).arg(il::modeName(r->metrics.mode))});
+        showStored(a.set, runs, tr("Comparing #%1 and #%2 from the history on one axis").arg(a.number).arg(b.number));
+    });
+    connect(m_history, &HistoryPanel::rerunRequested, this, [this](const HistoryEntry &e) {
+        if (m_session->isRunning() || !e.set)
+            return;
+        m_panel->setTaskSet(*e.set, tr("comparison #%1").arg(e.number));
+        for (auto &[mode, action] : m_modeActions)
+            action->setChecked(std::any_of(e.configs.begin(), e.configs.end(),
+                                           [mode = mode](const il::RunConfig &c) { return c.mode == mode; }));
+        if (!e.configs.empty())
+            m_workers->setValue(e.configs.front().workers);
+        m_repeat->setValue(e.repeat);
+        run();
+    });
     connect(m_details, &DetailsPanel::taskChosen, this, [this](std::uint32_t task) { m_timeline->revealTask(task); });
     connect(m_timeline, &TimelineView::taskClicked, m_details, &DetailsPanel::selectTask);
     connect(m_timeline, &TimelineView::selectionChanged, m_details, &DetailsPanel::setRange);
@@ -421,6 +467,19 @@ void MainWindow::run()
     updateWhy();
 }
 
+void MainWindow::showStored(const il::TaskSetPtr &set, const std::vector<RunSession::StoredRun> &runs, const QString &what)
+{
+    if (!m_session->showStored(set, runs, what)) {
+        notify(tr("Stop the run first: the history is shown when nothing runs."), 5000);
+        return;
+    }
+    m_timeline->clearSelection();
+    m_timeline->fitAll();
+    updateRunState();
+    updateStale();
+    updateWhy();
+}
+
 void MainWindow::stop()
 {
     m_session->stop();
@@ -467,27 +526,6 @@ QColor MainWindow::problemColour() const
     return SpanStyle::forPalette(palette()).failed;
 }
 
-namespace {
-// Whether two task sets would run the same work under the same name (unknown
-// extra fields change nothing a run does).
-bool sameWork(const il::TaskSet &a, const il::TaskSet &b)
-{
-    if (&a == &b)
-        return true;
-    if (a.name != b.name || a.tasks.size() != b.tasks.size())
-        return false;
-    for (std::size_t i = 0; i < a.tasks.size(); ++i) {
-        const il::Task &x = a.tasks[i];
-        const il::Task &y = b.tasks[i];
-        if (x.name != y.name || x.phases.size() != y.phases.size())
-            return false;
-        for (std::size_t k = 0; k < x.phases.size(); ++k)
-            if (x.phases[k].kind != y.phases[k].kind || x.phases[k].ms != y.phases[k].ms)
-                return false;
-    }
-    return true;
-}
-} // namespace
 
 QString MainWindow::staleNote() const
 {

@@ -4,6 +4,7 @@
 #include "core/model/mode.h"
 #include "core/timeline/timelinemodel.h"
 #include "ui/chart/comparisonpicture.h"
+#include "ui/window/runsession.h"
 
 #include <QMainWindow>
 
@@ -74,6 +75,7 @@ public:
     QSpinBox *repeatBox() const { return m_repeat; }
     class FindBar *findBar() const { return m_findBar; }
     class DetailsPanel *detailsPanel() const { return m_details; }
+    class HistoryPanel *historyPanel() const { return m_history; }
     class OverviewStrip *overview() const { return m_overview; }
     QAction *findAction() const { return m_findAction; }
 
@@ -88,6 +90,8 @@ public:
 public slots:
     void run();
     void stop();
+    // Shows runs kept in the history (the session's showStored) and refits the view.
+    void showStored(const il::TaskSetPtr &set, const std::vector<RunSession::StoredRun> &runs, const QString &what);
 
     // A message in the status bar for `timeoutMs`; one given before the
     // window is shown appears when it is.
@@ -132,6 +136,7 @@ private:
     QSpinBox *m_workers = nullptr;
     class FindBar *m_findBar = nullptr;
     class DetailsPanel *m_details = nullptr;
+    class HistoryPanel *m_history = nullptr;
     class OverviewStrip *m_overview = nullptr;
     QSpinBox *m_repeat = nullptr;
     QAction *m_findAction = nullptr; // --repeat: runs per mode, the median shown

@@ -48,6 +48,7 @@ bool RunSession::start(il::TaskSetPtr set, std::vector<il::RunConfig> runs, int 
     m_currentRun = -1;
     m_stopping = false;
     m_cancelled = false;
+    m_storedNote.clear();
     m_running = true;
     emit started();
     emit progressChanged();
@@ -76,6 +77,34 @@ bool RunSession::addOpened(const std::vector<il::RunResultPtr> &runs, const il::
         m_results.push_back(r);
         emit runFinished(r); // the model announced its own change
     }
+    return true;
+}
+
+bool RunSession::showStored(const il::TaskSetPtr &set, const std::vector<StoredRun> &runs, const QString &what)
+{
+    if (m_running || !set)
+        return false;
+    m_set = set;
+    m_configs.clear();
+    m_results.clear();
+    m_repetitions.clear();
+    m_repeat = 1;
+    m_pending.clear();
+    m_sliceTimer.stop();
+    m_builders.clear();
+    m_model.clear();
+    m_model.setTaskSet(m_set);
+    m_cancelled = false;
+    m_storedNote = what;
+    int index = 0;
+    for (const StoredRun &r : runs) {
+        if (!r.result || !r.result->trace)
+            continue;
+        m_model.setTrace(r.result->trace, r.result->metrics, index++, r.title);
+        m_results.push_back(r.result);
+        emit runFinished(r.result);
+    }
+    emit progressChanged();
     return true;
 }
 
@@ -226,6 +255,8 @@ QString RunSession::statusText() const
     }
     if (m_running)
         return m_stopping ? tr("Stopping…") : tr("Starting…");
+    if (!m_storedNote.isEmpty())
+        return m_storedNote;
     QString text;
     if (!m_cancelled && m_results.size() == m_configs.size() && !m_configs.empty()) {
         text = tr("Done: %1 of %2")

@@ -33,6 +33,15 @@ public:
     // the results'); refused while a run goes. The next start() clears them.
     // `set` names the tasks when nothing ran yet (the panel's).
     bool addOpened(const std::vector<il::RunResultPtr> &runs, const il::TaskSetPtr &set);
+    // Shows finished runs kept from earlier comparisons (the run history)
+    // instead of the current one: each at the next run index, named by its
+    // title ("#2 threads") if it has one. Refused while a run goes.
+    struct StoredRun
+    {
+        il::RunResultPtr result;
+        QString title;
+    };
+    bool showStored(const il::TaskSetPtr &set, const std::vector<StoredRun> &runs, const QString &what);
     void stop();
     bool isRunning() const { return m_running; }
 
@@ -88,6 +97,7 @@ private:
     bool m_running = false;
     bool m_stopping = false;
     bool m_cancelled = false; // the last comparison was stopped
+    QString m_storedNote;     // what is shown, when it is from the history
 };
 
 } // namespace ui
