@@ -131,6 +131,7 @@ private slots:
     void overviewFrameAndScrollBarMoveTheView();
     void headersFoldAndLabelsResize();
     void historyKeepsShowsComparesAndReruns();
+    void timelineKeysWorkAnywhereAndAreListed();
     void zoomKeepsTimeUnderCursor_data();
     void zoomKeepsTimeUnderCursor();
     void dragPanKeepsGrabbedTime();
@@ -784,6 +785,34 @@ void TestMainWindow::historyKeepsShowsComparesAndReruns()
     history->list()->item(0)->setSelected(true);
     history->deleteSelected();
     QCOMPARE(history->entries().size(), 2u);
+}
+
+// +, - and Home reach the timeline wherever the focus is (here: the
+// chart), a text field keeps them, and Help lists every shortcut.
+void TestMainWindow::timelineKeysWorkAnywhereAndAreListed()
+{
+    ui::MainWindow w({false});
+    w.taskSetPanel()->setTaskSet(tinySet(), QStringLiteral("tiny"));
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    setModes(w, {Mode::Sequential});
+    w.run();
+    QVERIFY(waitForFinish(w));
+    w.timeline()->fitAll();
+    const double fitted = w.timeline()->mapping().nsPerPx;
+    w.chart()->setFocus();
+    QTest::keyClick(w.chart(), Qt::Key_Plus);
+    QVERIFY(w.timeline()->mapping().nsPerPx < fitted);
+    QTest::keyClick(w.chart(), Qt::Key_Home);
+    QCOMPARE(w.timeline()->mapping().nsPerPx, fitted);
+    // The find field types a '+' rather than zooming.
+    w.findAction()->trigger();
+    QTest::keyClick(w.findBar()->field(), Qt::Key_Plus);
+    QCOMPARE(w.findBar()->field()->text(), QStringLiteral("+"));
+    QCOMPARE(w.timeline()->mapping().nsPerPx, fitted);
+    const QString keys = w.shortcutsText();
+    for (const char *expected : {"Find tasks", "Ctrl+F", "Ctrl+R", "Home", "fold or unfold"})
+        QVERIFY2(keys.contains(QLatin1String(expected)), expected);
 }
 
 void TestMainWindow::fullRunFillsTimelineAndChart()

@@ -32,6 +32,7 @@
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QSettings>
+#include <QShortcut>
 #include <QSpinBox>
 #include <QStatusBar>
 #include <QStyle>
@@ -384,7 +385,27 @@ void MainWindow::createActions()
     for (QDockWidget *dock : findChildren<QDockWidget *>())
         m_viewMenu->addAction(dock->toggleViewAction());
 
+    // The timeline's own keys, wherever the focus is in the window (a text
+    // field keeps them: it takes +, - and Home for itself first).
+    const auto windowKey = [this](const QKeySequence &key, auto slot) {
+        auto *shortcut = new QShortcut(key, this);
+        shortcut->setContext(Qt::WindowShortcut);
+        connect(shortcut, &QShortcut::activated, m_timeline, slot);
+    };
+    windowKey(QKeySequence(Qt::Key_Plus), &TimelineView::zoomIn);
+    windowKey(QKeySequence(Qt::Key_Equal), &TimelineView::zoomIn);
+    windowKey(QKeySequence(Qt::Key_Minus), &TimelineView::zoomOut);
+    windowKey(QKeySequence(Qt::Key_Home), &TimelineView::fitAll);
+
     QMenu *help = menuBar()->addMenu(tr("&Help"));
+    QAction *keys = make(tr("&Keyboard shortcuts"), tr("Every key the window answers to"), QKeySequence(tr("F1")));
+    connect(keys, &QAction::triggered, this, [this] {
+        auto *box = new QMessageBox(QMessageBox::NoIcon, tr("Keyboard shortcuts"), shortcutsText(), QMessageBox::Close, this);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->setTextFormat(Qt::RichText);
+        box->open();
+    });
+    help->addAction(keys);
     QAction *about = make(tr("&About Interleave"), tr("What this program shows"));
     connect(about, &QAction::triggered, this, &MainWindow::showAbout);
     help->addAction(about);
@@ -708,6 +729,35 @@ void MainWindow::exportSummary()
         QMessageBox::warning(this, tr("Export summary"), error);
     else
         notify(tr("Saved %1").arg(path), 5000);
+}
+
+QString MainWindow::shortcutsText() const
+{
+    // The menus' shortcuts as the actions say them, then the timeline's keys.
+    QString rows;
+    for (QAction *menu : menuBar()->actions()) {
+        if (!menu->menu())
+            continue;
+        for (QAction *a : menu->menu()->actions())
+            if (!a->shortcut().isEmpty())
+                rows += QStringLiteral("<tr><td><b>%1</b></td><td>%2</td></tr>")
+                            .arg(a->shortcut().toString(QKeySequence::NativeText).toHtmlEscaped(),
+                                 a->text().remove(QLatin1Char('&')).toHtmlEscaped());
+    }
+    const std::pair<const char *, const char *> timeline[] = {
+        {"+ / -", "zoom the timeline in / out (around the cursor when it is over the timeline)"},
+        {"Home", "fit the whole comparison"},
+        {"← / →", "pan the timeline (when it has the focus)"},
+        {"Esc", "stop the run; in the timeline, clear the highlight and the range; in Find, close it"},
+        {"Enter / Shift+Enter", "in Find: next / previous match"},
+        {"wheel / Ctrl+wheel", "zoom around the cursor"},
+        {"Shift+wheel", "scroll the rows"},
+        {"drag / drag on the ruler", "pan / measure a range"},
+        {"click a header", "fold or unfold that run"},
+    };
+    for (const auto &[key, what] : timeline)
+        rows += QStringLiteral("<tr><td><b>%1</b></td><td>%2</td></tr>").arg(tr(key).toHtmlEscaped(), tr(what).toHtmlEscaped());
+    return QStringLiteral("<table cellspacing=\"6\">%1</table>").arg(rows);
 }
 
 void MainWindow::showAbout()

@@ -120,6 +120,10 @@ private:
     void exportTrace();
     void exportSummary();
     void showAbout();
+public:
+    // Help → Keyboard shortcuts: every shortcut of the menus and the timeline's keys (HTML).
+    QString shortcutsText() const;
+private:
     void restoreSettings();
     void saveSettings() const;
     QString askSavePath(const QString &title, const QString &filters, const QString &suffix);
