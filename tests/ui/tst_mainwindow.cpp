@@ -714,6 +714,15 @@ void TestMainWindow::headersFoldAndLabelsResize()
     QVERIFY(view.isRunCollapsed(0) && view.isRunCollapsed(1));
     view.setAllRunsCollapsed(false);
     QCOMPARE(view.layout().bands[1].top, secondTop);
+    // Compact rows: the same rows, lower.
+    const int tall = view.layout().contentHeight;
+    view.setCompactRows(true);
+    QCOMPARE(view.layout().bands[0].rowHeight, ui::TimelineLayout::compactLaneRowHeight);
+    QCOMPARE(view.layout().bands[0].rows, rows);
+    QVERIFY(view.layout().contentHeight < tall);
+    QVERIFY(!view.grab().isNull());
+    view.setCompactRows(false);
+    QCOMPARE(view.layout().contentHeight, tall);
 
     // Drag the label column's edge from 150 px to 260, then far left (stops at 80).
     const int edge = view.labelColumnWidth();

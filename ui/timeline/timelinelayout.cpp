@@ -5,13 +5,16 @@
 namespace ui {
 
 TimelineLayout TimelineLayout::compute(const il::TimelineModel &model, il::TimelineViewKind view,
-                                      int maxContentHeight, const std::vector<bool> &collapsed)
+                                      int maxContentHeight, const std::vector<bool> &collapsed, bool compact)
 {
     TimelineLayout layout;
     layout.view = view;
     layout.collapsed = collapsed;
+    layout.compact = compact;
     layout.revision = model.revision();
-    const int rowHeight = view == il::TimelineViewKind::ByLane ? laneRowHeight : taskRowHeight;
+    const bool byLane = view == il::TimelineViewKind::ByLane;
+    const int rowHeight = compact ? (byLane ? compactLaneRowHeight : compactTaskRowHeight)
+                                  : (byLane ? laneRowHeight : taskRowHeight);
     for (int r = 0; r < model.runCount(); ++r) {
         const il::TimelineRun *run = model.findRun(r);
         if (!run)

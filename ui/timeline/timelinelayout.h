@@ -14,6 +14,9 @@ struct TimelineLayout
     static constexpr int headerHeight = 24;
     static constexpr int laneRowHeight = 22;
     static constexpr int taskRowHeight = 14;
+    // Compact rows (View → Compact rows): many rows at a glance, no names.
+    static constexpr int compactLaneRowHeight = 8;
+    static constexpr int compactTaskRowHeight = 4;
     static constexpr int runGap = 8;
     static constexpr int labelWidth = 150;
     static constexpr int footerHeight = 20; // "… N more rows not shown" under a cut band
@@ -51,8 +54,10 @@ struct TimelineLayout
     // its header; each cut band says how many rows it left out.
     // `collapsed` (by run index): runs shown as their header alone.
     static TimelineLayout compute(const il::TimelineModel &model, il::TimelineViewKind view,
-                                  int maxContentHeight = 0, const std::vector<bool> &collapsed = {});
+                                  int maxContentHeight = 0, const std::vector<bool> &collapsed = {},
+                                  bool compact = false);
     std::vector<bool> collapsed; // what it was computed with
+    bool compact = false;
     int hiddenRows() const; // over all bands
     int shownRowsPerCutRun() const; // the most rows any cut band shows; 0 if none is cut
     // True if the layout was computed from `model` as it is now, for `view`.

@@ -98,9 +98,9 @@ bool TimelineView::ensureLayout() const
         m_layout.view = m_view;
         return false;
     }
-    if (m_layout.isCurrentFor(*m_model, m_view) && m_layout.collapsed == m_collapsed)
+    if (m_layout.isCurrentFor(*m_model, m_view) && m_layout.collapsed == m_collapsed && m_layout.compact == m_compact)
         return false;
-    m_layout = TimelineLayout::compute(*m_model, m_view, 0, m_collapsed);
+    m_layout = TimelineLayout::compute(*m_model, m_view, 0, m_collapsed, m_compact);
     return true;
 }
 
@@ -116,8 +116,7 @@ void TimelineView::updateScrollBar()
     const int visible = std::max(0, viewport()->height() - TimelineLayout::rulerHeight);
     QScrollBar *bar = verticalScrollBar();
     bar->setPageStep(std::max(1, visible));
-    bar->setSingleStep(m_view == TimelineViewKind::ByLane ? TimelineLayout::laneRowHeight
-                                                          : TimelineLayout::taskRowHeight);
+    bar->setSingleStep(m_layout.bands.empty() ? TimelineLayout::laneRowHeight : std::max(8, m_layout.bands.front().rowHeight * 3));
     bar->setRange(0, std::max(0, m_layout.contentHeight - visible));
 }
 
@@ -180,6 +179,16 @@ void TimelineView::setRunCollapsed(int run, bool collapsed)
     if (m_collapsed.size() <= std::size_t(run))
         m_collapsed.resize(std::size_t(run) + 1, false);
     m_collapsed[std::size_t(run)] = collapsed;
+    ensureLayout();
+    updateScrollBar();
+    viewport()->update();
+}
+
+void TimelineView::setCompactRows(bool compact)
+{
+    if (compact == m_compact)
+        return;
+    m_compact = compact;
     ensureLayout();
     updateScrollBar();
     viewport()->update();

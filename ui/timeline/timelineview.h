@@ -52,6 +52,9 @@ public:
     void setRunCollapsed(int run, bool collapsed);
     bool isRunCollapsed(int run) const;
     void setAllRunsCollapsed(bool collapsed);
+    // Compact rows: 8 px lanes, 4 px tasks (no row names or bar names fit).
+    void setCompactRows(bool compact);
+    bool compactRows() const { return m_compact; }
     // The row-name column's width (drag its right edge): 80 px to half the view.
     void setLabelColumnWidth(int width);
     int labelColumnWidth() const { return static_cast<int>(mapping().left); }
@@ -129,7 +132,8 @@ private:
     std::uint32_t m_highlight = il::noTask;
     std::vector<std::uint8_t> m_matches;
     bool m_syncingBar = false;
-    std::vector<bool> m_collapsed; // by run index // setting the horizontal bar from the mapping, not the user
+    std::vector<bool> m_collapsed; // by run index
+    bool m_compact = false; // setting the horizontal bar from the mapping, not the user
 
     enum class Drag { None, Pending, Pan, Select, ResizeLabels };
     bool onLabelEdge(const QPoint &pos) const; // the label column's right edge, below the ruler

@@ -376,7 +376,10 @@ void MainWindow::createActions()
     connect(foldAll, &QAction::triggered, this, [this] { m_timeline->setAllRunsCollapsed(true); });
     QAction *unfoldAll = make(tr("&Unfold all runs"), tr("Show every run's rows"));
     connect(unfoldAll, &QAction::triggered, this, [this] { m_timeline->setAllRunsCollapsed(false); });
-    m_viewMenu->addActions({foldAll, unfoldAll});
+    QAction *compact = make(tr("&Compact rows"), tr("Low rows, for very many lanes or tasks (names on hover)"));
+    compact->setCheckable(true);
+    connect(compact, &QAction::toggled, m_timeline, &TimelineView::setCompactRows);
+    m_viewMenu->addActions({foldAll, unfoldAll, compact});
     m_viewMenu->addSeparator();
     m_findAction = make(tr("&Find tasks…"), tr("Find tasks by name in every run"), QKeySequence::Find);
     connect(m_findAction, &QAction::triggered, m_findBar, &FindBar::open);

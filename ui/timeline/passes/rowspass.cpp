@@ -31,9 +31,12 @@ void collectRows(PaintContext &ctx, const VisibleBand &vb)
             ctx.p.fillRect(rowRect, tint);
         } else if (r % 2)
             ctx.p.fillRect(rowRect, ctx.style.alternate);
-        out.texts.push_back({false, out.rowLabels.size()});
-        out.rowLabels.push_back({QRect(ctx.rect.left() + 14, y, ctx.axisLeft - ctx.rect.left() - 18, band.rowHeight),
-                                 rowLabel(ctx.model, *vb.run, ctx.layout.view, r)});
+        // Compact rows are too low for a name: the tooltip has it.
+        if (band.rowHeight * 10 >= ctx.fm.height() * 7) {
+            out.texts.push_back({false, out.rowLabels.size()});
+            out.rowLabels.push_back({QRect(ctx.rect.left() + 14, y, ctx.axisLeft - ctx.rect.left() - 18, band.rowHeight),
+                                     rowLabel(ctx.model, *vb.run, ctx.layout.view, r)});
+        }
 
         const RowGeometry &geo = ctx.rowGeometry(vb.run->row(ctx.layout.view, r));
         const Segment *prev = nullptr;
