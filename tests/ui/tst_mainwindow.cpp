@@ -17,6 +17,7 @@
 #include "ui/window/tasktablemodel.h"
 
 #include <QAction>
+#include <QBarCategoryAxis>
 #include <QBarSeries>
 #include <QBarSet>
 #include <QComboBox>
@@ -490,6 +491,18 @@ void TestMainWindow::chartLinksTwinsAndFollowsReplacedRuns()
     QCOMPARE(labels[6].group, 3);
     QVERIFY(!labels[6].ideal);
     QVERIFY(!chart.grab().isNull()); // the overlay paints without trouble
+    // Seven groups: names break after a dash onto a second line on the axis,
+    // rather than being cut; the names as said stay whole.
+    std::vector<il::RunResultPtr> seven;
+    for (Mode mode : {Mode::Sequential, Mode::PySequential, Mode::Threads, Mode::ThreadsGil, Mode::PyThreads,
+                      Mode::Processes, Mode::PyProcesses})
+        seven.push_back(result(int(seven.size()), mode, 100));
+    chart.setResults(seven);
+    QCOMPARE(chart.categories()[3], QStringLiteral("threads-gil"));
+    auto *axis = qobject_cast<QBarCategoryAxis *>(chart.chart()->axes(Qt::Horizontal).first());
+    QVERIFY(axis);
+    QCOMPARE(axis->categories()[3], QStringLiteral("threads-<br>gil"));
+    QCOMPARE(axis->categories()[2], QStringLiteral("threads"));
 
     // Following a model: a run replaced (the next repetition, then the
     // median) keeps its bar group and shows the new figures.

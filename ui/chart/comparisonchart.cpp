@@ -304,6 +304,7 @@ void ComparisonChart::rebuild()
     QLineSeries *line = m_util;
     m_utilPoints->clear();
     m_categories->clear();
+    m_names.clear();
     m_metrics.clear();
     m_partial.clear();
     m_maxMs = 0;
@@ -315,7 +316,7 @@ void ComparisonChart::rebuild()
                        : result->trace && !result->trace->info.openedFrom.isEmpty() ? result->trace->info.openedFrom
                                                                                     : il::modeName(m.mode);
         // Two runs of one mode would merge into one category; keep them apart.
-        if (m_categories->categories().contains(name))
+        if (m_names.contains(name))
             name += QStringLiteral(" #%1").arg(index + 1);
         // A stopped run or one with failed tasks did not do all the work: say so
         // under its bars, and do not hold a part of the work against the whole
@@ -329,7 +330,13 @@ void ComparisonChart::rebuild()
             name += tr(" (stopped)");
         else if (m.failed > 0)
             name += tr(" (%n failed)", nullptr, m.failed);
-        m_categories->append(name);
+        // Many groups leave each name little room: it breaks after a dash
+        // onto a second line rather than being cut ("py-" / "threads").
+        m_names.append(name);
+        m_categories->append(m_groups.size() > 5 ? QString(name.toHtmlEscaped())
+                                                       .replace(QLatin1Char('-'), QStringLiteral("-<br>"))
+                                                       .replace(QStringLiteral(" ("), QStringLiteral("<br>("))
+                                                 : name);
         m_metrics.push_back(m);
         m_partial.push_back(partial);
         m_makespan->append(m.makespanMs / 1000.0);
@@ -378,7 +385,7 @@ std::vector<ComparisonChart::ValueLabel> ComparisonChart::valueLabels() const
 
 QStringList ComparisonChart::categories() const
 {
-    return m_categories->categories();
+    return m_names;
 }
 
 void ComparisonChart::setResults(const std::vector<il::RunResultPtr> &results)

@@ -85,6 +85,7 @@ private:
     QValueAxis *m_timeAxis = nullptr;
     QValueAxis *m_utilAxis = nullptr;
     std::vector<il::Metrics> m_metrics; // per bar group, for tooltips
+    QStringList m_names;                // per bar group, as said (the axis may break them onto two lines)
     std::vector<bool> m_partial;        // per bar group: stopped or nothing ran (no ideal, no twin)
     std::vector<Group> m_groups;
     const il::TimelineModel *m_model = nullptr;
