@@ -6,6 +6,7 @@
 #include "core/engine/engine.h"
 #include "core/timeline/liverunbuilder.h"
 #include "core/timeline/timelinemodel.h"
+#include "ui/timeline/rowgeometry.h"
 #include "ui/timeline/spanstyle.h"
 #include "ui/timeline/timelinelayout.h"
 #include "ui/timeline/timelinepainter.h"
@@ -39,9 +40,10 @@ struct PaintSetup
 // `offset` (0..1 of what is left); a full one (geometry cache emptied
 // first) unless `keepCache`. Returns milliseconds.
 double paintOnce(ui::TimelinePainter &painter, QImage &image, const PaintSetup &setup, double fraction,
-                 double offset, int scrollY, bool keepCache)
+                 double offset, int scrollY, bool keepCache, bool names = true)
 {
     ui::TimelineScene scene;
+    scene.spanNames = names;
     scene.model = setup.model;
     scene.layout = &setup.layout;
     scene.scrollY = scrollY;
@@ -178,6 +180,66 @@ void benchShape(const Options &options, Report &report, SyntheticShape shape)
     paintFigure(il::TimelineViewKind::ByTask, laneZooms[3], false);
     if (!loopShape)
         paintFigure(il::TimelineViewKind::ByLane, fit, true);
+
+    // What the names in the bars and the overview strip add to a full
+    // repaint (aim: 25 % at most). Zoomed to 1/1000, where most bars are
+    // wide enough for a name; repaints with and without names alternate.
+    // The strip's work is what OverviewStrip::paintEvent does: every lane
+    // folded at the strip's width, drawn into a 34 px band.
+    if (!loopShape) {
+        setup.layout = ui::TimelineLayout::compute(*model, il::TimelineViewKind::ByLane);
+        ui::TimelinePainter painter;
+        std::vector<double> with, without, strip;
+        QImage stripBands;
+        double stripBuildMs = 0;
+        QImage band(viewSize.width(), 34, QImage::Format_ARGB32_Premultiplied);
+        paintOnce(painter, image, setup, 1e-3, 0.5, 0, false, true); // warm-up
+        for (int i = 0; i < repaints; ++i) {
+            const double offset = repaints > 1 ? double(i) / (repaints - 1) : 0.5;
+            with.push_back(paintOnce(painter, image, setup, 1e-3, offset, 0, false, true));
+            without.push_back(paintOnce(painter, image, setup, 1e-3, offset, 0, false, false));
+            // The strip's bands are drawn once per model revision and size
+            // (as the widget does): a repaint after a zoom only blits them
+            // and draws the frame.
+            if (stripBands.isNull()) {
+                const std::int64_t b0 = il::monoNs();
+                ui::TimeMapping whole;
+                whole.left = ui::TimelineLayout::labelWidth;
+                whole.fit(0, setup.extentNs, setup.axisWidth);
+                stripBands = QImage(band.size(), QImage::Format_ARGB32_Premultiplied);
+                stripBands.fill(Qt::transparent);
+                QPainter bp(&stripBands);
+                std::vector<ui::Segment> segs;
+                for (int r = 0; r < model->runCount(); ++r)
+                    for (const il::TimelineRow &row : model->run(r).laneRows()) {
+                        ui::buildSegments(row, whole, int(setup.axisWidth), segs);
+                        for (const ui::Segment &sg : segs)
+                            bp.fillRect(QRect(sg.x0, 2, std::max(1, sg.x1 - sg.x0), 30), setup.style.kind(sg.kind).fill);
+                    }
+                stripBuildMs = il::nsToMs(il::monoNs() - b0);
+            }
+            const std::int64_t t0 = il::monoNs();
+            QPainter p(&band);
+            p.fillRect(band.rect(), setup.style.background);
+            p.drawImage(0, 0, stripBands);
+            p.setPen(setup.style.text);
+            p.drawRect(QRectF(400.5, 0.5, 300, 32));
+            p.end();
+            strip.push_back(il::nsToMs(il::monoNs() - t0));
+        }
+        Figure share;
+        share.id = QStringLiteral("gui.%1.names-and-overview-share").arg(tag);
+        share.label = QStringLiteral("names + overview strip, share of a full repaint (%1, lane, 1/1000)").arg(tag);
+        share.unit = QStringLiteral("%");
+        share.aim = Aim::below(25, QStringLiteral("<= 25"));
+        for (std::size_t i = 0; i < with.size(); ++i)
+            share.samples.push_back((with[i] - without[i] + strip[i]) / without[i] * 100.0);
+        share.note = QStringLiteral("repaint %1 ms with names, %2 ms without; overview strip %3 ms (medians; "
+                                    "folding every lane for it once per model change: %4 ms)")
+                         .arg(medianOf(with), 0, 'f', 2).arg(medianOf(without), 0, 'f', 2).arg(medianOf(strip), 0, 'f', 2)
+                         .arg(stripBuildMs, 0, 'f', 1);
+        report.add(std::move(share));
+    }
 }
 
 // The live path of issue 3: a real Engine run streams batches; on each the

@@ -59,7 +59,8 @@ void OverviewStrip::paintEvent(QPaintEvent *)
         return;
     const TimeMapping whole = wholeMapping();
     const int axisWidth = std::max(1, width() - int(whole.left));
-    if (m_cachedRevision != m_model->revision() || m_cachedWidth != width()) {
+    if (m_cachedRevision != m_model->revision() || m_cachedWidth != width() || m_bands.size() != size()
+        || m_bands.isNull()) {
         m_cachedRevision = m_model->revision();
         m_cachedWidth = width();
         m_runSegments.assign(std::size_t(m_model->runCount()), {});
@@ -75,19 +76,24 @@ void OverviewStrip::paintEvent(QPaintEvent *)
                 out.insert(out.end(), lane.begin(), lane.end());
             }
         }
-    }
-    const int runs = int(m_runSegments.size());
-    const double bandHeight = std::max(2.0, double(height() - 4) / std::max(1, runs));
-    p.setPen(Qt::NoPen);
-    for (int r = 0; r < runs; ++r) {
-        const int top = 2 + int(std::floor(r * bandHeight));
-        const int h = std::max(1, int(std::floor((r + 1) * bandHeight)) - int(std::floor(r * bandHeight)) - 1);
-        for (const Segment &s : m_runSegments[std::size_t(r)]) {
-            if (s.kind == il::ItemKind::Queued || s.kind == il::ItemKind::Ready)
-                continue;
-            p.fillRect(QRect(s.x0, top, std::max(1, s.x1 - s.x0), h), style.kind(s.kind).fill);
+        // Drawn once into an image: moving the frame only blits it.
+        m_bands = QImage(size() * devicePixelRatio(), QImage::Format_ARGB32_Premultiplied);
+        m_bands.setDevicePixelRatio(devicePixelRatio());
+        m_bands.fill(Qt::transparent);
+        QPainter bp(&m_bands);
+        const int runs = int(m_runSegments.size());
+        const double bandHeight = std::max(2.0, double(height() - 4) / std::max(1, runs));
+        for (int r = 0; r < runs; ++r) {
+            const int top = 2 + int(std::floor(r * bandHeight));
+            const int h = std::max(1, int(std::floor((r + 1) * bandHeight)) - int(std::floor(r * bandHeight)) - 1);
+            for (const Segment &seg : m_runSegments[std::size_t(r)]) {
+                if (seg.kind == il::ItemKind::Queued || seg.kind == il::ItemKind::Ready)
+                    continue;
+                bp.fillRect(QRect(seg.x0, top, std::max(1, seg.x1 - seg.x0), h), style.kind(seg.kind).fill);
+            }
         }
     }
+    p.drawImage(0, 0, m_bands);
     // What the timeline shows: clear; the rest dimmed; the frame outlined.
     const auto [x0, x1] = frameX();
     const QRectF frame(std::max(x0, whole.left), 0.5, std::min(x1, double(width())) - std::max(x0, whole.left), height() - 1.0);
@@ -100,6 +106,14 @@ void OverviewStrip::paintEvent(QPaintEvent *)
     p.drawRect(frame);
     p.setPen(style.grid);
     p.drawLine(0, height() - 1, width(), height() - 1);
+}
+
+void OverviewStrip::changeEvent(QEvent *event)
+{
+    // Another palette (dark / light): the bands are drawn again in its colours.
+    if (event->type() == QEvent::PaletteChange)
+        m_cachedRevision = UINT64_MAX;
+    QWidget::changeEvent(event);
 }
 
 void OverviewStrip::moveFrameTo(double centreX)

@@ -2,6 +2,7 @@
 
 #include "ui/timeline/rowgeometry.h"
 
+#include <QImage>
 #include <QWidget>
 
 #include <cstdint>
@@ -38,6 +39,7 @@ protected:
     void mouseMoveEvent(QMouseEvent *event) override;
     void mouseReleaseEvent(QMouseEvent *event) override;
     void wheelEvent(QWheelEvent *event) override;
+    void changeEvent(QEvent *event) override;
 
 private:
     TimeMapping wholeMapping() const;
@@ -52,6 +54,7 @@ private:
     std::uint64_t m_cachedRevision = UINT64_MAX;
     int m_cachedWidth = -1;
     std::vector<std::vector<Segment>> m_runSegments;
+    QImage m_bands; // the bands drawn once per (revision, size, palette): a repaint blits them
 };
 
 } // namespace ui

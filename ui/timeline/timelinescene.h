@@ -24,6 +24,7 @@ struct TimelineScene
     double selectionToNs = 0;
     const std::vector<QString> *headerNotes = nullptr; // per run, right-aligned in its header
     bool collapsible = false; // headers show a fold arrow (on screen, not in pictures)
+    bool spanNames = true;    // names inside the bars that have room (the benchmark weighs them)
     // Find (Ctrl+F): per task, 1 if its name matched; tinted in the task view.
     const std::vector<std::uint8_t> *matches = nullptr;
     bool isMatch(std::uint32_t task) const { return matches && task < matches->size() && (*matches)[task]; }

@@ -10,6 +10,7 @@
 #include <QFont>
 #include <QFontMetrics>
 #include <QRect>
+#include <QStaticText>
 #include <QString>
 
 #include <array>
@@ -38,7 +39,14 @@ struct PaintBatches
     struct HeaderLabel { QRect rect; RunHeader header; QString note; };  // header.title may carry a fold arrow
     struct RowLabel { QRect rect; QString text; };
     struct Footer { QRect rect; QString text; };
-    struct SpanName { QRect rect; QString text; il::ItemKind kind = il::ItemKind::Cpu; };
+    struct SpanName
+    {
+        QRect rect;
+        QString text;                       // cut or a phase's words; empty: `whole` says it
+        il::ItemKind kind = il::ItemKind::Cpu;
+        int textWidth = 0;
+        const QStaticText *whole = nullptr; // a task's whole name, laid out once
+    };
     // Headers and row names in the order the bands were visited: the
     // order they are drawn in (text may reach past its rectangle).
     struct Text { bool header = false; std::size_t index = 0; };

@@ -49,7 +49,7 @@ void collectRows(PaintContext &ctx, const VisibleBand &vb)
         }
         // Names where they fit: only rows tall enough for a line of text,
         // only the running kinds (queued / ready bars are thin).
-        if (band.rowHeight < ctx.fm.height())
+        if (band.rowHeight < ctx.fm.height() || !ctx.scene.spanNames)
             continue;
         int lastRight = INT_MIN;
         for (const NamedItem &item : geo.named) {
@@ -59,14 +59,29 @@ void collectRows(PaintContext &ctx, const VisibleBand &vb)
             const int right = std::min(item.x1, ctx.rect.right()) - 3;
             if (right - left < minNamedItemPx - 6 || left < lastRight) // items overlap on wait rows
                 continue;
-            const QString name = ctx.byTask()
-                                     ? QStringLiteral("%1 %2").arg(QLatin1String(il::itemKindName(item.kind)),
-                                                                   il::formatDurationMs(double(item.durationNs) / 1e6))
-                                     : ctx.model.taskName(item.task);
-            const QString shown = ctx.fm.elidedText(name, Qt::ElideRight, right - left);
-            if (shown.isEmpty() || shown == QStringLiteral("…"))
+            // The whole name if it fits (its width measured once per task),
+            // else cut at the end.
+            QString shown;
+            int width = 0;
+            const QStaticText *whole = nullptr;
+            if (ctx.byTask()) {
+                shown = QStringLiteral("%1 %2").arg(QLatin1String(il::itemKindName(item.kind)),
+                                                    il::formatDurationMs(double(item.durationNs) / 1e6));
+                width = ctx.fm.horizontalAdvance(shown);
+            } else {
+                width = ctx.geometry.nameWidth(ctx.model, item.task, ctx.normalFont, ctx.fm);
+                if (width <= right - left)
+                    whole = &ctx.geometry.nameText(ctx.model, item.task, ctx.normalFont, ctx.fm);
+                else
+                    shown = ctx.model.taskName(item.task);
+            }
+            if (!whole && width > right - left) {
+                shown = ctx.fm.elidedText(shown, Qt::ElideRight, right - left);
+                width = ctx.fm.horizontalAdvance(shown);
+            }
+            if (!whole && (shown.isEmpty() || shown == QStringLiteral("…")))
                 continue;
-            out.spanNames.push_back({QRect(left, y, right - left, band.rowHeight), shown, item.kind});
+            out.spanNames.push_back({QRect(left, y, right - left, band.rowHeight), shown, item.kind, width, whole});
             lastRight = right;
         }
     }
@@ -83,12 +98,18 @@ void paintSpanNames(PaintContext &ctx)
         // so hatching never runs through the letters.
         const KindStyle &ks = ctx.style.kinds[static_cast<std::size_t>(n.kind)];
         const QColor fill = ks.fill;
-        const QRect textRect = ctx.fm.boundingRect(n.rect, Qt::AlignVCenter | Qt::AlignLeft, n.text).adjusted(-1, 0, 1, 0);
-        QColor wash = fill;
-        wash.setAlpha(215);
-        p.fillRect(textRect.intersected(n.rect), wash);
+        const int textHeight = ctx.fm.height();
+        const QRect textRect(n.rect.left() - 1, n.rect.top() + (n.rect.height() - textHeight) / 2, n.textWidth + 2, textHeight);
+        if (ks.pattern != Qt::NoBrush) { // a solid fill needs no wash
+            QColor wash = fill;
+            wash.setAlpha(215);
+            p.fillRect(textRect.intersected(n.rect), wash);
+        }
         p.setPen(fill.lightness() > 140 ? QColor(0x20, 0x20, 0x20) : QColor(0xff, 0xff, 0xff));
-        p.drawText(n.rect, Qt::AlignVCenter | Qt::AlignLeft, n.text);
+        if (n.whole)
+            p.drawStaticText(QPointF(n.rect.left(), textRect.top()), *n.whole);
+        else
+            p.drawText(n.rect, Qt::AlignVCenter | Qt::AlignLeft, n.text);
     }
 }
 
