@@ -43,6 +43,16 @@ void TestRunHeader::fieldsApart()
         QVERIFY2(!m.contains(QStringLiteral(" · ")), qPrintable(m)); // one measure a field
     QVERIFY(h.problem.isEmpty());
     QCOMPARE(h.text(), h.title + QStringLiteral(" · ") + h.measures.join(QStringLiteral(" · ")));
+
+    // No ideal bound (a set of lock and counter phases declares no length):
+    // no ideal and no efficiency, rather than "ideal 0 ms · efficiency 0 %".
+    il::Metrics unbounded = il::computeMetrics(*trace, *set);
+    unbounded.idealMs = 0;
+    unbounded.efficiency = 0;
+    model.setTrace(trace, unbounded);
+    const ui::RunHeader u = ui::RunHeader::of(model.run(0), set->tasks.size());
+    QCOMPARE(u.measures.size(), 2);
+    QVERIFY(!u.text().contains(QLatin1String("ideal")) && !u.text().contains(QLatin1String("efficiency")));
 }
 
 void TestRunHeader::droppedEventsShown()

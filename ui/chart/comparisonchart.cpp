@@ -201,12 +201,13 @@ ComparisonChart::ComparisonChart(QWidget *parent)
         }
         const il::Metrics &m = m_metrics[static_cast<std::size_t>(index)];
         const std::optional<double> util = utilisation()[std::size_t(index)];
-        QString text = tr("%1 · %n worker(s)\nmakespan %3 · ideal %4 · efficiency %5 %\n"
+        const bool bound = m.idealMs > 0; // none for lock and counter phases alone
+        QString text = tr("%1 · %n worker(s)\nmakespan %3 · ideal %4 · efficiency %5\n"
                           "utilisation %6 · cpu %7 · io wait %8 · gil wait %9\n"
                           "%10 completed, %11 failed", nullptr, m.workers)
                            .arg(il::modeName(m.mode))
-                           .arg(il::formatDurationMs(m.makespanMs), il::formatDurationMs(m.idealMs))
-                           .arg(std::lround(m.efficiency * 100))
+                           .arg(il::formatDurationMs(m.makespanMs), bound ? il::formatDurationMs(m.idealMs) : QStringLiteral("–"))
+                           .arg(bound ? QStringLiteral("%1 %").arg(std::lround(m.efficiency * 100)) : QStringLiteral("–"))
                            .arg(util ? QStringLiteral("%1 %").arg(*util) : tr("– (not all the work was done)"))
                            .arg(il::formatDurationMs(m.cpuMs), il::formatDurationMs(m.ioWaitMs),
                                 il::formatDurationMs(m.gilWaitMs))
@@ -377,7 +378,7 @@ std::vector<ComparisonChart::ValueLabel> ComparisonChart::valueLabels() const
     for (std::size_t g = 0; g < m_metrics.size(); ++g) {
         const il::Metrics &m = m_metrics[g];
         out.push_back({int(g), false, il::formatDurationMs(m.makespanMs)});
-        if (!crowded && !m_partial[g])
+        if (!crowded && !m_partial[g] && m.idealMs > 0) // no bound, no label (lock and counter phases only)
             out.push_back({int(g), true, il::formatDurationMs(m.idealMs)});
     }
     return out;

@@ -69,8 +69,11 @@ RunHeader RunHeader::of(const il::TimelineRun &run, std::size_t taskCount)
             header.measures << QCoreApplication::translate("RunHeader", "median of %1 (%2 – %3)")
                                    .arg(m.repeat.makespansMs.size())
                                    .arg(il::formatDurationMs(m.repeat.minMs()), il::formatDurationMs(m.repeat.maxMs()));
-        header.measures << QStringLiteral("ideal %1").arg(il::formatDurationMs(m.idealMs))
-                        << QStringLiteral("efficiency %1 %").arg(std::lround(m.efficiency * 100));
+        // A set whose work has no declared length (only lock and counter
+        // phases) has no bound to hold a run against: no ideal, no efficiency.
+        if (m.idealMs > 0)
+            header.measures << QStringLiteral("ideal %1").arg(il::formatDurationMs(m.idealMs))
+                            << QStringLiteral("efficiency %1 %").arg(std::lround(m.efficiency * 100));
     } else if (run.isLive()) {
         header.measures << trCount("running… %1/%n task(s)", tasks).arg(run.tasksDone());
     }
