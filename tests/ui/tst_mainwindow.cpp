@@ -803,10 +803,24 @@ void TestMainWindow::historyKeepsShowsComparesAndReruns()
     QVERIFY(!history->itemText(0).contains(QStringLiteral("since changed")));
     QVERIFY(w.timeline()->staleNote().isEmpty());
 
+    // #3 (the re-run of #1, 4 tasks) and a run of another set (3 tasks):
+    // comparing them is refused, nothing changes.
+    w.taskSetPanel()->setTaskSet(tinySet(3), QStringLiteral("smaller"));
+    w.run();
+    QVERIFY(waitForFinish(w));
+    QCOMPARE(history->entries().size(), 4u);
+    const int before = model.runCount();
+    history->list()->clearSelection();
+    history->list()->item(0)->setSelected(true); // #4, 3 tasks
+    history->list()->item(1)->setSelected(true); // #3, 4 tasks
+    history->compareSelected();
+    QCOMPARE(model.runCount(), before); // refused: different task sets
+    QVERIFY(model.run(0).info().openedFrom.isEmpty());
+
     history->list()->clearSelection();
     history->list()->item(0)->setSelected(true);
     history->deleteSelected();
-    QCOMPARE(history->entries().size(), 2u);
+    QCOMPARE(history->entries().size(), 3u);
 }
 
 // +, - and Home reach the timeline wherever the focus is (here: the

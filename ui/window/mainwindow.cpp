@@ -221,6 +221,14 @@ void MainWindow::createDocks()
                                     .arg(e.number).arg(e.when.toString(QStringLiteral("HH:mm:ss"))));
     });
     connect(m_history, &HistoryPanel::compareRequested, this, [this](const HistoryEntry &a, const HistoryEntry &b) {
+        // One axis, one task set: the rows by task and the names in the bars
+        // are that set's, so two different sets cannot share them truthfully.
+        if (!a.set || !b.set || !sameWork(*a.set, *b.set)) {
+            notify(tr("#%1 and #%2 ran different task sets (%3, %4): compare two comparisons of one task set")
+                       .arg(a.number).arg(b.number).arg(a.set ? a.set->name : QString(), b.set ? b.set->name : QString()),
+                   8000);
+            return;
+        }
         std::vector<RunSession::StoredRun> runs;
         for (const HistoryEntry *e : {&a, &b})
             for (const il::RunResultPtr &r : e->results)
@@ -532,7 +540,7 @@ void MainWindow::updateProgress()
     m_progress->setRange(0, std::max(1, total));
     m_progress->setValue(std::min(m_session->tasksDone(), std::max(1, total)));
     m_progress->setFormat(total > 0 ? QStringLiteral("%v / %m tasks") : QString());
-    QString status = m_session->isRunning() || !m_session->configs().empty()
+    QString status = m_session->isRunning() || !m_session->configs().empty() || !m_session->results().empty()
                          ? m_session->statusText()
                          : tr("Ready: tick modes and press Run (Ctrl+R)");
     if (!staleNote().isEmpty())
