@@ -143,7 +143,8 @@ void paintPicture(QPainter &p, const il::TimelineModel &model,
         chart.setPalette(options.palette);
         chart.setFrameShape(QFrame::NoFrame);
         chart.resize(chartWidth, chartHeight - 8);
-        chart.setResults(results);
+        // From the model, as the window's chart: the runs' own names ("#2 threads").
+        chart.setModel(&model);
         chart.show(); // off screen: lets the chart lay itself out before rendering
         QCoreApplication::sendPostedEvents(&chart);
         // QGraphicsView::render hides the QWidget overload; the widget one draws the frame too.
