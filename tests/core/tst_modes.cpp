@@ -306,8 +306,9 @@ void TestModes::taskDetailsAddUp()
     QCOMPARE(a.task, 0u);
     QCOMPARE(a.state, il::TaskState::Done);
     QCOMPARE(a.lane, 0);
-    QVERIFY2(a.cpuMs >= 19 && a.cpuMs < 40, qPrintable(QString::number(a.cpuMs)));
-    QVERIFY2(a.ioMs >= 10 && a.ioMs < 30, qPrintable(QString::number(a.ioMs)));
+    // Wall time of its spans: at least what was asked; a busy machine stretches it, generously bounded.
+    QVERIFY2(a.cpuMs >= 19 && a.cpuMs < 200, qPrintable(QString::number(a.cpuMs)));
+    QVERIFY2(a.ioMs >= 10 && a.ioMs < 100, qPrintable(QString::number(a.ioMs)));
     // One lane: the second task waited in the queue for the whole first one.
     QVERIFY2(b.waitMs >= a.endMs - a.startMs - 0.5, qPrintable(QStringLiteral("%1 %2").arg(b.waitMs).arg(a.endMs - a.startMs)));
     QVERIFY(b.startMs >= a.endMs);
