@@ -331,6 +331,13 @@ void MainWindow::createActions()
     connect(unfoldAll, &QAction::triggered, this, [this] { m_timeline->setAllRunsCollapsed(false); });
     m_viewMenu->addActions({foldAll, unfoldAll});
     m_viewMenu->addSeparator();
+    m_handoffsAction = make(tr("Lock &handoff arrows"),
+                            tr("Draw an arrow from the task that released a lock to the task that got it next"));
+    m_handoffsAction->setCheckable(true);
+    m_handoffsAction->setChecked(m_timeline->showsHandoffs());
+    connect(m_handoffsAction, &QAction::toggled, m_timeline, &TimelineView::setShowHandoffs);
+    m_viewMenu->addAction(m_handoffsAction);
+    m_viewMenu->addSeparator();
     m_findAction = make(tr("&Find tasks…"), tr("Find tasks by name in every run"), QKeySequence::Find);
     connect(m_findAction, &QAction::triggered, m_findBar, &FindBar::open);
     m_viewMenu->addAction(m_findAction);
