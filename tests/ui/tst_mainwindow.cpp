@@ -178,6 +178,17 @@ void TestMainWindow::handoffArrowsToggleInViewMenu()
     QVERIFY(!w.timeline()->showsHandoffs());
     toggle->trigger();
     QVERIFY(w.timeline()->showsHandoffs());
+    // Remembered: switched off, it stays off at the next launch.
+    {
+        ui::MainWindow off;
+        QVERIFY(off.handoffsAction()->isChecked());
+        off.handoffsAction()->trigger();
+        off.close();
+    }
+    ui::MainWindow again;
+    QVERIFY(!again.handoffsAction()->isChecked());
+    QVERIFY(!again.timeline()->showsHandoffs());
+    QSettings().clear();
 }
 
 void TestMainWindow::opensWithDefaultPreset()

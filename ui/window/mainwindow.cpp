@@ -752,6 +752,7 @@ void MainWindow::restoreSettings()
     m_repeat->setValue(settings.value(QStringLiteral("repeat"), 1).toInt());
     const bool byTask = settings.value(QStringLiteral("view")).toString() == QLatin1String("task");
     (byTask ? m_byTask : m_byLane)->trigger();
+    m_handoffsAction->setChecked(settings.value(QStringLiteral("handoffArrows"), true).toBool());
     m_lastDir = settings.value(QStringLiteral("lastDir")).toString();
 }
 
@@ -802,6 +803,7 @@ void MainWindow::saveSettings() const
     settings.setValue(QStringLiteral("view"), m_timeline->viewKind() == il::TimelineViewKind::ByTask
                                                   ? QStringLiteral("task")
                                                   : QStringLiteral("lane"));
+    settings.setValue(QStringLiteral("handoffArrows"), m_handoffsAction->isChecked());
     settings.setValue(QStringLiteral("lastDir"), m_lastDir);
 }
 
