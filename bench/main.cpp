@@ -6,6 +6,7 @@
 #include "exportbench.h"
 #include "iotimingbench.h"
 #include "jsonbench.h"
+#include "lockbench.h"
 #include "openbench.h"
 #include "pybench.h"
 #ifdef INTERLEAVE_BENCH_GUI
@@ -34,14 +35,15 @@ const char *const usage =
     "  --quick   small sizes (runs in seconds; the ctest smoke test uses it)\n"
     "  --reps N  repetitions per figure (default 3, quick 1); median and min reported\n"
     "  --only    groups: overhead, engine, eventloop-io, cpu, memory, export, io-timing, stop, json, open,\n"
-    "            twins, py-overhead, py-runner, gui\n"
+    "            twins, py-overhead, py-runner, gui, locks\n"
     "  --json    where the JSON goes (default bench-results.json in the current directory)\n";
 
 const QStringList allGroups{QStringLiteral("overhead"), QStringLiteral("engine"), QStringLiteral("eventloop-io"),
                             QStringLiteral("cpu"), QStringLiteral("memory"), QStringLiteral("export"),
                             QStringLiteral("io-timing"), QStringLiteral("stop"),
                             QStringLiteral("json"), QStringLiteral("open"), QStringLiteral("twins"),
-                            QStringLiteral("py-overhead"), QStringLiteral("py-runner"), QStringLiteral("gui")};
+                            QStringLiteral("py-overhead"), QStringLiteral("py-runner"), QStringLiteral("gui"),
+                            QStringLiteral("locks")};
 
 bool wantsGui(int argc, char **argv)
 {
@@ -129,6 +131,7 @@ int main(int argc, char **argv)
     stage(QStringLiteral("twins"), bench::benchTwins);
     stage(QStringLiteral("py-overhead"), bench::benchPythonOverhead);
     stage(QStringLiteral("py-runner"), bench::benchRunnerOverhead);
+    stage(QStringLiteral("locks"), bench::benchLocks);
 #ifdef INTERLEAVE_BENCH_GUI
     stage(QStringLiteral("gui"), bench::benchGui);
 #else

@@ -57,6 +57,68 @@ QString coresUsed(const Metrics &m)
         .arg(computing, 0, 'f', 1);
 }
 
+// What the runs' locks and counters say, in plain words and with the
+// figures the run headers show: lost updates (and why they happen), time
+// spent waiting for locks (contention), deadlocks. Every run counts, the
+// failed ones too: a deadlock fails its tasks, and is the lesson.
+QString sharedStateText(const std::vector<Metrics> &runs)
+{
+    std::map<Mode, const Metrics *> last;
+    for (const Metrics &m : runs)
+        last[m.mode] = &m;
+    QStringList lost, safe, waited, deadlocked;
+    for (const auto &[mode, m] : last) {
+        std::int64_t lostUpdates = 0, expected = 0;
+        QStringList figures;
+        for (const CounterResult &c : m->counters) {
+            expected += c.expected;
+            if (c.lost() == 0)
+                continue;
+            lostUpdates += c.lost();
+            figures << QStringLiteral("%1 ended at %2, not %3").arg(printable(c.name), groupedCount(c.finalValue),
+                                                                    groupedCount(c.expected));
+        }
+        if (lostUpdates > 0)
+            lost << QStringLiteral("%1 lost %2 of %3 increments (%4)")
+                        .arg(modeName(mode), groupedCount(lostUpdates), groupedCount(expected),
+                             figures.join(QStringLiteral(", ")));
+        else if (!m->counters.empty() && m->cancelled == 0)
+            safe << modeName(mode);
+        if (m->lockWaitMs > 0 && !m->locks.empty()) {
+            const LockResult *worst = &m->locks.front();
+            for (const LockResult &l : m->locks)
+                if (l.waitNs > worst->waitNs)
+                    worst = &l;
+            waited << QStringLiteral("%1 %2 (%3 of %4 acquisitions of %5 had to wait)")
+                          .arg(modeName(mode), formatDurationMs(m->lockWaitMs))
+                          .arg(worst->contended)
+                          .arg(worst->acquisitions)
+                          .arg(printable(worst->name));
+        }
+        if (m->deadlocks > 0)
+            deadlocked << QStringLiteral("%1 (%2)").arg(modeName(mode), m->deadlockCycle);
+    }
+    QString text;
+    if (!lost.isEmpty())
+        text += QStringLiteral(" Lost updates: %1. Two tasks read the same value, each added one and wrote "
+                               "it back, so one write overwrote the other; a lock around the increment "
+                               "prevents it.")
+                    .arg(lost.join(QStringLiteral("; ")));
+    if (!safe.isEmpty())
+        text += QStringLiteral(" No update lost in %1.").arg(safe.join(QStringLiteral(", ")));
+    if (!waited.isEmpty())
+        text += QStringLiteral(" Contention: tasks waited for locks %1; while one task holds a lock every "
+                               "other task that wants it stands still, so that part of the work runs one "
+                               "task at a time.")
+                    .arg(waited.join(QStringLiteral("; ")));
+    if (!deadlocked.isEmpty())
+        text += QStringLiteral(" Deadlock in %1: each task waited for a lock another one held, so none "
+                               "could ever go on; the run ended them as failed. Taking locks in one fixed "
+                               "order prevents it.")
+                    .arg(deadlocked.join(QStringLiteral("; ")));
+    return text;
+}
+
 QString clauseFor(Mode mode, const Metrics &m, Bound bound)
 {
     const QString t = formatDurationMs(m.makespanMs);
@@ -134,8 +196,9 @@ QString adviseComparison(const TaskSet &set, const std::vector<Metrics> &runs)
     const QString leftOut = incomplete.isEmpty()
                                 ? QString()
                                 : QStringLiteral(" Left out of the comparison: %1.").arg(incomplete.join(QStringLiteral(", ")));
+    const QString shared = sharedStateText(runs);
     if (latest.empty())
-        return lead + QLatin1Char('.') + leftOut;
+        return lead + QLatin1Char('.') + shared + leftOut;
 
     // The modes that tell the lesson of this kind of work come first.
     std::vector<Mode> order;
@@ -220,7 +283,7 @@ QString adviseComparison(const TaskSet &set, const std::vector<Metrics> &runs)
         return QStringLiteral("⚠ Other programs used the cores during %1, so this comparison names no fastest "
                               "mode and measures no model against its real runtime: run again on a quiet machine. ")
                    .arg(disturbed.join(QStringLiteral(", ")))
-               + text + leftOut;
+               + text + shared + leftOut;
     // Model against reality: each model beside its real twin.
     QStringList pairs;
     for (const TwinPair &p : twinPairs(runs))
@@ -229,7 +292,7 @@ QString adviseComparison(const TaskSet &set, const std::vector<Metrics> &runs)
                      .arg(p.ratio, 0, 'f', 2);
     if (!pairs.isEmpty())
         text += QStringLiteral(" Model against the real runtime: %1.").arg(pairs.join(QStringLiteral("; ")));
-    return text + leftOut;
+    return text + shared + leftOut;
 }
 
 } // namespace il

@@ -93,6 +93,9 @@ Metrics computeMetrics(const Trace &trace, const TaskSet &set)
     }
     m.counters = trace.shared.counters;
     m.locks = trace.shared.locks;
+    for (const Incident &i : trace.incidents)
+        if (i.kind == IncidentKind::Deadlock && m.deadlocks++ == 0)
+            m.deadlockCycle = i.detail;
     m.makespanMs = last > first ? nsToMs(last - first) : 0;
     m.idealMs = idealMs(info.mode, set, info.workers, info.cores);
     // The bound is for the whole task set: against a stopped run (part of the

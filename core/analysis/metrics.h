@@ -62,6 +62,10 @@ struct Metrics
     std::vector<CounterResult> counters;
     std::vector<LockResult> locks;
     double lockWaitMs = 0; // wall time of lock-wait spans
+    // Deadlocks broken (Deadlock incidents) and the first one's cycle
+    // ("task 3 holds A, waits for B; task 5 holds B, waits for A").
+    int deadlocks = 0;
+    QString deadlockCycle;
 };
 
 // Lower bound of the makespan of `set` under `mode` with `workers` on `cores`:

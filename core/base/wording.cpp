@@ -47,4 +47,13 @@ QString plural(qint64 count, const char *noun, const char *pluralNoun)
     return QStringLiteral("%1 %2").arg(count).arg(many);
 }
 
+QString groupedCount(qint64 count)
+{
+    const bool negative = count < 0;
+    QString digits = QString::number(negative ? -(count + 1) + 1ull : quint64(count));
+    for (int at = int(digits.size()) - 3; at > 0; at -= 3)
+        digits.insert(at, QLatin1Char(','));
+    return negative ? QLatin1Char('-') + digits : digits;
+}
+
 } // namespace il

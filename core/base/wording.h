@@ -18,4 +18,8 @@ QString printable(const QString &text);
 // "1 task", "2 tasks", "0 tasks"; `pluralNoun` defaults to noun + "s".
 QString plural(qint64 count, const char *noun, const char *pluralNoun = nullptr);
 
+// "400,000": digits grouped by thousands, whatever the system's locale, so
+// counts read the same in the header, the why text and the tests.
+QString groupedCount(qint64 count);
+
 } // namespace il

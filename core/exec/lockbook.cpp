@@ -60,6 +60,14 @@ void LockBook::acquired(std::uint32_t lock, std::uint32_t task, bool waited, std
         l.stats.longestWaitNs = std::max(l.stats.longestWaitNs, waitedNs);
     }
     l.heldSinceNs = nowNs;
+    if (!waited)
+        return;
+    const auto it = std::find_if(m_handedOver.begin(), m_handedOver.end(),
+                                 [&](const Pending &p) { return p.lock == lock && p.to == task; });
+    if (it == m_handedOver.end())
+        return;
+    m_handoffs.push_back({m_set.names[lock], it->from, task, it->releaseNs, nowNs});
+    m_handedOver.erase(it);
 }
 
 std::uint32_t LockBook::release(std::uint32_t lock, std::uint32_t task, std::int64_t nowNs)
@@ -69,11 +77,12 @@ std::uint32_t LockBook::release(std::uint32_t lock, std::uint32_t task, std::int
     Q_UNUSED(task);
     if (l.heldSinceNs >= 0)
         l.stats.longestHoldNs = std::max(l.stats.longestHoldNs, nowNs - l.heldSinceNs);
-    return handOver(l, {});
+    return handOver(l, {}, nowNs);
 }
 
-std::uint32_t LockBook::handOver(Lock &l, const std::vector<std::uint32_t> &skip)
+std::uint32_t LockBook::handOver(Lock &l, const std::vector<std::uint32_t> &skip, std::int64_t nowNs)
 {
+    const std::uint32_t from = l.owner;
     l.owner = noTask;
     l.heldSinceNs = -1;
     while (!l.waiters.empty()) {
@@ -83,6 +92,7 @@ std::uint32_t LockBook::handOver(Lock &l, const std::vector<std::uint32_t> &skip
             continue;
         m_waitsFor[next] = noLock;
         l.owner = next;
+        m_handedOver.push_back({std::uint32_t(&l - m_locks.data()), from, next, nowNs});
         return next;
     }
     return noTask;
@@ -140,7 +150,7 @@ std::vector<std::uint32_t> LockBook::abandon(const std::vector<std::uint32_t> &t
             continue;
         if (l.heldSinceNs >= 0)
             l.stats.longestHoldNs = std::max(l.stats.longestHoldNs, nowNs - l.heldSinceNs);
-        const std::uint32_t next = handOver(l, tasks);
+        const std::uint32_t next = handOver(l, tasks, nowNs);
         if (next != noTask)
             handedTo.push_back(next);
     }
@@ -158,6 +168,11 @@ std::vector<LockResult> LockBook::results() const
         out.push_back(std::move(r));
     }
     return out;
+}
+
+std::vector<LockHandoff> LockBook::handoffs() const
+{
+    return m_handoffs;
 }
 
 } // namespace il

@@ -66,6 +66,10 @@ public:
     // The locks' figures, named, in the order of the set's names; locks
     // never acquired by any task's phases are left out.
     std::vector<LockResult> results() const;
+    // Every lock handed from a releasing task to a waiting one that then ran
+    // on with it, in the order they ran on (a waiter that was handed a lock
+    // but never ran on, Stop say, is left out).
+    std::vector<LockHandoff> handoffs() const;
 
 private:
     struct Lock
@@ -76,10 +80,18 @@ private:
         bool used = false;                 // named by an acquire phase
         LockResult stats;
     };
-    std::uint32_t handOver(Lock &lock, const std::vector<std::uint32_t> &skip);
+    std::uint32_t handOver(Lock &lock, const std::vector<std::uint32_t> &skip, std::int64_t nowNs);
+
+    struct Pending
+    {
+        std::uint32_t lock, from, to;
+        std::int64_t releaseNs;
+    };
 
     const TaskSet &m_set;
     std::vector<Lock> m_locks;             // by name index
+    std::vector<Pending> m_handedOver;     // handed over, not yet running on
+    std::vector<LockHandoff> m_handoffs;
     std::vector<std::uint32_t> m_waitsFor; // by task: the lock it waits for, or noLock
 };
 

@@ -109,4 +109,10 @@ std::vector<LockResult> LockTable::results() const
     return m_book.results();
 }
 
+std::vector<LockHandoff> LockTable::handoffs() const
+{
+    std::lock_guard guard(m_mutex);
+    return m_book.handoffs();
+}
+
 } // namespace il

@@ -44,6 +44,7 @@ public:
     // After the run: one Deadlock incident per cycle broken, and the locks' figures.
     std::vector<Incident> deadlocks() const;
     std::vector<LockResult> results() const;
+    std::vector<LockHandoff> handoffs() const;
 
 private:
     struct Waiter

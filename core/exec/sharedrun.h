@@ -46,7 +46,7 @@ public:
     {
         if (!m_locks)
             return {};
-        return {m_counters->results(), m_locks->results()};
+        return {m_counters->results(), m_locks->results(), m_locks->handoffs()};
     }
 
 private:

@@ -83,6 +83,18 @@ struct RawIncident
     Incident incident; // tNs and lane set by the assembler
 };
 
+// An Interleave export's lock handoff: one end of its flow (ph 's' at the
+// release, 'f' at the waiter's wait end), paired by id by the assembler.
+struct RawHandoffEnd
+{
+    std::uint32_t track = none;
+    std::uint32_t id = none;
+    std::uint32_t lock = none; // interned
+    double ts = 0; // µs
+    std::int32_t from = -1, to = -1;
+    char ph = 0;
+};
+
 struct RawTrace
 {
     StringTable strings;
@@ -98,6 +110,7 @@ struct RawTrace
     std::vector<std::uint32_t> lateNamedTracks;
     std::unordered_map<std::uint32_t, RawRunInfo> runInfos;    // by pid (Interleave's interleave_run)
     std::vector<RawIncident> incidents;
+    std::vector<RawHandoffEnd> handoffs;
     QString generator; // otherData.generator
     QString tasksetName;
     QString recordedBy;

@@ -214,6 +214,25 @@ std::vector<OpenedRun> assembleOwn(RawTrace &raw, const QString &source, QString
         }
         std::stable_sort(trace->incidents.begin(), trace->incidents.end(),
                          [](const Incident &a, const Incident &b) { return a.tNs < b.tNs; });
+        // Its lock handoffs, from their flows: each start met by its end.
+        std::unordered_map<std::uint32_t, const RawHandoffEnd *> starts;
+        for (const RawHandoffEnd &h : raw.handoffs) {
+            if (raw.tracks[h.track].pid != pid)
+                continue;
+            if (h.ph == 's') {
+                starts[h.id] = &h;
+                continue;
+            }
+            const auto it = starts.find(h.id);
+            if (it == starts.end())
+                continue;
+            const RawHandoffEnd &s = *it->second;
+            if (s.lock == h.lock && s.from == h.from && s.to == h.to && std::size_t(h.to) < taskCount
+                && std::size_t(h.from) < taskCount)
+                trace->shared.handoffs.push_back({raw.strings.text(h.lock), std::uint32_t(h.from),
+                                                  std::uint32_t(h.to), toNs(s.ts), toNs(h.ts)});
+            starts.erase(it);
+        }
         trace->indexSpans();
         setBounds(*trace);
         traces.emplace_back(trace, ri);

@@ -101,6 +101,7 @@ struct Args
     std::optional<double> sortIndex;
     // Interleave's own keys.
     std::int32_t task = -1, phase = -1;
+    std::int32_t from = -1, to = -1; // a lock handoff's tasks
     double cpuMs = -1, queuedMs = -1;
     std::uint32_t lock = none; // a lock-wait's lock, interned
     std::uint8_t state = 0xff;
@@ -328,6 +329,10 @@ private:
                     a.task = std::int32_t(n.integer);
                 else if (key == "phase" && small)
                     a.phase = std::int32_t(n.integer);
+                else if (key == "from" && small)
+                    a.from = std::int32_t(n.integer);
+                else if (key == "to" && small)
+                    a.to = std::int32_t(n.integer);
                 else if (key == "cpu_ms" && n.value >= 0 && n.value < 4e6)
                     a.cpuMs = n.value;
                 else if (key == "queued_ms" && n.value >= 0 && n.value < maxMicros)
@@ -511,7 +516,15 @@ private:
                 e.state = args.state;
             m_t.events.push_back(e);
             return;
-        case 's': case 't': case 'f': ++m_t.flows; return;
+        case 's': case 'f':
+            if (haveTs && e.id != none && args.lock != none && args.from >= 0 && args.to >= 0 && e.cat != none
+                && m_t.strings.at(e.cat) == "lock") {
+                m_t.handoffs.push_back({e.track, e.id, args.lock, e.ts, args.from, args.to, e.ph});
+                return;
+            }
+            ++m_t.flows;
+            return;
+        case 't': ++m_t.flows; return;
         case 'C': ++m_t.counters; return;
         default: ++m_t.others; return;
         }

@@ -23,8 +23,9 @@ std::int64_t eighthsOfUs(std::int64_t ns)
 class RunWriter
 {
 public:
-    RunWriter(JsonTextOut &out, bool &first, const TaskSet &set, const Trace &trace, const Metrics &metrics)
-        : m_out(out), m_first(first), m_set(set), m_trace(trace), m_info(trace.info), m_metrics(metrics),
+    RunWriter(JsonTextOut &out, bool &first, std::int64_t &flowId, const TaskSet &set, const Trace &trace,
+              const Metrics &metrics)
+        : m_out(out), m_first(first), m_flowId(flowId), m_set(set), m_trace(trace), m_info(trace.info), m_metrics(metrics),
           m_pid(trace.info.runIndex + 1)
     {
     }
@@ -45,6 +46,11 @@ public:
             writeEventLoop();
         else
             writeLanes();
+        for (const LockHandoff &h : m_trace.shared.handoffs) {
+            if (!m_out.ok())
+                break;
+            writeHandoff(h);
+        }
         for (const Incident &i : m_trace.incidents) {
             if (!m_out.ok())
                 break;
@@ -359,6 +365,46 @@ private:
         m_out.ch('}');
     }
 
+    // A lock handoff as a flow, which Perfetto draws as an arrow: its start
+    // on the releasing task's track at the release, its end bound to the
+    // slice that encloses the waiter's wait end ("bp":"e"). Ids count up
+    // through the whole file, so that no two runs' flows meet.
+    void writeHandoff(const LockHandoff &h)
+    {
+        const std::int64_t id = ++m_flowId;
+        flowEvent("s", h, id, trackOf(h.from), h.releaseNs);
+        flowEvent("f", h, id, trackOf(h.to), h.acquiredNs);
+    }
+
+    int trackOf(std::uint32_t task) const
+    {
+        if (isLoopMode(m_info.mode))
+            return taskTidBase + int(task);
+        if (task < m_trace.tasks.size() && m_trace.tasks[task].lane != noLane)
+            return int(m_trace.tasks[task].lane) + 1;
+        return 0;
+    }
+
+    void flowEvent(const char *ph, const LockHandoff &h, std::int64_t id, int tid, std::int64_t tNs)
+    {
+        beginEvent();
+        m_out.literal("{\"name\":\"handoff\",\"cat\":\"lock\"");
+        head(ph, tid);
+        if (ph[0] == 'f')
+            m_out.literal(",\"bp\":\"e\"");
+        m_out.literal(",\"id\":");
+        m_out.integer(id);
+        m_out.literal(",\"ts\":");
+        m_out.fixed(eighthsOfUs(tNs - m_info.originNs) * chromeTraceResolutionNs, 3);
+        m_out.literal(",\"args\":{\"lock\":");
+        m_out.string(h.lock);
+        m_out.literal(",\"from\":");
+        m_out.integer(h.from);
+        m_out.literal(",\"to\":");
+        m_out.integer(h.to);
+        m_out.literal("}}");
+    }
+
     // An instant event: on its lane's track, or across the whole run when it
     // has no lane (a run-level incident). Absent task / pid / value are null.
     void writeIncident(const Incident &i)
@@ -400,6 +446,7 @@ private:
 
     JsonTextOut &m_out;
     bool &m_first;
+    std::int64_t &m_flowId;
     const TaskSet &m_set;
     const Trace &m_trace;
     const RunInfo &m_info;
@@ -414,10 +461,11 @@ bool writeChromeTrace(const TaskSet &set, const std::vector<RunResultPtr> &runs,
     JsonTextOut out(sink);
     out.literal("{\"traceEvents\":[");
     bool first = true;
+    std::int64_t flowId = 0;
     for (const RunResultPtr &run : runs) {
         if (!out.ok())
             break;
-        RunWriter(out, first, set, *run->trace, run->metrics).write();
+        RunWriter(out, first, flowId, set, *run->trace, run->metrics).write();
     }
     out.room();
     out.literal("\n],\"displayTimeUnit\":\"ms\",\"otherData\":{\"taskset\":");

@@ -81,7 +81,7 @@ public:
         m_loop.attach(nullptr);
         m_timer = nullptr;
         if (m_book)
-            setSharedResults({m_counters->results(), m_book->results()});
+            setSharedResults({m_counters->results(), m_book->results(), m_book->handoffs()});
     }
 
 private:

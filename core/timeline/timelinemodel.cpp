@@ -175,6 +175,42 @@ int TimelineRun::markRow(TimelineViewKind view, const TaskMark &mark) const
     return wait < 0 ? -1 : static_cast<int>(m_laneRows.size()) + wait;
 }
 
+std::vector<HandoffArrow> TimelineRun::handoffArrows(TimelineViewKind view) const
+{
+    std::vector<HandoffArrow> out;
+    if (!m_trace)
+        return out;
+    const Trace &trace = *m_trace;
+    const auto laneRow = [&](std::uint32_t task, bool waiting) {
+        if (task >= trace.tasks.size())
+            return -1;
+        if (waiting && isLoopMode(m_info.mode)) {
+            const int wait = waitRowIndex(ItemKind::LockWait);
+            return wait < 0 ? -1 : static_cast<int>(m_laneRows.size()) + wait;
+        }
+        const std::uint16_t lane = trace.tasks[task].lane;
+        return lane < m_laneRows.size() ? static_cast<int>(lane) : -1;
+    };
+    out.reserve(trace.shared.handoffs.size());
+    for (const LockHandoff &h : trace.shared.handoffs) {
+        HandoffArrow a;
+        a.fromNs = h.releaseNs - trace.info.originNs;
+        a.toNs = h.acquiredNs - trace.info.originNs;
+        a.fromTask = h.from;
+        a.toTask = h.to;
+        if (view == TimelineViewKind::ByTask) {
+            a.fromRow = h.from < m_taskRows.size() ? static_cast<int>(h.from) : -1;
+            a.toRow = h.to < m_taskRows.size() ? static_cast<int>(h.to) : -1;
+        } else {
+            a.fromRow = laneRow(h.from, false);
+            a.toRow = laneRow(h.to, true);
+        }
+        if (a.fromRow >= 0 && a.toRow >= 0)
+            out.push_back(a);
+    }
+    return out;
+}
+
 std::size_t TimelineRun::itemCount() const
 {
     std::size_t n = 0;

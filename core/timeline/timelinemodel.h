@@ -104,6 +104,19 @@ struct TaskMark
     TaskState state = TaskState::Failed;
 };
 
+// A lock handoff as the timeline draws it: an arrow from where the releasing
+// task let the lock go to where the waiting task got it (its lock-wait's
+// end), times relative to the run's origin, rows of one view.
+struct HandoffArrow
+{
+    std::int64_t fromNs = 0;
+    std::int64_t toNs = 0;
+    int fromRow = -1;
+    int toRow = -1;
+    std::uint32_t fromTask = noTask;
+    std::uint32_t toTask = noTask;
+};
+
 // What only a run still going on has: spans begun and not ended, and when
 // each task still waiting was queued. Owned by the LiveRunBuilder that feeds
 // the run (core/timeline/liverunbuilder.h); the run shares it read-only until
@@ -164,6 +177,11 @@ public:
         return task < m_taskStates.size() ? m_taskStates[task] : TaskState::Pending;
     }
     const std::vector<TaskMark> &marks() const { return m_marks; } // sorted by task
+    // The finished run's lock handoffs in `view`, in the order they ran on
+    // (empty while live): by task, the tasks' rows; by lane, the releaser's
+    // lane and the waiter's lock-wait row (its lane, or on the event loop
+    // the lock-wait wait row). A handoff whose row is absent is left out.
+    std::vector<HandoffArrow> handoffArrows(TimelineViewKind view) const;
     const TaskMark *markFor(std::uint32_t task) const;
     // The row a mark is drawn in (its lane, or the wait row of its kind in
     // the lane view; its task in the task view), -1 if that row is absent.

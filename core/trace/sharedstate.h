@@ -32,10 +32,24 @@ struct LockResult
     std::int64_t longestHoldNs = 0;
 };
 
+// A lock passed from the task that released it to a task that had been
+// waiting for it (the "unblocked by" of concurrency visualisers): `from`
+// released it at releaseNs, `to` stopped waiting and ran on at acquiredNs
+// (the end of its lock-wait span). A lock taken free has no handoff.
+struct LockHandoff
+{
+    QString lock;
+    std::uint32_t from = 0;
+    std::uint32_t to = 0;
+    std::int64_t releaseNs = 0;
+    std::int64_t acquiredNs = 0;
+};
+
 struct SharedStateResults
 {
     std::vector<CounterResult> counters; // in the order of the task set's names
     std::vector<LockResult> locks;
+    std::vector<LockHandoff> handoffs; // in acquiredNs order
 };
 
 } // namespace il

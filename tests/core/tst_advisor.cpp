@@ -1,5 +1,6 @@
 #include "core/analysis/advisor.h"
 #include "core/analysis/repeats.h"
+#include "core/base/wording.h"
 
 #include <QTest>
 
@@ -62,6 +63,7 @@ private slots:
     void leavesOutIncompleteRuns();
     void refusesDisturbedRuns();
     void medianRunIsARealMiddleRun();
+    void explainsSharedState();
 };
 
 void TestAdvisor::durations_data()
@@ -211,3 +213,40 @@ void TestAdvisor::medianRunIsARealMiddleRun()
 
 QTEST_GUILESS_MAIN(TestAdvisor)
 #include "tst_advisor.moc"
+
+// Locks and counters in words, with the figures the run headers show: lost
+// updates and why, contention, a deadlock (from a run that failed, so left
+// out of the comparison, yet explained).
+void TestAdvisor::explainsSharedState()
+{
+    const il::TaskSet s = set(400, 0, 4);
+    il::Metrics threads = run(il::Mode::Threads, 100);
+    threads.counters = {{QStringLiteral("hits"), 400000, 399996}};
+    threads.locks = {{QStringLiteral("db"), 40, 12, 30'000'000, 5'000'000, 2'000'000}};
+    threads.lockWaitMs = 30;
+    il::Metrics seq = run(il::Mode::Sequential, 200);
+    seq.counters = {{QStringLiteral("hits"), 400000, 400000}};
+    il::Metrics loop = run(il::Mode::EventLoop, 150);
+    loop.failed = 2;
+    loop.deadlocks = 1;
+    loop.deadlockCycle = QStringLiteral("task 0 holds A, waits for B; task 1 holds B, waits for A");
+    const QString text = il::adviseComparison(s, {seq, threads, loop});
+    QVERIFY2(text.contains(QStringLiteral("Lost updates: threads lost 4 of 400,000 increments (hits ended at 399,996, not 400,000)")),
+             qPrintable(text));
+    QVERIFY2(text.contains(QStringLiteral("one write overwrote the other")), qPrintable(text));
+    QVERIFY2(text.contains(QStringLiteral("No update lost in sequential.")), qPrintable(text));
+    QVERIFY2(text.contains(QStringLiteral("Contention: tasks waited for locks threads 30.0 ms (12 of 40 acquisitions of db had to wait)")),
+             qPrintable(text));
+    QVERIFY2(text.contains(QStringLiteral("Deadlock in eventloop (task 0 holds A, waits for B; task 1 holds B, waits for A)")),
+             qPrintable(text));
+    QVERIFY2(text.contains(QStringLiteral("one fixed order")), qPrintable(text));
+    // Nothing of the kind without locks or counters.
+    const QString plain = il::adviseComparison(s, {run(il::Mode::Sequential, 200), run(il::Mode::Threads, 100)});
+    QVERIFY(!plain.contains(QStringLiteral("Lost updates")));
+    QVERIFY(!plain.contains(QStringLiteral("Contention")));
+    QVERIFY(!plain.contains(QStringLiteral("Deadlock")));
+    QCOMPARE(il::groupedCount(0), QStringLiteral("0"));
+    QCOMPARE(il::groupedCount(999), QStringLiteral("999"));
+    QCOMPARE(il::groupedCount(1000), QStringLiteral("1,000"));
+    QCOMPARE(il::groupedCount(-1234567), QStringLiteral("-1,234,567"));
+}

@@ -12,6 +12,7 @@
 #include <QTest>
 
 #include <algorithm>
+#include <map>
 
 using testsupport::checkTrace;
 using testsupport::runComparison;
@@ -98,6 +99,10 @@ private slots:
     void lockWaitsNeverOverlapTheirTasksOtherSpans();
     void chromeTraceCarriesLockWaits_data();
     void chromeTraceCarriesLockWaits();
+    void handoffsFollowEveryContendedWait_data();
+    void handoffsFollowEveryContendedWait();
+    void chromeTraceCarriesHandoffFlows_data();
+    void chromeTraceCarriesHandoffFlows();
     void summaryHasCountersAndLocks();
     void otherModesRefuseAtOnce_data();
     void otherModesRefuseAtOnce();
@@ -150,6 +155,23 @@ void TestSharedState::lockBookHandsOverInOrderAndFindsCycles()
     QCOMPARE(results[A].contended, std::uint64_t(1));
     QCOMPARE(results[A].waitNs, std::int64_t(300));
     QCOMPARE(results[A].longestHoldNs, std::int64_t(300)); // task 0: 100 .. 400
+    // Handoffs: 0 -> 3 when the cycle was broken, 3 -> 4 once task 4 runs on.
+    QCOMPARE(book.handoffs().size(), std::size_t(1));
+    book.acquired(A, 4, true, 400, 500);
+    const std::vector<il::LockHandoff> handoffs = book.handoffs();
+    QCOMPARE(handoffs.size(), std::size_t(2));
+    QCOMPARE(handoffs[0].lock, QStringLiteral("A"));
+    QCOMPARE(handoffs[0].from, 0u);
+    QCOMPARE(handoffs[0].to, 3u);
+    QCOMPARE(handoffs[0].releaseNs, std::int64_t(400));
+    QCOMPARE(handoffs[0].acquiredNs, std::int64_t(400));
+    QCOMPARE(handoffs[1].from, 3u);
+    QCOMPARE(handoffs[1].to, 4u);
+    QCOMPARE(handoffs[1].releaseNs, std::int64_t(450));
+    QCOMPARE(handoffs[1].acquiredNs, std::int64_t(500));
+    // A lock taken free is no handoff.
+    book.acquired(B, 4, false, 0, 100);
+    QCOMPARE(book.handoffs().size(), std::size_t(2));
 }
 
 // The classic lost update, for real: 4 threads read, work and write a shared
@@ -433,6 +455,94 @@ void TestSharedState::chromeTraceCarriesLockWaits()
     }
     QCOMPARE(written, countSpans(*r->trace, il::SpanKind::LockWait));
     QVERIFY(written > 0);
+}
+
+// Every wait in contention ends with the lock handed over: one handoff per
+// lock-wait span, from a task that held the lock to the waiter, released no
+// later than the waiter runs on, which ends the waiter's wait exactly.
+void TestSharedState::handoffsFollowEveryContendedWait_data()
+{
+    QTest::addColumn<int>("mode");
+    for (il::Mode mode : {il::Mode::Threads, il::Mode::ThreadsGil, il::Mode::EventLoop})
+        QTest::newRow(qPrintable(il::modeName(mode))) << int(mode);
+}
+
+void TestSharedState::handoffsFollowEveryContendedWait()
+{
+    QFETCH(int, mode);
+    const il::TaskSet set = *il::loadPreset(QStringLiteral("contention")).taskSet;
+    const il::RunResultPtr r = runOne(set, il::Mode(mode));
+    QVERIFY(r);
+    const il::Trace &trace = *r->trace;
+    const std::vector<il::LockHandoff> &handoffs = trace.shared.handoffs;
+    QCOMPARE(int(handoffs.size()), countSpans(trace, il::SpanKind::LockWait));
+    QVERIFY(!handoffs.empty());
+    for (const il::LockHandoff &h : handoffs) {
+        QCOMPARE(h.lock, QStringLiteral("db"));
+        QVERIFY(h.from != h.to);
+        QVERIFY(h.releaseNs <= h.acquiredNs);
+        const auto wait = std::find_if(trace.spans.begin(), trace.spans.end(), [&](const il::Span &s) {
+            return s.kind == il::SpanKind::LockWait && s.task == h.to && s.endNs == h.acquiredNs;
+        });
+        QVERIFY2(wait != trace.spans.end(), qPrintable(QStringLiteral("no wait of task %1 ends at the handoff").arg(h.to)));
+        QVERIFY(h.releaseNs >= wait->startNs);
+    }
+    QVERIFY(std::is_sorted(handoffs.begin(), handoffs.end(), [](const il::LockHandoff &a, const il::LockHandoff &b) {
+        return a.acquiredNs < b.acquiredNs;
+    }));
+}
+
+// The handoffs as flow events Perfetto draws as arrows: a start ("s") on
+// the releaser's track, an end ("f", bound to the enclosing slice) on the
+// waiter's, paired by an id no other flow of the file has.
+void TestSharedState::chromeTraceCarriesHandoffFlows_data()
+{
+    QTest::addColumn<int>("mode");
+    QTest::newRow("threads") << int(il::Mode::Threads);
+    QTest::newRow("eventloop") << int(il::Mode::EventLoop);
+}
+
+void TestSharedState::chromeTraceCarriesHandoffFlows()
+{
+    QFETCH(int, mode);
+    const il::TaskSet set = *il::loadPreset(QStringLiteral("contention")).taskSet;
+    const il::RunResultPtr r = runOne(set, il::Mode(mode));
+    QVERIFY(r);
+    const il::Trace &trace = *r->trace;
+    // Twice the same run: the second's ids must not repeat the first's.
+    const QJsonDocument doc = QJsonDocument::fromJson(il::chromeTraceJson(set, {r, r}));
+    QVERIFY(doc.isObject());
+    std::map<qint64, QJsonObject> starts, ends;
+    for (const QJsonValue &v : doc.object().value("traceEvents").toArray()) {
+        const QJsonObject e = v.toObject();
+        const QString ph = e.value("ph").toString();
+        if (ph != QLatin1String("s") && ph != QLatin1String("f"))
+            continue;
+        QCOMPARE(e.value("cat").toString(), QStringLiteral("lock"));
+        QCOMPARE(e.value("name").toString(), QStringLiteral("handoff"));
+        QCOMPARE(e.value("args").toObject().value("lock").toString(), QStringLiteral("db"));
+        const qint64 id = e.value("id").toInteger();
+        auto &side = ph == QLatin1String("s") ? starts : ends;
+        QVERIFY2(!side.count(id), qPrintable(QStringLiteral("id %1 twice").arg(id)));
+        side[id] = e;
+        if (ph == QLatin1String("f"))
+            QCOMPARE(e.value("bp").toString(), QStringLiteral("e"));
+    }
+    QCOMPARE(starts.size(), 2 * trace.shared.handoffs.size());
+    QCOMPARE(ends.size(), starts.size());
+    const auto trackOf = [&](std::uint32_t task) {
+        return il::Mode(mode) == il::Mode::EventLoop ? 100000 + int(task) : int(trace.tasks[task].lane) + 1;
+    };
+    for (const auto &[id, s] : starts) {
+        QVERIFY(ends.count(id));
+        const QJsonObject &f = ends.at(id);
+        QCOMPARE(f.value("pid"), s.value("pid"));
+        QVERIFY(s.value("ts").toDouble() <= f.value("ts").toDouble());
+        const auto from = std::uint32_t(s.value("args").toObject().value("from").toInt());
+        const auto to = std::uint32_t(f.value("args").toObject().value("to").toInt());
+        QCOMPARE(s.value("tid").toInt(), trackOf(from));
+        QCOMPARE(f.value("tid").toInt(), trackOf(to));
+    }
 }
 
 void TestSharedState::summaryHasCountersAndLocks()

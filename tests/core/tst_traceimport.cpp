@@ -189,6 +189,12 @@ void TestTraceImport::lockWaitsRoundTrip()
     QVERIFY(waits >= 2);
     const QByteArray text = il::chromeTraceJson(set, cmp.runs);
     QVERIFY(text.contains(R"("lock":"db \"main\"")"));
+    std::size_t handoffs = 0;
+    for (const il::RunResultPtr &r : cmp.runs)
+        handoffs += r->trace->shared.handoffs.size();
+    QVERIFY(handoffs >= 1); // tasks 2 and 3 take db "main" in turn
+    QVERIFY(text.contains(R"("ph":"s")"));
+    QVERIFY(text.contains(R"("ph":"f","pid")"));
 
     const il::OpenResult opened = il::openTraceBytes(text, QStringLiteral("locks.json"));
     QVERIFY2(opened.ok(), qPrintable(opened.error));
@@ -200,6 +206,12 @@ void TestTraceImport::lockWaitsRoundTrip()
     for (std::size_t i = 0; i < cmp.runs.size(); ++i) {
         const il::Trace &a = *cmp.runs[i]->trace, &b = *again[i]->trace;
         QCOMPARE(b.incidents.size(), a.incidents.size());
+        QCOMPARE(b.shared.handoffs.size(), a.shared.handoffs.size());
+        for (std::size_t k = 0; k < a.shared.handoffs.size(); ++k) {
+            QCOMPARE(b.shared.handoffs[k].lock, a.shared.handoffs[k].lock);
+            QCOMPARE(b.shared.handoffs[k].from, a.shared.handoffs[k].from);
+            QCOMPARE(b.shared.handoffs[k].to, a.shared.handoffs[k].to);
+        }
         for (std::size_t k = 0; k < a.incidents.size(); ++k) {
             QCOMPARE(b.incidents[k].kind, a.incidents[k].kind);
             QCOMPARE(b.incidents[k].detail, a.incidents[k].detail);

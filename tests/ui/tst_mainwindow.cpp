@@ -31,6 +31,8 @@
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QLabel>
+#include <QMenu>
+#include <QMenuBar>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMessageBox>
@@ -121,6 +123,7 @@ private slots:
     void opensFilesAndReportsBadOnes();
     void badFileMessageSurvivesShow();
     void remembersToggles();
+    void handoffArrowsToggleInViewMenu();
     void remembersGeneratedSet();
     void launchOptionsAreNotRemembered();
     void togglesChangeWhatRuns();
@@ -158,6 +161,38 @@ void TestMainWindow::initTestCase()
 {
     // Settings go to a test location and start empty.
     QStandardPaths::setTestModeEnabled(true);
+    QSettings().clear();
+}
+
+// View > Lock handoff arrows: on by default, and it switches the timeline's.
+void TestMainWindow::handoffArrowsToggleInViewMenu()
+{
+    ui::MainWindow w({false});
+    QAction *toggle = w.handoffsAction();
+    QVERIFY(toggle);
+    QVERIFY(toggle->isCheckable());
+    QVERIFY(toggle->isChecked());
+    QVERIFY(w.timeline()->showsHandoffs());
+    QVERIFY(toggle->text().contains(QStringLiteral("handoff arrows")));
+    bool inViewMenu = false;
+    for (QAction *menu : w.menuBar()->actions())
+        if (menu->menu() && menu->text().remove('&') == QStringLiteral("View"))
+            inViewMenu = menu->menu()->actions().contains(toggle);
+    QVERIFY(inViewMenu);
+    toggle->trigger();
+    QVERIFY(!w.timeline()->showsHandoffs());
+    toggle->trigger();
+    QVERIFY(w.timeline()->showsHandoffs());
+    // Remembered: switched off, it stays off at the next launch.
+    {
+        ui::MainWindow off;
+        QVERIFY(off.handoffsAction()->isChecked());
+        off.handoffsAction()->trigger();
+        off.close();
+    }
+    ui::MainWindow again;
+    QVERIFY(!again.handoffsAction()->isChecked());
+    QVERIFY(!again.timeline()->showsHandoffs());
     QSettings().clear();
 }
 

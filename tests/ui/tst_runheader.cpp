@@ -15,6 +15,7 @@ class TestRunHeader : public QObject
 private slots:
     void fieldsApart();
     void droppedEventsShown();
+    void countersShown();
 };
 
 namespace {
@@ -88,3 +89,20 @@ void TestRunHeader::droppedEventsShown()
 
 QTEST_MAIN(TestRunHeader)
 #include "tst_runheader.moc"
+
+// Each counter in the header: lost updates in the failure colour (the
+// problem), a counter that lost none among the measures.
+void TestRunHeader::countersShown()
+{
+    auto trace = std::make_shared<il::Trace>(*testdata::makeSyntheticTrace(70, 3, 1));
+    trace->shared.counters = {{QStringLiteral("hits"), 400000, 399996}, {QStringLiteral("safe"), 1000, 1000}};
+    const auto set = tasks(static_cast<int>(trace->tasks.size()));
+    il::TimelineModel model;
+    model.setTaskSet(set);
+    model.setTrace(trace, il::computeMetrics(*trace, *set));
+    const ui::RunHeader h = ui::RunHeader::of(model.run(0), set->tasks.size());
+    QVERIFY2(h.problem.contains(QStringLiteral("counter hits: 4 lost of 400,000")), qPrintable(h.problem));
+    QVERIFY2(!h.problem.contains(QStringLiteral("safe")), qPrintable(h.problem));
+    QVERIFY2(h.measures.contains(QStringLiteral("counter safe: 1,000 of 1,000, none lost")),
+             qPrintable(h.measures.join(QLatin1Char('|'))));
+}

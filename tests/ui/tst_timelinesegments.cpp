@@ -4,7 +4,17 @@
 #include "ui/timeline/rowgeometry.h"
 #include "ui/timeline/timelinepainter.h"
 
+#include "core/model/taskset.h"
+#include "ui/timeline/timelinelayout.h"
+#include "ui/timeline/timelineview.h"
+
+#include <QImage>
+#include <QPainter>
+#include <QPalette>
+#include <QScrollBar>
 #include <QTest>
+
+#include <memory>
 
 using il::ItemKind;
 
@@ -19,7 +29,112 @@ private slots:
     void segmentsMergeSubPixel();
     void segmentsCoverMillionItems();
     void namesOnlyWhereTheyFit();
+    void handoffArrowsInBothViews_data();
+    void handoffArrowsInBothViews();
+    void viewDrawsHandoffsUntilSwitchedOff();
+    void lockWaitToolTipNamesLockAndHolder();
 };
+
+namespace {
+
+// Two threads: task 0 holds A on lane 0 until 10 ms; task 1 waits for it
+// on lane 1 from 2 ms, gets it at 10.5 ms; task 2 on lane 0 takes it free.
+std::unique_ptr<il::TimelineModel> handoffModel(bool withHandoff)
+{
+    const il::TaskSetResult set = il::parseTaskSet(R"({"tasks":[
+        {"name":"t0","phases":[{"acquire":"A"},{"cpu":10},{"release":"A"}]},
+        {"name":"t1","phases":[{"acquire":"A"},{"cpu":5},{"release":"A"}]},
+        {"name":"t2","phases":[{"acquire":"A"},{"cpu":1},{"release":"A"}]}]})");
+    Q_ASSERT(set.ok());
+    auto trace = std::make_shared<il::Trace>();
+    trace->info.mode = il::Mode::Threads;
+    trace->info.lanes = trace->info.workers = trace->info.cores = 2;
+    trace->info.laneNames = {"thread 1", "thread 2"};
+    trace->info.originNs = 1000 * ms; // relative times below
+    const std::int64_t o = trace->info.originNs;
+    const auto span = [&](std::int64_t a, std::int64_t b, std::uint32_t task, std::uint16_t lane, std::uint16_t phase,
+                          il::SpanKind kind) {
+        il::Span sp;
+        sp.startNs = o + a;
+        sp.endNs = o + b;
+        sp.task = task;
+        sp.lane = lane;
+        sp.phase = phase;
+        sp.kind = kind;
+        trace->spans.push_back(sp);
+    };
+    span(0, 10 * ms, 0, 0, 1, il::SpanKind::Cpu);
+    span(2 * ms, 10 * ms + ms / 2, 1, 1, 0, il::SpanKind::LockWait);
+    span(10 * ms + ms / 2, 15 * ms + ms / 2, 1, 1, 1, il::SpanKind::Cpu);
+    span(11 * ms, 12 * ms, 2, 0, 1, il::SpanKind::Cpu);
+    trace->tasks.resize(3);
+    const std::int64_t bounds[3][2] = {{0, 10 * ms}, {2 * ms, 16 * ms}, {11 * ms, 12 * ms}};
+    for (int t = 0; t < 3; ++t) {
+        trace->tasks[t].startNs = o + bounds[t][0];
+        trace->tasks[t].endNs = o + bounds[t][1];
+        trace->tasks[t].lane = t == 1 ? 1 : 0;
+        trace->tasks[t].state = il::TaskState::Done;
+    }
+    if (withHandoff)
+        trace->shared.handoffs.push_back({QStringLiteral("A"), 0, 1, o + 10 * ms, o + 10 * ms + ms / 2});
+    trace->indexSpans();
+    trace->firstNs = o;
+    trace->lastNs = o + 16 * ms;
+    auto model = std::make_unique<il::TimelineModel>();
+    model->setTaskSet(std::make_shared<const il::TaskSet>(*set.taskSet));
+    model->setTrace(trace);
+    return model;
+}
+
+int arrowsPainted(const il::TimelineModel &model, il::TimelineViewKind view, bool show)
+{
+    const ui::TimelineLayout layout = ui::TimelineLayout::compute(model, view);
+    ui::TimelineScene scene;
+    scene.model = &model;
+    scene.layout = &layout;
+    scene.showHandoffs = show;
+    scene.mapping.left = ui::TimelineLayout::labelWidth;
+    scene.mapping.fit(0, static_cast<double>(model.extentNs()), 600);
+    QImage image(600 + ui::TimelineLayout::labelWidth, 400, QImage::Format_ARGB32_Premultiplied);
+    QPainter p(&image);
+    ui::TimelinePainter painter;
+    painter.paint(p, image.rect(), scene, ui::SpanStyle::forPalette(QPalette()));
+    return painter.lastArrowCount();
+}
+
+} // namespace
+
+// The model's arrows (rows and relative times per view) and the painter's:
+// one per handoff, in both views, none when switched off or when the run
+// had no handoff.
+void TestTimelineSegments::handoffArrowsInBothViews_data()
+{
+    QTest::addColumn<int>("view");
+    QTest::addColumn<int>("fromRow");
+    QTest::addColumn<int>("toRow");
+    QTest::newRow("by lane") << int(il::TimelineViewKind::ByLane) << 0 << 1;
+    QTest::newRow("by task") << int(il::TimelineViewKind::ByTask) << 0 << 1;
+}
+
+void TestTimelineSegments::handoffArrowsInBothViews()
+{
+    QFETCH(int, view);
+    QFETCH(int, fromRow);
+    QFETCH(int, toRow);
+    const auto kind = il::TimelineViewKind(view);
+    const auto owned = handoffModel(true);
+    const il::TimelineModel &model = *owned;
+    QCOMPARE(model.runCount(), 1);
+    const std::vector<il::HandoffArrow> arrows = model.run(0).handoffArrows(kind);
+    QCOMPARE(arrows.size(), std::size_t(1));
+    QCOMPARE(arrows[0].fromRow, fromRow);
+    QCOMPARE(arrows[0].toRow, toRow);
+    QCOMPARE(arrows[0].fromNs, 10 * ms);
+    QCOMPARE(arrows[0].toNs, 10 * ms + ms / 2);
+    QCOMPARE(arrowsPainted(model, kind, true), 1);
+    QCOMPARE(arrowsPainted(model, kind, false), 0);
+    QCOMPARE(arrowsPainted(*handoffModel(false), kind, true), 0);
+}
 
 void TestTimelineSegments::segmentsMergeSubPixel()
 {
@@ -91,5 +206,57 @@ void TestTimelineSegments::segmentsCoverMillionItems()
     QVERIFY(segs.back().x1 >= int(m.toX(1e9)) - 1);
 }
 
-QTEST_GUILESS_MAIN(TestTimelineSegments)
+QTEST_MAIN(TestTimelineSegments)
 #include "tst_timelinesegments.moc"
+
+// The widget: arrows on screen in both views, gone when switched off.
+void TestTimelineSegments::viewDrawsHandoffsUntilSwitchedOff()
+{
+    const auto model = handoffModel(true);
+    ui::TimelineView view;
+    view.resize(900, 400);
+    view.setModel(model.get());
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    view.fitAll();
+    QVERIFY(view.showsHandoffs());
+    QTRY_COMPARE(view.handoffArrowsDrawn(), 1);
+    view.setViewKind(il::TimelineViewKind::ByTask);
+    view.viewport()->repaint();
+    QCOMPARE(view.handoffArrowsDrawn(), 1);
+    view.setShowHandoffs(false);
+    view.viewport()->repaint();
+    QCOMPARE(view.handoffArrowsDrawn(), 0);
+    view.setShowHandoffs(true);
+    view.viewport()->repaint();
+    QCOMPARE(view.handoffArrowsDrawn(), 1);
+}
+
+// Hovering a lock-wait: which lock, and which task held it (the one that
+// handed it over), with when it let go.
+void TestTimelineSegments::lockWaitToolTipNamesLockAndHolder()
+{
+    const auto model = handoffModel(true);
+    ui::TimelineView view;
+    view.resize(900, 400);
+    view.setModel(model.get());
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    view.fitAll();
+    for (auto kind : {il::TimelineViewKind::ByLane, il::TimelineViewKind::ByTask}) {
+        view.setViewKind(kind);
+        const int row = 1; // lane 2 by lane, task 1 by task
+        const auto [top, bottom] = view.layout().rowSpan(0, row);
+        const QPoint at(static_cast<int>(view.mapping().toX(5.0 * ms)),
+                        ui::TimelineLayout::rulerHeight + (top + bottom) / 2 - view.verticalScrollBar()->value());
+        const QString tip = view.toolTipAt(at);
+        QVERIFY2(tip.contains(QStringLiteral("lock-wait")), qPrintable(tip));
+        QVERIFY2(tip.contains(QStringLiteral("for lock A")), qPrintable(tip));
+        QVERIFY2(tip.contains(QStringLiteral("held by t0 (task 0), which released it at 10.0 ms")), qPrintable(tip));
+    }
+    // Without the handoff (a wait that ended otherwise) nobody is named.
+    const auto bare = handoffModel(false);
+    QVERIFY(!ui::handoffEnding(bare->run(0), 1, 10 * ms + ms / 2));
+    QVERIFY(ui::handoffEnding(model->run(0), 1, 10 * ms + ms / 2));
+    QVERIFY(!ui::handoffEnding(model->run(0), 2, 10 * ms + ms / 2));
+}

@@ -3,6 +3,7 @@
 #include "core/analysis/advisor.h"
 #include "core/analysis/machineload.h"
 #include "core/base/englishplurals.h"
+#include "core/base/wording.h"
 #include "ui/text/incidenttext.h"
 
 #include <QCoreApplication>
@@ -33,6 +34,18 @@ QString RunHeader::text(bool withProblem) const
     if (withProblem && !problem.isEmpty())
         text += separator + problem;
     return text;
+}
+
+QString counterText(const il::CounterResult &c)
+{
+    if (c.lost() > 0)
+        return QCoreApplication::translate("RunHeader", "counter %1: %2 lost of %3")
+            .arg(il::printable(c.name), il::groupedCount(c.lost()), il::groupedCount(c.expected));
+    if (c.lost() < 0) // never from a lab run: more than was added (a file edited by hand)
+        return QCoreApplication::translate("RunHeader", "counter %1: %2, more than the %3 added")
+            .arg(il::printable(c.name), il::groupedCount(c.finalValue), il::groupedCount(c.expected));
+    return QCoreApplication::translate("RunHeader", "counter %1: %2 of %3, none lost")
+        .arg(il::printable(c.name), il::groupedCount(c.finalValue), il::groupedCount(c.expected));
 }
 
 RunHeader RunHeader::of(const il::TimelineRun &run, std::size_t taskCount)
@@ -88,6 +101,17 @@ RunHeader RunHeader::of(const il::TimelineRun &run, std::size_t taskCount)
         header.measures << QCoreApplication::translate("RunHeader", "⚠ machine busy: other programs used %1 % of the cores")
                                .arg(std::lround(trace->machineBusy * 100));
     QStringList problems;
+    // Shared counters: what each came to. Updates lost are a failure of the
+    // run's data, said in the failure colour; a counter that lost none is a
+    // measure like the others.
+    if (run.metrics()) {
+        for (const il::CounterResult &c : run.metrics()->counters) {
+            if (c.lost() != 0)
+                problems << counterText(c);
+            else
+                header.measures << counterText(c);
+        }
+    }
     if (const QString text = runProblemText(run); !text.isEmpty())
         problems << text;
     if (const QString dropped = droppedEventsText(droppedEvents(run)); !dropped.isEmpty())

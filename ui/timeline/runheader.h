@@ -29,6 +29,9 @@ struct RunHeader
     static QString toolTip(const il::TimelineRun &run, std::size_t taskCount);
 };
 
+// "counter hits: 4 lost of 400,000", "counter hits: 400,000 of 400,000, none lost".
+QString counterText(const il::CounterResult &c);
+
 // Events the recorder dropped in this run (0 while live: only the final
 // trace knows).
 std::uint64_t droppedEvents(const il::TimelineRun &run);

@@ -60,6 +60,7 @@ void TimelinePainter::paint(QPainter &p, const QRect &rect, const TimelineScene 
         passes::collectHighlight(ctx, band);
         passes::collectEndMarks(ctx, band);
         passes::collectLiveItems(ctx, band);
+        passes::collectHandoffs(ctx, band);
         passes::collectFooter(ctx, band);
     }
     // Then draw, bottom up: what lies right of the labels first.
@@ -70,6 +71,8 @@ void TimelinePainter::paint(QPainter &p, const QRect &rect, const TimelineScene 
     passes::paintEndMarks(ctx);
     passes::paintHighlight(ctx);
     passes::paintSelection(ctx);
+    passes::paintHandoffs(ctx);
+    m_lastArrows = static_cast<int>(ctx.batches.arrows.size());
     // Text above grid lines, bars and the selection.
     p.setClipRect(ctx.contentRect);
     passes::paintLabelEdge(ctx);

@@ -27,6 +27,8 @@ class TimelinePainter
 public:
     void paint(QPainter &painter, const QRect &rect, const TimelineScene &scene, const SpanStyle &style);
     void invalidate() { m_geometry.clear(); }
+    // Lock handoff arrows the last paint drew (for tests).
+    int lastArrowCount() const { return m_lastArrows; }
 
     // "processes · 2 workers · makespan … · 1 failed · ⚠ worker 2 … replaced";
     // without the problems (drawn apart, in the failure colour) if asked.
@@ -49,6 +51,7 @@ public:
 
 private:
     RowGeometryCache m_geometry;
+    int m_lastArrows = 0;
 };
 
 } // namespace ui

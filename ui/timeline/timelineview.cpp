@@ -207,6 +207,14 @@ void TimelineView::setAllRunsCollapsed(bool collapsed)
     viewport()->update();
 }
 
+void TimelineView::setShowHandoffs(bool show)
+{
+    if (show == m_showHandoffs)
+        return;
+    m_showHandoffs = show;
+    viewport()->update();
+}
+
 void TimelineView::setMatches(const std::vector<std::uint32_t> &tasks)
 {
     m_matches.clear();
@@ -295,6 +303,7 @@ TimelineScene TimelineView::scene() const
     std::tie(s.selectionFromNs, s.selectionToNs) = selection();
     s.headerNotes = &m_selectionNotes;
     s.matches = m_matches.empty() ? nullptr : &m_matches;
+    s.showHandoffs = m_showHandoffs;
     return s;
 }
 
@@ -686,6 +695,18 @@ QString TimelineView::toolTipAt(const QPoint &pos) const
     if (hit->open)
         phase += QStringLiteral(" · still running");
     lines << phase;
+    if (item.kind == il::ItemKind::LockWait) {
+        // Who held the lock: the task that handed it over at the wait's end.
+        if (const il::LockHandoff *h = handoffEnding(run, item.task, item.end)) {
+            const std::int64_t origin = run.info().originNs;
+            lines << QStringLiteral("held by %1 (task %2), which released it at %3")
+                         .arg(m_model->taskName(h->from))
+                         .arg(h->from)
+                         .arg(il::formatDurationMs(static_cast<double>(h->releaseNs - origin) / 1e6));
+        } else if (run.taskState(item.task) == il::TaskState::Failed) {
+            lines << QStringLiteral("never got the lock");
+        }
+    }
     const double startMs = static_cast<double>(item.start) / 1e6;
     const double durMs = static_cast<double>(item.end - item.start) / 1e6;
     lines << QStringLiteral("start %1 · duration %2")
@@ -709,6 +730,21 @@ QString TimelineView::toolTipAt(const QPoint &pos) const
             lines << state;
     }
     return lines.join(QLatin1Char('\n'));
+}
+
+const il::LockHandoff *handoffEnding(const il::TimelineRun &run, std::uint32_t task, std::int64_t endNs)
+{
+    if (!run.trace())
+        return nullptr;
+    const std::int64_t at = run.trace()->info.originNs + endNs;
+    const std::vector<il::LockHandoff> &handoffs = run.trace()->shared.handoffs;
+    // Sorted by acquiredNs: the few handed over at that instant.
+    auto it = std::lower_bound(handoffs.begin(), handoffs.end(), at,
+                               [](const il::LockHandoff &h, std::int64_t t) { return h.acquiredNs < t; });
+    for (; it != handoffs.end() && it->acquiredNs == at; ++it)
+        if (it->to == task)
+            return &*it;
+    return nullptr;
 }
 
 QString taskEndText(const il::TimelineRun &run, std::uint32_t task)

@@ -58,6 +58,11 @@ public:
     // The row-name column's width (drag its right edge): 80 px to half the view.
     void setLabelColumnWidth(int width);
     int labelColumnWidth() const { return static_cast<int>(mapping().left); }
+    // Lock handoff arrows, in both views and in pictures (on by default).
+    void setShowHandoffs(bool show);
+    bool showsHandoffs() const { return m_showHandoffs; }
+    // How many handoff arrows the last paint of the view drew (for tests).
+    int handoffArrowsDrawn() const { return m_painter.lastArrowCount(); }
     // Find: the tasks whose names matched (tinted in the task view).
     void setMatches(const std::vector<std::uint32_t> &tasks);
     // Highlights `task` in every run and brings it into view: the first run
@@ -131,6 +136,7 @@ private:
     ViewportController m_viewport;
     std::uint32_t m_highlight = il::noTask;
     std::vector<std::uint8_t> m_matches;
+    bool m_showHandoffs = true;
     bool m_syncingBar = false;
     std::vector<bool> m_collapsed; // by run index
     bool m_compact = false; // setting the horizontal bar from the mapping, not the user
@@ -147,6 +153,10 @@ private:
 // "✕ failed: <the note naming it>" or "cancelled by Stop …"; empty if the task
 // finished (or has not yet).
 QString taskEndText(const il::TimelineRun &run, std::uint32_t task);
+// The lock handoff that ended `task`'s lock-wait at `endNs` (relative to the
+// run's origin), or null: the wait ended otherwise (a deadlock, Stop), or
+// the run is still going on.
+const il::LockHandoff *handoffEnding(const il::TimelineRun &run, std::uint32_t task, std::int64_t endNs);
 // "busy 78 %, cpu 120 ms, io 40 ms": one run's figures for a selected range.
 QString rangeStatsNote(const il::RangeStats &stats);
 // "120 ms – 340 ms (220 ms)" then one "mode: note" line per run.

@@ -389,6 +389,13 @@ void MainWindow::createActions()
     connect(compact, &QAction::toggled, m_timeline, &TimelineView::setCompactRows);
     m_viewMenu->addActions({foldAll, unfoldAll, compact});
     m_viewMenu->addSeparator();
+    m_handoffsAction = make(tr("Lock &handoff arrows"),
+                            tr("Draw an arrow from the task that released a lock to the task that got it next"));
+    m_handoffsAction->setCheckable(true);
+    m_handoffsAction->setChecked(m_timeline->showsHandoffs());
+    connect(m_handoffsAction, &QAction::toggled, m_timeline, &TimelineView::setShowHandoffs);
+    m_viewMenu->addAction(m_handoffsAction);
+    m_viewMenu->addSeparator();
     m_findAction = make(tr("&Find tasks…"), tr("Find tasks by name in every run"), QKeySequence::Find);
     connect(m_findAction, &QAction::triggered, m_findBar, &FindBar::open);
     m_viewMenu->addAction(m_findAction);
@@ -844,6 +851,7 @@ void MainWindow::restoreSettings()
     m_repeat->setValue(settings.value(QStringLiteral("repeat"), 1).toInt());
     const bool byTask = settings.value(QStringLiteral("view")).toString() == QLatin1String("task");
     (byTask ? m_byTask : m_byLane)->trigger();
+    m_handoffsAction->setChecked(settings.value(QStringLiteral("handoffArrows"), true).toBool());
     m_lastDir = settings.value(QStringLiteral("lastDir")).toString();
 }
 
@@ -894,6 +902,7 @@ void MainWindow::saveSettings() const
     settings.setValue(QStringLiteral("view"), m_timeline->viewKind() == il::TimelineViewKind::ByTask
                                                   ? QStringLiteral("task")
                                                   : QStringLiteral("lane"));
+    settings.setValue(QStringLiteral("handoffArrows"), m_handoffsAction->isChecked());
     settings.setValue(QStringLiteral("lastDir"), m_lastDir);
 }
 

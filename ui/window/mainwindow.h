@@ -78,6 +78,7 @@ public:
     class HistoryPanel *historyPanel() const { return m_history; }
     class OverviewStrip *overview() const { return m_overview; }
     QAction *findAction() const { return m_findAction; }
+    QAction *handoffsAction() const { return m_handoffsAction; }
 
     // Non-empty while the comparison shown ran another task set than the
     // panel holds now (and no run is going): what the marks say.
@@ -142,8 +143,9 @@ private:
     class DetailsPanel *m_details = nullptr;
     class HistoryPanel *m_history = nullptr;
     class OverviewStrip *m_overview = nullptr;
-    QSpinBox *m_repeat = nullptr;
-    QAction *m_findAction = nullptr; // --repeat: runs per mode, the median shown
+    QSpinBox *m_repeat = nullptr; // --repeat: runs per mode, the median shown
+    QAction *m_findAction = nullptr;
+    QAction *m_handoffsAction = nullptr;
     std::map<il::Mode, QAction *> m_modeActions;
     QAction *m_openAction = nullptr;
     QAction *m_runAction = nullptr;

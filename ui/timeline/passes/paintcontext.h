@@ -9,6 +9,7 @@
 
 #include <QFont>
 #include <QFontMetrics>
+#include <QPointF>
 #include <QRect>
 #include <QStaticText>
 #include <QString>
@@ -39,6 +40,7 @@ struct PaintBatches
     struct HeaderLabel { QRect rect; RunHeader header; QString note; };  // header.title may carry a fold arrow
     struct RowLabel { QRect rect; QString text; };
     struct Footer { QRect rect; QString text; };
+    struct Arrow { QPointF from; QPointF to; }; // a lock handoff
     struct SpanName
     {
         QRect rect;
@@ -56,6 +58,7 @@ struct PaintBatches
     std::vector<SpanName> spanNames; // inside bars wide enough
     std::vector<QRect> outlines;   // the highlighted task
     std::vector<EndMark> marks;
+    std::vector<Arrow> arrows;
     std::vector<EndFlag> flags;
     std::vector<HeaderLabel> headers;
     std::vector<RowLabel> rowLabels;

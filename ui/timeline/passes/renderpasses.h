@@ -29,6 +29,10 @@ void collectEndMarks(PaintContext &ctx, const VisibleBand &band);
 void paintEndMarks(PaintContext &ctx);
 void paintEndFlags(PaintContext &ctx);
 
+// handoffpass.cpp: arrows from a lock's releaser to the waiter that got it.
+void collectHandoffs(PaintContext &ctx, const VisibleBand &band);
+void paintHandoffs(PaintContext &ctx);
+
 // livepass.cpp: items still open and tasks still queued in a live run.
 void collectLiveItems(PaintContext &ctx, const VisibleBand &band);
 
