@@ -312,8 +312,6 @@ int cmdRun(const QStringList &args, const ScreenshotFn &screenshot)
     if (!shot.isEmpty()) {
         if (!shot.endsWith(QLatin1String(".png"), Qt::CaseInsensitive) && !shot.endsWith(QLatin1String(".svg"), Qt::CaseInsensitive))
             return fail(QStringLiteral("--screenshot: FILE must end in .png or .svg (got \"%1\")").arg(shot));
-        if (!screenshot)
-            return fail(QStringLiteral("--screenshot: this build has no GUI library"));
     }
     // How the picture is drawn: only with --screenshot.
     ScreenshotOptions shotOptions;
@@ -338,6 +336,10 @@ int cmdRun(const QStringList &args, const ScreenshotFn &screenshot)
         shotOptions.toMs = to;
     }
     shotOptions.dark = parser.isSet(QStringLiteral("dark"));
+    // Every option's value checked first: what is wrong with the line is said
+    // whatever the build.
+    if (!shot.isEmpty() && !screenshot)
+        return fail(QStringLiteral("--screenshot: this build has no GUI library"));
     const bool quiet = parser.isSet(QStringLiteral("quiet"));
     // Opened before the run: a bad trace is said before a long comparison.
     catchStopSignals(true);

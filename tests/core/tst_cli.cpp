@@ -222,6 +222,8 @@ void TestCli::screenshotViewRangeAndDark()
         return r.code == 0 && f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()) : QStringLiteral("failed: ") + r.err;
     };
     const QString lane = picture("lane.svg", {});
+    if (lane.contains(QLatin1String("this build has no GUI library")))
+        QSKIP("this build of interleave has no GUI library (the tsan preset): no pictures");
     const QString task = picture("task.svg", {"--view", "task"});
     const QString range = picture("range.svg", {"--range", "0:10"});
     const QString dark = picture("dark.svg", {"--dark"});
