@@ -237,34 +237,50 @@ class SharedState:
             self.wait_ns[lock] += waited
             self.longest_wait[lock] = max(self.longest_wait[lock], waited)
 
+    def ask(self, lane, task, phase, lock, wait_lane):
+        """Under the book's lock: a free lock is taken (None is returned);
+        otherwise the wait begins (its start is returned) — unless it closes
+        a cycle of waits, which fails every task in it (Deadlocked here)."""
+        self.used[lock] = 1
+        asked = monotonic_ns()
+        if self.owner[lock] == 0:
+            self._granted(lock, task, asked, -1)
+            return None
+        lane.event(asked, BEGIN, task, LOCK_WAIT, phase, lane=wait_lane)
+        self.waits[task] = lock + 1
+        members = self._cycle(task)
+        if members:
+            text = self._cycle_text(members)
+            for m in members:
+                self.doomed[m] = 1
+            self.waits[task] = 0
+            self.cond.notify_all()
+            lane.event(monotonic_ns(), SPAN_END, task, LOCK_WAIT, phase, lane=wait_lane)
+            lane.incident("deadlock", text, task=min(members), value=len(members))
+            raise Deadlocked()
+        return asked
+
+    def got(self, lane, task, phase, lock, asked, wait_lane):
+        """Under the book's lock, woken with the lock free (or doomed)."""
+        self.waits[task] = 0
+        now = monotonic_ns()
+        lane.event(now, SPAN_END, task, LOCK_WAIT, phase, lane=wait_lane)
+        if self.doomed[task]:
+            raise Deadlocked()
+        self._granted(lock, task, now, now - asked)
+
+    def free_for(self, lock, task):
+        return self.owner[lock] == 0 or self.doomed[task]
+
     def acquire(self, lane, task, phase, lock, wait_lane=None):
         with self.cond:
-            self.used[lock] = 1
-            asked = monotonic_ns()
-            if self.owner[lock] == 0:
-                self._granted(lock, task, asked, -1)
+            asked = self.ask(lane, task, phase, lock, wait_lane)
+            if asked is None:
                 return
-            lane.event(asked, BEGIN, task, LOCK_WAIT, phase, lane=wait_lane)
-            self.waits[task] = lock + 1
-            members = self._cycle(task)
-            if members:
-                text = self._cycle_text(members)
-                for m in members:
-                    self.doomed[m] = 1
-                self.waits[task] = 0
-                self.cond.notify_all()
-                lane.event(monotonic_ns(), SPAN_END, task, LOCK_WAIT, phase, lane=wait_lane)
-                lane.incident("deadlock", text, task=min(members), value=len(members))
-                raise Deadlocked()
             lane.flush()
-            while self.owner[lock] != 0 and not self.doomed[task]:
+            while not self.free_for(lock, task):
                 self.cond.wait()
-            self.waits[task] = 0
-            now = monotonic_ns()
-            lane.event(now, SPAN_END, task, LOCK_WAIT, phase, lane=wait_lane)
-            if self.doomed[task]:
-                raise Deadlocked()
-            self._granted(lock, task, now, now - asked)
+            self.got(lane, task, phase, lock, asked, wait_lane)
 
     def release(self, task, lock):
         with self.cond:
@@ -338,31 +354,12 @@ class LoopCondition:
 async def acquire_on_loop(shared, lane, task, phase, lock):
     """SharedState.acquire for py-asyncio (as asyncio.Lock behaves: a
     waiting task yields to the loop); the wait is on no lane, like io."""
-    shared.used[lock] = 1
-    asked = monotonic_ns()
-    if shared.owner[lock] == 0:
-        shared._granted(lock, task, asked, -1)
+    asked = shared.ask(lane, task, phase, lock, NO_LANE)
+    if asked is None:
         return
-    lane.event(asked, BEGIN, task, LOCK_WAIT, phase, lane=NO_LANE)
-    shared.waits[task] = lock + 1
-    members = shared._cycle(task)
-    if members:
-        text = shared._cycle_text(members)
-        for m in members:
-            shared.doomed[m] = 1
-        shared.waits[task] = 0
-        shared.cond.notify_all()
-        lane.event(monotonic_ns(), SPAN_END, task, LOCK_WAIT, phase, lane=NO_LANE)
-        lane.incident("deadlock", text, task=min(members), value=len(members))
-        raise Deadlocked()
-    while shared.owner[lock] != 0 and not shared.doomed[task]:
+    while not shared.free_for(lock, task):
         await shared.cond.wait()
-    shared.waits[task] = 0
-    now = monotonic_ns()
-    lane.event(now, SPAN_END, task, LOCK_WAIT, phase, lane=NO_LANE)
-    if shared.doomed[task]:
-        raise Deadlocked()
-    shared._granted(lock, task, now, now - asked)
+    shared.got(lane, task, phase, lock, asked, NO_LANE)
 
 
 def increment_blocking(lane, shared, index, p, counter, times, io_ms):
