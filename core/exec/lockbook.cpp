@@ -133,6 +133,22 @@ QString LockBook::cycleText(const std::vector<CycleStep> &cycle) const
     return parts.join(QLatin1String("; "));
 }
 
+Incident LockBook::deadlockIncident(std::uint32_t task, std::int64_t nowNs, std::vector<std::uint32_t> *members) const
+{
+    const std::vector<CycleStep> steps = cycle(task);
+    Q_ASSERT(!steps.empty());
+    members->clear();
+    for (const CycleStep &s : steps)
+        members->push_back(s.task);
+    Incident deadlock;
+    deadlock.kind = IncidentKind::Deadlock;
+    deadlock.tNs = nowNs;
+    deadlock.task = members->empty() ? noTask : members->front();
+    deadlock.value = std::int64_t(members->size());
+    deadlock.detail = cycleText(steps);
+    return deadlock;
+}
+
 std::vector<std::uint32_t> LockBook::abandon(const std::vector<std::uint32_t> &tasks, std::int64_t nowNs)
 {
     // Out of every line first, so no lock is handed to one of them below.

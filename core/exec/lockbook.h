@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/trace/event.h"
+#include "core/trace/incident.h"
 #include "core/trace/sharedstate.h"
 
 #include <QString>
@@ -56,6 +57,10 @@ public:
     std::vector<CycleStep> cycle(std::uint32_t task) const;
     // "task 3 holds A, waits for B; task 5 holds B, waits for A"
     QString cycleText(const std::vector<CycleStep> &cycle) const;
+    // The cycle through `task` as the run reports it: a Deadlock incident at
+    // `nowNs` naming it (task: its lowest task; value: how many), and the
+    // cycle's tasks in *members.
+    Incident deadlockIncident(std::uint32_t task, std::int64_t nowNs, std::vector<std::uint32_t> *members) const;
 
     // These tasks will not run on (a deadlock's cycle, Stop): each leaves
     // the line it waits in, then every lock they hold is released at

@@ -33,17 +33,8 @@ LockTable::Result LockTable::acquire(std::uint32_t lock, std::uint32_t task, std
     // and keeps this lane's begin before whatever the holder does next.
     sink.record(Event{requestedNs, task, lane, phase, EventKind::SpanBegin, SpanKind::LockWait});
     if (outcome == LockBook::Outcome::Deadlock) {
-        const std::vector<LockBook::CycleStep> cycle = m_book.cycle(task);
-        Q_ASSERT(!cycle.empty());
         std::vector<std::uint32_t> members;
-        for (const LockBook::CycleStep &s : cycle)
-            members.push_back(s.task);
-        Incident deadlock;
-        deadlock.kind = IncidentKind::Deadlock;
-        deadlock.tNs = requestedNs;
-        deadlock.task = members.front();
-        deadlock.value = std::int64_t(members.size());
-        deadlock.detail = m_book.cycleText(cycle);
+        const Incident deadlock = m_book.deadlockIncident(task, requestedNs, &members);
         m_deadlocks.push_back(deadlock);
         wake(m_book.abandon(members, requestedNs));
         for (std::uint32_t t : members) {

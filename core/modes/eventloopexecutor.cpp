@@ -163,17 +163,8 @@ private:
     // awaiting a lock, i from now) and their locks go to the next waiters.
     void breakDeadlock(std::uint32_t i, std::int64_t now)
     {
-        const std::vector<LockBook::CycleStep> cycle = m_book->cycle(i);
-        Q_ASSERT(!cycle.empty());
         std::vector<std::uint32_t> members;
-        for (const LockBook::CycleStep &s : cycle)
-            members.push_back(s.task);
-        Incident deadlock;
-        deadlock.kind = IncidentKind::Deadlock;
-        deadlock.tNs = now;
-        deadlock.task = members.front();
-        deadlock.value = std::int64_t(members.size());
-        deadlock.detail = m_book->cycleText(cycle);
+        const Incident deadlock = m_book->deadlockIncident(i, now, &members);
         report(deadlock); // the loop runs on the run thread
         for (std::uint32_t t : m_book->abandon(members, now))
             resumeLater(t);
