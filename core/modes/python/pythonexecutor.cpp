@@ -251,6 +251,7 @@ public:
         }
         m_proc = nullptr;
         finishUnfinished();
+        setSharedResults(std::move(m_shared)); // what the K and Y lines said
     }
 
 private:
@@ -368,7 +369,6 @@ private:
             else
                 m_shared.locks.push_back({name, std::uint64_t(r.values[0]), std::uint64_t(r.values[1]), r.values[2],
                                           r.values[3], r.values[4]});
-            setSharedResults(m_shared);
             return QString();
         }
         case runner::RecordType::Error: failRun(IncidentKind::RunnerFailed, r.text); return QString();
