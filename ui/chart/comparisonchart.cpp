@@ -81,6 +81,7 @@ void ChartOverlay::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QW
     painter->setFont(labelFont);
     const QFontMetricsF labelMetrics(labelFont);
     painter->setPen(text);
+    QRectF makespanBox; // the group's makespan label (listed before its ideal's)
     for (const ComparisonChart::ValueLabel &v : c.valueLabels()) {
         const il::Metrics &m = c.m_metrics[std::size_t(v.group)];
         double seconds = (v.ideal ? m.idealMs : m.makespanMs) / 1000.0;
@@ -89,6 +90,12 @@ void ChartOverlay::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QW
         const QPointF top = at(v.ideal ? v.group + 0.75 / 4 : makespanX(v.group), seconds);
         QRectF box(0, 0, labelMetrics.horizontalAdvance(v.text) + 2, labelMetrics.height());
         box.moveCenter(QPointF(top.x(), top.y() - labelMetrics.height() / 2 - 2));
+        // Bars of nearly one height on narrow groups: the ideal's label
+        // goes above the makespan's rather than into it.
+        if (v.ideal && box.intersects(makespanBox))
+            box.moveBottom(makespanBox.top() - 1);
+        if (!v.ideal)
+            makespanBox = box;
         painter->drawText(box, Qt::AlignCenter, v.text);
     }
 
