@@ -2,12 +2,16 @@
 // runs them with the same phase code as the in-process lanes and writes
 // every event to stdout with its own CLOCK_MONOTONIC timestamps.
 #include "core/exec/canceltoken.h"
+#include "core/exec/counters.h"
+#include "core/model/taskset.h"
 #include "core/modes/processes/pipesink.h"
 #include "core/modes/processes/protocol.h"
+#include "core/modes/processes/sharedcells.h"
+#include "core/modes/processes/workerchannel.h"
 
-#include <cerrno>
 #include <csignal>
-#include <cstdio>
+#include <memory>
+#include <optional>
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -22,37 +26,38 @@ int main()
     if (::getppid() != parent)
         return 3;
 
-    il::protocol::Decoder decoder;
     if (!il::protocol::writeAll(STDOUT_FILENO, il::protocol::encodeHello(quint32(::getpid()))))
         return 3;
     il::PipeSink sink;
+    il::WorkerChannel channel(sink);
+    il::WorkerLocks locks(channel);
     il::CancelToken never; // the parent stops a worker by killing it
-    char buf[65536];
+    // A set with locks and counters: the parent's Shared frame maps the
+    // counters before the first task; each task brings its increments.
+    std::unique_ptr<il::SharedCells> shared;
+    std::optional<il::Counters> counters;
+    il::TaskSet scratch;
     for (;;) {
-        const ssize_t n = ::read(STDIN_FILENO, buf, sizeof buf);
-        if (n < 0 && errno == EINTR)
+        il::protocol::Frame frame = channel.next(); // ends the process on Quit or a closed pipe
+        if (frame.type == il::protocol::FrameType::Shared) {
+            QString error;
+            shared = il::SharedCells::map(frame.fd, frame.cells, &error);
+            if (!shared) {
+                sink.send(il::protocol::encodeError(QStringLiteral("cannot map the counters: %1").arg(error)));
+                return 2;
+            }
+            counters.emplace(scratch, shared->cells());
             continue;
-        if (n <= 0)
-            return 0; // parent closed the pipe
-        decoder.feed(buf, size_t(n));
-        il::protocol::Frame frame;
-        for (;;) {
-            const auto status = decoder.next(&frame);
-            if (status == il::protocol::Decoder::Status::NeedMore)
-                break;
-            if (status == il::protocol::Decoder::Status::Error) {
-                il::protocol::writeAll(STDOUT_FILENO, il::protocol::encodeError(decoder.error()));
-                std::fprintf(stderr, "interleave-worker: %s\n", qPrintable(decoder.error()));
-                return 2;
-            }
-            if (frame.type == il::protocol::FrameType::Quit)
-                return 0;
-            if (frame.type != il::protocol::FrameType::Task) {
-                il::protocol::writeAll(STDOUT_FILENO, il::protocol::encodeError(QStringLiteral("unexpected frame from the parent")));
-                return 2;
-            }
-            il::LaneContext lane{sink, il::noLane, never};
-            il::runTaskBlocking(frame.task, frame.taskIndex, lane);
         }
+        scratch.increments = std::move(frame.increments);
+        il::LaneContext lane{sink, il::noLane, never};
+        lane.locks = &locks;
+        lane.counters = counters ? &*counters : nullptr;
+        lane.set = &scratch;
+        if (!scratch.increments.empty() && !counters) {
+            sink.send(il::protocol::encodeError(QStringLiteral("an increment phase before the counters were shared")));
+            return 2;
+        }
+        il::runTaskBlocking(frame.task, frame.taskIndex, lane);
     }
 }

@@ -89,14 +89,54 @@ void benchLocks(const Options &options, Report &report)
                      .arg(countText(rounds));
         report.add(std::move(f));
     }
-    report.skip(QStringLiteral("locks.processes-uncontended"), QStringLiteral("processes: uncontended acquire + release"),
-                QStringLiteral("processes mode refuses lock phases (no cross-process lock yet)"));
+    // processes: the lock server is the parent, so a lock nobody holds costs
+    // a round trip over the pipes (and the ipc span it is drawn as). One
+    // task of `pairs` acquire + release against one of as many zero cpu
+    // phases, both on one worker, measured from its start to its end.
+    {
+        Figure f;
+        f.id = QStringLiteral("locks.processes-uncontended");
+        f.label = QStringLiteral("processes: uncontended acquire + release");
+        f.unit = QStringLiteral("µs");
+        f.aim = Aim::below(20, QStringLiteral("< 20"));
+        const int pairs = options.quick ? 500 : 4'000;
+        il::TaskSet locked, plain;
+        locked.tasks.resize(1);
+        plain.tasks.resize(1);
+        const std::uint32_t lock = locked.nameId(QStringLiteral("A"));
+        for (int i = 0; i < pairs; ++i) {
+            locked.tasks[0].phases.push_back({il::PhaseKind::Acquire, lock, 0});
+            locked.tasks[0].phases.push_back({il::PhaseKind::Release, lock, 0});
+            plain.tasks[0].phases.push_back({il::PhaseKind::Cpu, 0.0});
+            plain.tasks[0].phases.push_back({il::PhaseKind::Cpu, 0.0});
+        }
+        il::RunConfig config;
+        config.mode = il::Mode::Processes;
+        config.workers = 1;
+        QString error;
+        const auto taskUs = [&](const il::TaskSet &set) {
+            const DirectRun r = runDirect(set, config);
+            if (!r.error.isEmpty()) {
+                error = r.error;
+                return 0.0;
+            }
+            const il::TaskRecord &t = r.trace->tasks.front();
+            return il::nsToMs(t.endNs - t.startNs) * 1000.0;
+        };
+        f.samples = repeat(options.reps, [&] { return (taskUs(locked) - taskUs(plain)) / pairs; });
+        f.note = QStringLiteral("one worker, a task of %1 acquire + release pairs against one of as many zero "
+                                "cpu phases: a round trip to the parent's lock book per acquire, a frame per release")
+                     .arg(countText(pairs));
+        if (!error.isEmpty())
+            f.note += QStringLiteral("; ERROR: ") + error;
+        report.add(std::move(f));
+    }
 
     // Deadlock: the preset's two transfers close the cycle after 50 ms; from
     // the request that closes it (the later lock-wait's start) to the last
     // failed task's end.
     const il::TaskSet deadlock = *il::loadPreset(QStringLiteral("deadlock")).taskSet;
-    for (il::Mode mode : {il::Mode::Threads, il::Mode::ThreadsGil, il::Mode::EventLoop}) {
+    for (il::Mode mode : {il::Mode::Threads, il::Mode::ThreadsGil, il::Mode::Processes, il::Mode::EventLoop}) {
         Figure f;
         f.id = QStringLiteral("locks.deadlock-latency.%1").arg(il::modeName(mode));
         f.label = QStringLiteral("%1: deadlock detected and run ended").arg(il::modeName(mode));

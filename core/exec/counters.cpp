@@ -4,8 +4,13 @@
 
 namespace il {
 
-Counters::Counters(const TaskSet &set)
-    : m_set(set), m_cells(std::make_unique<Cell[]>(set.names.size())), m_used(set.names.size(), false)
+Counters::Counters(const TaskSet &set) : Counters(set, nullptr)
+{
+}
+
+Counters::Counters(const TaskSet &set, Cell *cells)
+    : m_set(set), m_owned(cells ? nullptr : std::make_unique<Cell[]>(set.names.size())),
+      m_cells(cells ? cells : m_owned.get()), m_used(set.names.size(), false)
 {
     for (const Task &t : set.tasks)
         for (const Phase &p : t.phases)

@@ -11,8 +11,10 @@ namespace il {
 
 struct TaskSet;
 
-// A run's shared counters, in this process's memory: one atomic 64-bit
-// integer each, on its own cache line. A step of an increment phase is a
+// A run's shared counters: one atomic 64-bit integer each, on its own cache
+// line, in this process's memory or in memory shared between processes (the
+// processes mode maps the same cells into every worker: lock-free atomics
+// are address-free, so the same loads and stores race across processes). A step of an increment phase is a
 // relaxed load, a little work and a relaxed store: each access is atomic
 // (no data race, no undefined behaviour), the pair is not, so two lanes
 // that interleave between a load and a store really lose an update.
@@ -26,6 +28,9 @@ public:
     };
 
     explicit Counters(const TaskSet &set);
+    // Over `cells` (one per name of `set`, constructed, kept alive by the
+    // caller): shared memory.
+    Counters(const TaskSet &set, Cell *cells);
     Cell &cell(std::uint32_t name) { return m_cells[name]; }
 
     // expected = the steps done, final = the value, for every counter an
@@ -34,7 +39,8 @@ public:
 
 private:
     const TaskSet &m_set;
-    std::unique_ptr<Cell[]> m_cells; // by name index
+    std::unique_ptr<Cell[]> m_owned;
+    Cell *m_cells; // by name index
     std::vector<bool> m_used;
 };
 

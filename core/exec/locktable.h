@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/exec/lockbook.h"
+#include "core/exec/tasklocks.h"
 #include "core/trace/incident.h"
 
 #include <condition_variable>
@@ -11,21 +12,17 @@
 
 namespace il {
 
-class CancelToken;
-class EventSink;
-
 // The locks of a run whose tasks run on threads (threads, threads-gil,
 // sequential): a waiting thread really blocks, on a condition variable of
 // its own, until the lock is handed to it. Not a std::mutex per lock,
 // because a thread blocked in std::mutex::lock() can be woken by nothing
 // else: here Stop and the deadlock detector wake it too. The uncontended
 // path is one short critical section of the table's mutex.
-class LockTable
+class LockTable final : public TaskLocks
 {
 public:
     explicit LockTable(const TaskSet &set);
 
-    enum class Result { Acquired, Cancelled, Deadlocked };
     // Blocks until `task` holds `lock`. When it has to wait, the wait is a
     // lock-wait span of `phase` on `lane`, recorded through `sink`: its
     // begin before sleeping (so a live view sees it), its end when the lock
@@ -34,10 +31,10 @@ public:
     // locks were handed on, and the task must fail. Cancelled: Stop came;
     // its locks are handed on too. Either way the span is ended.
     Result acquire(std::uint32_t lock, std::uint32_t task, std::uint16_t phase, std::uint16_t lane,
-                   EventSink &sink, const CancelToken &cancel);
-    void release(std::uint32_t lock, std::uint32_t task);
+                   EventSink &sink, const CancelToken &cancel) override;
+    void release(std::uint32_t lock, std::uint32_t task) override;
     // A task that stops half-way (Stop) hands on whatever it holds.
-    void abandon(std::uint32_t task);
+    void abandon(std::uint32_t task) override;
     // Stop: wakes every waiter (their condition variables do not know the token).
     void cancelAll();
 

@@ -4,7 +4,7 @@
 #include "core/exec/canceltoken.h"
 #include "core/exec/counters.h"
 #include "core/exec/gil.h"
-#include "core/exec/locktable.h"
+#include "core/exec/tasklocks.h"
 #include "core/exec/recorder.h"
 #include "core/model/taskset.h"
 
@@ -146,9 +146,9 @@ Outcome runLockPhase(const Phase &p, std::uint32_t task, std::uint16_t phase, La
         return Outcome::Done;
     }
     switch (lane.locks->acquire(p.ref, task, phase, lane.lane, lane.sink, lane.cancel)) {
-    case LockTable::Result::Acquired: return Outcome::Done;
-    case LockTable::Result::Cancelled: return Outcome::Cancelled;
-    case LockTable::Result::Deadlocked: return Outcome::Failed;
+    case TaskLocks::Result::Acquired: return Outcome::Done;
+    case TaskLocks::Result::Cancelled: return Outcome::Cancelled;
+    case TaskLocks::Result::Deadlocked: return Outcome::Failed;
     }
     return Outcome::Failed;
 }

@@ -11,7 +11,7 @@ struct TaskSet;
 class CancelToken;
 class Counters;
 class Gil;
-class LockTable;
+class TaskLocks;
 class Recorder;
 
 // Where a lane's events go: the recorder (in-process lanes) or the pipe
@@ -56,7 +56,7 @@ struct LaneContext
     Gil *gil = nullptr;
     // A task set with lock or counter phases: the run's locks and counters,
     // and the set whose names and increments the phases point into.
-    LockTable *locks = nullptr;
+    TaskLocks *locks = nullptr;
     Counters *counters = nullptr;
     const TaskSet *set = nullptr;
 };

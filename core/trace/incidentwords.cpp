@@ -124,7 +124,7 @@ QString incidentWords(const Incident &i, const RunInfo &info)
         break;
     case K::UnsupportedPhases:
         text = tr("%1: does not support lock and counter phases yet (the task set has %2); "
-                  "run it in sequential, threads, threads-gil or eventloop")
+                  "every other mode runs them")
                    .arg(mode, i.detail);
         break;
     default: break; // worker kinds: above

@@ -62,14 +62,6 @@ void TestModes::everyModeCompletesEveryPreset()
     const il::TaskSet set = *il::loadPreset(preset).taskSet;
     const il::RunResultPtr r = runOne(set, il::Mode(mode));
     QVERIFY(r);
-    if (set.usesSharedState() && il::Mode(mode) == il::Mode::Processes) {
-        // Not supported yet: refused at once, one fatal incident, nothing ran.
-        QCOMPARE(r->trace->incidents.size(), std::size_t(1));
-        QCOMPARE(r->trace->incidents.front().kind, il::IncidentKind::UnsupportedPhases);
-        QVERIFY(r->trace->failed());
-        QCOMPARE(testsupport::startedTasks(*r->trace), 0);
-        return;
-    }
     if (preset == QLatin1String("deadlock") && il::Mode(mode) != il::Mode::Sequential
         && !r->trace->incidents.empty()) {
         // The lesson: both tasks fail, one incident names the cycle

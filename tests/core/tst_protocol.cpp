@@ -9,6 +9,7 @@ class TestProtocol : public QObject
     Q_OBJECT
 private slots:
     void roundTripsEveryFrame();
+    void roundTripsLockFrames();
     void decodesByteByByte();
     void rejectsBadMagic();
     void rejectsOtherVersion();
@@ -59,6 +60,56 @@ void TestProtocol::roundTripsEveryFrame()
     QCOMPARE(d.next(&f), Decoder::Status::NeedMore);
 }
 
+// A task with lock and counter phases, and the frames of the lock server.
+void TestProtocol::roundTripsLockFrames()
+{
+    il::Task t;
+    const std::vector<il::Increment> setIncrements = {{5, 1000, -1}, {2, 7, 0.5}};
+    t.phases = {{il::PhaseKind::Acquire, 3u, 0}, {il::PhaseKind::Increment, 1u, 0}, {il::PhaseKind::Cpu, 2.0},
+                {il::PhaseKind::Increment, 0u, 0}, {il::PhaseKind::Release, 3u, 0}};
+    Decoder d;
+    d.feed(encodeHello(1) + encodeShared(17, 6) + encodeTask(4, t, setIncrements)
+           + encodeGrant(4, 3, Grant::AfterWait) + encodeAcquire(-5, 4, 3, 0) + encodeRelease(99, 4, 3));
+    Frame f;
+    QCOMPARE(d.next(&f), Decoder::Status::Frame);
+    QCOMPARE(f.type, FrameType::Shared);
+    QCOMPARE(f.fd, 17);
+    QCOMPARE(f.cells, 6u);
+    QCOMPARE(d.next(&f), Decoder::Status::Frame);
+    QCOMPARE(f.type, FrameType::Task);
+    QCOMPARE(f.taskIndex, 4u);
+    QCOMPARE(int(f.task.phases.size()), 5);
+    QCOMPARE(f.task.phases[0].kind, il::PhaseKind::Acquire);
+    QCOMPARE(f.task.phases[0].ref, 3u);
+    QCOMPARE(f.task.phases[2].ms, 2.0);
+    QCOMPARE(f.task.phases[4].kind, il::PhaseKind::Release);
+    // Each increment carries its own parameters, renumbered in phase order.
+    QCOMPARE(f.task.phases[1].ref, 0u);
+    QCOMPARE(f.task.phases[3].ref, 1u);
+    QCOMPARE(int(f.increments.size()), 2);
+    QCOMPARE(f.increments[0].counter, 2u);
+    QCOMPARE(f.increments[0].times, std::int64_t(7));
+    QCOMPARE(f.increments[0].ioMs, 0.5);
+    QCOMPARE(f.increments[1].counter, 5u);
+    QCOMPARE(f.increments[1].times, std::int64_t(1000));
+    QVERIFY(!f.increments[1].hasIo());
+    QCOMPARE(d.next(&f), Decoder::Status::Frame);
+    QCOMPARE(f.type, FrameType::Grant);
+    QCOMPARE(f.taskIndex, 4u);
+    QCOMPARE(f.lock, 3u);
+    QCOMPARE(f.grant, Grant::AfterWait);
+    QCOMPARE(d.next(&f), Decoder::Status::Frame);
+    QCOMPARE(f.type, FrameType::Acquire);
+    QCOMPARE(f.tNs, std::int64_t(-5));
+    QCOMPARE(f.taskIndex, 4u);
+    QCOMPARE(f.lock, 3u);
+    QCOMPARE(f.phase, 0);
+    QCOMPARE(d.next(&f), Decoder::Status::Frame);
+    QCOMPARE(f.type, FrameType::Release);
+    QCOMPARE(f.tNs, std::int64_t(99));
+    QCOMPARE(d.next(&f), Decoder::Status::NeedMore);
+}
+
 void TestProtocol::decodesByteByByte()
 {
     const QByteArray bytes = encodeHello(1) + encodeTask(1, twoPhaseTask()) + encodeQuit();
@@ -88,10 +139,10 @@ void TestProtocol::rejectsBadMagic()
 void TestProtocol::rejectsOtherVersion()
 {
     Decoder d;
-    d.feed(encodeHello(1, 2));
+    d.feed(encodeHello(1, 1));
     Frame f;
     QCOMPARE(d.next(&f), Decoder::Status::Error);
-    QCOMPARE(d.error(), QStringLiteral("incompatible protocol version 2 (this build speaks version 1)"));
+    QCOMPARE(d.error(), QStringLiteral("incompatible protocol version 1 (this build speaks version 2)"));
 }
 
 void TestProtocol::rejectsOversizedAndMalformedFrames_data()
@@ -111,6 +162,16 @@ void TestProtocol::rejectsOversizedAndMalformedFrames_data()
     QTest::newRow("bad span") << raw(20, 16, QByteArray(14, 0) + char(0) + char(77) + QByteArray(4, 0)) << "unknown span kind 77";
     QTest::newRow("quit with payload") << raw(1, 2, "x") << "quit frame with a 1-byte payload";
     QTest::newRow("task phase count") << raw(8, 1, QByteArray(4, 0) + QByteArray("\x05\0\0\0", 4)) << "task frame with 5 phases in 8 bytes";
+    const QByteArray onePhase = QByteArray(4, 0) + QByteArray("\x01\0\0\0", 4);
+    QTest::newRow("task phase kind") << raw(17, 1, onePhase + char(9) + QByteArray(8, 0)) << "phase 0 has unknown kind 9";
+    QTest::newRow("task trailing bytes") << raw(14, 1, onePhase + char(2) + QByteArray(5, 0)) << "task frame with 1 phase in 14 bytes";
+    QTest::newRow("task short increment") << raw(17, 1, onePhase + char(4) + QByteArray(8, 0)) << "task frame with 1 phase in 17 bytes";
+    QTest::newRow("increment times") << raw(29, 1, onePhase + char(4) + QByteArray(4, 0) + QByteArray(8, '\xff') + QByteArray(8, 0))
+                                     << "task frame: phase 0 is invalid";
+    QTest::newRow("grant answer") << raw(9, 4, QByteArray(8, 0) + char(3)) << "grant frame with unknown answer 3";
+    QTest::newRow("short acquire") << raw(16, 18, QByteArray(16, 0)) << "acquire frame of 16 bytes (expected 18)";
+    QTest::newRow("short release") << raw(18, 19, QByteArray(18, 0)) << "release frame of 18 bytes (expected 16)";
+    QTest::newRow("short shared") << raw(4, 3, QByteArray(4, 0)) << "shared frame of 4 bytes (expected 8)";
 }
 
 void TestProtocol::rejectsOversizedAndMalformedFrames()

@@ -87,7 +87,8 @@ class TestSharedState : public QObject
     Q_OBJECT
 private slots:
     void lockBookHandsOverInOrderAndFindsCycles();
-    void unprotectedRaceLosesUpdatesOnThreads();
+    void unprotectedRaceLosesUpdates_data();
+    void unprotectedRaceLosesUpdates();
     void lockedCounterLosesNothing_data();
     void lockedCounterLosesNothing();
     void eventLoopLosesOnlyAcrossAnAwait();
@@ -177,14 +178,22 @@ void TestSharedState::lockBookHandsOverInOrderAndFindsCycles()
 // The classic lost update, for real: 4 threads read, work and write a shared
 // counter on 2 cores. Retried (bounded) only when the scheduler happened not
 // to run the racers side by side, which is then said.
-void TestSharedState::unprotectedRaceLosesUpdatesOnThreads()
+void TestSharedState::unprotectedRaceLosesUpdates_data()
 {
+    QTest::addColumn<int>("mode");
+    QTest::newRow("threads") << int(il::Mode::Threads);
+    QTest::newRow("processes") << int(il::Mode::Processes); // the counters in shared memory
+}
+
+void TestSharedState::unprotectedRaceLosesUpdates()
+{
+    QFETCH(int, mode);
     if (il::detectedCores() < 2)
         QSKIP("needs two cores: one core interleaves only at the scheduler's ticks");
     const il::TaskSet set = *il::loadPreset(QStringLiteral("race")).taskSet;
     QString tries;
     for (int attempt = 1; attempt <= 5; ++attempt) {
-        const il::RunResultPtr r = runOne(set, il::Mode::Threads, 4);
+        const il::RunResultPtr r = runOne(set, il::Mode(mode), 4);
         QVERIFY(r);
         QVERIFY2(checkTrace(*r->trace, set).isEmpty(), qPrintable(checkTrace(*r->trace, set)));
         const il::CounterResult *hits = counter(*r, "hits");
@@ -209,6 +218,7 @@ void TestSharedState::lockedCounterLosesNothing_data()
     QTest::newRow("sequential") << int(il::Mode::Sequential) << true;
     QTest::newRow("threads") << int(il::Mode::Threads) << false;
     QTest::newRow("threads-gil") << int(il::Mode::ThreadsGil) << false;
+    QTest::newRow("processes") << int(il::Mode::Processes) << false;
     QTest::newRow("eventloop") << int(il::Mode::EventLoop) << true;
 }
 
@@ -270,6 +280,7 @@ void TestSharedState::deadlockIsDetectedAndEndsTheRun_data()
     QTest::addColumn<int>("mode");
     QTest::newRow("threads") << int(il::Mode::Threads);
     QTest::newRow("threads-gil") << int(il::Mode::ThreadsGil);
+    QTest::newRow("processes") << int(il::Mode::Processes);
     QTest::newRow("eventloop") << int(il::Mode::EventLoop);
 }
 
@@ -382,7 +393,7 @@ void TestSharedState::lockWaitsNeverOverlapTheirTasksOtherSpans_data()
     QTest::addColumn<int>("mode");
     QTest::addColumn<QString>("preset");
     for (const char *preset : {"contention", "race", "await-race"})
-        for (il::Mode mode : {il::Mode::Threads, il::Mode::ThreadsGil, il::Mode::EventLoop})
+        for (il::Mode mode : {il::Mode::Threads, il::Mode::ThreadsGil, il::Mode::Processes, il::Mode::EventLoop})
             QTest::addRow("%s/%s", preset, qPrintable(il::modeName(mode))) << int(mode) << QString::fromLatin1(preset);
 }
 
@@ -426,6 +437,7 @@ void TestSharedState::chromeTraceCarriesLockWaits_data()
 {
     QTest::addColumn<int>("mode");
     QTest::newRow("threads") << int(il::Mode::Threads);
+    QTest::newRow("processes") << int(il::Mode::Processes);
     QTest::newRow("eventloop") << int(il::Mode::EventLoop);
 }
 
@@ -463,7 +475,7 @@ void TestSharedState::chromeTraceCarriesLockWaits()
 void TestSharedState::handoffsFollowEveryContendedWait_data()
 {
     QTest::addColumn<int>("mode");
-    for (il::Mode mode : {il::Mode::Threads, il::Mode::ThreadsGil, il::Mode::EventLoop})
+    for (il::Mode mode : {il::Mode::Threads, il::Mode::ThreadsGil, il::Mode::Processes, il::Mode::EventLoop})
         QTest::newRow(qPrintable(il::modeName(mode))) << int(mode);
 }
 
@@ -499,6 +511,7 @@ void TestSharedState::chromeTraceCarriesHandoffFlows_data()
 {
     QTest::addColumn<int>("mode");
     QTest::newRow("threads") << int(il::Mode::Threads);
+    QTest::newRow("processes") << int(il::Mode::Processes);
     QTest::newRow("eventloop") << int(il::Mode::EventLoop);
 }
 
@@ -586,7 +599,6 @@ void TestSharedState::summaryHasCountersAndLocks()
 void TestSharedState::otherModesRefuseAtOnce_data()
 {
     QTest::addColumn<int>("mode");
-    QTest::newRow("processes") << int(il::Mode::Processes);
     QTest::newRow("dask") << int(il::Mode::Dask); // the py-modes run them: tests/python
 }
 

@@ -17,6 +17,7 @@
 #include <QTemporaryDir>
 
 
+#include <algorithm>
 #include <csignal>
 #include <set>
 
@@ -83,7 +84,7 @@ private:
     {
         for (const il::Span &s : t.spans) {
             QVERIFY2(s.kind == il::SpanKind::Cpu || s.kind == il::SpanKind::Io || s.kind == il::SpanKind::Spawn
-                         || s.kind == il::SpanKind::Ipc,
+                         || s.kind == il::SpanKind::Ipc || s.kind == il::SpanKind::LockWait,
                      qPrintable(QStringLiteral("span kind %1").arg(int(s.kind))));
             QVERIFY(s.lane < t.info.lanes);
             QVERIFY(s.task == il::noTask || s.task < tasks);
@@ -375,6 +376,55 @@ private slots:
         QVERIFY(!processExists(workers[1]));
     }
 
+    // A worker killed while its task holds a lock another worker's task
+    // waits for: the killed task fails, the lock goes to the waiter, which
+    // completes; nobody waits forever.
+    void workerKilledHoldingALock()
+    {
+        const il::TaskSetPtr set = std::make_shared<il::TaskSet>(*il::parseTaskSet(R"({"tasks":[
+            {"name":"holder","phases":[{"acquire":"L"},{"io":20000},{"release":"L"}]},
+            {"name":"waiter","phases":[{"io":50},{"acquire":"L"},{"cpu":1},{"release":"L"}]}]})").taskSet);
+        Run run;
+        il::Engine engine;
+        connectRun(engine, run);
+        QVERIFY(engine.start(set, {processes(2, workerPath())}));
+        const auto waiting = [&] {
+            return std::any_of(run.streamed.begin(), run.streamed.end(), [](const il::Event &e) {
+                return e.kind == il::EventKind::SpanBegin && e.span == il::SpanKind::LockWait && e.task == 1;
+            });
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(waiting(), 10000);
+        // The holder's lane; lanes are started in order, so their pids rise.
+        std::uint16_t holderLane = il::noLane;
+        for (const il::Event &e : run.streamed)
+            if (e.kind == il::EventKind::TaskStart && e.task == 0)
+                holderLane = e.lane;
+        QVERIFY(holderLane < 2);
+        auto workers = workerChildren();
+        QCOMPARE(workers.size(), std::size_t(2));
+        std::sort(workers.begin(), workers.end());
+        QCOMPARE(::kill(workers[holderLane], SIGKILL), 0);
+        QTRY_VERIFY_WITH_TIMEOUT(run.finished, 10000); // far less than the holder's 20 s
+        QCOMPARE(run.results.size(), std::size_t(1));
+        const il::Trace &t = *run.results.front()->trace;
+        QCOMPARE(t.tasks[0].state, il::TaskState::Failed);
+        QCOMPARE(t.tasks[1].state, il::TaskState::Done);
+        const il::Incident crash = theWorkerIncident(t, il::IncidentKind::WorkerCrashed);
+        QCOMPARE(crash.task, 0u);
+        verifySane(t, set->tasks.size());
+        // The waiter waited from its request until the holder was gone.
+        int waits = 0;
+        for (const il::Span &s : t.spans)
+            if (s.kind == il::SpanKind::LockWait) {
+                ++waits;
+                QCOMPARE(s.task, 1u);
+                QVERIFY(s.endNs >= crash.tNs);
+            }
+        QCOMPARE(waits, 1);
+        QCOMPARE(t.shared.locks.size(), std::size_t(1));
+        QCOMPARE(t.shared.locks.front().acquisitions, std::uint64_t(2));
+    }
+
     // Garbage instead of the hello, or a hello of another protocol version:
     // detected before any task is given, the worker replaced, nothing lost.
     void badHandshake_data()
@@ -386,7 +436,7 @@ private slots:
         QTest::newRow("garbage") << QByteArray("garbage") << il::IncidentKind::ProtocolError << qint64(0)
                                  << QStringLiteral("bad handshake: expected the magic \"ILVW\", got bytes 48 54 54 50");
         QTest::newRow("version") << QByteArray("version") << il::IncidentKind::ProtocolError << qint64(0)
-                                 << QStringLiteral("incompatible protocol version 99 (this build speaks version 1)");
+                                 << QStringLiteral("incompatible protocol version 99 (this build speaks version 2)");
         QTest::newRow("exit-early") << QByteArray("exit-early") << il::IncidentKind::WorkerExited << qint64(7)
                                     << QStringLiteral("stderr: fake worker: cannot map shared memory");
         // INTERLEAVE_HELLO_TIMEOUT_MS=1000 below (the default is 10 s); it

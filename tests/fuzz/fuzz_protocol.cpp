@@ -27,9 +27,13 @@ QByteArray reencode(const Frame &f)
 {
     switch (f.type) {
     case FrameType::Event: return il::protocol::encodeEvent(f.event);
-    case FrameType::Task: return il::protocol::encodeTask(f.taskIndex, f.task);
+    case FrameType::Task: return il::protocol::encodeTask(f.taskIndex, f.task, f.increments);
     case FrameType::Quit: return il::protocol::encodeQuit();
     case FrameType::Error: return il::protocol::encodeError(f.message);
+    case FrameType::Shared: return il::protocol::encodeShared(f.fd, f.cells);
+    case FrameType::Grant: return il::protocol::encodeGrant(f.taskIndex, f.lock, f.grant);
+    case FrameType::Acquire: return il::protocol::encodeAcquire(f.tNs, f.taskIndex, f.lock, f.phase);
+    case FrameType::Release: return il::protocol::encodeRelease(f.tNs, f.taskIndex, f.lock);
     }
     std::abort();
 }
@@ -39,17 +43,28 @@ void check(const Frame &f)
     if (f.type == FrameType::Event) {
         if (f.event.kind > il::EventKind::SpanEnd)
             std::abort();
-        if (f.event.span > il::SpanKind::Ready && f.event.span != il::SpanKind::None)
+        if (f.event.span > il::SpanKind::LockWait && f.event.span != il::SpanKind::None)
             std::abort();
         if (f.event.lane != il::noLane)
             std::abort();
     } else if (f.type == FrameType::Task) {
         if (f.task.phases.empty() || f.task.phases.size() > il::limits::maxPhasesPerTask)
             std::abort();
-        for (const il::Phase &p : f.task.phases)
-            if (!std::isfinite(p.ms) || p.ms < 0 || p.ms > il::limits::maxPhaseMs
-                || p.kind > il::PhaseKind::Io)
+        std::size_t increments = 0;
+        for (const il::Phase &p : f.task.phases) {
+            if (!std::isfinite(p.ms) || p.ms < 0 || p.ms > il::limits::maxPhaseMs || p.kind > il::PhaseKind::Increment)
                 std::abort();
+            if (p.kind == il::PhaseKind::Increment && p.ref != increments++)
+                std::abort(); // each increment phase names its own parameters, in order
+        }
+        if (increments != f.increments.size())
+            std::abort();
+        for (const il::Increment &inc : f.increments)
+            if (inc.times < 0 || inc.times > il::limits::maxIncrementTimes || std::isnan(inc.ioMs))
+                std::abort();
+    } else if (f.type == FrameType::Grant) {
+        if (f.grant > il::protocol::Grant::Deadlocked)
+            std::abort();
     }
 }
 

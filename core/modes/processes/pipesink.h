@@ -20,6 +20,13 @@ public:
     explicit PipeSink(int fd = STDOUT_FILENO) : m_fd(fd) {}
     ~PipeSink() override { flush(); }
     void record(const Event &event) override { m_pending += protocol::encodeEvent(event); }
+    // A frame of the worker's own (a lock request, say): after the events
+    // recorded before it, sent now.
+    void send(const QByteArray &frame)
+    {
+        m_pending += frame;
+        flush();
+    }
     void flush() override
     {
         if (m_pending.isEmpty())

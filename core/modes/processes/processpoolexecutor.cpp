@@ -1,12 +1,15 @@
 #include "core/base/clock.h"
 #include "core/exec/canceltoken.h"
+#include "core/exec/counters.h"
 #include "core/exec/executor.h"
+#include "core/exec/lockbook.h"
 #include "core/exec/phaserunner.h"
 #include "core/exec/recorder.h"
 #include "core/exec/runloop.h"
 #include "core/model/taskset.h"
 #include "core/modes/processes/livenesslimit.h"
 #include "core/modes/processes/protocol.h"
+#include "core/modes/processes/sharedcells.h"
 #include "core/modes/processes/workerprocess.h"
 
 #include <QCoreApplication>
@@ -19,6 +22,7 @@
 #include <algorithm>
 #include <deque>
 #include <memory>
+#include <optional>
 
 Q_LOGGING_CATEGORY(lcPool, "interleave.processes")
 
@@ -44,6 +48,14 @@ QString defaultWorkerPath()
 // completed in between (a program that is not a worker, a worker that dies
 // on every task): that run then ends with an error, every unfinished task
 // failed.
+//
+// Locks and counters: the run thread is the lock server. A worker's acquire
+// is an Acquire frame; the parent's LockBook (the one every mode shares)
+// grants it at once, puts the task in line (its lock-wait span begins here,
+// its worker ends it when it runs on) or finds the cycle it would close; a
+// release is a Release frame that hands the lock to the oldest waiter. The
+// counters live in a memfd every worker maps, so their loads and stores
+// race across processes as across threads.
 class ProcessPoolExecutor final : public Executor
 {
 public:
@@ -84,10 +96,6 @@ public:
 
     void run(ExecContext &ctx) override
     {
-        // Locks across processes and counters in shared memory: not yet.
-        // Refused before any worker starts.
-        if (refuseSharedState(ctx))
-            return;
         m_ctx = &ctx;
         m_sink = std::make_unique<RecorderSink>(ctx.recorder, 0);
         const auto n = std::uint32_t(ctx.set.tasks.size());
@@ -99,13 +107,20 @@ public:
             missing.kind = info.exists() ? IncidentKind::WorkerNotExecutable : IncidentKind::WorkerMissing;
             missing.tNs = monoNs();
             missing.detail = m_workerPath;
-            report(missing);
-            for (std::uint32_t i = 0; i < n; ++i) {
-                m_sink->record(makeEvent(EventKind::Queued, i, noLane));
-                m_sink->record(makeEvent(EventKind::TaskFailed, i, noLane));
+            return failBeforeStart(missing);
+        }
+        if (ctx.set.usesSharedState()) {
+            QString error;
+            m_shared = SharedCells::create(std::uint32_t(ctx.set.names.size()), &error);
+            if (!m_shared) {
+                Incident none;
+                none.kind = IncidentKind::InternalError;
+                none.tNs = monoNs();
+                none.detail = QStringLiteral("cannot share the counters between processes (%1)").arg(error);
+                return failBeforeStart(none);
             }
-            reportTasksLost(n);
-            return;
+            m_counters.emplace(ctx.set, m_shared->cells());
+            m_book.emplace(ctx.set);
         }
 
         for (std::uint32_t i = 0; i < n; ++i) {
@@ -127,6 +142,8 @@ public:
         loop.exec();
         m_loop.attach(nullptr);
         shutdown();
+        if (m_book) // every worker is gone: the counters are final
+            setSharedResults({m_counters->results(), m_book->results(), m_book->handoffs()});
     }
 
 private:
@@ -145,6 +162,13 @@ private:
         bool retiring = false;
         std::int64_t task = -1;  // in flight
         bool started = false;    // its TaskStart arrived
+        // The task in flight and a lock: waiting in line (its lock-wait span
+        // begun here), answered (its worker ends the span), or neither.
+        enum class LockWait { None, Waiting, Answered } lockWait = LockWait::None;
+        protocol::Grant answer = protocol::Grant::AtOnce; // once Answered
+        std::uint32_t waitLock = 0;
+        std::uint16_t waitPhase = 0;
+        std::int64_t waitSinceNs = 0;
         int failedStarts = 0;    // in a row
         QByteArray stderrTail;
     };
@@ -171,6 +195,7 @@ private:
         l.pgid = 0;
         l.task = -1;
         l.started = false;
+        l.lockWait = Lane::LockWait::None;
         l.stderrTail.clear();
         m_sink->record(makeEvent(EventKind::SpanBegin, noTask, laneId(l), SpanKind::Spawn));
         l.proc = std::make_unique<QProcess>();
@@ -197,7 +222,7 @@ private:
             });
         }
         l.helloTimeout->start(helloTimeoutMs());
-        l.pgid = startWorkerProcess(*proc, m_workerPath);
+        l.pgid = startWorkerProcess(*proc, m_workerPath, m_shared ? m_shared->fd() : -1);
         proc->write(protocol::encodeHello(quint32(QCoreApplication::applicationPid())));
     }
 
@@ -216,9 +241,14 @@ private:
                 return onWorkerLost(l, {IncidentKind::ProtocolError, 0, l.decoder.error()});
             if (frame.type == protocol::FrameType::Error)
                 return onWorkerLost(l, {IncidentKind::ProtocolError, 0, QStringLiteral("its error frame: %1").arg(frame.message)});
-            if (frame.type != protocol::FrameType::Event)
-                return onWorkerLost(l, {IncidentKind::ProtocolError, 0, QStringLiteral("an unexpected frame")});
-            if (!onWorkerEvent(l, frame.event))
+            bool kept = false;
+            switch (frame.type) {
+            case protocol::FrameType::Event: kept = onWorkerEvent(l, frame.event); break;
+            case protocol::FrameType::Acquire: kept = onAcquire(l, frame); break;
+            case protocol::FrameType::Release: kept = onRelease(l, frame); break;
+            default: onWorkerLost(l, {IncidentKind::ProtocolError, 0, QStringLiteral("an unexpected frame")}); break;
+            }
+            if (!kept)
                 return;
         }
     }
@@ -246,6 +276,8 @@ private:
         l.pid = l.decoder.peerPid();
         l.ready = true;
         l.failedStarts = 0;
+        if (m_shared)
+            l.proc->write(protocol::encodeShared(m_shared->fd(), m_shared->count()));
         m_sink->record(makeEvent(EventKind::SpanEnd, noTask, laneId(l), SpanKind::Spawn));
         dispatch();
         return true;
@@ -264,9 +296,8 @@ private:
             bad = QStringLiteral("events out of order (kind %1 for task %2 before its start)").arg(int(e.kind)).arg(e.task);
         else if (l.started && e.kind == EventKind::TaskStart)
             bad = QStringLiteral("events out of order (task %1 started twice)").arg(e.task);
-        else if (e.kind == EventKind::Queued || e.kind == EventKind::TaskFailed
-                 || (spanEdge && e.span != SpanKind::Cpu && e.span != SpanKind::Io)
-                 || (spanEdge && e.phase >= m_ctx->set.tasks[e.task].phases.size()))
+        else if (e.kind == EventKind::Queued || (e.kind == EventKind::TaskFailed && !m_book)
+                 || (spanEdge && !spanMakesSense(l, e)))
             bad = QStringLiteral("an event that makes no sense (kind %1, span %2, phase %3)")
                       .arg(int(e.kind)).arg(int(e.span)).arg(e.phase);
         if (!bad.isEmpty()) {
@@ -281,8 +312,16 @@ private:
             m_sink->record(Event{e.tNs, e.task, e.lane, noPhase, EventKind::SpanEnd, SpanKind::Ipc});
             l.started = true;
         }
+        if (e.span == SpanKind::LockWait) {
+            // The worker runs on: the moment its wait ended, in the book too.
+            if (l.answer == protocol::Grant::AfterWait)
+                m_book->acquired(l.waitLock, e.task, true, e.tNs - l.waitSinceNs, e.tNs);
+            l.lockWait = Lane::LockWait::None;
+        }
         m_sink->record(e);
-        if (e.kind == EventKind::TaskEnd || e.kind == EventKind::TaskCancelled) {
+        if (e.kind == EventKind::TaskFailed && m_book) // a deadlock's member: it gave its locks up already
+            handOver(m_book->abandon({e.task}, e.tNs));
+        if (e.kind == EventKind::TaskEnd || e.kind == EventKind::TaskCancelled || e.kind == EventKind::TaskFailed) {
             m_sink->record(Event{e.tNs, e.task, e.lane, noPhase, EventKind::SpanBegin, SpanKind::Ipc});
             m_sink->record(makeEvent(EventKind::SpanEnd, e.task, e.lane, SpanKind::Ipc));
             l.task = -1;
@@ -294,6 +333,134 @@ private:
             dispatch();
         }
         return true;
+    }
+
+    // A span edge from a worker: cpu or io of a phase of its task (an
+    // increment has either); the round trip of an acquire answered at once
+    // (ipc); the end of a wait in line the parent answered.
+    bool spanMakesSense(const Lane &l, const Event &e) const
+    {
+        const auto &phases = m_ctx->set.tasks[e.task].phases;
+        if (e.phase >= phases.size())
+            return false;
+        const PhaseKind kind = phases[e.phase].kind;
+        switch (e.span) {
+        case SpanKind::Cpu:
+        case SpanKind::Io: return true;
+        case SpanKind::Ipc: return kind == PhaseKind::Acquire;
+        case SpanKind::LockWait:
+            return e.kind == EventKind::SpanEnd && l.lockWait == Lane::LockWait::Answered && e.phase == l.waitPhase;
+        default: return false;
+        }
+    }
+
+    // Returns false if the worker was dropped.
+    bool lockFrameMakesSense(Lane &l, const protocol::Frame &f, const char *what)
+    {
+        if (m_book && l.started && l.task == std::int64_t(f.taskIndex) && l.lockWait == Lane::LockWait::None
+            && f.lock < m_ctx->set.names.size())
+            return true;
+        onWorkerLost(l, {IncidentKind::ProtocolError, 0,
+                         QStringLiteral("a %1 that makes no sense (task %2, lock %3)").arg(QLatin1String(what)).arg(f.taskIndex).arg(f.lock)});
+        return false;
+    }
+
+    // A worker's task asks for a lock. Returns false if the worker was dropped.
+    bool onAcquire(Lane &l, const protocol::Frame &f)
+    {
+        if (!lockFrameMakesSense(l, f, "lock request"))
+            return false;
+        const auto &phases = m_ctx->set.tasks[f.taskIndex].phases;
+        if (f.phase >= phases.size() || phases[f.phase].kind != PhaseKind::Acquire || phases[f.phase].ref != f.lock) {
+            onWorkerLost(l, {IncidentKind::ProtocolError, 0,
+                             QStringLiteral("a lock request for phase %1 of task %2, which is no acquire of lock %3").arg(f.phase).arg(f.taskIndex).arg(f.lock)});
+            return false;
+        }
+        const std::int64_t now = monoNs();
+        const LockBook::Outcome outcome = m_book->request(f.lock, f.taskIndex);
+        if (outcome == LockBook::Outcome::Granted) {
+            m_book->acquired(f.lock, f.taskIndex, false, 0, now);
+            l.proc->write(protocol::encodeGrant(f.taskIndex, f.lock, protocol::Grant::AtOnce));
+            return true;
+        }
+        // In line: the wait is drawn from the worker's request on; waiting
+        // for another task is not this worker hanging.
+        m_sink->record(Event{f.tNs, f.taskIndex, laneId(l), f.phase, EventKind::SpanBegin, SpanKind::LockWait});
+        l.lockWait = Lane::LockWait::Waiting;
+        l.waitLock = f.lock;
+        l.waitPhase = f.phase;
+        l.waitSinceNs = f.tNs;
+        if (l.timeout)
+            l.timeout->stop();
+        if (outcome == LockBook::Outcome::Deadlock) {
+            std::vector<std::uint32_t> members;
+            report(m_book->deadlockIncident(f.taskIndex, now, &members));
+            for (std::uint32_t t : members)
+                if (Lane *waiter = laneOf(t))
+                    answer(*waiter, protocol::Grant::Deadlocked);
+            handOver(m_book->abandon(members, now));
+        }
+        return true;
+    }
+
+    // Returns false if the worker was dropped.
+    bool onRelease(Lane &l, const protocol::Frame &f)
+    {
+        if (!lockFrameMakesSense(l, f, "lock release"))
+            return false;
+        if (!m_book->holds(f.lock, f.taskIndex)) {
+            onWorkerLost(l, {IncidentKind::ProtocolError, 0,
+                             QStringLiteral("a release of lock %1 by task %2, which does not hold it").arg(f.lock).arg(f.taskIndex)});
+            return false;
+        }
+        // Released when the server hears of it, not when the worker said so:
+        // another worker's request may arrive first, and it waits until then.
+        const std::uint32_t next = m_book->release(f.lock, f.taskIndex, monoNs());
+        if (next != noTask)
+            handOver({next});
+        return true;
+    }
+
+    // The lane whose task in flight is `task`, if any.
+    Lane *laneOf(std::uint32_t task)
+    {
+        for (auto &lp : m_lanes)
+            if (lp->task == std::int64_t(task))
+                return lp.get();
+        return nullptr;
+    }
+
+    // Each of `tasks` waited in line and was handed its lock: it runs on
+    // once its worker hears (the book counts its wait until then).
+    void handOver(const std::vector<std::uint32_t> &tasks)
+    {
+        for (std::uint32_t t : tasks)
+            if (Lane *waiter = laneOf(t); waiter && waiter->lockWait == Lane::LockWait::Waiting)
+                answer(*waiter, protocol::Grant::AfterWait);
+    }
+
+    // Tells a waiting lane's worker how its wait ended; its liveness limit
+    // runs again.
+    void answer(Lane &l, protocol::Grant how)
+    {
+        l.lockWait = Lane::LockWait::Answered;
+        l.answer = how;
+        if (!l.proc || !l.ready)
+            return;
+        l.proc->write(protocol::encodeGrant(std::uint32_t(l.task), l.waitLock, how));
+        if (l.timeout)
+            l.timeout->start(l.limit.ms);
+    }
+
+    // A lane's task that will not run on: its lock-wait span (if any) ends
+    // now, and its locks go to the next in line.
+    void leaveLocks(Lane &l)
+    {
+        if (l.lockWait != Lane::LockWait::None)
+            m_sink->record(makeEvent(EventKind::SpanEnd, std::uint32_t(l.task), laneId(l), SpanKind::LockWait, l.waitPhase));
+        l.lockWait = Lane::LockWait::None;
+        if (m_book && !m_ctx->cancel.isCancelled())
+            handOver(m_book->abandon({std::uint32_t(l.task)}, monoNs()));
     }
 
     // First come, first served: the next pending task goes to the first idle
@@ -315,7 +482,7 @@ private:
             const Event send = makeEvent(EventKind::SpanBegin, i, laneId(l), SpanKind::Ipc);
             m_lastSend[std::size_t(l.index)] = send.tNs;
             m_sink->record(send);
-            l.proc->write(protocol::encodeTask(i, m_ctx->set.tasks[i]));
+            l.proc->write(protocol::encodeTask(i, m_ctx->set.tasks[i], m_ctx->set.increments));
             // Every task in flight is watched: a stopped or stalled worker
             // makes no progress, and nothing else would ever end its task.
             l.limit = livenessLimit(m_ctx->set.tasks[i], m_ctx->config, m_cores);
@@ -412,6 +579,7 @@ private:
         if (l.task < 0)
             return;
         const auto task = std::uint32_t(l.task);
+        leaveLocks(l);
         if (!l.started) {
             // It died before saying TaskStart: the task still held this
             // lane from the moment it was sent, so show it there (else
@@ -448,6 +616,19 @@ private:
             ++lost;
         }
         reportTasksLost(lost);
+    }
+
+    // Nothing can start (no worker program, no shared memory): a fatal
+    // incident, every task queued and failed at once.
+    void failBeforeStart(const Incident &fatal)
+    {
+        report(fatal);
+        const auto n = std::uint32_t(m_ctx->set.tasks.size());
+        for (std::uint32_t i = 0; i < n; ++i) {
+            m_sink->record(makeEvent(EventKind::Queued, i, noLane));
+            m_sink->record(makeEvent(EventKind::TaskFailed, i, noLane));
+        }
+        reportTasksLost(n);
     }
 
     void reportTasksLost(std::uint32_t count)
@@ -499,6 +680,7 @@ private:
             if (l.task >= 0) {
                 if (!l.started)
                     m_sink->record(makeEvent(EventKind::SpanEnd, std::uint32_t(l.task), laneId(l), SpanKind::Ipc));
+                leaveLocks(l);
                 m_sink->record(makeEvent(EventKind::TaskCancelled, std::uint32_t(l.task), laneId(l)));
                 l.task = -1;
             }
@@ -552,6 +734,11 @@ private:
     std::vector<std::int64_t> m_lastSend = std::vector<std::int64_t>(std::size_t(m_workers), 0);
     std::deque<std::uint32_t> m_pending;
     RunLoopHandle m_loop;
+    // A set with locks and counters: the counters every worker maps, their
+    // figures, and the run's locks, kept here.
+    std::unique_ptr<SharedCells> m_shared;
+    std::optional<Counters> m_counters;
+    std::optional<LockBook> m_book;
 };
 
 std::unique_ptr<Executor> makeProcessPoolExecutor(int workers) { return std::make_unique<ProcessPoolExecutor>(workers); }

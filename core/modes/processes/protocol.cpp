@@ -34,6 +34,14 @@ T get(const char *p)
     return qFromLittleEndian<T>(p);
 }
 
+double getDouble(const char *p)
+{
+    const auto bits = get<std::uint64_t>(p);
+    double value;
+    std::memcpy(&value, &bits, sizeof value);
+    return value;
+}
+
 QByteArray frame(FrameType type, const QByteArray &payload)
 {
     QByteArray out;
@@ -71,15 +79,27 @@ QByteArray encodeHello(std::uint32_t pid, std::uint16_t protocolVersion)
     return out;
 }
 
-QByteArray encodeTask(std::uint32_t index, const Task &task)
+QByteArray encodeTask(std::uint32_t index, const Task &task, const std::vector<Increment> &increments)
 {
     QByteArray payload;
-    payload.reserve(8 + 9 * qsizetype(task.phases.size()));
+    payload.reserve(8 + 21 * qsizetype(task.phases.size()));
     put(payload, index);
     put(payload, std::uint32_t(task.phases.size()));
     for (const Phase &p : task.phases) {
         put(payload, std::uint8_t(p.kind));
-        putDouble(payload, p.ms);
+        switch (p.kind) {
+        case PhaseKind::Cpu:
+        case PhaseKind::Io: putDouble(payload, p.ms); break;
+        case PhaseKind::Acquire:
+        case PhaseKind::Release: put(payload, p.ref); break;
+        case PhaseKind::Increment: {
+            const Increment &inc = increments.at(p.ref);
+            put(payload, inc.counter);
+            put(payload, inc.times);
+            putDouble(payload, inc.ioMs);
+            break;
+        }
+        }
     }
     return frame(FrameType::Task, payload);
 }
@@ -87,6 +107,42 @@ QByteArray encodeTask(std::uint32_t index, const Task &task)
 QByteArray encodeQuit()
 {
     return frame(FrameType::Quit, {});
+}
+
+QByteArray encodeShared(std::int32_t fd, std::uint32_t cells)
+{
+    QByteArray payload;
+    put(payload, fd);
+    put(payload, cells);
+    return frame(FrameType::Shared, payload);
+}
+
+QByteArray encodeGrant(std::uint32_t task, std::uint32_t lock, Grant how)
+{
+    QByteArray payload;
+    put(payload, task);
+    put(payload, lock);
+    put(payload, std::uint8_t(how));
+    return frame(FrameType::Grant, payload);
+}
+
+QByteArray encodeAcquire(std::int64_t tNs, std::uint32_t task, std::uint32_t lock, std::uint16_t phase)
+{
+    QByteArray payload;
+    put(payload, tNs);
+    put(payload, task);
+    put(payload, lock);
+    put(payload, phase);
+    return frame(FrameType::Acquire, payload);
+}
+
+QByteArray encodeRelease(std::int64_t tNs, std::uint32_t task, std::uint32_t lock)
+{
+    QByteArray payload;
+    put(payload, tNs);
+    put(payload, task);
+    put(payload, lock);
+    return frame(FrameType::Release, payload);
 }
 
 QByteArray encodeEvent(const Event &e)
@@ -168,7 +224,7 @@ Decoder::Status Decoder::next(Frame *out)
         const auto span = std::uint8_t(payload[15]);
         if (kind > std::uint8_t(EventKind::SpanEnd))
             return fail(QStringLiteral("event frame with unknown kind %1").arg(kind));
-        if (span > std::uint8_t(SpanKind::Ready) && span != std::uint8_t(SpanKind::None))
+        if (span > std::uint8_t(SpanKind::LockWait) && span != std::uint8_t(SpanKind::None))
             return fail(QStringLiteral("event frame with unknown span kind %1").arg(span));
         e.kind = EventKind(kind);
         e.span = SpanKind(span);
@@ -183,25 +239,94 @@ Decoder::Status Decoder::next(Frame *out)
             return fail(QStringLiteral("task frame of %1 (at least 8)").arg(plural(length, "byte")));
         const auto index = get<std::uint32_t>(payload);
         const auto count = get<std::uint32_t>(payload + 4);
-        if (count == 0 || count > limits::maxPhasesPerTask || length != 8 + 9 * std::uint64_t(count))
+        const auto bad = [&] {
             return fail(QStringLiteral("task frame with %1 in %2").arg(plural(count, "phase"), plural(length, "byte")));
+        };
+        if (count == 0 || count > limits::maxPhasesPerTask || length < 8 + 5 * std::uint64_t(count))
+            return bad();
         Task task;
         task.phases.resize(count);
+        std::vector<Increment> increments;
+        const char *q = payload + 8;
+        const char *end = payload + length;
         for (std::uint32_t i = 0; i < count; ++i) {
-            const char *q = payload + 8 + 9 * i;
-            const auto kind = std::uint8_t(q[0]);
-            const auto bits = get<std::uint64_t>(q + 1);
-            double ms;
-            std::memcpy(&ms, &bits, sizeof ms);
-            if (kind > std::uint8_t(PhaseKind::Io) || !std::isfinite(ms) || ms < 0 || ms > limits::maxPhaseMs)
-                return fail(QStringLiteral("task frame: phase %1 is invalid").arg(i));
-            task.phases[i] = {PhaseKind(kind), ms};
+            if (end - q < 1)
+                return bad();
+            const auto kind = std::uint8_t(*q++);
+            const std::ptrdiff_t need = kind == std::uint8_t(PhaseKind::Increment) ? 20
+                                        : kind == std::uint8_t(PhaseKind::Acquire)
+                                                || kind == std::uint8_t(PhaseKind::Release)
+                                            ? 4
+                                            : 8;
+            if (kind > std::uint8_t(PhaseKind::Increment))
+                return fail(QStringLiteral("task frame: phase %1 has unknown kind %2").arg(i).arg(kind));
+            if (end - q < need)
+                return bad();
+            const auto k = PhaseKind(kind);
+            if (k == PhaseKind::Cpu || k == PhaseKind::Io) {
+                const double ms = getDouble(q);
+                if (!std::isfinite(ms) || ms < 0 || ms > limits::maxPhaseMs)
+                    return fail(QStringLiteral("task frame: phase %1 is invalid").arg(i));
+                task.phases[i] = {k, ms};
+            } else if (k == PhaseKind::Increment) {
+                Increment inc;
+                inc.counter = get<std::uint32_t>(q);
+                inc.times = get<std::int64_t>(q + 4);
+                inc.ioMs = getDouble(q + 12);
+                if (inc.times < 0 || inc.times > limits::maxIncrementTimes || std::isnan(inc.ioMs)
+                    || inc.ioMs > limits::maxPhaseMs)
+                    return fail(QStringLiteral("task frame: phase %1 is invalid").arg(i));
+                task.phases[i] = {k, std::uint32_t(increments.size()), 0};
+                increments.push_back(inc);
+            } else {
+                task.phases[i] = {k, get<std::uint32_t>(q), 0};
+            }
+            q += need;
         }
+        if (q != end)
+            return bad();
         out->type = FrameType::Task;
         out->taskIndex = index;
         out->task = std::move(task);
+        out->increments = std::move(increments);
         break;
     }
+    case FrameType::Shared:
+        if (length != 8)
+            return fail(QStringLiteral("shared frame of %1 (expected 8)").arg(plural(length, "byte")));
+        out->type = FrameType::Shared;
+        out->fd = get<std::int32_t>(payload);
+        out->cells = get<std::uint32_t>(payload + 4);
+        break;
+    case FrameType::Grant: {
+        if (length != 9)
+            return fail(QStringLiteral("grant frame of %1 (expected 9)").arg(plural(length, "byte")));
+        const auto how = std::uint8_t(payload[8]);
+        if (how > std::uint8_t(Grant::Deadlocked))
+            return fail(QStringLiteral("grant frame with unknown answer %1").arg(how));
+        out->type = FrameType::Grant;
+        out->taskIndex = get<std::uint32_t>(payload);
+        out->lock = get<std::uint32_t>(payload + 4);
+        out->grant = Grant(how);
+        break;
+    }
+    case FrameType::Acquire:
+        if (length != 18)
+            return fail(QStringLiteral("acquire frame of %1 (expected 18)").arg(plural(length, "byte")));
+        out->type = FrameType::Acquire;
+        out->tNs = get<std::int64_t>(payload);
+        out->taskIndex = get<std::uint32_t>(payload + 8);
+        out->lock = get<std::uint32_t>(payload + 12);
+        out->phase = get<std::uint16_t>(payload + 16);
+        break;
+    case FrameType::Release:
+        if (length != 16)
+            return fail(QStringLiteral("release frame of %1 (expected 16)").arg(plural(length, "byte")));
+        out->type = FrameType::Release;
+        out->tNs = get<std::int64_t>(payload);
+        out->taskIndex = get<std::uint32_t>(payload + 8);
+        out->lock = get<std::uint32_t>(payload + 12);
+        break;
     case FrameType::Error:
         out->type = FrameType::Error;
         out->message = QString::fromUtf8(payload, qsizetype(length));

@@ -17,15 +17,29 @@ namespace il::protocol {
 // durations as IEEE doubles. A peer that sends anything else is broken, and
 // the decoder says so instead of guessing.
 inline constexpr char magic[4] = {'I', 'L', 'V', 'W'};
-inline constexpr std::uint16_t version = 1;
+inline constexpr std::uint16_t version = 2;
 inline constexpr std::size_t helloSize = 12;
 inline constexpr std::uint32_t maxPayload = 1u << 20;
 
 enum class FrameType : std::uint8_t {
-    Task = 1,   // parent -> worker: u32 index, u32 phase count, {u8 kind, f64 ms}*
+    // parent -> worker: u32 index, u32 phase count, then per phase u8 kind and
+    // cpu / io: f64 ms; acquire / release: u32 lock; increment: u32 counter,
+    // i64 times, f64 io ms (< 0: none)
+    Task = 1,
     Quit = 2,   // parent -> worker: no payload
+    Shared = 3, // parent -> worker: i32 fd, u32 cells: the run's counters, a memfd the worker inherited
+    Grant = 4,  // parent -> worker: u32 task, u32 lock, u8 how (Grant)
     Event = 16, // worker -> parent: i64 t_ns, u32 task, u16 phase, u8 kind, u8 span, u32 cpu_us
     Error = 17, // worker -> parent: UTF-8 message
+    Acquire = 18, // worker -> parent: i64 t_ns, u32 task, u32 lock, u16 phase; the worker waits for a Grant
+    Release = 19, // worker -> parent: i64 t_ns, u32 task, u32 lock
+};
+
+// How the parent answered an Acquire.
+enum class Grant : std::uint8_t {
+    AtOnce = 0,     // the lock was free
+    AfterWait = 1,  // the task waited in line; it holds the lock now
+    Deadlocked = 2, // its wait was part of a cycle: it holds nothing and must fail
 };
 
 // Writes all of `bytes` to a file descriptor (a worker's stdout), retrying
@@ -33,17 +47,30 @@ enum class FrameType : std::uint8_t {
 bool writeAll(int fd, const QByteArray &bytes);
 
 QByteArray encodeHello(std::uint32_t pid, std::uint16_t protocolVersion = version);
-QByteArray encodeTask(std::uint32_t index, const Task &task);
+// An increment phase's ref indexes `increments` (the set's).
+QByteArray encodeTask(std::uint32_t index, const Task &task, const std::vector<Increment> &increments = {});
 QByteArray encodeQuit();
+QByteArray encodeShared(std::int32_t fd, std::uint32_t cells);
+QByteArray encodeGrant(std::uint32_t task, std::uint32_t lock, Grant how);
 QByteArray encodeEvent(const Event &event);
 QByteArray encodeError(const QString &message);
+QByteArray encodeAcquire(std::int64_t tNs, std::uint32_t task, std::uint32_t lock, std::uint16_t phase);
+QByteArray encodeRelease(std::int64_t tNs, std::uint32_t task, std::uint32_t lock);
 
 struct Frame
 {
     FrameType type = FrameType::Quit;
     Event event;               // Event (lane is left as noLane: the parent knows it)
-    std::uint32_t taskIndex = 0; // Task
+    std::uint32_t taskIndex = 0; // Task; Grant, Acquire, Release: the task
     Task task;                 // Task (phases only)
+    // Task: one per increment phase, in phase order; its phase's ref is the index here.
+    std::vector<Increment> increments;
+    std::uint32_t lock = 0;    // Grant, Acquire, Release
+    std::uint16_t phase = 0;   // Acquire
+    std::int64_t tNs = 0;      // Acquire, Release
+    Grant grant = Grant::AtOnce; // Grant
+    std::int32_t fd = -1;      // Shared
+    std::uint32_t cells = 0;   // Shared
     QString message;           // Error
 };
 

@@ -3,15 +3,18 @@
 #include <QProcess>
 
 #include <csignal>
+#include <fcntl.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
 namespace il {
 
-qint64 startWorkerProcess(QProcess &proc, const QString &program)
+qint64 startWorkerProcess(QProcess &proc, const QString &program, int inheritFd)
 {
     // Runs in the child between fork and exec: only async-signal-safe calls.
-    proc.setChildProcessModifier([] {
+    proc.setChildProcessModifier([inheritFd] {
+        if (inheritFd >= 0)
+            ::fcntl(inheritFd, F_SETFD, 0); // only the child's copy loses close-on-exec
         ::setpgid(0, 0);
         // Die with the thread that started us even if the program is not
         // interleave-worker (which sets this again itself): a script worker

@@ -1,0 +1,72 @@
+#include "core/modes/processes/sharedcells.h"
+
+#include <cerrno>
+#include <cstring>
+#include <new>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace il {
+
+namespace {
+
+std::size_t bytesFor(std::uint32_t count) { return std::size_t(count == 0 ? 1 : count) * sizeof(Counters::Cell); }
+
+QString systemError(const char *what) { return QStringLiteral("%1: %2").arg(QLatin1String(what), QString::fromLocal8Bit(std::strerror(errno))); }
+
+} // namespace
+
+std::unique_ptr<SharedCells> SharedCells::create(std::uint32_t count, QString *error)
+{
+    const int fd = ::memfd_create("interleave-counters", MFD_CLOEXEC);
+    if (fd < 0) {
+        *error = systemError("memfd_create");
+        return nullptr;
+    }
+    const std::size_t bytes = bytesFor(count);
+    if (::ftruncate(fd, off_t(bytes)) != 0) {
+        *error = systemError("ftruncate");
+        ::close(fd);
+        return nullptr;
+    }
+    void *map = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (map == MAP_FAILED) {
+        *error = systemError("mmap");
+        ::close(fd);
+        return nullptr;
+    }
+    auto *cells = static_cast<Counters::Cell *>(map);
+    for (std::uint32_t i = 0; i < count; ++i)
+        new (cells + i) Counters::Cell();
+    return std::unique_ptr<SharedCells>(new SharedCells(fd, cells, count));
+}
+
+std::unique_ptr<SharedCells> SharedCells::map(int fd, std::uint32_t count, QString *error)
+{
+    struct stat st{};
+    if (::fstat(fd, &st) != 0) {
+        *error = systemError("the counters' descriptor");
+        return nullptr;
+    }
+    const std::size_t bytes = bytesFor(count);
+    if (std::size_t(st.st_size) < bytes) {
+        *error = QStringLiteral("the counters' segment has %1 bytes, %2 needed").arg(st.st_size).arg(bytes);
+        return nullptr;
+    }
+    void *map = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (map == MAP_FAILED) {
+        *error = systemError("mmap");
+        return nullptr;
+    }
+    // The parent constructed the cells; here they are only mapped.
+    return std::unique_ptr<SharedCells>(new SharedCells(fd, static_cast<Counters::Cell *>(map), count));
+}
+
+SharedCells::~SharedCells()
+{
+    ::munmap(m_cells, bytesFor(m_count));
+    ::close(m_fd);
+}
+
+} // namespace il

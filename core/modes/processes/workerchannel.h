@@ -1,0 +1,62 @@
+#pragma once
+
+#include "core/exec/tasklocks.h"
+#include "core/modes/processes/pipesink.h"
+#include "core/modes/processes/protocol.h"
+
+#include <deque>
+
+namespace il {
+
+// A worker process's side of the pipes: the parent's frames, read from
+// stdin as they are needed (blocking), and the worker's own frames, sent
+// down the PipeSink after the events recorded before them. There is nobody
+// to report to once the parent is gone, so the worker ends: with 0 when the
+// parent closed the pipe or said Quit, with 2 after telling it (an Error
+// frame) when it sent something a worker cannot take.
+class WorkerChannel
+{
+public:
+    explicit WorkerChannel(PipeSink &sink, int in = STDIN_FILENO) : m_sink(sink), m_in(in) {}
+
+    // The parent's next Task or Shared frame (tasks that arrived while a
+    // task waited for a lock first). Quit ends the process.
+    protocol::Frame next();
+    // Blocks for the parent's answer to `task`'s Acquire of `lock`; tasks
+    // sent meanwhile are kept for next().
+    protocol::Grant grant(std::uint32_t task, std::uint32_t lock);
+    // Sends `frame` after every event recorded so far.
+    void send(const QByteArray &frame) { m_sink.send(frame); }
+
+private:
+    protocol::Frame read();
+    [[noreturn]] void fail(const QString &message);
+
+    PipeSink &m_sink;
+    int m_in;
+    protocol::Decoder m_decoder;
+    std::deque<protocol::Frame> m_deferred;
+};
+
+// The run's locks as a worker sees them: kept by the parent, which answers
+// each Acquire with a Grant once the lock is the task's. A lock that was
+// free costs one round trip, drawn as an ipc span of the acquire phase; a
+// wait is a lock-wait span the parent begins (it knows the task is in line)
+// and the worker ends when it runs on.
+class WorkerLocks final : public TaskLocks
+{
+public:
+    explicit WorkerLocks(WorkerChannel &channel) : m_channel(channel) {}
+
+    Result acquire(std::uint32_t lock, std::uint32_t task, std::uint16_t phase, std::uint16_t lane,
+                   EventSink &sink, const CancelToken &cancel) override;
+    void release(std::uint32_t lock, std::uint32_t task) override;
+    // Nothing to do here: the parent hands on the locks of any task that
+    // failed, whether the worker said so or died.
+    void abandon(std::uint32_t) override {}
+
+private:
+    WorkerChannel &m_channel;
+};
+
+} // namespace il
