@@ -24,6 +24,8 @@ PIPE_BUF bytes, so threads and processes share stdout without a lock):
   K <counter> <expected> <final>                      a shared counter at the end (index into names)
   Y <lock> <acquisitions> <contended> <wait_ns> <longest_wait_ns> <longest_hold_ns>
                                                       what a lock cost (index into names)
+  F <lock> <from> <to> <release_ns> <acquired_ns>     a lock handed from a releasing task to one
+                                                      that waited for it and now runs on
   X <text>                                            the run could not go on
   D                                                   every task reported
 kind: 0 queued 1 start 2 end 3 failed 4 cancelled 5 span begin 6 span end;
@@ -90,9 +92,15 @@ class Lane:
         self.text("N %s %d %d %d %d %s" % (kind, lane, pid, task, value, clean(detail)))
 
     def text(self, line):
+        self.later(line)
+        self.flush()
+
+    def later(self, line):
+        """A line sent with the lane's next write."""
         self.parts.append(line + "\n")
         self.size += len(line) + 1
-        self.flush()
+        if self.size > FLUSH_BYTES:
+            self.flush()
 
     def flush_if_old(self):
         if self.parts and monotonic_ns() - self.last_flush >= FLUSH_AGE_NS:
@@ -203,6 +211,8 @@ class SharedState:
         self.longest_wait = array(names)
         self.longest_hold = array(names)
         self.held_since = array(names)
+        self.released_by = array(names)  # lock -> the task that last released it + 1
+        self.released_at = array(names)
         self.names = job.get("names", [])
 
     def _cycle(self, task):
@@ -268,6 +278,9 @@ class SharedState:
         if self.doomed[task]:
             raise Deadlocked()
         self._granted(lock, task, now, now - asked)
+        if self.released_by[lock]:
+            # The handoff: who let go of the lock this task waited for.
+            lane.later("F %d %d %d %d %d" % (lock, self.released_by[lock] - 1, task, self.released_at[lock], now))
 
     def free_for(self, lock, task):
         return self.owner[lock] == 0 or self.doomed[task]
@@ -285,11 +298,13 @@ class SharedState:
     def release(self, task, lock):
         with self.cond:
             if self.owner[lock] == task + 1:
-                self._free(lock, monotonic_ns())
+                self._free(lock, monotonic_ns(), task)
                 self.cond.notify_all()
 
-    def _free(self, lock, now):
+    def _free(self, lock, now, task):
         self.owner[lock] = 0
+        self.released_by[lock] = task + 1
+        self.released_at[lock] = now
         self.longest_hold[lock] = max(self.longest_hold[lock], now - self.held_since[lock])
 
     def abandon(self, task):
@@ -298,7 +313,7 @@ class SharedState:
             now = monotonic_ns()
             for lock in range(len(self.owner)):
                 if self.owner[lock] == task + 1:
-                    self._free(lock, now)
+                    self._free(lock, now, task)
             self.waits[task] = 0
             self.cond.notify_all()
 

@@ -210,6 +210,9 @@ private slots:
         QTest::newRow("counter short") << QByteArray("K 0 400000") << QStringLiteral("2 figures >= 0");
         QTest::newRow("counter negative") << QByteArray("K 0 -1 5") << QStringLiteral("2 figures >= 0");
         QTest::newRow("lock long") << QByteArray("Y 2 4 3 2 1 0 9") << QStringLiteral("more than 5 figures");
+        QTest::newRow("handoff") << QByteArray("F 0 3 5 1200 1900") << QString();
+        QTest::newRow("handoff short") << QByteArray("F 0 3 5 1200") << QStringLiteral("4 figures >= 0");
+        QTest::newRow("handoff negative task") << QByteArray("F 0 -3 5 1200 1900") << QStringLiteral("4 figures >= 0");
         QTest::newRow("deadlock") << QByteArray("N deadlock -1 0 0 2 task 0 holds A, waits for B; task 1 holds B, waits for A")
                                   << QString();
         QTest::newRow("edge without span") << QByteArray("123 5 0 1 2 255 0") << QStringLiteral("without a span kind");
@@ -718,6 +721,32 @@ private slots:
             QVERIFY2(it != r->trace->incidents.end(), qPrintable(modeName(mode)));
             QCOMPARE(it->detail, QStringLiteral("task 0 holds A, waits for B; task 1 holds B, waits for A"));
             QCOMPARE(it->value, 2);
+        }
+        // Handoffs: every wait in contention ended with the lock handed from
+        // the task that released it, at the very end of the waiter's wait.
+        const TaskSet contention = *loadPreset(QStringLiteral("contention")).taskSet;
+        for (Mode mode : {Mode::PyThreads, Mode::PyAsyncio, Mode::PyProcesses}) {
+            const RunResultPtr r = runPy(contention, mode, 4);
+            QVERIFY2(r, qPrintable(modeName(mode)));
+            const std::vector<LockHandoff> &handoffs = r->trace->shared.handoffs;
+            const auto waits = std::count_if(r->trace->spans.begin(), r->trace->spans.end(),
+                                             [](const Span &s) { return s.kind == SpanKind::LockWait; });
+            QVERIFY2(waits > 0, qPrintable(modeName(mode)));
+            QCOMPARE(qsizetype(handoffs.size()), qsizetype(waits));
+            for (const LockHandoff &h : handoffs) {
+                QCOMPARE(h.lock, QStringLiteral("db"));
+                QVERIFY(h.from != h.to);
+                QVERIFY(h.releaseNs <= h.acquiredNs);
+                QVERIFY2(std::any_of(r->trace->spans.begin(), r->trace->spans.end(),
+                                     [&](const Span &s) {
+                                         return s.kind == SpanKind::LockWait && s.task == h.to && s.endNs == h.acquiredNs
+                                                && s.startNs <= h.releaseNs;
+                                     }),
+                         qPrintable(QStringLiteral("%1: no wait of task %2 ends at its handoff").arg(modeName(mode)).arg(h.to)));
+            }
+            QVERIFY(std::is_sorted(handoffs.begin(), handoffs.end(), [](const LockHandoff &a, const LockHandoff &b) {
+                return a.acquiredNs < b.acquiredNs;
+            }));
         }
         const RunResultPtr dask = runPy(deadlock, Mode::Dask, 2);
         QVERIFY(dask);

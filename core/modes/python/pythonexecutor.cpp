@@ -251,7 +251,11 @@ public:
         }
         m_proc = nullptr;
         finishUnfinished();
-        setSharedResults(std::move(m_shared)); // what the K and Y lines said
+        // In the order the waiters ran on, as every mode's handoffs are
+        // (the processes of py-processes write theirs as they come).
+        std::stable_sort(m_shared.handoffs.begin(), m_shared.handoffs.end(),
+                         [](const LockHandoff &a, const LockHandoff &b) { return a.acquiredNs < b.acquiredNs; });
+        setSharedResults(std::move(m_shared)); // what the K, Y and F lines said
     }
 
 private:
@@ -360,13 +364,20 @@ private:
             m_clocks.detail = r.text;
             return QString();
         case runner::RecordType::Counter:
-        case runner::RecordType::LockStat: {
+        case runner::RecordType::LockStat:
+        case runner::RecordType::Handoff: {
             if (r.name >= std::int64_t(m_ctx->set.names.size()))
                 return QStringLiteral("a counter or lock %1 of %2 names").arg(r.name).arg(m_ctx->set.names.size());
             const QString name = m_ctx->set.names[std::size_t(r.name)];
             if (r.type == runner::RecordType::Counter)
                 m_shared.counters.push_back({name, r.values[0], r.values[1]});
-            else
+            else if (r.type == runner::RecordType::Handoff) {
+                const auto tasks = std::int64_t(m_ctx->set.tasks.size());
+                if (r.values[0] >= tasks || r.values[1] >= tasks || r.values[2] > r.values[3])
+                    return QStringLiteral("a handoff between tasks %1 and %2 of %3, released at %4 ns, taken at %5 ns")
+                        .arg(r.values[0]).arg(r.values[1]).arg(tasks).arg(r.values[2]).arg(r.values[3]);
+                m_shared.handoffs.push_back({name, std::uint32_t(r.values[0]), std::uint32_t(r.values[1]), r.values[2], r.values[3]});
+            } else
                 m_shared.locks.push_back({name, std::uint64_t(r.values[0]), std::uint64_t(r.values[1]), r.values[2],
                                           r.values[3], r.values[4]});
             return QString();

@@ -140,9 +140,11 @@ QString parseLine(const QByteArray &line, Record *out)
         return QString();
     }
     case 'K':
-    case 'Y': {
-        // K <counter> <expected> <final>; Y <lock> and five figures, all >= 0.
-        const int count = first == 'K' ? 2 : 5;
+    case 'Y':
+    case 'F': {
+        // K <counter> <expected> <final>; Y <lock> and five figures; F <lock>
+        // and four (from, to, release, acquired); all >= 0.
+        const int count = first == 'K' ? 2 : first == 'Y' ? 5 : 4;
         const char *p = line.constData() + 1, *end = line.constData() + line.size();
         if (!nextInt(p, end, &out->name) || out->name < 0 || out->name > 0xffffffffLL)
             return QStringLiteral("a shared-state line needs the index of its name");
@@ -151,7 +153,7 @@ QString parseLine(const QByteArray &line, Record *out)
                 return QStringLiteral("a shared-state line needs %1 figures >= 0").arg(count);
         if (p != end)
             return QStringLiteral("a shared-state line has more than %1 figures").arg(count);
-        out->type = first == 'K' ? RecordType::Counter : RecordType::LockStat;
+        out->type = first == 'K' ? RecordType::Counter : first == 'Y' ? RecordType::LockStat : RecordType::Handoff;
         return QString();
     }
     case 'D':

@@ -23,13 +23,15 @@ namespace il::runner {
 //   K <counter> <expected> <final>   a shared counter at the end (index into the set's names)
 //   Y <lock> <acquisitions> <contended> <wait_ns> <longest_wait_ns> <longest_hold_ns>
 //                          what a lock cost (index into the set's names)
+//   F <lock> <from> <to> <release_ns> <acquired_ns>   a lock handed from a releasing task
+//                          to one that waited for it and now runs on
 //   D          every task reported
 // Text keeps the runner's event compact (about 40 bytes) and readable with
 // `cat`; the parser below checks every field, so garbage becomes a message.
 inline constexpr int protocolVersion = 1;
 inline constexpr int maxLineBytes = 64 * 1024;
 
-enum class RecordType { Hello, Lane, Event, Note, Error, Clock, Counter, LockStat, Done };
+enum class RecordType { Hello, Lane, Event, Note, Error, Clock, Counter, LockStat, Handoff, Done };
 
 struct Record
 {
@@ -41,9 +43,10 @@ struct Record
     std::int64_t tNs = 0;  // Hello: the runner's CLOCK_MONOTONIC at hello; Clock: within how many ns
     Incident incident;     // Note (its time is the engine's, when it arrived)
     QString text;          // Lane name, Error, Clock; Hello: Python version
-    std::int64_t name = -1;           // Counter, LockStat: index into the task set's names
+    std::int64_t name = -1;           // Counter, LockStat, Handoff: index into the task set's names
     std::int64_t values[5] = {};      // Counter: expected, final; LockStat: acquisitions,
-                                      // contended, wait, longest wait, longest hold (ns)
+                                      // contended, wait, longest wait, longest hold (ns);
+                                      // Handoff: from, to, release, acquired (ns)
 };
 
 // Fed the bytes as they come; hands out one record per complete line.
