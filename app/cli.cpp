@@ -70,7 +70,8 @@ const char *usage =
     "usage: interleave                      open the window (scrape-and-parse preset)\n"
     "       interleave FILE.json | --demo   open the window on FILE / and press Run\n"
     "       interleave run (--taskset FILE | --preset NAME) [--mode M[,M...] | --mode all]\n"
-    "                      [--workers N] [--worker PATH] [--task-timeout MS] [--trace FILE] [--summary FILE]\n"
+    "                      [--workers N] [--worker PATH] [--task-timeout MS] [--prefetch N]\n"
+    "                      [--trace FILE] [--summary FILE]\n"
     "                      [--screenshot FILE.png|FILE.svg [--view lane|task] [--range START_MS:END_MS] [--dark]]\n"
     "                      [--open TRACE]... [--repeat N] [--quiet] [--python PATH]\n"
     "                      [--dask-scheduler tcp://HOST:PORT]\n"
@@ -200,6 +201,7 @@ void addRunOptions(QCommandLineParser &parser)
         {QStringLiteral("workers"), QStringLiteral("Threads / processes per pool."), QStringLiteral("N")},
         {QStringLiteral("worker"), QStringLiteral("Worker executable for processes (default: $INTERLEAVE_WORKER, else interleave-worker beside interleave)."), QStringLiteral("PATH")},
         {QStringLiteral("task-timeout"), QStringLiteral("Kill a worker process after MS on one task (default: 5 s + 3 x the task's declared time)."), QStringLiteral("MS")},
+        {QStringLiteral("prefetch"), QStringLiteral("Tasks queued ahead in each busy worker process (0 to 64, default 1, as CPython's ProcessPoolExecutor)."), QStringLiteral("N")},
         {QStringLiteral("trace"), QStringLiteral("Write a Chrome trace (Perfetto)."), QStringLiteral("FILE")},
         {QStringLiteral("summary"), QStringLiteral("Write the summary JSON (or CSV if FILE ends in .csv)."), QStringLiteral("FILE")},
         {QStringLiteral("screenshot"), QStringLiteral("Render the timeline and chart to PNG or SVG."), QStringLiteral("FILE")},
@@ -294,6 +296,14 @@ int cmdRun(const QStringList &args, const ScreenshotFn &screenshot)
         if (!ok || timeoutMs < 1)
             return fail(QStringLiteral("--task-timeout: must be a whole number of milliseconds >= 1 (got \"%1\")").arg(parser.value(QStringLiteral("task-timeout"))));
     }
+    int prefetch = -1;
+    if (parser.isSet(QStringLiteral("prefetch"))) {
+        bool ok = false;
+        prefetch = parser.value(QStringLiteral("prefetch")).toInt(&ok);
+        if (!ok || prefetch < 0 || prefetch > il::RunConfig::maxPrefetch)
+            return fail(QStringLiteral("--prefetch: must be a whole number from 0 to %1 (got \"%2\")")
+                            .arg(il::RunConfig::maxPrefetch).arg(parser.value(QStringLiteral("prefetch"))));
+    }
     // As in the window: --worker, else INTERLEAVE_WORKER, else beside us.
     QString workerPath = qEnvironmentVariable("INTERLEAVE_WORKER");
     if (parser.isSet(QStringLiteral("worker"))) {
@@ -356,6 +366,7 @@ int cmdRun(const QStringList &args, const ScreenshotFn &screenshot)
         c.mode = mode;
         c.workers = workers;
         c.taskTimeoutMs = timeoutMs;
+        c.prefetch = prefetch;
         c.workerPath = workerPath;
         c.pythonPath = pythonPath;
         c.daskScheduler = daskScheduler;

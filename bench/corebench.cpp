@@ -124,12 +124,18 @@ void benchSchedulingOverhead(const Options &options, Report &report)
         int workers;
         double aimUs; // 0 = none
         QString aimText;
+        int prefetch = -1; // processes: -1 the default
     };
+    // processes: the default (a task queued ahead per worker) at 2 and 4
+    // workers, and one task at a time (--prefetch 0) beside it, as it was.
     const Case cases[] = {
         {il::Mode::Sequential, 1, 0, QString()},
         {il::Mode::Threads, 0, 10, QStringLiteral("< 10")},
         {il::Mode::ThreadsGil, 0, 0, QString()},
-        {il::Mode::Processes, 2, 100, QStringLiteral("< 100")},
+        {il::Mode::Processes, 2, 4.5, QStringLiteral("≤ 4.5")},
+        {il::Mode::Processes, 4, 4.5, QStringLiteral("≤ 4.5")},
+        {il::Mode::Processes, 2, 0, QString(), 0},
+        {il::Mode::Processes, 4, 0, QString(), 0},
         {il::Mode::EventLoop, 1, 5, QStringLiteral("< 5")},
     };
     for (const Case &c : cases) {
@@ -137,9 +143,16 @@ void benchSchedulingOverhead(const Options &options, Report &report)
         config.mode = c.mode;
         config.workers = c.workers;
         config.workerPath = worker;
+        config.prefetch = c.prefetch;
         const int workers = config.effectiveWorkers();
-        const QString id = QStringLiteral("overhead.%1").arg(il::modeName(c.mode));
-        const QString label = QStringLiteral("overhead/task, %1").arg(modeLabel(c.mode, workers));
+        QString id = QStringLiteral("overhead.%1").arg(il::modeName(c.mode));
+        QString label = QStringLiteral("overhead/task, %1").arg(modeLabel(c.mode, workers));
+        if (c.mode == il::Mode::Processes) {
+            // The first case keeps the old id (2 workers, default prefetch).
+            if (c.workers != 2 || c.prefetch >= 0)
+                id += QStringLiteral(".w%1.prefetch%2").arg(c.workers).arg(config.effectivePrefetch());
+            label += QStringLiteral(", prefetch %1").arg(config.effectivePrefetch());
+        }
         if (c.mode == il::Mode::Processes && !QFileInfo(worker).isExecutable()) {
             report.skip(id, label, QStringLiteral("no worker executable at %1").arg(worker));
             continue;

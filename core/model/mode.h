@@ -48,12 +48,21 @@ struct RunConfig
     Mode mode = Mode::Sequential;
     int workers = 0;       // 0 = defaultWorkers(mode)
     int taskTimeoutMs = 0; // processes only; 0 = none
+    // processes only: how many tasks each busy worker holds queued behind
+    // the one it runs; -1 = defaultPrefetch.
+    int prefetch = -1;
     QString workerPath;    // empty = next to the running executable
     double gilSwitchMs = 5.0;
     QString pythonPath;    // py-modes, dask: empty = INTERLEAVE_PYTHON, else /usr/bin/python3, else PATH
     QString daskScheduler; // dask: "tcp://HOST:PORT" of a running cluster; empty = a LocalCluster
 
     int effectiveWorkers() const;
+    int effectivePrefetch() const { return prefetch >= 0 ? prefetch : defaultPrefetch; }
+
+    // As CPython's ProcessPoolExecutor, whose workers find the next call
+    // already queued when they finish one.
+    static constexpr int defaultPrefetch = 1;
+    static constexpr int maxPrefetch = 64;
 };
 
 } // namespace il

@@ -91,6 +91,8 @@ void TestCli::rejectsBadArguments_data()
     QTest::newRow("unknown option") << QStringList{"run", "--preset", "primes", "--fast"} << "Unknown option 'fast'";
     QTest::newRow("repeat zero") << QStringList{"run", "--preset", "primes", "--repeat", "0"} << "--repeat: must be a whole number from 1 to 100 (got \"0\")";
     QTest::newRow("repeat word") << QStringList{"run", "--preset", "primes", "--repeat", "many"} << "--repeat: must be a whole number from 1 to 100";
+    QTest::newRow("prefetch negative") << QStringList{"run", "--preset", "primes", "--prefetch", "-1"} << "--prefetch: must be a whole number from 0 to 64 (got \"-1\")";
+    QTest::newRow("prefetch huge") << QStringList{"run", "--preset", "primes", "--prefetch", "65"} << "--prefetch: must be a whole number from 0 to 64 (got \"65\")";
     QTest::newRow("view without screenshot") << QStringList{"run", "--preset", "primes", "--view", "task"} << "--view: only with --screenshot FILE";
     QTest::newRow("bad view") << QStringList{"run", "--preset", "primes", "--screenshot", "x.svg", "--view", "gantt"} << "--view: must be lane or task (got \"gantt\")";
     QTest::newRow("backwards range") << QStringList{"run", "--preset", "primes", "--screenshot", "x.svg", "--range", "10:5"} << "--range: must be START_MS:END_MS with 0 <= START < END";

@@ -35,6 +35,9 @@ private slots:
     void eventLoopIsStalledByCpu();
     void eventLoopIoAloneIsNeverReadyWait();
     void processesAreOtherPids();
+    void processesQueueTasksAhead();
+    void processesNeverQueueBehindALongTask();
+    void processesAskBackTasksQueuedBehindALockWait();
     void cpuPhasesMeasureThreadCpuTime();
     void comparisonRunsOneAfterAnother();
     void taskDetailsAddUp();
@@ -239,6 +242,80 @@ void TestModes::eventLoopIoAloneIsNeverReadyWait()
     QVERIFY(r);
     QVERIFY2(checkTrace(*r->trace, set).isEmpty(), qPrintable(checkTrace(*r->trace, set)));
     QCOMPARE(r->metrics.readyWaitMs, 0.0);
+}
+
+// --prefetch: with tasks queued ahead the worker goes straight from one task
+// to the next, so each task's ipc span on the lane begins exactly where the
+// one before it ended (the worker's own clock); sent one at a time, the next
+// task leaves the parent only after it heard the end, later.
+void TestModes::processesQueueTasksAhead()
+{
+    // Short tasks: only behind those (≤ 1 ms declared) are tasks queued ahead.
+    const il::TaskSet set = testsupport::makeSet({"i0.5", "i0.5", "i0.5", "i0.5", "i0.5", "i0.5"});
+    for (int prefetch : {0, 2}) {
+        il::RunConfig c = testsupport::config(il::Mode::Processes, 1);
+        c.prefetch = prefetch;
+        const testsupport::Comparison run = testsupport::runComparison(set, {c}, 20000);
+        QVERIFY(run.completed);
+        const il::Trace &trace = *run.runs.front()->trace;
+        QVERIFY2(checkTrace(trace, set).isEmpty(), qPrintable(checkTrace(trace, set)));
+        for (std::uint32_t t = 1; t < set.tasks.size(); ++t) {
+            const auto ipc = std::find_if(trace.spans.begin(), trace.spans.end(), [&](const il::Span &s) {
+                return s.kind == il::SpanKind::Ipc && s.task == t && s.endNs == trace.tasks[t].startNs;
+            });
+            QVERIFY2(ipc != trace.spans.end(), qPrintable(QStringLiteral("no ipc span before task %1").arg(t)));
+            const std::int64_t before = trace.tasks[t - 1].endNs;
+            if (prefetch > 0)
+                QCOMPARE(ipc->startNs, before);
+            else
+                QVERIFY2(ipc->startNs > before, qPrintable(QStringLiteral("task %1 sent %2 ns after the end before it")
+                                                               .arg(t).arg(ipc->startNs - before)));
+        }
+    }
+}
+
+// Nothing is queued ahead behind a task declared longer than 1 ms: no
+// short task waits for the long one while another worker is free.
+void TestModes::processesNeverQueueBehindALongTask()
+{
+    const il::TaskSet set = testsupport::makeSet({"i600", "i10", "i10", "i10", "i10", "i10", "i10"});
+    il::RunConfig c = testsupport::config(il::Mode::Processes, 2);
+    c.prefetch = 1;
+    const testsupport::Comparison run = testsupport::runComparison(set, {c}, 20000);
+    QVERIFY(run.completed);
+    const il::Trace &trace = *run.runs.front()->trace;
+    QVERIFY2(checkTrace(trace, set).isEmpty(), qPrintable(checkTrace(trace, set)));
+    for (std::uint32_t t = 1; t < set.tasks.size(); ++t) {
+        QVERIFY2(trace.tasks[t].endNs < trace.tasks[0].endNs,
+                 qPrintable(QStringLiteral("task %1 ended %2 ms after the long one")
+                                .arg(t).arg(il::nsToMs(trace.tasks[t].endNs - trace.tasks[0].endNs))));
+        QVERIFY(trace.tasks[t].lane != trace.tasks[0].lane);
+    }
+}
+
+// A short task (nothing declared) queued ahead of others waits for a lock a
+// long task holds: whatever was queued behind it is asked back once another
+// worker is idle (the waiting worker answers while it waits), so no task
+// waits for the lock it does not need. Without asking back, the task queued
+// behind the waiter would end after the 500 ms holder.
+void TestModes::processesAskBackTasksQueuedBehindALockWait()
+{
+    const il::TaskSet set = *il::parseTaskSet(R"({"tasks":[
+        {"phases":[{"acquire":"L"},{"io":500},{"release":"L"}]},
+        {"phases":[{"io":0},{"acquire":"L"},{"release":"L"}]},
+        {"phases":[{"io":20}]}, {"phases":[{"io":20}]}, {"phases":[{"io":20}]}, {"phases":[{"io":20}]}]})").taskSet;
+    il::RunConfig c = testsupport::config(il::Mode::Processes, 3);
+    c.prefetch = 1;
+    const testsupport::Comparison run = testsupport::runComparison(set, {c}, 20000);
+    QVERIFY(run.completed);
+    const il::Trace &trace = *run.runs.front()->trace;
+    QVERIFY2(checkTrace(trace, set).isEmpty(), qPrintable(checkTrace(trace, set)));
+    // Task 1 took the lock only after task 0 let go: it really waited.
+    QVERIFY(trace.tasks[1].endNs >= trace.tasks[0].endNs - 1'000'000);
+    for (std::uint32_t t = 2; t < set.tasks.size(); ++t)
+        QVERIFY2(trace.tasks[t].endNs < trace.tasks[0].endNs,
+                 qPrintable(QStringLiteral("task %1 ended %2 ms after the lock's holder")
+                                .arg(t).arg(il::nsToMs(trace.tasks[t].endNs - trace.tasks[0].endNs))));
 }
 
 void TestModes::processesAreOtherPids()

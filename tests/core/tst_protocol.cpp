@@ -69,7 +69,8 @@ void TestProtocol::roundTripsLockFrames()
                 {il::PhaseKind::Increment, 0u, 0}, {il::PhaseKind::Release, 3u, 0}};
     Decoder d;
     d.feed(encodeHello(1) + encodeShared(17, 6) + encodeTask(4, t, setIncrements)
-           + encodeGrant(4, 3, Grant::AfterWait) + encodeAcquire(-5, 4, 3, 0) + encodeRelease(99, 4, 3));
+           + encodeGrant(4, 3, Grant::AfterWait) + encodeAcquire(-5, 4, 3, 0) + encodeRelease(99, 4, 3)
+           + encodeRevoke(12) + encodeRevoked(77, 12));
     Frame f;
     QCOMPARE(d.next(&f), Decoder::Status::Frame);
     QCOMPARE(f.type, FrameType::Shared);
@@ -107,6 +108,13 @@ void TestProtocol::roundTripsLockFrames()
     QCOMPARE(d.next(&f), Decoder::Status::Frame);
     QCOMPARE(f.type, FrameType::Release);
     QCOMPARE(f.tNs, std::int64_t(99));
+    QCOMPARE(d.next(&f), Decoder::Status::Frame);
+    QCOMPARE(f.type, FrameType::Revoke);
+    QCOMPARE(f.taskIndex, 12u);
+    QCOMPARE(d.next(&f), Decoder::Status::Frame);
+    QCOMPARE(f.type, FrameType::Revoked);
+    QCOMPARE(f.tNs, std::int64_t(77));
+    QCOMPARE(f.taskIndex, 12u);
     QCOMPARE(d.next(&f), Decoder::Status::NeedMore);
 }
 
@@ -172,6 +180,8 @@ void TestProtocol::rejectsOversizedAndMalformedFrames_data()
     QTest::newRow("short acquire") << raw(16, 18, QByteArray(16, 0)) << "acquire frame of 16 bytes (expected 18)";
     QTest::newRow("short release") << raw(18, 19, QByteArray(18, 0)) << "release frame of 18 bytes (expected 16)";
     QTest::newRow("short shared") << raw(4, 3, QByteArray(4, 0)) << "shared frame of 4 bytes (expected 8)";
+    QTest::newRow("long revoke") << raw(5, 5, QByteArray(5, 0)) << "revoke frame of 5 bytes (expected 4)";
+    QTest::newRow("short revoked") << raw(8, 20, QByteArray(8, 0)) << "revoked frame of 8 bytes (expected 12)";
 }
 
 void TestProtocol::rejectsOversizedAndMalformedFrames()

@@ -34,6 +34,8 @@ QByteArray reencode(const Frame &f)
     case FrameType::Grant: return il::protocol::encodeGrant(f.taskIndex, f.lock, f.grant);
     case FrameType::Acquire: return il::protocol::encodeAcquire(f.tNs, f.taskIndex, f.lock, f.phase);
     case FrameType::Release: return il::protocol::encodeRelease(f.tNs, f.taskIndex, f.lock);
+    case FrameType::Revoke: return il::protocol::encodeRevoke(f.taskIndex);
+    case FrameType::Revoked: return il::protocol::encodeRevoked(f.tNs, f.taskIndex);
     }
     std::abort();
 }

@@ -63,6 +63,7 @@ public:
 
     static constexpr int maxFailedStarts = 3;   // per lane, in a row
     static constexpr int maxFailuresInARow = 5; // whole pool, no task completed in between
+    static constexpr double aheadBehindMs = 1.0; // --prefetch queues only behind tasks this short
 
     int laneCount() const override { return m_workers; }
     int slotCount() const override { return 1; }
@@ -97,6 +98,7 @@ public:
     void run(ExecContext &ctx) override
     {
         m_ctx = &ctx;
+        m_prefetch = ctx.config.effectivePrefetch();
         m_sink = std::make_unique<RecorderSink>(ctx.recorder, 0);
         const auto n = std::uint32_t(ctx.set.tasks.size());
         m_workerPath = ctx.config.workerPath.isEmpty() ? defaultWorkerPath() : ctx.config.workerPath;
@@ -160,8 +162,18 @@ private:
         std::vector<qint64> formerPids; // workers this lane had before a replacement
         bool ready = false;
         bool retiring = false;
-        std::int64_t task = -1;  // in flight
+        std::int64_t task = -1;  // in flight: the one the worker runs (or begins next)
         bool started = false;    // its TaskStart arrived
+        bool ipcOpen = false;    // its ipc span (from sent to begun) has its begin recorded
+        std::int64_t sentNs = 0; // when it was sent, or became the worker's next
+        bool headRevoking = false; // asked back before it began (it was sent ahead)
+        // Sent ahead (--prefetch), queued in the worker behind `task`, in order.
+        struct Ahead
+        {
+            std::uint32_t task;
+            bool revoking = false;
+        };
+        std::deque<Ahead> ahead;
         // The task in flight and a lock: waiting in line (its lock-wait span
         // begun here), answered (its worker ends the span), or neither.
         enum class LockWait { None, Waiting, Answered } lockWait = LockWait::None;
@@ -195,6 +207,9 @@ private:
         l.pgid = 0;
         l.task = -1;
         l.started = false;
+        l.ipcOpen = false;
+        l.headRevoking = false;
+        l.ahead.clear();
         l.lockWait = Lane::LockWait::None;
         l.stderrTail.clear();
         m_sink->record(makeEvent(EventKind::SpanBegin, noTask, laneId(l), SpanKind::Spawn));
@@ -246,6 +261,7 @@ private:
             case protocol::FrameType::Event: kept = onWorkerEvent(l, frame.event); break;
             case protocol::FrameType::Acquire: kept = onAcquire(l, frame); break;
             case protocol::FrameType::Release: kept = onRelease(l, frame); break;
+            case protocol::FrameType::Revoked: kept = onRevoked(l, frame); break;
             default: onWorkerLost(l, {IncidentKind::ProtocolError, 0, QStringLiteral("an unexpected frame")}); break;
             }
             if (!kept)
@@ -308,9 +324,17 @@ private:
         Q_ASSERT(e.task < m_ctx->set.tasks.size());
         e.lane = laneId(l);
         if (e.kind == EventKind::TaskStart) {
-            // IPC: from handing the task to the pipe until the worker began it.
+            // IPC: from handing the task to the pipe (or, sent ahead, from the
+            // end of the task before it) until the worker began it.
+            if (!l.ipcOpen)
+                m_sink->record(Event{l.sentNs, e.task, e.lane, noPhase, EventKind::SpanBegin, SpanKind::Ipc});
             m_sink->record(Event{e.tNs, e.task, e.lane, noPhase, EventKind::SpanEnd, SpanKind::Ipc});
+            l.ipcOpen = false;
             l.started = true;
+            if (l.headRevoking) { // too late: it had begun
+                l.headRevoking = false;
+                --m_revoking;
+            }
         }
         if (e.span == SpanKind::LockWait) {
             // The worker runs on: the moment its wait ended, in the book too.
@@ -322,14 +346,19 @@ private:
         if (e.kind == EventKind::TaskFailed && m_book) // a deadlock's member: it gave its locks up already
             handOver(m_book->abandon({e.task}, e.tNs));
         if (e.kind == EventKind::TaskEnd || e.kind == EventKind::TaskCancelled || e.kind == EventKind::TaskFailed) {
-            m_sink->record(Event{e.tNs, e.task, e.lane, noPhase, EventKind::SpanBegin, SpanKind::Ipc});
-            m_sink->record(makeEvent(EventKind::SpanEnd, e.task, e.lane, SpanKind::Ipc));
+            // The result's trip back, unless the worker went straight on to
+            // a task sent ahead: then the lane is that task's from here.
+            if (l.ahead.empty()) {
+                m_sink->record(Event{e.tNs, e.task, e.lane, noPhase, EventKind::SpanBegin, SpanKind::Ipc});
+                m_sink->record(makeEvent(EventKind::SpanEnd, e.task, e.lane, SpanKind::Ipc));
+            }
             l.task = -1;
             l.started = false;
             if (l.timeout)
                 l.timeout->stop();
             m_failuresInARow = 0;
             finishOne();
+            promote(l, e.tNs);
             dispatch();
         }
         return true;
@@ -464,7 +493,16 @@ private:
     }
 
     // First come, first served: the next pending task goes to the first idle
-    // worker (lowest lane).
+    // worker (lowest lane). Then, with --prefetch, each busy worker gets up
+    // to that many more queued behind its task, so it never waits for the
+    // parent between two (one task stays pending for each worker still
+    // starting) — but only behind tasks declared at most aheadBehindMs
+    // long: behind a longer one the round trip saved is nothing beside it,
+    // and a task queued there could wait for it while another worker is
+    // idle. A worker idle with nothing pending asks back a task queued
+    // behind another worker's (which answers between tasks or while it
+    // waits for a lock), as CPython's shared call queue would have given it
+    // to whoever was free.
     void dispatch()
     {
         if (m_ctx->cancel.isCancelled())
@@ -477,28 +515,142 @@ private:
                 continue;
             const std::uint32_t i = m_pending.front();
             m_pending.pop_front();
-            l.task = i;
-            l.started = false;
-            const Event send = makeEvent(EventKind::SpanBegin, i, laneId(l), SpanKind::Ipc);
-            m_lastSend[std::size_t(l.index)] = send.tNs;
-            m_sink->record(send);
-            l.proc->write(protocol::encodeTask(i, m_ctx->set.tasks[i], m_ctx->set.increments));
-            // Every task in flight is watched: a stopped or stalled worker
-            // makes no progress, and nothing else would ever end its task.
-            l.limit = livenessLimit(m_ctx->set.tasks[i], m_ctx->config, m_cores);
-            if (!l.timeout) {
-                l.timeout = std::make_unique<QTimer>();
-                l.timeout->setSingleShot(true);
-                // Never early (a coarse timer may fire 5 % early).
-                l.timeout->setTimerType(Qt::PreciseTimer);
-                QObject::connect(l.timeout.get(), &QTimer::timeout, l.timeout.get(), [this, &l] {
-                    const bool asked = m_ctx->config.taskTimeoutMs > 0;
-                    onWorkerLost(l, {asked ? IncidentKind::TaskTimeout : IncidentKind::WorkerHung, l.limit.ms,
-                                     asked ? QString() : l.limit.description});
-                });
-            }
-            l.timeout->start(l.limit.ms);
+            send(l, i);
         }
+        if (m_prefetch > 0 && !m_pending.empty()) {
+            const auto starting = std::size_t(std::count_if(m_lanes.begin(), m_lanes.begin() + m_startedLanes,
+                                                            [](const auto &x) { return x->proc && !x->ready; }));
+            for (auto &lp : m_lanes) {
+                Lane &l = *lp;
+                while (l.ready && l.task >= 0 && int(l.ahead.size()) < m_prefetch && m_pending.size() > starting
+                       && m_ctx->set.tasks[l.ahead.empty() ? std::size_t(l.task) : l.ahead.back().task].lengthMs()
+                              <= aheadBehindMs) {
+                    const std::uint32_t i = m_pending.front();
+                    m_pending.pop_front();
+                    l.ahead.push_back({i});
+                    l.proc->write(protocol::encodeTask(i, m_ctx->set.tasks[i], m_ctx->set.increments));
+                }
+            }
+        }
+        if (m_pending.empty())
+            revokeForIdle();
+    }
+
+    // Hands task i to the lane's idle worker.
+    void send(Lane &l, std::uint32_t i)
+    {
+        l.task = i;
+        l.started = false;
+        const Event sent = makeEvent(EventKind::SpanBegin, i, laneId(l), SpanKind::Ipc);
+        l.sentNs = sent.tNs;
+        l.ipcOpen = true;
+        m_lastSend[std::size_t(l.index)] = sent.tNs;
+        m_sink->record(sent);
+        l.proc->write(protocol::encodeTask(i, m_ctx->set.tasks[i], m_ctx->set.increments));
+        watch(l);
+    }
+
+    // The lane's task ended at `endNs`: the first task sent ahead (if any)
+    // is the one its worker begins next, from then on.
+    void promote(Lane &l, std::int64_t endNs)
+    {
+        if (l.ahead.empty() || !l.ready)
+            return;
+        const Lane::Ahead next = l.ahead.front();
+        l.ahead.pop_front();
+        l.task = next.task;
+        l.started = false;
+        l.headRevoking = next.revoking;
+        l.sentNs = endNs;
+        m_lastSend[std::size_t(l.index)] = endNs;
+        // A task being asked back may never begin here: its span waits for
+        // its start.
+        l.ipcOpen = !next.revoking;
+        if (l.ipcOpen)
+            m_sink->record(Event{endNs, next.task, laneId(l), noPhase, EventKind::SpanBegin, SpanKind::Ipc});
+        watch(l);
+    }
+
+    // As many tasks asked back as there are idle workers (beyond those
+    // asked already), the last queued first.
+    void revokeForIdle()
+    {
+        const auto idle = std::count_if(m_lanes.begin(), m_lanes.end(), [](const auto &x) {
+            return x->ready && x->task < 0;
+        });
+        while (idle > m_revoking) {
+            Lane *from = nullptr;
+            for (auto &lp : m_lanes)
+                if (lp->ready && !lp->ahead.empty() && !lp->ahead.back().revoking)
+                    from = lp.get();
+            if (!from)
+                return;
+            from->ahead.back().revoking = true;
+            ++m_revoking;
+            from->proc->write(protocol::encodeRevoke(from->ahead.back().task));
+        }
+    }
+
+    // The worker gave back a task it never began. Returns false if the
+    // worker was dropped.
+    bool onRevoked(Lane &l, const protocol::Frame &f)
+    {
+        const auto it = std::find_if(l.ahead.begin(), l.ahead.end(), [&](const Lane::Ahead &a) {
+            return a.task == f.taskIndex && a.revoking;
+        });
+        if (it != l.ahead.end()) {
+            l.ahead.erase(it);
+        } else if (l.task == std::int64_t(f.taskIndex) && l.headRevoking && !l.started) {
+            // It was to be its next: the one after it is now.
+            l.task = -1;
+            l.headRevoking = false;
+            if (l.timeout)
+                l.timeout->stop();
+            promote(l, f.tNs);
+        } else {
+            onWorkerLost(l, {IncidentKind::ProtocolError, 0,
+                             QStringLiteral("it gave back task %1, which it was not asked for").arg(f.taskIndex)});
+            return false;
+        }
+        --m_revoking;
+        m_pending.push_front(f.taskIndex);
+        dispatch();
+        return true;
+    }
+
+    // Every task the worker runs is watched: a stopped or stalled worker
+    // makes no progress, and nothing else would ever end its task.
+    void watch(Lane &l)
+    {
+        const std::uint32_t i = std::uint32_t(l.task);
+        l.limit = livenessLimit(m_ctx->set.tasks[i], m_ctx->config, m_cores);
+        if (!l.timeout) {
+            l.timeout = std::make_unique<QTimer>();
+            l.timeout->setSingleShot(true);
+            // Never early (a coarse timer may fire 5 % early).
+            l.timeout->setTimerType(Qt::PreciseTimer);
+            QObject::connect(l.timeout.get(), &QTimer::timeout, l.timeout.get(), [this, &l] {
+                const bool asked = m_ctx->config.taskTimeoutMs > 0;
+                onWorkerLost(l, {asked ? IncidentKind::TaskTimeout : IncidentKind::WorkerHung, l.limit.ms,
+                                 asked ? QString() : l.limit.description});
+            });
+        }
+        l.timeout->start(l.limit.ms);
+    }
+
+    // Tasks sent ahead to a worker that will not run them go back to the
+    // front of the queue, in order: they never began.
+    void takeBackAhead(Lane &l)
+    {
+        if (l.headRevoking) {
+            l.headRevoking = false;
+            --m_revoking;
+        }
+        for (auto it = l.ahead.rbegin(); it != l.ahead.rend(); ++it) {
+            m_revoking -= it->revoking;
+            m_pending.push_front(it->task);
+        }
+        l.ahead.clear();
     }
 
     // A worker died, hung or spoke nonsense: fail its task visibly, replace it
@@ -568,14 +720,17 @@ private:
                 if (running() && !m_ctx->cancel.isCancelled() && !m_pending.empty())
                     spawn(l);
             });
+            dispatch(); // what it had queued ahead may go to an idle worker meanwhile
         } else {
             report(incident);
         }
     }
 
-    // The lane's task in flight (if any) failed, drawn on this lane.
+    // The lane's task in flight (if any) failed, drawn on this lane; those
+    // sent ahead go back to the queue.
     void failInFlight(Lane &l)
     {
+        takeBackAhead(l);
         if (l.task < 0)
             return;
         const auto task = std::uint32_t(l.task);
@@ -584,8 +739,11 @@ private:
             // It died before saying TaskStart: the task still held this
             // lane from the moment it was sent, so show it there (else
             // the timeline and the trace would have nowhere to draw it).
-            m_sink->record(Event{m_lastSend[std::size_t(l.index)], task, laneId(l), noPhase, EventKind::TaskStart});
+            if (!l.ipcOpen)
+                m_sink->record(Event{l.sentNs, task, laneId(l), noPhase, EventKind::SpanBegin, SpanKind::Ipc});
+            m_sink->record(Event{l.sentNs, task, laneId(l), noPhase, EventKind::TaskStart});
             m_sink->record(makeEvent(EventKind::SpanEnd, task, laneId(l), SpanKind::Ipc));
+            l.ipcOpen = false;
         }
         m_sink->record(makeEvent(EventKind::TaskFailed, task, laneId(l)));
         l.task = -1;
@@ -677,8 +835,9 @@ private:
             if (l.proc && !l.ready)
                 m_sink->record(makeEvent(EventKind::SpanEnd, noTask, laneId(l), SpanKind::Spawn));
             retire(l);
+            takeBackAhead(l);
             if (l.task >= 0) {
-                if (!l.started)
+                if (!l.started && l.ipcOpen)
                     m_sink->record(makeEvent(EventKind::SpanEnd, std::uint32_t(l.task), laneId(l), SpanKind::Ipc));
                 leaveLocks(l);
                 m_sink->record(makeEvent(EventKind::TaskCancelled, std::uint32_t(l.task), laneId(l)));
@@ -724,6 +883,8 @@ private:
     }
 
     int m_workers;
+    int m_prefetch = 0;      // tasks queued ahead per busy worker
+    std::int64_t m_revoking = 0; // tasks asked back, not yet answered
     int m_startedLanes = 0; // min(workers, tasks): the lanes that ever get a worker
     int m_failuresInARow = 0; // workers lost after their hello since a task last completed
     const int m_cores = detectedCores();

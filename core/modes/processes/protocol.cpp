@@ -145,6 +145,21 @@ QByteArray encodeRelease(std::int64_t tNs, std::uint32_t task, std::uint32_t loc
     return frame(FrameType::Release, payload);
 }
 
+QByteArray encodeRevoke(std::uint32_t task)
+{
+    QByteArray payload;
+    put(payload, task);
+    return frame(FrameType::Revoke, payload);
+}
+
+QByteArray encodeRevoked(std::int64_t tNs, std::uint32_t task)
+{
+    QByteArray payload;
+    put(payload, tNs);
+    put(payload, task);
+    return frame(FrameType::Revoked, payload);
+}
+
 QByteArray encodeEvent(const Event &e)
 {
     QByteArray payload;
@@ -318,6 +333,19 @@ Decoder::Status Decoder::next(Frame *out)
         out->taskIndex = get<std::uint32_t>(payload + 8);
         out->lock = get<std::uint32_t>(payload + 12);
         out->phase = get<std::uint16_t>(payload + 16);
+        break;
+    case FrameType::Revoke:
+        if (length != 4)
+            return fail(QStringLiteral("revoke frame of %1 (expected 4)").arg(plural(length, "byte")));
+        out->type = FrameType::Revoke;
+        out->taskIndex = get<std::uint32_t>(payload);
+        break;
+    case FrameType::Revoked:
+        if (length != 12)
+            return fail(QStringLiteral("revoked frame of %1 (expected 12)").arg(plural(length, "byte")));
+        out->type = FrameType::Revoked;
+        out->tNs = get<std::int64_t>(payload);
+        out->taskIndex = get<std::uint32_t>(payload + 8);
         break;
     case FrameType::Release:
         if (length != 16)

@@ -29,10 +29,12 @@ enum class FrameType : std::uint8_t {
     Quit = 2,   // parent -> worker: no payload
     Shared = 3, // parent -> worker: i32 fd, u32 cells: the run's counters, a memfd the worker inherited
     Grant = 4,  // parent -> worker: u32 task, u32 lock, u8 how (Grant)
+    Revoke = 5, // parent -> worker: u32 task: give back this task sent ahead, unless it has begun
     Event = 16, // worker -> parent: i64 t_ns, u32 task, u16 phase, u8 kind, u8 span, u32 cpu_us
     Error = 17, // worker -> parent: UTF-8 message
     Acquire = 18, // worker -> parent: i64 t_ns, u32 task, u32 lock, u16 phase; the worker waits for a Grant
     Release = 19, // worker -> parent: i64 t_ns, u32 task, u32 lock
+    Revoked = 20, // worker -> parent: i64 t_ns, u32 task: given back, never begun
 };
 
 // How the parent answered an Acquire.
@@ -56,18 +58,20 @@ QByteArray encodeEvent(const Event &event);
 QByteArray encodeError(const QString &message);
 QByteArray encodeAcquire(std::int64_t tNs, std::uint32_t task, std::uint32_t lock, std::uint16_t phase);
 QByteArray encodeRelease(std::int64_t tNs, std::uint32_t task, std::uint32_t lock);
+QByteArray encodeRevoke(std::uint32_t task);
+QByteArray encodeRevoked(std::int64_t tNs, std::uint32_t task);
 
 struct Frame
 {
     FrameType type = FrameType::Quit;
     Event event;               // Event (lane is left as noLane: the parent knows it)
-    std::uint32_t taskIndex = 0; // Task; Grant, Acquire, Release: the task
+    std::uint32_t taskIndex = 0; // Task; Grant, Acquire, Release, Revoke, Revoked: the task
     Task task;                 // Task (phases only)
     // Task: one per increment phase, in phase order; its phase's ref is the index here.
     std::vector<Increment> increments;
     std::uint32_t lock = 0;    // Grant, Acquire, Release
     std::uint16_t phase = 0;   // Acquire
-    std::int64_t tNs = 0;      // Acquire, Release
+    std::int64_t tNs = 0;      // Acquire, Release, Revoked
     Grant grant = Grant::AtOnce; // Grant
     std::int32_t fd = -1;      // Shared
     std::uint32_t cells = 0;   // Shared

@@ -3,8 +3,10 @@
 #include "core/base/clock.h"
 #include "core/exec/phaserunner.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <poll.h>
 #include <unistd.h>
 
 namespace il {
@@ -42,16 +44,71 @@ protocol::Frame WorkerChannel::read()
     }
 }
 
+void WorkerChannel::take(protocol::Frame frame)
+{
+    switch (frame.type) {
+    case protocol::FrameType::Task:
+    case protocol::FrameType::Shared: m_deferred.push_back(std::move(frame)); return;
+    case protocol::FrameType::Revoke: {
+        // Only a task still waiting here can go back; one that has begun
+        // (or ended) answers with its events.
+        const auto it = std::find_if(m_deferred.begin(), m_deferred.end(), [&](const protocol::Frame &f) {
+            return f.type == protocol::FrameType::Task && f.taskIndex == frame.taskIndex;
+        });
+        if (it != m_deferred.end()) {
+            m_deferred.erase(it);
+            m_sink.send(protocol::encodeRevoked(monoNs(), frame.taskIndex));
+        }
+        return;
+    }
+    default: fail(QStringLiteral("unexpected frame from the parent (type %1)").arg(int(frame.type)));
+    }
+}
+
+void WorkerChannel::takeIn(bool wait)
+{
+    protocol::Frame frame;
+    for (;;) {
+        switch (m_decoder.next(&frame)) {
+        case protocol::Decoder::Status::Frame:
+            if (frame.type == protocol::FrameType::Quit) {
+                m_sink.flush();
+                _exit(0);
+            }
+            take(std::move(frame));
+            continue;
+        case protocol::Decoder::Status::Error: fail(m_decoder.error());
+        case protocol::Decoder::Status::NeedMore: break;
+        }
+        if (!wait || !m_deferred.empty()) {
+            pollfd p{m_in, POLLIN, 0};
+            const int ready = ::poll(&p, 1, 0);
+            if (ready < 0 && errno == EINTR)
+                continue;
+            if (ready <= 0)
+                return;
+        }
+        char buf[65536];
+        const ssize_t n = ::read(m_in, buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) { // the parent closed the pipe
+            m_sink.flush();
+            _exit(0);
+        }
+        m_decoder.feed(buf, std::size_t(n));
+        wait = false; // one read that may block, then only what is there
+    }
+}
+
 protocol::Frame WorkerChannel::next()
 {
-    if (!m_deferred.empty()) {
-        protocol::Frame frame = std::move(m_deferred.front());
-        m_deferred.pop_front();
-        return frame;
-    }
-    protocol::Frame frame = read();
-    if (frame.type != protocol::FrameType::Task && frame.type != protocol::FrameType::Shared)
-        fail(QStringLiteral("unexpected frame from the parent (type %1)").arg(int(frame.type)));
+    // With nothing queued, wait for the parent; with tasks queued, only look.
+    takeIn(m_deferred.empty());
+    while (m_deferred.empty())
+        takeIn(true); // everything that came was revokes
+    protocol::Frame frame = std::move(m_deferred.front());
+    m_deferred.pop_front();
     return frame;
 }
 
@@ -59,13 +116,13 @@ protocol::Grant WorkerChannel::grant(std::uint32_t task, std::uint32_t lock)
 {
     for (;;) {
         protocol::Frame frame = read();
-        if (frame.type == protocol::FrameType::Task) {
-            m_deferred.push_back(std::move(frame));
+        if (frame.type != protocol::FrameType::Grant) {
+            take(std::move(frame));
             continue;
         }
-        if (frame.type != protocol::FrameType::Grant || frame.taskIndex != task || frame.lock != lock)
-            fail(QStringLiteral("expected the answer to task %1's acquire of lock %2, got a frame of type %3")
-                     .arg(task).arg(lock).arg(int(frame.type)));
+        if (frame.taskIndex != task || frame.lock != lock)
+            fail(QStringLiteral("expected the answer to task %1's acquire of lock %2, got one for task %3's of lock %4")
+                     .arg(task).arg(lock).arg(frame.taskIndex).arg(frame.lock));
         return frame.grant;
     }
 }

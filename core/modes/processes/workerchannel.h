@@ -19,8 +19,11 @@ class WorkerChannel
 public:
     explicit WorkerChannel(PipeSink &sink, int in = STDIN_FILENO) : m_sink(sink), m_in(in) {}
 
-    // The parent's next Task or Shared frame (tasks that arrived while a
-    // task waited for a lock first). Quit ends the process.
+    // The parent's next Task or Shared frame, in the order sent. Before
+    // handing out a task sent ahead it takes in whatever else the parent has
+    // sent meanwhile, without waiting, so a Revoke for it is seen first: a
+    // task asked back is dropped and a Revoked frame says so. Quit ends the
+    // process.
     protocol::Frame next();
     // Blocks for the parent's answer to `task`'s Acquire of `lock`; tasks
     // sent meanwhile are kept for next().
@@ -30,6 +33,11 @@ public:
 
 private:
     protocol::Frame read();
+    // Every frame already read, then what the pipe holds now: tasks
+    // queued, revokes applied. Blocks for the parent only with `wait` and
+    // no task queued.
+    void takeIn(bool wait);
+    void take(protocol::Frame frame);
     [[noreturn]] void fail(const QString &message);
 
     PipeSink &m_sink;
