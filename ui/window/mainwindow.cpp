@@ -428,16 +428,15 @@ void MainWindow::createActions()
     connect(about, &QAction::triggered, this, &MainWindow::showAbout);
     help->addAction(about);
 
-    // Toolbar: file, the five toggles, workers, Run / Stop.
+    // Toolbars, two rows, so nothing hides behind an overflow chevron down
+    // to about 1,150 px: file, the five models, workers, repeat, Run / Stop;
+    // under it the real runtimes.
     QToolBar *bar = addToolBar(tr("Main"));
     bar->setObjectName(QStringLiteral("MainToolBar"));
     bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     bar->addActions({open, m_savePicture});
     bar->addSeparator();
     for (il::Mode mode : il::allModes)
-        bar->addAction(m_modeActions[mode]);
-    bar->addSeparator();
-    for (il::Mode mode : il::pythonModes)
         bar->addAction(m_modeActions[mode]);
     bar->addSeparator();
     auto *workersLabel = new QLabel(tr(" Workers "), bar);
@@ -462,6 +461,15 @@ void MainWindow::createActions()
     bar->addSeparator();
     bar->addAction(m_runAction);
     bar->addAction(m_stopAction);
+    addToolBarBreak();
+    QToolBar *runtimes = addToolBar(tr("Real runtimes"));
+    runtimes->setObjectName(QStringLiteral("RuntimesToolBar"));
+    runtimes->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    auto *runtimesLabel = new QLabel(tr(" Real runtimes: "), runtimes);
+    runtimesLabel->setToolTip(tr("The same task set run by CPython and Dask, beside the models above"));
+    runtimes->addWidget(runtimesLabel);
+    for (il::Mode mode : il::pythonModes)
+        runtimes->addAction(m_modeActions[mode]);
     // Run is the one button that matters: make it look like it.
     if (auto *runButton = qobject_cast<QToolButton *>(bar->widgetForAction(m_runAction))) {
         QFont f = runButton->font();
