@@ -45,6 +45,7 @@ namespace ui {
 namespace {
 // A mode action's property: why the mode cannot run here (no usable python3).
 constexpr const char *kUnavailable = "interleaveUnavailable";
+constexpr int windowStateVersion = 1; // of QMainWindow::saveState: see restoreSettings
 } // namespace
 
 
@@ -836,7 +837,10 @@ void MainWindow::restoreSettings()
 {
     QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
-    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    // Version 1: the real runtimes on a toolbar row of their own. A layout
+    // saved before it would put them back on the first row, out of sight:
+    // it is not restored (the docks go back to where they start).
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray(), windowStateVersion);
     // A generated set is remembered by its parameters (it is reproducible,
     // and can be far bigger than a settings file should hold); others as JSON.
     bool restored = false;
@@ -883,7 +887,7 @@ void MainWindow::saveSettings() const
 {
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
-    settings.setValue(QStringLiteral("window/state"), saveState());
+    settings.setValue(QStringLiteral("window/state"), saveState(windowStateVersion));
     const il::TaskSet &set = m_panel->currentTaskSet();
     if (const auto &params = m_panel->generatedWith()) {
         settings.setValue(kGenerator, generatorToSettings(*params));
