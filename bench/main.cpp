@@ -11,7 +11,7 @@
 #include "pybench.h"
 #ifdef INTERLEAVE_BENCH_GUI
 #include "guibench.h"
-#include <QGuiApplication>
+#include <QApplication>
 #endif
 
 #include "core/io/exporters.h"
@@ -60,11 +60,12 @@ int main(int argc, char **argv)
 {
     std::unique_ptr<QCoreApplication> app;
 #ifdef INTERLEAVE_BENCH_GUI
-    // Painting text needs a GUI application, not a display.
+    // Painting text needs a GUI application, not a display; saved pictures
+    // (their chart) need widgets.
     if (wantsGui(argc, argv)) {
         if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
             qputenv("QT_QPA_PLATFORM", "offscreen");
-        app = std::make_unique<QGuiApplication>(argc, argv);
+        app = std::make_unique<QApplication>(argc, argv);
     }
 #else
     (void)wantsGui;

@@ -16,6 +16,25 @@ namespace il {
 // sets *error to why, with the offset.
 std::vector<std::uint32_t> findTasks(const TimelineModel &model, const QString &text, bool pattern, QString *error);
 
+// The same search, for one keystroke after another: the names are case-folded
+// once into one buffer (again when the task set or the number of task rows
+// changes), and a plain search is one scan of it. 200,000 names: a few ms.
+class TaskFinder
+{
+public:
+    std::vector<std::uint32_t> find(const TimelineModel &model, const QString &text, bool pattern, QString *error);
+    // Folds the names now (when the find bar opens), not at the first key.
+    void prepare(const TimelineModel &model) { index(model); }
+
+private:
+    void index(const TimelineModel &model);
+    const void *m_set = nullptr;
+    std::size_t m_count = 0;
+    bool m_indexed = false;
+    QString m_folded;                 // every name case-folded, each followed by a separator
+    std::vector<qsizetype> m_starts;  // where each name starts in m_folded, then its end
+};
+
 // How many task rows the model's runs have (the task set's, or an opened
 // trace's if it has more).
 std::size_t taskRowCount(const TimelineModel &model);

@@ -1,4 +1,5 @@
 #include "core/timeline/liverunbuilder.h"
+#include "core/timeline/taskfind.h"
 #include "core/timeline/timelinemodel.h"
 
 #include <QSignalSpy>
@@ -97,6 +98,7 @@ private slots:
     void changeSignals();
     void rangeStats();
     void memoryPerEvent();
+    void finderAgreesWithFindTasks();
 };
 
 void TestTimelineModel::rowSearch()
@@ -375,6 +377,42 @@ void TestTimelineModel::memoryPerEvent()
     const double perEvent = double(model.memoryBytes()) / double(trace->eventCount);
     qInfo("timeline model: %.1f bytes per event", perEvent);
     QVERIFY(perEvent <= 64);
+}
+
+void TestTimelineModel::finderAgreesWithFindTasks()
+{
+    // The folded-buffer search gives what a name-by-name search gives: each
+    // task once, in order, whatever the case, at a name's start or end, for
+    // a text spanning no two names; a new task set is indexed again.
+    auto set = std::make_shared<il::TaskSet>();
+    const QStringList names{QStringLiteral("Fetch page 1"), QStringLiteral("fetch page 12"), QStringLiteral("PARSE"),
+                            QStringLiteral("pageparse"), QStringLiteral("Straße"), QStringLiteral("1"),
+                            QString(), QStringLiteral("aaaa")};
+    for (const QString &n : names) {
+        il::Task t;
+        t.name = n;
+        set->tasks.push_back(t);
+    }
+    il::TimelineModel model;
+    model.setTaskSet(set);
+    il::TaskFinder finder;
+    QString error;
+    for (const QString &q : {QStringLiteral("page"), QStringLiteral("PAGE"), QStringLiteral("1"), QStringLiteral("parse"),
+                             QStringLiteral("1fetch"), QStringLiteral("12PARSE"), QStringLiteral("aa"), QStringLiteral("STRASSE"),
+                             QStringLiteral("straße"), QStringLiteral("task 6"), QStringLiteral("x")}) {
+        const auto expected = il::findTasks(model, q, false, nullptr);
+        QCOMPARE(finder.find(model, q, false, &error), expected);
+        QVERIFY(error.isEmpty());
+    }
+    QCOMPARE(finder.find(model, QStringLiteral("page"), false, nullptr), (std::vector<std::uint32_t>{0, 1, 3}));
+    QCOMPARE(finder.find(model, QStringLiteral("aa"), false, nullptr), (std::vector<std::uint32_t>{7}));
+    QCOMPARE(finder.find(model, QStringLiteral("1fetch"), false, nullptr), (std::vector<std::uint32_t>{})); // "…page 1" + "fetch…" is two names
+    QCOMPARE(finder.find(model, QStringLiteral("task 6"), false, nullptr), (std::vector<std::uint32_t>{6})); // an unnamed task's name
+    QCOMPARE(finder.find(model, QStringLiteral("^p"), true, &error), (std::vector<std::uint32_t>{2, 3}));
+    auto other = std::make_shared<il::TaskSet>(*set);
+    other->tasks[2].name = QStringLiteral("page three");
+    model.setTaskSet(other);
+    QCOMPARE(finder.find(model, QStringLiteral("page"), false, nullptr), (std::vector<std::uint32_t>{0, 1, 2, 3}));
 }
 
 QTEST_GUILESS_MAIN(TestTimelineModel)

@@ -19,6 +19,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 
 namespace ui {
 
@@ -36,6 +37,11 @@ public:
     }
     QRectF boundingRect() const override { return m_owner->chart()->rect(); }
     void paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidget *) override;
+    // A twin link's dashed bracket: up from each bar's label to y, and across.
+    struct LinkPath { QPointF a; QPointF b; double y = 0; };
+    // Where every label goes, none on another: the value labels, the twin
+    // links' and the utilisation points'.
+    std::vector<ComparisonChart::PlacedLabel> layout(std::vector<LinkPath> *paths) const;
     void changed()
     {
         prepareGeometryChange();
@@ -54,33 +60,17 @@ private:
     ComparisonChart *m_owner;
 };
 
-void ChartOverlay::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidget *)
+std::vector<ComparisonChart::PlacedLabel> ChartOverlay::layout(std::vector<LinkPath> *paths) const
 {
     const ComparisonChart &c = *m_owner;
+    std::vector<ComparisonChart::PlacedLabel> out;
     if (c.m_metrics.empty())
-        return;
-    const QColor text = c.palette().color(QPalette::Text);
-    painter->setRenderHint(QPainter::Antialiasing);
-    painter->setClipRect(c.chart()->plotArea().adjusted(-2, -40, 2, 0));
-    const double barPx = std::abs(at(0.75 / 2, 0).x() - at(0, 0).x());
-
-    // Spread: from the fastest repetition to the slowest, capped.
-    painter->setPen(QPen(text, 1.5));
-    for (const ComparisonChart::Spread &s : c.spreads()) {
-        const QPointF lo = at(makespanX(s.group), s.minS);
-        const QPointF hi = at(makespanX(s.group), s.maxS);
-        const double cap = std::max(3.0, barPx * 0.22);
-        painter->drawLine(lo, hi);
-        painter->drawLine(QPointF(lo.x() - cap, lo.y()), QPointF(lo.x() + cap, lo.y()));
-        painter->drawLine(QPointF(hi.x() - cap, hi.y()), QPointF(hi.x() + cap, hi.y()));
-    }
+        return out;
+    const QFont labelFont = c.font();
+    const QFontMetricsF labelMetrics(labelFont);
 
     // Value labels over the bars (over a spread's top where there is one),
     // in the words used everywhere else.
-    const QFont labelFont = c.font();
-    painter->setFont(labelFont);
-    const QFontMetricsF labelMetrics(labelFont);
-    painter->setPen(text);
     QRectF makespanBox; // the group's makespan label (listed before its ideal's)
     for (const ComparisonChart::ValueLabel &v : c.valueLabels()) {
         const il::Metrics &m = c.m_metrics[std::size_t(v.group)];
@@ -96,7 +86,7 @@ void ChartOverlay::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QW
             box.moveBottom(makespanBox.top() - 1);
         if (!v.ideal)
             makespanBox = box;
-        painter->drawText(box, Qt::AlignCenter, v.text);
+        out.push_back({ComparisonChart::PlacedLabel::Value, v.group, box, v.text});
     }
 
     // Twin links, shortest first, each above every bar it spans (and their
@@ -107,7 +97,6 @@ void ChartOverlay::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QW
     });
     QFont font = c.font();
     font.setPointSizeF(font.pointSizeF() * 0.85);
-    painter->setFont(font);
     const QFontMetricsF fm(font);
     const double step = fm.height() + 6;
     const double valueLabel = labelMetrics.height() + 2; // above each bar
@@ -133,22 +122,105 @@ void ChartOverlay::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QW
         const QPointF a = labelBase(link.model);
         const QPointF b = labelBase(link.real);
         const double y = at(0, topS).y() - valueLabel - fm.height() / 2 - 6 - level * step; // clear of the value labels
-        QColor linkColour = text;
-        linkColour.setAlpha(170);
-        painter->setPen(QPen(linkColour, 1, Qt::DashLine));
-        painter->drawLine(QPointF(a.x(), a.y() - valueLabel - 2), QPointF(a.x(), y));
-        painter->drawLine(QPointF(b.x(), b.y() - valueLabel - 2), QPointF(b.x(), y));
-        painter->drawLine(QPointF(a.x(), y), QPointF(b.x(), y));
-        const QString label = link.label;
-        QRectF box(0, 0, fm.horizontalAdvance(label) + 8, fm.height() + 2);
+        if (paths)
+            paths->push_back({QPointF(a.x(), a.y() - valueLabel - 2), QPointF(b.x(), b.y() - valueLabel - 2), y});
+        QRectF box(0, 0, fm.horizontalAdvance(link.label) + 8, fm.height() + 2);
         box.moveCenter(QPointF((a.x() + b.x()) / 2, y));
-        painter->setPen(Qt::NoPen);
-        painter->setBrush(c.palette().color(QPalette::Base));
-        painter->drawRect(box);
-        painter->setPen(text);
-        painter->drawText(box, Qt::AlignCenter, label);
-        painter->setBrush(Qt::NoBrush);
+        out.push_back({ComparisonChart::PlacedLabel::Link, link.model, box, link.label});
     }
+
+    // Utilisation: beside its point, wherever it runs into no other label
+    // (above the point first, then below, right, left, then further up),
+    // and inside the plot.
+    const QRectF plot = c.chart()->plotArea();
+    const std::vector<std::optional<double>> util = c.utilisation();
+    const double gap = 7; // clear of the marker (8 px)
+    for (std::size_t g = 0; g < util.size(); ++g) {
+        if (!util[g])
+            continue;
+        const QString text = QStringLiteral("%1 %").arg(*util[g]);
+        const QPointF p = c.chart()->mapToPosition(QPointF(double(g), *util[g]), c.m_utilPoints);
+        const QSizeF size(labelMetrics.horizontalAdvance(text) + 2, labelMetrics.height());
+        std::vector<QRectF> candidates;
+        const auto centredAt = [&](double x, double y) { return QRectF(QPointF(x - size.width() / 2, y - size.height() / 2), size); };
+        candidates.push_back(centredAt(p.x(), p.y() - gap - size.height() / 2));
+        candidates.push_back(centredAt(p.x(), p.y() + gap + size.height() / 2));
+        candidates.push_back(centredAt(p.x() + gap + size.width() / 2, p.y()));
+        candidates.push_back(centredAt(p.x() - gap - size.width() / 2, p.y()));
+        for (int k = 1; k <= 12; ++k) {
+            candidates.push_back(centredAt(p.x(), p.y() - gap - size.height() / 2 - k * size.height() / 2));
+            candidates.push_back(centredAt(p.x(), p.y() + gap + size.height() / 2 + k * size.height() / 2));
+        }
+        const auto free = [&](const QRectF &r) {
+            if (!plot.adjusted(-2, -40, 2, 0).contains(r))
+                return false;
+            return std::none_of(out.begin(), out.end(), [&](const ComparisonChart::PlacedLabel &l) { return l.box.intersects(r); });
+        };
+        const auto it = std::find_if(candidates.begin(), candidates.end(), free);
+        out.push_back({ComparisonChart::PlacedLabel::Utilisation, int(g), it != candidates.end() ? *it : candidates.front(), text});
+    }
+    return out;
+}
+
+void ChartOverlay::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidget *)
+{
+    const ComparisonChart &c = *m_owner;
+    if (c.m_metrics.empty())
+        return;
+    const QColor text = c.palette().color(QPalette::Text);
+    painter->setRenderHint(QPainter::Antialiasing);
+    painter->setClipRect(c.chart()->plotArea().adjusted(-2, -40, 2, 0));
+    const double barPx = std::abs(at(0.75 / 2, 0).x() - at(0, 0).x());
+
+    // Spread: from the fastest repetition to the slowest, capped.
+    painter->setPen(QPen(text, 1.5));
+    for (const ComparisonChart::Spread &s : c.spreads()) {
+        const QPointF lo = at(makespanX(s.group), s.minS);
+        const QPointF hi = at(makespanX(s.group), s.maxS);
+        const double cap = std::max(3.0, barPx * 0.22);
+        painter->drawLine(lo, hi);
+        painter->drawLine(QPointF(lo.x() - cap, lo.y()), QPointF(lo.x() + cap, lo.y()));
+        painter->drawLine(QPointF(hi.x() - cap, hi.y()), QPointF(hi.x() + cap, hi.y()));
+    }
+
+    std::vector<LinkPath> paths;
+    const std::vector<ComparisonChart::PlacedLabel> labels = layout(&paths);
+    QColor linkColour = text;
+    linkColour.setAlpha(170);
+    painter->setPen(QPen(linkColour, 1, Qt::DashLine));
+    for (const LinkPath &l : paths) {
+        painter->drawLine(l.a, QPointF(l.a.x(), l.y));
+        painter->drawLine(l.b, QPointF(l.b.x(), l.y));
+        painter->drawLine(QPointF(l.a.x(), l.y), QPointF(l.b.x(), l.y));
+    }
+    QFont small = c.font();
+    small.setPointSizeF(small.pointSizeF() * 0.85);
+    for (const ComparisonChart::PlacedLabel &l : labels) {
+        switch (l.kind) {
+        case ComparisonChart::PlacedLabel::Value:
+            painter->setFont(c.font());
+            painter->setPen(text);
+            break;
+        case ComparisonChart::PlacedLabel::Link:
+            painter->setFont(small);
+            painter->setPen(Qt::NoPen);
+            painter->setBrush(c.palette().color(QPalette::Base));
+            painter->drawRect(l.box);
+            painter->setBrush(Qt::NoBrush);
+            painter->setPen(text);
+            break;
+        case ComparisonChart::PlacedLabel::Utilisation:
+            painter->setFont(c.font());
+            painter->setPen(c.m_utilPoints->color());
+            break;
+        }
+        painter->drawText(l.box, Qt::AlignCenter, l.text);
+    }
+}
+
+std::vector<ComparisonChart::PlacedLabel> ComparisonChart::placedLabels() const
+{
+    return m_overlay ? m_overlay->layout(nullptr) : std::vector<PlacedLabel>{};
 }
 
 ComparisonChart::ComparisonChart(QWidget *parent)
@@ -175,9 +247,8 @@ ComparisonChart::ComparisonChart(QWidget *parent)
     chart->addSeries(m_util);
     m_utilPoints = new QScatterSeries;
     m_utilPoints->setMarkerSize(8);
-    m_utilPoints->setPointLabelsVisible(true);
-    m_utilPoints->setPointLabelsFormat(QStringLiteral("@yPoint %"));
-    m_utilPoints->setPointLabelsClipping(false);
+    // Its labels are drawn by the overlay, placed clear of the value labels.
+    m_utilPoints->setPointLabelsVisible(false);
     chart->addSeries(m_utilPoints);
 
     m_categories = new QBarCategoryAxis;

@@ -4,6 +4,7 @@
 #include "core/timeline/timelinemodel.h"
 
 #include <QChartView>
+#include <QRectF>
 
 #include <optional>
 #include <vector>
@@ -54,6 +55,16 @@ public:
     // there is room (five modes or fewer) and the run did all the work.
     struct ValueLabel { int group = 0; bool ideal = false; QString text; };
     std::vector<ValueLabel> valueLabels() const;
+    // Every label the chart draws over the plot, where it goes (chart
+    // coordinates): no two overlap, and none is cut at the plot's edge.
+    struct PlacedLabel
+    {
+        enum Kind { Value, Link, Utilisation } kind = Value;
+        int group = 0;
+        QRectF box;
+        QString text;
+    };
+    std::vector<PlacedLabel> placedLabels() const;
     // Non-empty while the results shown are not for the task set in the
     // panel: shown as the chart's title, the bars faded under it.
     void setStaleNote(const QString &note);

@@ -89,39 +89,4 @@ const RowGeometry &RowGeometryCache::get(const il::TimelineRow &row, std::uint64
     return geo;
 }
 
-int RowGeometryCache::nameWidth(const il::TimelineModel &model, std::uint32_t task, const QFont &font,
-                                const QFontMetrics &fm)
-{
-    resetNames(model, font);
-    if (m_nameWidths.size() <= task)
-        m_nameWidths.resize(std::size_t(task) + 1, -1);
-    int &w = m_nameWidths[task];
-    if (w < 0)
-        w = fm.horizontalAdvance(model.taskName(task));
-    return w;
-}
-
-void RowGeometryCache::resetNames(const il::TimelineModel &model, const QFont &font)
-{
-    if (m_namesOf == model.taskSet() && m_namesFont == font)
-        return;
-    m_namesOf = model.taskSet();
-    m_namesFont = font;
-    m_nameWidths.clear();
-    m_nameTexts.clear();
-}
-
-const QStaticText &RowGeometryCache::nameText(const il::TimelineModel &model, std::uint32_t task, const QFont &font,
-                                              const QFontMetrics &)
-{
-    resetNames(model, font);
-    auto [it, added] = m_nameTexts.try_emplace(task);
-    if (added) {
-        it->second.setText(model.taskName(task));
-        it->second.setTextFormat(Qt::PlainText);
-        it->second.prepare(QTransform(), font);
-    }
-    return it->second;
-}
-
 } // namespace ui

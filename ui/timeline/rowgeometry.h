@@ -3,10 +3,6 @@
 #include "core/timeline/timelinemodel.h"
 #include "ui/timeline/timemapping.h"
 
-#include <QFont>
-#include <QFontMetrics>
-#include <QStaticText>
-
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -71,19 +67,7 @@ public:
                            const TimeMapping &mapping, int width, std::uint32_t highlightTask);
     void clear() { m_cache.clear(); }
 
-    // The width of task `task`'s whole name in `fm` (for names in bars), kept
-    // per task set and font: a repaint measures each name once, not per bar.
-    int nameWidth(const il::TimelineModel &model, std::uint32_t task, const QFont &font, const QFontMetrics &fm);
-    // The task's whole name laid out once (QStaticText: drawn without shaping it again).
-    const QStaticText &nameText(const il::TimelineModel &model, std::uint32_t task, const QFont &font,
-                                const QFontMetrics &fm);
-
 private:
-    const void *m_namesOf = nullptr; // the task set the widths are for
-    QFont m_namesFont;
-    std::vector<int> m_nameWidths;   // -1: not measured yet
-    std::unordered_map<std::uint32_t, QStaticText> m_nameTexts;
-    void resetNames(const il::TimelineModel &model, const QFont &font);
     struct Key
     {
         std::uint64_t revision = 0;

@@ -49,7 +49,8 @@ void TimelinePainter::paint(QPainter &p, const QRect &rect, const TimelineScene 
         fresh = TimelineLayout::compute(*scene.model, layout ? layout->view : TimelineViewKind::ByLane);
         layout = &fresh;
     }
-    PaintContext ctx(p, rect, scene, *layout, style, m_geometry);
+    m_names.trim();
+    PaintContext ctx(p, rect, scene, *layout, style, m_geometry, m_names);
 
     // Collect band by band (backgrounds are painted on the way), clipped
     // below the ruler.

@@ -2,6 +2,7 @@
 
 #include "core/timeline/timelinemodel.h"
 #include "ui/timeline/rowgeometry.h"
+#include "ui/timeline/spannames.h"
 #include "ui/timeline/spanstyle.h"
 #include "ui/timeline/timelinelayout.h"
 #include "ui/timeline/timelinescene.h"
@@ -51,6 +52,7 @@ public:
 
 private:
     RowGeometryCache m_geometry;
+    SpanNameCache m_names; // kept across invalidate(): names do not change with the geometry
     int m_lastArrows = 0;
 };
 

@@ -72,6 +72,8 @@ FindBar::FindBar(const il::TimelineModel *model, TimelineView *view, QWidget *pa
 
 void FindBar::open()
 {
+    if (m_model)
+        m_finder.prepare(*m_model);
     show();
     m_field->setFocus(Qt::ShortcutFocusReason);
     m_field->selectAll();
@@ -97,7 +99,7 @@ void FindBar::search(bool keepPlace)
 {
     const std::uint32_t was = m_current >= 0 && m_current < int(m_matches.size()) ? m_matches[std::size_t(m_current)]
                                                                                     : il::noTask;
-    m_matches = m_model ? il::findTasks(*m_model, m_field->text(), m_pattern->isChecked(), &m_error)
+    m_matches = m_model ? m_finder.find(*m_model, m_field->text(), m_pattern->isChecked(), &m_error)
                         : std::vector<std::uint32_t>{};
     m_view->setMatches(m_matches);
     m_current = -1;

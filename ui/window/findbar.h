@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/timeline/taskfind.h"
+
 #include <QWidget>
 
 #include <cstdint>
@@ -54,6 +56,7 @@ private:
     QToolButton *m_pattern = nullptr;
     QLabel *m_count = nullptr;
     std::vector<std::uint32_t> m_matches;
+    il::TaskFinder m_finder; // the names folded once, searched at each key
     int m_current = -1;
     QString m_error;
 };

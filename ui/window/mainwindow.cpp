@@ -45,6 +45,7 @@ namespace ui {
 namespace {
 // A mode action's property: why the mode cannot run here (no usable python3).
 constexpr const char *kUnavailable = "interleaveUnavailable";
+constexpr int windowStateVersion = 1; // of QMainWindow::saveState: see restoreSettings
 } // namespace
 
 
@@ -428,16 +429,15 @@ void MainWindow::createActions()
     connect(about, &QAction::triggered, this, &MainWindow::showAbout);
     help->addAction(about);
 
-    // Toolbar: file, the five toggles, workers, Run / Stop.
+    // Toolbars, two rows, so nothing hides behind an overflow chevron down
+    // to about 1,150 px: file, the five models, workers, repeat, Run / Stop;
+    // under it the real runtimes.
     QToolBar *bar = addToolBar(tr("Main"));
     bar->setObjectName(QStringLiteral("MainToolBar"));
     bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     bar->addActions({open, m_savePicture});
     bar->addSeparator();
     for (il::Mode mode : il::allModes)
-        bar->addAction(m_modeActions[mode]);
-    bar->addSeparator();
-    for (il::Mode mode : il::pythonModes)
         bar->addAction(m_modeActions[mode]);
     bar->addSeparator();
     auto *workersLabel = new QLabel(tr(" Workers "), bar);
@@ -462,6 +462,15 @@ void MainWindow::createActions()
     bar->addSeparator();
     bar->addAction(m_runAction);
     bar->addAction(m_stopAction);
+    addToolBarBreak();
+    QToolBar *runtimes = addToolBar(tr("Real runtimes"));
+    runtimes->setObjectName(QStringLiteral("RuntimesToolBar"));
+    runtimes->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    auto *runtimesLabel = new QLabel(tr(" Real runtimes: "), runtimes);
+    runtimesLabel->setToolTip(tr("The same task set run by CPython and Dask, beside the models above"));
+    runtimes->addWidget(runtimesLabel);
+    for (il::Mode mode : il::pythonModes)
+        runtimes->addAction(m_modeActions[mode]);
     // Run is the one button that matters: make it look like it.
     if (auto *runButton = qobject_cast<QToolButton *>(bar->widgetForAction(m_runAction))) {
         QFont f = runButton->font();
@@ -828,7 +837,10 @@ void MainWindow::restoreSettings()
 {
     QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
-    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    // Version 1: the real runtimes on a toolbar row of their own. A layout
+    // saved before it would put them back on the first row, out of sight:
+    // it is not restored (the docks go back to where they start).
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray(), windowStateVersion);
     // A generated set is remembered by its parameters (it is reproducible,
     // and can be far bigger than a settings file should hold); others as JSON.
     bool restored = false;
@@ -875,7 +887,7 @@ void MainWindow::saveSettings() const
 {
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
-    settings.setValue(QStringLiteral("window/state"), saveState());
+    settings.setValue(QStringLiteral("window/state"), saveState(windowStateVersion));
     const il::TaskSet &set = m_panel->currentTaskSet();
     if (const auto &params = m_panel->generatedWith()) {
         settings.setValue(kGenerator, generatorToSettings(*params));

@@ -26,7 +26,8 @@ std::vector<VisibleBand> visibleBands(const PaintContext &ctx)
 } // namespace
 
 PaintContext::PaintContext(QPainter &painter, const QRect &rect, const TimelineScene &scene,
-                           const TimelineLayout &layout, const SpanStyle &style, RowGeometryCache &geometry)
+                           const TimelineLayout &layout, const SpanStyle &style, RowGeometryCache &geometry,
+                           SpanNameCache &names)
     : p(painter)
     , rect(rect)
     , scene(scene)
@@ -35,6 +36,7 @@ PaintContext::PaintContext(QPainter &painter, const QRect &rect, const TimelineS
     , style(style)
     , m(scene.mapping)
     , geometry(geometry)
+    , names(names)
     , axisLeft(static_cast<int>(scene.mapping.left))
     , axisWidth(std::max(0, rect.right() + 1 - axisLeft))
     , contentTop(rect.top() + TimelineLayout::rulerHeight)

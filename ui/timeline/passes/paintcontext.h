@@ -2,6 +2,7 @@
 
 #include "ui/timeline/rowgeometry.h"
 #include "ui/timeline/runheader.h"
+#include "ui/timeline/spannames.h"
 #include "ui/timeline/spanstyle.h"
 #include "ui/timeline/timelinelayout.h"
 #include "ui/timeline/timelinescene.h"
@@ -44,10 +45,11 @@ struct PaintBatches
     struct SpanName
     {
         QRect rect;
-        QString text;                       // cut or a phase's words; empty: `whole` says it
+        QString text;                       // as text (SVG, or cut by QFontMetrics); empty: `name` says it
         il::ItemKind kind = il::ItemKind::Cpu;
-        int textWidth = 0;
-        const QStaticText *whole = nullptr; // a task's whole name, laid out once
+        int textWidth = 0;                  // what is drawn, the ellipsis included
+        const SpanNameText *name = nullptr; // laid out once
+        int shown = 0;                      // glyphs of a simple `name` drawn; fewer than all: an ellipsis follows
     };
     // Headers and row names in the order the bands were visited: the
     // order they are drawn in (text may reach past its rectangle).
@@ -72,7 +74,7 @@ struct PaintBatches
 struct PaintContext
 {
     PaintContext(QPainter &painter, const QRect &rect, const TimelineScene &scene, const TimelineLayout &layout,
-                 const SpanStyle &style, RowGeometryCache &geometry);
+                 const SpanStyle &style, RowGeometryCache &geometry, SpanNameCache &names);
 
     QPainter &p;
     const QRect rect;
@@ -82,6 +84,7 @@ struct PaintContext
     const SpanStyle &style;
     const TimeMapping &m;
     RowGeometryCache &geometry;
+    SpanNameCache &names;
 
     const int axisLeft;    // x where the time axis starts
     const int axisWidth;

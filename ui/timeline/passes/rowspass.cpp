@@ -3,11 +3,12 @@
 // behind them.
 #include "ui/timeline/passes/renderpasses.h"
 
-#include "core/analysis/advisor.h"
 #include "ui/timeline/rowlabels.h"
 
+#include <QGlyphRun>
 #include <QPainter>
 
+#include <array>
 #include <climits>
 #include <cmath>
 
@@ -17,6 +18,8 @@ void collectRows(PaintContext &ctx, const VisibleBand &vb)
 {
     const TimelineLayout::Band &band = *vb.band;
     PaintBatches &out = ctx.batches;
+    const bool vectorOutput = isVectorDevice(ctx.p);
+    const SpanNameText &ellipsis = ctx.names.ellipsis(ctx.normalFont);
     for (int r = vb.firstRow; r <= vb.lastRow; ++r) {
         const int y = ctx.rowTop(vb, r);
         const QRect rowRect(ctx.rect.left(), y, ctx.rect.width(), band.rowHeight);
@@ -57,31 +60,34 @@ void collectRows(PaintContext &ctx, const VisibleBand &vb)
                 continue;
             const int left = std::max(item.x0, ctx.axisLeft) + 3;
             const int right = std::min(item.x1, ctx.rect.right()) - 3;
-            if (right - left < minNamedItemPx - 6 || left < lastRight) // items overlap on wait rows
+            const int room = right - left;
+            if (room < minNamedItemPx - 6 || left < lastRight) // items overlap on wait rows
                 continue;
-            // The whole name if it fits (its width measured once per task),
-            // else cut at the end.
-            QString shown;
-            int width = 0;
-            const QStaticText *whole = nullptr;
-            if (ctx.byTask()) {
-                shown = QStringLiteral("%1 %2").arg(QLatin1String(il::itemKindName(item.kind)),
-                                                    il::formatDurationMs(double(item.durationNs) / 1e6));
-                width = ctx.fm.horizontalAdvance(shown);
+            // Laid out once per name (by task: per kind and length); cut to
+            // the bar by its cached advances, not shaped again.
+            const SpanNameText &name = ctx.byTask() ? ctx.names.phaseText(item.kind, item.durationNs, ctx.normalFont)
+                                                    : ctx.names.taskName(ctx.model, item.task, ctx.normalFont);
+            PaintBatches::SpanName shown{QRect(left, y, room, band.rowHeight), QString(), item.kind, 0, &name, 0};
+            if (!vectorOutput && name.simple() && (name.width <= room || ellipsis.simple())) {
+                shown.shown = name.glyphsShown(room, ellipsis.width);
+                if (shown.shown == 0) // an ellipsis alone says nothing
+                    continue;
+                shown.textWidth = shown.shown == int(name.glyphs.size())
+                                      ? name.width
+                                      : static_cast<int>(std::lround(name.endOf(shown.shown))) + ellipsis.width;
+            } else if (!vectorOutput && name.width <= room) {
+                shown.textWidth = name.width;
             } else {
-                width = ctx.geometry.nameWidth(ctx.model, item.task, ctx.normalFont, ctx.fm);
-                if (width <= right - left)
-                    whole = &ctx.geometry.nameText(ctx.model, item.task, ctx.normalFont, ctx.fm);
-                else
-                    shown = ctx.model.taskName(item.task);
+                // SVG keeps text as text, measured as Qt lays it out; other
+                // scripts are cut by Qt.
+                shown.name = nullptr;
+                const int whole = vectorOutput ? ctx.fm.horizontalAdvance(name.text) : name.width;
+                shown.text = whole <= room ? name.text : ctx.fm.elidedText(name.text, Qt::ElideRight, room);
+                if (shown.text.isEmpty() || shown.text == QStringLiteral("…"))
+                    continue;
+                shown.textWidth = whole <= room ? whole : ctx.fm.horizontalAdvance(shown.text);
             }
-            if (!whole && width > right - left) {
-                shown = ctx.fm.elidedText(shown, Qt::ElideRight, right - left);
-                width = ctx.fm.horizontalAdvance(shown);
-            }
-            if (!whole && (shown.isEmpty() || shown == QStringLiteral("…")))
-                continue;
-            out.spanNames.push_back({QRect(left, y, right - left, band.rowHeight), shown, item.kind, width, whole});
+            out.spanNames.push_back(std::move(shown));
             lastRight = right;
         }
     }
@@ -93,23 +99,75 @@ void paintSpanNames(PaintContext &ctx)
         return;
     QPainter &p = ctx.p;
     p.setFont(ctx.normalFont);
+    const SpanNameText &ellipsis = ctx.names.ellipsis(ctx.normalFont);
+    const int textHeight = ctx.fm.height();
+    // Dark text on light fills, light on dark, over a wash of the fill so
+    // hatching never runs through the letters. The names never overlap, so
+    // they go out in batches: the washes per kind, then every simple name's
+    // glyphs in one run per text colour.
+    std::array<std::vector<QRect>, il::itemKindCount> washes;
+    struct Ink
+    {
+        std::vector<quint32> glyphs;
+        std::vector<QPointF> positions;
+    };
+    std::array<Ink, 2> inks; // dark, light
+    const auto lightText = [&](il::ItemKind kind) {
+        return ctx.style.kinds[static_cast<std::size_t>(kind)].fill.lightness() <= 140;
+    };
     for (const PaintBatches::SpanName &n : ctx.batches.spanNames) {
-        // Dark text on light fills, light on dark, over a wash of the fill
-        // so hatching never runs through the letters.
         const KindStyle &ks = ctx.style.kinds[static_cast<std::size_t>(n.kind)];
-        const QColor fill = ks.fill;
-        const int textHeight = ctx.fm.height();
-        const QRect textRect(n.rect.left() - 1, n.rect.top() + (n.rect.height() - textHeight) / 2, n.textWidth + 2, textHeight);
-        if (ks.pattern != Qt::NoBrush) { // a solid fill needs no wash
-            QColor wash = fill;
-            wash.setAlpha(215);
-            p.fillRect(textRect.intersected(n.rect), wash);
+        const int top = n.rect.top() + (n.rect.height() - textHeight) / 2;
+        if (ks.pattern != Qt::NoBrush) // a solid fill needs no wash
+            washes[static_cast<std::size_t>(n.kind)].push_back(
+                QRect(n.rect.left() - 1, top, n.textWidth + 2, textHeight).intersected(n.rect));
+        if (!n.name || !n.name->simple())
+            continue;
+        Ink &ink = inks[lightText(n.kind) ? 1 : 0];
+        const double baseline = top + ctx.fm.ascent();
+        float x = float(n.rect.left());
+        for (int i = 0; i < n.shown; ++i) {
+            ink.glyphs.push_back(n.name->glyphs[std::size_t(i)].index);
+            ink.positions.emplace_back(x + n.name->endOf(i), baseline);
         }
-        p.setPen(fill.lightness() > 140 ? QColor(0x20, 0x20, 0x20) : QColor(0xff, 0xff, 0xff));
-        if (n.whole)
-            p.drawStaticText(QPointF(n.rect.left(), textRect.top()), *n.whole);
-        else
+        if (n.shown < int(n.name->glyphs.size())) { // cut: an ellipsis after the glyphs that fit
+            x += n.name->endOf(n.shown);
+            for (std::size_t i = 0; i < ellipsis.glyphs.size(); ++i) {
+                ink.glyphs.push_back(ellipsis.glyphs[i].index);
+                ink.positions.emplace_back(x + ellipsis.endOf(int(i)), baseline);
+            }
+        }
+    }
+    p.setPen(Qt::NoPen);
+    for (std::size_t k = 0; k < washes.size(); ++k) {
+        if (washes[k].empty())
+            continue;
+        QColor wash = ctx.style.kinds[k].fill;
+        wash.setAlpha(215);
+        p.setBrush(wash);
+        p.drawRects(washes[k].data(), static_cast<int>(washes[k].size()));
+    }
+    p.setBrush(Qt::NoBrush);
+    const QColor colours[2] = {QColor(0x20, 0x20, 0x20), QColor(0xff, 0xff, 0xff)};
+    QGlyphRun run;
+    run.setRawFont(ctx.names.rawFont(ctx.normalFont));
+    for (std::size_t c = 0; c < inks.size(); ++c) {
+        if (inks[c].glyphs.empty())
+            continue;
+        run.setRawData(inks[c].glyphs.data(), inks[c].positions.data(), static_cast<int>(inks[c].glyphs.size()));
+        p.setPen(colours[c]);
+        p.drawGlyphRun(QPointF(0, 0), run);
+    }
+    // The rest one by one: names Qt lays out, and text in SVG.
+    for (const PaintBatches::SpanName &n : ctx.batches.spanNames) {
+        if (n.name && n.name->simple())
+            continue;
+        const int top = n.rect.top() + (n.rect.height() - textHeight) / 2;
+        p.setPen(colours[lightText(n.kind) ? 1 : 0]);
+        if (!n.name)
             p.drawText(n.rect, Qt::AlignVCenter | Qt::AlignLeft, n.text);
+        else
+            p.drawStaticText(QPointF(n.rect.left(), top), n.name->layout);
     }
 }
 

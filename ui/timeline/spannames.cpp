@@ -1,0 +1,158 @@
+#include "ui/timeline/spannames.h"
+
+#include "core/analysis/advisor.h"
+
+#include <QFontMetrics>
+#include <QPointF>
+
+#include <algorithm>
+#include <cmath>
+
+namespace ui {
+
+namespace {
+constexpr std::size_t maxPhaseTexts = 50'000;
+constexpr std::size_t maxTaskTexts = 100'000;
+
+// Characters drawn one glyph each, left to right, with nothing to shape:
+// Basic Latin, Latin-1 and Latin Extended-A, dashes, quotes and the ellipsis.
+// Their slot in the character table, or -1.
+int plainSlot(char16_t c)
+{
+    if (c >= 0x20 && c < 0x180 && !(c >= 0x7f && c < 0xa0))
+        return c;
+    if (c >= 0x2010 && c <= 0x2027)
+        return 0x180 + (c - 0x2010);
+    return -1;
+}
+} // namespace
+
+int SpanNameText::glyphsShown(int room, int ellipsis) const
+{
+    if (width <= room)
+        return int(glyphs.size());
+    const auto it = std::upper_bound(glyphs.begin(), glyphs.end(), float(room - ellipsis),
+                                     [](float x, const Glyph &g) { return x < std::round(g.end); });
+    return int(it - glyphs.begin());
+}
+
+SpanNameText SpanNameCache::layout(const QString &name, const QFont &font)
+{
+    reset(m_set, font);
+    SpanNameText out;
+    out.text = name;
+    bool plain = m_raw.isValid() && !name.isEmpty();
+    if (plain) {
+        out.glyphs.resize(std::size_t(name.size()));
+        float x = 0;
+        for (qsizetype i = 0; i < name.size() && plain; ++i) {
+            const int slot = plainSlot(name[i].unicode());
+            if (slot < 0) {
+                plain = false;
+                break;
+            }
+            CharGlyph &c = m_chars[std::size_t(slot)];
+            if (!c.known) {
+                const QChar ch = name[i];
+                quint32 index = 0;
+                int count = 1;
+                if (m_raw.glyphIndexesForChars(&ch, 1, &index, &count) && count == 1 && index != 0) {
+                    QPointF advance;
+                    m_raw.advancesForGlyphIndexes(&index, &advance, 1);
+                    c.index = index;
+                    c.advance = float(advance.x());
+                }
+                c.known = true;
+            }
+            if (c.index == 0) { // the font lacks it: Qt finds another font
+                plain = false;
+                break;
+            }
+            x += c.advance;
+            out.glyphs[std::size_t(i)] = {c.index, x};
+        }
+    }
+    if (plain) {
+        out.width = static_cast<int>(std::lround(out.glyphs.back().end)); // as QFontMetrics rounds
+        return out;
+    }
+    out.glyphs.clear();
+    out.layout.setTextFormat(Qt::PlainText);
+    out.layout.setText(name);
+    out.layout.prepare(QTransform(), font);
+    out.width = QFontMetrics(font).horizontalAdvance(name);
+    return out;
+}
+
+void SpanNameCache::reset(const void *set, const QFont &font)
+{
+    if (m_fontSet && m_set == set && m_font == font)
+        return;
+    const bool fontChanged = !m_fontSet || !(m_font == font);
+    m_set = set;
+    m_taskSlot.clear();
+    m_taskTexts.clear();
+    if (fontChanged) {
+        m_font = font;
+        m_fontSet = true;
+        m_raw = QRawFont::fromFont(font);
+        m_chars = {};
+        m_phaseTexts.clear();
+        m_haveEllipsis = false;
+    }
+}
+
+void SpanNameCache::trim()
+{
+    if (m_phaseTexts.size() > maxPhaseTexts)
+        m_phaseTexts.clear();
+    if (m_taskTexts.size() > maxTaskTexts) {
+        m_taskTexts.clear();
+        m_taskSlot.clear();
+    }
+}
+
+const QRawFont &SpanNameCache::rawFont(const QFont &font)
+{
+    reset(m_set, font);
+    return m_raw;
+}
+
+const SpanNameText &SpanNameCache::taskName(const il::TimelineModel &model, std::uint32_t task, const QFont &font)
+{
+    reset(model.taskSet(), font);
+    if (m_taskSlot.size() <= task)
+        m_taskSlot.resize(std::size_t(task) + 1, -1);
+    std::int32_t &slot = m_taskSlot[task];
+    if (slot < 0) {
+        slot = static_cast<std::int32_t>(m_taskTexts.size());
+        m_taskTexts.push_back(layout(model.taskName(task), font));
+    }
+    return m_taskTexts[std::size_t(slot)];
+}
+
+const SpanNameText &SpanNameCache::phaseText(il::ItemKind kind, std::int64_t durationNs, const QFont &font)
+{
+    reset(m_set, font);
+    // One text per kind and length: "io 85.2 ms" whichever task or run it is.
+    const std::uint64_t key = (std::uint64_t(durationNs) << 4) | std::uint64_t(kind);
+    auto it = m_phaseTexts.find(key);
+    if (it == m_phaseTexts.end()) {
+        const QString text = QStringLiteral("%1 %2").arg(QLatin1String(il::itemKindName(kind)),
+                                                         il::formatDurationMs(double(durationNs) / 1e6));
+        it = m_phaseTexts.emplace(key, layout(text, font)).first;
+    }
+    return it->second;
+}
+
+const SpanNameText &SpanNameCache::ellipsis(const QFont &font)
+{
+    reset(m_set, font);
+    if (!m_haveEllipsis) {
+        m_ellipsis = layout(QStringLiteral("…"), font);
+        m_haveEllipsis = true;
+    }
+    return m_ellipsis;
+}
+
+} // namespace ui

@@ -1,0 +1,83 @@
+#pragma once
+
+#include "core/timeline/timelinemodel.h"
+
+#include <QFont>
+#include <QRawFont>
+#include <QStaticText>
+#include <QString>
+
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <unordered_map>
+#include <vector>
+
+namespace ui {
+
+// A name as the bars draw it, laid out once. A name in plain Latin letters,
+// digits and punctuation that the font has (nearly every task's, and every
+// phase's "io 85.2 ms") is kept as its glyphs, each with where its advance
+// ends: laying it out is a table lookup per character, not a shaping, and
+// cutting it to a bar is a binary search for how many glyphs to draw. Any
+// other name keeps its text laid out by Qt (QStaticText), cut by QFontMetrics.
+struct SpanNameText
+{
+    struct Glyph
+    {
+        quint32 index = 0;
+        float end = 0; // x where this glyph's advance ends, from the name's start
+    };
+    QString text;
+    int width = 0;
+    std::vector<Glyph> glyphs; // empty: not simple, see `layout`
+    QStaticText layout;        // for names that are not simple
+    bool simple() const { return !glyphs.empty(); }
+    // How many glyphs fit in `room` px with an ellipsis of `ellipsis` px
+    // after them (0: none), all of them if the whole name fits.
+    int glyphsShown(int room, int ellipsis) const;
+    // The x where the first `count` glyphs end.
+    float endOf(int count) const { return count <= 0 ? 0.0f : glyphs[std::size_t(count - 1)].end; }
+};
+
+// The names inside bars, kept per task set and font: a task's name by lane,
+// a phase's kind and length ("io 85.2 ms") by task. Bounded: forgotten past
+// a hundred thousand names or fifty thousand phase texts.
+class SpanNameCache
+{
+public:
+    const SpanNameText &taskName(const il::TimelineModel &model, std::uint32_t task, const QFont &font);
+    const SpanNameText &phaseText(il::ItemKind kind, std::int64_t durationNs, const QFont &font);
+    // The ellipsis that ends a cut name.
+    const SpanNameText &ellipsis(const QFont &font);
+    // The font's own glyphs, which simple names are drawn with.
+    const QRawFont &rawFont(const QFont &font);
+    // `name` laid out for `font`.
+    SpanNameText layout(const QString &name, const QFont &font);
+    // Called before a frame collects names: forgets them once there are too
+    // many (never during a frame, whose batch points at them).
+    void trim();
+
+private:
+    void reset(const void *set, const QFont &font);
+    const void *m_set = nullptr;
+    QFont m_font;
+    bool m_fontSet = false;
+    QRawFont m_raw;
+    // Per plain character (see spannames.cpp): its glyph and advance, looked
+    // up in the font the first time it is needed.
+    struct CharGlyph
+    {
+        quint32 index = 0;
+        float advance = 0;
+        bool known = false;
+    };
+    std::array<CharGlyph, 0x180 + 0x18> m_chars{};
+    std::vector<std::int32_t> m_taskSlot; // per task: index into m_taskTexts, -1 if not laid out yet
+    std::deque<SpanNameText> m_taskTexts;  // a deque: what a frame's batch points at stays put
+    std::unordered_map<std::uint64_t, SpanNameText> m_phaseTexts; // by (length, kind); nodes stay put
+    SpanNameText m_ellipsis;
+    bool m_haveEllipsis = false;
+};
+
+} // namespace ui
