@@ -48,8 +48,11 @@ const QStringList allGroups{QStringLiteral("overhead"), QStringLiteral("engine")
 bool wantsGui(int argc, char **argv)
 {
     for (int i = 1; i + 1 < argc; ++i) {
-        if (QByteArray(argv[i]) == "--only")
-            return QByteArray(argv[i + 1]).split(',').contains("gui");
+        if (QByteArray(argv[i]) == "--only") {
+            // open draws an opened trace's first picture too
+            const QList<QByteArray> groups = QByteArray(argv[i + 1]).split(',');
+            return groups.contains("gui") || groups.contains("open");
+        }
     }
     return true;
 }

@@ -20,7 +20,9 @@ namespace il::import {
 
 inline constexpr std::uint32_t none = std::numeric_limits<std::uint32_t>::max();
 
-// Strings seen in the file, each kept once.
+// Strings seen in the file, each kept once. An event names several (pid,
+// tid, name, category): the lookup is an open-addressing table of ids with
+// their hashes, so a known string costs a hash and one compare, no node.
 class StringTable
 {
 public:
@@ -30,13 +32,13 @@ public:
     std::size_t size() const { return m_strings.size(); }
 
 private:
-    // Looked up by string_view without making a std::string each time.
-    struct Hash
+    struct Slot
     {
-        using is_transparent = void;
-        std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+        std::uint32_t hash = 0;
+        std::uint32_t id = std::numeric_limits<std::uint32_t>::max(); // free
     };
-    std::unordered_map<std::string, std::uint32_t, Hash, std::equal_to<>> m_ids;
+    void grow();
+    std::vector<Slot> m_slots; // a power of two, at most half full
     std::vector<std::string> m_strings;
 };
 

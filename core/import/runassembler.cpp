@@ -314,6 +314,8 @@ public:
     {
         auto trace = std::make_shared<Trace>();
         m_trace = trace.get();
+        // At most a span per event: the list is never moved while it grows.
+        trace->spans.reserve(m_raw.events.size());
         std::int64_t origin = INT64_MAX;
         for (const RawEvent &e : m_raw.events)
             origin = std::min(origin, toNs(e.ts));
@@ -322,8 +324,14 @@ public:
         // Events by track, in one counting pass.
         const std::size_t tracks = m_raw.tracks.size();
         std::vector<std::uint32_t> first(tracks + 1, 0);
-        for (const RawEvent &e : m_raw.events)
+        // Tracks with B/E or b/e events, whose order in time matters before
+        // they become spans; X and i need none (placeTrack sorts its spans).
+        std::vector<bool> paired(tracks, false);
+        for (const RawEvent &e : m_raw.events) {
             ++first[e.track + 1];
+            if (e.ph == 'B' || e.ph == 'E' || e.ph == 'b' || e.ph == 'e')
+                paired[e.track] = true;
+        }
         for (std::size_t t = 0; t < tracks; ++t)
             first[t + 1] += first[t];
         std::vector<std::uint32_t> byTrack(m_raw.events.size());
@@ -353,13 +361,23 @@ public:
         for (std::uint32_t t : trackOrder()) {
             std::vector<Item> items;
             std::vector<std::uint32_t> open; // B events waiting for their E
+            items.reserve(first[t + 1] - first[t]);
             std::int64_t trackEnd = INT64_MIN;
-            for (std::uint32_t j = first[t]; j < first[t + 1]; ++j)
-                trackEnd = std::max(trackEnd, toNs(m_raw.events[byTrack[j]].ts + m_raw.events[byTrack[j]].dur));
-            // B/E match in time order (the file need not be sorted).
-            std::stable_sort(byTrack.begin() + first[t], byTrack.begin() + first[t + 1], [&](std::uint32_t a, std::uint32_t b) {
-                return m_raw.events[a].ts < m_raw.events[b].ts;
-            });
+            if (paired[t]) {
+                // B/E match in time order (the file need not be sorted): by
+                // (ts, position in the file), a stable sort by time, on the
+                // keys side by side rather than through the events.
+                std::vector<std::pair<double, std::uint32_t>> byTime;
+                byTime.reserve(first[t + 1] - first[t]);
+                for (std::uint32_t j = first[t]; j < first[t + 1]; ++j) {
+                    const RawEvent &e = m_raw.events[byTrack[j]];
+                    trackEnd = std::max(trackEnd, toNs(e.ts + e.dur));
+                    byTime.emplace_back(e.ts, byTrack[j]);
+                }
+                std::sort(byTime.begin(), byTime.end());
+                for (std::uint32_t j = first[t]; j < first[t + 1]; ++j)
+                    byTrack[j] = byTime[j - first[t]].second;
+            }
             for (std::uint32_t j = first[t]; j < first[t + 1]; ++j) {
                 const std::uint32_t k = byTrack[j];
                 const RawEvent &e = m_raw.events[k];
@@ -516,7 +534,7 @@ private:
         return id;
     }
 
-    void addSpan(const Item &it, std::uint16_t lane, std::uint32_t task = noTask)
+    Span makeSpan(const Item &it, std::uint16_t lane, std::uint32_t task = noTask)
     {
         const RawEvent &e = m_raw.events[it.event];
         Span s;
@@ -538,11 +556,18 @@ private:
                 r.lane = lane;
             r.state = e.state == std::uint8_t(TaskState::Failed) ? TaskState::Failed : TaskState::Done;
         }
-        m_trace->spans.push_back(s);
+        return s;
+    }
+
+    void addSpan(const Item &it, std::uint16_t lane, std::uint32_t task = noTask)
+    {
+        m_trace->spans.push_back(makeSpan(it, lane, task));
     }
 
     // One track: a lane per nesting level, an overflow lane for spans that
-    // cross instead of nesting.
+    // cross instead of nesting. The spans are added lane by lane, each lane's
+    // in start order, which is the order Trace::indexSpans sorts them into:
+    // its sort then finds them in place.
     void placeTrack(std::uint32_t t, std::vector<Item> &items)
     {
         if (items.empty())
@@ -555,7 +580,9 @@ private:
         std::vector<std::uint16_t> levels;
         int overflowLane = -1;
         std::vector<std::int64_t> stack; // ends of the spans enclosing the current one
-        for (const Item &it : items) {
+        std::vector<std::uint16_t> laneOf(items.size());
+        for (std::size_t k = 0; k < items.size(); ++k) {
+            const Item &it = items[k];
             while (!stack.empty() && stack.back() <= it.start && !(stack.back() == it.start && it.end == it.start))
                 stack.pop_back();
             const bool nests = stack.empty() || it.end <= stack.back();
@@ -563,16 +590,32 @@ private:
             if (!nests || depth >= maxLevels) {
                 if (overflowLane < 0)
                     overflowLane = newLane(name + QStringLiteral(" · overflow"), false);
-                addSpan(it, std::uint16_t(overflowLane), task);
+                laneOf[k] = std::uint16_t(overflowLane);
                 ++m_overflow;
                 continue;
             }
             while (int(levels.size()) <= depth)
                 levels.push_back(newLane(levels.empty() ? name : name + QStringLiteral(" · level %1").arg(levels.size()),
                                          levels.empty()));
-            addSpan(it, levels[std::size_t(depth)], task);
+            laneOf[k] = levels[std::size_t(depth)];
             stack.push_back(it.end);
         }
+        // Where each lane's spans begin, lanes in order (this track's are
+        // new ones, numbered up from `low`; past maxLanes they share one).
+        const auto [lowIt, highIt] = std::minmax_element(laneOf.begin(), laneOf.end());
+        const std::uint16_t low = *lowIt;
+        std::vector<std::size_t> at(std::size_t(*highIt - low) + 1, 0);
+        for (const std::uint16_t lane : laneOf)
+            ++at[lane - low];
+        std::size_t next = m_trace->spans.size();
+        for (std::size_t &n : at) {
+            const std::size_t count = n;
+            n = next;
+            next += count;
+        }
+        m_trace->spans.resize(next);
+        for (std::size_t k = 0; k < items.size(); ++k)
+            m_trace->spans[at[laneOf[k] - low]++] = makeSpan(items[k], laneOf[k], task);
     }
 
     // Async b/e of one process: matched by (id, category), each id a task,

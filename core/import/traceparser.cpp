@@ -5,19 +5,74 @@
 #include "core/trace/trace.h"
 
 #include <cmath>
+#include <cstring>
 #include <optional>
 
 namespace il::import {
 
+namespace {
+
+// Short strings (pids, names, categories) hashed eight bytes at a time.
+std::uint32_t hashOf(std::string_view s)
+{
+    std::uint64_t h = 0x9E3779B97F4A7C15ull ^ s.size();
+    std::size_t i = 0;
+    for (; i + 8 <= s.size(); i += 8) {
+        std::uint64_t w;
+        std::memcpy(&w, s.data() + i, 8);
+        h = (h ^ w) * 0xFF51AFD7ED558CCDull;
+        h ^= h >> 32;
+    }
+    // The last bytes: the string's last eight when it has as many
+    // (overlapping what was hashed, which is fine), else byte by byte; a
+    // variable-length copy would stall on reading back what it stored.
+    std::uint64_t tail = 0;
+    if (s.size() >= 8)
+        std::memcpy(&tail, s.data() + s.size() - 8, 8);
+    else
+        for (; i < s.size(); ++i)
+            tail = tail << 8 | static_cast<unsigned char>(s[i]);
+    h = (h ^ tail) * 0xC4CEB9FE1A85EC53ull;
+    h ^= h >> 29;
+    return std::uint32_t(h);
+}
+
+} // namespace
+
 std::uint32_t StringTable::intern(std::string_view text)
 {
-    const auto it = m_ids.find(text);
-    if (it != m_ids.end())
-        return it->second;
-    const auto id = std::uint32_t(m_strings.size());
-    m_strings.emplace_back(text);
-    m_ids.emplace(m_strings.back(), id);
-    return id;
+    if (m_slots.empty())
+        grow();
+    const std::uint32_t hash = hashOf(text);
+    const std::size_t mask = m_slots.size() - 1;
+    for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
+        Slot &slot = m_slots[i];
+        if (slot.id == none) {
+            const auto id = std::uint32_t(m_strings.size());
+            m_strings.emplace_back(text);
+            slot = {hash, id};
+            if (2 * m_strings.size() > m_slots.size())
+                grow();
+            return id;
+        }
+        if (slot.hash == hash && m_strings[slot.id] == text)
+            return slot.id;
+    }
+}
+
+void StringTable::grow()
+{
+    std::vector<Slot> table(std::max<std::size_t>(64, 2 * m_slots.size()));
+    const std::size_t mask = table.size() - 1;
+    for (const Slot &old : m_slots) {
+        if (old.id == none)
+            continue;
+        std::size_t i = old.hash & mask;
+        while (table[i].id != none)
+            i = (i + 1) & mask;
+        table[i] = old;
+    }
+    m_slots = std::move(table);
 }
 
 QString StringTable::text(std::uint32_t id) const

@@ -108,6 +108,43 @@ bool literalOverflows(std::string_view s)
     return magnitude + (negative ? -exponent : exponent) > 0;
 }
 
+// The common literal exactly and quickly: at most 15 digits and no
+// exponent ("1234", "-0.125", "1712.375"). Its digits as an integer are
+// exact in a double (< 2^53), and so is 10^k for k <= 22, so one division
+// rounds correctly: the same double std::from_chars gives. False for
+// anything else (an exponent, more digits), which takes the general way.
+bool shortDecimal(std::string_view s, double &value, std::uint64_t &digits)
+{
+    static constexpr double powersOf10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+                                            1e12, 1e13, 1e14, 1e15, 1e16};
+    std::size_t k = s[0] == '-' ? 1 : 0;
+    if (s.size() - k > 16) // 15 digits and a '.'
+        return false;
+    std::uint64_t m = 0;
+    int count = 0, fraction = -1;
+    for (; k < s.size(); ++k) {
+        const char c = s[k];
+        if (isDigit(c)) {
+            m = m * 10 + std::uint64_t(c - '0');
+            ++count;
+            if (fraction >= 0)
+                ++fraction;
+        } else if (c == '.') {
+            fraction = 0;
+        } else {
+            return false; // an exponent
+        }
+    }
+    if (count > 15)
+        return false;
+    double v = double(m);
+    if (fraction > 0)
+        v /= powersOf10[fraction];
+    value = s[0] == '-' ? -v : v;
+    digits = m;
+    return true;
+}
+
 } // namespace
 
 const char *tokenName(Token token)
@@ -882,9 +919,17 @@ Number JsonReader::number() const
     Number n;
     if (m_token != Token::Number)
         return n;
+    n.isInteger = m_isInteger;
+    std::uint64_t digits = 0;
+    if (shortDecimal(m_text, n.value, digits)) {
+        if (m_isInteger) {
+            n.fitsInt64 = true;
+            n.integer = m_text[0] == '-' ? -std::int64_t(digits) : std::int64_t(digits);
+        }
+        return n;
+    }
     const char *b = m_text.data();
     const char *e = b + m_text.size();
-    n.isInteger = m_isInteger;
     const auto r = std::from_chars(b, e, n.value);
     if (r.ec == std::errc::result_out_of_range) {
         const bool negative = *b == '-';

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
 
 namespace il {
 
@@ -34,6 +35,20 @@ struct Seen
     QString string; // a string value as it is (a lock's or counter's name)
 
     QString shown() const { return isNumber && text.isEmpty() ? QString::number(number, 'g', 12) : text; }
+};
+
+// A value as read, before anything is made of it (see Reader::hold):
+// reused from phase to phase, so {"cpu": 5} allocates nothing.
+struct Held
+{
+    json::Token token = json::Token::None; // None: not there
+    bool boolean = false;
+    bool overflow = false;
+    double number = 0;
+    std::string text; // a string's text, or the literal of a number beyond double
+
+    bool present() const { return token != json::Token::None; }
+    bool finiteNumber() const { return token == json::Token::Number && std::isfinite(number); }
 };
 
 // The bytes around a parse error, printable ASCII as is and the rest as \xNN,
@@ -116,22 +131,50 @@ private:
     // The current token as a value: scalars described, containers skipped.
     Seen seen()
     {
-        Seen s;
-        s.present = true;
-        switch (m_r.token()) {
-        case Token::Null: s.text = QStringLiteral("null"); break;
-        case Token::Bool: s.text = m_r.boolean() ? QStringLiteral("true") : QStringLiteral("false"); break;
+        Held held;
+        hold(held);
+        return seenOf(held);
+    }
+
+    // The current token kept as it is (a container skipped), so that a
+    // phase's values cost no string unless a message or a name needs one.
+    void hold(Held &h)
+    {
+        h.token = m_r.token();
+        switch (h.token) {
+        case Token::Bool: h.boolean = m_r.boolean(); break;
         case Token::Number: {
             const json::Number n = m_r.number();
-            s.isNumber = true;
-            s.number = n.value;
-            // Beyond double: the literal itself, not "inf".
+            h.number = n.value;
+            h.overflow = n.overflow;
             if (n.overflow)
-                s.text = m_r.toQString();
+                h.text.assign(m_r.text());
             break;
         }
+        case Token::String: h.text.assign(m_r.text()); break;
+        case Token::BeginArray:
+        case Token::BeginObject: m_r.skipContainer(); break;
+        case Token::Null: break;
+        default: h.token = Token::None; break;
+        }
+    }
+
+    static Seen seenOf(const Held &h)
+    {
+        Seen s;
+        s.present = true;
+        switch (h.token) {
+        case Token::Null: s.text = QStringLiteral("null"); break;
+        case Token::Bool: s.text = h.boolean ? QStringLiteral("true") : QStringLiteral("false"); break;
+        case Token::Number:
+            s.isNumber = true;
+            s.number = h.number;
+            // Beyond double: the literal itself, not "inf".
+            if (h.overflow)
+                s.text = QString::fromUtf8(h.text.data(), qsizetype(h.text.size()));
+            break;
         case Token::String: {
-            QString text = m_r.toQString();
+            QString text = QString::fromUtf8(h.text.data(), qsizetype(h.text.size()));
             s.isString = true;
             s.string = text;
             if (text.size() > 40)
@@ -140,14 +183,8 @@ private:
             s.text = QLatin1Char('"') + printable(text) + QLatin1Char('"');
             break;
         }
-        case Token::BeginArray:
-            s.text = QStringLiteral("an array");
-            m_r.skipContainer();
-            break;
-        case Token::BeginObject:
-            s.text = QStringLiteral("an object");
-            m_r.skipContainer();
-            break;
+        case Token::BeginArray: s.text = QStringLiteral("an array"); break;
+        case Token::BeginObject: s.text = QStringLiteral("an object"); break;
         default: s.present = false; break;
         }
         return s;
@@ -312,10 +349,10 @@ private:
             return broken() ? QString()
                             : QStringLiteral("%1.phases: must be an array of phases (got %2)").arg(taskWhere(i), seen().shown());
         const auto [count, firstError] = readElements(limits::maxPhasesPerTask, [&](std::size_t j) {
-            Phase phase;
-            QString error = readPhase(i, j, phase);
-            phases.push_back(phase);
-            return error;
+            // Read in place: a Phase written field by field and then
+            // copied whole would wait for its stores to land.
+            phases.emplace_back();
+            return readPhase(i, j, phases.back());
         });
         if (count > limits::maxPhasesPerTask)
             return QStringLiteral("%1.phases: at most %2 phases per task (got %3)")
@@ -361,7 +398,9 @@ private:
             return QStringLiteral("%1: must be an object like {\"cpu\": 5} or {\"io\": 20} (got %2)").arg(where(), seen().shown());
         enum Key { Cpu, Io, Acquire, Release, IncrementKey, Times, KeyCount };
         static constexpr std::string_view keyNames[KeyCount] = {"cpu", "io", "acquire", "release", "increment", "times"};
-        Seen values[KeyCount];
+        Held *values = m_held;
+        for (int k = 0; k < KeyCount; ++k)
+            values[k].token = Token::None;
         QStringList others; // any other key makes the phase wrong
         int keys = 0;
         while (!broken()) {
@@ -374,7 +413,7 @@ private:
             if (known != std::end(keyNames)) {
                 if (m_r.next() == Token::Error)
                     break;
-                values[known - std::begin(keyNames)] = seen(); // a repeated key: the last one counts
+                hold(values[known - std::begin(keyNames)]); // a repeated key: the last one counts
             } else {
                 const QString name = m_r.toQString();
                 if (!others.contains(name))
@@ -384,19 +423,19 @@ private:
         }
         if (broken())
             return {};
-        const bool increment = values[IncrementKey].present;
+        const bool increment = values[IncrementKey].present();
         // The keys that say what the phase is: exactly one. An increment's
         // "io" is its own field, not a second kind.
         int kinds = 0;
         for (Key k : {Cpu, Acquire, Release, IncrementKey})
-            kinds += values[k].present ? 1 : 0;
-        if (!increment && values[Io].present)
+            kinds += values[k].present() ? 1 : 0;
+        if (!increment && values[Io].present())
             ++kinds;
-        const bool strayTimes = !increment && values[Times].present;
+        const bool strayTimes = !increment && values[Times].present();
         if (keys == 0 || !others.isEmpty() || kinds != 1 || strayTimes) {
             QStringList all = others;
             for (int k = 0; k < KeyCount; ++k)
-                if (values[k].present)
+                if (values[k].present())
                     all << QString::fromLatin1(keyNames[k].data(), qsizetype(keyNames[k].size()));
             all.sort(); // as the keys of a JSON object are listed
             return QStringLiteral("%1: must be one of {\"cpu\": ms}, {\"io\": ms}, {\"acquire\": lock}, "
@@ -404,9 +443,9 @@ private:
                 .arg(where(), all.isEmpty() ? QStringLiteral("no keys")
                                             : QStringLiteral("keys ") + printable(all.join(QLatin1String(", "))));
         }
-        if (values[Acquire].present || values[Release].present) {
-            const bool acquire = values[Acquire].present;
-            const Seen &value = values[acquire ? Acquire : Release];
+        if (values[Acquire].present() || values[Release].present()) {
+            const bool acquire = values[Acquire].present();
+            const Seen value = seenOf(values[acquire ? Acquire : Release]);
             const QString problem = nameProblem(where(), acquire ? "acquire" : "release", "lock", value);
             if (!problem.isEmpty())
                 return problem;
@@ -414,12 +453,12 @@ private:
             return {};
         }
         if (increment)
-            return readIncrement(where(), values[IncrementKey], values[Times], values[Io], phase);
-        phase.kind = values[Cpu].present ? PhaseKind::Cpu : PhaseKind::Io;
-        const Seen &value = values[Cpu].present ? values[Cpu] : values[Io];
-        if (!value.isNumber || !std::isfinite(value.number) || value.number < 0 || value.number > limits::maxPhaseMs)
+            return readIncrement(where(), seenOf(values[IncrementKey]), seenOf(values[Times]), seenOf(values[Io]), phase);
+        phase.kind = values[Cpu].present() ? PhaseKind::Cpu : PhaseKind::Io;
+        const Held &value = values[Cpu].present() ? values[Cpu] : values[Io];
+        if (!value.finiteNumber() || value.number < 0 || value.number > limits::maxPhaseMs)
             return QStringLiteral("%1.%2: must be a number >= 0 and <= 3600000 ms (got %3)")
-                .arg(where(), values[Cpu].present ? QStringLiteral("cpu") : QStringLiteral("io"), value.shown());
+                .arg(where(), values[Cpu].present() ? QStringLiteral("cpu") : QStringLiteral("io"), seenOf(value).shown());
         phase.ms = value.number;
         return {};
     }
@@ -485,6 +524,7 @@ private:
     const BytesAt &m_bytesAt;
     QByteArray m_raw;
     std::vector<Phase> m_phases;
+    Held m_held[6]; // a phase's values by key (readPhase)
     std::int64_t m_sizeHint;
 };
 

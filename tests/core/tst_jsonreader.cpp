@@ -8,9 +8,12 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <charconv>
 #include <cmath>
+#include <cstring>
 #include <functional>
 #include <limits>
+#include <random>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -154,6 +157,7 @@ private slots:
     void strings();
     void numbers_data();
     void numbers();
+    void shortNumbersAsFromChars();
     void errors_data();
     void errors();
     void chunkBoundariesDoNotMatter_data();
@@ -326,6 +330,57 @@ void TestJsonReader::numbers()
     QCOMPARE(n.integer, integer);
     QCOMPARE(r.next(), Token::EndArray);
     QCOMPARE(r.next(), Token::EndOfInput);
+}
+
+// Short decimals take a quicker way than std::from_chars (the digits as an
+// integer, one division by a power of ten): it must give the very same
+// doubles, bit for bit, and the same integers, for every length and every
+// place of the point, signs and leading zeros included.
+void TestJsonReader::shortNumbersAsFromChars()
+{
+    std::mt19937_64 rng(20261204);
+    QByteArray doc = "[";
+    std::vector<std::string> literals;
+    for (int i = 0; i < 200'000; ++i) {
+        // Up to 8 digits before the point and 9 after: past 15 in all too,
+        // which goes the general way.
+        const int whole = int(rng() % 9), fraction = int(rng() % 10);
+        std::string s = rng() % 2 ? "-" : "";
+        if (whole == 0)
+            s += '0';
+        for (int k = 0; k < whole; ++k)
+            s += char(k == 0 ? '1' + rng() % 9 : '0' + rng() % 10);
+        if (fraction > 0)
+            s += '.';
+        for (int k = 0; k < fraction; ++k)
+            s += char('0' + rng() % 10);
+        literals.push_back(s);
+        doc += QByteArray(i ? "," : "") + QByteArray::fromStdString(s);
+    }
+    doc += "]";
+    JsonReader r(doc);
+    QCOMPARE(r.next(), Token::BeginArray);
+    for (const std::string &s : literals) {
+        QCOMPARE(r.next(), Token::Number);
+        QCOMPARE(r.toStdString(), s);
+        const Number n = r.number();
+        double expected = 0;
+        const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), expected);
+        QVERIFY(ec == std::errc() && end == s.data() + s.size());
+        std::uint64_t a, b;
+        std::memcpy(&a, &n.value, 8);
+        std::memcpy(&b, &expected, 8);
+        if (a != b)
+            QFAIL(qPrintable(QStringLiteral("%1: %2, expected %3").arg(QString::fromStdString(s))
+                                 .arg(n.value, 0, 'g', 17).arg(expected, 0, 'g', 17)));
+        const bool integer = s.find('.') == std::string::npos;
+        QCOMPARE(n.isInteger, integer);
+        std::int64_t whole = 0;
+        const bool fits = integer && std::from_chars(s.data(), s.data() + s.size(), whole).ec == std::errc();
+        QCOMPARE(n.fitsInt64, fits);
+        QCOMPARE(n.integer, fits ? whole : 0);
+    }
+    QCOMPARE(r.next(), Token::EndArray);
 }
 
 void TestJsonReader::errors_data()

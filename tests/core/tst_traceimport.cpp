@@ -3,6 +3,7 @@
 // lanes, nesting, tasks and overflow; bad traces say where and why and keep
 // what could be read.
 
+#include "core/import/rawtrace.h"
 #include "core/import/traceopener.h"
 #include "core/io/exporters.h"
 #include "testsupport.h"
@@ -42,6 +43,7 @@ private slots:
     void daskKeysAreTasks();
     void viztracerAsyncTasksAreTasks();
     void unsortedInputGivesTheSameRun();
+    void stringTableKeepsEachStringOnce();
     void badTraces_data();
     void badTraces();
     void fileProblems();
@@ -363,6 +365,29 @@ void TestTraceImport::viztracerAsyncTasksAreTasks()
 }
 
 // The same events in another order: the same run.
+// Names, pids and categories are interned: each string gets one id, the
+// same one every time it comes again, in the order first seen, through the
+// table's growth; strings that differ only in length, in their last byte or
+// past their eighth byte stay apart, and the empty string is one too.
+void TestTraceImport::stringTableKeepsEachStringOnce()
+{
+    il::import::StringTable table;
+    std::vector<std::string> strings{"", "a", std::string(1, '\0'), std::string(2, '\0'), "abcdefgh", "abcdefghi",
+                                     "abcdefgi", "xbcdefgh", "abcdefgh12345678", "abcdefgh12345679"};
+    for (int i = 0; i < 100'000; ++i)
+        strings.push_back((i % 3 ? "fn_" : "s:") + std::to_string(i) + std::string(std::size_t(i % 29), 'x'));
+    for (std::size_t k = 0; k < strings.size(); ++k)
+        QCOMPARE(table.intern(strings[k]), std::uint32_t(k));
+    QCOMPARE(table.size(), strings.size());
+    for (std::size_t k = strings.size(); k-- > 0;) {
+        QCOMPARE(table.intern(strings[k]), std::uint32_t(k));
+        QCOMPARE(table.at(std::uint32_t(k)), strings[k]);
+    }
+    QCOMPARE(table.size(), strings.size());
+    QCOMPARE(table.text(1), QStringLiteral("a"));
+    QVERIFY(table.text(il::import::none).isNull());
+}
+
 void TestTraceImport::unsortedInputGivesTheSameRun()
 {
     QByteArray sorted = "[", shuffled = "[";
