@@ -7,6 +7,7 @@
 #include "core/exec/recorder.h"
 #include "core/modes/modes.h"
 
+#include <QMetaMethod>
 #include <QThread>
 
 #include <algorithm>
@@ -31,6 +32,12 @@ RunResultPtr buildRunResult(RunInfo info, const Recorder &recorder, const Execut
     info.laneNames = executor.laneNames(); // processes: now with pids
     info.lanePids = executor.lanePids();
     TraceBuilder builder(std::move(info), set.tasks.size());
+    std::size_t spanEnds = 0;
+    recorder.visit([&](const Event *events, std::size_t n) {
+        for (std::size_t i = 0; i < n; ++i)
+            spanEnds += events[i].kind == EventKind::SpanEnd;
+    });
+    builder.reserveSpans(spanEnds);
     recorder.visit([&](const Event *events, std::size_t n) { builder.add(events, n); });
     const bool cancelled = cancel.isCancelled();
     auto trace = std::make_shared<Trace>(Trace::fromBuilder(std::move(builder), endNs, cancelled));
@@ -180,7 +187,9 @@ void Engine::stop()
 
 void Engine::drain()
 {
-    if (!m_current)
+    // Nobody listening (the command line): copying every event into
+    // batches only to drop them would cost a pass over the whole run.
+    if (!m_current || !isSignalConnected(QMetaMethod::fromSignal(&Engine::eventsReady)))
         return;
     auto batch = std::make_shared<std::vector<Event>>();
     m_current->drainNew(*batch);
