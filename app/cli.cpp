@@ -263,7 +263,7 @@ int cmdRun(const QStringList &args, const ScreenshotFn &screenshot)
     if ((parser.isSet(QStringLiteral("taskset")) && parser.isSet(QStringLiteral("preset"))) || (!labRuns && openPaths.isEmpty()))
         return fail(QStringLiteral("run needs exactly one of --taskset FILE or --preset NAME, or --open TRACE"), 2, true);
 
-    const il::TaskSetResult loaded = !labRuns ? il::TaskSetResult{il::TaskSet{}, {}}
+    il::TaskSetResult loaded = !labRuns ? il::TaskSetResult{il::TaskSet{}, {}}
                                      : parser.isSet(QStringLiteral("taskset"))
                                          ? il::loadTaskSetFile(parser.value(QStringLiteral("taskset")))
                                          : il::loadPreset(parser.value(QStringLiteral("preset")));
@@ -359,7 +359,8 @@ int cmdRun(const QStringList &args, const ScreenshotFn &screenshot)
     if (opened.code != 0 && opened.runs.empty())
         return opened.code;
 
-    auto set = std::make_shared<const il::TaskSet>(*loaded.taskSet);
+    // Moved, not copied: a million-task set is held once.
+    auto set = std::make_shared<const il::TaskSet>(std::move(*loaded.taskSet));
     std::vector<il::RunConfig> configs;
     for (il::Mode mode : *modes) {
         il::RunConfig c;

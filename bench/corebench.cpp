@@ -10,6 +10,7 @@
 #include "core/model/mode.h"
 #include "core/model/taskset.h"
 #include "core/modes/modes.h"
+#include "core/timeline/timelinemodel.h"
 #include "core/trace/trace.h"
 
 #include <QCoreApplication>
@@ -129,14 +130,14 @@ void benchSchedulingOverhead(const Options &options, Report &report)
     // processes: the default (a task queued ahead per worker) at 2 and 4
     // workers, and one task at a time (--prefetch 0) beside it, as it was.
     const Case cases[] = {
-        {il::Mode::Sequential, 1, 0, QString()},
-        {il::Mode::Threads, 0, 10, QStringLiteral("< 10")},
-        {il::Mode::ThreadsGil, 0, 0, QString()},
+        {il::Mode::Sequential, 1, 0.55, QStringLiteral("≤ 0.55")},
+        {il::Mode::Threads, 0, 0.55, QStringLiteral("≤ 0.55")},
+        {il::Mode::ThreadsGil, 0, 0.55, QStringLiteral("≤ 0.55")},
         {il::Mode::Processes, 2, 4.5, QStringLiteral("≤ 4.5")},
         {il::Mode::Processes, 4, 4.5, QStringLiteral("≤ 4.5")},
         {il::Mode::Processes, 2, 0, QString(), 0},
         {il::Mode::Processes, 4, 0, QString(), 0},
-        {il::Mode::EventLoop, 1, 5, QStringLiteral("< 5")},
+        {il::Mode::EventLoop, 1, 0.6, QStringLiteral("≤ 0.6")},
     };
     for (const Case &c : cases) {
         il::RunConfig config;
@@ -483,6 +484,67 @@ std::size_t traceHeapBytes(const il::Trace &t)
 
 } // namespace
 
+namespace {
+
+// The shape at a tenth: tasks of four zero-length phases (cpu, io,
+// cpu, io) through the event loop, 15 events a task; what its trace and its
+// timeline model hold per event.
+void benchEventLoopRunMemory(const Options &options, Report &report)
+{
+    const int count = options.quick ? 10'000 : 100'000;
+    il::TaskSet set = uniformTaskSet(QStringLiteral("zero4"), count, il::PhaseKind::Cpu, 0.0);
+    for (il::Task &t : set.tasks)
+        t.phases = {il::Phase{il::PhaseKind::Cpu, 0}, il::Phase{il::PhaseKind::Io, 0},
+                    il::Phase{il::PhaseKind::Cpu, 0}, il::Phase{il::PhaseKind::Io, 0}};
+    il::RunConfig config;
+    config.mode = il::Mode::EventLoop;
+    std::vector<double> modelPerEvent, modelHeapPerEvent, tracePerEvent, buildMs;
+    QString error;
+    double events = 0;
+    for (int rep = 0; rep < options.reps; ++rep) {
+        DirectRun r = runDirect(set, config);
+        if (!r.error.isEmpty())
+            error = r.error;
+        events = double(r.trace->eventCount);
+        tracePerEvent.push_back(double(traceHeapBytes(*r.trace)) / events);
+        trimHeap();
+        const std::int64_t heap0 = heapInUseBytes();
+        const std::int64_t t0 = il::monoNs();
+        auto model = std::make_unique<il::TimelineModel>();
+        model->setTrace(r.trace, r.metrics);
+        buildMs.push_back(il::nsToMs(il::monoNs() - t0));
+        modelPerEvent.push_back(double(model->memoryBytes()) / events);
+        if (heap0 >= 0)
+            modelHeapPerEvent.push_back(double(heapInUseBytes() - heap0) / events);
+    }
+    const QString what = QStringLiteral("%1 tasks x 4 zero-length phases (cpu, io, cpu, io), eventloop, %2 events")
+                             .arg(countText(count)).arg(events, 0, 'f', 0);
+    Figure model;
+    model.id = QStringLiteral("memory.timeline");
+    model.label = QStringLiteral("TimelineModel bytes/event, eventloop run");
+    model.unit = QStringLiteral("B");
+    model.aim = Aim::below(24, QStringLiteral("<= 24"));
+    model.samples = modelPerEvent;
+    model.note = QStringLiteral("%1; TimelineModel::memoryBytes() / events after setTrace (lane, wait and task rows; "
+                                "the shared Trace not counted); heap growth %2 B/event; built in %3 ms")
+                     .arg(what)
+                     .arg(modelHeapPerEvent.empty() ? -1.0 : medianOf(modelHeapPerEvent), 0, 'f', 1)
+                     .arg(medianOf(buildMs), 0, 'f', 1);
+    if (!error.isEmpty())
+        model.note += QStringLiteral("; ERROR: ") + error;
+    report.add(std::move(model));
+
+    Figure trace;
+    trace.id = QStringLiteral("memory.trace-eventloop");
+    trace.label = QStringLiteral("Trace bytes/event, eventloop run");
+    trace.unit = QStringLiteral("B");
+    trace.samples = tracePerEvent;
+    trace.note = QStringLiteral("%1; spans + task records held by the Trace").arg(what);
+    report.add(std::move(trace));
+}
+
+} // namespace
+
 void benchRecorderMemory(const Options &options, Report &report)
 {
     const int lanes = 3; // + 1 control slot = 4 writers, as threads mode with 3 workers
@@ -615,6 +677,8 @@ void benchRecorderMemory(const Options &options, Report &report)
                                  "writes allocates a 4096-pointer table and a whole 16384-event chunk").arg(writers);
         report.add(std::move(sm));
     }
+
+    benchEventLoopRunMemory(options, report);
 
     if (heapKnown) {
         Figure peak;

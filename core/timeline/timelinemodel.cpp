@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdlib>
+#include <cstring>
+#include <utility>
 
 namespace il {
 
@@ -41,34 +44,193 @@ const char *itemKindName(ItemKind kind)
 
 // ---------------------------------------------------------------- TimelineRow
 
+TimelineRow::~TimelineRow()
+{
+    release();
+}
+
+TimelineRow::TimelineRow(const TimelineRow &other)
+{
+    *this = other;
+}
+
+TimelineRow &TimelineRow::operator=(const TimelineRow &other)
+{
+    if (this == &other)
+        return *this;
+    clear();
+    reserve(other.m_size);
+    if (other.m_size) {
+        std::memcpy(m_data, other.m_data, other.m_size * sizeof(TimelineItem));
+        m_size = other.m_size;
+        recomputeBlocks(0);
+    }
+    m_sortedPrefix = other.m_sortedPrefix;
+    return *this;
+}
+
+TimelineRow::TimelineRow(TimelineRow &&other) noexcept
+    : m_data(std::exchange(other.m_data, nullptr))
+    , m_blocks(std::exchange(other.m_blocks, nullptr))
+    , m_size(std::exchange(other.m_size, 0))
+    , m_capacity(std::exchange(other.m_capacity, 0))
+    , m_sortedPrefix(std::exchange(other.m_sortedPrefix, npos))
+{
+}
+
+TimelineRow &TimelineRow::operator=(TimelineRow &&other) noexcept
+{
+    if (this != &other) {
+        release();
+        m_data = std::exchange(other.m_data, nullptr);
+        m_blocks = std::exchange(other.m_blocks, nullptr);
+        m_size = std::exchange(other.m_size, 0);
+        m_capacity = std::exchange(other.m_capacity, 0);
+        m_sortedPrefix = std::exchange(other.m_sortedPrefix, npos);
+    }
+    return *this;
+}
+
+void TimelineRow::release()
+{
+    if (owned()) {
+        std::free(m_data);
+        std::free(m_blocks);
+    }
+    m_data = nullptr;
+    m_blocks = nullptr;
+    m_size = 0;
+    m_capacity = 0;
+}
+
+void TimelineRow::clear()
+{
+    release();
+    m_sortedPrefix = npos;
+}
+
+void TimelineRow::borrow(TimelineItem *items, std::size_t count, std::int64_t *blocks)
+{
+    Q_ASSERT(count <= npos - 1);
+    release();
+    m_data = items;
+    m_blocks = blocksFor(count) ? blocks : nullptr;
+    m_size = static_cast<std::uint32_t>(count);
+    m_sortedPrefix = npos;
+}
+
+// Reallocates to `capacity` items (>= size), taking ownership of borrowed items.
+void TimelineRow::grow(std::size_t capacity)
+{
+    Q_ASSERT(capacity >= m_size && capacity <= npos - 1);
+    if (capacity == 0) {
+        release();
+        return;
+    }
+    const std::size_t blocks = blocksFor(capacity);
+    auto *data = static_cast<TimelineItem *>(owned() ? std::realloc(m_data, capacity * sizeof(TimelineItem))
+                                                     : std::malloc(capacity * sizeof(TimelineItem)));
+    std::int64_t *blockData = nullptr;
+    if (blocks)
+        blockData = static_cast<std::int64_t *>(owned() ? std::realloc(m_blocks, blocks * sizeof(std::int64_t))
+                                                        : std::malloc(blocks * sizeof(std::int64_t)));
+    else if (owned())
+        std::free(m_blocks);
+    if (!data || (blocks && !blockData))
+        qFatal("TimelineRow: out of memory (%zu items)", capacity);
+    if (!owned()) {
+        if (m_size)
+            std::memcpy(data, m_data, m_size * sizeof(TimelineItem));
+        if (blocksFor(m_size))
+            std::memcpy(blockData, m_blocks, blocksFor(m_size) * sizeof(std::int64_t));
+    }
+    m_data = data;
+    m_blocks = blockData;
+    m_capacity = static_cast<std::uint32_t>(capacity);
+}
+
+void TimelineRow::reserve(std::size_t n)
+{
+    if (n > (owned() ? m_capacity : m_size) || (!owned() && m_data && n > 0))
+        grow(std::max<std::size_t>(n, m_size));
+}
+
+void TimelineRow::shrinkToFit()
+{
+    if (owned() && m_capacity > m_size)
+        grow(m_size);
+}
+
+std::size_t TimelineRow::memoryBytes() const
+{
+    return sizeof(*this)
+           + (owned() ? m_capacity * sizeof(TimelineItem) + blocksFor(m_capacity) * sizeof(std::int64_t) : 0);
+}
+
+void TimelineRow::fillBlocks(const TimelineItem *items, std::size_t count, std::int64_t *blocks,
+                             std::size_t fromBlock)
+{
+    std::int64_t running = fromBlock == 0 ? INT64_MIN : blocks[fromBlock - 1];
+    for (std::size_t k = fromBlock, n = blocksFor(count); k < n; ++k) {
+        for (std::size_t i = k * blockSize; i < (k + 1) * blockSize; ++i)
+            running = std::max(running, items[i].end);
+        blocks[k] = running;
+    }
+}
+
+void TimelineRow::recomputeBlocks(std::size_t fromItem)
+{
+    fillBlocks(m_data, m_size, m_blocks, fromItem / blockSize);
+}
+
+std::int64_t TimelineRow::maxEndAt(std::size_t i) const
+{
+    Q_ASSERT(i < m_size);
+    const std::size_t k = (i + 1) / blockSize; // full blocks up to and including i
+    std::int64_t running = k == 0 ? INT64_MIN : m_blocks[k - 1];
+    for (std::size_t j = k * blockSize; j <= i; ++j)
+        running = std::max(running, m_data[j].end);
+    return running;
+}
+
 std::size_t TimelineRow::firstIndex(std::int64_t t) const
 {
-    const auto it = std::partition_point(m_items.begin(), m_items.end(),
-                                         [t](const TimelineItem &item) { return item.maxEnd <= t; });
-    return static_cast<std::size_t>(it - m_items.begin());
+    // The first block whose running maximum passes t holds the answer;
+    // past the last full block, the tail does (or nothing does).
+    const std::size_t blocks = blocksFor(m_size);
+    const std::size_t k = static_cast<std::size_t>(
+        std::partition_point(m_blocks, m_blocks + blocks, [t](std::int64_t m) { return m <= t; }) - m_blocks);
+    std::int64_t running = k == 0 ? INT64_MIN : m_blocks[k - 1];
+    const std::size_t stop = k < blocks ? (k + 1) * blockSize : m_size;
+    for (std::size_t i = k * blockSize; i < stop; ++i) {
+        running = std::max(running, m_data[i].end);
+        if (running > t)
+            return i;
+    }
+    Q_ASSERT(k == blocks);
+    return m_size;
 }
 
 std::size_t TimelineRow::lastIndex(std::int64_t t) const
 {
-    const auto it = std::partition_point(m_items.begin(), m_items.end(),
-                                         [t](const TimelineItem &item) { return item.start < t; });
-    return static_cast<std::size_t>(it - m_items.begin());
+    const TimelineItem *it = std::partition_point(m_data, m_data + m_size,
+                                                  [t](const TimelineItem &item) { return item.start < t; });
+    return static_cast<std::size_t>(it - m_data);
 }
 
 void TimelineRow::append(std::int64_t start, std::int64_t end, std::uint32_t task,
                          std::uint16_t phase, ItemKind kind)
 {
     end = std::max(start, end);
-    TimelineItem item{start, end, end, task, phase, kind};
-    if (settled() && (m_items.empty() || m_items.back().start <= start)) {
-        if (!m_items.empty())
-            item.maxEnd = std::max(end, m_items.back().maxEnd);
-        m_items.push_back(item);
-        return;
-    }
-    if (settled())
-        m_sortedPrefix = m_items.size();
-    m_items.push_back(item);
+    if (!owned() || m_size == m_capacity)
+        grow(std::max<std::size_t>(4, std::size_t(m_size) * 2));
+    const bool inOrder = m_size == 0 || m_data[m_size - 1].start <= start;
+    if (settled() && !inOrder)
+        m_sortedPrefix = m_size;
+    m_data[m_size++] = TimelineItem{start, end, task, phase, kind};
+    // Blocks are kept for sorted rows only; settle() makes them for the rest.
+    if (settled() && m_size % blockSize == 0)
+        fillBlocks(m_data, m_size, m_blocks, m_size / blockSize - 1);
 }
 
 void TimelineRow::settle()
@@ -76,23 +238,15 @@ void TimelineRow::settle()
     if (settled())
         return;
     const auto byStart = [](const TimelineItem &a, const TimelineItem &b) { return a.start < b.start; };
-    const auto mid = m_items.begin() + static_cast<std::ptrdiff_t>(m_sortedPrefix);
-    std::stable_sort(mid, m_items.end(), byStart);
-    // Everything from the first place a late item lands needs a new maxEnd.
-    const auto firstChanged = std::upper_bound(m_items.begin(), mid, *mid, byStart);
-    const auto from = static_cast<std::size_t>(firstChanged - m_items.begin());
-    std::inplace_merge(m_items.begin(), mid, m_items.end(), byStart);
+    TimelineItem *mid = m_data + m_sortedPrefix;
+    TimelineItem *last = m_data + m_size;
+    std::stable_sort(mid, last, byStart);
+    // Everything from the first place a late item lands needs new blocks.
+    const TimelineItem *firstChanged = std::upper_bound(m_data, mid, *mid, byStart);
+    const auto from = static_cast<std::size_t>(firstChanged - m_data);
+    std::inplace_merge(m_data, mid, last, byStart);
     m_sortedPrefix = npos;
-    recomputeMaxEnd(from);
-}
-
-void TimelineRow::recomputeMaxEnd(std::size_t from)
-{
-    std::int64_t running = from == 0 ? INT64_MIN : m_items[from - 1].maxEnd;
-    for (std::size_t i = from; i < m_items.size(); ++i) {
-        running = std::max(running, m_items[i].end);
-        m_items[i].maxEnd = running;
-    }
+    recomputeBlocks(from);
 }
 
 std::optional<std::size_t> TimelineRow::itemAt(std::int64_t t, std::int64_t tolerance) const
@@ -105,7 +259,7 @@ std::optional<std::size_t> TimelineRow::itemAt(std::int64_t t, std::int64_t tole
     // of the closest ones is a fine answer for a tooltip.
     const std::size_t cap = std::min(last, first + 4096);
     for (std::size_t i = first; i < cap; ++i) {
-        const TimelineItem &item = m_items[i];
+        const TimelineItem &item = m_data[i];
         std::int64_t distance = 0;
         if (t < item.start)
             distance = item.start - t;
@@ -114,7 +268,7 @@ std::optional<std::size_t> TimelineRow::itemAt(std::int64_t t, std::int64_t tole
         // Prefer the shortest containing item: it is the one drawn on top.
         if (distance < bestDistance
             || (distance == bestDistance && best
-                && item.end - item.start < m_items[*best].end - m_items[*best].start)) {
+                && item.end - item.start < m_data[*best].end - m_data[*best].start)) {
             bestDistance = distance;
             best = i;
         }
@@ -235,6 +389,7 @@ std::size_t TimelineRun::memoryBytes() const
     if (m_live)
         bytes += sizeof(LiveRunState) + (m_live->openLane.capacity() + m_live->openTask.capacity()) * sizeof(OpenItem)
                  + m_live->queuedSince.capacity() * sizeof(std::int64_t);
+    bytes += m_taskItems.capacity() * sizeof(TimelineItem) + m_taskBlocks.capacity() * sizeof(std::int64_t);
     bytes += m_taskStates.capacity() * sizeof(TaskState) + m_marks.capacity() * sizeof(TaskMark);
     return bytes;
 }
@@ -261,7 +416,7 @@ void TimelineRun::markEnded(const TaskRecord &rec, std::uint32_t task)
     // The task's last span (latest end), from its row; queue waits do not count.
     const TimelineItem *last = nullptr;
     if (task < m_taskRows.size())
-        for (const TimelineItem &item : m_taskRows[task].items())
+        for (const TimelineItem &item : m_taskRows[task])
             if (item.kind != ItemKind::Queued && (!last || item.end >= last->end))
                 last = &item;
     if (last) {
@@ -303,56 +458,74 @@ void TimelineRun::fillFromTrace(const Trace &trace)
     for (auto &[kind, row] : m_waitRows)
         row.shrinkToFit();
 
-    // Task rows: bucket spans by task (counting sort), then order each bucket
-    // by start. Each row gets exactly one allocation.
+    // Task rows: every task's items in one array, in task order (a counting
+    // sort by task, its queue wait first), each row a slice of it; then each
+    // slice ordered by start. No allocation per row.
     const std::size_t tasks = trace.tasks.size();
+    const std::int64_t runEnd = trace.lastNs;
+    // Where a task that never started stopped waiting (a stopped run: the end).
+    const auto queuedUntil = [runEnd](const TaskRecord &rec) { return rec.startNs >= 0 ? rec.startNs : runEnd; };
+    const auto hasQueued = [&](const TaskRecord &rec) { return rec.queuedNs >= 0 && queuedUntil(rec) > rec.queuedNs; };
     std::vector<std::uint32_t> begin(tasks + 1, 0);
     for (const Span &s : trace.spans)
         if (s.task < tasks)
             ++begin[s.task + 1];
     for (std::size_t t = 0; t < tasks; ++t)
-        begin[t + 1] += begin[t];
-    std::vector<std::uint32_t> order(begin[tasks]);
+        begin[t + 1] += begin[t] + (hasQueued(trace.tasks[t]) ? 1 : 0);
+    m_taskItems.assign(begin[tasks], TimelineItem());
+    m_taskItems.shrink_to_fit();
+    std::size_t blockCount = 0;
+    for (std::size_t t = 0; t < tasks; ++t)
+        blockCount += TimelineRow::blocksFor(begin[t + 1] - begin[t]);
+    m_taskBlocks.assign(blockCount, 0);
+    m_taskBlocks.shrink_to_fit();
     {
-        std::vector<std::uint32_t> fill(begin.begin(), begin.end() - 1);
-        for (std::size_t i = 0; i < trace.spans.size(); ++i) {
-            const Span &s = trace.spans[i];
-            if (s.task < tasks)
-                order[fill[s.task]++] = static_cast<std::uint32_t>(i);
+        // `begin` doubles as the fill position of each task; rebuilt below.
+        for (std::size_t t = 0; t < tasks; ++t) {
+            const TaskRecord &rec = trace.tasks[t];
+            if (hasQueued(rec))
+                m_taskItems[begin[t]++] = TimelineItem{rec.queuedNs - origin, queuedUntil(rec) - origin,
+                                                       static_cast<std::uint32_t>(t), noPhase, ItemKind::Queued};
         }
+        for (const Span &s : trace.spans)
+            if (s.task < tasks)
+                m_taskItems[begin[s.task]++] = TimelineItem{s.startNs - origin, std::max(s.startNs, s.endNs) - origin,
+                                                            s.task, s.phase, itemKindFor(s.kind)};
+        // Each task's fill position is now the next task's start.
+        for (std::size_t t = tasks; t > 0; --t)
+            begin[t] = begin[t - 1];
+        begin[0] = 0;
     }
     m_taskRows.assign(tasks, TimelineRow());
     m_taskStates.assign(tasks, TaskState::Pending);
     m_marks.clear();
     m_failedTasks = 0;
     m_cancelledTasks = 0;
-    const std::int64_t runEnd = trace.lastNs;
+    const auto byStart = [](const TimelineItem &a, const TimelineItem &b) { return a.start < b.start; };
+    std::int64_t *blocks = m_taskBlocks.data();
     for (std::size_t t = 0; t < tasks; ++t) {
-        auto first = order.begin() + begin[t];
-        auto last = order.begin() + begin[t + 1];
-        std::sort(first, last, [&trace](std::uint32_t a, std::uint32_t b) {
-            return trace.spans[a].startNs < trace.spans[b].startNs;
-        });
-        const TaskRecord &rec = trace.tasks[t];
-        TimelineRow &row = m_taskRows[t];
-        row.reserve(static_cast<std::size_t>(last - first) + 1);
-        const auto task = static_cast<std::uint32_t>(t);
-        if (rec.queuedNs >= 0) {
-            // A task that never started (stopped run) waited until the end.
-            const std::int64_t until = rec.startNs >= 0 ? rec.startNs : runEnd;
-            if (until > rec.queuedNs)
-                row.append(rec.queuedNs - origin, until - origin, task, noPhase, ItemKind::Queued);
+        TimelineItem *first = m_taskItems.data() + begin[t];
+        TimelineItem *last = m_taskItems.data() + begin[t + 1];
+        const auto n = static_cast<std::size_t>(last - first);
+        // Stable, so items starting together keep the trace's order (the
+        // queue wait first, then lane by lane, the enclosing span first).
+        if (n <= 32) {
+            for (TimelineItem *i = first + 1; i < last; ++i)
+                for (TimelineItem *j = i; j > first && byStart(*j, *(j - 1)); --j)
+                    std::swap(*j, *(j - 1));
+        } else {
+            std::stable_sort(first, last, byStart);
         }
-        for (auto it = first; it != last; ++it) {
-            const Span &s = trace.spans[*it];
-            row.append(s.startNs - origin, s.endNs - origin, s.task, s.phase, itemKindFor(s.kind));
-        }
+        TimelineRow::fillBlocks(first, n, blocks, 0);
+        m_taskRows[t].borrow(first, n, blocks);
+        blocks += TimelineRow::blocksFor(n);
         // The same marking as live updates use, so both give one picture;
         // tasks are visited in order, so the marks stay sorted by task.
+        const TaskRecord &rec = trace.tasks[t];
         if (rec.state == TaskState::Done)
             m_taskStates[t] = TaskState::Done;
         else
-            markEnded(rec, task);
+            markEnded(rec, static_cast<std::uint32_t>(t));
     }
 }
 

@@ -5,11 +5,13 @@
 #include "core/trace/trace.h"
 
 #include <QObject>
+#include <QtGlobal>
 
 #include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <type_traits>
 #include <vector>
 
 namespace il {
@@ -30,31 +32,54 @@ struct TimelineItem
 {
     std::int64_t start = 0;
     std::int64_t end = 0;
-    std::int64_t maxEnd = 0; // running maximum of `end` up to this item
     std::uint32_t task = noTask;
     std::uint16_t phase = noPhase;
     ItemKind kind = ItemKind::Cpu;
 };
-static_assert(sizeof(TimelineItem) == 32);
+static_assert(sizeof(TimelineItem) == 24);
+static_assert(std::is_trivially_copyable_v<TimelineItem>);
 
-// One row of the timeline: items sorted by start in one flat array (one
-// allocation per row, 32 bytes per item), so a visible range is found by
-// binary search. Times are nanoseconds relative to the run's origin.
+// One row of the timeline: items sorted by start in one flat array, so a
+// visible range is found by binary search. Times are nanoseconds relative to
+// the run's origin.
+//
+// 24 bytes an item. Items of a row may overlap (event-loop io waits do), so
+// finding the first item that ends after t needs the running maximum of the
+// end times; it is kept once per block of 16 items (half a byte an item)
+// rather than in every item, and the last few steps are a scan of at most
+// one block. A final run's task rows borrow their items from one array of
+// the run (no allocation per row); a row that is appended to owns its own.
 class TimelineRow
 {
 public:
-    std::size_t size() const { return m_items.size(); }
-    bool empty() const { return m_items.empty(); }
-    const TimelineItem &operator[](std::size_t i) const { return m_items[i]; }
-    const std::vector<TimelineItem> &items() const { return m_items; }
+    static constexpr std::size_t blockSize = 16;
 
-    // First item that may end after `t`. Searches the running maximum of the
-    // end times, so it stays correct where items of a row overlap (event-loop
-    // io waits do).
+    TimelineRow() = default;
+    ~TimelineRow();
+    // A copy always owns its items, so it may outlive whatever the original borrowed from.
+    TimelineRow(const TimelineRow &other);
+    TimelineRow &operator=(const TimelineRow &other);
+    TimelineRow(TimelineRow &&other) noexcept;
+    TimelineRow &operator=(TimelineRow &&other) noexcept;
+
+    std::size_t size() const { return m_size; }
+    bool empty() const { return m_size == 0; }
+    const TimelineItem &operator[](std::size_t i) const
+    {
+        Q_ASSERT(i < m_size);
+        return m_data[i];
+    }
+    const TimelineItem *begin() const { return m_data; }
+    const TimelineItem *end() const { return m_data + m_size; }
+
+    // First item that may end after `t`: the first whose running maximum of
+    // end times passes t, so it stays correct where items of a row overlap.
     std::size_t firstIndex(std::int64_t t) const;
     // One past the last item that starts before `t`.
     std::size_t lastIndex(std::int64_t t) const;
-    std::int64_t maxEnd() const { return m_items.empty() ? 0 : m_items.back().maxEnd; }
+    // The latest end of items 0..i; maxEnd() of the whole row (0 when empty).
+    std::int64_t maxEndAt(std::size_t i) const;
+    std::int64_t maxEnd() const { return m_size == 0 ? 0 : maxEndAt(m_size - 1); }
 
     // Items normally arrive in start order. Late ones (live io waits end in
     // any order) are parked at the back and merged in by settle(), once per
@@ -64,21 +89,36 @@ public:
                 ItemKind kind);
     void settle();
     bool settled() const { return m_sortedPrefix == npos; }
-    void reserve(std::size_t n) { m_items.reserve(n); }
-    void clear() { m_items.clear(); }
-    void shrinkToFit() { m_items.shrink_to_fit(); }
-    std::size_t memoryBytes() const { return sizeof(*this) + m_items.capacity() * sizeof(TimelineItem); }
+    void reserve(std::size_t n);
+    void clear();
+    void shrinkToFit();
+    // What the row allocated itself (borrowed items are the run's).
+    std::size_t memoryBytes() const;
 
     // The item containing `t`, else the nearest within `tolerance`.
     std::optional<std::size_t> itemAt(std::int64_t t, std::int64_t tolerance) const;
 
 private:
-    static constexpr std::size_t npos = std::size_t(-1);
-    void recomputeMaxEnd(std::size_t from);
+    friend class TimelineRun;
+    static constexpr std::uint32_t npos = 0xffffffffu;
+    static std::size_t blocksFor(std::size_t items) { return items / blockSize; }
+    bool owned() const { return m_capacity != 0; }
+    void grow(std::size_t capacity);
+    void release();
+    void recomputeBlocks(std::size_t fromItem);
+    // Points the row at `count` items (and their blocks) owned by someone else.
+    void borrow(TimelineItem *items, std::size_t count, std::int64_t *blocks);
+    // blocks[k]: the latest end of items 0 .. (k + 1) * blockSize - 1.
+    static void fillBlocks(const TimelineItem *items, std::size_t count, std::int64_t *blocks,
+                           std::size_t fromBlock);
 
-    std::vector<TimelineItem> m_items;
-    std::size_t m_sortedPrefix = npos; // items before it are sorted; npos = all are
+    TimelineItem *m_data = nullptr;
+    std::int64_t *m_blocks = nullptr;
+    std::uint32_t m_size = 0;
+    std::uint32_t m_capacity = 0; // 0: the items (if any) are borrowed
+    std::uint32_t m_sortedPrefix = npos; // items before it are sorted; npos = all are
 };
+static_assert(sizeof(TimelineRow) == 32);
 
 // An item that has begun but not ended (live runs only); drawn up to "now".
 struct OpenItem
@@ -151,6 +191,13 @@ struct LiveRunState
 class TimelineRun
 {
 public:
+    // Moved, never copied: its task rows point into its own arrays.
+    TimelineRun() = default;
+    TimelineRun(TimelineRun &&) = default;
+    TimelineRun &operator=(TimelineRun &&) = default;
+    TimelineRun(const TimelineRun &) = delete;
+    TimelineRun &operator=(const TimelineRun &) = delete;
+
     const RunInfo &info() const { return m_info; }
     const std::vector<TimelineRow> &laneRows() const { return m_laneRows; } // one per lane
     const std::vector<TimelineRow> &taskRows() const { return m_taskRows; } // per task: queued, cpu, io, gil-wait, ipc
@@ -206,6 +253,10 @@ private:
     RunInfo m_info;
     std::vector<TimelineRow> m_laneRows;
     std::vector<TimelineRow> m_taskRows;
+    // A final run's task rows, all in one array (each row borrows its
+    // slice), and their blocks of running maxima.
+    std::vector<TimelineItem> m_taskItems;
+    std::vector<std::int64_t> m_taskBlocks;
     std::vector<std::pair<ItemKind, TimelineRow>> m_waitRows;
     std::shared_ptr<const LiveRunState> m_live;
     std::optional<Metrics> m_metrics;

@@ -114,6 +114,8 @@ Trace Trace::fromBuilder(TraceBuilder &&b, std::int64_t endNs, bool cancelled)
     t.firstNs = b.m_events ? b.m_first : t.info.originNs;
     t.lastNs = b.m_events ? b.m_last : t.info.originNs;
     t.spans = std::move(b.m_spans);
+    if (!b.m_open.empty())
+        t.spans.reserve(t.spans.size() + b.m_open.size());
     for (const auto &[key, span] : b.m_open) {
         Span s = span;
         s.endNs = std::max(endNs, s.startNs);
@@ -145,7 +147,10 @@ void Trace::indexSpans()
             return a.startNs < b.startNs;
         return a.endNs > b.endNs; // enclosing span first
     });
-    spans.shrink_to_fit();
+    // Only when there is slack: shrinking copies every span, for a moment
+    // holding them twice.
+    if (spans.capacity() > spans.size() + spans.size() / 8)
+        spans.shrink_to_fit();
     laneBegin.assign(std::size_t(lanes) + 2, 0);
     std::size_t i = 0;
     for (int l = 0; l <= lanes; ++l) {

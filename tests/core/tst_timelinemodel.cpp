@@ -82,6 +82,30 @@ il::TracePtr traceOf(const il::RunInfo &i, const std::vector<Event> &events, std
     return std::make_shared<il::Trace>(il::Trace::fromBuilder(std::move(b), end, false));
 }
 
+// The running maximum of the end times, the slow way: what TimelineRow's
+// blocks must agree with.
+std::vector<std::int64_t> runningMaxEnd(const il::TimelineRow &row)
+{
+    std::vector<std::int64_t> out;
+    std::int64_t m = INT64_MIN;
+    for (std::size_t i = 0; i < row.size(); ++i)
+        out.push_back(m = std::max(m, row[i].end));
+    return out;
+}
+
+// Every query of `row` against the slow way, at every item edge and between.
+void checkSearches(const il::TimelineRow &row)
+{
+    const std::vector<std::int64_t> maxEnd = runningMaxEnd(row);
+    for (std::size_t i = 0; i < row.size(); ++i)
+        QCOMPARE(row.maxEndAt(i), maxEnd[i]);
+    for (std::size_t i = 0; i < row.size(); ++i)
+        for (std::int64_t t : {row[i].start - 1, row[i].start, row[i].end - 1, row[i].end, row[i].end + 1}) {
+            const auto first = std::upper_bound(maxEnd.begin(), maxEnd.end(), t);
+            QCOMPARE(row.firstIndex(t), std::size_t(first - maxEnd.begin()));
+        }
+}
+
 } // namespace
 
 class TestTimelineModel : public QObject
@@ -91,6 +115,9 @@ private slots:
     void rowSearch();
     void rowOutOfOrderAppend();
     void rowItemAt();
+    void rowBlocksMatchBruteForce();
+    void rowCopyOwnsItems();
+    void longTaskRowFromTrace();
     void fromTrace();
     void eventLoopIoOnlyInTaskView();
     void liveMatchesFinal();
@@ -135,7 +162,7 @@ void TestTimelineModel::rowOutOfOrderAppend()
     QCOMPARE(row[2].start, 30);
     QCOMPARE(row[3].start, 40);
     for (std::size_t i = 0; i < row.size(); ++i)
-        QCOMPARE(row[i].maxEnd, 100);
+        QCOMPARE(row.maxEndAt(i), 100);
     QCOMPARE(row.firstIndex(60), 0u);
 }
 
@@ -149,6 +176,98 @@ void TestTimelineModel::rowItemAt()
     QCOMPARE(row.itemAt(100, 5).value(), 1u); // the shortest containing item wins
     QCOMPARE(row.itemAt(295, 10).value(), 2u);
     QVERIFY(!row.itemAt(200, 10).has_value());
+}
+
+void TestTimelineModel::rowBlocksMatchBruteForce()
+{
+    // 1000 items over many blocks: mostly short, every 37th long enough to
+    // cover the next few blocks, so the running maximum and an item's own end
+    // differ; a fixed sequence, no randomness.
+    il::TimelineRow row;
+    std::uint32_t x = 12345;
+    std::int64_t start = 0;
+    for (std::uint32_t i = 0; i < 1000; ++i) {
+        x = x * 1103515245u + 12345u;
+        start += (x >> 16) % 7;
+        const std::int64_t length = i % 37 == 0 ? 200 : (x >> 20) % 5;
+        row.append(start, start + length, i, 0, ItemKind::Io);
+    }
+    QVERIFY(row.settled());
+    checkSearches(row);
+
+    // Late items (live io waits) merged in, across block boundaries.
+    for (std::int64_t t : {3, 500, 1200, 40})
+        row.append(t, t + 300, 9999, 0, ItemKind::Ready);
+    QVERIFY(!row.settled());
+    row.settle();
+    QCOMPARE(row.size(), 1004u);
+    for (std::size_t i = 1; i < row.size(); ++i)
+        QVERIFY(row[i - 1].start <= row[i].start);
+    checkSearches(row);
+
+    row.shrinkToFit();
+    checkSearches(row);
+    row.clear();
+    QVERIFY(row.empty());
+    QCOMPARE(row.firstIndex(0), 0u);
+    QCOMPARE(row.maxEnd(), 0);
+}
+
+void TestTimelineModel::rowCopyOwnsItems()
+{
+    // A copy of a final run's task row must outlive the run it came from.
+    il::TimelineRow copy;
+    {
+        il::TimelineModel model;
+        model.setTrace(traceOf(info(2), threadEvents(), 3));
+        const il::TimelineRow &row = model.run(0).taskRows()[2];
+        QCOMPARE(row.size(), 3u); // queued, io, cpu
+        copy = row;
+        QVERIFY(copy.memoryBytes() > sizeof(il::TimelineRow)); // its own items
+        QCOMPARE(row.memoryBytes(), sizeof(il::TimelineRow));  // borrowed from the run
+    }
+    QCOMPARE(copy.size(), 3u);
+    QCOMPARE(copy[0].kind, ItemKind::Queued);
+    QCOMPARE(copy[0].start, 0);
+    QCOMPARE(copy[0].end, 16 * ms);
+    QCOMPARE(copy[1].kind, ItemKind::Io);
+    QCOMPARE(copy[2].end, 31 * ms);
+    // Appending to a copy leaves the original alone, and works on its own items.
+    il::TimelineRow more = copy;
+    more.append(40 * ms, 50 * ms, 2, 2, ItemKind::Cpu);
+    QCOMPARE(more.size(), 4u);
+    QCOMPARE(copy.size(), 3u);
+    QCOMPARE(more.maxEnd(), 50 * ms);
+    QCOMPARE(copy.maxEnd(), 31 * ms);
+}
+
+void TestTimelineModel::longTaskRowFromTrace()
+{
+    // One task of 40 phases on one lane: its task row spans several blocks.
+    std::vector<Event> events{ev(0, 0, il::noLane, EventKind::Queued), ev(1, 0, 0, EventKind::TaskStart)};
+    std::int64_t t = 1;
+    for (std::uint16_t p = 0; p < 40; ++p) {
+        const SpanKind kind = p % 2 ? SpanKind::Io : SpanKind::Cpu;
+        events.push_back(ev(t, 0, 0, EventKind::SpanBegin, kind, p));
+        t += 3;
+        events.push_back(ev(t, 0, 0, EventKind::SpanEnd, kind, p));
+    }
+    events.push_back(ev(t, 0, 0, EventKind::TaskEnd));
+    il::TimelineModel model;
+    model.setTrace(traceOf(info(1), events, 1));
+    const il::TimelineRun &run = model.run(0);
+    const il::TimelineRow &row = run.taskRows()[0];
+    const il::Trace &trace = *run.trace();
+    QCOMPARE(trace.spans.size(), 40u);
+    QCOMPARE(row.size(), 41u); // every span and the queue wait
+    QVERIFY(row.size() > 2 * il::TimelineRow::blockSize);
+    QCOMPARE(row[0].kind, ItemKind::Queued);
+    for (std::size_t i = 1; i < row.size(); ++i)
+        QVERIFY(row[i - 1].start <= row[i].start);
+    checkSearches(row);
+    // The lane row holds the same spans, searched the same way.
+    checkSearches(run.laneRows()[0]);
+    QCOMPARE(run.laneRows()[0].size(), trace.spans.size());
 }
 
 void TestTimelineModel::fromTrace()
@@ -376,7 +495,10 @@ void TestTimelineModel::memoryPerEvent()
     model.setTrace(trace);
     const double perEvent = double(model.memoryBytes()) / double(trace->eventCount);
     qInfo("timeline model: %.1f bytes per event", perEvent);
-    QVERIFY(perEvent <= 64);
+    // 7 events = 2 lane items + 3 task items (24 B each) + a task row (32 B)
+    // + its state: 22 B. Before the items lost their maxEnd and the task rows
+    // their own allocations, 30.
+    QVERIFY(perEvent <= 24);
 }
 
 void TestTimelineModel::finderAgreesWithFindTasks()

@@ -458,7 +458,7 @@ void TestTraceImport::badTraces_data()
     QTest::newRow("task index beyond a task set") // would be 64 GB of task records
         << QByteArray(R"({"traceEvents":[{"ph":"X","cat":"task","pid":1,"tid":1,"ts":0,"dur":1,"args":{"task":2000000000}}],)"
                       R"("otherData":{"generator":"interleave"}})")
-        << QString() << "event 0: args.task: beyond 1000000 tasks; skipped" << 0;
+        << QString() << "event 0: args.task: beyond 2000000 tasks; skipped" << 0;
     QTest::newRow("not a trace") << QByteArray("42") << "x: not a trace: expected {\"traceEvents\": [...]} or an array of events (got 42)"
                                  << QString() << 0;
     QTest::newRow("traceEvents not an array") << QByteArray(R"({"traceEvents": "x"})")

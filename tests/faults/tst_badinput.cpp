@@ -104,14 +104,16 @@ private slots:
         const QByteArray task = R"({"phases":[{"cpu":1}]})";
         {
             QByteArray tasks = "{\"tasks\":[";
-            tasks.reserve(qsizetype(1'000'001) * (task.size() + 1) + 16);
-            for (int i = 0; i < 1'000'001; ++i) {
+            const int tooMany = int(il::limits::maxTasks) + 1;
+            tasks.reserve(qsizetype(tooMany) * (task.size() + 1) + 16);
+            for (int i = 0; i < tooMany; ++i) {
                 tasks += task;
                 tasks += ',';
             }
             tasks.chop(1);
             tasks += "]}";
-            addGenerated(QStringLiteral("1000001-tasks.json"), tasks, QStringLiteral("tasks: at most 1000000 tasks (got 1000001)"));
+            addGenerated(QStringLiteral("too-many-tasks.json"), tasks,
+                         QStringLiteral("tasks: at most %1 tasks (got %2)").arg(il::limits::maxTasks).arg(tooMany));
         }
         {
             QByteArray phases = "{\"tasks\":[{\"phases\":[";

@@ -50,7 +50,7 @@ void buildSegments(const il::TimelineRow &row, const TimeMapping &m, int width, 
         // by binary search instead of visiting each (the million-event case).
         const auto coveredNs = static_cast<std::int64_t>(std::floor(m.toNs(out.back().x1)));
         std::size_t next = i + 1;
-        if (next < n && row[next].maxEnd <= coveredNs)
+        if (next < n && row[next].end <= coveredNs)
             next = std::max(next, row.firstIndex(coveredNs));
         i = next;
     }

@@ -598,14 +598,14 @@ std::optional<TimelineView::HitItem> TimelineView::itemAt(const QPoint &pos) con
         for (const il::OpenItem &o : live->open(m_view)) {
             const int row = m_view == TimelineViewKind::ByLane ? o.row : static_cast<int>(o.task);
             if (row == hit.row && tNs >= o.start - tol && tNs <= o.end + tol)
-                return HitItem{hit.run, hit.row, 0, true, {o.start, o.end, o.end, o.task, o.phase, o.kind}};
+                return HitItem{hit.run, hit.row, 0, true, {o.start, o.end, o.task, o.phase, o.kind}};
         }
         if (m_view == TimelineViewKind::ByTask && live->isWaitingInQueue(static_cast<std::size_t>(hit.row))) {
             const std::int64_t since = live->queuedSince[static_cast<std::size_t>(hit.row)];
             if (tNs >= since - tol && tNs <= live->nowNs + tol) {
                 const auto task = static_cast<std::uint32_t>(hit.row);
                 return HitItem{hit.run, hit.row, 0, true,
-                               {since, live->nowNs, live->nowNs, task, il::noPhase, il::ItemKind::Queued}};
+                               {since, live->nowNs, task, il::noPhase, il::ItemKind::Queued}};
             }
         }
     }
@@ -637,7 +637,7 @@ std::optional<TimelineView::HitItem> TimelineView::itemAt(const QPoint &pos) con
         for (std::size_t i = row.firstIndex(mark->start), n = row.lastIndex(mark->start + 1); i < n; ++i)
             if (row[i].task == mark->task && row[i].start == mark->start && row[i].kind == mark->kind)
                 return HitItem{hit.run, hit.row, i, false, row[i]};
-        return HitItem{hit.run, hit.row, 0, false, {mark->start, mark->end, mark->end, mark->task, il::noPhase, mark->kind}};
+        return HitItem{hit.run, hit.row, 0, false, {mark->start, mark->end, mark->task, il::noPhase, mark->kind}};
     }
     const auto index = row.itemAt(tNs, tol);
     if (!index)
