@@ -29,7 +29,9 @@ int main()
     if (!il::protocol::writeAll(STDOUT_FILENO, il::protocol::encodeHello(quint32(::getpid()))))
         return 3;
     il::PipeSink sink;
-    il::WorkerChannel channel(sink);
+    // How long to look for the parent's answer before sleeping (the parent
+    // says, since only it knows how many workers share the cores).
+    il::WorkerChannel channel(sink, qEnvironmentVariableIntValue(il::protocol::spinEnvironment));
     il::WorkerLocks locks(channel);
     il::CancelToken never; // the parent stops a worker by killing it
     // A set with locks and counters: the parent's Shared frame maps the

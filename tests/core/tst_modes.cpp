@@ -306,16 +306,25 @@ void TestModes::processesAskBackTasksQueuedBehindALockWait()
         {"phases":[{"io":20}]}, {"phases":[{"io":20}]}, {"phases":[{"io":20}]}, {"phases":[{"io":20}]}]})").taskSet;
     il::RunConfig c = testsupport::config(il::Mode::Processes, 3);
     c.prefetch = 1;
-    const testsupport::Comparison run = testsupport::runComparison(set, {c}, 20000);
-    QVERIFY(run.completed);
-    const il::Trace &trace = *run.runs.front()->trace;
-    QVERIFY2(checkTrace(trace, set).isEmpty(), qPrintable(checkTrace(trace, set)));
-    // Task 1 took the lock only after task 0 let go: it really waited.
-    QVERIFY(trace.tasks[1].endNs >= trace.tasks[0].endNs - 1'000'000);
-    for (std::uint32_t t = 2; t < set.tasks.size(); ++t)
-        QVERIFY2(trace.tasks[t].endNs < trace.tasks[0].endNs,
-                 qPrintable(QStringLiteral("task %1 ended %2 ms after the lock's holder")
-                                .arg(t).arg(il::nsToMs(trace.tasks[t].endNs - trace.tasks[0].endNs))));
+    // Task 1 must find the lock taken: task 0 goes to the first worker to
+    // start, task 1 to a later one. Should task 1 still get there first (it
+    // then takes the lock and ends at once), the run is repeated, at most 3 times.
+    for (int attempt = 1; attempt <= 3; ++attempt) {
+        const testsupport::Comparison run = testsupport::runComparison(set, {c}, 20000);
+        QVERIFY(run.completed);
+        const il::Trace &trace = *run.runs.front()->trace;
+        QVERIFY2(checkTrace(trace, set).isEmpty(), qPrintable(checkTrace(trace, set)));
+        if (trace.tasks[1].endNs < trace.tasks[0].endNs - 1'000'000) {
+            qWarning("attempt %d: task 1 took the lock before task 0; again", attempt);
+            continue;
+        }
+        for (std::uint32_t t = 2; t < set.tasks.size(); ++t)
+            QVERIFY2(trace.tasks[t].endNs < trace.tasks[0].endNs,
+                     qPrintable(QStringLiteral("task %1 ended %2 ms after the lock's holder")
+                                    .arg(t).arg(il::nsToMs(trace.tasks[t].endNs - trace.tasks[0].endNs))));
+        return;
+    }
+    QFAIL("in 3 runs task 1 always took the lock before task 0");
 }
 
 void TestModes::processesAreOtherPids()

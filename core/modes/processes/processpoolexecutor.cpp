@@ -64,6 +64,7 @@ public:
     static constexpr int maxFailedStarts = 3;   // per lane, in a row
     static constexpr int maxFailuresInARow = 5; // whole pool, no task completed in between
     static constexpr double aheadBehindMs = 1.0; // --prefetch queues only behind tasks this short
+    static constexpr std::int64_t spinNs = 50'000; // a worker's look before sleeping (see WorkerChannel)
 
     int laneCount() const override { return m_workers; }
     int slotCount() const override { return 1; }
@@ -99,6 +100,10 @@ public:
     {
         m_ctx = &ctx;
         m_prefetch = ctx.config.effectivePrefetch();
+        // Workers look for the parent's answer a moment before sleeping only
+        // while each can have a core: more, and their looking takes the
+        // cores the parent and the others need.
+        m_spinNs = m_workers <= m_cores ? spinNs : 0;
         m_sink = std::make_unique<RecorderSink>(ctx.recorder, 0);
         const auto n = std::uint32_t(ctx.set.tasks.size());
         m_workerPath = ctx.config.workerPath.isEmpty() ? defaultWorkerPath() : ctx.config.workerPath;
@@ -215,6 +220,11 @@ private:
         m_sink->record(makeEvent(EventKind::SpanBegin, noTask, laneId(l), SpanKind::Spawn));
         l.proc = std::make_unique<QProcess>();
         QProcess *proc = l.proc.get();
+        if (m_spinNs > 0) {
+            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+            env.insert(QLatin1String(protocol::spinEnvironment), QString::number(m_spinNs));
+            proc->setProcessEnvironment(env);
+        }
         QObject::connect(proc, &QProcess::readyReadStandardOutput, proc, [this, &l] { onOutput(l); });
         QObject::connect(proc, &QProcess::readyReadStandardError, proc, [&l] {
             l.stderrTail = (l.stderrTail + l.proc->readAllStandardError()).right(2000);
@@ -884,6 +894,7 @@ private:
 
     int m_workers;
     int m_prefetch = 0;      // tasks queued ahead per busy worker
+    std::int64_t m_spinNs = 0; // told to each worker
     std::int64_t m_revoking = 0; // tasks asked back, not yet answered
     int m_startedLanes = 0; // min(workers, tasks): the lanes that ever get a worker
     int m_failuresInARow = 0; // workers lost after their hello since a task last completed

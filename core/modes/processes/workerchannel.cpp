@@ -44,6 +44,16 @@ protocol::Frame WorkerChannel::read()
     }
 }
 
+void WorkerChannel::spinForInput()
+{
+    if (m_spinNs <= 0)
+        return;
+    const std::int64_t until = monoNs() + m_spinNs;
+    pollfd p{m_in, POLLIN, 0};
+    while (monoNs() < until && ::poll(&p, 1, 0) == 0) {
+    }
+}
+
 void WorkerChannel::take(protocol::Frame frame)
 {
     switch (frame.type) {
@@ -80,6 +90,8 @@ void WorkerChannel::takeIn(bool wait)
         case protocol::Decoder::Status::Error: fail(m_decoder.error());
         case protocol::Decoder::Status::NeedMore: break;
         }
+        if (wait && m_deferred.empty())
+            spinForInput();
         if (!wait || !m_deferred.empty()) {
             pollfd p{m_in, POLLIN, 0};
             const int ready = ::poll(&p, 1, 0);
@@ -114,6 +126,7 @@ protocol::Frame WorkerChannel::next()
 
 protocol::Grant WorkerChannel::grant(std::uint32_t task, std::uint32_t lock)
 {
+    spinForInput();
     for (;;) {
         protocol::Frame frame = read();
         if (frame.type != protocol::FrameType::Grant) {

@@ -17,7 +17,10 @@ namespace il {
 class WorkerChannel
 {
 public:
-    explicit WorkerChannel(PipeSink &sink, int in = STDIN_FILENO) : m_sink(sink), m_in(in) {}
+    // `spinNs`: how long to look at the pipe before sleeping when waiting
+    // for the parent (0: sleep at once).
+    explicit WorkerChannel(PipeSink &sink, std::int64_t spinNs = 0, int in = STDIN_FILENO)
+        : m_sink(sink), m_in(in), m_spinNs(spinNs) {}
 
     // The parent's next Task or Shared frame, in the order sent. Before
     // handing out a task sent ahead it takes in whatever else the parent has
@@ -38,10 +41,17 @@ private:
     // no task queued.
     void takeIn(bool wait);
     void take(protocol::Frame frame);
+    // Looks at the pipe, without sleeping, for up to spinNs: an answer the
+    // parent sends at once then needs no wake-up of this process (on this
+    // VM a wake-up is ~20 µs; the parent allows it only while every worker
+    // can have a core of its own, since spinning workers would otherwise
+    // take the parent's).
+    void spinForInput();
     [[noreturn]] void fail(const QString &message);
 
     PipeSink &m_sink;
     int m_in;
+    std::int64_t m_spinNs;
     protocol::Decoder m_decoder;
     std::deque<protocol::Frame> m_deferred;
 };
