@@ -418,7 +418,8 @@ int cmdRun(const QStringList &args, const ScreenshotFn &screenshot)
     const std::vector<il::RunResultPtr> labResults = il::medianRuns(results, repeat);
     results = il::appendOpenedRuns(labResults, opened.runs);
     // Without a task set, task names come from the (first) opened file.
-    const il::TaskSet &names = labRuns || opened.runs.empty() ? *set : *opened.runs.front().tasks;
+    const std::shared_ptr<const il::TaskSet> &namesSet = labRuns || opened.runs.empty() ? set : opened.runs.front().tasks;
+    const il::TaskSet &names = *namesSet;
 
     // Files first, the table after: a closed stdout must not cost a file.
     // The summary goes first (small, the most asked for), then the trace;
@@ -468,7 +469,7 @@ int cmdRun(const QStringList &args, const ScreenshotFn &screenshot)
         if (interrupted())
             skipped(shot);
         else
-            wrote(shot, screenshot(names, results, shot, shotOptions));
+            wrote(shot, screenshot(namesSet, results, shot, shotOptions));
     }
     // Interrupted while writing: stop here, as asked.
     if (!quiet && !interrupted()) {

@@ -18,8 +18,9 @@ struct ScreenshotOptions
 };
 
 // Renders the comparison picture to a .png or .svg; empty string or error.
-using ScreenshotFn = std::function<QString(const il::TaskSet &, const std::vector<il::RunResultPtr> &, const QString &path,
-                                           const ScreenshotOptions &options)>;
+// The task set is shared, not copied: a million tasks are ~150 MB.
+using ScreenshotFn = std::function<QString(const std::shared_ptr<const il::TaskSet> &, const std::vector<il::RunResultPtr> &,
+                                           const QString &path, const ScreenshotOptions &options)>;
 
 bool isCliCommand(const QString &arg);
 // `args` excludes the program name. Needs a QCoreApplication.

@@ -124,8 +124,8 @@ int runGui(int argc, char **argv)
 
 app::ScreenshotFn screenshotRenderer()
 {
-    return [](const il::TaskSet &set, const std::vector<il::RunResultPtr> &results, const QString &path,
-              const app::ScreenshotOptions &options) {
+    return [](const std::shared_ptr<const il::TaskSet> &set, const std::vector<il::RunResultPtr> &results,
+              const QString &path, const app::ScreenshotOptions &options) {
         ui::PictureOptions picture;
         picture.view = options.byTask ? il::TimelineViewKind::ByTask : il::TimelineViewKind::ByLane;
         picture.fromNs = options.fromMs * 1e6;

@@ -36,6 +36,7 @@ Metrics computeMetrics(const Trace &trace, const TaskSet &set)
     const RunInfo &info = trace.info;
     m.mode = info.mode;
     m.workers = info.workers;
+    m.prefetch = info.prefetch;
     m.lanes = info.lanes;
     m.cores = info.cores;
     m.events = trace.eventCount;

@@ -27,6 +27,7 @@ struct Metrics
 {
     Mode mode = Mode::Sequential;
     int workers = 1;
+    int prefetch = -1; // processes only (RunInfo::prefetch)
     int lanes = 1;
     int cores = 1;
     // From the first task start or spawn / ipc begin to the last task end or

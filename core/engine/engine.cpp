@@ -36,6 +36,8 @@ RunInfo makeRunInfo(const Executor &executor, const RunConfig &config)
     RunInfo info;
     info.mode = config.mode;
     info.workers = config.effectiveWorkers();
+    if (config.mode == Mode::Processes)
+        info.prefetch = config.effectivePrefetch();
     info.cores = detectedCores();
     info.lanes = executor.laneCount();
     info.laneNames = executor.laneNames();

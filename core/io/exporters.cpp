@@ -135,6 +135,8 @@ QByteArray summaryJson(const TaskSet &set, const std::vector<RunResultPtr> &runs
                       {QStringLiteral("failed"), m.failed},
                       {QStringLiteral("cancelled"), m.cancelled},
                       {QStringLiteral("events"), qint64(m.events)}};
+        if (m.prefetch >= 0) // processes: as run, so a figure can be run again
+            o.insert(QStringLiteral("prefetch"), m.prefetch);
         o.insert(QStringLiteral("run_failed"), run->trace->failed());
         o.insert(QStringLiteral("events_dropped"), qint64(run->trace->eventsDropped));
         o.insert(QStringLiteral("incidents"), incidentsJson(*run->trace));

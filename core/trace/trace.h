@@ -56,6 +56,7 @@ struct RunInfo
     int repeats = 1;
     Mode mode = Mode::Sequential;
     int workers = 1;
+    int prefetch = -1; // processes: tasks queued ahead per busy worker; -1 for other modes
     int cores = 1;
     int lanes = 1;
     QStringList laneNames; // "thread 1", "worker 2 (pid 1234)", "event loop"

@@ -19,6 +19,7 @@ private slots:
     void rejectsBadArguments_data();
     void rejectsBadArguments();
     void runWritesTraceAndSummary();
+    void summarySaysPrefetch();
     void runWritesCsvSummary();
     void repeatShowsTheMedianAndTheSpread();
     void screenshotViewRangeAndDark();
@@ -110,6 +111,22 @@ void TestCli::rejectsBadArguments()
     QVERIFY2(r.err.contains(message), qPrintable(r.err));
 }
 
+// --prefetch reaches the processes mode and its summary says what it ran with.
+void TestCli::summarySaysPrefetch()
+{
+    const QString set = writeFile(m_dir, "pf.json", R"({"tasks":[{"phases":[{"cpu":0}]},{"phases":[{"cpu":0}]}]})");
+    const QString summary = m_dir.filePath("pf-summary.json");
+    for (const char *prefetch : {"0", "3"}) {
+        const Result r = run({"run", "--taskset", set, "--mode", "processes", "--prefetch", prefetch, "--summary", summary});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QFile s(summary);
+        QVERIFY(s.open(QIODevice::ReadOnly));
+        const QJsonArray runs = QJsonDocument::fromJson(s.readAll())["runs"].toArray();
+        QCOMPARE(runs.size(), 1);
+        QCOMPARE(runs[0]["prefetch"].toInt(-1), QByteArray(prefetch).toInt());
+    }
+}
+
 void TestCli::runWritesTraceAndSummary()
 {
     const QString set = writeFile(m_dir, "set.json", R"({"name":"cli","tasks":[{"phases":[{"cpu":5},{"io":5}]},{"phases":[{"io":5}]}]})");
@@ -132,6 +149,7 @@ void TestCli::runWritesTraceAndSummary()
     QCOMPARE(runs[2]["completed"].toInt(), 2);
     // Nothing went wrong: every run says so as data.
     for (const QJsonValue &run : runs) {
+        QVERIFY(!run.toObject().contains("prefetch")); // processes only
         QVERIFY(run["incidents"].isArray());
         QCOMPARE(run["incidents"].toArray().size(), 0);
         QCOMPARE(run["events_dropped"].toInteger(-1), 0);

@@ -127,7 +127,7 @@ void TestPicture::svgIsWellFormed()
 void TestPicture::headlessRenderComparison()
 {
     const QString path = m_dir.filePath(QStringLiteral("cli.png"));
-    QCOMPARE(ui::renderComparison(m_set, m_results, path, defaultPicture()), QString());
+    QCOMPARE(ui::renderComparison(std::make_shared<const il::TaskSet>(m_set), m_results, path, defaultPicture()), QString());
     QImage image(path);
     QVERIFY(!image.isNull());
     QCOMPARE(image.width(), 2 * 1400);
@@ -136,7 +136,7 @@ void TestPicture::headlessRenderComparison()
 void TestPicture::badSuffixIsAnError()
 {
     const QString path = m_dir.filePath(QStringLiteral("cmp.gif"));
-    QVERIFY(!ui::renderComparison(m_set, m_results, path, defaultPicture()).isEmpty());
+    QVERIFY(!ui::renderComparison(std::make_shared<const il::TaskSet>(m_set), m_results, path, defaultPicture()).isEmpty());
     QVERIFY(!QFile::exists(path));
 }
 

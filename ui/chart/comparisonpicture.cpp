@@ -216,11 +216,11 @@ QString savePicture(const QString &path, const il::TimelineModel &model,
     return il::writeFileAtomically(path, bytes);
 }
 
-QString renderComparison(const il::TaskSet &set, const std::vector<il::RunResultPtr> &results,
+QString renderComparison(const std::shared_ptr<const il::TaskSet> &set, const std::vector<il::RunResultPtr> &results,
                          const QString &pngOrSvgPath, const PictureOptions &options)
 {
     il::TimelineModel model;
-    model.setTaskSet(std::make_shared<const il::TaskSet>(set));
+    model.setTaskSet(set); // shared with the run, not copied
     for (const auto &r : results)
         if (r && r->trace)
             model.setTrace(r->trace, r->metrics);

@@ -42,7 +42,7 @@ QString savePicture(const QString &path, const il::TimelineModel &model,
 
 // Headless entry for the command line: builds the timeline from the finished
 // runs and saves the picture, no window shown. Empty string or the error.
-QString renderComparison(const il::TaskSet &set, const std::vector<il::RunResultPtr> &results,
+QString renderComparison(const std::shared_ptr<const il::TaskSet> &set, const std::vector<il::RunResultPtr> &results,
                          const QString &pngOrSvgPath, const PictureOptions &options);
 
 } // namespace ui
