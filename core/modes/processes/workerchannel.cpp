@@ -18,21 +18,25 @@ void WorkerChannel::fail(const QString &message)
     _exit(2);
 }
 
-protocol::Frame WorkerChannel::read()
+bool WorkerChannel::decoded(protocol::Frame *frame)
 {
-    protocol::Frame frame;
-    for (;;) {
-        switch (m_decoder.next(&frame)) {
-        case protocol::Decoder::Status::Frame:
-            if (frame.type == protocol::FrameType::Quit) {
-                m_sink.flush();
-                _exit(0);
-            }
-            return frame;
-        case protocol::Decoder::Status::Error: fail(m_decoder.error());
-        case protocol::Decoder::Status::NeedMore: break;
+    switch (m_decoder.next(frame)) {
+    case protocol::Decoder::Status::Frame:
+        if (frame->type == protocol::FrameType::Quit) {
+            m_sink.flush();
+            _exit(0);
         }
-        char buf[65536];
+        return true;
+    case protocol::Decoder::Status::Error: fail(m_decoder.error());
+    case protocol::Decoder::Status::NeedMore: break;
+    }
+    return false;
+}
+
+void WorkerChannel::readPipe()
+{
+    char buf[65536];
+    for (;;) {
         const ssize_t n = ::read(m_in, buf, sizeof buf);
         if (n < 0 && errno == EINTR)
             continue;
@@ -41,7 +45,16 @@ protocol::Frame WorkerChannel::read()
             _exit(0);
         }
         m_decoder.feed(buf, std::size_t(n));
+        return;
     }
+}
+
+protocol::Frame WorkerChannel::read()
+{
+    protocol::Frame frame;
+    while (!decoded(&frame))
+        readPipe();
+    return frame;
 }
 
 void WorkerChannel::spinForInput()
@@ -79,16 +92,9 @@ void WorkerChannel::takeIn(bool wait)
 {
     protocol::Frame frame;
     for (;;) {
-        switch (m_decoder.next(&frame)) {
-        case protocol::Decoder::Status::Frame:
-            if (frame.type == protocol::FrameType::Quit) {
-                m_sink.flush();
-                _exit(0);
-            }
+        if (decoded(&frame)) {
             take(std::move(frame));
             continue;
-        case protocol::Decoder::Status::Error: fail(m_decoder.error());
-        case protocol::Decoder::Status::NeedMore: break;
         }
         if (wait && m_deferred.empty())
             spinForInput();
@@ -100,15 +106,7 @@ void WorkerChannel::takeIn(bool wait)
             if (ready <= 0)
                 return;
         }
-        char buf[65536];
-        const ssize_t n = ::read(m_in, buf, sizeof buf);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) { // the parent closed the pipe
-            m_sink.flush();
-            _exit(0);
-        }
-        m_decoder.feed(buf, std::size_t(n));
+        readPipe();
         wait = false; // one read that may block, then only what is there
     }
 }

@@ -35,7 +35,12 @@ public:
     void send(const QByteArray &frame) { m_sink.send(frame); }
 
 private:
+    // The next frame read, blocking for the pipe as needed.
     protocol::Frame read();
+    // A whole frame already read into *frame (Quit ends the process)?
+    bool decoded(protocol::Frame *frame);
+    // One read() of the pipe into the decoder; blocks until something comes.
+    void readPipe();
     // Every frame already read, then what the pipe holds now: tasks
     // queued, revokes applied. Blocks for the parent only with `wait` and
     // no task queued.
