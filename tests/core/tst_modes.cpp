@@ -293,8 +293,8 @@ void TestModes::processesNeverQueueBehindALongTask()
     }
 }
 
-// A short task (nothing declared) queued ahead of others waits for a lock a
-// long task holds: whatever was queued behind it is asked back once another
+// A short task (1 ms declared: still short enough to queue behind) waits
+// for a lock a long task holds: whatever was queued behind it is asked back once another
 // worker is idle (the waiting worker answers while it waits), so no task
 // waits for the lock it does not need. Without asking back, the task queued
 // behind the waiter would end after the 500 ms holder.
@@ -302,12 +302,13 @@ void TestModes::processesAskBackTasksQueuedBehindALockWait()
 {
     const il::TaskSet set = *il::parseTaskSet(R"({"tasks":[
         {"phases":[{"acquire":"L"},{"io":500},{"release":"L"}]},
-        {"phases":[{"io":0},{"acquire":"L"},{"release":"L"}]},
+        {"phases":[{"io":1},{"acquire":"L"},{"release":"L"}]},
         {"phases":[{"io":20}]}, {"phases":[{"io":20}]}, {"phases":[{"io":20}]}, {"phases":[{"io":20}]}]})").taskSet;
     il::RunConfig c = testsupport::config(il::Mode::Processes, 3);
     c.prefetch = 1;
     // Task 1 must find the lock taken: task 0 goes to the first worker to
-    // start, task 1 to a later one. Should task 1 still get there first (it
+    // start, task 1 to a later one, and task 1 asks only after 1 ms of io.
+    // Should task 1 still get there first (a loaded machine; it
     // then takes the lock and ends at once), the run is repeated, at most 3 times.
     for (int attempt = 1; attempt <= 3; ++attempt) {
         const testsupport::Comparison run = testsupport::runComparison(set, {c}, 20000);
