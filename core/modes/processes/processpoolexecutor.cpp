@@ -316,7 +316,7 @@ private:
         const bool spanEdge = e.kind == EventKind::SpanBegin || e.kind == EventKind::SpanEnd;
         if (l.task < 0 || e.task != std::uint32_t(l.task))
             bad = QStringLiteral("an event for task %1 it was not given").arg(e.task);
-        else if (e.tNs < m_lastSend[std::size_t(l.index)] - 1'000'000'000LL || e.tNs > monoNs() + 1'000'000'000LL)
+        else if (e.tNs < l.sentNs - 1'000'000'000LL || e.tNs > monoNs() + 1'000'000'000LL)
             bad = QStringLiteral("a timestamp off the shared clock");
         else if (!l.started && e.kind != EventKind::TaskStart)
             bad = QStringLiteral("events out of order (kind %1 for task %2 before its start)").arg(int(e.kind)).arg(e.task);
@@ -554,7 +554,6 @@ private:
         const Event sent = makeEvent(EventKind::SpanBegin, i, laneId(l), SpanKind::Ipc);
         l.sentNs = sent.tNs;
         l.ipcOpen = true;
-        m_lastSend[std::size_t(l.index)] = sent.tNs;
         m_sink->record(sent);
         l.proc->write(protocol::encodeTask(i, m_ctx->set.tasks[i], m_ctx->set.increments));
         watch(l);
@@ -572,7 +571,6 @@ private:
         l.started = false;
         l.headRevoking = next.revoking;
         l.sentNs = endNs;
-        m_lastSend[std::size_t(l.index)] = endNs;
         // A task being asked back may never begin here: its span waits for
         // its start.
         l.ipcOpen = !next.revoking;
@@ -903,7 +901,6 @@ private:
     ExecContext *m_ctx = nullptr;
     std::unique_ptr<RecorderSink> m_sink;
     std::vector<std::unique_ptr<Lane>> m_lanes;
-    std::vector<std::int64_t> m_lastSend = std::vector<std::int64_t>(std::size_t(m_workers), 0);
     std::deque<std::uint32_t> m_pending;
     RunLoopHandle m_loop;
     // A set with locks and counters: the counters every worker maps, their

@@ -113,10 +113,11 @@ void WorkerChannel::takeIn(bool wait)
 
 protocol::Frame WorkerChannel::next()
 {
-    // With nothing queued, wait for the parent; with tasks queued, only look.
-    takeIn(m_deferred.empty());
-    while (m_deferred.empty())
-        takeIn(true); // everything that came was revokes
+    // With nothing queued, wait for the parent (again, if all that came was
+    // revokes); with tasks queued, only look.
+    do
+        takeIn(m_deferred.empty());
+    while (m_deferred.empty());
     protocol::Frame frame = std::move(m_deferred.front());
     m_deferred.pop_front();
     return frame;
