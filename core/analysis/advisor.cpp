@@ -159,8 +159,14 @@ QString adviseComparison(const TaskSet &set, const std::vector<Metrics> &runs)
     const double cpu = set.totalCpuMs();
     const double io = set.totalIoMs();
     const double total = cpu + io;
-    if (set.tasks.empty() || total <= 0)
-        return QStringLiteral("The task set has no work to compare.");
+    if (set.tasks.empty() || total <= 0) {
+        // Nothing declared to compare speeds by; what the locks and counters
+        // did (race: increments only) is still the lesson.
+        const QString shared = sharedStateText(runs);
+        return shared.isEmpty() ? QStringLiteral("The task set has no work to compare.")
+                                : QStringLiteral("The task set declares no cpu or io time, so no speed is compared.")
+                                      + shared;
+    }
 
     const double cpuShare = cpu / total;
     const int cpuPct = static_cast<int>(std::lround(cpuShare * 100));

@@ -240,6 +240,15 @@ void TestAdvisor::explainsSharedState()
     QVERIFY2(text.contains(QStringLiteral("Deadlock in eventloop (task 0 holds A, waits for B; task 1 holds B, waits for A)")),
              qPrintable(text));
     QVERIFY2(text.contains(QStringLiteral("one fixed order")), qPrintable(text));
+    // A set of increments only declares no cpu or io (race): no speed to
+    // compare, the lost updates still said.
+    il::TaskSet increments;
+    increments.tasks.resize(4);
+    const QString race = il::adviseComparison(increments, {seq, threads});
+    QVERIFY2(race.startsWith(QStringLiteral("The task set declares no cpu or io time, so no speed is compared. "
+                                            "Lost updates: threads lost 4 of 400,000 increments")),
+             qPrintable(race));
+    QVERIFY2(race.contains(QStringLiteral("No update lost in sequential.")), qPrintable(race));
     // Nothing of the kind without locks or counters.
     const QString plain = il::adviseComparison(s, {run(il::Mode::Sequential, 200), run(il::Mode::Threads, 100)});
     QVERIFY(!plain.contains(QStringLiteral("Lost updates")));
