@@ -71,9 +71,9 @@ QString sharedStateText(const std::vector<Metrics> &runs)
         std::int64_t lostUpdates = 0, expected = 0;
         QStringList figures;
         for (const CounterResult &c : m->counters) {
-            expected += c.expected;
             if (c.lost() == 0)
-                continue;
+                continue; // a counter under its lock is no part of "lost X of Y"
+            expected += c.expected;
             lostUpdates += c.lost();
             figures << QStringLiteral("%1 ended at %2, not %3").arg(printable(c.name), groupedCount(c.finalValue),
                                                                     groupedCount(c.expected));
