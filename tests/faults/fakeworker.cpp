@@ -15,6 +15,8 @@
 //   stop-on-task       on task IL_FAKE_TASK: TaskStart, half an event frame,
 //                      then SIGSTOP itself (stalled mid-frame, still alive)
 // IL_FAKE_TASK=all makes every task the bad one.
+// IL_FAKE_INSTANT=1: every other task ends at once (TaskStart, TaskEnd),
+// whatever it declares.
 // IL_FAKE_ONCE=PATH: only the worker that creates PATH first misbehaves (so
 // its replacement behaves); without it every worker does.
 #include "core/exec/canceltoken.h"
@@ -152,6 +154,12 @@ int main()
                     ::raise(SIGSTOP);
                     hangForever(); // if somebody sends SIGCONT
                 }
+            }
+            if (std::getenv("IL_FAKE_INSTANT")) {
+                sink.record(event(il::EventKind::TaskStart, task));
+                sink.record(event(il::EventKind::TaskEnd, task));
+                sink.flush();
+                continue;
             }
             il::LaneContext lane{sink, il::noLane, never};
             il::runTaskBlocking(frame.task, task, lane);

@@ -278,6 +278,7 @@ private slots:
         qunsetenv("IL_FAKE_MODE");
         qunsetenv("IL_FAKE_TASK");
         qunsetenv("IL_FAKE_ONCE");
+        qunsetenv("IL_FAKE_INSTANT");
         QVERIFY(QFileInfo(fakeWorkerPath()).isExecutable());
         QVERIFY(QFileInfo(workerPath()).isExecutable());
     }
@@ -326,6 +327,30 @@ private slots:
         // the hung one times out at 1 s, so its lane must be replaced.
         verifyMidTaskFault("hang-on-task", il::IncidentKind::TaskTimeout, 1000, QString(), 1000, 600);
         QVERIFY2(clock.elapsed() < 10000, qPrintable(QString::number(clock.elapsed())));
+    }
+
+    // A task's liveness limit holds even when the task before it on the lane
+    // had a far longer one: the worker ends task 0 (declared 60 s, limit
+    // 185 s) at once and hangs on task 1 (limit 5 s), which must fail after
+    // its own 5 s, not when task 0's limit would have run out.
+    void shorterLimitAfterLongerTask()
+    {
+        qputenv("IL_FAKE_MODE", "hang-on-task");
+        qputenv("IL_FAKE_TASK", "1");
+        qputenv("IL_FAKE_INSTANT", "1");
+        auto set = std::make_shared<il::TaskSet>(*uniformSet(2, {io(0)}));
+        set->tasks[0].phases = {io(60000)};
+        QElapsedTimer clock;
+        clock.start();
+        const Run run = runToEnd(set, {processes(1, fakeWorkerPath())}, 60000);
+        QCOMPARE(run.results.size(), std::size_t(1));
+        const il::Trace &t = *run.results.front()->trace;
+        const il::Incident hung = theWorkerIncident(t, il::IncidentKind::WorkerHung);
+        QCOMPARE(hung.task, 1u);
+        QCOMPARE(hung.value, 5000);
+        QCOMPARE(t.tasks[0].state, il::TaskState::Done);
+        QCOMPARE(t.tasks[1].state, il::TaskState::Failed);
+        QVERIFY2(clock.elapsed() < 40000, qPrintable(QString::number(clock.elapsed())));
     }
 
     // The real worker, SIGKILLed from outside while both workers run a task.
@@ -605,6 +630,8 @@ private slots:
         const il::LivenessLimit limit = il::livenessLimit(task, processes(workers, QString(), timeout), cores);
         QCOMPARE(limit.ms, ms);
         QCOMPARE(limit.description, description);
+        // What a task in flight is watched with, without the words.
+        QCOMPARE(il::livenessLimitMs(task, processes(workers, QString(), timeout), cores), ms);
     }
 
     // A worker that stops (SIGSTOP) mid-task, with no --task-timeout: the

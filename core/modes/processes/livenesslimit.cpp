@@ -9,20 +9,48 @@
 
 namespace il {
 
+namespace {
+
+struct Declared
+{
+    double io = 0, cpu = 0;
+    int share = 1; // cpu counts this many times
+};
+
+Declared declared(const Task &task, const RunConfig &config, int cores)
+{
+    Declared d;
+    for (const Phase &p : task.phases)
+        (p.kind == PhaseKind::Cpu ? d.cpu : d.io) += p.ms;
+    const int workers = config.effectiveWorkers();
+    d.share = std::max(1, (workers + std::max(1, cores) - 1) / std::max(1, cores));
+    return d;
+}
+
+double limitMs(const Declared &d)
+{
+    // QTimer takes an int: a task declared to take weeks gets ~24 days.
+    return std::min(double(std::numeric_limits<int>::max()),
+                    std::ceil(livenessBaseMs + livenessFactor * (d.io + d.cpu * d.share)));
+}
+
+} // namespace
+
+int livenessLimitMs(const Task &task, const RunConfig &config, int cores)
+{
+    return config.taskTimeoutMs > 0 ? config.taskTimeoutMs : int(limitMs(declared(task, config, cores)));
+}
+
 LivenessLimit livenessLimit(const Task &task, const RunConfig &config, int cores)
 {
     if (config.taskTimeoutMs > 0)
         return {config.taskTimeoutMs, QStringLiteral("--task-timeout %1 ms").arg(config.taskTimeoutMs)};
 
-    double io = 0, cpu = 0;
-    for (const Phase &p : task.phases)
-        (p.kind == PhaseKind::Cpu ? cpu : io) += p.ms;
+    const Declared d = declared(task, config, cores);
+    const double io = d.io, cpu = d.cpu;
+    const int share = d.share;
     const int workers = config.effectiveWorkers();
-    const int share = std::max(1, (workers + std::max(1, cores) - 1) / std::max(1, cores));
-    const double declared = io + cpu * share;
-    // QTimer takes an int: a task declared to take weeks gets ~24 days.
-    const double ms = std::min(double(std::numeric_limits<int>::max()),
-                               std::ceil(livenessBaseMs + livenessFactor * declared));
+    const double ms = limitMs(d);
     QString formula = QStringLiteral("%1 s + %2 × %3 ms declared")
                           .arg(livenessBaseMs / 1000).arg(livenessFactor).arg(io + cpu, 0, 'g', 12);
     if (share > 1 && cpu > 0)

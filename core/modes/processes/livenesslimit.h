@@ -25,5 +25,7 @@ inline constexpr int livenessBaseMs = 5000;
 inline constexpr int livenessFactor = 3;
 
 LivenessLimit livenessLimit(const Task &task, const RunConfig &config, int cores);
+// The same limit without its description (what a task in flight needs).
+int livenessLimitMs(const Task &task, const RunConfig &config, int cores);
 
 } // namespace il

@@ -158,8 +158,14 @@ private:
     {
         int index = 0;
         std::unique_ptr<QProcess> proc;
-        std::unique_ptr<QTimer> timeout; // the liveness limit of the task in flight
-        LivenessLimit limit;
+        WorkerPipes pipes; // its stdin and stdout
+        // The liveness limit of the task in flight: its deadline, checked by
+        // a timer that is not restarted for every task (see watch()).
+        std::unique_ptr<QTimer> timeout;
+        int limitMs = 0;
+        std::int64_t deadlineNs = 0;
+        std::int64_t timerDueNs = 0; // when `timeout` fires, while active
+        bool watched = false;        // off while the task waits for another's lock
         std::unique_ptr<QTimer> helloTimeout; // a worker that never says hello
         protocol::Decoder decoder;
         qint64 pid = 0;  // the worker's own pid, once its hello confirmed it
@@ -191,6 +197,32 @@ private:
     };
 
     std::uint16_t laneId(const Lane &l) const { return std::uint16_t(l.index); }
+
+    // Frames for the workers wait while the run thread handles one thing (a
+    // worker's output, its end, a timer) and go out together after it: a
+    // worker whose two task ends arrived in one read is sent its next two
+    // tasks in one write, and wakes once.
+    class Batch
+    {
+    public:
+        explicit Batch(ProcessPoolExecutor &pool) : m_pool(pool)
+        {
+            if (m_pool.m_batchDepth++ == 0)
+                for (auto &l : m_pool.m_lanes)
+                    l->pipes.hold();
+        }
+        ~Batch()
+        {
+            if (--m_pool.m_batchDepth == 0)
+                for (auto &l : m_pool.m_lanes)
+                    l->pipes.release();
+        }
+        Batch(const Batch &) = delete;
+        Batch &operator=(const Batch &) = delete;
+
+    private:
+        ProcessPoolExecutor &m_pool;
+    };
 
     // Why a worker is dropped: the incident's kind, its value and detail
     // (see IncidentKind); lane, pid, task and time are filled in by
@@ -225,17 +257,30 @@ private:
             env.insert(QLatin1String(protocol::spinEnvironment), QString::number(m_spinNs));
             proc->setProcessEnvironment(env);
         }
-        QObject::connect(proc, &QProcess::readyReadStandardOutput, proc, [this, &l] { onOutput(l); });
+        QString pipeError;
+        if (!l.pipes.open(&pipeError))
+            return onWorkerLost(l, {IncidentKind::SpawnFailed, 0, QStringLiteral("no pipes for it: %1").arg(pipeError)});
+        l.pipes.watch([this, &l] {
+            const Batch batch(*this);
+            onOutput(l);
+        });
         QObject::connect(proc, &QProcess::readyReadStandardError, proc, [&l] {
             l.stderrTail = (l.stderrTail + l.proc->readAllStandardError()).right(2000);
         });
-        QObject::connect(proc, &QProcess::finished, proc, [this, &l](int code, QProcess::ExitStatus status) {
+        QObject::connect(proc, &QProcess::finished, proc, [this, &l, proc](int code, QProcess::ExitStatus status) {
             if (l.retiring)
+                return;
+            const Batch batch(*this);
+            // What it wrote before it ended comes first (its error frame,
+            // the end of a task), if that did not cost it the lane already.
+            onOutput(l);
+            if (l.proc.get() != proc || l.retiring)
                 return;
             onWorkerLost(l, status == QProcess::CrashExit ? Loss{IncidentKind::WorkerCrashed, 0, {}}
                                                           : Loss{IncidentKind::WorkerExited, code, {}});
         });
         QObject::connect(proc, &QProcess::errorOccurred, proc, [this, &l](QProcess::ProcessError error) {
+            const Batch batch(*this);
             if (error == QProcess::FailedToStart && !l.retiring)
                 onWorkerLost(l, {IncidentKind::SpawnFailed, 0, l.proc->errorString()});
         });
@@ -243,17 +288,21 @@ private:
             l.helloTimeout = std::make_unique<QTimer>();
             l.helloTimeout->setSingleShot(true);
             QObject::connect(l.helloTimeout.get(), &QTimer::timeout, l.helloTimeout.get(), [this, &l] {
+                const Batch batch(*this);
                 onWorkerLost(l, {IncidentKind::NoHello, helloTimeoutMs(), {}});
             });
         }
         l.helloTimeout->start(helloTimeoutMs());
-        l.pgid = startWorkerProcess(*proc, m_workerPath, m_shared ? m_shared->fd() : -1);
-        proc->write(protocol::encodeHello(quint32(QCoreApplication::applicationPid())));
+        l.pgid = startWorkerProcess(*proc, m_workerPath, m_shared ? m_shared->fd() : -1, &l.pipes);
+        l.pipes.closeChildEnds();
+        l.pipes.write(protocol::encodeHello(quint32(QCoreApplication::applicationPid())));
     }
 
     void onOutput(Lane &l)
     {
-        l.decoder.feed(l.proc->readAllStandardOutput());
+        if (!l.proc)
+            return;
+        l.pipes.read(l.decoder);
         protocol::Frame frame;
         for (;;) {
             const bool wasReady = l.decoder.helloSeen();
@@ -303,7 +352,7 @@ private:
         l.ready = true;
         l.failedStarts = 0;
         if (m_shared)
-            l.proc->write(protocol::encodeShared(m_shared->fd(), m_shared->count()));
+            l.pipes.write(protocol::encodeShared(m_shared->fd(), m_shared->count()));
         m_sink->record(makeEvent(EventKind::SpanEnd, noTask, laneId(l), SpanKind::Spawn));
         dispatch();
         return true;
@@ -364,8 +413,7 @@ private:
             }
             l.task = -1;
             l.started = false;
-            if (l.timeout)
-                l.timeout->stop();
+            l.watched = false;
             m_failuresInARow = 0;
             finishOne();
             promote(l, e.tNs);
@@ -419,7 +467,7 @@ private:
         const LockBook::Outcome outcome = m_book->request(f.lock, f.taskIndex);
         if (outcome == LockBook::Outcome::Granted) {
             m_book->acquired(f.lock, f.taskIndex, false, 0, now);
-            l.proc->write(protocol::encodeGrant(f.taskIndex, f.lock, protocol::Grant::AtOnce));
+            l.pipes.write(protocol::encodeGrant(f.taskIndex, f.lock, protocol::Grant::AtOnce));
             return true;
         }
         // In line: the wait is drawn from the worker's request on; waiting
@@ -429,8 +477,7 @@ private:
         l.waitLock = f.lock;
         l.waitPhase = f.phase;
         l.waitSinceNs = f.tNs;
-        if (l.timeout)
-            l.timeout->stop();
+        l.watched = false;
         if (outcome == LockBook::Outcome::Deadlock) {
             std::vector<std::uint32_t> members;
             report(m_book->deadlockIncident(f.taskIndex, now, &members));
@@ -486,9 +533,8 @@ private:
         l.answer = how;
         if (!l.proc || !l.ready)
             return;
-        l.proc->write(protocol::encodeGrant(std::uint32_t(l.task), l.waitLock, how));
-        if (l.timeout)
-            l.timeout->start(l.limit.ms);
+        l.pipes.write(protocol::encodeGrant(std::uint32_t(l.task), l.waitLock, how));
+        arm(l);
     }
 
     // A lane's task that will not run on: its lock-wait span (if any) ends
@@ -538,7 +584,7 @@ private:
                     const std::uint32_t i = m_pending.front();
                     m_pending.pop_front();
                     l.ahead.push_back({i});
-                    l.proc->write(protocol::encodeTask(i, m_ctx->set.tasks[i], m_ctx->set.increments));
+                    l.pipes.write(protocol::encodeTask(i, m_ctx->set.tasks[i], m_ctx->set.increments));
                 }
             }
         }
@@ -555,7 +601,7 @@ private:
         l.sentNs = sent.tNs;
         l.ipcOpen = true;
         m_sink->record(sent);
-        l.proc->write(protocol::encodeTask(i, m_ctx->set.tasks[i], m_ctx->set.increments));
+        l.pipes.write(protocol::encodeTask(i, m_ctx->set.tasks[i], m_ctx->set.increments));
         watch(l);
     }
 
@@ -595,7 +641,7 @@ private:
                 return;
             from->ahead.back().revoking = true;
             ++m_revoking;
-            from->proc->write(protocol::encodeRevoke(from->ahead.back().task));
+            from->pipes.write(protocol::encodeRevoke(from->ahead.back().task));
         }
     }
 
@@ -612,8 +658,7 @@ private:
             // It was to be its next: the one after it is now.
             l.task = -1;
             l.headRevoking = false;
-            if (l.timeout)
-                l.timeout->stop();
+            l.watched = false;
             promote(l, f.tNs);
         } else {
             onWorkerLost(l, {IncidentKind::ProtocolError, 0,
@@ -630,20 +675,48 @@ private:
     // makes no progress, and nothing else would ever end its task.
     void watch(Lane &l)
     {
-        const std::uint32_t i = std::uint32_t(l.task);
-        l.limit = livenessLimit(m_ctx->set.tasks[i], m_ctx->config, m_cores);
+        l.limitMs = livenessLimitMs(m_ctx->set.tasks[std::size_t(l.task)], m_ctx->config, m_cores);
+        arm(l);
+    }
+
+    // The task's limit runs from now. The timer is restarted only when it
+    // would fire after the new deadline: a task of a few microseconds must
+    // not cost a timer's stop and start (the same limit for the next task
+    // leaves it as it is, and its firing finds the later deadline).
+    void arm(Lane &l)
+    {
+        const std::int64_t now = monoNs();
+        l.deadlineNs = now + std::int64_t(l.limitMs) * 1'000'000;
+        l.watched = true;
         if (!l.timeout) {
             l.timeout = std::make_unique<QTimer>();
             l.timeout->setSingleShot(true);
-            // Never early (a coarse timer may fire 5 % early).
             l.timeout->setTimerType(Qt::PreciseTimer);
             QObject::connect(l.timeout.get(), &QTimer::timeout, l.timeout.get(), [this, &l] {
-                const bool asked = m_ctx->config.taskTimeoutMs > 0;
-                onWorkerLost(l, {asked ? IncidentKind::TaskTimeout : IncidentKind::WorkerHung, l.limit.ms,
-                                 asked ? QString() : l.limit.description});
+                const Batch batch(*this);
+                onTimeout(l);
             });
         }
-        l.timeout->start(l.limit.ms);
+        if (!l.timeout->isActive() || l.timerDueNs > l.deadlineNs)
+            startTimer(l, now, l.limitMs);
+    }
+
+    void startTimer(Lane &l, std::int64_t now, int ms)
+    {
+        l.timerDueNs = now + std::int64_t(ms) * 1'000'000;
+        l.timeout->start(ms);
+    }
+
+    void onTimeout(Lane &l)
+    {
+        if (!l.watched || l.task < 0)
+            return; // nothing in flight is watched: the next task arms it again
+        const std::int64_t now = monoNs();
+        if (now < l.deadlineNs) // a later task's deadline (or a timer a little early)
+            return startTimer(l, now, int((l.deadlineNs - now + 999'999) / 1'000'000));
+        const bool asked = m_ctx->config.taskTimeoutMs > 0;
+        onWorkerLost(l, {asked ? IncidentKind::TaskTimeout : IncidentKind::WorkerHung, l.limitMs,
+                         asked ? QString() : livenessLimit(m_ctx->set.tasks[std::size_t(l.task)], m_ctx->config, m_cores).description});
     }
 
     // Tasks sent ahead to a worker that will not run them go back to the
@@ -725,6 +798,7 @@ private:
             report(incident);
             // Respawn from the event loop, not from inside the dying QProcess's signal.
             QTimer::singleShot(0, m_loop.context(), [this, &l] {
+                const Batch batch(*this);
                 if (running() && !m_ctx->cancel.isCancelled() && !m_pending.empty())
                     spawn(l);
             });
@@ -828,6 +902,7 @@ private:
         }
         // Delete later: we may be inside one of its signals.
         l.proc.release()->deleteLater();
+        l.pipes.close();
         l.retiring = false;
     }
 
@@ -866,8 +941,8 @@ private:
             l.retiring = true;
             l.proc->disconnect();
             if (l.proc->state() != QProcess::NotRunning) {
-                l.proc->write(protocol::encodeQuit());
-                l.proc->closeWriteChannel();
+                l.pipes.write(protocol::encodeQuit());
+                l.pipes.closeInput();
             }
         }
         for (auto &lp : m_lanes) {
@@ -883,6 +958,7 @@ private:
             // Whatever the worker started goes with it.
             killWorkerGroup(l.pgid);
             l.proc.reset();
+            l.pipes.close();
             l.timeout.reset();
             l.helloTimeout.reset();
         }
@@ -896,6 +972,7 @@ private:
     std::int64_t m_revoking = 0; // tasks asked back, not yet answered
     int m_startedLanes = 0; // min(workers, tasks): the lanes that ever get a worker
     int m_failuresInARow = 0; // workers lost after their hello since a task last completed
+    int m_batchDepth = 0;     // Batch
     const int m_cores = detectedCores();
     QString m_workerPath;
     ExecContext *m_ctx = nullptr;
