@@ -100,6 +100,7 @@ struct Plan
     int width = 0;
     int chartBand = 0; // on the first page; 0 without the chart
     int rows = 0;
+    QString note; // how the rows were fitted (made here, not on the threads that draw pages)
 
     int timelineHeight(std::size_t i) const
     {
@@ -124,6 +125,23 @@ int pageBreak(const TimelineLayout &layout, int limit)
     return limit;
 }
 
+QString noteOf(const Plan &plan, il::TimelineViewKind view)
+{
+    if (!plan.layout.compact)
+        return QString();
+    int most = 0;
+    for (const auto &b : plan.layout.bands)
+        most = std::max(most, b.rows);
+    const QString rows = view == il::TimelineViewKind::ByTask
+        ? il::translateCount("ComparisonPicture", "all %n task(s) of each run in compact rows", most)
+        : il::translateCount("ComparisonPicture", "all %n row(s) of each run in compact rows", most);
+    const int pages = int(plan.pages.size());
+    if (pages == 1)
+        return rows;
+    return il::translateCount("ComparisonPicture", "%1 over %n page(s) (the file named, then the same name with -2 … -%n)", pages)
+        .arg(rows);
+}
+
 Plan planPicture(const il::TimelineModel &model, const std::vector<il::RunResultPtr> &results,
                  const PictureOptions &options)
 {
@@ -140,6 +158,7 @@ Plan planPicture(const il::TimelineModel &model, const std::vector<il::RunResult
     const int content = plan.layout.contentHeight;
     if (content <= room) {
         plan.pages.push_back({0, content});
+        plan.note = noteOf(plan, options.view);
         return plan;
     }
     // Pages at 1x: 2x would be four times the pixels to draw and encode for
@@ -168,24 +187,8 @@ Plan planPicture(const il::TimelineModel &model, const std::vector<il::RunResult
                 if (b.run == hit.run && bottom > b.rowsTop())
                     top = bottom - TimelineLayout::headerHeight;
     }
+    plan.note = noteOf(plan, options.view);
     return plan;
-}
-
-QString noteOf(const Plan &plan, il::TimelineViewKind view)
-{
-    if (!plan.layout.compact)
-        return QString();
-    int most = 0;
-    for (const auto &b : plan.layout.bands)
-        most = std::max(most, b.rows);
-    const QString rows = view == il::TimelineViewKind::ByTask
-        ? il::translateCount("ComparisonPicture", "all %n task(s) of each run in compact rows", most)
-        : il::translateCount("ComparisonPicture", "all %n row(s) of each run in compact rows", most);
-    const int pages = int(plan.pages.size());
-    if (pages == 1)
-        return rows;
-    return il::translateCount("ComparisonPicture", "%1 over %n page(s) (the file named, then the same name with -2 … -%n)", pages)
-        .arg(rows);
 }
 
 void paintPage(QPainter &p, const il::TimelineModel &model, const std::vector<il::RunResultPtr> &results,
@@ -204,7 +207,7 @@ void paintPage(QPainter &p, const il::TimelineModel &model, const std::vector<il
     if (const il::TaskSet *set = model.taskSet())
         heading += QStringLiteral(" · %1 · %2").arg(set->name, taskSetSummaryText(*set));
     // How the rows were fitted leads the title, so eliding never hides it.
-    if (const QString note = noteOf(plan, options.view); !note.isEmpty()) {
+    if (const QString &note = plan.note; !note.isEmpty()) {
         const QString where = plan.pages.size() > 1
             ? QStringLiteral("page %1 of %2 · ").arg(page + 1).arg(plan.pages.size())
             : QString();
@@ -332,7 +335,7 @@ QString picturePagePath(const QString &path, int page)
 
 QString pictureNote(const il::TimelineModel &model, const PictureOptions &options)
 {
-    return noteOf(planPicture(model, {}, options), options.view);
+    return planPicture(model, {}, options).note;
 }
 
 QSize pictureSize(const il::TimelineModel &model, const std::vector<il::RunResultPtr> &results,
