@@ -100,7 +100,8 @@ struct Plan
     int width = 0;
     int chartBand = 0; // on the first page; 0 without the chart
     int rows = 0;
-    QString note; // how the rows were fitted (made here, not on the threads that draw pages)
+    QString note;      // how the rows were fitted (made here, not on the threads that draw pages)
+    QString titleNote; // the same, brief
 
     int timelineHeight(std::size_t i) const
     {
@@ -125,7 +126,9 @@ int pageBreak(const TimelineLayout &layout, int limit)
     return limit;
 }
 
-QString noteOf(const Plan &plan, il::TimelineViewKind view)
+// "all 20000 tasks of each run in compact rows" (`brief`: for a page's
+// title, after "page 2 of 6"), then how many pages and their names.
+QString noteOf(const Plan &plan, il::TimelineViewKind view, bool brief = false)
 {
     if (!plan.layout.compact)
         return QString();
@@ -136,7 +139,7 @@ QString noteOf(const Plan &plan, il::TimelineViewKind view)
         ? il::translateCount("ComparisonPicture", "all %n task(s) of each run in compact rows", most)
         : il::translateCount("ComparisonPicture", "all %n row(s) of each run in compact rows", most);
     const int pages = int(plan.pages.size());
-    if (pages == 1)
+    if (pages == 1 || brief)
         return rows;
     return il::translateCount("ComparisonPicture", "%1 over %n page(s) (the file named, then the same name with -2 … -%n)", pages)
         .arg(rows);
@@ -159,6 +162,7 @@ Plan planPicture(const il::TimelineModel &model, const std::vector<il::RunResult
     if (content <= room) {
         plan.pages.push_back({0, content});
         plan.note = noteOf(plan, options.view);
+        plan.titleNote = noteOf(plan, options.view, true);
         return plan;
     }
     // Pages at 1x: 2x would be four times the pixels to draw and encode for
@@ -188,6 +192,7 @@ Plan planPicture(const il::TimelineModel &model, const std::vector<il::RunResult
                     top = bottom - TimelineLayout::headerHeight;
     }
     plan.note = noteOf(plan, options.view);
+    plan.titleNote = noteOf(plan, options.view, true);
     return plan;
 }
 
@@ -207,7 +212,7 @@ void paintPage(QPainter &p, const il::TimelineModel &model, const std::vector<il
     if (const il::TaskSet *set = model.taskSet())
         heading += QStringLiteral(" · %1 · %2").arg(set->name, taskSetSummaryText(*set));
     // How the rows were fitted leads the title, so eliding never hides it.
-    if (const QString &note = plan.note; !note.isEmpty()) {
+    if (const QString &note = plan.titleNote; !note.isEmpty()) {
         const QString where = plan.pages.size() > 1
             ? QStringLiteral("page %1 of %2 · ").arg(page + 1).arg(plan.pages.size())
             : QString();
