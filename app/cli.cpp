@@ -469,7 +469,14 @@ int cmdRun(const QStringList &args, const ScreenshotFn &screenshot)
         if (interrupted())
             skipped(shot);
         else
-            wrote(shot, screenshot(namesSet, results, shot, shotOptions));
+        {
+            QStringList files; // a very tall picture is split into pages
+            const QString error = screenshot(namesSet, results, shot, shotOptions, &files);
+            if (!error.isEmpty() || files.isEmpty())
+                wrote(shot, error);
+            for (const QString &file : files)
+                wrote(file, QString());
+        }
     }
     // Interrupted while writing: stop here, as asked.
     if (!quiet && !interrupted()) {

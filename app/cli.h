@@ -18,9 +18,10 @@ struct ScreenshotOptions
 };
 
 // Renders the comparison picture to a .png or .svg; empty string or error.
-// The task set is shared, not copied: a million tasks are ~150 MB.
+// The task set is shared, not copied: a million tasks are ~150 MB. The
+// files written (`path`, and its further pages: out-2.png, …) go to *files.
 using ScreenshotFn = std::function<QString(const std::shared_ptr<const il::TaskSet> &, const std::vector<il::RunResultPtr> &,
-                                           const QString &path, const ScreenshotOptions &options)>;
+                                           const QString &path, const ScreenshotOptions &options, QStringList *files)>;
 
 bool isCliCommand(const QString &arg);
 // `args` excludes the program name. Needs a QCoreApplication.

@@ -125,7 +125,7 @@ int runGui(int argc, char **argv)
 app::ScreenshotFn screenshotRenderer()
 {
     return [](const std::shared_ptr<const il::TaskSet> &set, const std::vector<il::RunResultPtr> &results,
-              const QString &path, const app::ScreenshotOptions &options) {
+              const QString &path, const app::ScreenshotOptions &options, QStringList *files) {
         ui::PictureOptions picture;
         picture.view = options.byTask ? il::TimelineViewKind::ByTask : il::TimelineViewKind::ByLane;
         picture.fromNs = options.fromMs * 1e6;
@@ -136,6 +136,10 @@ app::ScreenshotFn screenshotRenderer()
             QApplication::setPalette(ui::darkPalette());
         }
         picture.palette = QApplication::palette();
-        return ui::renderComparison(set, results, path, picture);
+        ui::PictureStats stats;
+        const QString error = ui::renderComparison(set, results, path, picture, &stats);
+        if (files)
+            *files = stats.files;
+        return error;
     };
 }

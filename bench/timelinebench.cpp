@@ -72,6 +72,15 @@ TimelineBenchFigures benchmarkTimeline(std::size_t events, QSize size, int repai
         scene.mapping.fit(from, from + span, width);
     });
     fig.paintCachedMedianMs = measure(true, [&](int) { scene.mapping.fit(0, extent, width); });
+    const auto atPlace = [&](int i) {
+        const double span = extent / 1000;
+        const double from = (extent - span) * double((i * 37) % 101) / 100.0;
+        scene.mapping.fit(from, from + span, width);
+    };
+    scene.spanNames = true;
+    fig.paintNamesMedianMs = measure(false, atPlace);
+    scene.spanNames = false;
+    fig.paintNoNamesMedianMs = measure(false, atPlace);
     return fig;
 }
 

@@ -18,6 +18,10 @@ struct TimelineBenchFigures
     double paintFitMedianMs = 0;    // full repaint, whole trace visible
     double paintZoomMedianMs = 0;   // full repaint, 1/1000 of the trace visible
     double paintCachedMedianMs = 0; // repaint with geometry cached (hover, tooltip)
+    // Full repaints at 1/1000, each at a new place, with and without the
+    // names in the bars (what the names cost; a loop to profile them).
+    double paintNamesMedianMs = 0;
+    double paintNoNamesMedianMs = 0;
 };
 
 // Builds the timeline model of a synthetic trace and repaints it offscreen

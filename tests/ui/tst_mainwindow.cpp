@@ -1598,7 +1598,9 @@ void TestMainWindow::tallPictureOmissionInStatusBar()
     QVERIFY(QFile::exists(path));
     const QString message = w.statusBar()->currentMessage();
     QVERIFY2(message.startsWith(QStringLiteral("Saved ")), qPrintable(message));
-    QVERIFY2(message.contains(QStringLiteral("of 20000 tasks of each run fit in the picture")), qPrintable(message));
+    // Every row, in compact rows over pages beside the file named.
+    QVERIFY2(message.contains(QStringLiteral("all 20000 tasks of each run in compact rows over")), qPrintable(message));
+    QVERIFY(QFile::exists(dir.filePath(QStringLiteral("many-2.svg"))));
     // By lane, everything fits: a plain "Saved".
     w.viewAction(il::TimelineViewKind::ByLane)->trigger();
     QVERIFY(w.pictureNote().isEmpty());

@@ -5,6 +5,8 @@
 #include "ui/timeline/timelinelayout.h"
 
 #include <QApplication>
+#include <QDir>
+#include <QFontMetrics>
 #include <QFile>
 #include <QImage>
 #include <QImageReader>
@@ -48,7 +50,9 @@ private slots:
     void svgIsWellFormed();
     void headlessRenderComparison();
     void badSuffixIsAnError();
-    void tallByTaskPictureSaysWhatItLeftOut();
+    void tallByTaskPictureWritesEveryRow();
+    void pagesAreWrittenAllOrNothing();
+    void longWhyTextIsNotCut();
     void layoutCapSharesTheHeight();
     void byTaskPictureFitsEveryRowWhenItCan();
 
@@ -166,39 +170,141 @@ QString svgText(const QString &path)
 }
 } // namespace
 
-// 20,000 tasks by task do not fit in any sensible picture: it shows the first
-// rows of every run and says, in its title and under each run, what it left out.
-void TestPicture::tallByTaskPictureSaysWhatItLeftOut()
+// 20,000 tasks by task do not fit in one picture of sensible size: every
+// row is still drawn, in compact rows over pages of at most maxPagePixels,
+// named out.png, out-2.png, … and said so in each page's title.
+void TestPicture::tallByTaskPictureWritesEveryRow()
 {
     il::TimelineModel model;
     fillModel(model, 20000, 2);
     ui::PictureOptions options;
     options.view = il::TimelineViewKind::ByTask;
     options.palette = QApplication::palette();
+    const ui::PictureInfo info = ui::pictureInfo(model, {}, options);
+    QCOMPARE(info.rows, 40000);
+    QVERIFY(info.compact);
+    QVERIFY2(info.pages > 1, qPrintable(QString::number(info.pages)));
+    QCOMPARE(int(info.sizes.size()), info.pages);
     const QString note = ui::pictureNote(model, options);
-    QVERIFY2(note.contains(QStringLiteral("of 20000 tasks")), qPrintable(note));
-    const QString svg = m_dir.filePath(QStringLiteral("tall.svg"));
-    QCOMPARE(ui::savePicture(svg, model, {}, options), QString());
-    const QString text = svgText(svg);
-    QVERIFY(text.contains(QStringLiteral("job-0<")) || text.contains(QStringLiteral(">job-0")));
-    // The last task is not in it, and the picture says so: in the title, and
-    // under each of the two runs (both are shown, not just the first).
-    QVERIFY(!text.contains(QStringLiteral("job-19999")));
-    QVERIFY2(text.contains(note), qPrintable(note));
-    QCOMPARE(text.count(QStringLiteral("more tasks not shown")), 2);
-    // One number of rows for every cut run, the one the title states.
-    const QString shown = note.section(QLatin1Char(' '), 3, 3); // "only the first N of …"
-    QCOMPARE(text.count(QStringLiteral("room for the first %1 of 20000").arg(shown)), 2);
-    QVERIFY(text.contains(QStringLiteral("job-%1").arg(shown.toInt() - 1)));
-    QVERIFY(!text.contains(QStringLiteral("job-%1<").arg(shown.toInt())));
-    // Still a sensible size as a PNG.
+    QVERIFY2(note.contains(QStringLiteral("all 20000 tasks of each run")), qPrintable(note));
+    QVERIFY2(note.contains(QStringLiteral("over %1 pages").arg(info.pages)), qPrintable(note));
+
     const QString png = m_dir.filePath(QStringLiteral("tall.png"));
-    QCOMPARE(ui::savePicture(png, model, {}, options), QString());
-    QImageReader reader(png);
-    reader.setAllocationLimit(0); // 2800 x 12076 px is more than Qt reads by default
+    ui::PictureStats stats;
+    QCOMPARE(ui::savePicture(png, model, {}, options, &stats), QString());
+    QCOMPARE(stats.files.size(), info.pages);
+    QCOMPARE(stats.files.front(), png);
+    QCOMPARE(stats.files.back(), m_dir.filePath(QStringLiteral("tall-%1.png").arg(info.pages)));
+    QVERIFY(!QFile::exists(m_dir.filePath(QStringLiteral("tall-%1.png").arg(info.pages + 1))));
+    // Every page a size image viewers (and Qt's default reader) open.
+    QImage last;
+    for (int i = 0; i < info.pages; ++i) {
+        QImageReader reader(stats.files[i]);
+        const QImage image = reader.read();
+        QVERIFY2(!image.isNull(), qPrintable(stats.files[i] + QStringLiteral(": ") + reader.errorString()));
+        QVERIFY(image.height() <= ui::maxPagePixels);
+        QCOMPARE(image.size(), info.sizes[std::size_t(i)] * info.scale);
+        last = image;
+    }
+    // Together the pages hold every row: each starts where the last ended
+    // (or a header's height before: the run's header is pinned over that),
+    // the last ends with the rows.
+    const auto layout = ui::TimelineLayout::compute(model, options.view, 0, {}, true);
+    QCOMPARE(info.content.front().first, 0);
+    for (std::size_t i = 1; i < info.content.size(); ++i) {
+        const int top = info.content[i].first, before = info.content[i - 1].second;
+        QVERIFY2(top == before || top == before - ui::TimelineLayout::headerHeight,
+                 qPrintable(QStringLiteral("page %1 starts at %2, the last ended at %3").arg(i + 1).arg(top).arg(before)));
+    }
+    QCOMPARE(info.content.back().second, layout.contentHeight);
+    // The last task of the last run is drawn where its row is on the last
+    // page, and nothing under it.
+    const ui::SpanStyle style = ui::SpanStyle::forPalette(options.palette);
+    const auto [rowTop, rowBottom] = layout.rowSpan(1, 19999);
+    QVERIFY(rowBottom > rowTop);
+    const int pageTop = 40 + ui::TimelineLayout::rulerHeight - info.content.back().first;
+    const auto inkIn = [&](int y) {
+        int n = 0;
+        for (int x = ui::TimelineLayout::labelWidth + 1; x < last.width(); ++x)
+            n += QColor(last.pixel(x, y)).rgb() != style.background.rgb();
+        return n;
+    };
+    // (Below it only the grid's vertical lines cross the gap.)
+    const int inRow = inkIn(int((pageTop + (rowTop + rowBottom) / 2) * info.scale));
+    const int under = inkIn(int((pageTop + rowBottom + 2) * info.scale));
+    QVERIFY2(inRow > under + 20, qPrintable(QStringLiteral("%1 px of the last row drawn, %2 under it").arg(inRow).arg(under)));
+    QVERIFY2(under < 20, qPrintable(QString::number(under)));
+}
+
+// A later page that cannot be written leaves every old file as it was.
+void TestPicture::pagesAreWrittenAllOrNothing()
+{
+    il::TimelineModel model;
+    fillModel(model, 20000, 1);
+    ui::PictureOptions options;
+    options.view = il::TimelineViewKind::ByTask;
+    options.palette = QApplication::palette();
+    QVERIFY(ui::pictureInfo(model, {}, options).pages >= 2);
+    const QString png = m_dir.filePath(QStringLiteral("atomic.png"));
+    {
+        QFile old(png);
+        QVERIFY(old.open(QIODevice::WriteOnly));
+        old.write("old");
+    }
+    QVERIFY(QDir(m_dir.path()).mkdir(QStringLiteral("atomic-2.png"))); // cannot be written
+    const QString error = ui::savePicture(png, model, {}, options);
+    QVERIFY2(error.contains(QStringLiteral("atomic-2.png")), qPrintable(error));
+    QFile old(png);
+    QVERIFY(old.open(QIODevice::ReadOnly));
+    QCOMPARE(old.readAll(), QByteArray("old"));
+    QVERIFY(!QFile::exists(m_dir.filePath(QStringLiteral("atomic-3.png"))));
+}
+
+// A long why text (a run with many incidents) makes the picture taller; it
+// is never cut at the bottom edge.
+void TestPicture::longWhyTextIsNotCut()
+{
+    il::TimelineModel model;
+    fillModel(model, 40, 1);
+    auto trace = std::make_shared<il::Trace>(*model.run(0).trace());
+    for (int i = 0; i < 60; ++i) {
+        il::Incident incident;
+        incident.kind = il::IncidentKind::TaskRaised;
+        incident.task = std::uint32_t(i % 40);
+        incident.detail = QStringLiteral("ValueError: task %1 raised in its third phase").arg(i);
+        trace->incidents.push_back(incident);
+    }
+    model.setTrace(trace);
+    const std::vector<il::RunResultPtr> results{std::make_shared<il::RunResult>(il::RunResult{trace, {}})};
+    ui::PictureOptions options;
+    options.palette = QApplication::palette();
+    const QString path = m_dir.filePath(QStringLiteral("why.png"));
+    QCOMPARE(ui::savePicture(path, model, results, options), QString());
+    QImageReader reader(path);
     const QImage image = reader.read();
-    QVERIFY2(!image.isNull(), qPrintable(reader.errorString() + QStringLiteral(" %1x%2").arg(reader.size().width()).arg(reader.size().height())));
-    QVERIFY2(image.height() <= 2 * 6200, qPrintable(QString::number(image.height())));
+    QVERIFY(!image.isNull());
+    // The problems are drawn in the failure colour, right of the chart: the
+    // lowest row holding that colour is above the bottom margin, and they
+    // take the height of their lines (about 60 incidents, wrapped).
+    const QColor failed = ui::SpanStyle::forPalette(options.palette).failed;
+    int first = -1, lastRow = -1;
+    const int chartTop = 2 * ui::pictureSize(model, {}, options).height(); // below the timeline
+    for (int y = chartTop; y < image.height(); ++y) {
+        const auto *line = reinterpret_cast<const QRgb *>(image.constScanLine(y));
+        for (int x = image.width() / 2; x < image.width(); ++x)
+            if ((line[x] & 0xffffff) == (failed.rgb() & 0xffffff)) {
+                if (first < 0)
+                    first = y;
+                lastRow = y;
+                break;
+            }
+    }
+    QVERIFY(first > chartTop);
+    const int lineSpacing = 2 * QFontMetrics(QApplication::font()).lineSpacing();
+    QVERIFY2(lastRow < image.height() - 2 * 16 + 4, qPrintable(QStringLiteral("text to %1 of %2").arg(lastRow).arg(image.height())));
+    QVERIFY2(lastRow - first > 25 * lineSpacing,
+             qPrintable(QStringLiteral("failure text %1 px tall, a line %2 px").arg(lastRow - first).arg(lineSpacing)));
+    QVERIFY(ui::pictureSize(model, results, options).height() > ui::pictureSize(model, {}, options).height() + 320);
 }
 
 // The cap shares the height: a run that needs few rows keeps them all, the

@@ -6,6 +6,7 @@
 #include <QPalette>
 #include <QSize>
 #include <QString>
+#include <QStringList>
 
 #include <vector>
 
@@ -27,22 +28,60 @@ struct PictureOptions
     QPalette palette;             // light or dark
 };
 
-// Empty, or what the picture leaves out to stay a sensible size ("only the
-// first 81 of 20000 tasks of each run fit in the picture"); the picture
-// itself says the same in its title and under each cut run.
+// How a picture is laid out. Every row of every run is drawn: when the rows
+// do not fit one picture of sensible size (a by-task view of thousands of
+// tasks) they get the compact height (View → Compact rows), and when even
+// those are too tall the picture is split into pages of at most
+// maxPagePixels, drawn at 1x: NAME.png, NAME-2.png, NAME-3.png, …, the
+// first with the chart.
+struct PictureInfo
+{
+    int pages = 1;
+    double scale = 2;     // device pixel ratio of the PNG
+    bool compact = false; // compact rows
+    int rows = 0;         // over every run
+    std::vector<QSize> sizes; // logical size of each page
+    // Per page, the stretch of the timeline's rows it shows: content y from
+    // `first` to `second` (TimelineLayout), under a 40 px title and the ruler.
+    std::vector<std::pair<int, int>> content;
+};
+constexpr int maxPagePixels = 16000;
+PictureInfo pictureInfo(const il::TimelineModel &model, const std::vector<il::RunResultPtr> &results,
+                        const PictureOptions &options);
+// The file page `page` (0-based) of a picture saved as `path` goes to:
+// `path` itself, then "out-2.png", "out-3.png", … beside it.
+QString picturePagePath(const QString &path, int page);
+
+// Empty, or how the rows were fitted ("all 20000 tasks of each run in
+// compact rows, over 6 pages: …"); the picture says the same in its title.
 QString pictureNote(const il::TimelineModel &model, const PictureOptions &options);
+// The first page's logical size.
 QSize pictureSize(const il::TimelineModel &model, const std::vector<il::RunResultPtr> &results,
                   const PictureOptions &options);
+// Paints page `page` (the first one: title, timeline and chart).
 void paintPicture(QPainter &painter, const il::TimelineModel &model,
-                  const std::vector<il::RunResultPtr> &results, const PictureOptions &options);
-// Writes `path` as PNG (2x device pixel ratio) or SVG by its suffix, atomically.
-// Returns an empty string or the error. Needs a QApplication (the chart is a widget).
+                  const std::vector<il::RunResultPtr> &results, const PictureOptions &options, int page = 0);
+
+// Where the time of a save went (summed over the threads that drew pages).
+struct PictureStats
+{
+    QStringList files;
+    double paintMs = 0;
+    double encodeMs = 0;
+    double megapixels = 0;
+    qint64 bytes = 0;
+};
+// Writes `path` as PNG (2x device pixel ratio, or 1x for pages) or SVG by
+// its suffix, with its further pages beside it. Every page is made first,
+// then all are written atomically: an error keeps every old file. Returns
+// an empty string or the error. Needs a QApplication (the chart is a widget).
 QString savePicture(const QString &path, const il::TimelineModel &model,
-                    const std::vector<il::RunResultPtr> &results, const PictureOptions &options);
+                    const std::vector<il::RunResultPtr> &results, const PictureOptions &options,
+                    PictureStats *stats = nullptr);
 
 // Headless entry for the command line: builds the timeline from the finished
 // runs and saves the picture, no window shown. Empty string or the error.
 QString renderComparison(const std::shared_ptr<const il::TaskSet> &set, const std::vector<il::RunResultPtr> &results,
-                         const QString &pngOrSvgPath, const PictureOptions &options);
+                         const QString &pngOrSvgPath, const PictureOptions &options, PictureStats *stats = nullptr);
 
 } // namespace ui
