@@ -15,6 +15,7 @@ packages=(
   libqt6opengl6-dev              # Qt6OpenGL/OpenGLWidgets CMake files, needed by Qt6Charts
   qt6-charts-dev qt6-svg-dev     # the comparison chart, SVG export
   libgl-dev                      # OpenGL headers Qt6Gui's CMake package looks for
+  zlib1g-dev                     # the saved picture's PNG encoder (only pulled in indirectly otherwise)
   fonts-dejavu-core              # a font, so the window and saved pictures have text; the
                                  # golden-picture test draws in DejaVu Sans and fails without it
   python3                        # the py-modes: real CPython runs the task set (3.8+; Debian 12 has 3.11)
