@@ -29,7 +29,7 @@ int main()
     if (!il::protocol::writeAll(STDOUT_FILENO, il::protocol::encodeHello(quint32(::getpid()))))
         return 3;
     il::PipeSink sink;
-    // How long to look for the parent's answer before sleeping (the parent
+    // How long to look for a lock's answer before sleeping (the parent
     // says, since only it knows how many workers share the cores).
     il::WorkerChannel channel(sink, qEnvironmentVariableIntValue(il::protocol::spinEnvironment));
     il::WorkerLocks locks(channel);

@@ -21,8 +21,8 @@ inline constexpr std::uint16_t version = 2;
 inline constexpr std::size_t helloSize = 12;
 inline constexpr std::uint32_t maxPayload = 1u << 20;
 // The environment variable through which the parent tells a worker how many
-// nanoseconds to look at its pipe before sleeping when it waits for an
-// answer (a task, a lock); absent or 0: sleep at once.
+// nanoseconds to look at its pipe before sleeping when it waits for a
+// lock's answer; absent or 0: sleep at once.
 inline constexpr char spinEnvironment[] = "INTERLEAVE_WORKER_SPIN_NS";
 
 enum class FrameType : std::uint8_t {

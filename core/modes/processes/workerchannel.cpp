@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <poll.h>
+#include <sched.h>
 #include <unistd.h>
 
 namespace il {
@@ -63,8 +64,8 @@ void WorkerChannel::spinForInput()
         return;
     const std::int64_t until = monoNs() + m_spinNs;
     pollfd p{m_in, POLLIN, 0};
-    while (monoNs() < until && ::poll(&p, 1, 0) == 0) {
-    }
+    while (monoNs() < until && ::poll(&p, 1, 0) == 0)
+        ::sched_yield();
 }
 
 void WorkerChannel::take(protocol::Frame frame)
@@ -96,8 +97,6 @@ void WorkerChannel::takeIn(bool wait)
             take(std::move(frame));
             continue;
         }
-        if (wait && m_deferred.empty())
-            spinForInput();
         if (!wait || !m_deferred.empty()) {
             pollfd p{m_in, POLLIN, 0};
             const int ready = ::poll(&p, 1, 0);
