@@ -33,6 +33,13 @@ void paintEndFlags(PaintContext &ctx);
 void collectHandoffs(PaintContext &ctx, const VisibleBand &band);
 void paintHandoffs(PaintContext &ctx);
 
+// taskarrowspass.cpp: queue arrows (queued -> started on a lane) and wake-up
+// arrows (event loop: io ended -> the loop ran the task), when switched on.
+void collectTaskArrows(PaintContext &ctx, const VisibleBand &band);
+void paintTaskArrows(PaintContext &ctx);
+QColor queueArrowColor(const SpanStyle &style);
+QColor wakeArrowColor(const SpanStyle &style);
+
 // livepass.cpp: items still open and tasks still queued in a live run.
 void collectLiveItems(PaintContext &ctx, const VisibleBand &band);
 
