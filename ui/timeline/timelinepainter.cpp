@@ -69,11 +69,12 @@ void TimelinePainter::paint(QPainter &p, const QRect &rect, const TimelineScene 
     p.setClipRect(ctx.itemsRect);
     passes::paintGrid(ctx);
     passes::paintBars(ctx);
+    // Under the names, so a fan of arrows never makes a name unreadable.
+    passes::paintTaskArrows(ctx);
     passes::paintSpanNames(ctx);
     passes::paintEndMarks(ctx);
     passes::paintHighlight(ctx);
     passes::paintSelection(ctx);
-    passes::paintTaskArrows(ctx);
     passes::paintHandoffs(ctx);
     m_lastArrows = static_cast<int>(ctx.batches.arrows.size());
     m_lastQueueArrows = static_cast<int>(ctx.batches.queueArrows.size());

@@ -7,8 +7,10 @@
 // the painter for backgrounds) and draws its batch later, at its depth:
 //
 //   collect, per band:  headers (band background) · rows (stripes, names,
-//                       bars) · end marks · live items · highlight · footer
-//   draw, bottom up:    grid · bars · end marks · highlight · selection ·
+//                       bars) · end marks · live items · highlight · arrows ·
+//                       footer
+//   draw, bottom up:    grid · bars · queue and wake-up arrows · bar names ·
+//                       end marks · highlight · selection · handoff arrows ·
 //                       names and headers · footers · flags · ruler
 //
 // TimelinePainter::paint runs them in that order.

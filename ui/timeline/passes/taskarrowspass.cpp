@@ -96,7 +96,7 @@ void collectTaskArrows(PaintContext &ctx, const VisibleBand &vb)
 QColor queueArrowColor(const SpanStyle &style)
 {
     QColor ink = style.text;
-    ink.setAlpha(style.dark ? 170 : 150);
+    ink.setAlpha(style.dark ? 150 : 130);
     return ink;
 }
 
