@@ -316,6 +316,7 @@ void TestArrows::thinnedWhenTooManyToRead()
     const Shot byLane = render(model, TimelineViewKind::ByLane, true, false);
     QVERIFY2(byLane.queue >= lanes * 20, qPrintable(QString::number(byLane.queue)));
     QVERIFY2(byLane.queue <= lanes * (axisWidth / 5 + 4), qPrintable(QString::number(byLane.queue)));
+    QVERIFY2(byLane.queue <= 400, qPrintable(QString::number(byLane.queue))); // a frame's budget per kind
     const Shot byTask = render(model, TimelineViewKind::ByTask, true, false);
     const int rowsOnScreen = (imageHeight - ui::TimelineLayout::rulerHeight) / ui::TimelineLayout::taskRowHeight + 1;
     QVERIFY2(byTask.queue > 0 && byTask.queue <= rowsOnScreen, qPrintable(QString::number(byTask.queue)));
