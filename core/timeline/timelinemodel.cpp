@@ -365,6 +365,175 @@ std::vector<HandoffArrow> TimelineRun::handoffArrows(TimelineViewKind view) cons
     return out;
 }
 
+std::size_t TimelineRun::ArrowIndex::memoryBytes() const
+{
+    return sizeof(*this) + entries.capacity() * sizeof(Entry)
+           + (taskBegin.capacity() + byLane.capacity() + laneBegin.capacity()) * sizeof(std::uint32_t);
+}
+
+const TimelineRun::ArrowIndex &TimelineRun::arrowIndex(TaskArrowKind kind) const
+{
+    auto &slot = m_arrowIndex[static_cast<std::size_t>(kind)];
+    if (!slot)
+        slot = std::make_unique<ArrowIndex>(buildArrowIndex(kind));
+    return *slot;
+}
+
+TimelineRun::ArrowIndex TimelineRun::buildArrowIndex(TaskArrowKind kind) const
+{
+    ArrowIndex ix;
+    Q_ASSERT(m_trace);
+    const Trace &trace = *m_trace;
+    const std::int64_t origin = trace.info.originNs;
+    const std::size_t tasks = std::min(trace.tasks.size(), m_taskRows.size());
+    const std::size_t lanes = m_laneRows.size();
+    const auto onLane = [&](const Span &s) { return s.lane < lanes && s.task < tasks; };
+    if (kind == TaskArrowKind::Queue) {
+        // Picked up: where and when the task started (on the event loop its
+        // first phase may be an io on no lane, so not its first span), else
+        // where its first span on a lane began (a trace that records no start).
+        std::vector<std::int64_t> first(tasks, INT64_MAX);
+        std::vector<std::uint16_t> firstLane(tasks, noLane);
+        for (std::size_t t = 0; t < tasks; ++t)
+            if (trace.tasks[t].startNs >= 0 && trace.tasks[t].lane < lanes) {
+                first[t] = trace.tasks[t].startNs;
+                firstLane[t] = trace.tasks[t].lane;
+            }
+        for (const Span &s : trace.spans)
+            if (onLane(s) && s.startNs < first[s.task] && trace.tasks[s.task].lane >= lanes) {
+                first[s.task] = s.startNs;
+                firstLane[s.task] = s.lane;
+            }
+        for (std::size_t t = 0; t < tasks; ++t) {
+            const std::int64_t queued = trace.tasks[t].queuedNs;
+            if (queued >= 0 && firstLane[t] != noLane)
+                ix.entries.push_back({std::min(queued, first[t]) - origin, first[t] - origin,
+                                      static_cast<std::uint32_t>(t), firstLane[t]});
+        }
+    } else {
+        // Each task's spans on a lane by start (a counting sort by task),
+        // then for every io the task awaited on no lane the first of them
+        // at or after the io's end: where the loop ran it next.
+        std::vector<std::uint32_t> begin(tasks + 1, 0);
+        for (const Span &s : trace.spans)
+            if (onLane(s))
+                ++begin[s.task + 1];
+        for (std::size_t t = 0; t < tasks; ++t)
+            begin[t + 1] += begin[t];
+        std::vector<std::pair<std::int64_t, std::uint16_t>> starts(begin[tasks]);
+        {
+            std::vector<std::uint32_t> fill(begin.begin(), begin.end() - 1);
+            for (const Span &s : trace.spans)
+                if (onLane(s))
+                    starts[fill[s.task]++] = {s.startNs, s.lane};
+        }
+        for (std::size_t t = 0; t < tasks; ++t)
+            std::sort(starts.begin() + begin[t], starts.begin() + begin[t + 1]);
+        const Trace::Range unlaned = trace.unlanedSpans();
+        for (const Span *s = unlaned.begin; s != unlaned.end; ++s) {
+            if (s->kind != SpanKind::Io || s->task >= tasks)
+                continue;
+            const auto from = starts.begin() + begin[s->task], to = starts.begin() + begin[s->task + 1];
+            const auto next = std::lower_bound(from, to, std::pair<std::int64_t, std::uint16_t>{s->endNs, 0});
+            if (next != to)
+                ix.entries.push_back({s->endNs - origin, next->first - origin, s->task, next->second});
+        }
+        std::sort(ix.entries.begin(), ix.entries.end(), [](const ArrowIndex::Entry &a, const ArrowIndex::Entry &b) {
+            return a.task != b.task ? a.task < b.task : a.toNs < b.toNs;
+        });
+    }
+    ix.entries.shrink_to_fit();
+    // By task: entries are in (task, toNs) order already.
+    ix.taskBegin.assign(tasks + 1, 0);
+    for (const ArrowIndex::Entry &e : ix.entries)
+        ++ix.taskBegin[e.task + 1];
+    for (std::size_t t = 0; t < tasks; ++t)
+        ix.taskBegin[t + 1] += ix.taskBegin[t];
+    // By head lane, each lane's by head time.
+    ix.laneBegin.assign(lanes + 1, 0);
+    for (const ArrowIndex::Entry &e : ix.entries)
+        ++ix.laneBegin[e.toLane + 1u];
+    for (std::size_t l = 0; l < lanes; ++l)
+        ix.laneBegin[l + 1] += ix.laneBegin[l];
+    ix.byLane.resize(ix.entries.size());
+    {
+        std::vector<std::uint32_t> fill(ix.laneBegin.begin(), ix.laneBegin.end() - 1);
+        for (std::size_t i = 0; i < ix.entries.size(); ++i)
+            ix.byLane[fill[ix.entries[i].toLane]++] = static_cast<std::uint32_t>(i);
+    }
+    const auto byHead = [&](std::uint32_t a, std::uint32_t b) {
+        return ix.entries[a].toNs != ix.entries[b].toNs ? ix.entries[a].toNs < ix.entries[b].toNs : a < b;
+    };
+    for (std::size_t l = 0; l < lanes; ++l)
+        std::sort(ix.byLane.begin() + ix.laneBegin[l], ix.byLane.begin() + ix.laneBegin[l + 1], byHead);
+    return ix;
+}
+
+void TimelineRun::taskArrows(TaskArrowKind kind, TimelineViewKind view, const TaskArrowQuery &q,
+                             std::vector<TaskArrow> &out) const
+{
+    if (!m_trace || q.limit == 0 || q.toNs < q.fromNs || q.lastRow < q.firstRow)
+        return;
+    const ArrowIndex &ix = arrowIndex(kind);
+    std::size_t budget = q.limit;
+    // Entries [begin, end) of one head row, by head time: those with heads in
+    // the query's range, one per minGapNs (the next found by binary search,
+    // so a dense row costs what is drawn, not what it holds).
+    const auto scan = [&](std::size_t begin, std::size_t end, auto entryAt, auto take) {
+        const auto headAt = [&](std::size_t i) { return entryAt(i).toNs; };
+        const auto firstFrom = [&](std::size_t lo, std::int64_t t) {
+            std::size_t hi = end;
+            while (lo < hi) {
+                const std::size_t mid = lo + (hi - lo) / 2;
+                if (headAt(mid) < t)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            return lo;
+        };
+        for (std::size_t i = firstFrom(begin, q.fromNs); i < end && budget > 0;) {
+            const ArrowIndex::Entry &e = entryAt(i);
+            if (e.toNs > q.toNs)
+                break;
+            take(e);
+            if (q.minGapNs <= 0 || e.toNs > INT64_MAX - q.minGapNs)
+                ++i;
+            else
+                i = firstFrom(i + 1, e.toNs + q.minGapNs);
+        }
+    };
+    if (view == TimelineViewKind::ByTask) {
+        const std::size_t rows = ix.taskBegin.size() - 1;
+        const auto first = static_cast<std::size_t>(std::max(0, q.firstRow));
+        for (std::size_t t = first; t < rows && t <= static_cast<std::size_t>(q.lastRow) && budget > 0; ++t)
+            scan(ix.taskBegin[t], ix.taskBegin[t + 1], [&](std::size_t i) -> const ArrowIndex::Entry & { return ix.entries[i]; },
+                 [&](const ArrowIndex::Entry &e) {
+                     out.push_back({e.fromNs, e.toNs, static_cast<int>(t), static_cast<int>(t), e.task});
+                     --budget;
+                 });
+        return;
+    }
+    int fromRow = TaskArrow::queueRow;
+    if (kind == TaskArrowKind::Wake) {
+        const int io = waitRowIndex(ItemKind::Io);
+        if (io < 0)
+            return;
+        fromRow = static_cast<int>(m_laneRows.size()) + io;
+    }
+    for (std::size_t l = 0; l + 1 < ix.laneBegin.size() && budget > 0; ++l) {
+        const int toRow = static_cast<int>(l);
+        if (std::min(fromRow, toRow) > q.lastRow || std::max(fromRow, toRow) < q.firstRow)
+            continue;
+        scan(ix.laneBegin[l], ix.laneBegin[l + 1],
+             [&](std::size_t i) -> const ArrowIndex::Entry & { return ix.entries[ix.byLane[i]]; },
+             [&](const ArrowIndex::Entry &e) {
+                 out.push_back({e.fromNs, e.toNs, fromRow, toRow, e.task});
+                 --budget;
+             });
+    }
+}
+
 std::size_t TimelineRun::itemCount() const
 {
     std::size_t n = 0;
@@ -391,6 +560,9 @@ std::size_t TimelineRun::memoryBytes() const
                  + m_live->queuedSince.capacity() * sizeof(std::int64_t);
     bytes += m_taskItems.capacity() * sizeof(TimelineItem) + m_taskBlocks.capacity() * sizeof(std::int64_t);
     bytes += m_taskStates.capacity() * sizeof(TaskState) + m_marks.capacity() * sizeof(TaskMark);
+    for (const auto &index : m_arrowIndex)
+        if (index)
+            bytes += index->memoryBytes();
     return bytes;
 }
 

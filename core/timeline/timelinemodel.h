@@ -8,6 +8,8 @@
 #include <QtGlobal>
 
 #include <array>
+#include <climits>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -157,6 +159,39 @@ struct HandoffArrow
     std::uint32_t toTask = noTask;
 };
 
+// The optional arrows of a task's life (View menu): Queue, from the moment a
+// task was queued to where its first span began on the lane that picked it
+// up; Wake, from the end of an io the task awaited off every lane (the event
+// loop's io) to where the loop next ran it, i.e. how long a ready task
+// waited for the loop. Times relative to the run's origin, rows of one view:
+// by task both ends are the task's row; by lane the head is the lane and the
+// tail is the io wait row (Wake) or the run's header, where the queue is
+// (Queue: fromRow == queueRow).
+enum class TaskArrowKind : std::uint8_t { Queue, Wake };
+struct TaskArrow
+{
+    static constexpr int queueRow = -1; // by lane: the run's header
+    std::int64_t fromNs = 0;
+    std::int64_t toNs = 0;
+    int fromRow = 0;
+    int toRow = 0;
+    std::uint32_t task = noTask;
+};
+
+// Which task arrows to give: those whose head (toNs) is in [fromNs, toNs]
+// and whose rows reach into [firstRow, lastRow]; per head row at most one
+// every minGapNs of head time (thinning, so a picture of 200,000 tasks shows
+// a readable few), at most `limit` in all.
+struct TaskArrowQuery
+{
+    std::int64_t fromNs = INT64_MIN;
+    std::int64_t toNs = INT64_MAX;
+    int firstRow = 0;
+    int lastRow = INT_MAX;
+    std::int64_t minGapNs = 0;
+    std::size_t limit = SIZE_MAX;
+};
+
 // What only a run still going on has: spans begun and not ended, and when
 // each task still waiting was queued. Owned by the LiveRunBuilder that feeds
 // the run (core/timeline/liverunbuilder.h); the run shares it read-only until
@@ -229,6 +264,18 @@ public:
     // lane and the waiter's lock-wait row (its lane, or on the event loop
     // the lock-wait wait row). A handoff whose row is absent is left out.
     std::vector<HandoffArrow> handoffArrows(TimelineViewKind view) const;
+    // The finished run's task arrows of `kind` in `view` that `query` asks
+    // for, appended to `out` in head row order, each row's by head time
+    // (none while live). Built on first use (GUI thread, like every reader).
+    void taskArrows(TaskArrowKind kind, TimelineViewKind view, const TaskArrowQuery &query,
+                    std::vector<TaskArrow> &out) const;
+    std::vector<TaskArrow> taskArrows(TaskArrowKind kind, TimelineViewKind view,
+                                      const TaskArrowQuery &query = {}) const
+    {
+        std::vector<TaskArrow> out;
+        taskArrows(kind, view, query, out);
+        return out;
+    }
     const TaskMark *markFor(std::uint32_t task) const;
     // The row a mark is drawn in (its lane, or the wait row of its kind in
     // the lane view; its task in the task view), -1 if that row is absent.
@@ -250,6 +297,25 @@ private:
     // Records how `task` ended and, if it had started, marks its last span.
     void markEnded(const TaskRecord &rec, std::uint32_t task);
 
+    // A kind's task arrows, by task and by head lane, each by head time.
+    struct ArrowIndex
+    {
+        struct Entry
+        {
+            std::int64_t fromNs;
+            std::int64_t toNs;
+            std::uint32_t task;
+            std::uint16_t toLane;
+        };
+        std::vector<Entry> entries;            // by (task, toNs)
+        std::vector<std::uint32_t> taskBegin;  // tasks + 1
+        std::vector<std::uint32_t> byLane;     // entry indices by (toLane, toNs)
+        std::vector<std::uint32_t> laneBegin;  // lanes + 1
+        std::size_t memoryBytes() const;
+    };
+    const ArrowIndex &arrowIndex(TaskArrowKind kind) const;
+    ArrowIndex buildArrowIndex(TaskArrowKind kind) const;
+
     RunInfo m_info;
     std::vector<TimelineRow> m_laneRows;
     std::vector<TimelineRow> m_taskRows;
@@ -268,6 +334,7 @@ private:
     std::vector<TaskState> m_taskStates;
     std::vector<TaskMark> m_marks;
     bool m_cancelled = false;
+    mutable std::array<std::unique_ptr<ArrowIndex>, 2> m_arrowIndex; // by TaskArrowKind, built on first use
 };
 
 struct RangeStats

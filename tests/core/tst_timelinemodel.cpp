@@ -126,6 +126,9 @@ private slots:
     void rangeStats();
     void memoryPerEvent();
     void finderAgreesWithFindTasks();
+    void queueArrows();
+    void wakeArrowsOnTheEventLoop();
+    void taskArrowsThinAndCull();
 };
 
 void TestTimelineModel::rowSearch()
@@ -296,7 +299,10 @@ void TestTimelineModel::fromTrace()
     QVERIFY(!run.isLive());
 }
 
-void TestTimelineModel::eventLoopIoOnlyInTaskView()
+namespace {
+// The event loop: two tasks await 10 ms of io from 0 (off the loop), then
+// task 0 computes 10..15 ms and task 1, ready since 10 ms, 15..20 ms.
+std::vector<Event> loopEvents()
 {
     std::vector<Event> e;
     for (std::uint32_t t = 0; t < 2; ++t) {
@@ -311,9 +317,15 @@ void TestTimelineModel::eventLoopIoOnlyInTaskView()
     e.push_back(ev(15, 1, 0, EventKind::SpanBegin, SpanKind::Cpu, 1));
     e.push_back(ev(20, 1, 0, EventKind::SpanEnd, SpanKind::Cpu, 1));
     e.push_back(ev(20, 1, 0, EventKind::TaskEnd));
+    return e;
+}
+} // namespace
+
+void TestTimelineModel::eventLoopIoOnlyInTaskView()
+{
     il::TimelineModel model;
     model.setTaskSet(taskSet(2));
-    model.setTrace(traceOf(info(1, il::Mode::EventLoop), e, 2));
+    model.setTrace(traceOf(info(1, il::Mode::EventLoop), loopEvents(), 2));
     const il::TimelineRun &run = model.run(0);
     QCOMPARE(run.laneRows()[0].size(), 2u); // the loop lane shows only cpu
     for (std::size_t i = 0; i < run.laneRows()[0].size(); ++i)
@@ -535,6 +547,127 @@ void TestTimelineModel::finderAgreesWithFindTasks()
     other->tasks[2].name = QStringLiteral("page three");
     model.setTaskSet(other);
     QCOMPARE(finder.find(model, QStringLiteral("page"), false, nullptr), (std::vector<std::uint32_t>{0, 1, 2, 3}));
+}
+
+namespace {
+QString arrowsText(const std::vector<il::TaskArrow> &arrows)
+{
+    QStringList out;
+    for (const il::TaskArrow &a : arrows)
+        out << QStringLiteral("t%1 %2@%3->%4@%5")
+                   .arg(a.task)
+                   .arg(a.fromRow)
+                   .arg(double(a.fromNs) / ms)
+                   .arg(a.toRow)
+                   .arg(double(a.toNs) / ms);
+    return out.join(QStringLiteral(", "));
+}
+} // namespace
+
+// Queue arrows: from the moment each task was queued to where it started on
+// the lane that picked it up; by task on its own row, by lane from the run's
+// header (the queue) to the lane, lane by lane in order of start.
+void TestTimelineModel::queueArrows()
+{
+    il::TimelineModel model;
+    model.setTaskSet(taskSet(3));
+    model.setTrace(traceOf(info(2), threadEvents(), 3));
+    const il::TimelineRun &run = model.run(0);
+    using il::TaskArrowKind;
+    QCOMPARE(arrowsText(run.taskArrows(TaskArrowKind::Queue, TimelineViewKind::ByTask)),
+             QStringLiteral("t0 0@0->0@1, t1 1@0->1@1, t2 2@0->2@16"));
+    QCOMPARE(arrowsText(run.taskArrows(TaskArrowKind::Queue, TimelineViewKind::ByLane)),
+             QStringLiteral("t0 -1@0->0@1, t2 -1@0->0@16, t1 -1@0->1@1"));
+    // Threads await io on their lane: no wake-up arrows.
+    QVERIFY(run.taskArrows(TaskArrowKind::Wake, TimelineViewKind::ByLane).empty());
+    QVERIFY(run.taskArrows(TaskArrowKind::Wake, TimelineViewKind::ByTask).empty());
+
+    // On the event loop a task is picked up when the loop starts it, even
+    // if its first phase is an io off the loop.
+    il::TimelineModel loop;
+    loop.setTaskSet(taskSet(2));
+    loop.setTrace(traceOf(info(1, il::Mode::EventLoop), loopEvents(), 2));
+    QCOMPARE(arrowsText(loop.run(0).taskArrows(TaskArrowKind::Queue, TimelineViewKind::ByLane)),
+             QStringLiteral("t0 -1@0->0@0, t1 -1@0->0@0"));
+
+}
+
+// Wake-up arrows: from the end of an io the task awaited off the loop to
+// where the loop next ran it; by lane from the io row to the loop's lane.
+void TestTimelineModel::wakeArrowsOnTheEventLoop()
+{
+    il::TimelineModel model;
+    model.setTaskSet(taskSet(2));
+    model.setTrace(traceOf(info(1, il::Mode::EventLoop), loopEvents(), 2));
+    const il::TimelineRun &run = model.run(0);
+    using il::TaskArrowKind;
+    const std::size_t before = model.memoryBytes();
+    QCOMPARE(arrowsText(run.taskArrows(TaskArrowKind::Wake, TimelineViewKind::ByTask)),
+             QStringLiteral("t0 0@10->0@10, t1 1@10->1@15"));
+    const int ioRow = 1 + run.waitRowIndex(ItemKind::Io);
+    QCOMPARE(ioRow, 1);
+    QCOMPARE(arrowsText(run.taskArrows(TaskArrowKind::Wake, TimelineViewKind::ByLane)),
+             QStringLiteral("t0 1@10->0@10, t1 1@10->0@15"));
+    // Built on first use, then counted with the run's memory.
+    QVERIFY(model.memoryBytes() > before);
+}
+
+// What a view asks for: heads in its time range, rows in view, thinned to
+// one per gap of head time per row, at most a limit.
+void TestTimelineModel::taskArrowsThinAndCull()
+{
+    il::TimelineModel model;
+    model.setTaskSet(taskSet(3));
+    model.setTrace(traceOf(info(2), threadEvents(), 3));
+    const il::TimelineRun &run = model.run(0);
+    using il::TaskArrowKind;
+    il::TaskArrowQuery q;
+    q.fromNs = 2 * ms; // heads at 1 ms are out of range
+    QCOMPARE(arrowsText(run.taskArrows(TaskArrowKind::Queue, TimelineViewKind::ByLane, q)),
+             QStringLiteral("t2 -1@0->0@16"));
+    q = {};
+    q.toNs = 15 * ms;
+    QCOMPARE(arrowsText(run.taskArrows(TaskArrowKind::Queue, TimelineViewKind::ByTask, q)),
+             QStringLiteral("t0 0@0->0@1, t1 1@0->1@1"));
+    q = {};
+    q.firstRow = 1;
+    q.lastRow = 1;
+    QCOMPARE(arrowsText(run.taskArrows(TaskArrowKind::Queue, TimelineViewKind::ByTask, q)),
+             QStringLiteral("t1 1@0->1@1"));
+    // By lane the header is above every row: lane 1's arrow crosses row 0.
+    QCOMPARE(arrowsText(run.taskArrows(TaskArrowKind::Queue, TimelineViewKind::ByLane, q)),
+             QStringLiteral("t1 -1@0->1@1"));
+    q = {};
+    q.minGapNs = 20 * ms; // lane 0's second head is 15 ms after its first
+    QCOMPARE(arrowsText(run.taskArrows(TaskArrowKind::Queue, TimelineViewKind::ByLane, q)),
+             QStringLiteral("t0 -1@0->0@1, t1 -1@0->1@1"));
+    q.minGapNs = 15 * ms; // exactly the gap: both stay
+    QCOMPARE(run.taskArrows(TaskArrowKind::Queue, TimelineViewKind::ByLane, q).size(), std::size_t(3));
+    q = {};
+    q.limit = 2;
+    QCOMPARE(run.taskArrows(TaskArrowKind::Queue, TimelineViewKind::ByLane, q).size(), std::size_t(2));
+
+    // Many tasks on one lane, a head every 1 ms: thinning to one per 10 ms
+    // keeps one in ten, found by search, whatever the row holds.
+    std::vector<Event> e;
+    const std::uint32_t n = 1000;
+    for (std::uint32_t t = 0; t < n; ++t) {
+        e.push_back(ev(0, t, il::noLane, EventKind::Queued));
+        e.push_back(ev(t, t, 0, EventKind::TaskStart));
+        e.push_back(ev(t, t, 0, EventKind::SpanBegin, SpanKind::Cpu, 0));
+        e.push_back(ev(t + 1, t, 0, EventKind::SpanEnd, SpanKind::Cpu, 0));
+        e.push_back(ev(t + 1, t, 0, EventKind::TaskEnd));
+    }
+    il::TimelineModel many;
+    many.setTaskSet(taskSet(int(n)));
+    many.setTrace(traceOf(info(1), e, n));
+    q = {};
+    q.minGapNs = 10 * ms;
+    const auto thinned = many.run(0).taskArrows(TaskArrowKind::Queue, TimelineViewKind::ByLane, q);
+    QCOMPARE(thinned.size(), std::size_t(n / 10));
+    for (std::size_t i = 0; i < thinned.size(); ++i)
+        QCOMPARE(thinned[i].toNs, std::int64_t(i) * 10 * ms);
+    QCOMPARE(many.run(0).taskArrows(TaskArrowKind::Queue, TimelineViewKind::ByLane).size(), std::size_t(n));
 }
 
 QTEST_GUILESS_MAIN(TestTimelineModel)

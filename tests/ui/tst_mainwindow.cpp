@@ -124,6 +124,7 @@ private slots:
     void badFileMessageSurvivesShow();
     void remembersToggles();
     void handoffArrowsToggleInViewMenu();
+    void queueAndWakeArrowTogglesInViewMenu();
     void remembersGeneratedSet();
     void launchOptionsAreNotRemembered();
     void togglesChangeWhatRuns();
@@ -193,6 +194,55 @@ void TestMainWindow::handoffArrowsToggleInViewMenu()
     ui::MainWindow again;
     QVERIFY(!again.handoffsAction()->isChecked());
     QVERIFY(!again.timeline()->showsHandoffs());
+    QSettings().clear();
+}
+
+// View > Queue arrows and Wake-up arrows: off by default, each switches the
+// timeline's, and what was chosen holds at the next launch.
+void TestMainWindow::queueAndWakeArrowTogglesInViewMenu()
+{
+    QSettings().clear();
+    {
+        ui::MainWindow w;
+        QMenu *view = nullptr;
+        for (QAction *menu : w.menuBar()->actions())
+            if (menu->menu() && menu->text().remove('&') == QStringLiteral("View"))
+                view = menu->menu();
+        QVERIFY(view);
+        const std::pair<QAction *, QString> toggles[] = {{w.queueArrowsAction(), QStringLiteral("Queue arrows")},
+                                                         {w.wakeArrowsAction(), QStringLiteral("Wake-up arrows")}};
+        for (const auto &[toggle, text] : toggles) {
+            QVERIFY(toggle);
+            QVERIFY(toggle->isCheckable());
+            QVERIFY(!toggle->isChecked());
+            QCOMPARE(toggle->text().remove('&'), text);
+            QVERIFY(view->actions().contains(toggle));
+        }
+        QVERIFY(!w.timeline()->showsQueueArrows());
+        QVERIFY(!w.timeline()->showsWakeArrows());
+        w.queueArrowsAction()->trigger();
+        QVERIFY(w.timeline()->showsQueueArrows());
+        QVERIFY(!w.timeline()->showsWakeArrows());
+        w.wakeArrowsAction()->trigger();
+        QVERIFY(w.timeline()->showsWakeArrows());
+        w.queueArrowsAction()->trigger();
+        QVERIFY(!w.timeline()->showsQueueArrows());
+        w.close(); // saves: queue off, wake on
+    }
+    {
+        ui::MainWindow again;
+        QVERIFY(!again.queueArrowsAction()->isChecked());
+        QVERIFY(again.wakeArrowsAction()->isChecked());
+        QVERIFY(again.timeline()->showsWakeArrows());
+        QVERIFY(!again.timeline()->showsQueueArrows());
+        again.queueArrowsAction()->trigger();
+        again.wakeArrowsAction()->trigger();
+        again.close();
+    }
+    ui::MainWindow third;
+    QVERIFY(third.queueArrowsAction()->isChecked());
+    QVERIFY(!third.wakeArrowsAction()->isChecked());
+    QVERIFY(third.timeline()->showsQueueArrows());
     QSettings().clear();
 }
 

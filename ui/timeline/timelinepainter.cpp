@@ -62,18 +62,23 @@ void TimelinePainter::paint(QPainter &p, const QRect &rect, const TimelineScene 
         passes::collectEndMarks(ctx, band);
         passes::collectLiveItems(ctx, band);
         passes::collectHandoffs(ctx, band);
+        passes::collectTaskArrows(ctx, band);
         passes::collectFooter(ctx, band);
     }
     // Then draw, bottom up: what lies right of the labels first.
     p.setClipRect(ctx.itemsRect);
     passes::paintGrid(ctx);
     passes::paintBars(ctx);
+    // Under the names, so a fan of arrows never makes a name unreadable.
+    passes::paintTaskArrows(ctx);
     passes::paintSpanNames(ctx);
     passes::paintEndMarks(ctx);
     passes::paintHighlight(ctx);
     passes::paintSelection(ctx);
     passes::paintHandoffs(ctx);
     m_lastArrows = static_cast<int>(ctx.batches.arrows.size());
+    m_lastQueueArrows = static_cast<int>(ctx.batches.queueArrows.size());
+    m_lastWakeArrows = static_cast<int>(ctx.batches.wakeArrows.size());
     // Text above grid lines, bars and the selection.
     p.setClipRect(ctx.contentRect);
     passes::paintLabelEdge(ctx);

@@ -30,6 +30,9 @@ public:
     void invalidate() { m_geometry.clear(); }
     // Lock handoff arrows the last paint drew (for tests).
     int lastArrowCount() const { return m_lastArrows; }
+    // Queue and wake-up arrows the last paint collected (for tests and the benchmark).
+    int lastQueueArrowCount() const { return m_lastQueueArrows; }
+    int lastWakeArrowCount() const { return m_lastWakeArrows; }
 
     // "processes · 2 workers · makespan … · 1 failed · ⚠ worker 2 … replaced";
     // without the problems (drawn apart, in the failure colour) if asked.
@@ -54,6 +57,8 @@ private:
     RowGeometryCache m_geometry;
     SpanNameCache m_names; // kept across invalidate(): names do not change with the geometry
     int m_lastArrows = 0;
+    int m_lastQueueArrows = 0;
+    int m_lastWakeArrows = 0;
 };
 
 } // namespace ui

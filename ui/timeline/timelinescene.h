@@ -24,6 +24,8 @@ struct TimelineScene
     double selectionToNs = 0;
     const std::vector<QString> *headerNotes = nullptr; // per run, right-aligned in its header
     bool showHandoffs = true; // lock handoff arrows (View menu)
+    bool showQueueArrows = false; // queued -> started on a lane (View menu)
+    bool showWakeArrows = false;  // event loop: io ended -> the loop ran the task (View menu)
     bool collapsible = false; // headers show a fold arrow (on screen, not in pictures)
     bool spanNames = true;    // names inside the bars that have room (the benchmark weighs them)
     // Find (Ctrl+F): per task, 1 if its name matched; tinted in the task view.

@@ -215,6 +215,22 @@ void TimelineView::setShowHandoffs(bool show)
     viewport()->update();
 }
 
+void TimelineView::setShowQueueArrows(bool show)
+{
+    if (show == m_showQueueArrows)
+        return;
+    m_showQueueArrows = show;
+    viewport()->update();
+}
+
+void TimelineView::setShowWakeArrows(bool show)
+{
+    if (show == m_showWakeArrows)
+        return;
+    m_showWakeArrows = show;
+    viewport()->update();
+}
+
 void TimelineView::setMatches(const std::vector<std::uint32_t> &tasks)
 {
     m_matches.clear();
@@ -304,6 +320,8 @@ TimelineScene TimelineView::scene() const
     s.headerNotes = &m_selectionNotes;
     s.matches = m_matches.empty() ? nullptr : &m_matches;
     s.showHandoffs = m_showHandoffs;
+    s.showQueueArrows = m_showQueueArrows;
+    s.showWakeArrows = m_showWakeArrows;
     return s;
 }
 

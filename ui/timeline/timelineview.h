@@ -63,6 +63,15 @@ public:
     bool showsHandoffs() const { return m_showHandoffs; }
     // How many handoff arrows the last paint of the view drew (for tests).
     int handoffArrowsDrawn() const { return m_painter.lastArrowCount(); }
+    // Queue arrows (queued -> started on a lane) and wake-up arrows (event
+    // loop: io ended -> the loop ran the task), in both views and in
+    // pictures (off by default).
+    void setShowQueueArrows(bool show);
+    bool showsQueueArrows() const { return m_showQueueArrows; }
+    void setShowWakeArrows(bool show);
+    bool showsWakeArrows() const { return m_showWakeArrows; }
+    int queueArrowsDrawn() const { return m_painter.lastQueueArrowCount(); }
+    int wakeArrowsDrawn() const { return m_painter.lastWakeArrowCount(); }
     // Find: the tasks whose names matched (tinted in the task view).
     void setMatches(const std::vector<std::uint32_t> &tasks);
     // Highlights `task` in every run and brings it into view: the first run
@@ -137,6 +146,8 @@ private:
     std::uint32_t m_highlight = il::noTask;
     std::vector<std::uint8_t> m_matches;
     bool m_showHandoffs = true;
+    bool m_showQueueArrows = false;
+    bool m_showWakeArrows = false;
     bool m_syncingBar = false;
     std::vector<bool> m_collapsed; // by run index
     bool m_compact = false; // setting the horizontal bar from the mapping, not the user

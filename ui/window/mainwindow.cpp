@@ -396,6 +396,17 @@ void MainWindow::createActions()
     m_handoffsAction->setChecked(m_timeline->showsHandoffs());
     connect(m_handoffsAction, &QAction::toggled, m_timeline, &TimelineView::setShowHandoffs);
     m_viewMenu->addAction(m_handoffsAction);
+    m_queueArrowsAction = make(tr("&Queue arrows"),
+                               tr("Draw an arrow from the moment each task was queued to where a lane started it"));
+    m_queueArrowsAction->setCheckable(true);
+    m_queueArrowsAction->setChecked(m_timeline->showsQueueArrows());
+    connect(m_queueArrowsAction, &QAction::toggled, m_timeline, &TimelineView::setShowQueueArrows);
+    m_wakeArrowsAction = make(tr("&Wake-up arrows"),
+                              tr("Event loop: draw an arrow from the end of each io to where the loop ran the task next"));
+    m_wakeArrowsAction->setCheckable(true);
+    m_wakeArrowsAction->setChecked(m_timeline->showsWakeArrows());
+    connect(m_wakeArrowsAction, &QAction::toggled, m_timeline, &TimelineView::setShowWakeArrows);
+    m_viewMenu->addActions({m_queueArrowsAction, m_wakeArrowsAction});
     m_viewMenu->addSeparator();
     m_findAction = make(tr("&Find tasks…"), tr("Find tasks by name in every run"), QKeySequence::Find);
     connect(m_findAction, &QAction::triggered, m_findBar, &FindBar::open);
@@ -864,6 +875,8 @@ void MainWindow::restoreSettings()
     const bool byTask = settings.value(QStringLiteral("view")).toString() == QLatin1String("task");
     (byTask ? m_byTask : m_byLane)->trigger();
     m_handoffsAction->setChecked(settings.value(QStringLiteral("handoffArrows"), true).toBool());
+    m_queueArrowsAction->setChecked(settings.value(QStringLiteral("queueArrows"), false).toBool());
+    m_wakeArrowsAction->setChecked(settings.value(QStringLiteral("wakeArrows"), false).toBool());
     m_lastDir = settings.value(QStringLiteral("lastDir")).toString();
 }
 
@@ -915,6 +928,8 @@ void MainWindow::saveSettings() const
                                                   ? QStringLiteral("task")
                                                   : QStringLiteral("lane"));
     settings.setValue(QStringLiteral("handoffArrows"), m_handoffsAction->isChecked());
+    settings.setValue(QStringLiteral("queueArrows"), m_queueArrowsAction->isChecked());
+    settings.setValue(QStringLiteral("wakeArrows"), m_wakeArrowsAction->isChecked());
     settings.setValue(QStringLiteral("lastDir"), m_lastDir);
 }
 

@@ -79,6 +79,8 @@ public:
     class OverviewStrip *overview() const { return m_overview; }
     QAction *findAction() const { return m_findAction; }
     QAction *handoffsAction() const { return m_handoffsAction; }
+    QAction *queueArrowsAction() const { return m_queueArrowsAction; }
+    QAction *wakeArrowsAction() const { return m_wakeArrowsAction; }
 
     // Non-empty while the comparison shown ran another task set than the
     // panel holds now (and no run is going): what the marks say.
@@ -146,6 +148,8 @@ private:
     QSpinBox *m_repeat = nullptr; // --repeat: runs per mode, the median shown
     QAction *m_findAction = nullptr;
     QAction *m_handoffsAction = nullptr;
+    QAction *m_queueArrowsAction = nullptr;
+    QAction *m_wakeArrowsAction = nullptr;
     std::map<il::Mode, QAction *> m_modeActions;
     QAction *m_openAction = nullptr;
     QAction *m_runAction = nullptr;

@@ -61,6 +61,9 @@ struct PaintBatches
     std::vector<QRect> outlines;   // the highlighted task
     std::vector<EndMark> marks;
     std::vector<Arrow> arrows;
+    std::vector<Arrow> queueArrows; // queued -> started (View menu)
+    std::vector<Arrow> wakeArrows;  // io ended -> run by the loop (View menu)
+    std::vector<il::TaskArrow> taskArrowScratch; // one band's, from the model
     std::vector<EndFlag> flags;
     std::vector<HeaderLabel> headers;
     std::vector<RowLabel> rowLabels;

@@ -7,8 +7,10 @@
 // the painter for backgrounds) and draws its batch later, at its depth:
 //
 //   collect, per band:  headers (band background) · rows (stripes, names,
-//                       bars) · end marks · live items · highlight · footer
-//   draw, bottom up:    grid · bars · end marks · highlight · selection ·
+//                       bars) · end marks · live items · highlight · arrows ·
+//                       footer
+//   draw, bottom up:    grid · bars · queue and wake-up arrows · bar names ·
+//                       end marks · highlight · selection · handoff arrows ·
 //                       names and headers · footers · flags · ruler
 //
 // TimelinePainter::paint runs them in that order.
@@ -32,6 +34,13 @@ void paintEndFlags(PaintContext &ctx);
 // handoffpass.cpp: arrows from a lock's releaser to the waiter that got it.
 void collectHandoffs(PaintContext &ctx, const VisibleBand &band);
 void paintHandoffs(PaintContext &ctx);
+
+// taskarrowspass.cpp: queue arrows (queued -> started on a lane) and wake-up
+// arrows (event loop: io ended -> the loop ran the task), when switched on.
+void collectTaskArrows(PaintContext &ctx, const VisibleBand &band);
+void paintTaskArrows(PaintContext &ctx);
+QColor queueArrowColor(const SpanStyle &style);
+QColor wakeArrowColor(const SpanStyle &style);
 
 // livepass.cpp: items still open and tasks still queued in a live run.
 void collectLiveItems(PaintContext &ctx, const VisibleBand &band);
