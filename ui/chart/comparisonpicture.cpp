@@ -124,6 +124,9 @@ void paintPicture(QPainter &p, const il::TimelineModel &model,
     else
         scene.mapping.fit(0, static_cast<double>(model.extentNs()), axisWidth);
     scene.highlightTask = options.highlightTask;
+    scene.showHandoffs = options.handoffArrows;
+    scene.showQueueArrows = options.queueArrows;
+    scene.showWakeArrows = options.wakeArrows;
     TimelinePainter painter;
     p.save();
     p.translate(0, timelineRect.top());
