@@ -72,7 +72,8 @@ const char *usage =
     "       interleave run (--taskset FILE | --preset NAME) [--mode M[,M...] | --mode all]\n"
     "                      [--workers N] [--worker PATH] [--task-timeout MS] [--prefetch N]\n"
     "                      [--trace FILE] [--summary FILE]\n"
-    "                      [--screenshot FILE.png|FILE.svg [--view lane|task] [--range START_MS:END_MS] [--dark]]\n"
+    "                      [--screenshot FILE.png|FILE.svg [--view lane|task] [--range START_MS:END_MS] [--dark]\n"
+    "                                    [--arrows queue,wake]]\n"
     "                      [--open TRACE]... [--repeat N] [--quiet] [--python PATH]\n"
     "                      [--dask-scheduler tcp://HOST:PORT]\n"
     "       interleave run --open TRACE [--open TRACE]... [--summary FILE] [--trace FILE] [--screenshot FILE]\n"
@@ -208,6 +209,7 @@ void addRunOptions(QCommandLineParser &parser)
         {QStringLiteral("view"), QStringLiteral("--screenshot by lane (default) or by task."), QStringLiteral("lane|task")},
         {QStringLiteral("range"), QStringLiteral("--screenshot of this time range only, in ms from each run's start."), QStringLiteral("START_MS:END_MS")},
         {QStringLiteral("dark"), QStringLiteral("--screenshot in the dark palette.")},
+        {QStringLiteral("arrows"), QStringLiteral("--screenshot with queue arrows (queued -> started), wake-up arrows (event loop: io ended -> run), or both: queue, wake or queue,wake."), QStringLiteral("LIST")},
         {QStringLiteral("open"), QStringLiteral("Open a trace file (Chrome trace JSON, Dask task stream) beside the runs; repeatable."), QStringLiteral("TRACE")},
         {QStringLiteral("repeat"), QStringLiteral("Run every mode N times, interleaved; show the median run and the spread (1 to 100, default 1)."), QStringLiteral("N")},
         {QStringLiteral("quiet"), QStringLiteral("No table, no progress.")},
@@ -325,7 +327,7 @@ int cmdRun(const QStringList &args, const ScreenshotFn &screenshot)
     }
     // How the picture is drawn: only with --screenshot.
     ScreenshotOptions shotOptions;
-    for (const char *option : {"view", "range", "dark"})
+    for (const char *option : {"view", "range", "dark", "arrows"})
         if (parser.isSet(QLatin1String(option)) && shot.isEmpty())
             return fail(QStringLiteral("--%1: only with --screenshot FILE").arg(QLatin1String(option)), 2, true);
     if (parser.isSet(QStringLiteral("view"))) {
@@ -346,6 +348,17 @@ int cmdRun(const QStringList &args, const ScreenshotFn &screenshot)
         shotOptions.toMs = to;
     }
     shotOptions.dark = parser.isSet(QStringLiteral("dark"));
+    if (parser.isSet(QStringLiteral("arrows"))) {
+        const QString list = parser.value(QStringLiteral("arrows"));
+        for (const QString &kind : list.split(QLatin1Char(','))) {
+            if (kind == QLatin1String("queue"))
+                shotOptions.queueArrows = true;
+            else if (kind == QLatin1String("wake"))
+                shotOptions.wakeArrows = true;
+            else
+                return fail(QStringLiteral("--arrows: must be queue, wake or queue,wake (got \"%1\")").arg(list));
+        }
+    }
     // Every option's value checked first: what is wrong with the line is said
     // whatever the build.
     if (!shot.isEmpty() && !screenshot)

@@ -8,13 +8,15 @@
 
 namespace app {
 
-// How `--screenshot` draws: `--view`, `--range`, `--dark`.
+// How `--screenshot` draws: `--view`, `--range`, `--dark`, `--arrows`.
 struct ScreenshotOptions
 {
     bool byTask = false;  // --view task
     double fromMs = 0;    // --range START_MS:END_MS, from each run's start
     double toMs = -1;     // <= fromMs: everything
     bool dark = false;    // --dark
+    bool queueArrows = false; // --arrows queue
+    bool wakeArrows = false;  // --arrows wake
 };
 
 // Renders the comparison picture to a .png or .svg; empty string or error.

@@ -130,6 +130,8 @@ app::ScreenshotFn screenshotRenderer()
         picture.view = options.byTask ? il::TimelineViewKind::ByTask : il::TimelineViewKind::ByLane;
         picture.fromNs = options.fromMs * 1e6;
         picture.toNs = options.toMs * 1e6;
+        picture.queueArrows = options.queueArrows;
+        picture.wakeArrows = options.wakeArrows;
         if (options.dark) {
             // The chart is a widget: it takes the application's style and palette.
             QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));

@@ -267,6 +267,13 @@ public:
     // The finished run's task arrows of `kind` in `view` that `query` asks
     // for, appended to `out` in head row order, each row's by head time
     // (none while live). Built on first use (GUI thread, like every reader).
+    // Builds the arrows' index now (it is otherwise built on first use), so
+    // that threads drawing the run at once only read it.
+    void prepareArrows(TaskArrowKind kind) const
+    {
+        if (m_trace)
+            (void)arrowIndex(kind);
+    }
     void taskArrows(TaskArrowKind kind, TimelineViewKind view, const TaskArrowQuery &query,
                     std::vector<TaskArrow> &out) const;
     std::vector<TaskArrow> taskArrows(TaskArrowKind kind, TimelineViewKind view,

@@ -99,6 +99,8 @@ void TestCli::rejectsBadArguments_data()
     QTest::newRow("backwards range") << QStringList{"run", "--preset", "primes", "--screenshot", "x.svg", "--range", "10:5"} << "--range: must be START_MS:END_MS with 0 <= START < END";
     QTest::newRow("half a range") << QStringList{"run", "--preset", "primes", "--screenshot", "x.svg", "--range", "10"} << "--range: must be START_MS:END_MS";
     QTest::newRow("dark without screenshot") << QStringList{"run", "--preset", "primes", "--dark"} << "--dark: only with --screenshot FILE";
+    QTest::newRow("arrows without screenshot") << QStringList{"run", "--preset", "primes", "--arrows", "queue"} << "--arrows: only with --screenshot FILE";
+    QTest::newRow("bad arrows") << QStringList{"run", "--preset", "primes", "--screenshot", "x.svg", "--arrows", "queue,handoff"} << "--arrows: must be queue, wake or queue,wake (got \"queue,handoff\")";
     QTest::newRow("bad screenshot") << QStringList{"run", "--preset", "primes", "--screenshot", "x.gif"} << "--screenshot: FILE must end in .png or .svg";
 }
 
@@ -230,7 +232,7 @@ void TestCli::repeatShowsTheMedianAndTheSpread()
 }
 
 // Any picture the window can save, the command line can make: by task, a
-// stretch of time, the dark palette. Read back as SVG text.
+// stretch of time, the dark palette, the arrows. Read back as SVG text.
 void TestCli::screenshotViewRangeAndDark()
 {
     const QString set = writeFile(m_dir, "shot.json",
@@ -247,7 +249,8 @@ void TestCli::screenshotViewRangeAndDark()
     const QString task = picture("task.svg", {"--view", "task"});
     const QString range = picture("range.svg", {"--range", "0:10"});
     const QString dark = picture("dark.svg", {"--dark"});
-    for (const QString *svg : {&lane, &task, &range, &dark})
+    const QString arrows = picture("arrows.svg", {"--arrows", "queue,wake"});
+    for (const QString *svg : {&lane, &task, &range, &dark, &arrows})
         QVERIFY2(svg->startsWith("<?xml"), qPrintable(svg->left(300)));
     // By task, the rows are the tasks' names and the bars say their phases;
     // by lane, the rows are the threads and the bars say their tasks.
@@ -262,6 +265,9 @@ void TestCli::screenshotViewRangeAndDark()
     // The dark palette's base colour fills the dark picture only.
     QVERIFY(dark.contains(QStringLiteral("fill=\"#1f2227\"")));
     QVERIFY(!lane.contains(QStringLiteral("fill=\"#1f2227\"")));
+    // --arrows: the queue arrows' shafts, dashed 4 on 3, in no picture without them.
+    QVERIFY2(arrows.contains(QStringLiteral("stroke-dasharray=\"4,3\"")), qPrintable(arrows.left(300)));
+    QVERIFY(!lane.contains(QStringLiteral("stroke-dasharray=\"4,3\"")));
 }
 
 void TestCli::runWritesCsvSummary()

@@ -10,6 +10,7 @@
 #include <QFile>
 #include <QImage>
 #include <QImageReader>
+#include <QPainter>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -55,6 +56,7 @@ private slots:
     void longWhyTextIsNotCut();
     void layoutCapSharesTheHeight();
     void byTaskPictureFitsEveryRowWhenItCan();
+    void arrowsFollowTheOptions();
 
 private:
     il::TaskSet m_set;
@@ -351,6 +353,28 @@ void TestPicture::byTaskPictureFitsEveryRowWhenItCan()
     const QString text = svgText(svg);
     QCOMPARE(text.count(QStringLiteral("job-149<")) + text.count(QStringLiteral(">job-149")) > 0, true);
     QVERIFY(!text.contains(QStringLiteral("not shown")));
+}
+
+// The picture draws the arrows its options ask for (the window passes its
+// View menu's): queue arrows for every run, wake-up arrows for the event
+// loop's io, and nothing when none is asked for.
+void TestPicture::arrowsFollowTheOptions()
+{
+    const auto render = [&](bool queue, bool wake) {
+        ui::PictureOptions options = defaultPicture();
+        options.includeChart = false;
+        options.queueArrows = queue;
+        options.wakeArrows = wake;
+        QImage image(ui::pictureSize(m_model, m_results, options), QImage::Format_ARGB32_Premultiplied);
+        QPainter p(&image);
+        ui::paintPicture(p, m_model, m_results, options);
+        return image;
+    };
+    const QImage none = render(false, false);
+    QCOMPARE(render(false, false), none);
+    QVERIFY(render(true, false) != none);
+    QVERIFY(render(false, true) != none);
+    QVERIFY(render(true, true) != render(true, false));
 }
 
 QTEST_MAIN(TestPicture)

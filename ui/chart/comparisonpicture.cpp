@@ -243,6 +243,9 @@ void paintPage(QPainter &p, const il::TimelineModel &model, const std::vector<il
     else
         scene.mapping.fit(0, static_cast<double>(model.extentNs()), axisWidth);
     scene.highlightTask = options.highlightTask;
+    scene.showHandoffs = options.handoffArrows;
+    scene.showQueueArrows = options.queueArrows;
+    scene.showWakeArrows = options.wakeArrows;
     TimelinePainter painter;
     p.save();
     p.translate(0, timelineRect.top());
@@ -390,7 +393,14 @@ QString savePicture(const QString &path, const il::TimelineModel &model,
     } else {
         // The first page (with the chart, a widget) here; the others on
         // up to as many threads as there are cores, each drawing and
-        // encoding whole pages into its own image.
+        // encoding whole pages into its own image. What the model builds on
+        // first use is built before they start.
+        for (int r = 0; r < model.runCount(); ++r) {
+            if (options.queueArrows)
+                model.run(r).prepareArrows(il::TaskArrowKind::Queue);
+            if (options.wakeArrows)
+                model.run(r).prepareArrows(il::TaskArrowKind::Wake);
+        }
         std::atomic<std::size_t> next{1};
         std::vector<double> paintMs(count, 0), encodeMs(count, 0);
         const auto work = [&] {

@@ -25,6 +25,10 @@ struct PictureOptions
     double toNs = -1;
     std::uint32_t highlightTask = il::noTask;
     bool includeChart = true;
+    // The timeline's arrows, as the window's View menu has them.
+    bool handoffArrows = true;
+    bool queueArrows = false;
+    bool wakeArrows = false;
     QPalette palette;             // light or dark
 };
 

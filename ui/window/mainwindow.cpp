@@ -710,6 +710,9 @@ PictureOptions MainWindow::pictureOptions() const
         options.toNs = m.toNs(m_timeline->viewport()->width());
     }
     options.highlightTask = m_timeline->highlightedTask();
+    options.handoffArrows = m_timeline->showsHandoffs();
+    options.queueArrows = m_timeline->showsQueueArrows();
+    options.wakeArrows = m_timeline->showsWakeArrows();
     options.palette = palette();
     return options;
 }
