@@ -264,9 +264,6 @@ public:
     // lane and the waiter's lock-wait row (its lane, or on the event loop
     // the lock-wait wait row). A handoff whose row is absent is left out.
     std::vector<HandoffArrow> handoffArrows(TimelineViewKind view) const;
-    // The finished run's task arrows of `kind` in `view` that `query` asks
-    // for, appended to `out` in head row order, each row's by head time
-    // (none while live). Built on first use (GUI thread, like every reader).
     // Builds the arrows' index now (it is otherwise built on first use), so
     // that threads drawing the run at once only read it.
     void prepareArrows(TaskArrowKind kind) const
@@ -274,6 +271,9 @@ public:
         if (m_trace)
             (void)arrowIndex(kind);
     }
+    // The finished run's task arrows of `kind` in `view` that `query` asks
+    // for, appended to `out` in head row order, each row's by head time
+    // (none while live). Built on first use (GUI thread, like every reader).
     void taskArrows(TaskArrowKind kind, TimelineViewKind view, const TaskArrowQuery &query,
                     std::vector<TaskArrow> &out) const;
     std::vector<TaskArrow> taskArrows(TaskArrowKind kind, TimelineViewKind view,
