@@ -98,6 +98,7 @@ public:
 
     void run(ExecContext &ctx) override
     {
+        const SigpipeBlocked writesToLostWorkers; // fail with EPIPE (WorkerPipes)
         m_ctx = &ctx;
         m_prefetch = ctx.config.effectivePrefetch();
         // Workers look for a lock's answer a moment before sleeping only

@@ -6,9 +6,10 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <ctime>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sys/prctl.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 namespace il {
@@ -27,13 +28,9 @@ int aboveStdio(int fd)
     return moved;
 }
 
-// ends[0] reads what ends[1] writes. The worker's stdin is a socket: a
-// write to a worker that is gone then fails with EPIPE (MSG_NOSIGNAL) instead
-// of raising SIGPIPE, without changing what the whole application does with
-// that signal. Its stdout is a plain pipe.
-bool makeChannel(int ends[2], bool socket)
+bool makePipe(int ends[2])
 {
-    if (socket ? ::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ends) != 0 : ::pipe2(ends, O_CLOEXEC) != 0)
+    if (::pipe2(ends, O_CLOEXEC) != 0)
         return false;
     ends[0] = aboveStdio(ends[0]);
     ends[1] = aboveStdio(ends[1]);
@@ -61,7 +58,7 @@ bool WorkerPipes::open(QString *error)
     close();
     int toChild[2] = {-1, -1};
     int fromChild[2] = {-1, -1};
-    if (!makeChannel(toChild, true) || !makeChannel(fromChild, false)) {
+    if (!makePipe(toChild) || !makePipe(fromChild)) {
         const int saved = errno;
         for (int fd : {toChild[0], toChild[1]})
             if (fd >= 0)
@@ -143,7 +140,7 @@ void WorkerPipes::writeNow(const QByteArray &bytes)
     const char *p = bytes.constData();
     qsizetype left = bytes.size();
     while (left > 0) {
-        const ssize_t n = ::send(m_in, p, std::size_t(left), MSG_NOSIGNAL);
+        const ssize_t n = ::write(m_in, p, std::size_t(left));
         if (n > 0) {
             p += n;
             left -= n;
@@ -167,7 +164,7 @@ void WorkerPipes::writeNow(const QByteArray &bytes)
 void WorkerPipes::flush()
 {
     while (!m_unwritten.isEmpty()) {
-        const ssize_t n = ::send(m_in, m_unwritten.constData(), std::size_t(m_unwritten.size()), MSG_NOSIGNAL);
+        const ssize_t n = ::write(m_in, m_unwritten.constData(), std::size_t(m_unwritten.size()));
         if (n > 0) {
             m_unwritten.remove(0, n);
             continue;
@@ -249,6 +246,33 @@ qint64 startWorkerProcess(QProcess &proc, const QString &program, int inheritFd,
         ::setpgid(pid_t(pid), pid_t(pid));
     }
     return pid;
+}
+
+SigpipeBlocked::SigpipeBlocked()
+{
+    sigset_t pipe;
+    sigemptyset(&pipe);
+    sigaddset(&pipe, SIGPIPE);
+    m_restore = ::pthread_sigmask(SIG_BLOCK, &pipe, &m_old) == 0;
+}
+
+SigpipeBlocked::~SigpipeBlocked()
+{
+    if (!m_restore)
+        return;
+    // A SIGPIPE raised meanwhile waits, blocked: taken here, or it would be
+    // delivered (and end the application) the moment the mask is restored.
+    // Unless it was blocked before: then it stays for whoever blocked it.
+    sigset_t pending;
+    if (!sigismember(&m_old, SIGPIPE) && ::sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE)) {
+        sigset_t pipe;
+        sigemptyset(&pipe);
+        sigaddset(&pipe, SIGPIPE);
+        const timespec now{0, 0};
+        while (::sigtimedwait(&pipe, nullptr, &now) < 0 && errno == EINTR) {
+        }
+    }
+    ::pthread_sigmask(SIG_SETMASK, &m_old, nullptr);
 }
 
 void killWorkerGroup(qint64 pgid)

@@ -6,6 +6,7 @@
 #include <QString>
 #include <QtGlobal>
 
+#include <csignal>
 #include <functional>
 #include <memory>
 
@@ -19,8 +20,8 @@ namespace il {
 // forks) can be killed with it: a stopped, hung or retired worker must leave
 // nothing running behind it.
 
-// The parent's ends of a worker's stdin and stdout: channels of our own
-// (a socket and a pipe) rather than QProcess's, which cost a task several system calls and a
+// The parent's ends of a worker's stdin and stdout: pipes of our own
+// rather than QProcess's channels, which cost a task several system calls and a
 // trip round the event loop each way (QProcess writes what it is given only
 // on the next iteration, after waking its own loop, and asks how much there
 // is before each read). Here a frame is written at once and whatever the
@@ -34,7 +35,7 @@ public:
     WorkerPipes(const WorkerPipes &) = delete;
     WorkerPipes &operator=(const WorkerPipes &) = delete;
 
-    // Both channels, every end close-on-exec, ours non-blocking. False (and why)
+    // Both pipes, every end close-on-exec, ours non-blocking. False (and why)
     // if the system has no descriptors left.
     bool open(QString *error);
     int childIn() const { return m_childIn; }
@@ -48,8 +49,9 @@ public:
     // Feeds what the worker has written to `decoder`, without waiting.
     // Returns false once the worker's stdout is closed (and stops watching).
     bool read(protocol::Decoder &decoder);
-    // Now, as far as the channel takes it; the rest when it can (in order).
-    // A worker that is gone takes nothing: its loss is told elsewhere.
+    // Now, as far as the pipe takes it; the rest when it can (in order).
+    // A worker that is gone takes nothing (EPIPE: the writing thread holds
+    // a SigpipeBlocked): its loss is told elsewhere.
     void write(const QByteArray &frame);
     // Between hold() and release(), frames are gathered and then written
     // together: one write, one wake-up of the worker.
@@ -75,6 +77,23 @@ private:
     QByteArray m_unwritten;
     std::unique_ptr<QSocketNotifier> m_readable;
     std::unique_ptr<QSocketNotifier> m_writable;
+};
+
+// While it lives, SIGPIPE is blocked for this thread only: a write to a
+// worker that is gone fails with EPIPE instead of ending the application,
+// and nothing changes for the application's other threads (a CLI whose
+// stdout reader went away still gets its SIGPIPE).
+class SigpipeBlocked
+{
+public:
+    SigpipeBlocked();
+    ~SigpipeBlocked();
+    SigpipeBlocked(const SigpipeBlocked &) = delete;
+    SigpipeBlocked &operator=(const SigpipeBlocked &) = delete;
+
+private:
+    sigset_t m_old;
+    bool m_restore = false;
 };
 
 // Starts `program` (no arguments) in `proc` as a new process group. Returns
