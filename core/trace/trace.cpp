@@ -192,4 +192,11 @@ Trace::Range Trace::unlanedSpans() const
     return {spans.data() + laneBegin[lanes], spans.data() + laneBegin[lanes + 1]};
 }
 
+std::uint32_t ForeignRun::addText(std::string_view text)
+{
+    m_texts.append(text);
+    m_ends.push_back(m_texts.size());
+    return std::uint32_t(m_ends.size() - 1);
+}
+
 } // namespace il
