@@ -128,15 +128,29 @@ public:
         const bool noCat = cat == none || m_strings.at(cat).empty();
         if (noName && noCat)
             return noLabel;
-        const std::uint64_t key = std::uint64_t(noName ? none : name) << 32 | (noCat ? none : cat);
+        name = noName ? none : name;
+        cat = noCat ? none : cat;
+        // Most names come with one category: a name's first label is found
+        // by index, without hashing (a span each, a million times).
+        Seen *seen = nullptr;
+        if (name != none) {
+            if (m_byName.size() <= name)
+                m_byName.resize(std::max<std::size_t>(m_strings.size(), name + 1));
+            seen = &m_byName[name];
+            if (seen->label != noLabel && seen->cat == cat)
+                return seen->label;
+        }
+        const std::uint64_t key = std::uint64_t(name) << 32 | cat;
         const auto it = m_ids.find(key);
         if (it != m_ids.end())
             return it->second;
         if (m_run->labels.size() >= noLabel)
             return noLabel;
         const auto id = std::uint32_t(m_run->labels.size());
-        m_run->labels.push_back({text(noName ? none : name), text(noCat ? none : cat)});
+        m_run->labels.push_back({text(name), text(cat)});
         m_ids.emplace(key, id);
+        if (seen && seen->label == noLabel)
+            *seen = {cat, id};
         return id;
     }
 
@@ -157,8 +171,14 @@ private:
         return m_texts[id];
     }
 
+    struct Seen
+    {
+        std::uint32_t cat = none;
+        std::uint32_t label = noLabel;
+    };
     const StringTable &m_strings;
     std::shared_ptr<ForeignRun> m_run;
+    std::vector<Seen> m_byName; // the file's string id of a name -> its first label
     std::unordered_map<std::uint64_t, std::uint32_t> m_ids;
     std::vector<std::uint32_t> m_texts; // the file's string id -> ForeignRun text id
     std::uint32_t m_empty = none;
