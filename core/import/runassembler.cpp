@@ -540,7 +540,22 @@ bool itemOrder(const Item &a, const Item &b)
 class ForeignAssembler
 {
 public:
-    ForeignAssembler(RawTrace &raw, const QString &source) : m_raw(raw), m_source(source) {}
+    ForeignAssembler(RawTrace &raw, const QString &source, const std::function<bool()> &stop)
+        : m_raw(raw), m_source(source), m_stop(stop)
+    {
+    }
+
+    // Asked before the first track and then every 65,536 events placed.
+    bool stopped(std::size_t events)
+    {
+        m_sinceAsked += events;
+        if (!m_stopped && m_stop && m_sinceAsked >= askEvery) {
+            m_sinceAsked = 0;
+            m_stopped = m_stop();
+        }
+        return m_stopped;
+    }
+    bool wasStopped() const { return m_stopped; }
 
     OpenedRun assemble()
     {
@@ -591,6 +606,8 @@ public:
                 }
         std::map<std::uint32_t, std::vector<Item>> asyncByPid;
         for (std::uint32_t t : trackOrder()) {
+            if (stopped(first[t + 1] - first[t]))
+                return {};
             std::vector<Item> items;
             std::vector<std::uint32_t> open; // B events waiting for their E
             items.reserve(first[t + 1] - first[t]);
@@ -914,8 +931,12 @@ private:
         }
     }
 
+    static constexpr std::size_t askEvery = 65536;
     RawTrace &m_raw;
     QString m_source;
+    const std::function<bool()> &m_stop;
+    std::size_t m_sinceAsked = askEvery; // the first track asks
+    bool m_stopped = false;
     Labels m_labels{m_raw.strings};
     Trace *m_trace = nullptr;
     QStringList m_laneNames;
@@ -932,13 +953,18 @@ private:
 
 } // namespace
 
-std::vector<OpenedRun> assembleRuns(RawTrace &raw, const QString &source, QStringList &problems)
+std::vector<OpenedRun> assembleRuns(RawTrace &raw, const QString &source, QStringList &problems,
+                                    const std::function<bool()> &stop)
 {
     if (raw.generator == QLatin1String("interleave") || !raw.runInfos.empty())
         return assembleOwn(raw, source, problems);
     if (raw.events.empty())
         return {};
-    return {ForeignAssembler(raw, source).assemble()};
+    ForeignAssembler assembler(raw, source, stop);
+    OpenedRun run = assembler.assemble();
+    if (assembler.wasStopped())
+        return {};
+    return {std::move(run)};
 }
 
 } // namespace il::import

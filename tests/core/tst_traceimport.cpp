@@ -669,11 +669,19 @@ void TestTraceImport::progressCanCancel()
         return true;
     });
     QVERIFY2(all.ok(), qPrintable(all.error));
-    QCOMPARE(calls, 4); // every 4096 events
+    QCOMPARE(calls, 5); // every 4096 events, then once as the runs are arranged
+    QCOMPARE(last, std::int64_t(doc.size()));
     QCOMPARE(int(all.runs.front().spanCount), 20000);
     const il::OpenResult stopped = il::openTraceBytes(doc, QStringLiteral("p"), [](std::int64_t, std::int64_t) { return false; });
     QVERIFY(stopped.cancelled);
     QVERIFY(stopped.runs.empty());
+    // Cancel after the whole file was read, while its runs are arranged:
+    // cancelled too, no run.
+    const il::OpenResult late = il::openTraceBytes(doc, QStringLiteral("p"), [&](std::int64_t done, std::int64_t total) {
+        return done < total;
+    });
+    QVERIFY(late.cancelled);
+    QVERIFY(late.runs.empty());
 }
 
 QTEST_GUILESS_MAIN(TestTraceImport)
