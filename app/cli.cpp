@@ -466,16 +466,9 @@ int cmdRun(const QStringList &args, const ScreenshotFn &screenshot)
             skipped(path);
         else
         {
-            // Runs opened from other tools' files have no mode of ours to be
-            // written as: only the lab's and Interleave's own are exported.
-            std::vector<il::RunResultPtr> exported = labResults;
-            for (const il::OpenedRun &o : opened.runs) {
-                if (o.foreign)
-                    complain(QStringLiteral("%1: %2 is not re-exported (a trace from another tool)").arg(path, o.source));
-                else
-                    exported.push_back(o.run);
-            }
-            wrote(path, il::writeChromeTraceFile(path, names, exported, interrupted));
+            // Every run: the lab's, then the opened ones (a run from another
+            // tool's file keeps its span and task names in its trace).
+            wrote(path, il::writeChromeTraceFile(path, names, results, interrupted));
         }
     }
     if (!shot.isEmpty()) {

@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace il::import {
@@ -74,6 +75,24 @@ struct RawRunInfo
     double idealMs = -1;
     std::int64_t events = -1;
     bool cancelled = false;
+    // A run opened from another tool's file and exported again ("mode":
+    // "opened"): where its spans were first read from, by what, and how many
+    // did not nest.
+    QString openedFrom, recordedBy;
+    std::int64_t overflowSpans = 0;
+};
+
+// A task of such a run ("interleave_task" metadata): its tasks are not
+// slices of their own, their spans need not nest inside them.
+struct RawTaskInfo
+{
+    std::uint32_t pid = none;
+    std::int32_t task = -1;
+    std::int32_t lane = -1;
+    bool ran = false;        // it has ts and dur
+    double ts = 0, dur = 0;  // µs
+    std::uint8_t state = 0xff;
+    QString name;
 };
 
 // An Interleave export's incident (an instant event of category
@@ -113,6 +132,8 @@ struct RawTrace
     std::unordered_map<std::uint32_t, RawRunInfo> runInfos;    // by pid (Interleave's interleave_run)
     std::vector<RawIncident> incidents;
     std::vector<RawHandoffEnd> handoffs;
+    std::vector<RawTaskInfo> taskInfos;                        // a re-exported run's tasks
+    std::unordered_set<std::uint32_t> uncountedTracks;         // its lanes the measures leave out
     QString generator; // otherData.generator
     QString tasksetName;
     QString recordedBy;

@@ -63,6 +63,228 @@ void setBounds(Trace &t)
     t.lastNs = last == INT64_MIN ? t.info.originNs : last;
 }
 
+// What the summary reports for a run that is not the lab's: busy time
+// per kind on the top lanes (a nested call is inside its caller's time),
+// each lane's share of the span of the whole trace.
+Metrics foreignMeasures(const Trace &t, const std::vector<bool> &counted)
+{
+    Metrics m;
+    m.lanes = t.info.lanes;
+    m.workers = t.info.workers;
+    m.cores = 0;
+    m.events = t.eventCount;
+    m.makespanMs = t.lastNs > t.firstNs ? nsToMs(t.lastNs - t.firstNs) : 0;
+    std::vector<std::int64_t> busy(std::size_t(std::max(0, t.info.lanes)), 0);
+    for (const Span &s : t.spans) {
+        const std::int64_t ns = s.endNs - s.startNs;
+        if (s.lane < busy.size())
+            busy[s.lane] += ns;
+        if (s.lane >= counted.size() || !counted[s.lane])
+            continue;
+        const double ms = nsToMs(ns);
+        switch (s.kind) {
+        case SpanKind::Cpu: m.cpuWallMs += ms; m.cpuMs += double(s.cpuUs) / 1000.0; break;
+        case SpanKind::Io: m.ioWaitMs += ms; break;
+        case SpanKind::GilWait: m.gilWaitMs += ms; break;
+        case SpanKind::Ready: m.readyWaitMs += ms; break;
+        case SpanKind::Spawn: m.spawnMs += ms; break;
+        case SpanKind::Ipc: m.ipcMs += ms; break;
+        case SpanKind::NotRunning: m.notRunningMs += ms; break;
+        case SpanKind::LockWait: m.lockWaitMs += ms; break;
+        case SpanKind::None: break;
+        }
+    }
+    double sum = 0;
+    int top = 0;
+    for (std::size_t l = 0; l < busy.size(); ++l) {
+        const double u = m.makespanMs > 0 ? std::min(1.0, nsToMs(busy[l]) / m.makespanMs) : 0;
+        m.laneUtilization.push_back(u);
+        if (l < counted.size() && counted[l]) {
+            sum += u;
+            ++top;
+        }
+    }
+    m.utilization = top ? sum / top : 0;
+    for (const TaskRecord &r : t.tasks)
+        (r.state == TaskState::Failed ? m.failed : m.completed) += 1;
+    return m;
+}
+
+
+
+// Span names and categories of a run from another tool's file, each
+// distinct (name, category) pair kept once (ForeignRun::labels), each text
+// once, as the file's string table already has them.
+class Labels
+{
+public:
+    explicit Labels(const StringTable &strings) : m_strings(strings), m_run(std::make_shared<ForeignRun>()) {}
+
+    // The label of (name, category), interned ids or none; noLabel when
+    // both are absent or empty (or, past 16 M distinct pairs, for the rest).
+    std::uint32_t label(std::uint32_t name, std::uint32_t cat)
+    {
+        const bool noName = name == none || m_strings.at(name).empty();
+        const bool noCat = cat == none || m_strings.at(cat).empty();
+        if (noName && noCat)
+            return noLabel;
+        name = noName ? none : name;
+        cat = noCat ? none : cat;
+        // Most names come with one category: a name's first label is found
+        // by index, without hashing (a span each, a million times).
+        Seen *seen = nullptr;
+        if (name != none) {
+            if (m_byName.size() <= name)
+                m_byName.resize(std::max<std::size_t>(m_strings.size(), name + 1));
+            seen = &m_byName[name];
+            if (seen->label != noLabel && seen->cat == cat)
+                return seen->label;
+        }
+        const std::uint64_t key = std::uint64_t(name) << 32 | cat;
+        const auto it = m_ids.find(key);
+        if (it != m_ids.end())
+            return it->second;
+        if (m_run->labels.size() >= noLabel)
+            return noLabel;
+        const auto id = std::uint32_t(m_run->labels.size());
+        m_run->labels.push_back({text(name), text(cat)});
+        m_ids.emplace(key, id);
+        if (seen && seen->label == noLabel)
+            *seen = {cat, id};
+        return id;
+    }
+
+    std::shared_ptr<ForeignRun> take() { return std::move(m_run); }
+
+private:
+    std::uint32_t text(std::uint32_t id)
+    {
+        if (id == none) {
+            if (m_empty == none)
+                m_empty = m_run->addText({});
+            return m_empty;
+        }
+        if (m_texts.size() <= id)
+            m_texts.resize(std::max<std::size_t>(m_strings.size(), id + 1), none);
+        if (m_texts[id] == none)
+            m_texts[id] = m_run->addText(m_strings.at(id));
+        return m_texts[id];
+    }
+
+    struct Seen
+    {
+        std::uint32_t cat = none;
+        std::uint32_t label = noLabel;
+    };
+    const StringTable &m_strings;
+    std::shared_ptr<ForeignRun> m_run;
+    std::vector<Seen> m_byName; // the file's string id of a name -> its first label
+    std::unordered_map<std::uint64_t, std::uint32_t> m_ids;
+    std::vector<std::uint32_t> m_texts; // the file's string id -> ForeignRun text id
+    std::uint32_t m_empty = none;
+};
+
+
+// A run that was opened from another tool's file and exported ("mode":
+// "opened"): the same lanes, spans (names, categories, times to the ns),
+// tasks and measures as when it was first opened.
+OpenedRun reopenForeign(RawTrace &raw, std::uint32_t pid, const std::vector<std::uint32_t> &events, const RawRunInfo &ri,
+                        int runIndex, const QString &source)
+{
+    auto trace = std::make_shared<Trace>();
+    RunInfo &info = trace->info;
+    info.runIndex = runIndex;
+    info.mode = Mode::Sequential;
+    info.cores = 0;
+    info.lanes = std::clamp(ri.lanes, 0, int(maxLanes));
+    info.workers = std::max(1, ri.workers);
+    info.originNs = 0;
+    Labels labels(raw.strings);
+    std::vector<bool> counted(std::size_t(info.lanes), true);
+    for (int l = 0; l < info.lanes; ++l) {
+        const auto key = std::uint64_t(pid) << 32 | raw.strings.intern(std::to_string(l + 1));
+        const auto t = raw.trackIds.find(key);
+        const bool named = t != raw.trackIds.end() && raw.threadNames.count(t->second);
+        info.laneNames << (named ? raw.threadNames[t->second] : QStringLiteral("lane %1").arg(l + 1));
+        counted[std::size_t(l)] = t == raw.trackIds.end() || !raw.uncountedTracks.count(t->second);
+    }
+    std::size_t taskCount = std::size_t(std::clamp(ri.tasks, 0, int(limits::maxTasks)));
+    for (const RawTaskInfo &r : raw.taskInfos)
+        if (r.pid == pid && r.task < int(limits::maxTasks))
+            taskCount = std::max(taskCount, std::size_t(r.task) + 1);
+    trace->tasks.resize(taskCount);
+    QStringList taskNames;
+    taskNames.resize(qsizetype(taskCount));
+    for (RawTaskInfo &r : raw.taskInfos) {
+        if (r.pid != pid || std::size_t(r.task) >= taskCount)
+            continue;
+        TaskRecord &t = trace->tasks[std::size_t(r.task)];
+        if (r.ran) {
+            t.startNs = toNs(r.ts);
+            t.endNs = toNs(r.ts + r.dur);
+        }
+        t.lane = r.lane >= 0 && r.lane < info.lanes ? std::uint16_t(r.lane) : noLane;
+        t.state = r.state != 0xff ? TaskState(r.state) : TaskState::Done;
+        taskNames[qsizetype(r.task)] = std::move(r.name);
+    }
+    for (qsizetype i = 0; i < taskNames.size(); ++i)
+        if (taskNames[i].isEmpty())
+            taskNames[i] = QStringLiteral("task %1").arg(i);
+    trace->spans.reserve(events.size());
+    for (std::uint32_t k : events) {
+        const RawEvent &e = raw.events[k];
+        if (e.ph != 'X') {
+            raw.skip(e.index, -1, QStringLiteral("not an X event in an Interleave export"));
+            continue;
+        }
+        const auto tid = numberOf(raw.strings.at(raw.tracks[e.track].tid));
+        if (!tid || *tid < 1 || *tid > info.lanes) {
+            raw.skip(e.index, -1, QStringLiteral("tid: not a lane of an Interleave export"));
+            continue;
+        }
+        Span s;
+        s.startNs = toNs(e.ts);
+        s.endNs = toNs(e.ts + e.dur);
+        s.lane = std::uint16_t(*tid - 1);
+        s.kind = e.cat == none ? SpanKind::Cpu : kindOf(raw.strings.at(e.cat));
+        s.task = e.task >= 0 && std::size_t(e.task) < taskCount ? std::uint32_t(e.task) : noTask;
+        s.phase = e.phase >= 0 && e.phase < noPhase ? std::uint16_t(e.phase) : noPhase;
+        s.cpuUs = e.cpuUs;
+        s.setLabel(labels.label(e.name, e.cat));
+        trace->spans.push_back(s);
+    }
+    trace->eventCount = ri.events >= 0 ? std::size_t(ri.events) : events.size();
+    trace->overflowSpans = std::size_t(ri.overflowSpans);
+    trace->indexSpans();
+    setBounds(*trace);
+
+    auto set = std::make_shared<TaskSet>();
+    set->name = raw.tasksetName.isEmpty() ? QFileInfo(source).completeBaseName() : raw.tasksetName;
+    set->tasks.resize(taskCount);
+    for (std::size_t i = 0; i < taskCount; ++i)
+        set->tasks[i].name = taskNames[qsizetype(i)];
+    auto foreign = labels.take();
+    foreign->taskNames = std::move(taskNames);
+    foreign->countedLanes = std::move(counted);
+    foreign->origin = ri.openedFrom;
+    foreign->recordedBy = ri.recordedBy;
+
+    auto result = std::make_shared<RunResult>();
+    result->trace = trace;
+    result->metrics = foreignMeasures(*trace, foreign->countedLanes);
+    trace->foreign = std::move(foreign);
+    OpenedRun run;
+    run.run = result;
+    run.tasks = set;
+    run.source = source;
+    run.recordedBy = ri.recordedBy;
+    run.title = QStringLiteral("%1 · %2 · %3").arg(QFileInfo(source).fileName()).arg(runIndex + 1).arg(ri.openedFrom);
+    info.openedFrom = run.recordedBy.isEmpty() ? run.title : QStringLiteral("%1 (%2)").arg(run.title, run.recordedBy);
+    run.spanCount = trace->spans.size();
+    run.overflowCount = trace->overflowSpans;
+    return run;
+}
+
 // ------------------------------------------------------- Interleave's own
 
 std::vector<OpenedRun> assembleOwn(RawTrace &raw, const QString &source, QStringList &problems)
@@ -101,10 +323,18 @@ std::vector<OpenedRun> assembleOwn(RawTrace &raw, const QString &source, QString
     const QRegularExpression label(QStringLiteral("^\\d+ · (\\S+) \\((\\d+) lanes?\\)$"));
     std::vector<std::pair<std::shared_ptr<Trace>, RawRunInfo>> traces;
     int order = 0;
+    // Runs that came from other tools' files, by their place among the runs.
+    std::vector<std::pair<std::size_t, OpenedRun>> reopened;
     for (std::uint32_t pid : pids) {
         RawRunInfo ri;
         if (const auto it = raw.runInfos.find(pid); it != raw.runInfos.end())
             ri = it->second;
+        if (ri.mode == QLatin1String("opened")) {
+            const int index = raw.processSort.count(pid) ? raw.processSort[pid] : order;
+            ++order;
+            reopened.emplace_back(traces.size() + reopened.size(), reopenForeign(raw, pid, byPid[pid], ri, index, source));
+            continue;
+        }
         const QString processName = raw.processNames.count(pid) ? raw.processNames[pid] : QString();
         if (ri.mode.isEmpty() || ri.lanes <= 0) { // an export from before interleave_run
             const auto m = label.match(processName);
@@ -284,6 +514,8 @@ std::vector<OpenedRun> assembleOwn(RawTrace &raw, const QString &source, QString
         trace->info.openedFrom = run.title;
         runs.push_back(std::move(run));
     }
+    for (auto &[at, run] : reopened)
+        runs.insert(runs.begin() + std::ptrdiff_t(at), std::move(run));
     (void)problems;
     return runs;
 }
@@ -308,7 +540,22 @@ bool itemOrder(const Item &a, const Item &b)
 class ForeignAssembler
 {
 public:
-    ForeignAssembler(RawTrace &raw, const QString &source) : m_raw(raw), m_source(source) {}
+    ForeignAssembler(RawTrace &raw, const QString &source, const std::function<bool()> &stop)
+        : m_raw(raw), m_source(source), m_stop(stop)
+    {
+    }
+
+    // Asked before the first track and then every 65,536 events placed.
+    bool stopped(std::size_t events)
+    {
+        m_sinceAsked += events;
+        if (!m_stopped && m_stop && m_sinceAsked >= askEvery) {
+            m_sinceAsked = 0;
+            m_stopped = m_stop();
+        }
+        return m_stopped;
+    }
+    bool wasStopped() const { return m_stopped; }
 
     OpenedRun assemble()
     {
@@ -359,6 +606,8 @@ public:
                 }
         std::map<std::uint32_t, std::vector<Item>> asyncByPid;
         for (std::uint32_t t : trackOrder()) {
+            if (stopped(first[t + 1] - first[t]))
+                return {};
             std::vector<Item> items;
             std::vector<std::uint32_t> open; // B events waiting for their E
             items.reserve(first[t + 1] - first[t]);
@@ -427,7 +676,7 @@ public:
 
         auto result = std::make_shared<RunResult>();
         result->trace = trace;
-        result->metrics = measures(*trace);
+        result->metrics = foreignMeasures(*trace, m_top);
         OpenedRun run;
         run.run = result;
         run.tasks = set;
@@ -438,6 +687,12 @@ public:
         run.spanCount = trace->spans.size();
         run.overflowCount = m_overflow;
         trace->overflowSpans = m_overflow;
+        auto foreign = m_labels.take();
+        foreign->taskNames = m_taskNames;
+        foreign->countedLanes = m_top;
+        foreign->origin = run.title;
+        foreign->recordedBy = run.recordedBy;
+        trace->foreign = std::move(foreign);
         return run;
     }
 
@@ -543,6 +798,7 @@ private:
         s.lane = lane;
         s.kind = e.cat == none ? SpanKind::Cpu : cachedKind(e.cat);
         s.cpuUs = e.cpuUs;
+        s.setLabel(m_labels.label(e.name, e.cat));
         // A Dask key is a task: its startstops are its phases. An asyncio
         // task's calls (VizTracer) are its spans.
         if (task == noTask && m_raw.dask && e.id != none)
@@ -675,55 +931,13 @@ private:
         }
     }
 
-    // What the summary reports for a run that is not the lab's: busy time
-    // per kind on the top lanes (a nested call is inside its caller's time),
-    // each lane's share of the span of the whole trace.
-    Metrics measures(const Trace &t) const
-    {
-        Metrics m;
-        m.lanes = t.info.lanes;
-        m.workers = t.info.workers;
-        m.cores = 0;
-        m.events = t.eventCount;
-        m.makespanMs = t.lastNs > t.firstNs ? nsToMs(t.lastNs - t.firstNs) : 0;
-        std::vector<std::int64_t> busy(std::size_t(std::max(0, t.info.lanes)), 0);
-        for (const Span &s : t.spans) {
-            const std::int64_t ns = s.endNs - s.startNs;
-            if (s.lane < busy.size())
-                busy[s.lane] += ns;
-            if (s.lane >= m_top.size() || !m_top[s.lane])
-                continue;
-            const double ms = nsToMs(ns);
-            switch (s.kind) {
-            case SpanKind::Cpu: m.cpuWallMs += ms; m.cpuMs += double(s.cpuUs) / 1000.0; break;
-            case SpanKind::Io: m.ioWaitMs += ms; break;
-            case SpanKind::GilWait: m.gilWaitMs += ms; break;
-            case SpanKind::Ready: m.readyWaitMs += ms; break;
-            case SpanKind::Spawn: m.spawnMs += ms; break;
-            case SpanKind::Ipc: m.ipcMs += ms; break;
-            case SpanKind::NotRunning: m.notRunningMs += ms; break;
-            case SpanKind::LockWait: m.lockWaitMs += ms; break;
-            case SpanKind::None: break;
-            }
-        }
-        double sum = 0;
-        int top = 0;
-        for (std::size_t l = 0; l < busy.size(); ++l) {
-            const double u = m.makespanMs > 0 ? std::min(1.0, nsToMs(busy[l]) / m.makespanMs) : 0;
-            m.laneUtilization.push_back(u);
-            if (l < m_top.size() && m_top[l]) {
-                sum += u;
-                ++top;
-            }
-        }
-        m.utilization = top ? sum / top : 0;
-        for (const TaskRecord &r : t.tasks)
-            (r.state == TaskState::Failed ? m.failed : m.completed) += 1;
-        return m;
-    }
-
+    static constexpr std::size_t askEvery = 65536;
     RawTrace &m_raw;
     QString m_source;
+    const std::function<bool()> &m_stop;
+    std::size_t m_sinceAsked = askEvery; // the first track asks
+    bool m_stopped = false;
+    Labels m_labels{m_raw.strings};
     Trace *m_trace = nullptr;
     QStringList m_laneNames;
     std::vector<bool> m_top; // lanes whose spans count in the measures
@@ -739,13 +953,18 @@ private:
 
 } // namespace
 
-std::vector<OpenedRun> assembleRuns(RawTrace &raw, const QString &source, QStringList &problems)
+std::vector<OpenedRun> assembleRuns(RawTrace &raw, const QString &source, QStringList &problems,
+                                    const std::function<bool()> &stop)
 {
     if (raw.generator == QLatin1String("interleave") || !raw.runInfos.empty())
         return assembleOwn(raw, source, problems);
     if (raw.events.empty())
         return {};
-    return {ForeignAssembler(raw, source).assemble()};
+    ForeignAssembler assembler(raw, source, stop);
+    OpenedRun run = assembler.assemble();
+    if (assembler.wasStopped())
+        return {};
+    return {std::move(run)};
 }
 
 } // namespace il::import

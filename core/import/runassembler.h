@@ -3,6 +3,8 @@
 #include "core/import/openedtrace.h"
 #include "core/import/rawtrace.h"
 
+#include <functional>
+
 namespace il::import {
 
 // Turns the events read from one file into runs. Interleave's own export
@@ -12,6 +14,10 @@ namespace il::import {
 // B/E pairs are matched per track, async b/e spans are packed onto a few
 // lanes per process; a span that crosses another on its track instead of
 // nesting goes to the track's "overflow" lane and is counted.
-std::vector<OpenedRun> assembleRuns(RawTrace &raw, const QString &source, QStringList &problems);
+// `stop` is asked now and then while another tool's file is arranged
+// (before the first track, then every 65,536 events or so); once it says
+// true the runs are given up and none is returned.
+std::vector<OpenedRun> assembleRuns(RawTrace &raw, const QString &source, QStringList &problems,
+                                    const std::function<bool()> &stop = {});
 
 } // namespace il::import

@@ -26,7 +26,18 @@ OpenResult open(json::JsonSource &source, const QString &name, std::int64_t tota
     const QString shown = printable(name);
     if (!error.isEmpty())
         result.error = QStringLiteral("%1: %2").arg(shown, error);
-    result.runs = import::assembleRuns(raw, name, result.problems);
+    // Arranging another tool's events into runs takes a while too: Cancel
+    // still counts (asked as the reading's end).
+    bool stopped = false;
+    result.runs = import::assembleRuns(raw, name, result.problems, [&] {
+        stopped = stopped || (progress && !progress(total, total));
+        return stopped;
+    });
+    if (stopped) {
+        result.cancelled = true;
+        result.runs.clear();
+        return result;
+    }
     result.problems = raw.problems + result.problems;
     result.skippedEvents = raw.skipped;
     if (raw.skipped > std::size_t(raw.problems.size()))

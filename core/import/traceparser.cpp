@@ -160,6 +160,8 @@ struct Args
     double cpuMs = -1, queuedMs = -1;
     std::uint32_t lock = none; // a lock-wait's lock, interned
     std::uint8_t state = 0xff;
+    std::int32_t lane = -1;        // interleave_task: its task's lane
+    bool notInMeasures = false;    // thread_name of a re-exported run: "in_measures": false
     RawRunInfo run;
     // An incident's (Interleave's instant events of category "incident").
     std::optional<IncidentKind> kind;
@@ -373,6 +375,10 @@ private:
                     a.detail = m_r.toQString();
                 else if (key == "lock")
                     a.lock = m_t.strings.intern(m_r.text());
+                else if (key == "opened_from")
+                    a.run.openedFrom = m_r.toQString();
+                else if (key == "recorded_by")
+                    a.run.recordedBy = m_r.toQString();
             } else if (t == Token::Number) {
                 const json::Number n = m_r.number();
                 if (n.overflow)
@@ -408,10 +414,16 @@ private:
                     a.pid = n.integer;
                 else if (key == "value" && n.fitsInt64)
                     a.value = n.integer;
+                else if (key == "lane" && small)
+                    a.lane = std::int32_t(n.integer);
+                else if (key == "overflow_spans" && n.fitsInt64 && n.integer >= 0)
+                    a.run.overflowSpans = n.integer;
             } else if (t == Token::Bool && key == "cancelled") {
                 a.run.cancelled = m_r.boolean();
             } else if (t == Token::Bool && key == "replaced") {
                 a.replaced = m_r.boolean();
+            } else if (t == Token::Bool && key == "in_measures") {
+                a.notInMeasures = !m_r.boolean();
             }
         }
     }
@@ -533,7 +545,7 @@ private:
         const std::uint32_t zero = m_zero;
         e.track = m_t.track(pid == none ? zero : pid, tid == none ? zero : tid);
         switch (e.ph) {
-        case 'M': return addMetadata(e, pid == none ? zero : pid, args);
+        case 'M': return addMetadata(e, pid == none ? zero : pid, args, haveTs && haveDur);
         case 'X':
             if (!haveDur)
                 return m_t.skip(index, offset, QStringLiteral("an X event needs \"dur\""));
@@ -585,13 +597,15 @@ private:
         }
     }
 
-    void addMetadata(const RawEvent &e, std::uint32_t pid, const Args &args)
+    void addMetadata(const RawEvent &e, std::uint32_t pid, Args &args, bool timed)
     {
         const std::string &name = e.name == none ? m_empty : m_t.strings.at(e.name);
         if (name == "process_name")
             m_t.processNames[pid] = args.name;
         else if (name == "thread_name") {
             m_t.threadNames[e.track] = args.name;
+            if (args.notInMeasures)
+                m_t.uncountedTracks.insert(e.track);
             if (!m_t.events.empty())
                 m_t.lateNamedTracks.push_back(e.track);
         }
@@ -599,6 +613,9 @@ private:
             m_t.processSort[pid] = int(*args.sortIndex);
         else if (name == "interleave_run")
             m_t.runInfos[pid] = args.run;
+        else if (name == "interleave_task" && args.task >= 0)
+            m_t.taskInfos.push_back({pid, args.task, args.lane, timed, e.ts, e.dur,
+                                     args.state, std::move(args.name)});
     }
 
     void addDask(RawEvent e, std::uint32_t key, std::uint32_t worker, std::uint32_t thread, std::int64_t offset,

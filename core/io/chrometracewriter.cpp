@@ -26,7 +26,7 @@ public:
     RunWriter(JsonTextOut &out, bool &first, std::int64_t &flowId, const TaskSet &set, const Trace &trace,
               const Metrics &metrics)
         : m_out(out), m_first(first), m_flowId(flowId), m_set(set), m_trace(trace), m_info(trace.info), m_metrics(metrics),
-          m_pid(trace.info.runIndex + 1)
+          m_pid(trace.info.runIndex + 1), m_foreign(trace.foreign.get())
     {
     }
 
@@ -34,15 +34,20 @@ public:
     {
         const QString label = QStringLiteral("%1 · %2 (%3)")
                                   .arg(m_info.runIndex + 1)
-                                  .arg(modeName(m_info.mode), plural(m_info.lanes, "lane"));
+                                  .arg(m_foreign ? foreignOrigin() : modeName(m_info.mode), plural(m_info.lanes, "lane"));
         metadata("process_name", 0, label);
         metadata("process_sort_index", 0, m_info.runIndex);
         runMetadata();
         for (int l = 0; l < m_info.lanes; ++l) {
-            metadata("thread_name", l + 1, m_info.laneNames.value(l));
+            if (m_foreign)
+                foreignLaneName(l);
+            else
+                metadata("thread_name", l + 1, m_info.laneNames.value(l));
             metadata("thread_sort_index", l + 1, l);
         }
-        if (isLoopMode(m_info.mode))
+        if (m_foreign)
+            writeForeign();
+        else if (isLoopMode(m_info.mode))
             writeEventLoop();
         else
             writeLanes();
@@ -205,6 +210,148 @@ private:
         }
     }
 
+    // "app.json (VizTracer)": the file a run from another tool was read from.
+    QString foreignOrigin() const
+    {
+        return m_foreign->recordedBy.isEmpty() ? m_foreign->origin
+                                               : QStringLiteral("%1 (%2)").arg(m_foreign->origin, m_foreign->recordedBy);
+    }
+
+    // A run opened from another tool's file: its lanes' names, and whether
+    // the measures count a lane (a nested call level or an overflow lane
+    // is inside its caller's time: "in_measures":false).
+    void foreignLaneName(int l)
+    {
+        beginEvent();
+        m_out.literal("{\"name\":\"thread_name\"");
+        head("M", l + 1);
+        m_out.literal(",\"args\":{\"name\":");
+        m_out.string(m_info.laneNames.value(l));
+        if (std::size_t(l) >= m_foreign->countedLanes.size() || !m_foreign->countedLanes[std::size_t(l)])
+            m_out.literal(",\"in_measures\":false");
+        m_out.literal("}}");
+    }
+
+    // Its tasks (Dask keys, asyncio tasks, async ids) as metadata, since
+    // their spans need not nest inside them on one track; then each lane's
+    // spans under the names and categories they were read with, times to
+    // the nanosecond they were read to (the file's µs rounded once).
+    void writeForeign()
+    {
+        for (std::uint32_t i = 0; i < m_trace.tasks.size() && m_out.ok(); ++i) {
+            const TaskRecord &t = m_trace.tasks[i];
+            beginEvent();
+            m_out.literal("{\"name\":\"interleave_task\"");
+            head("M", 0);
+            if (taskShown(i))
+                exactTimes(t.startNs, t.endNs);
+            m_out.literal(",\"args\":{\"task\":");
+            m_out.integer(i);
+            m_out.literal(",\"name\":");
+            m_out.string(m_foreign->taskNames.value(qsizetype(i)));
+            m_out.literal(",\"state\":\"");
+            m_out.literal(taskStateName(t.state));
+            m_out.ch('"');
+            if (t.lane != noLane) {
+                m_out.literal(",\"lane\":");
+                m_out.integer(t.lane);
+            }
+            m_out.literal("}}");
+        }
+        for (int l = 0; l < m_info.lanes && m_out.ok(); ++l) {
+            const Trace::Range spans = m_trace.laneSpans(l);
+            for (const Span *s = spans.begin; s != spans.end && m_out.ok(); ++s)
+                writeForeignSpan(*s, l + 1);
+        }
+    }
+
+    void exactTimes(std::int64_t startNs, std::int64_t endNs)
+    {
+        m_out.literal(",\"ts\":");
+        m_out.fixed(startNs - m_info.originNs, 3);
+        m_out.literal(",\"dur\":");
+        m_out.fixed(endNs - startNs, 3);
+    }
+
+    void writeForeignSpan(const Span &s, int tid)
+    {
+        const bool labelled = m_foreign->hasLabel(s);
+        beginEvent();
+        m_out.literal("{\"name\":");
+        utf8(labelled ? m_foreign->name(s) : std::string_view());
+        m_out.literal(",\"cat\":");
+        utf8(labelled ? m_foreign->cat(s) : std::string_view());
+        head("X", tid);
+        exactTimes(s.startNs, s.endNs);
+        const bool hasTask = s.task != noTask, hasPhase = s.phase != noPhase, cpu = s.cpuUs != 0;
+        if (hasTask || hasPhase || cpu) {
+            m_out.literal(",\"args\":{");
+            const char *sep = "";
+            if (hasTask) {
+                m_out.literal("\"task\":");
+                m_out.integer(s.task);
+                sep = ",";
+            }
+            if (hasPhase) {
+                m_out.literal(sep);
+                m_out.literal("\"phase\":");
+                m_out.integer(s.phase);
+                sep = ",";
+            }
+            if (cpu) {
+                m_out.literal(sep);
+                m_out.literal("\"cpu_ms\":");
+                m_out.fixed(s.cpuUs, 3);
+            }
+            m_out.ch('}');
+        }
+        m_out.ch('}');
+    }
+
+    // A JSON string from UTF-8 as read from a file: quotes, backslashes and
+    // control characters escaped. The reader let only valid UTF-8 in; a
+    // byte that is not (a trace assembled otherwise) is written as U+FFFD.
+    void utf8(std::string_view text)
+    {
+        m_out.room(); // then at most 500 characters (6 bytes each) between checks
+        m_out.ch('"');
+        std::size_t sinceRoom = 0;
+        for (std::size_t i = 0; i < text.size();) {
+            if (++sinceRoom == 500) {
+                m_out.room();
+                sinceRoom = 0;
+            }
+            const auto c = static_cast<unsigned char>(text[i]);
+            if (c < 0x80) {
+                if (c == '"' || c == '\\') {
+                    m_out.ch('\\');
+                    m_out.ch(char(c));
+                } else if (c >= 0x20) {
+                    m_out.ch(char(c));
+                } else {
+                    static constexpr char hex[] = "0123456789abcdef";
+                    m_out.literal("\\u00");
+                    m_out.ch(hex[c >> 4]);
+                    m_out.ch(hex[c & 15]);
+                }
+                ++i;
+                continue;
+            }
+            const int length = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+            bool valid = length > 0 && i + std::size_t(length) <= text.size();
+            for (int k = 1; valid && k < length; ++k)
+                valid = (static_cast<unsigned char>(text[i + std::size_t(k)]) & 0xc0) == 0x80;
+            if (valid) {
+                m_out.literal(text.substr(i, std::size_t(length)));
+                i += std::size_t(length);
+            } else {
+                m_out.literal("\xef\xbf\xbd");
+                ++i;
+            }
+        }
+        m_out.ch('"');
+    }
+
     static bool taskFirst(const TaskRecord &t, const Span &s)
     {
         return t.startNs < s.startNs || (t.startNs == s.startNs && t.endNs >= s.endNs);
@@ -248,7 +395,17 @@ private:
         m_out.literal("{\"name\":\"interleave_run\"");
         head("M", 0);
         m_out.literal(",\"args\":{\"mode\":");
-        m_out.string(modeName(m_info.mode));
+        m_out.string(m_foreign ? QStringLiteral("opened") : modeName(m_info.mode));
+        if (m_foreign) {
+            m_out.literal(",\"opened_from\":");
+            m_out.string(m_foreign->origin);
+            if (!m_foreign->recordedBy.isEmpty()) {
+                m_out.literal(",\"recorded_by\":");
+                m_out.string(m_foreign->recordedBy);
+            }
+            m_out.literal(",\"overflow_spans\":");
+            m_out.integer(std::int64_t(m_trace.overflowSpans));
+        }
         m_out.literal(",\"workers\":");
         m_out.integer(m_info.workers);
         m_out.literal(",\"cores\":");
@@ -452,6 +609,7 @@ private:
     const RunInfo &m_info;
     const Metrics &m_metrics;
     const int m_pid;
+    const ForeignRun *m_foreign;
 };
 
 } // namespace

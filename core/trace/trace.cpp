@@ -139,14 +139,19 @@ void Trace::indexSpans()
 {
     const int lanes = std::max(0, info.lanes);
     const auto bucket = [lanes](const Span &s) { return s.lane < lanes ? int(s.lane) : lanes; };
-    std::sort(spans.begin(), spans.end(), [&](const Span &a, const Span &b) {
+    const auto order = [&](const Span &a, const Span &b) {
         const int ba = bucket(a), bb = bucket(b);
         if (ba != bb)
             return ba < bb;
         if (a.startNs != b.startNs)
             return a.startNs < b.startNs;
         return a.endNs > b.endNs; // enclosing span first
-    });
+    };
+    // An opened file's spans are usually added in this order already: one
+    // pass to see it instead of a sort (a run's come in completion order,
+    // the pass stops at once).
+    if (!std::is_sorted(spans.begin(), spans.end(), order))
+        std::sort(spans.begin(), spans.end(), order);
     // Only when there is slack: shrinking copies every span, for a moment
     // holding them twice.
     if (spans.capacity() > spans.size() + spans.size() / 8)
@@ -190,6 +195,13 @@ Trace::Range Trace::unlanedSpans() const
 {
     const auto lanes = std::size_t(std::max(0, info.lanes));
     return {spans.data() + laneBegin[lanes], spans.data() + laneBegin[lanes + 1]};
+}
+
+std::uint32_t ForeignRun::addText(std::string_view text)
+{
+    m_texts.append(text);
+    m_ends.push_back(m_texts.size());
+    return std::uint32_t(m_ends.size() - 1);
 }
 
 } // namespace il

@@ -10,10 +10,14 @@
 #include <QStringList>
 
 #include <memory>
+#include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
 namespace il {
+
+inline constexpr std::uint32_t noLabel = 0xffffffu;
 
 struct Span
 {
@@ -23,7 +27,54 @@ struct Span
     std::uint16_t lane = noLane;
     std::uint16_t phase = noPhase;
     SpanKind kind = SpanKind::None;
+    // A span opened from another tool's file: its name and category, an
+    // index into the run's Trace::foreign->labels, 24 bits kept in what was
+    // padding (label()). The lab's spans have none: their task, phase and
+    // kind name them.
+    std::uint8_t labelHigh = 0xff;
+    std::uint16_t labelLow = 0xffff;
     std::uint32_t cpuUs = 0; // cpu spans: thread CPU time consumed (<= wall time)
+
+    std::uint32_t label() const { return std::uint32_t(labelHigh) << 16 | labelLow; }
+    void setLabel(std::uint32_t id)
+    {
+        labelHigh = std::uint8_t(id >> 16);
+        labelLow = std::uint16_t(id);
+    }
+};
+static_assert(sizeof(Span) == 32, "a span is 32 bytes: millions of them are held");
+
+// What a run opened from another tool's file (core/import) keeps beside its
+// spans, so that exporting it (core/io) and opening the export gives the
+// same run: the spans' names and categories, its tasks' names, which lanes
+// its measures count. Strings are held once, as UTF-8 in one block.
+struct ForeignRun
+{
+    struct Label
+    {
+        std::uint32_t name; // indexes into texts
+        std::uint32_t cat;
+    };
+    std::vector<Label> labels; // Span::label() indexes it
+    QStringList taskNames;     // by task index
+    std::vector<bool> countedLanes; // lanes whose spans the measures count (a track's top level, async lanes)
+    QString origin;            // "app.json": where the spans were first read from
+    QString recordedBy;        // "VizTracer", "Dask", or empty
+
+    std::uint32_t addText(std::string_view text);
+    std::string_view text(std::uint32_t id) const
+    {
+        const std::size_t from = id ? m_ends[id - 1] : 0;
+        return std::string_view(m_texts).substr(from, m_ends[id] - from);
+    }
+    bool hasLabel(const Span &s) const { return s.label() < labels.size(); }
+    // Empty for a span without a label (the file gave it no name or category).
+    std::string_view name(const Span &s) const { return hasLabel(s) ? text(labels[s.label()].name) : std::string_view(); }
+    std::string_view cat(const Span &s) const { return hasLabel(s) ? text(labels[s.label()].cat) : std::string_view(); }
+
+private:
+    std::string m_texts;
+    std::vector<std::size_t> m_ends;
 };
 
 enum class TaskState : std::uint8_t { Pending, Queued, Running, Done, Failed, Cancelled };
@@ -132,6 +183,10 @@ struct Trace
     // Opened from a file: spans that did not nest on their track (rounding,
     // clock skew, a cut recording), drawn on overflow lanes, never dropped.
     std::size_t overflowSpans = 0;
+    // Opened from another tool's file (or from an export of such a run):
+    // its spans' names, its tasks' names and what its measures count. Null
+    // for the lab's runs and runs opened from their exports.
+    std::shared_ptr<const ForeignRun> foreign;
     // The run's shared counters and locks (Executor::sharedResults), empty
     // when the task set has none.
     SharedStateResults shared;

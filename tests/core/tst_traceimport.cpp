@@ -10,6 +10,9 @@
 
 #include <QDir>
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -27,6 +30,40 @@ QByteArray readFixture(const QString &name)
 
 const il::Trace &traceOf(const il::OpenedRun &r) { return *r.run->trace; }
 
+// What a run opened from another tool's file is, as lines to compare: its
+// lanes (names, counted in the measures or not), tasks (names, times from
+// the run's origin, lane, state) and spans (times, kind, task, name and
+// category), spans sorted.
+QStringList describe(const il::OpenedRun &r)
+{
+    const il::Trace &t = *r.run->trace;
+    QStringList lines;
+    lines << QStringLiteral("recorded by %1, %2 spans, %3 overflow, %4 events")
+                 .arg(r.recordedBy).arg(r.spanCount).arg(t.overflowSpans).arg(t.eventCount);
+    for (int l = 0; l < t.info.lanes; ++l)
+        lines << QStringLiteral("lane %1: %2%3").arg(l).arg(t.info.laneNames.value(l))
+                     .arg(t.foreign && std::size_t(l) < t.foreign->countedLanes.size() && t.foreign->countedLanes[std::size_t(l)]
+                              ? QString() : QStringLiteral(" (not counted)"));
+    for (std::size_t i = 0; i < t.tasks.size(); ++i) {
+        const il::TaskRecord &k = t.tasks[i];
+        lines << QStringLiteral("task %1 %2: %3..%4 lane %5 %6")
+                     .arg(i).arg(r.tasks->tasks.at(i).name)
+                     .arg(k.startNs < 0 ? -1 : k.startNs - t.info.originNs).arg(k.endNs < 0 ? -1 : k.endNs - t.info.originNs)
+                     .arg(k.lane).arg(il::taskStateName(k.state));
+    }
+    QStringList spans;
+    for (const il::Span &s : t.spans) {
+        const bool named = t.foreign && t.foreign->hasLabel(s);
+        spans << QStringLiteral("lane %1 %2..%3 %4 task %5 phase %6 cpu %7 \"%8\" [%9]")
+                     .arg(s.lane, 5).arg(s.startNs - t.info.originNs, 15).arg(s.endNs - t.info.originNs, 15)
+                     .arg(il::spanKindName(s.kind)).arg(qint64(s.task == il::noTask ? -1 : qint64(s.task))).arg(s.phase).arg(s.cpuUs)
+                     .arg(named ? QString::fromUtf8(t.foreign->name(s)) : QStringLiteral("-"),
+                          named ? QString::fromUtf8(t.foreign->cat(s)) : QStringLiteral("-"));
+    }
+    spans.sort();
+    return lines + spans;
+}
+
 } // namespace
 
 class TestTraceImport : public QObject
@@ -43,6 +80,9 @@ private slots:
     void daskKeysAreTasks();
     void viztracerAsyncTasksAreTasks();
     void unsortedInputGivesTheSameRun();
+    void foreignExportRoundTrips_data();
+    void foreignExportRoundTrips();
+    void foreignExportIsPlainChromeTrace();
     void stringTableKeepsEachStringOnce();
     void badTraces_data();
     void badTraces();
@@ -369,6 +409,111 @@ void TestTraceImport::viztracerAsyncTasksAreTasks()
 // same one every time it comes again, in the order first seen, through the
 // table's growth; strings that differ only in length, in their last byte or
 // past their eighth byte stay apart, and the empty string is one too.
+// A trace from another tool, opened and exported: opening the export gives
+// the same lanes, spans (names and categories, times to the ns), tasks,
+// measures and overflow, and exporting that again gives the same bytes.
+void TestTraceImport::foreignExportRoundTrips_data()
+{
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<QString>("someName"); // a span name the export must keep
+    QTest::newRow("viztracer") << "viztracer.json" << "json.loads";
+    QTest::newRow("viztracer async") << "viztracer-async.json" << "";
+    QTest::newRow("dask stream") << "dask-taskstream.json" << "('inc-6a1f', 1)";
+    QTest::newRow("ray timeline") << "ray-timeline.json" << "";
+    QTest::newRow("chrome array") << "chrome-array.json" << "";
+    QTest::newRow("overlapping") << "overlapping.json" << "";
+}
+
+void TestTraceImport::foreignExportRoundTrips()
+{
+    QFETCH(QString, file);
+    QFETCH(QString, someName);
+    const il::OpenResult first = il::openTraceBytes(readFixture(file), file);
+    QVERIFY(!first.runs.empty());
+    std::vector<il::RunResultPtr> runs;
+    for (const il::OpenedRun &r : first.runs)
+        runs.push_back(r.run);
+    const il::TaskSet none;
+    const QByteArray text = il::chromeTraceJson(none, runs);
+    if (!someName.isEmpty())
+        QVERIFY2(text.contains("\"name\":\"" + someName.toUtf8() + '"'), text.constData());
+
+    const il::OpenResult again = il::openTraceBytes(text, QStringLiteral("again.json"));
+    QVERIFY2(again.ok(), qPrintable(again.error));
+    QVERIFY2(again.problems.isEmpty(), qPrintable(again.problems.join('\n')));
+    QCOMPARE(again.runs.size(), first.runs.size());
+    for (std::size_t i = 0; i < first.runs.size(); ++i) {
+        const il::OpenedRun &a = first.runs[i], &b = again.runs[i];
+        QVERIFY(b.foreign);
+        QCOMPARE(b.title, QStringLiteral("again.json · %1 · %2").arg(i + 1).arg(a.title));
+        QCOMPARE(traceOf(b).info.cores, 0);
+        QCOMPARE(traceOf(b).info.workers, traceOf(a).info.workers);
+        QCOMPARE(describe(b), describe(a));
+        const il::Metrics &x = a.run->metrics, &y = b.run->metrics;
+        QVERIFY(qAbs(y.makespanMs - x.makespanMs) < 1e-9);
+        QVERIFY(qAbs(y.cpuWallMs - x.cpuWallMs) < 1e-9);
+        QVERIFY(qAbs(y.ioWaitMs - x.ioWaitMs) < 1e-9);
+        QVERIFY(qAbs(y.ipcMs - x.ipcMs) < 1e-9);
+        QVERIFY(qAbs(y.utilization - x.utilization) < 1e-12);
+        QCOMPARE(y.laneUtilization.size(), x.laneUtilization.size());
+        for (std::size_t l = 0; l < x.laneUtilization.size(); ++l)
+            QVERIFY(qAbs(y.laneUtilization[l] - x.laneUtilization[l]) < 1e-12);
+        QCOMPARE(y.completed, x.completed);
+        QCOMPARE(y.failed, x.failed);
+        QCOMPARE(y.events, x.events);
+        QCOMPARE(y.lanes, x.lanes);
+    }
+    std::vector<il::RunResultPtr> reopened;
+    for (const il::OpenedRun &r : again.runs)
+        reopened.push_back(r.run);
+    QCOMPARE(il::chromeTraceJson(none, reopened), text);
+}
+
+// The export of an opened run is a Chrome trace any viewer reads: every
+// event an object with a name, ph, pid and tid; X events with a string
+// category and numeric ts and dur; lanes and the run named by thread_name
+// and process_name metadata. Names keep their UTF-8, quotes and control
+// characters escaped.
+void TestTraceImport::foreignExportIsPlainChromeTrace()
+{
+    const QByteArray bad = R"([{"ph":"X","pid":7,"tid":1,"ts":10,"dur":5,"name":"say \"hi\"\n","cat":"c"},)"
+                           "{\"ph\":\"X\",\"pid\":7,\"tid\":1,\"ts\":11,\"dur\":1,\"name\":\"caf\xc3\xa9 \xe2\x86\x92 \\u0001\"},"
+                           R"({"ph":"B","pid":7,"tid":2,"ts":12},{"ph":"E","pid":7,"tid":2,"ts":14}])";
+    const il::OpenResult first = il::openTraceBytes(bad, QStringLiteral("odd.json"));
+    QVERIFY2(first.ok(), qPrintable(first.error));
+    const QByteArray text = il::chromeTraceJson(il::TaskSet(), {first.runs.front().run});
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(text, &error);
+    QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(error.errorString()));
+    int x = 0, threadNames = 0, processNames = 0;
+    QStringList names;
+    for (const QJsonValue &v : doc.object()[QLatin1String("traceEvents")].toArray()) {
+        const QJsonObject e = v.toObject();
+        QVERIFY(e[QLatin1String("name")].isString());
+        QVERIFY(e[QLatin1String("ph")].isString());
+        QVERIFY(e[QLatin1String("pid")].isDouble());
+        QVERIFY(e[QLatin1String("tid")].isDouble());
+        const QString ph = e[QLatin1String("ph")].toString();
+        if (ph == QLatin1String("X")) {
+            ++x;
+            QVERIFY(e[QLatin1String("cat")].isString());
+            QVERIFY(e[QLatin1String("ts")].isDouble());
+            QVERIFY(e[QLatin1String("dur")].isDouble());
+            names << e[QLatin1String("name")].toString();
+        } else {
+            QCOMPARE(ph, QStringLiteral("M"));
+            threadNames += e[QLatin1String("name")].toString() == QLatin1String("thread_name");
+            processNames += e[QLatin1String("name")].toString() == QLatin1String("process_name");
+        }
+    }
+    QCOMPARE(x, 3);
+    QCOMPARE(threadNames, traceOf(first.runs.front()).info.lanes);
+    QCOMPARE(processNames, 1);
+    QVERIFY2(names.contains(QStringLiteral("say \"hi\"\n")), qPrintable(names.join('|')));
+    QVERIFY2(names.contains(QStringLiteral("café → \u0001")), qPrintable(names.join('|')));
+    QVERIFY2(names.contains(QString()), qPrintable(names.join('|'))); // B/E without a name
+}
+
 void TestTraceImport::stringTableKeepsEachStringOnce()
 {
     il::import::StringTable table;
@@ -524,11 +669,19 @@ void TestTraceImport::progressCanCancel()
         return true;
     });
     QVERIFY2(all.ok(), qPrintable(all.error));
-    QCOMPARE(calls, 4); // every 4096 events
+    QCOMPARE(calls, 5); // every 4096 events, then once as the runs are arranged
+    QCOMPARE(last, std::int64_t(doc.size()));
     QCOMPARE(int(all.runs.front().spanCount), 20000);
     const il::OpenResult stopped = il::openTraceBytes(doc, QStringLiteral("p"), [](std::int64_t, std::int64_t) { return false; });
     QVERIFY(stopped.cancelled);
     QVERIFY(stopped.runs.empty());
+    // Cancel after the whole file was read, while its runs are arranged:
+    // cancelled too, no run.
+    const il::OpenResult late = il::openTraceBytes(doc, QStringLiteral("p"), [&](std::int64_t done, std::int64_t total) {
+        return done < total;
+    });
+    QVERIFY(late.cancelled);
+    QVERIFY(late.runs.empty());
 }
 
 QTEST_GUILESS_MAIN(TestTraceImport)

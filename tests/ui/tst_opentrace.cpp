@@ -1,13 +1,23 @@
 // The window opens trace files beside its runs: File -> Open trace and a
 // drop, in the background, with the run headers naming the files.
 
+#include "core/import/traceopener.h"
+#include "core/io/exporters.h"
+#include "synthetictrace.h"
 #include "core/timeline/timelinemodel.h"
 #include "ui/timeline/timelinepainter.h"
 #include "ui/window/mainwindow.h"
 #include "ui/window/runsession.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QFile>
+#include <QFileDialog>
+#include <QLineEdit>
+#include <QPointer>
+#include <QProgressDialog>
+#include <QPushButton>
+#include <QTimer>
 #include <QMimeData>
 #include <QStatusBar>
 #include <QTemporaryDir>
@@ -16,6 +26,32 @@
 
 namespace {
 QString fixture(const char *name) { return QStringLiteral(INTERLEAVE_TRACE_FIXTURES "/") + QLatin1String(name); }
+
+// Answers the next save dialog with `path` as a user typing it would.
+class SaveAs
+{
+public:
+    explicit SaveAs(const QString &path)
+    {
+        m_poll.setInterval(20);
+        QObject::connect(&m_poll, &QTimer::timeout, [this, path] {
+            auto *dialog = qobject_cast<QFileDialog *>(QApplication::activeModalWidget());
+            if (!dialog || !dialog->isVisible() || dialog == m_answered)
+                return;
+            if (auto *name = dialog->findChild<QLineEdit *>(QStringLiteral("fileNameEdit")))
+                name->setText(path);
+            else
+                dialog->selectFile(path);
+            m_answered = dialog;
+            QMetaObject::invokeMethod(dialog, [dialog] { static_cast<QDialog *>(dialog)->accept(); }, Qt::QueuedConnection);
+        });
+        m_poll.start();
+    }
+
+private:
+    QTimer m_poll;
+    QPointer<QFileDialog> m_answered;
+};
 } // namespace
 
 class TestOpenTrace : public QObject
@@ -25,6 +61,8 @@ private slots:
     void opensBesideTheRuns();
     void dropOpensFiles();
     void badFileIsSaidAndKeepsTheWindow();
+    void exportKeepsOpenedNames();
+    void cancelStopsTheOpening();
 };
 
 void TestOpenTrace::opensBesideTheRuns()
@@ -83,6 +121,89 @@ void TestOpenTrace::badFileIsSaidAndKeepsTheWindow()
     QCOMPARE(int(w.session()->model().run(0).trace()->spans.size()), 1);
     QVERIFY2(w.statusBar()->currentMessage().contains(QStringLiteral("cut.json: at byte 73 (line 1, column 74), in event 1: ends inside")),
              qPrintable(w.statusBar()->currentMessage()));
+}
+
+// File -> Export trace with runs opened from other tools' files: the file
+// keeps their span names, lanes and task names, and opens as the same runs.
+void TestOpenTrace::exportKeepsOpenedNames()
+{
+    QTemporaryDir dir;
+    ui::MainWindow w({false});
+    w.show();
+    bool done = false;
+    w.openTraces({fixture("viztracer.json"), fixture("dask-taskstream.json")}, [&] { done = true; });
+    QTRY_VERIFY(done);
+    QCOMPARE(int(w.session()->results().size()), 2);
+    const QString path = dir.filePath(QStringLiteral("window.json"));
+    QVERIFY(w.exportTraceAction()->isEnabled()); // opened runs alone can be exported
+    {
+        SaveAs answer(path);
+        w.exportTraceAction()->trigger();
+    }
+    QVERIFY(QFile::exists(path));
+    const il::OpenResult again = il::openTraceFile(path);
+    QVERIFY2(again.ok(), qPrintable(again.error));
+    QCOMPARE(int(again.runs.size()), 2);
+    for (int i = 0; i < 2; ++i) {
+        const il::Trace &before = *w.session()->results()[std::size_t(i)]->trace, &after = *again.runs[std::size_t(i)].run->trace;
+        QCOMPARE(after.info.laneNames, before.info.laneNames);
+        QCOMPARE(after.spans.size(), before.spans.size());
+        QVERIFY(after.foreign && before.foreign);
+        QStringList a, b;
+        for (const il::Span &s : before.spans)
+            a << QString::fromUtf8(before.foreign->name(s)) + '/' + QString::fromUtf8(before.foreign->cat(s));
+        for (const il::Span &s : after.spans)
+            b << QString::fromUtf8(after.foreign->name(s)) + '/' + QString::fromUtf8(after.foreign->cat(s));
+        a.sort();
+        b.sort();
+        QCOMPARE(b, a);
+        QCOMPARE(after.foreign->taskNames, before.foreign->taskNames);
+    }
+    const il::Trace &viz = *again.runs[0].run->trace;
+    bool loads = false;
+    for (const il::Span &s : viz.spans)
+        loads = loads || viz.foreign->name(s) == "json.loads";
+    QVERIFY(loads);
+    QCOMPARE(again.runs[1].run->trace->foreign->taskNames.value(1), QStringLiteral("('inc-6a1f', 1)"));
+}
+
+// Cancel in the progress dialog while a big trace is read: the reading
+// stops, the result says cancelled, no run is added and the window can
+// open again.
+void TestOpenTrace::cancelStopsTheOpening()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("big.json"));
+    {
+        // About 300,000 events (30 MB): read in a good part of a second,
+        // far longer than Cancel takes to be pressed.
+        auto result = std::make_shared<il::RunResult>();
+        result->trace = testdata::makeSyntheticTrace(700'000, 8);
+        QVERIFY(il::writeChromeTraceFile(path, il::TaskSet(), {result}).isEmpty());
+    }
+    ui::MainWindow w({false});
+    w.show();
+    bool done = false;
+    w.openTraces({path}, [&] { done = true; });
+    auto *progress = w.findChild<QProgressDialog *>();
+    QVERIFY(progress);
+    QVERIFY(!w.openTraceAction()->isEnabled());
+    auto *cancel = progress->findChild<QPushButton *>();
+    QVERIFY(cancel);
+    cancel->click();
+    QTRY_VERIFY(done);
+    QCOMPARE(int(w.session()->results().size()), 0);
+    QCOMPARE(w.session()->model().runCount(), 0);
+    QVERIFY2(w.statusBar()->currentMessage().contains(QStringLiteral("opening cancelled")),
+             qPrintable(w.statusBar()->currentMessage()));
+    QVERIFY(w.openTraceAction()->isEnabled());
+    QTRY_VERIFY(!w.findChild<QProgressDialog *>()); // the dialog is gone
+    // Opened again, to its end: the run is there.
+    done = false;
+    w.openTraces({path}, [&] { done = true; });
+    QTRY_VERIFY_WITH_TIMEOUT(done, 60000);
+    QCOMPARE(int(w.session()->results().size()), 1);
+    QCOMPARE(w.session()->results().front()->trace->tasks.size(), std::size_t(100'000));
 }
 
 QTEST_MAIN(TestOpenTrace)

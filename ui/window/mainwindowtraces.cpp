@@ -44,6 +44,7 @@ void MainWindow::openTraces(const QStringList &paths, std::function<void()> done
             const std::size_t before = m_session->results().size();
             const std::vector<il::RunResultPtr> all = il::appendOpenedRuns(m_session->results(), runs);
             m_session->addOpened(std::vector<il::RunResultPtr>(all.begin() + qsizetype(before), all.end()), m_panel->taskSet());
+            updateRunState(); // there are runs to export now
             m_timeline->fitAll();
             QString text = tr("Opened %1 · %2").arg(il::plural(qint64(runs.size()), "run"), il::plural(qint64(spans), "span"));
             if (overflow)

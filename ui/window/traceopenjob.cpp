@@ -47,6 +47,7 @@ void openTracesInBackground(QWidget *parent, const QStringList &paths,
     });
     auto *dialog = new QProgressDialog(QObject::tr("Opening…"), QObject::tr("Cancel"), 0, 1000, parent);
     dialog->setWindowTitle(QObject::tr("Open trace"));
+    dialog->setMinimumWidth(420); // the file's name and the title in full
     dialog->setMinimumDuration(300); // small files never flash a dialog
     dialog->setAutoReset(false);
     dialog->setAutoClose(false);
