@@ -283,27 +283,40 @@ private:
         utf8(labelled ? m_foreign->cat(s) : std::string_view());
         head("X", tid);
         exactTimes(s.startNs, s.endNs);
-        const bool hasTask = s.task != noTask, hasPhase = s.phase != noPhase, cpu = s.cpuUs != 0;
-        if (hasTask || hasPhase || cpu) {
-            m_out.literal(",\"args\":{");
-            const char *sep = "";
-            if (hasTask) {
-                m_out.literal("\"task\":");
-                m_out.integer(s.task);
-                sep = ",";
-            }
-            if (hasPhase) {
-                m_out.literal(sep);
-                m_out.literal("\"phase\":");
-                m_out.integer(s.phase);
-                sep = ",";
-            }
-            if (cpu) {
-                m_out.literal(sep);
-                m_out.literal("\"cpu_ms\":");
-                m_out.fixed(s.cpuUs, 3);
-            }
-            m_out.ch('}');
+        spanArgs(s, s.cpuUs != 0, nullptr);
+        m_out.ch('}');
+    }
+
+    // A span's "args" (none if it has nothing to say): its task, phase, the
+    // cpu time it used (`cpu`) and the lock a lock-wait waited for.
+    void spanArgs(const Span &s, bool cpu, const QString *lock)
+    {
+        const bool hasTask = s.task != noTask, hasPhase = s.phase != noPhase;
+        if (!hasTask && !hasPhase && !cpu && !lock)
+            return;
+        m_out.literal(",\"args\":{");
+        const char *sep = "";
+        if (hasTask) {
+            m_out.literal("\"task\":");
+            m_out.integer(s.task);
+            sep = ",";
+        }
+        if (hasPhase) {
+            m_out.literal(sep);
+            m_out.literal("\"phase\":");
+            m_out.integer(s.phase);
+            sep = ",";
+        }
+        if (cpu) {
+            m_out.literal(sep);
+            m_out.literal("\"cpu_ms\":");
+            m_out.fixed(s.cpuUs, 3);
+            sep = ",";
+        }
+        if (lock) {
+            m_out.literal(sep);
+            m_out.literal("\"lock\":");
+            m_out.string(*lock);
         }
         m_out.ch('}');
     }
@@ -490,35 +503,7 @@ private:
         m_out.ch('"');
         head("X", tid);
         times(s.startNs, s.endNs);
-        const bool hasTask = s.task != noTask, hasPhase = s.phase != noPhase, cpu = s.kind == SpanKind::Cpu;
-        const QString *lock = lockOf(s);
-        if (hasTask || hasPhase || cpu || lock) {
-            m_out.literal(",\"args\":{");
-            const char *sep = "";
-            if (hasTask) {
-                m_out.literal("\"task\":");
-                m_out.integer(s.task);
-                sep = ",";
-            }
-            if (hasPhase) {
-                m_out.literal(sep);
-                m_out.literal("\"phase\":");
-                m_out.integer(s.phase);
-                sep = ",";
-            }
-            if (cpu) {
-                m_out.literal(sep);
-                m_out.literal("\"cpu_ms\":");
-                m_out.fixed(s.cpuUs, 3);
-                sep = ",";
-            }
-            if (lock) {
-                m_out.literal(sep);
-                m_out.literal("\"lock\":");
-                m_out.string(*lock);
-            }
-            m_out.ch('}');
-        }
+        spanArgs(s, s.kind == SpanKind::Cpu, lockOf(s));
         m_out.ch('}');
     }
 
