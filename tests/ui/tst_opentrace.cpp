@@ -63,6 +63,7 @@ private slots:
     void badFileIsSaidAndKeepsTheWindow();
     void exportKeepsOpenedNames();
     void cancelStopsTheOpening();
+    void openedExportNamesItsOwnTasks();
 };
 
 void TestOpenTrace::opensBesideTheRuns()
@@ -204,6 +205,39 @@ void TestOpenTrace::cancelStopsTheOpening()
     QTRY_VERIFY_WITH_TIMEOUT(done, 60000);
     QCOMPARE(int(w.session()->results().size()), 1);
     QCOMPARE(w.session()->results().front()->trace->tasks.size(), std::size_t(100'000));
+}
+
+// An Interleave export opened in a window that shows nothing yet names its
+// tasks as the file does, not as the task set panel's preset does (as the
+// command line's --open without a task set).
+void TestOpenTrace::openedExportNamesItsOwnTasks()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("named.json"));
+    auto result = std::make_shared<il::RunResult>();
+    result->trace = testdata::makeSyntheticTrace(70, 2);
+    il::TaskSet named;
+    named.name = QStringLiteral("named");
+    for (std::size_t i = 0; i < result->trace->tasks.size(); ++i) {
+        il::Task t;
+        t.name = QStringLiteral("alpha-%1").arg(i);
+        t.phases = {il::Phase{il::PhaseKind::Cpu, 1.0}, il::Phase{il::PhaseKind::Io, 1.0}};
+        named.tasks.push_back(t);
+    }
+    QVERIFY(il::writeChromeTraceFile(path, named, {result}).isEmpty());
+
+    ui::MainWindow w({false});
+    w.show();
+    QVERIFY(w.session()->results().empty());
+    bool done = false;
+    w.openTraces({path}, [&] { done = true; });
+    QTRY_VERIFY(done);
+    QCOMPARE(int(w.session()->results().size()), 1);
+    QVERIFY(w.session()->taskSet());
+    QCOMPARE(w.session()->taskSet()->tasks.size(), named.tasks.size());
+    QCOMPARE(w.session()->taskSet()->tasks[3].name, QStringLiteral("alpha-3"));
+    QVERIFY(w.session()->model().taskSet());
+    QCOMPARE(w.session()->model().taskSet()->tasks[3].name, QStringLiteral("alpha-3"));
 }
 
 QTEST_MAIN(TestOpenTrace)

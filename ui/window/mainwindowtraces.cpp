@@ -43,7 +43,12 @@ void MainWindow::openTraces(const QStringList &paths, std::function<void()> done
         if (!runs.empty() && !m_session->isRunning()) {
             const std::size_t before = m_session->results().size();
             const std::vector<il::RunResultPtr> all = il::appendOpenedRuns(m_session->results(), runs);
-            m_session->addOpened(std::vector<il::RunResultPtr>(all.begin() + qsizetype(before), all.end()), m_panel->taskSet());
+            // Task names: with nothing shown yet, the (first) opened file's
+            // own, as the command line does; beside runs already shown, the
+            // set those runs have (the timeline names every run's tasks
+            // from one set).
+            const il::TaskSetPtr names = before == 0 && runs.front().tasks ? runs.front().tasks : m_panel->taskSet();
+            m_session->addOpened(std::vector<il::RunResultPtr>(all.begin() + qsizetype(before), all.end()), names);
             updateRunState(); // there are runs to export now
             m_timeline->fitAll();
             QString text = tr("Opened %1 · %2").arg(il::plural(qint64(runs.size()), "run"), il::plural(qint64(spans), "span"));

@@ -68,7 +68,7 @@ bool RunSession::addOpened(const std::vector<il::RunResultPtr> &runs, const il::
 {
     if (m_running || !set)
         return false;
-    if (!m_set) {
+    if (!m_set || m_results.empty()) { // nothing shown whose tasks these would rename
         m_set = set;
         m_model.setTaskSet(m_set);
     }

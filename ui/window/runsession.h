@@ -31,7 +31,8 @@ public:
     bool start(il::TaskSetPtr set, std::vector<il::RunConfig> runs, int repeat = 1);
     // Adds finished runs opened from trace files (their run indexes follow
     // the results'); refused while a run goes. The next start() clears them.
-    // `set` names the tasks when nothing ran yet (the panel's).
+    // `set` names the tasks when nothing is shown yet (the first opened
+    // file's own, else the panel's).
     bool addOpened(const std::vector<il::RunResultPtr> &runs, const il::TaskSetPtr &set);
     // Shows finished runs kept from earlier comparisons (the run history)
     // instead of the current one: each at the next run index, named by its
