@@ -6,6 +6,7 @@
 #include "synthetictrace.h"
 #include "core/timeline/timelinemodel.h"
 #include "ui/timeline/timelinepainter.h"
+#include "ui/timeline/timelineview.h"
 #include "ui/window/mainwindow.h"
 #include "ui/window/runsession.h"
 
@@ -19,6 +20,7 @@
 #include <QPushButton>
 #include <QTimer>
 #include <QMimeData>
+#include <QScrollBar>
 #include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
@@ -64,6 +66,7 @@ private slots:
     void exportKeepsOpenedNames();
     void cancelStopsTheOpening();
     void openedExportNamesItsOwnTasks();
+    void tooltipNamesAnOpenedSpan();
 };
 
 void TestOpenTrace::opensBesideTheRuns()
@@ -238,6 +241,36 @@ void TestOpenTrace::openedExportNamesItsOwnTasks()
     QCOMPARE(w.session()->taskSet()->tasks[3].name, QStringLiteral("alpha-3"));
     QVERIFY(w.session()->model().taskSet());
     QCOMPARE(w.session()->model().taskSet()->tasks[3].name, QStringLiteral("alpha-3"));
+}
+
+// Hovering a span of another tool's trace names it as the file did.
+void TestOpenTrace::tooltipNamesAnOpenedSpan()
+{
+    ui::MainWindow w({false});
+    w.resize(1400, 900);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    bool done = false;
+    w.openTraces({fixture("viztracer.json")}, [&] { done = true; });
+    QTRY_VERIFY(done);
+    ui::TimelineView *view = w.timeline();
+    view->setViewKind(il::TimelineViewKind::ByLane);
+    const il::TimelineRun &run = view->model()->run(0);
+    const il::Trace &trace = *run.trace();
+    QVERIFY(trace.foreign);
+    // The json.loads call: its lane's row, the middle of its bar.
+    const il::Span *loads = nullptr;
+    for (const il::Span &s : trace.spans)
+        if (trace.foreign->name(s) == "json.loads")
+            loads = &s;
+    QVERIFY(loads);
+    const double from = double(loads->startNs - trace.info.originNs), to = double(loads->endNs - trace.info.originNs);
+    view->setMapping(ui::TimeMapping{from - (to - from), (to - from) / 200.0, double(ui::TimelineLayout::labelWidth)});
+    const auto [top, bottom] = view->layout().rowSpan(0, int(loads->lane));
+    const QPoint at(int(view->mapping().toX((from + to) / 2)),
+                    ui::TimelineLayout::rulerHeight + (top + bottom) / 2 - view->verticalScrollBar()->value());
+    const QString tip = view->toolTipAt(at);
+    QVERIFY2(tip.startsWith(QStringLiteral("json.loads")), qPrintable(tip));
 }
 
 QTEST_MAIN(TestOpenTrace)

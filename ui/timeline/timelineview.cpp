@@ -738,6 +738,12 @@ QString TimelineView::toolTipAt(const QPoint &pos) const
     if (item.kind == il::ItemKind::Queued || item.kind == il::ItemKind::Ready
         || ((item.kind == il::ItemKind::Io || item.kind == il::ItemKind::LockWait) && il::isLoopMode(run.info().mode)))
         lane = -1; // waits that occupy no lane
+    // A span of another tool's file: the name (and category) the file gave it, first.
+    if (run.trace() && run.trace()->foreign && lane >= 0) {
+        const QString name = openedSpanName(*run.trace(), lane, item);
+        if (!name.isEmpty())
+            lines.prepend(name);
+    }
     QString where = QStringLiteral("run %1 (%2)").arg(hit->run + 1).arg(il::modeName(run.info().mode));
     if (lane >= 0)
         where = QStringLiteral("lane %1 · ").arg(TimelinePainter::rowLabel(*m_model, run, TimelineViewKind::ByLane, lane)) + where;
@@ -748,6 +754,25 @@ QString TimelineView::toolTipAt(const QPoint &pos) const
             lines << state;
     }
     return lines.join(QLatin1Char('\n'));
+}
+
+QString openedSpanName(const il::Trace &trace, int lane, const il::TimelineItem &item)
+{
+    // The lane's spans are sorted by start: the one the item was drawn from
+    // starts and ends where it does.
+    const il::Trace::Range spans = trace.laneSpans(lane);
+    const std::int64_t start = trace.info.originNs + item.start;
+    const std::int64_t end = trace.info.originNs + item.end;
+    const il::Span *it = std::lower_bound(spans.begin, spans.end, start,
+                                          [](const il::Span &s, std::int64_t t) { return s.startNs < t; });
+    for (; it != spans.end && it->startNs == start; ++it) {
+        if (it->endNs != end || !trace.foreign->hasLabel(*it))
+            continue;
+        const QString name = il::printable(QString::fromUtf8(trace.foreign->name(*it)));
+        const QString cat = il::printable(QString::fromUtf8(trace.foreign->cat(*it)));
+        return cat.isEmpty() ? name : QStringLiteral("%1 · %2").arg(name, cat);
+    }
+    return QString();
 }
 
 const il::LockHandoff *handoffEnding(const il::TimelineRun &run, std::uint32_t task, std::int64_t endNs)

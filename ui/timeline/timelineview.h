@@ -168,6 +168,9 @@ QString taskEndText(const il::TimelineRun &run, std::uint32_t task);
 // run's origin), or null: the wait ended otherwise (a deadlock, Stop), or
 // the run is still going on.
 const il::LockHandoff *handoffEnding(const il::TimelineRun &run, std::uint32_t task, std::int64_t endNs);
+// The name (and category) another tool's file gave the span of `trace`'s
+// `lane` that `item` was drawn from; empty if it gave none.
+QString openedSpanName(const il::Trace &trace, int lane, const il::TimelineItem &item);
 // "busy 78 %, cpu 120 ms, io 40 ms": one run's figures for a selected range.
 QString rangeStatsNote(const il::RangeStats &stats);
 // "120 ms – 340 ms (220 ms)" then one "mode: note" line per run.
