@@ -64,7 +64,7 @@ public:
     static constexpr int maxFailedStarts = 3;   // per lane, in a row
     static constexpr int maxFailuresInARow = 5; // whole pool, no task completed in between
     static constexpr double aheadBehindMs = 1.0; // --prefetch queues only behind tasks this short
-    static constexpr std::int64_t spinNs = 50'000; // a worker's look for a lock's answer (see WorkerChannel)
+    static constexpr std::int64_t spinNs = 50'000; // a worker's look before sleeping (see WorkerChannel)
 
     int laneCount() const override { return m_workers; }
     int slotCount() const override { return 1; }
@@ -101,11 +101,10 @@ public:
         const SigpipeBlocked writesToLostWorkers; // fail with EPIPE (WorkerPipes)
         m_ctx = &ctx;
         m_prefetch = ctx.config.effectivePrefetch();
-        // Workers look for a lock's answer a moment before sleeping only
+        // Workers look for the parent's answer a moment before sleeping only
         // while each can have a core: more, and their looking takes the
-        // cores the parent and the others need. Without locks there is
-        // nothing to look for.
-        m_spinNs = m_workers <= m_cores && ctx.set.usesSharedState() ? spinNs : 0;
+        // cores the parent and the others need.
+        m_spinNs = m_workers <= m_cores ? spinNs : 0;
         m_sink = std::make_unique<RecorderSink>(ctx.recorder, 0);
         const auto n = std::uint32_t(ctx.set.tasks.size());
         m_workerPath = ctx.config.workerPath.isEmpty() ? defaultWorkerPath() : ctx.config.workerPath;

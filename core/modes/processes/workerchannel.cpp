@@ -58,14 +58,35 @@ protocol::Frame WorkerChannel::read()
     return frame;
 }
 
-void WorkerChannel::spinForInput()
+bool WorkerChannel::spinForInput(std::int64_t ns)
+{
+    if (ns <= 0)
+        return false;
+    const std::int64_t until = monoNs() + ns;
+    pollfd p{m_in, POLLIN, 0};
+    for (;;) {
+        if (::poll(&p, 1, 0) > 0)
+            return true;
+        if (monoNs() >= until)
+            return false;
+        ::sched_yield();
+    }
+}
+
+void WorkerChannel::lookForNextTask()
 {
     if (m_spinNs <= 0)
         return;
-    const std::int64_t until = monoNs() + m_spinNs;
-    pollfd p{m_in, POLLIN, 0};
-    while (monoNs() < until && ::poll(&p, 1, 0) == 0)
-        ::sched_yield();
+    if (m_skipLooks > 0) {
+        --m_skipLooks;
+        return;
+    }
+    if (spinForInput(std::min(m_spinNs, nextTaskSpinNs))) {
+        m_lookBackoff = 0;
+        return;
+    }
+    m_lookBackoff = std::min(2 * m_lookBackoff + 1, maxSkippedLooks);
+    m_skipLooks = m_lookBackoff;
 }
 
 void WorkerChannel::take(protocol::Frame frame)
@@ -97,6 +118,8 @@ void WorkerChannel::takeIn(bool wait)
             take(std::move(frame));
             continue;
         }
+        if (wait && m_deferred.empty())
+            lookForNextTask();
         if (!wait || !m_deferred.empty()) {
             pollfd p{m_in, POLLIN, 0};
             const int ready = ::poll(&p, 1, 0);
@@ -124,7 +147,7 @@ protocol::Frame WorkerChannel::next()
 
 protocol::Grant WorkerChannel::grant(std::uint32_t task, std::uint32_t lock)
 {
-    spinForInput();
+    spinForInput(m_spinNs);
     for (;;) {
         protocol::Frame frame = read();
         if (frame.type != protocol::FrameType::Grant) {

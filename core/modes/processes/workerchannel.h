@@ -18,7 +18,8 @@ class WorkerChannel
 {
 public:
     // `spinNs`: how long to look at the pipe before sleeping when waiting
-    // for a lock's answer (0: sleep at once).
+    // for a lock's answer or (at most nextTaskSpinNs) the next task; 0:
+    // sleep at once.
     explicit WorkerChannel(PipeSink &sink, std::int64_t spinNs = 0, int in = STDIN_FILENO)
         : m_sink(sink), m_in(in), m_spinNs(spinNs) {}
 
@@ -46,20 +47,29 @@ private:
     // no task queued.
     void takeIn(bool wait);
     void take(protocol::Frame frame);
-    // Before sleeping for a lock's answer: looks at the pipe for up to
-    // spinNs, yielding the core between looks, so an answer the parent sends
-    // at once needs no wake-up of this process (on this VM a wake-up is
-    // ~20 µs). The parent allows it only while every worker can have a core
-    // of its own. Not done for the next task: with tasks queued ahead a
-    // worker rarely waits for one, and when it does, looking only took the
-    // core the parent needed to send it (20,000 zero-length tasks on 2
-    // workers took 250-440 ms looking, 140-190 ms not).
-    void spinForInput();
+    // Looks at the pipe for up to `ns`, yielding the core between looks, so
+    // that an answer the parent sends at once needs no wake-up of this
+    // process (on this VM a wake-up is ~5-20 µs). True if something came.
+    // The parent allows it (spinNs > 0) only while every worker can have a
+    // core of its own. Before a lock's answer it looks for spinNs.
+    bool spinForInput(std::int64_t ns);
+    // Before sleeping for its next task it looks for at most nextTaskSpinNs,
+    // and only while looking pays: each look that finds nothing doubles how
+    // many waits go by without one (up to maxSkippedLooks), one that finds
+    // the task starts again. On a busy machine the parent's answer comes
+    // late, looks find nothing, and the core they would take stays the
+    // parent's (always looking: 20,000 zero-length tasks on 2 workers took
+    // 250-440 ms at load 1.5 against 140-190 ms not looking).
+    void lookForNextTask();
+    static constexpr std::int64_t nextTaskSpinNs = 20'000;
+    static constexpr int maxSkippedLooks = 64;
     [[noreturn]] void fail(const QString &message);
 
     PipeSink &m_sink;
     int m_in;
     std::int64_t m_spinNs;
+    int m_lookBackoff = 0; // lookForNextTask()
+    int m_skipLooks = 0;
     protocol::Decoder m_decoder;
     std::deque<protocol::Frame> m_deferred;
 };
