@@ -271,6 +271,8 @@ void TestOpenTrace::tooltipNamesAnOpenedSpan()
                     ui::TimelineLayout::rulerHeight + (top + bottom) / 2 - view->verticalScrollBar()->value());
     const QString tip = view->toolTipAt(at);
     QVERIFY2(tip.startsWith(QStringLiteral("json.loads")), qPrintable(tip));
+    // The run is the file, not a mode it never ran in.
+    QVERIFY2(tip.contains(QStringLiteral("run 1: viztracer.json (VizTracer)")), qPrintable(tip));
 }
 
 QTEST_MAIN(TestOpenTrace)

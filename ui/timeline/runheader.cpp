@@ -56,7 +56,7 @@ RunHeader RunHeader::of(const il::TimelineRun &run, std::size_t taskCount)
     // A run opened from a file is named by it; one from another tool has no
     // mode, workers or ideal bound of ours.
     const bool foreign = !info.openedFrom.isEmpty() && info.cores == 0;
-    header.title = info.openedFrom.isEmpty() ? il::modeName(info.mode) : info.openedFrom;
+    header.title = runName(info);
     // --repeat: which repetition goes on, or that this is the median one.
     if (info.repeats > 1 && run.isLive())
         header.title += QCoreApplication::translate("RunHeader", " (repetition %1 of %2)").arg(info.repetition + 1).arg(info.repeats);
@@ -161,6 +161,11 @@ QString droppedEventsText(std::uint64_t dropped)
     // plural is chosen here.
     return QCoreApplication::translate("RunHeader", dropped == 1 ? "⚠ %1 event dropped" : "⚠ %1 events dropped")
         .arg(dropped);
+}
+
+QString runName(const il::RunInfo &info)
+{
+    return info.openedFrom.isEmpty() ? il::modeName(info.mode) : info.openedFrom;
 }
 
 } // namespace ui

@@ -29,6 +29,9 @@ struct RunHeader
     static QString toolTip(const il::TimelineRun &run, std::size_t taskCount);
 };
 
+// What a run is called: its mode, or the file it was opened from.
+QString runName(const il::RunInfo &info);
+
 // "counter hits: 4 lost of 400,000", "counter hits: 400,000 of 400,000, none lost".
 QString counterText(const il::CounterResult &c);
 

@@ -4,6 +4,7 @@
 
 #include "core/analysis/advisor.h"
 #include "core/base/wording.h"
+#include "ui/timeline/runheader.h"
 #include "ui/timeline/spanstyle.h"
 
 #include <QKeyEvent>
@@ -744,7 +745,10 @@ QString TimelineView::toolTipAt(const QPoint &pos) const
         if (!name.isEmpty())
             lines.prepend(name);
     }
-    QString where = QStringLiteral("run %1 (%2)").arg(hit->run + 1).arg(il::modeName(run.info().mode));
+    // "run 2 (threads)"; an opened file's name has its recorder in brackets already.
+    QString where = (run.info().openedFrom.isEmpty() ? QStringLiteral("run %1 (%2)") : QStringLiteral("run %1: %2"))
+                        .arg(hit->run + 1)
+                        .arg(runName(run.info()));
     if (lane >= 0)
         where = QStringLiteral("lane %1 · ").arg(TimelinePainter::rowLabel(*m_model, run, TimelineViewKind::ByLane, lane)) + where;
     lines << where;
@@ -829,7 +833,7 @@ QString rangeStatsText(const il::TimelineModel &model, double fromNs, double toN
             continue;
         const il::RangeStats s = model.rangeStats(r, static_cast<std::int64_t>(fromNs),
                                                   static_cast<std::int64_t>(toNs));
-        text += QStringLiteral("\n%1: %2").arg(il::modeName(model.run(r).info().mode), rangeStatsNote(s));
+        text += QStringLiteral("\n%1: %2").arg(runName(model.run(r).info()), rangeStatsNote(s));
     }
     return text;
 }

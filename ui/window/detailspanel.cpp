@@ -1,6 +1,7 @@
 #include "ui/window/detailspanel.h"
 
 #include "core/analysis/advisor.h"
+#include "ui/timeline/runheader.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -182,7 +183,7 @@ void DetailsPanel::refreshRuns()
             continue;
         listed.push_back(r);
         const il::RunInfo &info = run->info();
-        titles << (info.openedFrom.isEmpty() ? il::modeName(info.mode) : info.openedFrom);
+        titles << runName(info);
     }
     const int keep = m_run;
     const bool same = listed == m_listed;
