@@ -241,6 +241,28 @@ void TestOpenTrace::openedExportNamesItsOwnTasks()
     QCOMPARE(w.session()->taskSet()->tasks[3].name, QStringLiteral("alpha-3"));
     QVERIFY(w.session()->model().taskSet());
     QCOMPARE(w.session()->model().taskSet()->tasks[3].name, QStringLiteral("alpha-3"));
+
+    // A second export of other tasks, beside it: named from the set shown,
+    // and the status bar says so.
+    const QString other = dir.filePath(QStringLiteral("other.json"));
+    il::TaskSet renamed = named;
+    for (il::Task &t : renamed.tasks)
+        t.name.replace(QStringLiteral("alpha"), QStringLiteral("beta"));
+    QVERIFY(il::writeChromeTraceFile(other, renamed, {result}).isEmpty());
+    done = false;
+    w.openTraces({other}, [&] { done = true; });
+    QTRY_VERIFY(done);
+    QCOMPARE(int(w.session()->results().size()), 2);
+    QCOMPARE(w.session()->model().taskSet()->tasks[3].name, QStringLiteral("alpha-3"));
+    QVERIFY2(w.statusBar()->currentMessage().contains(
+                 QStringLiteral("other.json: its tasks are shown with the names of the task set already shown")),
+             qPrintable(w.statusBar()->currentMessage()));
+    // The same names again: nothing to say.
+    done = false;
+    w.openTraces({path}, [&] { done = true; });
+    QTRY_VERIFY(done);
+    QVERIFY2(!w.statusBar()->currentMessage().contains(QStringLiteral("its tasks are shown")),
+             qPrintable(w.statusBar()->currentMessage()));
 }
 
 // Hovering a span of another tool's trace names it as the file did.

@@ -11,10 +11,23 @@
 
 #include <QDragEnterEvent>
 #include <QDropEvent>
+#include <QFileInfo>
 #include <QMimeData>
 #include <QUrl>
 
 namespace ui {
+
+namespace {
+bool sameTaskNames(const il::TaskSet &a, const il::TaskSet &b)
+{
+    if (a.tasks.size() != b.tasks.size())
+        return false;
+    for (std::size_t i = 0; i < a.tasks.size(); ++i)
+        if (a.tasks[i].name != b.tasks[i].name)
+            return false;
+    return true;
+}
+} // namespace
 
 void MainWindow::openTraces(const QStringList &paths, std::function<void()> done)
 {
@@ -49,6 +62,12 @@ void MainWindow::openTraces(const QStringList &paths, std::function<void()> done
             // from one set).
             const il::TaskSetPtr names = before == 0 && runs.front().tasks ? runs.front().tasks : m_panel->taskSet();
             m_session->addOpened(std::vector<il::RunResultPtr>(all.begin() + qsizetype(before), all.end()), names);
+            // Say so where that names a file's own tasks otherwise.
+            QStringList renamed;
+            for (const il::OpenedRun &run : runs)
+                if (run.tasks && !run.tasks->tasks.empty() && m_session->taskSet() && !sameTaskNames(*run.tasks, *m_session->taskSet())
+                    && !renamed.contains(run.source))
+                    renamed << run.source;
             updateRunState(); // there are runs to export now
             m_timeline->fitAll();
             QString text = tr("Opened %1 · %2").arg(il::plural(qint64(runs.size()), "run"), il::plural(qint64(spans), "span"));
@@ -57,6 +76,9 @@ void MainWindow::openTraces(const QStringList &paths, std::function<void()> done
             if (skipped)
                 text += tr(" · %1 skipped (see the header's tooltip)").arg(il::plural(qint64(skipped), "event"));
             said.prepend(text);
+            for (const QString &file : renamed)
+                said << tr("%1: its tasks are shown with the names of the task set already shown, which differ from its own (open it alone to see them)")
+                            .arg(QFileInfo(file).fileName());
         }
         notify(said.join(QStringLiteral(" — ")), 15000);
         if (done)
