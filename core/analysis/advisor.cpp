@@ -84,7 +84,13 @@ QString sharedStateText(const std::vector<Metrics> &runs)
                              figures.join(QStringLiteral(", ")));
         else if (!m->counters.empty() && m->cancelled == 0)
             safe << modeName(mode);
-        if (m->lockWaitMs > 0 && !m->locks.empty()) {
+        // A deadlock's waits never ended in the lock: they are the
+        // deadlock (said below), not contention, unless some acquisition
+        // also had to wait.
+        std::uint64_t contended = 0;
+        for (const LockResult &l : m->locks)
+            contended += l.contended;
+        if (m->lockWaitMs > 0 && !m->locks.empty() && (m->deadlocks == 0 || contended > 0)) {
             const LockResult *worst = &m->locks.front();
             for (const LockResult &l : m->locks)
                 if (l.waitNs > worst->waitNs)
