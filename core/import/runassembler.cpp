@@ -287,8 +287,19 @@ OpenedRun reopenForeign(RawTrace &raw, std::uint32_t pid, const std::vector<std:
 
 // ------------------------------------------------------- Interleave's own
 
-std::vector<OpenedRun> assembleOwn(RawTrace &raw, const QString &source, QStringList &problems)
+std::vector<OpenedRun> assembleOwn(RawTrace &raw, const QString &source, QStringList &problems,
+                                   const std::function<bool()> &stop)
 {
+    // Asked before the first run and then every 65,536 events placed.
+    constexpr std::size_t askEvery = 65536;
+    std::size_t sinceAsked = askEvery;
+    const auto stopped = [&](std::size_t events) {
+        sinceAsked += events;
+        if (!stop || sinceAsked < askEvery)
+            return false;
+        sinceAsked = 0;
+        return stop();
+    };
     // Runs are pids, in the order the file gives them.
     std::vector<std::uint32_t> pids;
     std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> byPid;
@@ -376,7 +387,11 @@ std::vector<OpenedRun> assembleOwn(RawTrace &raw, const QString &source, QString
             set->tasks.resize(taskCount);
             named.resize(taskCount, false);
         }
+        if (stopped(0))
+            return {};
         for (std::uint32_t k : byPid[pid]) {
+            if (stopped(1))
+                return {};
             const RawEvent &e = raw.events[k];
             if (e.ph == 0)
                 continue;
@@ -957,7 +972,7 @@ std::vector<OpenedRun> assembleRuns(RawTrace &raw, const QString &source, QStrin
                                     const std::function<bool()> &stop)
 {
     if (raw.generator == QLatin1String("interleave") || !raw.runInfos.empty())
-        return assembleOwn(raw, source, problems);
+        return assembleOwn(raw, source, problems, stop);
     if (raw.events.empty())
         return {};
     ForeignAssembler assembler(raw, source, stop);

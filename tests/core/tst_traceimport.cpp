@@ -6,6 +6,7 @@
 #include "core/import/rawtrace.h"
 #include "core/import/traceopener.h"
 #include "core/io/exporters.h"
+#include "synthetictrace.h"
 #include "testsupport.h"
 
 #include <QDir>
@@ -682,6 +683,17 @@ void TestTraceImport::progressCanCancel()
     });
     QVERIFY(late.cancelled);
     QVERIFY(late.runs.empty());
+    // The same for an Interleave export, whose runs are built otherwise.
+    auto result = std::make_shared<il::RunResult>();
+    result->trace = testdata::makeSyntheticTrace(20000, 4);
+    QTemporaryDir dir;
+    const QString own = dir.filePath(QStringLiteral("own.json"));
+    QVERIFY(il::writeChromeTraceFile(own, il::TaskSet(), {result}).isEmpty());
+    const il::OpenResult whole = il::openTraceFile(own);
+    QVERIFY2(whole.ok() && whole.runs.size() == 1, qPrintable(whole.error));
+    const il::OpenResult ownLate = il::openTraceFile(own, [](std::int64_t done, std::int64_t total) { return done < total; });
+    QVERIFY(ownLate.cancelled);
+    QVERIFY(ownLate.runs.empty());
 }
 
 QTEST_GUILESS_MAIN(TestTraceImport)
