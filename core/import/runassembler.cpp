@@ -285,21 +285,36 @@ OpenedRun reopenForeign(RawTrace &raw, std::uint32_t pid, const std::vector<std:
     return run;
 }
 
+// Whether to stop arranging runs (Cancel): `stop` asked before the first
+// piece of work and then every 65,536 events placed; once yes, yes.
+class StopAsker
+{
+public:
+    explicit StopAsker(const std::function<bool()> &stop) : m_stop(stop) {}
+    bool stopped(std::size_t events)
+    {
+        m_sinceAsked += events;
+        if (!m_stopped && m_stop && m_sinceAsked >= askEvery) {
+            m_sinceAsked = 0;
+            m_stopped = m_stop();
+        }
+        return m_stopped;
+    }
+    bool wasStopped() const { return m_stopped; }
+
+private:
+    static constexpr std::size_t askEvery = 65536;
+    const std::function<bool()> &m_stop;
+    std::size_t m_sinceAsked = askEvery; // the first piece of work asks
+    bool m_stopped = false;
+};
+
 // ------------------------------------------------------- Interleave's own
 
 std::vector<OpenedRun> assembleOwn(RawTrace &raw, const QString &source, QStringList &problems,
                                    const std::function<bool()> &stop)
 {
-    // Asked before the first run and then every 65,536 events placed.
-    constexpr std::size_t askEvery = 65536;
-    std::size_t sinceAsked = askEvery;
-    const auto stopped = [&](std::size_t events) {
-        sinceAsked += events;
-        if (!stop || sinceAsked < askEvery)
-            return false;
-        sinceAsked = 0;
-        return stop();
-    };
+    StopAsker asker(stop);
     // Runs are pids, in the order the file gives them.
     std::vector<std::uint32_t> pids;
     std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> byPid;
@@ -387,10 +402,10 @@ std::vector<OpenedRun> assembleOwn(RawTrace &raw, const QString &source, QString
             set->tasks.resize(taskCount);
             named.resize(taskCount, false);
         }
-        if (stopped(0))
+        if (asker.stopped(0))
             return {};
         for (std::uint32_t k : byPid[pid]) {
-            if (stopped(1))
+            if (asker.stopped(1))
                 return {};
             const RawEvent &e = raw.events[k];
             if (e.ph == 0)
@@ -556,21 +571,13 @@ class ForeignAssembler
 {
 public:
     ForeignAssembler(RawTrace &raw, const QString &source, const std::function<bool()> &stop)
-        : m_raw(raw), m_source(source), m_stop(stop)
+        : m_raw(raw), m_source(source), m_asker(stop)
     {
     }
 
     // Asked before the first track and then every 65,536 events placed.
-    bool stopped(std::size_t events)
-    {
-        m_sinceAsked += events;
-        if (!m_stopped && m_stop && m_sinceAsked >= askEvery) {
-            m_sinceAsked = 0;
-            m_stopped = m_stop();
-        }
-        return m_stopped;
-    }
-    bool wasStopped() const { return m_stopped; }
+    bool stopped(std::size_t events) { return m_asker.stopped(events); }
+    bool wasStopped() const { return m_asker.wasStopped(); }
 
     OpenedRun assemble()
     {
@@ -946,12 +953,9 @@ private:
         }
     }
 
-    static constexpr std::size_t askEvery = 65536;
     RawTrace &m_raw;
     QString m_source;
-    const std::function<bool()> &m_stop;
-    std::size_t m_sinceAsked = askEvery; // the first track asks
-    bool m_stopped = false;
+    StopAsker m_asker;
     Labels m_labels{m_raw.strings};
     Trace *m_trace = nullptr;
     QStringList m_laneNames;

@@ -14,6 +14,7 @@ namespace {
 struct Declared
 {
     double io = 0, cpu = 0;
+    int workers = 1;
     int share = 1; // cpu counts this many times
 };
 
@@ -22,8 +23,8 @@ Declared declared(const Task &task, const RunConfig &config, int cores)
     Declared d;
     for (const Phase &p : task.phases)
         (p.kind == PhaseKind::Cpu ? d.cpu : d.io) += p.ms;
-    const int workers = config.effectiveWorkers();
-    d.share = std::max(1, (workers + std::max(1, cores) - 1) / std::max(1, cores));
+    d.workers = config.effectiveWorkers();
+    d.share = std::max(1, (d.workers + std::max(1, cores) - 1) / std::max(1, cores));
     return d;
 }
 
@@ -48,8 +49,7 @@ LivenessLimit livenessLimit(const Task &task, const RunConfig &config, int cores
 
     const Declared d = declared(task, config, cores);
     const double io = d.io, cpu = d.cpu;
-    const int share = d.share;
-    const int workers = config.effectiveWorkers();
+    const int share = d.share, workers = d.workers;
     const double ms = limitMs(d);
     QString formula = QStringLiteral("%1 s + %2 × %3 ms declared")
                           .arg(livenessBaseMs / 1000).arg(livenessFactor).arg(io + cpu, 0, 'g', 12);
