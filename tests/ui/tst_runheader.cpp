@@ -54,6 +54,17 @@ void TestRunHeader::fieldsApart()
     const ui::RunHeader u = ui::RunHeader::of(model.run(0), set->tasks.size());
     QCOMPARE(u.measures.size(), 2);
     QVERIFY(!u.text().contains(QLatin1String("ideal")) && !u.text().contains(QLatin1String("efficiency")));
+
+    // A run that finished none of its tasks (a deadlock failed both) has an
+    // ideal bound but no efficiency: "efficiency 0 %" would be a figure
+    // nothing measured.
+    il::Metrics noneFinished = il::computeMetrics(*trace, *set);
+    noneFinished.completed = 0;
+    noneFinished.efficiency = 0;
+    model.setTrace(trace, noneFinished);
+    const ui::RunHeader f = ui::RunHeader::of(model.run(0), set->tasks.size());
+    QVERIFY2(f.text().contains(QLatin1String("ideal ")), qPrintable(f.text()));
+    QVERIFY2(!f.text().contains(QLatin1String("efficiency")), qPrintable(f.text()));
 }
 
 void TestRunHeader::droppedEventsShown()

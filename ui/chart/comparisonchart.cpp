@@ -285,7 +285,7 @@ ComparisonChart::ComparisonChart(QWidget *parent)
                           "%10 completed, %11 failed", nullptr, m.workers)
                            .arg(il::modeName(m.mode))
                            .arg(il::formatDurationMs(m.makespanMs), bound ? il::formatDurationMs(m.idealMs) : QStringLiteral("–"))
-                           .arg(bound ? QStringLiteral("%1 %").arg(std::lround(m.efficiency * 100)) : QStringLiteral("–"))
+                           .arg(bound && m.efficiency > 0 ? QStringLiteral("%1 %").arg(std::lround(m.efficiency * 100)) : QStringLiteral("–"))
                            .arg(util ? QStringLiteral("%1 %").arg(*util) : tr("– (not all the work was done)"))
                            .arg(il::formatDurationMs(m.cpuMs), il::formatDurationMs(m.ioWaitMs),
                                 il::formatDurationMs(m.gilWaitMs))

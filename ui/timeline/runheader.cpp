@@ -84,9 +84,12 @@ RunHeader RunHeader::of(const il::TimelineRun &run, std::size_t taskCount)
                                    .arg(il::formatDurationMs(m.repeat.minMs()), il::formatDurationMs(m.repeat.maxMs()));
         // A set whose work has no declared length (only lock and counter
         // phases) has no bound to hold a run against: no ideal, no efficiency.
+        // Nor has a run that finished none of its tasks (a deadlock failed
+        // them all): its efficiency is not 0 %, there is none (the CLI's "–").
         if (m.idealMs > 0)
-            header.measures << QStringLiteral("ideal %1").arg(il::formatDurationMs(m.idealMs))
-                            << QStringLiteral("efficiency %1 %").arg(std::lround(m.efficiency * 100));
+            header.measures << QStringLiteral("ideal %1").arg(il::formatDurationMs(m.idealMs));
+        if (m.idealMs > 0 && m.efficiency > 0)
+            header.measures << QStringLiteral("efficiency %1 %").arg(std::lround(m.efficiency * 100));
     } else if (run.isLive()) {
         header.measures << trCount("running… %1/%n task(s)", tasks).arg(run.tasksDone());
     }
