@@ -588,6 +588,19 @@ void TestMainWindow::chartLinksTwinsAndFollowsReplacedRuns()
     QVERIFY(axis);
     QCOMPARE(axis->categories()[3], QStringLiteral("threads-<br>gil"));
     QCOMPARE(axis->categories()[2], QStringLiteral("threads"));
+    // Five groups, one with failed tasks: its status goes under its name on
+    // the axis (beside it, it was cut at a picture's width); the name as
+    // said keeps it on one line.
+    std::vector<il::RunResultPtr> five(seven.begin(), seven.begin() + 5);
+    auto failing = std::make_shared<il::RunResult>(*five[3]);
+    failing->metrics.failed = 2;
+    five[3] = failing;
+    chart.setResults(five);
+    QCOMPARE(chart.categories()[3], QStringLiteral("threads-gil (2 failed)"));
+    axis = qobject_cast<QBarCategoryAxis *>(chart.chart()->axes(Qt::Horizontal).first());
+    QVERIFY(axis);
+    QCOMPARE(axis->categories()[3], QStringLiteral("threads-gil<br>(2 failed)"));
+    QCOMPARE(axis->categories()[2], QStringLiteral("threads"));
 
     // Following a model: a run replaced (the next repetition, then the
     // median) keeps its bar group and shows the new figures.

@@ -409,13 +409,19 @@ void ComparisonChart::rebuild()
             name += tr(" (stopped)");
         else if (m.failed > 0)
             name += tr(" (%n failed)", nullptr, m.failed);
-        // Many groups leave each name little room: it breaks after a dash
-        // onto a second line rather than being cut ("py-" / "threads").
+        // A status goes on a line of its own under the name ("threads-gil" /
+        // "(2 failed)"): beside it, five groups already cut it at the
+        // picture's width. Many groups leave each name little room too: it
+        // breaks after a dash onto a second line rather than being cut
+        // ("py-" / "threads").
         m_names.append(name);
-        m_categories->append(m_groups.size() > 5 ? QString(name.toHtmlEscaped())
-                                                       .replace(QLatin1Char('-'), QStringLiteral("-<br>"))
-                                                       .replace(QStringLiteral(" ("), QStringLiteral("<br>("))
-                                                 : name);
+        QString onAxis = name;
+        if (m_groups.size() > 5 || name.contains(QStringLiteral(" ("))) {
+            onAxis = name.toHtmlEscaped().replace(QStringLiteral(" ("), QStringLiteral("<br>("));
+            if (m_groups.size() > 5)
+                onAxis.replace(QLatin1Char('-'), QStringLiteral("-<br>"));
+        }
+        m_categories->append(onAxis);
         m_metrics.push_back(m);
         m_partial.push_back(partial);
         m_makespan->append(m.makespanMs / 1000.0);
