@@ -66,7 +66,10 @@ QString sharedStateText(const std::vector<Metrics> &runs)
     std::map<Mode, const Metrics *> last;
     for (const Metrics &m : runs)
         last[m.mode] = &m;
-    QStringList lost, safe, waited, deadlocked;
+    QStringList lost, safe, waited;
+    // Each cycle once, with the modes that ended in it: the same two tasks
+    // deadlock the same way in every mode, and saying it four times hid it.
+    SaidOnce cycles;
     for (const auto &[mode, m] : last) {
         std::int64_t lostUpdates = 0, expected = 0;
         QStringList figures;
@@ -102,7 +105,12 @@ QString sharedStateText(const std::vector<Metrics> &runs)
                           .arg(printable(worst->name));
         }
         if (m->deadlocks > 0)
-            deadlocked << QStringLiteral("%1 (%2)").arg(modeName(mode), m->deadlockCycle);
+            cycles.add(m->deadlockCycle, modeName(mode));
+    }
+    QStringList deadlocked;
+    for (const auto &[cycle, modes] : cycles.items()) {
+        deadlocked << (modes.size() > 1 ? QStringLiteral("%1, the same cycle in each (%2)") : QStringLiteral("%1 (%2)"))
+                          .arg(andList(modes), cycle);
     }
     QString text;
     if (!lost.isEmpty())
@@ -193,21 +201,25 @@ QString adviseComparison(const TaskSet &set, const std::vector<Metrics> &runs)
     // Only complete runs teach anything: a stopped run or one whose tasks
     // failed has a makespan of part of the work. They are named, not compared.
     std::map<Mode, Metrics> latest;
-    QStringList incomplete;
+    SaidOnce incomplete; // why, the modes it is true of
     for (const Metrics &m : runs) {
         if (m.cancelled == 0 && m.failed == 0) {
             latest[m.mode] = m;
             continue;
         }
         latest.erase(m.mode);
-        incomplete << (m.cancelled > 0 ? QStringLiteral("%1 (stopped)").arg(modeName(m.mode))
-                                       : QStringLiteral("%1 (%2 of %3 failed)")
-                                             .arg(modeName(m.mode), QString::number(m.failed),
-                                                  plural(m.completed + m.failed, "task")));
+        incomplete.add(m.cancelled > 0 ? QStringLiteral("stopped")
+                                       : QStringLiteral("%1 of %2 failed")
+                                             .arg(QString::number(m.failed), plural(m.completed + m.failed, "task")),
+                       modeName(m.mode));
     }
-    const QString leftOut = incomplete.isEmpty()
+    QStringList leftOutRuns;
+    for (const auto &[why, modes] : incomplete.items())
+        leftOutRuns << QStringLiteral("%1 (%2%3)").arg(andList(modes), why,
+                                                       modes.size() > 1 ? QStringLiteral(" in each") : QString());
+    const QString leftOut = leftOutRuns.isEmpty()
                                 ? QString()
-                                : QStringLiteral(" Left out of the comparison: %1.").arg(incomplete.join(QStringLiteral(", ")));
+                                : QStringLiteral(" Left out of the comparison: %1.").arg(leftOutRuns.join(QStringLiteral("; ")));
     const QString shared = sharedStateText(runs);
     if (latest.empty())
         return lead + QLatin1Char('.') + shared + leftOut;

@@ -1,5 +1,7 @@
 #include "core/base/wording.h"
 
+#include <algorithm>
+
 namespace il {
 
 namespace {
@@ -54,6 +56,21 @@ QString groupedCount(qint64 count)
     for (int at = int(digits.size()) - 3; at > 0; at -= 3)
         digits.insert(at, QLatin1Char(','));
     return negative ? QLatin1Char('-') + digits : digits;
+}
+
+void SaidOnce::add(const QString &what, const QString &who)
+{
+    auto same = std::find_if(m_items.begin(), m_items.end(), [&](const auto &item) { return item.first == what; });
+    if (same == m_items.end())
+        same = m_items.insert(m_items.end(), {what, {}});
+    same->second << who;
+}
+
+QString andList(const QStringList &items)
+{
+    if (items.size() < 2)
+        return items.value(0);
+    return QStringLiteral("%1 and %2").arg(items.mid(0, items.size() - 1).join(QStringLiteral(", ")), items.last());
 }
 
 } // namespace il

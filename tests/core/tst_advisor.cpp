@@ -160,7 +160,7 @@ void TestAdvisor::leavesOutIncompleteRuns()
     const QString text = il::adviseComparison(s, {run(il::Mode::Sequential, 1000), stopped, crashed});
     // Their short makespans must not make them "fastest".
     QVERIFY2(!text.contains(QStringLiteral("Fastest: threads")) && !text.contains(QStringLiteral("Fastest: processes")), qPrintable(text));
-    QVERIFY2(text.contains(QStringLiteral("Left out of the comparison: threads (stopped), processes (8 of 8 tasks failed).")), qPrintable(text));
+    QVERIFY2(text.contains(QStringLiteral("Left out of the comparison: threads (stopped); processes (8 of 8 tasks failed).")), qPrintable(text));
     const QString only = il::adviseComparison(s, {stopped});
     QVERIFY2(only.endsWith(QStringLiteral("Left out of the comparison: threads (stopped).")), qPrintable(only));
 }
@@ -247,6 +247,25 @@ void TestAdvisor::explainsSharedState()
     QVERIFY2(text.contains(QStringLiteral("Deadlock in eventloop (task 0 holds A, waits for B; task 1 holds B, waits for A)")),
              qPrintable(text));
     QVERIFY2(text.contains(QStringLiteral("one fixed order")), qPrintable(text));
+    // The same cycle in several modes is said once, with every mode that
+    // ended in it; another cycle is said on its own.
+    il::Metrics gil = loop;
+    gil.mode = il::Mode::ThreadsGil;
+    il::Metrics procs = loop;
+    procs.mode = il::Mode::Processes;
+    il::Metrics other = loop;
+    other.mode = il::Mode::Threads;
+    other.deadlockCycle = QStringLiteral("task 1 holds B, waits for A; task 0 holds A, waits for B");
+    const QString many = il::adviseComparison(s, {seq, other, gil, procs, loop});
+    QVERIFY2(many.contains(QStringLiteral("Deadlock in threads (task 1 holds B, waits for A; task 0 holds A, waits for B); "
+                                          "threads-gil, processes and eventloop, the same cycle in each (task 0 holds A, "
+                                          "waits for B; task 1 holds B, waits for A): each task waited")),
+             qPrintable(many));
+    QCOMPARE(many.count(QStringLiteral("task 0 holds A")), 2);
+    // Runs left out for the same reason are named together.
+    QVERIFY2(many.contains(QStringLiteral("Left out of the comparison: threads, threads-gil, processes and eventloop "
+                                          "(2 of 2 tasks failed in each).")),
+             qPrintable(many));
     // A set of increments only declares no cpu or io (race): no speed to
     // compare, the lost updates still said.
     il::TaskSet increments;

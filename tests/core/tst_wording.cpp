@@ -13,9 +13,18 @@ private slots:
     void printableEscapes();
     void printableTwiceChangesNothing();
     void pluralForms();
+    void andLists();
     void everyIncidentKindHasWords();
     void incidentWordsUseTheFields();
 };
+
+void TestWording::andLists()
+{
+    QCOMPARE(il::andList({}), QString());
+    QCOMPARE(il::andList({QStringLiteral("threads")}), QStringLiteral("threads"));
+    QCOMPARE(il::andList({QStringLiteral("a"), QStringLiteral("b")}), QStringLiteral("a and b"));
+    QCOMPARE(il::andList({QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c")}), QStringLiteral("a, b and c"));
+}
 
 void TestWording::printableEscapes_data()
 {

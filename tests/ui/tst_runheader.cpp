@@ -5,6 +5,7 @@
 #include "core/analysis/metrics.h"
 #include "core/timeline/timelinemodel.h"
 #include "synthetictrace.h"
+#include "ui/text/incidenttext.h"
 #include "ui/timeline/runheader.h"
 
 #include <QTest>
@@ -16,6 +17,7 @@ private slots:
     void fieldsApart();
     void droppedEventsShown();
     void countersShown();
+    void sameProblemSaidOnce();
 };
 
 namespace {
@@ -65,6 +67,48 @@ void TestRunHeader::fieldsApart()
     const ui::RunHeader f = ui::RunHeader::of(model.run(0), set->tasks.size());
     QVERIFY2(f.text().contains(QLatin1String("ideal ")), qPrintable(f.text()));
     QVERIFY2(!f.text().contains(QLatin1String("efficiency")), qPrintable(f.text()));
+}
+
+// The comparison's problem lines say each problem once with every run it
+// happened in: the same deadlock in three modes is one line naming them.
+void TestRunHeader::sameProblemSaidOnce()
+{
+    il::Incident deadlock;
+    deadlock.kind = il::IncidentKind::Deadlock;
+    deadlock.task = 0;
+    deadlock.value = 2;
+    deadlock.detail = QStringLiteral("task 0 holds A, waits for B; task 1 holds B, waits for A");
+    il::TimelineModel model;
+    model.setTaskSet(tasks(static_cast<int>(testdata::makeSyntheticTrace(70, 3, 1)->tasks.size())));
+    const il::Mode modes[] = {il::Mode::Threads, il::Mode::ThreadsGil, il::Mode::Processes, il::Mode::Threads};
+    for (int r = 0; r < 4; ++r) {
+        auto trace = std::make_shared<il::Trace>(*testdata::makeSyntheticTrace(70, 3, 1));
+        trace->info.runIndex = r;
+        trace->info.mode = modes[r];
+        // The last one fails otherwise: a line of its own.
+        if (r == 3)
+            deadlock.detail = QStringLiteral("task 1 holds B, waits for A; task 0 holds A, waits for B");
+        trace->incidents.push_back(deadlock);
+        model.setTrace(trace);
+    }
+    const QStringList lines = ui::comparisonProblemLines(model);
+    QCOMPARE(lines.size(), 2);
+    QVERIFY2(lines[0].startsWith(QStringLiteral("threads, threads-gil and processes: ")), qPrintable(lines[0]));
+    QVERIFY2(lines[0].contains(QStringLiteral(": deadlock: task 0 holds A, waits for B; task 1 holds B, waits for A")), qPrintable(lines[0]));
+    QVERIFY2(lines[1].startsWith(QStringLiteral("threads: ")), qPrintable(lines[1]));
+
+    // Two runs of one mode with the same problem: said once, counted.
+    model.clear();
+    for (int r = 0; r < 2; ++r) {
+        auto trace = std::make_shared<il::Trace>(*testdata::makeSyntheticTrace(70, 3, 1));
+        trace->info.runIndex = r;
+        trace->info.mode = il::Mode::EventLoop;
+        trace->incidents.push_back(deadlock);
+        model.setTrace(trace);
+    }
+    const QStringList twice = ui::comparisonProblemLines(model);
+    QCOMPARE(twice.size(), 1);
+    QVERIFY2(twice[0].startsWith(QStringLiteral("eventloop (2 runs): ")), qPrintable(twice[0]));
 }
 
 void TestRunHeader::droppedEventsShown()

@@ -1,6 +1,7 @@
 #include "ui/text/incidenttext.h"
 
 #include "core/base/englishplurals.h"
+#include "core/base/wording.h"
 #include "core/trace/incidentwords.h"
 
 #include <QCoreApplication>
@@ -129,7 +130,10 @@ QString comparisonProblemSummary(const il::TimelineModel &model)
 
 QStringList comparisonProblemLines(const il::TimelineModel &model)
 {
-    QStringList lines;
+    // What went wrong, each once with every run it happened in: the same
+    // deadlock in four modes is one line naming the four, not four lines.
+    il::SaidOnce problems;
+    const auto add = [&](const QString &mode, const QString &text) { problems.add(text, mode); };
     for (int r = 0; r < model.runCount(); ++r) {
         if (!model.hasRun(r))
             continue;
@@ -138,7 +142,7 @@ QStringList comparisonProblemLines(const il::TimelineModel &model)
         QStringList notes;
         for (const il::Incident &i : incidentsOf(run)) {
             if (i.fatal())
-                lines << tr("%1: %2").arg(mode, fatalLine(i, run.info()));
+                add(mode, fatalLine(i, run.info()));
             else if (isProblem(i))
                 notes << incidentText(i, run.info());
         }
@@ -148,7 +152,19 @@ QStringList comparisonProblemLines(const il::TimelineModel &model)
         if (!notes.isEmpty())
             line += (line.isEmpty() ? QString() : tr(" — ")) + notes.join(tr("; "));
         if (!line.isEmpty())
-            lines << tr("%1: %2").arg(mode, line);
+            add(mode, line);
+    }
+    QStringList lines;
+    for (const auto &[text, modes] : problems.items()) {
+        // Two runs of one mode (stacked from the history): "threads (2 runs)".
+        QStringList seen, who;
+        for (const QString &mode : modes) {
+            if (seen.contains(mode))
+                continue;
+            seen << mode;
+            who << (modes.count(mode) > 1 ? tr("%1 (%2 runs)").arg(mode).arg(modes.count(mode)) : mode);
+        }
+        lines << tr("%1: %2").arg(il::andList(who), text);
     }
     return lines;
 }
