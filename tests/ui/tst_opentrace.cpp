@@ -86,6 +86,11 @@ void TestOpenTrace::opensBesideTheRuns()
     const QString header = ui::TimelinePainter::runHeaderText(model.run(1), 0);
     QVERIFY2(header.startsWith(QStringLiteral("dask-taskstream.json (Dask) · 2 lanes · makespan")), qPrintable(header));
     QVERIFY(!header.contains(QStringLiteral("ideal")));
+    // A file without tasks (VizTracer's functions) is its header alone by
+    // task: the header says why; Dask's keys are tasks.
+    const QString lanesOnly = ui::TimelinePainter::runHeaderText(model.run(0), 0);
+    QVERIFY2(lanesOnly.endsWith(QStringLiteral(" spans · no tasks recognised")), qPrintable(lanesOnly));
+    QVERIFY2(!header.contains(QStringLiteral("no tasks")), qPrintable(header));
     QVERIFY(w.openTraceAction()->isEnabled());
     QVERIFY2(w.statusBar()->currentMessage().startsWith(QStringLiteral("Opened 2 runs · 12 spans")),
              qPrintable(w.statusBar()->currentMessage()));

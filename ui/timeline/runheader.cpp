@@ -75,6 +75,10 @@ RunHeader RunHeader::of(const il::TimelineRun &run, std::size_t taskCount)
         header.measures << QStringLiteral("makespan %1").arg(il::formatDurationMs(run.metrics()->makespanMs));
         if (run.trace())
             header.measures << QStringLiteral("%1 spans").arg(run.trace()->spans.size());
+        // By task such a run is its header alone: say why (its lanes are
+        // shown by lane).
+        if (run.trace() && run.trace()->tasks.empty())
+            header.measures << QCoreApplication::translate("RunHeader", "no tasks recognised");
     } else if (run.metrics()) {
         const il::Metrics &m = *run.metrics();
         header.measures << QStringLiteral("makespan %1").arg(il::formatDurationMs(m.makespanMs));
