@@ -57,6 +57,7 @@ private slots:
     void layoutCapSharesTheHeight();
     void byTaskPictureFitsEveryRowWhenItCan();
     void arrowsFollowTheOptions();
+    void headingIsNeverCutForTheLegend();
 
 private:
     il::TaskSet m_set;
@@ -224,7 +225,7 @@ void TestPicture::tallByTaskPictureWritesEveryRow()
     const ui::SpanStyle style = ui::SpanStyle::forPalette(options.palette);
     const auto [rowTop, rowBottom] = layout.rowSpan(1, 19999);
     QVERIFY(rowBottom > rowTop);
-    const int pageTop = 40 + ui::TimelineLayout::rulerHeight - info.content.back().first;
+    const int pageTop = info.titleHeight + ui::TimelineLayout::rulerHeight - info.content.back().first;
     const auto inkIn = [&](int y) {
         int n = 0;
         for (int x = ui::TimelineLayout::labelWidth + 1; x < last.width(); ++x)
@@ -375,6 +376,39 @@ void TestPicture::arrowsFollowTheOptions()
     QVERIFY(render(true, false) != none);
     QVERIFY(render(false, true) != none);
     QVERIFY(render(true, true) != render(true, false));
+}
+
+// The title names the picture: when the heading would not fit beside the
+// legend, the legend goes on a row under it (it was cut: "Interleave ·
+// deadlock · 2 tasks · cpu 4.00 m…"), and the rest of the picture moves down.
+void TestPicture::headingIsNeverCutForTheLegend()
+{
+    ui::PictureOptions options;
+    options.palette = QApplication::palette();
+    options.width = 4000;
+    const ui::PictureInfo wide = ui::pictureInfo(m_model, m_results, options);
+    QCOMPARE(wide.titleHeight, 40);
+    options.width = 1200;
+    const ui::PictureInfo narrow = ui::pictureInfo(m_model, m_results, options);
+    QCOMPARE(narrow.titleHeight, 70);
+    // Drawn there: the header colour fills the taller band, and the legend's
+    // cpu swatch sits in its second row.
+    const QSize size = ui::pictureSize(m_model, m_results, options);
+    QImage image(size, QImage::Format_ARGB32_Premultiplied);
+    image.fill(Qt::white);
+    {
+        QPainter p(&image);
+        ui::paintPicture(p, m_model, m_results, options);
+    }
+    const ui::SpanStyle style = ui::SpanStyle::forPalette(options.palette);
+    int cpuInFirstRow = 0, cpuInSecondRow = 0;
+    for (int y = 0; y < 70; ++y)
+        for (int x = 0; x < size.width(); ++x)
+            if (QColor(image.pixel(x, y)).rgb() == style.kind(il::ItemKind::Cpu).fill.rgb())
+                (y < 40 ? cpuInFirstRow : cpuInSecondRow) += 1;
+    QCOMPARE(cpuInFirstRow, 0);
+    QVERIFY2(cpuInSecondRow > 50, qPrintable(QString::number(cpuInSecondRow)));
+    QCOMPARE(QColor(image.pixel(5, 65)).rgb(), style.header.rgb());
 }
 
 QTEST_MAIN(TestPicture)

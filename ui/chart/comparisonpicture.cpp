@@ -30,6 +30,9 @@ namespace ui {
 
 namespace {
 constexpr int titleHeight = 40;
+// A second title row, for the legend, when the heading would not fit
+// beside it (a long task set name, a page note).
+constexpr int legendRowHeight = 30;
 constexpr int chartHeight = 320; // at least: taller when the why text needs it
 // The timeline part of a one-file picture, at most (logical px, drawn at
 // 2x). A 20,000-task by-task view at the normal row height would be a
@@ -102,6 +105,7 @@ struct Plan
     int rows = 0;
     QString note;      // how the rows were fitted (made here, not on the threads that draw pages)
     QString titleNote; // the same, brief
+    int titleBand = titleHeight; // + legendRowHeight when the legend goes under the heading
 
     int timelineHeight(std::size_t i) const
     {
@@ -109,7 +113,7 @@ struct Plan
     }
     QSize size(std::size_t i) const
     {
-        return QSize(width, titleHeight + timelineHeight(i) + (i == 0 ? chartBand : 0));
+        return QSize(width, titleBand + timelineHeight(i) + (i == 0 ? chartBand : 0));
     }
 };
 
@@ -145,6 +149,28 @@ QString noteOf(const Plan &plan, il::TimelineViewKind view, bool brief = false)
         .arg(rows);
 }
 
+// The picture's title: how the rows were fitted leads it (`where`: "page 2
+// of 6 · " or nothing), then the task set.
+QString headingOf(const il::TimelineModel &model, const QString &note, const QString &where)
+{
+    QString heading = QStringLiteral("Interleave");
+    if (const il::TaskSet *set = model.taskSet())
+        heading += QStringLiteral(" · %1 · %2").arg(set->name, taskSetSummaryText(*set));
+    return note.isEmpty() ? heading : QStringLiteral("%1%2 · %3").arg(where, note, heading);
+}
+
+QFont boldFont()
+{
+    QFont bold = QApplication::font();
+    bold.setBold(true);
+    return bold;
+}
+
+int legendRoom(const SpanStyle &style)
+{
+    return legendWidth(QApplication::font(), style) + 8;
+}
+
 Plan planPicture(const il::TimelineModel &model, const std::vector<il::RunResultPtr> &results,
                  const PictureOptions &options)
 {
@@ -158,6 +184,15 @@ Plan planPicture(const il::TimelineModel &model, const std::vector<il::RunResult
         plan.layout = TimelineLayout::compute(model, options.view, 0, {}, true);
     for (const auto &b : plan.layout.bands)
         plan.rows += b.rows;
+    // The heading whole or the legend on a row of its own under it: the
+    // title is what names the picture. Measured with the longest page
+    // prefix it could get.
+    {
+        const QString longest = headingOf(model, noteOf(plan, options.view, true), QStringLiteral("page 99 of 99 · "));
+        const int room = plan.width - legendRoom(SpanStyle::forPalette(options.palette)) - 24;
+        if (QFontMetrics(boldFont()).horizontalAdvance(longest) > room)
+            plan.titleBand = titleHeight + legendRowHeight;
+    }
     const int content = plan.layout.contentHeight;
     if (content <= room) {
         plan.pages.push_back({0, content});
@@ -170,7 +205,7 @@ Plan planPicture(const il::TimelineModel &model, const std::vector<il::RunResult
     plan.scale = 1;
     int top = 0;
     while (top < content) {
-        const int frame = titleHeight + TimelineLayout::rulerHeight + (plan.pages.empty() ? plan.chartBand : 0);
+        const int frame = plan.titleBand + TimelineLayout::rulerHeight + (plan.pages.empty() ? plan.chartBand : 0);
         const int limit = top + std::max(1000, maxPagePixels - frame);
         int bottom = content;
         if (limit < content) {
@@ -206,32 +241,26 @@ void paintPage(QPainter &p, const il::TimelineModel &model, const std::vector<il
     p.fillRect(QRect(QPoint(0, 0), size), style.background);
 
     // Title and legend.
-    const QRect title(0, 0, size.width(), titleHeight);
+    const QRect title(0, 0, size.width(), plan.titleBand);
     p.fillRect(title, style.header);
-    QString heading = QStringLiteral("Interleave");
-    if (const il::TaskSet *set = model.taskSet())
-        heading += QStringLiteral(" · %1 · %2").arg(set->name, taskSetSummaryText(*set));
     // How the rows were fitted leads the title, so eliding never hides it.
-    if (const QString &note = plan.titleNote; !note.isEmpty()) {
-        const QString where = plan.pages.size() > 1
-            ? QStringLiteral("page %1 of %2 · ").arg(page + 1).arg(plan.pages.size())
-            : QString();
-        heading = QStringLiteral("%1%2 · %3").arg(where, note, heading);
-    }
-    const int legendW = legendWidth(p.font(), style) + 8;
-    QFont bold = p.font();
-    bold.setBold(true);
+    const QString where = plan.pages.size() > 1 ? QStringLiteral("page %1 of %2 · ").arg(page + 1).arg(plan.pages.size())
+                                                : QString();
+    const QString heading = headingOf(model, plan.titleNote, where);
+    const int legendW = legendRoom(style);
+    const bool legendBelow = plan.titleBand > titleHeight;
+    const QFont bold = boldFont();
     p.setFont(bold);
     p.setPen(style.text);
-    const QRect headingRect = title.adjusted(12, 0, -legendW - 12, 0);
+    const QRect headingRect(12, 0, size.width() - 24 - (legendBelow ? 0 : legendW), titleHeight);
     p.drawText(headingRect, Qt::AlignVCenter | Qt::AlignLeft,
                QFontMetrics(bold).elidedText(heading, Qt::ElideRight, headingRect.width()));
     p.setFont(QApplication::font());
-    paintLegend(p, QRect(size.width() - legendW, title.top() + 6, legendW - 8, titleHeight - 12), style);
+    paintLegend(p, QRect(size.width() - legendW, legendBelow ? titleHeight - 4 : 6, legendW - 8, titleHeight - 12), style);
 
     // Timeline: this page's stretch of the rows, as the window shows it
     // scrolled there.
-    const QRect timelineRect(0, titleHeight, size.width(), plan.timelineHeight(page));
+    const QRect timelineRect(0, plan.titleBand, size.width(), plan.timelineHeight(page));
     TimelineScene scene;
     scene.model = &model;
     scene.layout = &plan.layout;
@@ -324,6 +353,7 @@ PictureInfo pictureInfo(const il::TimelineModel &model, const std::vector<il::Ru
     info.scale = plan.scale;
     info.compact = plan.layout.compact;
     info.rows = plan.rows;
+    info.titleHeight = plan.titleBand;
     for (std::size_t i = 0; i < plan.pages.size(); ++i) {
         info.sizes.push_back(plan.size(i));
         info.content.emplace_back(plan.pages[i].top, plan.pages[i].bottom);

@@ -45,8 +45,11 @@ struct PictureInfo
     bool compact = false; // compact rows
     int rows = 0;         // over every run
     std::vector<QSize> sizes; // logical size of each page
+    // The title band: 40 px, or 70 with the legend on a row of its own when
+    // the heading would not fit beside it.
+    int titleHeight = 40;
     // Per page, the stretch of the timeline's rows it shows: content y from
-    // `first` to `second` (TimelineLayout), under a 40 px title and the ruler.
+    // `first` to `second` (TimelineLayout), under the title and the ruler.
     std::vector<std::pair<int, int>> content;
 };
 constexpr int maxPagePixels = 16000;
