@@ -22,6 +22,7 @@ private slots:
     void rejectsOversizedAndMalformedFrames();
     void cutsLongErrorsAtACharacter();
     void workerAnswersTheParentsFrames();
+    void workerSaysWhatItCannotRun();
 };
 
 static const std::vector<il::Phase> twoPhases = {{il::PhaseKind::Io, 12.5}, {il::PhaseKind::Cpu, 0.25}};
@@ -268,6 +269,30 @@ void TestProtocol::workerAnswersTheParentsFrames()
     QVERIFY(worker.waitForFinished(30000));
     QCOMPARE(worker.exitStatus(), QProcess::NormalExit);
     QCOMPARE(worker.exitCode(), 0);
+}
+
+// The worker's error frame, decoded here: an increment phase sent before
+// the counters were shared is refused in words, and the worker exits 2.
+void TestProtocol::workerSaysWhatItCannotRun()
+{
+    QProcess worker;
+    worker.start(QCoreApplication::applicationDirPath() + QStringLiteral("/interleave-worker"), {});
+    QVERIFY2(worker.waitForStarted(30000), qPrintable(worker.errorString()));
+    const std::vector<il::Phase> phases = {{il::PhaseKind::Increment, 0u, 0}};
+    const std::vector<il::Increment> increments = {{0, 10, -1}};
+    const std::string out = encodeHello(1) + encodeTask(3, {phases, increments});
+    worker.write(out.data(), qint64(out.size()));
+    QVERIFY(worker.waitForFinished(30000));
+    QCOMPARE(worker.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(worker.exitCode(), 2);
+    const QByteArray bytes = worker.readAllStandardOutput();
+    Decoder d;
+    d.feed(bytes.constData(), std::size_t(bytes.size()));
+    Frame f;
+    QCOMPARE(d.next(&f), Decoder::Status::Frame);
+    QCOMPARE(f.type, FrameType::Error);
+    QCOMPARE(QString::fromStdString(f.message), QStringLiteral("an increment phase before the counters were shared"));
+    QCOMPARE(d.next(&f), Decoder::Status::NeedMore);
 }
 
 QTEST_GUILESS_MAIN(TestProtocol)
