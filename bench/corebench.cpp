@@ -164,7 +164,7 @@ void benchSchedulingOverhead(const Options &options, Report &report)
         f.unit = QStringLiteral("µs");
         if (c.aimUs > 0)
             f.aim = Aim::below(c.aimUs, c.aimText);
-        std::vector<double> wallUs, traceMs;
+        std::vector<double> wallUs, traceMs, spawnMs;
         QString error;
         f.samples = repeat(options.reps, [&] {
             const DirectRun r = runDirect(set, config);
@@ -172,6 +172,7 @@ void benchSchedulingOverhead(const Options &options, Report &report)
                 error = r.error;
             wallUs.push_back(r.runWallMs * 1000.0 / count);
             traceMs.push_back(r.traceBuildMs);
+            spawnMs.push_back(r.metrics.spawnMs / std::max(1, workers)); // start to hello, per worker
             return r.metrics.makespanMs * 1000.0 / count;
         });
         f.note = QStringLiteral("makespan / %1 zero-length tasks; Executor::run() wall %2 µs/task; "
@@ -179,6 +180,10 @@ void benchSchedulingOverhead(const Options &options, Report &report)
                      .arg(countText(count))
                      .arg(medianOf(wallUs), 0, 'f', 2)
                      .arg(medianOf(traceMs), 0, 'f', 1);
+        if (c.mode == il::Mode::Processes) {
+            f.note += QStringLiteral("; spawn %1 ms per worker").arg(medianOf(spawnMs), 0, 'f', 2);
+            f.extra[QStringLiteral("spawn_ms_per_worker_median")] = medianOf(spawnMs);
+        }
         if (!error.isEmpty())
             f.note += QStringLiteral("; ERROR: ") + error;
         f.extra[QStringLiteral("tasks")] = count;

@@ -2,8 +2,7 @@
 
 #include "core/base/clock.h"
 
-#include <QSocketNotifier>
-
+#include <cassert>
 #include <chrono>
 #include <utility>
 
@@ -41,7 +40,7 @@ CancelToken::CancelToken()
 
 CancelToken::~CancelToken()
 {
-    Q_ASSERT(m_callbacks.empty()); // every Subscription ends before its token
+    assert(m_callbacks.empty()); // every Subscription ends before its token
     if (m_fd >= 0)
         ::close(m_fd);
 }
@@ -88,20 +87,6 @@ CancelToken::Subscription CancelToken::onCancel(std::function<void()> fn) const
     }
     m_callbacks.push_back(std::move(fn));
     return Subscription(this, std::prev(m_callbacks.end()));
-}
-
-std::unique_ptr<QSocketNotifier> CancelToken::notifier(std::function<void()> fn) const
-{
-    if (m_fd < 0)
-        return nullptr;
-    auto n = std::make_unique<QSocketNotifier>(qintptr(m_fd), QSocketNotifier::Read);
-    QSocketNotifier *raw = n.get();
-    QObject::connect(raw, &QSocketNotifier::activated, raw, [raw, fn = std::move(fn)] {
-        // The descriptor stays readable (other watchers need it): once is all.
-        raw->setEnabled(false);
-        fn();
-    });
-    return n;
 }
 
 CancelToken::Subscription::Subscription(const CancelToken *token, std::list<std::function<void()>>::iterator it)

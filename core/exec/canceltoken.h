@@ -1,7 +1,5 @@
 #pragma once
 
-#include <QSocketNotifier>
-
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -18,10 +16,11 @@ namespace il {
 //   GIL waiters) registers a callback: onCancel().
 // - An event loop (the event-loop and processes modes, the command line)
 //   watches its wake-up descriptor, an eventfd that becomes readable once
-//   cancelled: notifier() gives the QSocketNotifier, wakeFd() the descriptor
-//   for poll().
+//   cancelled: wakeFd() gives the descriptor for poll(), cancelNotifier()
+//   (cancelnotifier.h) a QSocketNotifier on it.
 // A computing lane checks isCancelled() between slices of its work: that is
 // an atomic load between real work, not a timer.
+// Standard C++ only: the worker process (which links no Qt) has one too.
 class CancelToken
 {
 public:
@@ -44,7 +43,7 @@ public:
 
     // Readable (POLLIN) from cancel() on, for ever: level-triggered and never
     // drained, so every watcher sees it. -1 if the system gave no eventfd
-    // (then notifier() falls back to nothing and callbacks still work).
+    // (then cancelNotifier() gives nothing and callbacks still work).
     int wakeFd() const { return m_fd; }
 
     // Calls `fn` once when cancelled: on the thread calling cancel(), or at
@@ -68,12 +67,6 @@ public:
         std::list<std::function<void()>>::iterator m_it;
     };
     [[nodiscard]] Subscription onCancel(std::function<void()> fn) const;
-
-    // A QSocketNotifier on wakeFd(), living in the calling thread, that calls
-    // `fn` from that thread's event loop once the token is cancelled (also
-    // when it already was: the descriptor is readable, so the loop's first
-    // turn fires it), then disables itself. Null without an eventfd.
-    std::unique_ptr<QSocketNotifier> notifier(std::function<void()> fn) const;
 
 private:
     std::atomic<bool> m_cancelled{false};

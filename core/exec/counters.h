@@ -1,9 +1,8 @@
 #pragma once
 
+#include "core/exec/countercell.h"
 #include "core/trace/sharedstate.h"
 
-#include <atomic>
-#include <cstdint>
 #include <memory>
 #include <vector>
 
@@ -11,27 +10,20 @@ namespace il {
 
 struct TaskSet;
 
-// A run's shared counters: one atomic 64-bit integer each, on its own cache
-// line, in this process's memory or in memory shared between processes (the
-// processes mode maps the same cells into every worker: lock-free atomics
-// are address-free, so the same loads and stores race across processes). A step of an increment phase is a
-// relaxed load, a little work and a relaxed store: each access is atomic
-// (no data race, no undefined behaviour), the pair is not, so two lanes
-// that interleave between a load and a store really lose an update.
+// A run's shared counters (CounterCell, countercell.h), one per name of the
+// set, with what the run reports of them.
 class Counters
 {
 public:
-    struct alignas(64) Cell
-    {
-        std::atomic<std::int64_t> value{0};
-        std::atomic<std::int64_t> steps{0}; // increments done, added once per phase
-    };
+    using Cell = CounterCell;
 
     explicit Counters(const TaskSet &set);
     // Over `cells` (one per name of `set`, constructed, kept alive by the
     // caller): shared memory.
     Counters(const TaskSet &set, Cell *cells);
     Cell &cell(std::uint32_t name) { return m_cells[name]; }
+    // By name index: what a lane's increment phases use (LaneContext).
+    Cell *cells() { return m_cells; }
 
     // expected = the steps done, final = the value, for every counter an
     // increment phase names, in the order of the set's names.
@@ -43,10 +35,5 @@ private:
     Cell *m_cells; // by name index
     std::vector<bool> m_used;
 };
-
-// The "little work" between a step's read and its write: a few dozen
-// nanoseconds of arithmetic the optimiser cannot drop, seeded by the value
-// read, so the window in which another lane can slip in is real.
-std::uint64_t incrementWork(std::int64_t read);
 
 } // namespace il

@@ -2,21 +2,14 @@
 
 #include "core/base/clock.h"
 #include "core/exec/canceltoken.h"
-#include "core/exec/counters.h"
 #include "core/exec/gil.h"
 #include "core/exec/tasklocks.h"
-#include "core/exec/recorder.h"
-#include "core/model/taskset.h"
 
 #include <algorithm>
+#include <cassert>
 #include <optional>
 
 namespace il {
-
-void RecorderSink::record(const Event &event)
-{
-    m_recorder.append(m_slot, event);
-}
 
 Event makeEvent(EventKind kind, std::uint32_t task, std::uint16_t lane, SpanKind span, std::uint16_t phase)
 {
@@ -140,7 +133,7 @@ enum class Outcome { Done, Cancelled, Failed };
 
 Outcome runLockPhase(const Phase &p, std::uint32_t task, std::uint16_t phase, LaneContext &lane)
 {
-    Q_ASSERT(lane.locks);
+    assert(lane.locks);
     if (p.kind == PhaseKind::Release) {
         lane.locks->release(p.ref, task);
         return Outcome::Done;
@@ -158,8 +151,8 @@ Outcome runLockPhase(const Phase &p, std::uint32_t task, std::uint16_t phase, La
 constexpr std::int64_t stepsPerCancelCheck = 4096;
 
 // One step's read and write: relaxed, so each is atomic and the pair is not.
-inline std::int64_t readCounter(Counters::Cell &cell) { return cell.value.load(std::memory_order_relaxed); }
-inline void writeCounter(Counters::Cell &cell, std::int64_t read)
+inline std::int64_t readCounter(CounterCell &cell) { return cell.value.load(std::memory_order_relaxed); }
+inline void writeCounter(CounterCell &cell, std::int64_t read)
 {
     incrementWork(read);
     cell.value.store(read + 1, std::memory_order_relaxed);
@@ -167,7 +160,7 @@ inline void writeCounter(Counters::Cell &cell, std::int64_t read)
 
 // Steps with nothing between read and write but the work, on a free-running
 // thread: one cpu span. Returns the steps done; *ok false when cancelled.
-std::int64_t incrementFree(Counters::Cell &cell, std::int64_t times, std::uint32_t task, std::uint16_t phase,
+std::int64_t incrementFree(CounterCell &cell, std::int64_t times, std::uint32_t task, std::uint16_t phase,
                            LaneContext &lane, bool *ok)
 {
     lane.sink.record(makeEvent(EventKind::SpanBegin, task, lane.lane, SpanKind::Cpu, phase));
@@ -194,7 +187,7 @@ std::int64_t incrementFree(Counters::Cell &cell, std::int64_t times, std::uint32
 // a store): a switch after a read leaves the read value to be written back,
 // stale, when the thread has the GIL again: every update the others made
 // meanwhile is lost. Each slice of holding is one cpu span.
-std::int64_t incrementUnderGil(Counters::Cell &cell, std::int64_t times, std::uint32_t task, std::uint16_t phase,
+std::int64_t incrementUnderGil(CounterCell &cell, std::int64_t times, std::uint32_t task, std::uint16_t phase,
                                LaneContext &lane, bool *ok)
 {
     std::int64_t done = 0;
@@ -245,7 +238,7 @@ std::int64_t incrementUnderGil(Counters::Cell &cell, std::int64_t times, std::ui
 // Steps with an io between read and write: read, sleep `ioMs` (an io span,
 // without the GIL), write. The reads and writes take well under a
 // microsecond: not drawn; with a GIL each needs it, its waits drawn.
-std::int64_t incrementAcrossIo(Counters::Cell &cell, const Increment &inc, std::uint32_t task, std::uint16_t phase,
+std::int64_t incrementAcrossIo(CounterCell &cell, const Increment &inc, std::uint32_t task, std::uint16_t phase,
                                LaneContext &lane, bool *ok)
 {
     std::int64_t done = 0;
@@ -277,11 +270,12 @@ std::int64_t incrementAcrossIo(Counters::Cell &cell, const Increment &inc, std::
     return done;
 }
 
-Outcome runIncrementPhase(const Phase &p, std::uint32_t task, std::uint16_t phase, LaneContext &lane)
+Outcome runIncrementPhase(const Phase &p, std::span<const Increment> increments, std::uint32_t task,
+                          std::uint16_t phase, LaneContext &lane)
 {
-    Q_ASSERT(lane.counters && lane.set);
-    const Increment &inc = lane.set->incrementOf(p);
-    Counters::Cell &cell = lane.counters->cell(inc.counter);
+    assert(lane.counters && p.ref < increments.size());
+    const Increment &inc = increments[p.ref];
+    CounterCell &cell = lane.counters[inc.counter];
     bool ok = true;
     const std::int64_t done = inc.hasIo() ? incrementAcrossIo(cell, inc, task, phase, lane, &ok)
                               : lane.gil  ? incrementUnderGil(cell, inc.times, task, phase, lane, &ok)
@@ -291,14 +285,15 @@ Outcome runIncrementPhase(const Phase &p, std::uint32_t task, std::uint16_t phas
     return ok ? Outcome::Done : Outcome::Cancelled;
 }
 
-Outcome runPhase(const Phase &p, std::uint32_t task, std::uint16_t phase, LaneContext &lane)
+Outcome runPhase(const Phase &p, std::span<const Increment> increments, std::uint32_t task, std::uint16_t phase,
+                 LaneContext &lane)
 {
     switch (p.kind) {
     case PhaseKind::Cpu: return runCpuPhase(p.ms, task, phase, lane) ? Outcome::Done : Outcome::Cancelled;
     case PhaseKind::Io: return runIoPhase(p.ms, task, phase, lane) ? Outcome::Done : Outcome::Cancelled;
     case PhaseKind::Acquire:
     case PhaseKind::Release: return runLockPhase(p, task, phase, lane);
-    case PhaseKind::Increment: return runIncrementPhase(p, task, phase, lane);
+    case PhaseKind::Increment: return runIncrementPhase(p, increments, task, phase, lane);
     }
     return Outcome::Failed;
 }
@@ -326,11 +321,11 @@ Event cpuSpanEnd(std::uint32_t task, std::uint16_t lane, std::uint16_t phase, st
     return e;
 }
 
-bool runTaskBlocking(const Task &task, std::uint32_t index, LaneContext &lane)
+bool runTaskBlocking(TaskPhases task, std::uint32_t index, LaneContext &lane)
 {
     lane.sink.record(makeEvent(EventKind::TaskStart, index, lane.lane));
     for (std::size_t i = 0; i < task.phases.size(); ++i) {
-        const Outcome outcome = runPhase(task.phases[i], index, std::uint16_t(i), lane);
+        const Outcome outcome = runPhase(task.phases[i], task.increments, index, std::uint16_t(i), lane);
         if (outcome != Outcome::Done) {
             if (lane.locks)
                 lane.locks->abandon(index);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/exec/eventsink.h"
 #include "core/trace/event.h"
 
 #include <atomic>
@@ -67,5 +68,17 @@ void Recorder::visit(Fn &&fn) const
         for (const auto &[events, count] : runs(s))
             fn(events, count);
 }
+
+// A lane's events into its slot of the recorder.
+class RecorderSink final : public EventSink
+{
+public:
+    RecorderSink(Recorder &recorder, int slot) : m_recorder(recorder), m_slot(slot) {}
+    void record(const Event &event) override { m_recorder.append(m_slot, event); }
+
+private:
+    Recorder &m_recorder;
+    int m_slot;
+};
 
 } // namespace il

@@ -30,13 +30,12 @@ public:
     }
 
     // Points a lane at the run's locks and counters.
-    void attach(LaneContext &lane, const TaskSet &set)
+    void attach(LaneContext &lane)
     {
         if (!m_locks)
             return;
         lane.locks = &*m_locks;
-        lane.counters = &*m_counters;
-        lane.set = &set;
+        lane.counters = m_counters->cells();
     }
 
     bool active() const { return m_locks.has_value(); }

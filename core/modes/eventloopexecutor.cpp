@@ -1,4 +1,5 @@
 #include "core/base/clock.h"
+#include "core/exec/cancelnotifier.h"
 #include "core/exec/canceltoken.h"
 #include "core/exec/counters.h"
 #include "core/exec/deadlinetimer.h"
@@ -76,7 +77,7 @@ public:
             QMetaObject::invokeMethod(&context, [this, i] { start(i); }, Qt::QueuedConnection);
         }
         // Stop wakes this loop through the token's descriptor: no polling.
-        const auto onStop = ctx.cancel.notifier([this] { cancelAll(); });
+        const auto onStop = cancelNotifier(ctx.cancel, [this] { cancelAll(); });
         loop.exec();
         m_loop.attach(nullptr);
         m_timer = nullptr;

@@ -24,10 +24,10 @@ public:
         // One task at a time, each releasing what it took: its locks are
         // always free and its increments never interleave (the baseline).
         SharedRun shared(ctx);
-        shared.attach(lane, ctx.set);
+        shared.attach(lane);
         // Tasks never started when Stop comes are marked cancelled by the trace.
         for (std::uint32_t i = 0; i < n && !ctx.cancel.isCancelled(); ++i)
-            runTaskBlocking(ctx.set.tasks[i], i, lane);
+            runTaskBlocking(ctx.set.phasesOf(i), i, lane);
         for (Incident &deadlock : shared.deadlocks())
             report(std::move(deadlock));
         setSharedResults(shared.results());

@@ -77,8 +77,8 @@ public:
                     return;
                 RecorderSink sink(ctx.recorder, lane);
                 LaneContext lc{sink, std::uint16_t(lane), ctx.cancel, gilPtr};
-                sharedPtr->attach(lc, ctx.set);
-                runTaskBlocking(ctx.set.tasks[i], i, lc);
+                sharedPtr->attach(lc);
+                runTaskBlocking(ctx.set.phasesOf(i), i, lc);
             });
         }
         pool.waitForDone();

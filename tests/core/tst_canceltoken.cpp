@@ -7,6 +7,7 @@
 #include "testsupport.h"
 
 #include "core/base/clock.h"
+#include "core/exec/cancelnotifier.h"
 #include "core/exec/canceltoken.h"
 #include "core/exec/executor.h"
 #include "core/exec/recorder.h"
@@ -102,7 +103,7 @@ private slots:
     {
         il::CancelToken token;
         int fired = 0;
-        const auto notifier = token.notifier([&] { ++fired; });
+        const auto notifier = il::cancelNotifier(token, [&] { ++fired; });
         QVERIFY(notifier);
         QCoreApplication::processEvents();
         QCOMPARE(fired, 0);
@@ -113,7 +114,7 @@ private slots:
             QCoreApplication::processEvents();
         QCOMPARE(fired, 1);
         int late = 0;
-        const auto lateNotifier = token.notifier([&] { ++late; });
+        const auto lateNotifier = il::cancelNotifier(token, [&] { ++late; });
         QTRY_COMPARE(late, 1);
     }
 

@@ -1,6 +1,11 @@
 #include "core/modes/processes/protocol.h"
 
+#include <QCoreApplication>
+#include <QProcess>
 #include <QTest>
+
+#include <string>
+#include <vector>
 
 using namespace il::protocol;
 
@@ -15,14 +20,13 @@ private slots:
     void rejectsOtherVersion();
     void rejectsOversizedAndMalformedFrames_data();
     void rejectsOversizedAndMalformedFrames();
+    void cutsLongErrorsAtACharacter();
+    void workerAnswersTheParentsFrames();
+    void workerSaysWhatItCannotRun();
 };
 
-static il::Task twoPhaseTask()
-{
-    il::Task t;
-    t.phases = {{il::PhaseKind::Io, 12.5}, {il::PhaseKind::Cpu, 0.25}};
-    return t;
-}
+static const std::vector<il::Phase> twoPhases = {{il::PhaseKind::Io, 12.5}, {il::PhaseKind::Cpu, 0.25}};
+static const il::TaskPhases twoPhaseTask{twoPhases, {}};
 
 void TestProtocol::roundTripsEveryFrame()
 {
@@ -34,16 +38,16 @@ void TestProtocol::roundTripsEveryFrame()
     e.span = il::SpanKind::Cpu;
     e.cpuUs = 99999;
     Decoder d;
-    d.feed(encodeHello(4242) + encodeTask(9, twoPhaseTask()) + encodeEvent(e) + encodeError("boom") + encodeQuit());
+    d.feed(encodeHello(4242) + encodeTask(9, twoPhaseTask) + encodeEvent(e) + encodeError("boom") + encodeQuit());
     Frame f;
     QCOMPARE(d.next(&f), Decoder::Status::Frame);
     QVERIFY(d.helloSeen());
     QCOMPARE(d.peerPid(), 4242u);
     QCOMPARE(f.type, FrameType::Task);
     QCOMPARE(f.taskIndex, 9u);
-    QCOMPARE(int(f.task.phases.size()), 2);
-    QCOMPARE(f.task.phases[0].ms, 12.5);
-    QCOMPARE(f.task.phases[1].kind, il::PhaseKind::Cpu);
+    QCOMPARE(int(f.phases.size()), 2);
+    QCOMPARE(f.phases[0].ms, 12.5);
+    QCOMPARE(f.phases[1].kind, il::PhaseKind::Cpu);
     QCOMPARE(d.next(&f), Decoder::Status::Frame);
     QCOMPARE(f.type, FrameType::Event);
     QCOMPARE(f.event.tNs, e.tNs);
@@ -54,7 +58,7 @@ void TestProtocol::roundTripsEveryFrame()
     QCOMPARE(f.event.cpuUs, 99999u);
     QCOMPARE(d.next(&f), Decoder::Status::Frame);
     QCOMPARE(f.type, FrameType::Error);
-    QCOMPARE(f.message, QStringLiteral("boom"));
+    QCOMPARE(QString::fromStdString(f.message), QStringLiteral("boom"));
     QCOMPARE(d.next(&f), Decoder::Status::Frame);
     QCOMPARE(f.type, FrameType::Quit);
     QCOMPARE(d.next(&f), Decoder::Status::NeedMore);
@@ -63,12 +67,12 @@ void TestProtocol::roundTripsEveryFrame()
 // A task with lock and counter phases, and the frames of the lock server.
 void TestProtocol::roundTripsLockFrames()
 {
-    il::Task t;
     const std::vector<il::Increment> setIncrements = {{5, 1000, -1}, {2, 7, 0.5}};
-    t.phases = {{il::PhaseKind::Acquire, 3u, 0}, {il::PhaseKind::Increment, 1u, 0}, {il::PhaseKind::Cpu, 2.0},
-                {il::PhaseKind::Increment, 0u, 0}, {il::PhaseKind::Release, 3u, 0}};
+    const std::vector<il::Phase> phases = {{il::PhaseKind::Acquire, 3u, 0}, {il::PhaseKind::Increment, 1u, 0},
+                                           {il::PhaseKind::Cpu, 2.0}, {il::PhaseKind::Increment, 0u, 0},
+                                           {il::PhaseKind::Release, 3u, 0}};
     Decoder d;
-    d.feed(encodeHello(1) + encodeShared(17, 6) + encodeTask(4, t, setIncrements)
+    d.feed(encodeHello(1) + encodeShared(17, 6) + encodeTask(4, {phases, setIncrements})
            + encodeGrant(4, 3, Grant::AfterWait) + encodeAcquire(-5, 4, 3, 0) + encodeRelease(99, 4, 3)
            + encodeRevoke(12) + encodeRevoked(77, 12));
     Frame f;
@@ -79,14 +83,14 @@ void TestProtocol::roundTripsLockFrames()
     QCOMPARE(d.next(&f), Decoder::Status::Frame);
     QCOMPARE(f.type, FrameType::Task);
     QCOMPARE(f.taskIndex, 4u);
-    QCOMPARE(int(f.task.phases.size()), 5);
-    QCOMPARE(f.task.phases[0].kind, il::PhaseKind::Acquire);
-    QCOMPARE(f.task.phases[0].ref, 3u);
-    QCOMPARE(f.task.phases[2].ms, 2.0);
-    QCOMPARE(f.task.phases[4].kind, il::PhaseKind::Release);
+    QCOMPARE(int(f.phases.size()), 5);
+    QCOMPARE(f.phases[0].kind, il::PhaseKind::Acquire);
+    QCOMPARE(f.phases[0].ref, 3u);
+    QCOMPARE(f.phases[2].ms, 2.0);
+    QCOMPARE(f.phases[4].kind, il::PhaseKind::Release);
     // Each increment carries its own parameters, renumbered in phase order.
-    QCOMPARE(f.task.phases[1].ref, 0u);
-    QCOMPARE(f.task.phases[3].ref, 1u);
+    QCOMPARE(f.phases[1].ref, 0u);
+    QCOMPARE(f.phases[3].ref, 1u);
     QCOMPARE(int(f.increments.size()), 2);
     QCOMPARE(f.increments[0].counter, 2u);
     QCOMPARE(f.increments[0].times, std::int64_t(7));
@@ -120,7 +124,7 @@ void TestProtocol::roundTripsLockFrames()
 
 void TestProtocol::decodesByteByByte()
 {
-    const QByteArray bytes = encodeHello(1) + encodeTask(1, twoPhaseTask()) + encodeQuit();
+    const std::string bytes = encodeHello(1) + encodeTask(1, twoPhaseTask) + encodeQuit();
     Decoder d;
     int frames = 0;
     Frame f;
@@ -137,10 +141,10 @@ void TestProtocol::decodesByteByByte()
 void TestProtocol::rejectsBadMagic()
 {
     Decoder d;
-    d.feed(QByteArray("hello world\n"));
+    d.feed("hello world\n");
     Frame f;
     QCOMPARE(d.next(&f), Decoder::Status::Error);
-    QVERIFY(d.error().startsWith("bad handshake: expected the magic \"ILVW\""));
+    QVERIFY(QString::fromStdString(d.error()).startsWith("bad handshake: expected the magic \"ILVW\", got bytes 68 65 6c 6c"));
     QCOMPARE(d.next(&f), Decoder::Status::Error); // stays broken
 }
 
@@ -150,7 +154,7 @@ void TestProtocol::rejectsOtherVersion()
     d.feed(encodeHello(1, 1));
     Frame f;
     QCOMPARE(d.next(&f), Decoder::Status::Error);
-    QCOMPARE(d.error(), QStringLiteral("incompatible protocol version 1 (this build speaks version 2)"));
+    QCOMPARE(QString::fromStdString(d.error()), QStringLiteral("incompatible protocol version 1 (this build speaks version 2)"));
 }
 
 void TestProtocol::rejectsOversizedAndMalformedFrames_data()
@@ -189,10 +193,106 @@ void TestProtocol::rejectsOversizedAndMalformedFrames()
     QFETCH(QByteArray, frame);
     QFETCH(QString, message);
     Decoder d;
-    d.feed(encodeHello(1) + frame);
+    d.feed(encodeHello(1));
+    d.feed(frame.constData(), std::size_t(frame.size()));
     Frame f;
     QCOMPARE(d.next(&f), Decoder::Status::Error);
-    QVERIFY2(d.error().contains(message), qPrintable(d.error()));
+    const QString error = QString::fromStdString(d.error());
+    QVERIFY2(error.contains(message), qPrintable(error));
+}
+
+// An error text over 4096 bytes is cut, never inside a UTF-8 character.
+void TestProtocol::cutsLongErrorsAtACharacter()
+{
+    const std::string message = std::string(4095, 'a') + "\xc3\xa9 and more"; // 'é' across the limit
+    Decoder d;
+    d.feed(encodeHello(1) + encodeError(message));
+    Frame f;
+    QCOMPARE(d.next(&f), Decoder::Status::Frame);
+    QCOMPARE(f.type, FrameType::Error);
+    QCOMPARE(f.message, std::string(4095, 'a'));
+    d = Decoder();
+    d.feed(encodeHello(1) + encodeError("caf\xc3\xa9"));
+    QCOMPARE(d.next(&f), Decoder::Status::Frame);
+    QCOMPARE(QString::fromStdString(f.message), QStringLiteral("caf\u00e9"));
+}
+
+// Both sides of the pipe for real: the parent's frames (this process)
+// decoded by interleave-worker, its hello and events decoded here.
+void TestProtocol::workerAnswersTheParentsFrames()
+{
+    QProcess worker;
+    worker.start(QCoreApplication::applicationDirPath() + QStringLiteral("/interleave-worker"), {});
+    QVERIFY2(worker.waitForStarted(30000), qPrintable(worker.errorString()));
+    const qint64 pid = worker.processId();
+    const std::vector<il::Phase> phases = {{il::PhaseKind::Cpu, 0.0}, {il::PhaseKind::Io, 0.0}};
+    const std::string out = encodeHello(1) + encodeTask(7, {phases, {}});
+    worker.write(out.data(), qint64(out.size()));
+
+    struct Seen
+    {
+        il::EventKind kind;
+        il::SpanKind span;
+        std::uint16_t phase;
+    };
+    std::vector<Seen> seen;
+    Decoder d;
+    Frame f;
+    bool ended = false;
+    while (!ended && worker.waitForReadyRead(30000)) {
+        const QByteArray bytes = worker.readAllStandardOutput();
+        d.feed(bytes.constData(), std::size_t(bytes.size()));
+        Decoder::Status s;
+        while ((s = d.next(&f)) == Decoder::Status::Frame) {
+            QCOMPARE(f.type, FrameType::Event);
+            QCOMPARE(f.event.task, 7u);
+            seen.push_back({f.event.kind, f.event.span, f.event.phase});
+            ended = f.event.kind == il::EventKind::TaskEnd;
+        }
+        QVERIFY2(s == Decoder::Status::NeedMore, d.error().c_str());
+    }
+    QVERIFY(ended);
+    QVERIFY(d.helloSeen());
+    QCOMPARE(qint64(d.peerPid()), pid);
+    using K = il::EventKind;
+    using S = il::SpanKind;
+    const std::vector<Seen> want = {{K::TaskStart, S::None, il::noPhase}, {K::SpanBegin, S::Cpu, 0}, {K::SpanEnd, S::Cpu, 0},
+                                    {K::SpanBegin, S::Io, 1},           {K::SpanEnd, S::Io, 1},   {K::TaskEnd, S::None, il::noPhase}};
+    QCOMPARE(seen.size(), want.size());
+    for (std::size_t i = 0; i < want.size(); ++i) {
+        QCOMPARE(seen[i].kind, want[i].kind);
+        QCOMPARE(seen[i].span, want[i].span);
+        QCOMPARE(seen[i].phase, want[i].phase);
+    }
+    const std::string quit = encodeQuit();
+    worker.write(quit.data(), qint64(quit.size()));
+    QVERIFY(worker.waitForFinished(30000));
+    QCOMPARE(worker.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(worker.exitCode(), 0);
+}
+
+// The worker's error frame, decoded here: an increment phase sent before
+// the counters were shared is refused in words, and the worker exits 2.
+void TestProtocol::workerSaysWhatItCannotRun()
+{
+    QProcess worker;
+    worker.start(QCoreApplication::applicationDirPath() + QStringLiteral("/interleave-worker"), {});
+    QVERIFY2(worker.waitForStarted(30000), qPrintable(worker.errorString()));
+    const std::vector<il::Phase> phases = {{il::PhaseKind::Increment, 0u, 0}};
+    const std::vector<il::Increment> increments = {{0, 10, -1}};
+    const std::string out = encodeHello(1) + encodeTask(3, {phases, increments});
+    worker.write(out.data(), qint64(out.size()));
+    QVERIFY(worker.waitForFinished(30000));
+    QCOMPARE(worker.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(worker.exitCode(), 2);
+    const QByteArray bytes = worker.readAllStandardOutput();
+    Decoder d;
+    d.feed(bytes.constData(), std::size_t(bytes.size()));
+    Frame f;
+    QCOMPARE(d.next(&f), Decoder::Status::Frame);
+    QCOMPARE(f.type, FrameType::Error);
+    QCOMPARE(QString::fromStdString(f.message), QStringLiteral("an increment phase before the counters were shared"));
+    QCOMPARE(d.next(&f), Decoder::Status::NeedMore);
 }
 
 QTEST_GUILESS_MAIN(TestProtocol)

@@ -20,10 +20,9 @@
 // IL_FAKE_ONCE=PATH: only the worker that creates PATH first misbehaves (so
 // its replacement behaves); without it every worker does.
 #include "core/exec/canceltoken.h"
+#include "core/exec/phaserunner.h"
 #include "core/modes/processes/pipesink.h"
 #include "core/modes/processes/protocol.h"
-
-#include <QByteArray>
 
 #include <cerrno>
 #include <csignal>
@@ -86,7 +85,7 @@ int main()
         waitForEof();
     }
     if (mode == "version") {
-        il::protocol::writeAll(STDOUT_FILENO, il::protocol::encodeHello(quint32(::getpid()), 99));
+        il::protocol::writeAll(STDOUT_FILENO, il::protocol::encodeHello(std::uint32_t(::getpid()), 99));
         waitForEof();
     }
     if (mode == "silent")
@@ -96,7 +95,7 @@ int main()
         return 7;
     }
 
-    if (!il::protocol::writeAll(STDOUT_FILENO, il::protocol::encodeHello(quint32(::getpid()))))
+    if (!il::protocol::writeAll(STDOUT_FILENO, il::protocol::encodeHello(std::uint32_t(::getpid()))))
         return 3;
     il::protocol::Decoder decoder;
     il::PipeSink sink;
@@ -149,8 +148,8 @@ int main()
                 }
                 if (mode == "stop-on-task") {
                     send(sink, event(il::EventKind::TaskStart, task));
-                    const QByteArray frame = il::protocol::encodeEvent(event(il::EventKind::SpanBegin, task, il::SpanKind::Io, 0));
-                    il::protocol::writeAll(STDOUT_FILENO, frame.left(frame.size() / 2));
+                    const std::string frame = il::protocol::encodeEvent(event(il::EventKind::SpanBegin, task, il::SpanKind::Io, 0));
+                    il::protocol::writeAll(STDOUT_FILENO, frame.substr(0, frame.size() / 2));
                     ::raise(SIGSTOP);
                     hangForever(); // if somebody sends SIGCONT
                 }
@@ -162,7 +161,7 @@ int main()
                 continue;
             }
             il::LaneContext lane{sink, il::noLane, never};
-            il::runTaskBlocking(frame.task, task, lane);
+            il::runTaskBlocking(frame.task(), task, lane);
         }
     }
 }

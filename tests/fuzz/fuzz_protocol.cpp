@@ -4,11 +4,11 @@
 // decode the same frames however the stream is split.
 #include "core/modes/processes/protocol.h"
 
-#include <QByteArray>
-
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <string>
 #include <vector>
 
 namespace {
@@ -19,15 +19,15 @@ using il::protocol::FrameType;
 
 struct Outcome
 {
-    std::vector<QByteArray> frames; // re-encoded, to compare across splits
+    std::vector<std::string> frames; // re-encoded, to compare across splits
     bool error = false;
 };
 
-QByteArray reencode(const Frame &f)
+std::string reencode(const Frame &f)
 {
     switch (f.type) {
     case FrameType::Event: return il::protocol::encodeEvent(f.event);
-    case FrameType::Task: return il::protocol::encodeTask(f.taskIndex, f.task, f.increments);
+    case FrameType::Task: return il::protocol::encodeTask(f.taskIndex, f.task());
     case FrameType::Quit: return il::protocol::encodeQuit();
     case FrameType::Error: return il::protocol::encodeError(f.message);
     case FrameType::Shared: return il::protocol::encodeShared(f.fd, f.cells);
@@ -50,10 +50,10 @@ void check(const Frame &f)
         if (f.event.lane != il::noLane)
             std::abort();
     } else if (f.type == FrameType::Task) {
-        if (f.task.phases.empty() || f.task.phases.size() > il::limits::maxPhasesPerTask)
+        if (f.phases.empty() || f.phases.size() > il::limits::maxPhasesPerTask)
             std::abort();
         std::size_t increments = 0;
-        for (const il::Phase &p : f.task.phases) {
+        for (const il::Phase &p : f.phases) {
             if (!std::isfinite(p.ms) || p.ms < 0 || p.ms > il::limits::maxPhaseMs || p.kind > il::PhaseKind::Increment)
                 std::abort();
             if (p.kind == il::PhaseKind::Increment && p.ref != increments++)
@@ -71,16 +71,16 @@ void check(const Frame &f)
 }
 
 // Feeds `bytes` in slices whose sizes come from `splits`.
-Outcome decode(const QByteArray &bytes, const std::uint8_t *splits, std::size_t nsplits)
+Outcome decode(const std::string &bytes, const std::uint8_t *splits, std::size_t nsplits)
 {
     Outcome o;
     Decoder d;
-    qsizetype pos = 0;
+    std::size_t pos = 0;
     std::size_t k = 0;
     while (pos < bytes.size() && !o.error) {
-        qsizetype step = nsplits ? qsizetype(splits[k++ % nsplits]) + 1 : bytes.size();
+        std::size_t step = nsplits ? std::size_t(splits[k++ % nsplits]) + 1 : bytes.size();
         step = std::min(step, bytes.size() - pos);
-        d.feed(bytes.constData() + pos, std::size_t(step));
+        d.feed(bytes.data() + pos, step);
         pos += step;
         for (;;) {
             Frame f;
@@ -88,7 +88,7 @@ Outcome decode(const QByteArray &bytes, const std::uint8_t *splits, std::size_t 
             if (s == Decoder::Status::NeedMore)
                 break;
             if (s == Decoder::Status::Error) {
-                if (d.error().isEmpty())
+                if (d.error().empty())
                     std::abort(); // an error must say what was wrong
                 Frame g;
                 if (d.next(&g) != Decoder::Status::Error)
@@ -114,7 +114,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
         return 0;
     const std::size_t nsplits = std::min<std::size_t>(data[0] % 16, size - 1);
     const std::uint8_t *splits = data + 1;
-    const QByteArray stream(reinterpret_cast<const char *>(data + 1 + nsplits), qsizetype(size - 1 - nsplits));
+    const std::string stream(reinterpret_cast<const char *>(data + 1 + nsplits), size - 1 - nsplits);
 
     const Outcome whole = decode(stream, nullptr, 0);
     const Outcome sliced = decode(stream, splits, nsplits);

@@ -1,8 +1,10 @@
 #pragma once
 
-#include "core/exec/phaserunner.h"
+#include "core/exec/eventsink.h"
 #include "core/modes/processes/protocol.h"
 
+#include <string>
+#include <string_view>
 #include <unistd.h>
 
 namespace il {
@@ -19,17 +21,17 @@ class PipeSink final : public EventSink
 public:
     explicit PipeSink(int fd = STDOUT_FILENO) : m_fd(fd) {}
     ~PipeSink() override { flush(); }
-    void record(const Event &event) override { m_pending += protocol::encodeEvent(event); }
+    void record(const Event &event) override { protocol::appendEvent(m_pending, event); }
     // A frame of the worker's own (a lock request, say): after the events
     // recorded before it, sent now.
-    void send(const QByteArray &frame)
+    void send(std::string_view frame)
     {
         m_pending += frame;
         flush();
     }
     void flush() override
     {
-        if (m_pending.isEmpty())
+        if (m_pending.empty())
             return;
         if (!protocol::writeAll(m_fd, m_pending))
             _exit(3);
@@ -38,7 +40,7 @@ public:
 
 private:
     int m_fd;
-    QByteArray m_pending;
+    std::string m_pending; // kept between tasks: its capacity is reused
 };
 
 } // namespace il

@@ -1,4 +1,5 @@
 #include "core/base/clock.h"
+#include "core/exec/cancelnotifier.h"
 #include "core/exec/canceltoken.h"
 #include "core/exec/counters.h"
 #include "core/exec/executor.h"
@@ -118,13 +119,13 @@ public:
             return failBeforeStart(missing);
         }
         if (ctx.set.usesSharedState()) {
-            QString error;
+            std::string error;
             m_shared = SharedCells::create(std::uint32_t(ctx.set.names.size()), &error);
             if (!m_shared) {
                 Incident none;
                 none.kind = IncidentKind::InternalError;
                 none.tNs = monoNs();
-                none.detail = QStringLiteral("cannot share the counters between processes (%1)").arg(error);
+                none.detail = QStringLiteral("cannot share the counters between processes (%1)").arg(QString::fromStdString(error));
                 return failBeforeStart(none);
             }
             m_counters.emplace(ctx.set, m_shared->cells());
@@ -146,7 +147,7 @@ public:
             spawn(*m_lanes[i]);
 
         // Stop wakes this loop through the token's descriptor: no polling.
-        const auto onStop = ctx.cancel.notifier([this] { cancelAll(); });
+        const auto onStop = cancelNotifier(ctx.cancel, [this] { cancelAll(); });
         loop.exec();
         m_loop.attach(nullptr);
         shutdown();
@@ -313,9 +314,9 @@ private:
             if (status == protocol::Decoder::Status::NeedMore)
                 return;
             if (status == protocol::Decoder::Status::Error)
-                return onWorkerLost(l, {IncidentKind::ProtocolError, 0, l.decoder.error()});
+                return onWorkerLost(l, {IncidentKind::ProtocolError, 0, QString::fromStdString(l.decoder.error())});
             if (frame.type == protocol::FrameType::Error)
-                return onWorkerLost(l, {IncidentKind::ProtocolError, 0, QStringLiteral("its error frame: %1").arg(frame.message)});
+                return onWorkerLost(l, {IncidentKind::ProtocolError, 0, QStringLiteral("its error frame: %1").arg(QString::fromStdString(frame.message))});
             bool kept = false;
             switch (frame.type) {
             case protocol::FrameType::Event: kept = onWorkerEvent(l, frame.event); break;
@@ -585,7 +586,7 @@ private:
                     const std::uint32_t i = m_pending.front();
                     m_pending.pop_front();
                     l.ahead.push_back({i});
-                    l.pipes.write(protocol::encodeTask(i, m_ctx->set.tasks[i], m_ctx->set.increments));
+                    l.pipes.write(protocol::encodeTask(i, m_ctx->set.phasesOf(i)));
                 }
             }
         }
@@ -602,7 +603,7 @@ private:
         l.sentNs = sent.tNs;
         l.ipcOpen = true;
         m_sink->record(sent);
-        l.pipes.write(protocol::encodeTask(i, m_ctx->set.tasks[i], m_ctx->set.increments));
+        l.pipes.write(protocol::encodeTask(i, m_ctx->set.phasesOf(i)));
         watch(l);
     }
 

@@ -1,27 +1,29 @@
 #include "core/modes/processes/protocol.h"
 
-#include "core/base/wording.h"
-
-#include <QtEndian>
-
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
+#include <type_traits>
 #include <unistd.h>
 
 namespace il::protocol {
 
 namespace {
 
+// Little-endian whatever the host: the shifts compile to a plain store on x86.
 template<typename T>
-void put(QByteArray &out, T value)
+void put(Bytes &out, T value)
 {
+    using U = std::make_unsigned_t<T>;
+    const U v = U(value);
     char buf[sizeof(T)];
-    qToLittleEndian(value, buf);
+    for (std::size_t i = 0; i < sizeof(T); ++i)
+        buf[i] = char((v >> (8 * i)) & 0xff);
     out.append(buf, sizeof(T));
 }
 
-void putDouble(QByteArray &out, double value)
+void putDouble(Bytes &out, double value)
 {
     std::uint64_t bits;
     std::memcpy(&bits, &value, sizeof bits);
@@ -31,7 +33,11 @@ void putDouble(QByteArray &out, double value)
 template<typename T>
 T get(const char *p)
 {
-    return qFromLittleEndian<T>(p);
+    using U = std::make_unsigned_t<T>;
+    U v = 0;
+    for (std::size_t i = 0; i < sizeof(T); ++i)
+        v |= U(static_cast<unsigned char>(p[i])) << (8 * i);
+    return T(v);
 }
 
 double getDouble(const char *p)
@@ -42,47 +48,73 @@ double getDouble(const char *p)
     return value;
 }
 
-QByteArray frame(FrameType type, const QByteArray &payload)
+// The frame's header; the payload follows, `length` bytes.
+void header(Bytes &out, FrameType type, std::uint32_t length)
 {
-    QByteArray out;
-    out.reserve(5 + payload.size());
-    put(out, std::uint32_t(payload.size()));
+    put(out, length);
     put(out, std::uint8_t(type));
+}
+
+Bytes frame(FrameType type, std::string_view payload)
+{
+    Bytes out;
+    out.reserve(5 + payload.size());
+    header(out, type, std::uint32_t(payload.size()));
     out.append(payload);
+    return out;
+}
+
+// Words for the errors (the parent shows them as they are).
+std::string num(std::uint64_t n) { return std::to_string(n); }
+std::string plural(std::uint64_t n, const char *noun)
+{
+    return num(n) + ' ' + noun + (n == 1 ? "" : "s");
+}
+std::string hex(const char *p, std::size_t n) // "48 54 54 50"
+{
+    static const char digits[] = "0123456789abcdef";
+    std::string out;
+    for (std::size_t i = 0; i < n; ++i) {
+        if (i)
+            out += ' ';
+        const auto b = static_cast<unsigned char>(p[i]);
+        out += digits[b >> 4];
+        out += digits[b & 15];
+    }
     return out;
 }
 
 } // namespace
 
-bool writeAll(int fd, const QByteArray &bytes)
+bool writeAll(int fd, std::string_view bytes)
 {
-    const char *p = bytes.constData();
-    qsizetype left = bytes.size();
+    const char *p = bytes.data();
+    std::size_t left = bytes.size();
     while (left > 0) {
-        const ssize_t n = ::write(fd, p, size_t(left));
+        const ssize_t n = ::write(fd, p, left);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
             return false;
         p += n;
-        left -= n;
+        left -= std::size_t(n);
     }
     return true;
 }
 
-QByteArray encodeHello(std::uint32_t pid, std::uint16_t protocolVersion)
+Bytes encodeHello(std::uint32_t pid, std::uint16_t protocolVersion)
 {
-    QByteArray out(magic, 4);
+    Bytes out(magic, 4);
     put(out, protocolVersion);
     put(out, std::uint16_t(0));
     put(out, pid);
     return out;
 }
 
-QByteArray encodeTask(std::uint32_t index, const Task &task, const std::vector<Increment> &increments)
+Bytes encodeTask(std::uint32_t index, TaskPhases task)
 {
-    QByteArray payload;
-    payload.reserve(8 + 21 * qsizetype(task.phases.size()));
+    Bytes payload;
+    payload.reserve(8 + 21 * task.phases.size());
     put(payload, index);
     put(payload, std::uint32_t(task.phases.size()));
     for (const Phase &p : task.phases) {
@@ -93,7 +125,7 @@ QByteArray encodeTask(std::uint32_t index, const Task &task, const std::vector<I
         case PhaseKind::Acquire:
         case PhaseKind::Release: put(payload, p.ref); break;
         case PhaseKind::Increment: {
-            const Increment &inc = increments.at(p.ref);
+            const Increment &inc = task.increments[p.ref];
             put(payload, inc.counter);
             put(payload, inc.times);
             putDouble(payload, inc.ioMs);
@@ -104,31 +136,31 @@ QByteArray encodeTask(std::uint32_t index, const Task &task, const std::vector<I
     return frame(FrameType::Task, payload);
 }
 
-QByteArray encodeQuit()
+Bytes encodeQuit()
 {
     return frame(FrameType::Quit, {});
 }
 
-QByteArray encodeShared(std::int32_t fd, std::uint32_t cells)
+Bytes encodeShared(std::int32_t fd, std::uint32_t cells)
 {
-    QByteArray payload;
+    Bytes payload;
     put(payload, fd);
     put(payload, cells);
     return frame(FrameType::Shared, payload);
 }
 
-QByteArray encodeGrant(std::uint32_t task, std::uint32_t lock, Grant how)
+Bytes encodeGrant(std::uint32_t task, std::uint32_t lock, Grant how)
 {
-    QByteArray payload;
+    Bytes payload;
     put(payload, task);
     put(payload, lock);
     put(payload, std::uint8_t(how));
     return frame(FrameType::Grant, payload);
 }
 
-QByteArray encodeAcquire(std::int64_t tNs, std::uint32_t task, std::uint32_t lock, std::uint16_t phase)
+Bytes encodeAcquire(std::int64_t tNs, std::uint32_t task, std::uint32_t lock, std::uint16_t phase)
 {
-    QByteArray payload;
+    Bytes payload;
     put(payload, tNs);
     put(payload, task);
     put(payload, lock);
@@ -136,76 +168,88 @@ QByteArray encodeAcquire(std::int64_t tNs, std::uint32_t task, std::uint32_t loc
     return frame(FrameType::Acquire, payload);
 }
 
-QByteArray encodeRelease(std::int64_t tNs, std::uint32_t task, std::uint32_t lock)
+Bytes encodeRelease(std::int64_t tNs, std::uint32_t task, std::uint32_t lock)
 {
-    QByteArray payload;
+    Bytes payload;
     put(payload, tNs);
     put(payload, task);
     put(payload, lock);
     return frame(FrameType::Release, payload);
 }
 
-QByteArray encodeRevoke(std::uint32_t task)
+Bytes encodeRevoke(std::uint32_t task)
 {
-    QByteArray payload;
+    Bytes payload;
     put(payload, task);
     return frame(FrameType::Revoke, payload);
 }
 
-QByteArray encodeRevoked(std::int64_t tNs, std::uint32_t task)
+Bytes encodeRevoked(std::int64_t tNs, std::uint32_t task)
 {
-    QByteArray payload;
+    Bytes payload;
     put(payload, tNs);
     put(payload, task);
     return frame(FrameType::Revoked, payload);
 }
 
-QByteArray encodeEvent(const Event &e)
+void appendEvent(Bytes &out, const Event &e)
 {
-    QByteArray payload;
-    payload.reserve(20);
-    put(payload, e.tNs);
-    put(payload, e.task);
-    put(payload, e.phase);
-    put(payload, std::uint8_t(e.kind));
-    put(payload, std::uint8_t(e.span));
-    put(payload, e.cpuUs);
-    return frame(FrameType::Event, payload);
+    header(out, FrameType::Event, 20);
+    put(out, e.tNs);
+    put(out, e.task);
+    put(out, e.phase);
+    put(out, std::uint8_t(e.kind));
+    put(out, std::uint8_t(e.span));
+    put(out, e.cpuUs);
 }
 
-QByteArray encodeError(const QString &message)
+Bytes encodeEvent(const Event &e)
 {
-    return frame(FrameType::Error, message.toUtf8().left(4096));
+    Bytes out;
+    out.reserve(25);
+    appendEvent(out, e);
+    return out;
 }
 
-Decoder::Status Decoder::fail(const QString &message)
+Bytes encodeError(std::string_view message)
 {
-    m_error = message;
+    constexpr std::size_t most = 4096;
+    if (message.size() > most) {
+        std::size_t cut = most; // back to the start of a UTF-8 character
+        while (cut > 0 && (static_cast<unsigned char>(message[cut]) & 0xc0) == 0x80)
+            --cut;
+        message = message.substr(0, cut);
+    }
+    return frame(FrameType::Error, message);
+}
+
+Decoder::Status Decoder::fail(std::string message)
+{
+    m_error = std::move(message);
     return Status::Error;
 }
 
 Decoder::Status Decoder::next(Frame *out)
 {
-    if (!m_error.isEmpty())
+    if (!m_error.empty())
         return Status::Error;
     // Compact now and then so a long-lived pipe does not grow the buffer.
     if (m_pos > 65536 && m_pos * 2 > m_buffer.size()) {
-        m_buffer.remove(0, m_pos);
+        m_buffer.erase(0, m_pos);
         m_pos = 0;
     }
-    const char *p = m_buffer.constData() + m_pos;
-    const qsizetype avail = m_buffer.size() - m_pos;
+    const char *p = m_buffer.data() + m_pos;
+    const std::size_t avail = m_buffer.size() - m_pos;
 
     if (!m_helloSeen) {
-        const qsizetype check = std::min<qsizetype>(avail, 4);
-        if (std::memcmp(p, magic, size_t(check)) != 0)
-            return fail(QStringLiteral("bad handshake: expected the magic \"ILVW\", got bytes %1")
-                            .arg(QString::fromLatin1(QByteArray(p, check).toHex(' '))));
-        if (avail < qsizetype(helloSize))
+        const std::size_t check = std::min<std::size_t>(avail, 4);
+        if (std::memcmp(p, magic, check) != 0)
+            return fail("bad handshake: expected the magic \"ILVW\", got bytes " + hex(p, check));
+        if (avail < helloSize)
             return Status::NeedMore;
         const auto v = get<std::uint16_t>(p + 4);
         if (v != version)
-            return fail(QStringLiteral("incompatible protocol version %1 (this build speaks version %2)").arg(v).arg(version));
+            return fail("incompatible protocol version " + num(v) + " (this build speaks version " + num(version) + ")");
         m_peerPid = get<std::uint32_t>(p + 8);
         m_helloSeen = true;
         m_pos += helloSize;
@@ -217,20 +261,23 @@ Decoder::Status Decoder::next(Frame *out)
     const auto length = get<std::uint32_t>(p);
     const auto type = std::uint8_t(p[4]);
     if (length > maxPayload)
-        return fail(QStringLiteral("frame too large (%1 bytes; at most %2)").arg(length).arg(maxPayload));
-    if (avail < 5 + qsizetype(length))
+        return fail("frame too large (" + num(length) + " bytes; at most " + num(maxPayload) + ")");
+    if (avail < 5 + std::size_t(length))
         return Status::NeedMore;
     const char *payload = p + 5;
+    const auto wrongSize = [&](const char *what, const char *expected) {
+        return fail(std::string(what) + " frame of " + plural(length, "byte") + " (expected " + expected + ")");
+    };
 
     switch (FrameType(type)) {
     case FrameType::Quit:
         if (length != 0)
-            return fail(QStringLiteral("quit frame with a %1-byte payload").arg(length));
+            return fail("quit frame with a " + num(length) + "-byte payload");
         out->type = FrameType::Quit;
         break;
     case FrameType::Event: {
         if (length != 20)
-            return fail(QStringLiteral("event frame of %1 (expected 20)").arg(plural(length, "byte")));
+            return wrongSize("event", "20");
         Event e;
         e.tNs = get<std::int64_t>(payload);
         e.task = get<std::uint32_t>(payload + 8);
@@ -238,9 +285,9 @@ Decoder::Status Decoder::next(Frame *out)
         const auto kind = std::uint8_t(payload[14]);
         const auto span = std::uint8_t(payload[15]);
         if (kind > std::uint8_t(EventKind::SpanEnd))
-            return fail(QStringLiteral("event frame with unknown kind %1").arg(kind));
+            return fail("event frame with unknown kind " + num(kind));
         if (span > std::uint8_t(SpanKind::LockWait) && span != std::uint8_t(SpanKind::None))
-            return fail(QStringLiteral("event frame with unknown span kind %1").arg(span));
+            return fail("event frame with unknown span kind " + num(span));
         e.kind = EventKind(kind);
         e.span = SpanKind(span);
         e.cpuUs = get<std::uint32_t>(payload + 16);
@@ -251,16 +298,15 @@ Decoder::Status Decoder::next(Frame *out)
     }
     case FrameType::Task: {
         if (length < 8)
-            return fail(QStringLiteral("task frame of %1 (at least 8)").arg(plural(length, "byte")));
+            return fail("task frame of " + plural(length, "byte") + " (at least 8)");
         const auto index = get<std::uint32_t>(payload);
         const auto count = get<std::uint32_t>(payload + 4);
         const auto bad = [&] {
-            return fail(QStringLiteral("task frame with %1 in %2").arg(plural(count, "phase"), plural(length, "byte")));
+            return fail("task frame with " + plural(count, "phase") + " in " + plural(length, "byte"));
         };
         if (count == 0 || count > limits::maxPhasesPerTask || length < 8 + 5 * std::uint64_t(count))
             return bad();
-        Task task;
-        task.phases.resize(count);
+        std::vector<Phase> phases(count);
         std::vector<Increment> increments;
         const char *q = payload + 8;
         const char *end = payload + length;
@@ -274,15 +320,15 @@ Decoder::Status Decoder::next(Frame *out)
                                             ? 4
                                             : 8;
             if (kind > std::uint8_t(PhaseKind::Increment))
-                return fail(QStringLiteral("task frame: phase %1 has unknown kind %2").arg(i).arg(kind));
+                return fail("task frame: phase " + num(i) + " has unknown kind " + num(kind));
             if (end - q < need)
                 return bad();
             const auto k = PhaseKind(kind);
             if (k == PhaseKind::Cpu || k == PhaseKind::Io) {
                 const double ms = getDouble(q);
                 if (!std::isfinite(ms) || ms < 0 || ms > limits::maxPhaseMs)
-                    return fail(QStringLiteral("task frame: phase %1 is invalid").arg(i));
-                task.phases[i] = {k, ms};
+                    return fail("task frame: phase " + num(i) + " is invalid");
+                phases[i] = {k, ms};
             } else if (k == PhaseKind::Increment) {
                 Increment inc;
                 inc.counter = get<std::uint32_t>(q);
@@ -290,11 +336,11 @@ Decoder::Status Decoder::next(Frame *out)
                 inc.ioMs = getDouble(q + 12);
                 if (inc.times < 0 || inc.times > limits::maxIncrementTimes || std::isnan(inc.ioMs)
                     || inc.ioMs > limits::maxPhaseMs)
-                    return fail(QStringLiteral("task frame: phase %1 is invalid").arg(i));
-                task.phases[i] = {k, std::uint32_t(increments.size()), 0};
+                    return fail("task frame: phase " + num(i) + " is invalid");
+                phases[i] = {k, std::uint32_t(increments.size()), 0};
                 increments.push_back(inc);
             } else {
-                task.phases[i] = {k, get<std::uint32_t>(q), 0};
+                phases[i] = {k, get<std::uint32_t>(q), 0};
             }
             q += need;
         }
@@ -302,23 +348,23 @@ Decoder::Status Decoder::next(Frame *out)
             return bad();
         out->type = FrameType::Task;
         out->taskIndex = index;
-        out->task = std::move(task);
+        out->phases = std::move(phases);
         out->increments = std::move(increments);
         break;
     }
     case FrameType::Shared:
         if (length != 8)
-            return fail(QStringLiteral("shared frame of %1 (expected 8)").arg(plural(length, "byte")));
+            return wrongSize("shared", "8");
         out->type = FrameType::Shared;
         out->fd = get<std::int32_t>(payload);
         out->cells = get<std::uint32_t>(payload + 4);
         break;
     case FrameType::Grant: {
         if (length != 9)
-            return fail(QStringLiteral("grant frame of %1 (expected 9)").arg(plural(length, "byte")));
+            return wrongSize("grant", "9");
         const auto how = std::uint8_t(payload[8]);
         if (how > std::uint8_t(Grant::Deadlocked))
-            return fail(QStringLiteral("grant frame with unknown answer %1").arg(how));
+            return fail("grant frame with unknown answer " + num(how));
         out->type = FrameType::Grant;
         out->taskIndex = get<std::uint32_t>(payload);
         out->lock = get<std::uint32_t>(payload + 4);
@@ -327,7 +373,7 @@ Decoder::Status Decoder::next(Frame *out)
     }
     case FrameType::Acquire:
         if (length != 18)
-            return fail(QStringLiteral("acquire frame of %1 (expected 18)").arg(plural(length, "byte")));
+            return wrongSize("acquire", "18");
         out->type = FrameType::Acquire;
         out->tNs = get<std::int64_t>(payload);
         out->taskIndex = get<std::uint32_t>(payload + 8);
@@ -336,20 +382,20 @@ Decoder::Status Decoder::next(Frame *out)
         break;
     case FrameType::Revoke:
         if (length != 4)
-            return fail(QStringLiteral("revoke frame of %1 (expected 4)").arg(plural(length, "byte")));
+            return wrongSize("revoke", "4");
         out->type = FrameType::Revoke;
         out->taskIndex = get<std::uint32_t>(payload);
         break;
     case FrameType::Revoked:
         if (length != 12)
-            return fail(QStringLiteral("revoked frame of %1 (expected 12)").arg(plural(length, "byte")));
+            return wrongSize("revoked", "12");
         out->type = FrameType::Revoked;
         out->tNs = get<std::int64_t>(payload);
         out->taskIndex = get<std::uint32_t>(payload + 8);
         break;
     case FrameType::Release:
         if (length != 16)
-            return fail(QStringLiteral("release frame of %1 (expected 16)").arg(plural(length, "byte")));
+            return wrongSize("release", "16");
         out->type = FrameType::Release;
         out->tNs = get<std::int64_t>(payload);
         out->taskIndex = get<std::uint32_t>(payload + 8);
@@ -357,12 +403,12 @@ Decoder::Status Decoder::next(Frame *out)
         break;
     case FrameType::Error:
         out->type = FrameType::Error;
-        out->message = QString::fromUtf8(payload, qsizetype(length));
+        out->message.assign(payload, length);
         break;
     default:
-        return fail(QStringLiteral("unknown frame type %1").arg(type));
+        return fail("unknown frame type " + num(type));
     }
-    m_pos += 5 + length;
+    m_pos += 5 + std::size_t(length);
     return Status::Frame;
 }
 

@@ -1,12 +1,11 @@
 #pragma once
 
-#include "core/model/taskset.h"
+#include "core/model/phase.h"
 #include "core/trace/event.h"
 
-#include <QByteArray>
-#include <QString>
-
 #include <cstdint>
+#include <string>
+#include <string_view>
 #include <vector>
 
 namespace il::protocol {
@@ -16,6 +15,9 @@ namespace il::protocol {
 // Then frames: u32 payload length, u8 type, payload; integers little-endian,
 // durations as IEEE doubles. A peer that sends anything else is broken, and
 // the decoder says so instead of guessing.
+//
+// Standard C++ only: interleave-worker links no Qt, and the parent speaks
+// through this same code (frames are std::string bytes, texts UTF-8).
 inline constexpr char magic[4] = {'I', 'L', 'V', 'W'};
 inline constexpr std::uint16_t version = 2;
 inline constexpr std::size_t helloSize = 12;
@@ -50,36 +52,44 @@ enum class Grant : std::uint8_t {
 
 // Writes all of `bytes` to a file descriptor (a worker's stdout), retrying
 // short writes and EINTR. False once the other end is gone.
-bool writeAll(int fd, const QByteArray &bytes);
+bool writeAll(int fd, std::string_view bytes);
 
-QByteArray encodeHello(std::uint32_t pid, std::uint16_t protocolVersion = version);
-// An increment phase's ref indexes `increments` (the set's).
-QByteArray encodeTask(std::uint32_t index, const Task &task, const std::vector<Increment> &increments = {});
-QByteArray encodeQuit();
-QByteArray encodeShared(std::int32_t fd, std::uint32_t cells);
-QByteArray encodeGrant(std::uint32_t task, std::uint32_t lock, Grant how);
-QByteArray encodeEvent(const Event &event);
-QByteArray encodeError(const QString &message);
-QByteArray encodeAcquire(std::int64_t tNs, std::uint32_t task, std::uint32_t lock, std::uint16_t phase);
-QByteArray encodeRelease(std::int64_t tNs, std::uint32_t task, std::uint32_t lock);
-QByteArray encodeRevoke(std::uint32_t task);
-QByteArray encodeRevoked(std::int64_t tNs, std::uint32_t task);
+using Bytes = std::string;
+
+Bytes encodeHello(std::uint32_t pid, std::uint16_t protocolVersion = version);
+// An increment phase's ref indexes task.increments (the set's, in the
+// parent); the frame carries each increment phase's own parameters.
+Bytes encodeTask(std::uint32_t index, TaskPhases task);
+Bytes encodeQuit();
+Bytes encodeShared(std::int32_t fd, std::uint32_t cells);
+Bytes encodeGrant(std::uint32_t task, std::uint32_t lock, Grant how);
+Bytes encodeEvent(const Event &event);
+// UTF-8; at most 4096 bytes of it are sent (cut at a character's start).
+Bytes encodeError(std::string_view message);
+Bytes encodeAcquire(std::int64_t tNs, std::uint32_t task, std::uint32_t lock, std::uint16_t phase);
+Bytes encodeRelease(std::int64_t tNs, std::uint32_t task, std::uint32_t lock);
+Bytes encodeRevoke(std::uint32_t task);
+Bytes encodeRevoked(std::int64_t tNs, std::uint32_t task);
+// The Event frame appended to `out`, with no allocation of its own: the
+// worker's pipe sink gathers a task's events this way.
+void appendEvent(Bytes &out, const Event &event);
 
 struct Frame
 {
     FrameType type = FrameType::Quit;
     Event event;               // Event (lane is left as noLane: the parent knows it)
     std::uint32_t taskIndex = 0; // Task; Grant, Acquire, Release, Revoke, Revoked: the task
-    Task task;                 // Task (phases only)
+    std::vector<Phase> phases; // Task
     // Task: one per increment phase, in phase order; its phase's ref is the index here.
     std::vector<Increment> increments;
+    TaskPhases task() const { return {phases, increments}; }
     std::uint32_t lock = 0;    // Grant, Acquire, Release
     std::uint16_t phase = 0;   // Acquire
     std::int64_t tNs = 0;      // Acquire, Release, Revoked
     Grant grant = Grant::AtOnce; // Grant
     std::int32_t fd = -1;      // Shared
     std::uint32_t cells = 0;   // Shared
-    QString message;           // Error
+    std::string message;       // Error (UTF-8)
 };
 
 // Incremental: feed() whatever the pipe delivered, then call next() until it
@@ -89,22 +99,23 @@ class Decoder
 public:
     enum class Status { Frame, NeedMore, Error };
 
-    void feed(const char *data, std::size_t size) { m_buffer.append(data, qsizetype(size)); }
-    void feed(const QByteArray &bytes) { m_buffer.append(bytes); }
+    void feed(const char *data, std::size_t size) { m_buffer.append(data, size); }
+    void feed(std::string_view bytes) { m_buffer.append(bytes); }
     Status next(Frame *out);
 
     bool helloSeen() const { return m_helloSeen; }
     std::uint32_t peerPid() const { return m_peerPid; }
-    QString error() const { return m_error; }
+    // What was wrong (UTF-8), empty until an Error.
+    const std::string &error() const { return m_error; }
 
 private:
-    Status fail(const QString &message);
+    Status fail(std::string message);
 
-    QByteArray m_buffer;
-    qsizetype m_pos = 0;
+    std::string m_buffer;
+    std::size_t m_pos = 0;
     bool m_helloSeen = false;
     std::uint32_t m_peerPid = 0;
-    QString m_error;
+    std::string m_error;
 };
 
 } // namespace il::protocol

@@ -11,13 +11,13 @@ namespace il {
 
 namespace {
 
-std::size_t bytesFor(std::uint32_t count) { return std::size_t(count == 0 ? 1 : count) * sizeof(Counters::Cell); }
+std::size_t bytesFor(std::uint32_t count) { return std::size_t(count == 0 ? 1 : count) * sizeof(CounterCell); }
 
-QString systemError(const char *what) { return QStringLiteral("%1: %2").arg(QLatin1String(what), QString::fromLocal8Bit(std::strerror(errno))); }
+std::string systemError(const char *what) { return std::string(what) + ": " + std::strerror(errno); }
 
 } // namespace
 
-std::unique_ptr<SharedCells> SharedCells::create(std::uint32_t count, QString *error)
+std::unique_ptr<SharedCells> SharedCells::create(std::uint32_t count, std::string *error)
 {
     const int fd = ::memfd_create("interleave-counters", MFD_CLOEXEC);
     if (fd < 0) {
@@ -36,13 +36,13 @@ std::unique_ptr<SharedCells> SharedCells::create(std::uint32_t count, QString *e
         ::close(fd);
         return nullptr;
     }
-    auto *cells = static_cast<Counters::Cell *>(map);
+    auto *cells = static_cast<CounterCell *>(map);
     for (std::uint32_t i = 0; i < count; ++i)
-        new (cells + i) Counters::Cell();
+        new (cells + i) CounterCell();
     return std::unique_ptr<SharedCells>(new SharedCells(fd, cells, count));
 }
 
-std::unique_ptr<SharedCells> SharedCells::map(int fd, std::uint32_t count, QString *error)
+std::unique_ptr<SharedCells> SharedCells::map(int fd, std::uint32_t count, std::string *error)
 {
     struct stat st{};
     if (::fstat(fd, &st) != 0) {
@@ -51,7 +51,7 @@ std::unique_ptr<SharedCells> SharedCells::map(int fd, std::uint32_t count, QStri
     }
     const std::size_t bytes = bytesFor(count);
     if (std::size_t(st.st_size) < bytes) {
-        *error = QStringLiteral("the counters' segment has %1 bytes, %2 needed").arg(st.st_size).arg(bytes);
+        *error = "the counters' segment has " + std::to_string(st.st_size) + " bytes, " + std::to_string(bytes) + " needed";
         return nullptr;
     }
     void *map = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
@@ -60,7 +60,7 @@ std::unique_ptr<SharedCells> SharedCells::map(int fd, std::uint32_t count, QStri
         return nullptr;
     }
     // The parent constructed the cells; here they are only mapped.
-    return std::unique_ptr<SharedCells>(new SharedCells(fd, static_cast<Counters::Cell *>(map), count));
+    return std::unique_ptr<SharedCells>(new SharedCells(fd, static_cast<CounterCell *>(map), count));
 }
 
 SharedCells::~SharedCells()

@@ -12,10 +12,10 @@
 
 namespace il {
 
-void WorkerChannel::fail(const QString &message)
+void WorkerChannel::fail(const std::string &message)
 {
     m_sink.send(protocol::encodeError(message));
-    std::fprintf(stderr, "interleave-worker: %s\n", qPrintable(message));
+    std::fprintf(stderr, "interleave-worker: %s\n", message.c_str());
     _exit(2);
 }
 
@@ -106,7 +106,7 @@ void WorkerChannel::take(protocol::Frame frame)
         }
         return;
     }
-    default: fail(QStringLiteral("unexpected frame from the parent (type %1)").arg(int(frame.type)));
+    default: fail("unexpected frame from the parent (type " + std::to_string(int(frame.type)) + ")");
     }
 }
 
@@ -155,8 +155,8 @@ protocol::Grant WorkerChannel::grant(std::uint32_t task, std::uint32_t lock)
             continue;
         }
         if (frame.taskIndex != task || frame.lock != lock)
-            fail(QStringLiteral("expected the answer to task %1's acquire of lock %2, got one for task %3's of lock %4")
-                     .arg(task).arg(lock).arg(frame.taskIndex).arg(frame.lock));
+            fail("expected the answer to task " + std::to_string(task) + "'s acquire of lock " + std::to_string(lock)
+                 + ", got one for task " + std::to_string(frame.taskIndex) + "'s of lock " + std::to_string(frame.lock));
         return frame.grant;
     }
 }

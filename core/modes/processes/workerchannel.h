@@ -5,6 +5,8 @@
 #include "core/modes/processes/protocol.h"
 
 #include <deque>
+#include <string>
+#include <string_view>
 
 namespace il {
 
@@ -33,7 +35,7 @@ public:
     // sent meanwhile are kept for next().
     protocol::Grant grant(std::uint32_t task, std::uint32_t lock);
     // Sends `frame` after every event recorded so far.
-    void send(const QByteArray &frame) { m_sink.send(frame); }
+    void send(std::string_view frame) { m_sink.send(frame); }
 
 private:
     // The next frame read, blocking for the pipe as needed.
@@ -63,7 +65,7 @@ private:
     void lookForNextTask();
     static constexpr std::int64_t nextTaskSpinNs = 20'000;
     static constexpr int maxSkippedLooks = 64;
-    [[noreturn]] void fail(const QString &message);
+    [[noreturn]] void fail(const std::string &message);
 
     PipeSink &m_sink;
     int m_in;

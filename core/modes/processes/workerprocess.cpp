@@ -112,10 +112,10 @@ bool WorkerPipes::read(protocol::Decoder &decoder)
     }
 }
 
-void WorkerPipes::write(const QByteArray &frame)
+void WorkerPipes::write(std::string_view frame)
 {
     if (m_holding)
-        m_held += frame;
+        m_held.append(frame.data(), qsizetype(frame.size()));
     else
         writeNow(frame);
 }
@@ -125,20 +125,20 @@ void WorkerPipes::release()
     m_holding = false;
     if (m_held.isEmpty())
         return;
-    writeNow(m_held);
+    writeNow(std::string_view(m_held.constData(), std::size_t(m_held.size())));
     m_held.clear();
 }
 
-void WorkerPipes::writeNow(const QByteArray &bytes)
+void WorkerPipes::writeNow(std::string_view bytes)
 {
     if (m_in < 0 || m_closeInput)
         return;
     if (!m_unwritten.isEmpty()) {
-        m_unwritten += bytes;
+        m_unwritten.append(bytes.data(), qsizetype(bytes.size()));
         return;
     }
-    const char *p = bytes.constData();
-    qsizetype left = bytes.size();
+    const char *p = bytes.data();
+    qsizetype left = qsizetype(bytes.size());
     while (left > 0) {
         const ssize_t n = ::write(m_in, p, std::size_t(left));
         if (n > 0) {

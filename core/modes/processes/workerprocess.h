@@ -9,6 +9,7 @@
 #include <csignal>
 #include <functional>
 #include <memory>
+#include <string_view>
 
 class QProcess;
 class QSocketNotifier;
@@ -52,7 +53,7 @@ public:
     // Now, as far as the pipe takes it; the rest when it can (in order).
     // A worker that is gone takes nothing (EPIPE: the writing thread holds
     // a SigpipeBlocked): its loss is told elsewhere.
-    void write(const QByteArray &frame);
+    void write(std::string_view frame);
     // Between hold() and release(), frames are gathered and then written
     // together: one write, one wake-up of the worker.
     void hold() { m_holding = true; }
@@ -64,7 +65,7 @@ public:
     void close();
 
 private:
-    void writeNow(const QByteArray &bytes);
+    void writeNow(std::string_view bytes);
     void flush();
 
     int m_in = -1;       // we write the worker's stdin here

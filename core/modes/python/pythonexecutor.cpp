@@ -1,4 +1,5 @@
 #include "core/base/clock.h"
+#include "core/exec/cancelnotifier.h"
 #include "core/exec/canceltoken.h"
 #include "core/exec/executor.h"
 #include "core/exec/phaserunner.h"
@@ -220,7 +221,7 @@ public:
             proc.closeWriteChannel();
 
             // Stop wakes this loop through the token's descriptor: nothing polls.
-            const auto onStop = m_ctx->cancel.notifier([this] {
+            const auto onStop = cancelNotifier(m_ctx->cancel, [this] {
                 m_cancelled = true;
                 quit();
             });
