@@ -219,8 +219,9 @@ void LiveRunBuilder::absorbSpans(TimelineRun &run, std::int64_t nowNs)
     // one item from the earliest start: 20,000 tasks awaiting io draw as one.
     std::vector<std::pair<ItemKind, std::int64_t>> waiting;
     for (const Span &s : m_builder.openSpans(nowNs)) {
+        // A task queued at a worker: its item's phase is that worker's lane.
         const OpenItem item{s.startNs - origin, std::max(s.startNs, nowNs) - origin, s.task,
-                            s.lane, s.phase, itemKindFor(s.kind)};
+                            s.lane, s.kind == SpanKind::QueuedAt ? s.lane : s.phase, itemKindFor(s.kind)};
         if (s.lane != noLane && s.lane < run.m_laneRows.size()) {
             live.openLane.push_back(item);
         } else if (s.lane == noLane) {

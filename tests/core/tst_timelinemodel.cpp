@@ -507,6 +507,28 @@ void TestTimelineModel::queuedAtWorker()
         const il::RangeStats stats = model->rangeStats(0, 0, 20 * ms);
         QCOMPARE(stats.kindNs[std::size_t(ItemKind::Queued)], double(12 * ms));
     }
+    // While it sits at worker 2 (live, at 8 ms): an open item on that lane
+    // and in its task row, its phase the lane, drawn up to now.
+    {
+        il::TimelineModel going;
+        going.setTaskSet(taskSet(3));
+        il::LiveRunBuilder builder(going, i, 3);
+        const auto upTo = std::find_if(events.begin(), events.end(), [](const Event &e) {
+            return e.span == SpanKind::QueuedAt && e.kind == EventKind::SpanBegin && e.lane == 1;
+        });
+        QVERIFY(upTo != events.end());
+        builder.add(events.data(), std::size_t(upTo - events.begin()) + 1, origin + 8 * ms);
+        const il::LiveRunState &live = *going.run(0).live();
+        for (const auto *open : {&live.openLane, &live.openTask}) {
+            const auto it = std::find_if(open->begin(), open->end(), [](const il::OpenItem &o) { return o.kind == ItemKind::QueuedAt; });
+            QVERIFY(it != open->end());
+            QCOMPARE(it->task, 2u);
+            QCOMPARE(it->phase, 1);
+            QCOMPARE(it->start, 7 * ms);
+            QCOMPARE(it->end, 8 * ms);
+        }
+        QCOMPARE(going.run(0).queuedAtRow(0).size(), 1u); // worker 1's, closed
+    }
     // Tasks sent to idle workers only: no queued-at rows at all.
     il::TimelineModel plain;
     plain.setTaskSet(taskSet(3));

@@ -614,11 +614,25 @@ std::optional<TimelineView::HitItem> TimelineView::itemAt(const QPoint &pos) con
     const auto tNs = static_cast<std::int64_t>(std::llround(t));
     // Open items (live) are drawn on top, so they win.
     if (const il::LiveRunState *live = run.live()) {
+        // By lane a task queued at the worker is the strip along its bottom edge.
+        const auto [rowTop, rowBottom] = layout().rowSpan(hit.run, hit.row);
+        const bool lowThird = contentY >= rowBottom - std::max(4, (rowBottom - rowTop) / 3);
+        const il::OpenItem *found = nullptr;
         for (const il::OpenItem &o : live->open(m_view)) {
             const int row = m_view == TimelineViewKind::ByLane ? o.row : static_cast<int>(o.task);
-            if (row == hit.row && tNs >= o.start - tol && tNs <= o.end + tol)
-                return HitItem{hit.run, hit.row, 0, true, {o.start, o.end, o.task, o.phase, o.kind}};
+            if (row != hit.row || tNs < o.start - tol || tNs > o.end + tol)
+                continue;
+            const bool strip = m_view == TimelineViewKind::ByLane && o.kind == il::ItemKind::QueuedAt;
+            if (strip != lowThird && m_view == TimelineViewKind::ByLane) {
+                if (!strip && !found)
+                    found = &o; // the lane's own item, unless a strip is under the cursor
+                continue;
+            }
+            found = &o;
+            break;
         }
+        if (found)
+            return HitItem{hit.run, hit.row, 0, true, {found->start, found->end, found->task, found->phase, found->kind}};
         if (m_view == TimelineViewKind::ByTask && live->isWaitingInQueue(static_cast<std::size_t>(hit.row))) {
             const std::int64_t since = live->queuedSince[static_cast<std::size_t>(hit.row)];
             if (tNs >= since - tol && tNs <= live->nowNs + tol) {
