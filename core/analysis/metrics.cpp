@@ -89,6 +89,7 @@ Metrics computeMetrics(const Trace &trace, const TaskSet &set)
             first = std::min(first, s.startNs);
             last = std::max(last, s.endNs);
             break;
+        case SpanKind::QueuedAt: // never among a trace's spans (Trace::queuedAt)
         case SpanKind::None: break;
         }
     }

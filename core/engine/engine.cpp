@@ -54,7 +54,7 @@ RunResultPtr buildRunResult(RunInfo info, const Recorder &recorder, const Execut
     std::size_t spanEnds = 0;
     recorder.visit([&](const Event *events, std::size_t n) {
         for (std::size_t i = 0; i < n; ++i)
-            spanEnds += events[i].kind == EventKind::SpanEnd;
+            spanEnds += events[i].kind == EventKind::SpanEnd && events[i].span != SpanKind::QueuedAt; // held apart
     });
     builder.reserveSpans(spanEnds);
     recorder.visit([&](const Event *events, std::size_t n) { builder.add(events, n); });

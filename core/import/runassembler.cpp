@@ -17,6 +17,8 @@ namespace il::import {
 namespace {
 
 constexpr int taskTidBase = 100000;   // Interleave's event-loop task tracks
+constexpr long long queuedTidBase = 200000; // Interleave's queued-ahead tracks (processes --prefetch)
+constexpr long long queuedTracksPerLane = 128;
 constexpr int maxLevels = 32;         // nesting levels drawn per track; deeper goes to overflow
 constexpr int maxAsyncLanes = 16;     // per process
 constexpr std::size_t maxLanes = 60000; // Span::lane is 16 bits
@@ -91,6 +93,7 @@ Metrics foreignMeasures(const Trace &t, const std::vector<bool> &counted)
         case SpanKind::Ipc: m.ipcMs += ms; break;
         case SpanKind::NotRunning: m.notRunningMs += ms; break;
         case SpanKind::LockWait: m.lockWaitMs += ms; break;
+        case SpanKind::QueuedAt: // never among a trace's spans (Trace::queuedAt)
         case SpanKind::None: break;
         }
     }
@@ -422,6 +425,17 @@ std::vector<OpenedRun> assembleOwn(RawTrace &raw, const QString &source, QString
             const bool taskTrack = *tid >= taskTidBase;
             const std::int64_t start = toNs(e.ts), end = toNs(e.ts + e.dur);
             const std::string &cat = e.cat == none ? std::string() : raw.strings.at(e.cat);
+            if (cat == "queued-at") {
+                // A task queued at a worker: its track says which.
+                const long long lane = (*tid - queuedTidBase) / queuedTracksPerLane;
+                if (*tid < queuedTidBase || lane >= info.lanes || e.task < 0) {
+                    raw.skip(e.index, -1, QStringLiteral("a queued-at event off the queued-ahead tracks or without args.task"));
+                    continue;
+                }
+                trace->queuedAt.push_back(Span{start, end, std::uint32_t(e.task), std::uint16_t(lane), noPhase,
+                                               SpanKind::QueuedAt});
+                continue;
+            }
             if (cat == "task") {
                 if (e.task < 0) {
                     raw.skip(e.index, -1, QStringLiteral("a task event without args.task"));
@@ -494,6 +508,7 @@ std::vector<OpenedRun> assembleOwn(RawTrace &raw, const QString &source, QString
             starts.erase(it);
         }
         trace->indexSpans();
+        trace->sortQueuedAt();
         setBounds(*trace);
         traces.emplace_back(trace, ri);
     }

@@ -11,6 +11,10 @@ namespace il {
 namespace {
 
 constexpr int taskTidBase = 100000; // event loop: one track per awaiting task
+// processes --prefetch: tasks queued at a worker, on tracks of their own
+// beside the worker's: lane l's are queuedTidBase + l * queuedTracksPerLane + k.
+constexpr int queuedTidBase = 200000;
+constexpr int queuedTracksPerLane = 128;
 
 // Rounds nanoseconds since the origin to eighths of a microsecond, half up
 // (floor division, so it is monotonic for negative offsets too).
@@ -51,6 +55,8 @@ public:
             writeEventLoop();
         else
             writeLanes();
+        if (!m_foreign)
+            writeQueuedAt();
         for (const LockHandoff &h : m_trace.shared.handoffs) {
             if (!m_out.ok())
                 break;
@@ -144,6 +150,55 @@ private:
         for (; task != order.cend() && m_out.ok(); ++task)
             writeTask(*task, int(m_trace.tasks[*task].lane) + 1);
     }
+
+    // Tasks queued at a worker while it ran another (processes --prefetch),
+    // each an X event of category "queued-at" named after the task, on a
+    // track of its own beside the worker's ("worker 2 (pid 4242) · queued
+    // ahead"): the worker's track is busy with the task it runs then, and a
+    // slice there would not nest. With --prefetch 2 and more the waits
+    // overlap: each goes on the lane's first track free at its start, so
+    // every track's slices nest as Perfetto needs.
+    void writeQueuedAt()
+    {
+        std::vector<std::int64_t> trackEnd; // per track of the lane: its last slice's end
+        int lane = -1;
+        for (const Span &s : m_trace.queuedAt) {
+            if (!m_out.ok())
+                return;
+            if (int(s.lane) != lane) {
+                lane = s.lane;
+                trackEnd.clear();
+            }
+            std::size_t k = 0;
+            while (k < trackEnd.size() && trackEnd[k] > s.startNs)
+                ++k;
+            if (k == trackEnd.size() && k < std::size_t(queuedTracksPerLane)) {
+                trackEnd.push_back(s.endNs);
+                const int tid = queuedTid(lane, int(k));
+                metadata("thread_name", tid,
+                         QStringLiteral("%1 · queued ahead%2")
+                             .arg(m_info.laneNames.value(lane, QStringLiteral("lane %1").arg(lane + 1)),
+                                  k ? QStringLiteral(" %1").arg(k + 1) : QString()));
+                metadata("thread_sort_index", tid, lane);
+            }
+            k = std::min(k, trackEnd.size() - 1); // past 128 at once: the last track, overlapping
+            trackEnd[k] = std::max(trackEnd[k], s.endNs);
+            beginEvent();
+            m_out.literal("{\"name\":");
+            if (s.task < m_set.tasks.size())
+                m_out.string(m_set.tasks[s.task].name);
+            else
+                m_out.string(QStringLiteral("task %1").arg(s.task));
+            m_out.literal(",\"cat\":\"queued-at\"");
+            head("X", queuedTid(lane, int(k)));
+            times(s.startNs, s.endNs);
+            m_out.literal(",\"args\":{\"task\":");
+            m_out.integer(s.task);
+            m_out.literal("}}");
+        }
+    }
+
+    static int queuedTid(int lane, int track) { return queuedTidBase + lane * queuedTracksPerLane + track; }
 
     // The loop's track holds the cpu it ran; every task gets its own track
     // with its io and ready-wait, because tasks overlap on the one loop.

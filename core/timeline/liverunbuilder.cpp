@@ -40,9 +40,26 @@ void LiveRunBuilder::settleQueue(TimelineRun &run, const TaskRecord &rec, std::u
         return;
     const std::int64_t origin = run.m_info.originNs;
     if (rec.startNs >= 0) {
-        if (rec.startNs > rec.queuedNs)
-            run.m_taskRows[task].append(rec.queuedNs - origin, rec.startNs - origin, task, noPhase, ItemKind::Queued);
-        run.m_taskRows[task].settle(); // its queued event may come after its first spans
+        // Its queue wait in the pool: less the time it sat queued at a
+        // worker and the hop within it after (its QueuedAt items are in its
+        // row already, absorbQueuedAt() ran first; its ipc spans are there
+        // or among this batch's).
+        TimelineRow &row = run.m_taskRows[task];
+        std::vector<std::pair<std::int64_t, std::int64_t>> at, ipc;
+        if (!run.m_queuedAtRows.empty()) {
+            for (const TimelineItem &item : row) {
+                if (item.kind == ItemKind::QueuedAt)
+                    at.emplace_back(item.start, item.end);
+                else if (item.kind == ItemKind::Ipc)
+                    ipc.emplace_back(item.start, item.end);
+            }
+            for (auto [it, end] = m_batchIpc.equal_range(task); it != end; ++it)
+                ipc.push_back(it->second);
+        }
+        poolPieces(rec.queuedNs - origin, rec.startNs - origin, at, ipc, [&](std::int64_t from, std::int64_t to) {
+            row.append(from, to, task, noPhase, ItemKind::Queued);
+        });
+        row.settle(); // its queued event may come after its first spans
         since = LiveRunState::queueClosed;
     } else if (queuedEvent) {
         since = rec.queuedNs - origin;
@@ -59,6 +76,16 @@ void LiveRunBuilder::add(const Event *events, std::size_t count, std::int64_t no
         return;
     TimelineRun &run = *r;
     const auto &records = m_builder.tasks();
+    absorbQueuedAt(run);
+    // The batch's ipc spans of tasks that may have sat at a worker, for settleQueue.
+    m_batchIpc.clear();
+    if (!run.m_queuedAtRows.empty()) {
+        const auto &spans = m_builder.closedSpans();
+        const std::int64_t origin = run.m_info.originNs;
+        for (std::size_t i = m_consumedSpans; i < spans.size(); ++i)
+            if (spans[i].kind == SpanKind::Ipc)
+                m_batchIpc.emplace(spans[i].task, std::make_pair(spans[i].startNs - origin, spans[i].endNs - origin));
+    }
     std::vector<std::uint32_t> ended;
     // Queue waits before this batch's spans: a task's wait precedes its
     // phases, so task rows stay in start order.
@@ -103,6 +130,15 @@ void LiveRunBuilder::rescan(std::int64_t nowNs)
         return;
     TimelineRun &run = *r;
     const auto &records = m_builder.tasks();
+    absorbQueuedAt(run);
+    m_batchIpc.clear();
+    if (!run.m_queuedAtRows.empty()) {
+        const auto &spans = m_builder.closedSpans();
+        for (std::size_t i = m_consumedSpans; i < spans.size(); ++i)
+            if (spans[i].kind == SpanKind::Ipc)
+                m_batchIpc.emplace(spans[i].task, std::make_pair(spans[i].startNs - run.m_info.originNs,
+                                                                 spans[i].endNs - run.m_info.originNs));
+    }
     run.m_tasksDone = 0;
     for (std::size_t t = 0; t < records.size(); ++t) {
         const TaskState state = records[t].state;
@@ -122,6 +158,30 @@ void LiveRunBuilder::rescan(std::int64_t nowNs)
             run.markEnded(records[t], static_cast<std::uint32_t>(t));
     }
     published();
+}
+
+void LiveRunBuilder::absorbQueuedAt(TimelineRun &run)
+{
+    const auto &spans = m_builder.closedQueuedAt();
+    if (m_consumedQueuedAt == spans.size())
+        return;
+    const std::int64_t origin = run.m_info.originNs;
+    for (std::size_t i = m_consumedQueuedAt; i < spans.size(); ++i) {
+        const Span &s = spans[i];
+        if (s.lane != noLane) {
+            if (run.m_queuedAtRows.size() <= s.lane)
+                run.m_queuedAtRows.resize(std::max<std::size_t>(s.lane + 1u, run.m_laneRows.size()));
+            run.m_queuedAtRows[s.lane].append(s.startNs - origin, s.endNs - origin, s.task, s.lane, ItemKind::QueuedAt);
+        }
+        if (s.task < run.m_taskRows.size())
+            run.m_taskRows[s.task].append(s.startNs - origin, s.endNs - origin, s.task, s.lane, ItemKind::QueuedAt);
+    }
+    for (std::size_t i = m_consumedQueuedAt; i < spans.size(); ++i)
+        if (spans[i].task < run.m_taskRows.size())
+            run.m_taskRows[spans[i].task].settle();
+    for (TimelineRow &row : run.m_queuedAtRows)
+        row.settle();
+    m_consumedQueuedAt = spans.size();
 }
 
 void LiveRunBuilder::absorbSpans(TimelineRun &run, std::int64_t nowNs)
@@ -159,8 +219,9 @@ void LiveRunBuilder::absorbSpans(TimelineRun &run, std::int64_t nowNs)
     // one item from the earliest start: 20,000 tasks awaiting io draw as one.
     std::vector<std::pair<ItemKind, std::int64_t>> waiting;
     for (const Span &s : m_builder.openSpans(nowNs)) {
+        // A task queued at a worker: its item's phase is that worker's lane.
         const OpenItem item{s.startNs - origin, std::max(s.startNs, nowNs) - origin, s.task,
-                            s.lane, s.phase, itemKindFor(s.kind)};
+                            s.lane, s.kind == SpanKind::QueuedAt ? s.lane : s.phase, itemKindFor(s.kind)};
         if (s.lane != noLane && s.lane < run.m_laneRows.size()) {
             live.openLane.push_back(item);
         } else if (s.lane == noLane) {

@@ -4,6 +4,7 @@
 #include "core/trace/trace.h"
 
 #include <memory>
+#include <unordered_map>
 #include <vector>
 
 namespace il {
@@ -43,12 +44,19 @@ private:
     TimelineRun *run(); // nullptr once the model has the final trace (or lost the run)
     void settleQueue(TimelineRun &run, const TaskRecord &rec, std::uint32_t task, bool queuedEvent);
     void absorbSpans(TimelineRun &run, std::int64_t nowNs);
+    // Tasks that stopped being queued at a worker: into the lane's
+    // queuedAtRow and the task's row (before its queue wait is settled).
+    void absorbQueuedAt(TimelineRun &run);
     void published(); // the model announces the change
 
     TimelineModel &m_model;
     TraceBuilder m_builder;
     std::shared_ptr<LiveRunState> m_state;
     std::size_t m_consumedSpans = 0;
+    std::size_t m_consumedQueuedAt = 0;
+    // This batch's ipc spans not yet in the rows, by task (only for a run
+    // with tasks queued at a worker).
+    std::unordered_multimap<std::uint32_t, std::pair<std::int64_t, std::int64_t>> m_batchIpc;
 };
 
 } // namespace il

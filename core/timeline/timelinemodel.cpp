@@ -21,6 +21,7 @@ ItemKind itemKindFor(SpanKind kind)
     case SpanKind::Ready: return ItemKind::Ready;
     case SpanKind::NotRunning: return ItemKind::NotRunning;
     case SpanKind::LockWait: return ItemKind::LockWait;
+    case SpanKind::QueuedAt: return ItemKind::QueuedAt;
     case SpanKind::None: break;
     }
     return ItemKind::Cpu;
@@ -38,6 +39,7 @@ const char *itemKindName(ItemKind kind)
     case ItemKind::Ready: return "ready-wait";
     case ItemKind::NotRunning: return "not-running";
     case ItemKind::LockWait: return "lock-wait";
+    case ItemKind::QueuedAt: return "queued-at";
     }
     return "?";
 }
@@ -543,6 +545,8 @@ std::size_t TimelineRun::itemCount() const
         n += row.size();
     for (const auto &[kind, row] : m_waitRows)
         n += row.size();
+    for (const auto &row : m_queuedAtRows)
+        n += row.size();
     return n;
 }
 
@@ -554,6 +558,9 @@ std::size_t TimelineRun::memoryBytes() const
     for (const auto &row : m_taskRows)
         bytes += row.memoryBytes();
     for (const auto &[kind, row] : m_waitRows)
+        bytes += row.memoryBytes();
+    bytes += m_queuedAtRows.capacity() * sizeof(TimelineRow);
+    for (const auto &row : m_queuedAtRows)
         bytes += row.memoryBytes();
     if (m_live)
         bytes += sizeof(LiveRunState) + (m_live->openLane.capacity() + m_live->openTask.capacity()) * sizeof(OpenItem)
@@ -589,7 +596,7 @@ void TimelineRun::markEnded(const TaskRecord &rec, std::uint32_t task)
     const TimelineItem *last = nullptr;
     if (task < m_taskRows.size())
         for (const TimelineItem &item : m_taskRows[task])
-            if (item.kind != ItemKind::Queued && (!last || item.end >= last->end))
+            if (item.kind != ItemKind::Queued && item.kind != ItemKind::QueuedAt && (!last || item.end >= last->end))
                 last = &item;
     if (last) {
         mark.start = last->start;
@@ -603,6 +610,28 @@ void TimelineRun::markEnded(const TaskRecord &rec, std::uint32_t task)
     if (rec.endNs >= 0)
         mark.end = std::max(mark.end, rec.endNs - origin);
     m_marks.push_back(mark);
+}
+
+void poolPieces(std::int64_t from, std::int64_t to, const std::vector<std::pair<std::int64_t, std::int64_t>> &at,
+                const std::vector<std::pair<std::int64_t, std::int64_t>> &ipc,
+                const std::function<void(std::int64_t, std::int64_t)> &fn)
+{
+    // What is cut out: each wait at a worker, and the hop within the worker
+    // that follows it (an ipc that begins where it ended).
+    std::vector<std::pair<std::int64_t, std::int64_t>> cut(at);
+    for (const auto &[s, e] : ipc)
+        if (std::any_of(at.begin(), at.end(), [s = s](const auto &a) { return a.second == s; }))
+            cut.emplace_back(s, e);
+    std::sort(cut.begin(), cut.end());
+    for (const auto &[s, e] : cut) {
+        if (from >= to)
+            return;
+        if (s > from)
+            fn(from, std::min(s, to));
+        from = std::max(from, e);
+    }
+    if (from < to)
+        fn(from, to);
 }
 
 void TimelineRun::fillFromTrace(const Trace &trace)
@@ -629,6 +658,20 @@ void TimelineRun::fillFromTrace(const Trace &trace)
             .append(s->startNs - origin, s->endNs - origin, s->task, s->phase, itemKindFor(s->kind));
     for (auto &[kind, row] : m_waitRows)
         row.shrinkToFit();
+    // Tasks queued ahead at a worker, by lane (the trace has them sorted so).
+    m_queuedAtRows.clear();
+    if (!trace.queuedAt.empty()) {
+        m_queuedAtRows.resize(m_laneRows.size());
+        for (const Span &s : trace.queuedAt) {
+            if (s.lane >= m_queuedAtRows.size())
+                continue;
+            m_queuedAtRows[s.lane].append(s.startNs - origin, s.endNs - origin, s.task, s.lane, ItemKind::QueuedAt);
+        }
+        for (TimelineRow &row : m_queuedAtRows) {
+            row.settle();
+            row.shrinkToFit();
+        }
+    }
 
     // Task rows: every task's items in one array, in task order (a counting
     // sort by task, its queue wait first), each row a slice of it; then each
@@ -638,12 +681,63 @@ void TimelineRun::fillFromTrace(const Trace &trace)
     // Where a task that never started stopped waiting (a stopped run: the end).
     const auto queuedUntil = [runEnd](const TaskRecord &rec) { return rec.startNs >= 0 ? rec.startNs : runEnd; };
     const auto hasQueued = [&](const TaskRecord &rec) { return rec.queuedNs >= 0 && queuedUntil(rec) > rec.queuedNs; };
+    // A task sent ahead (processes --prefetch) waited partly in the pool,
+    // partly queued at a worker: its queue wait is cut into Queued pieces
+    // around its QueuedAt items (poolPieces). Its queued-at spans by
+    // (task, start), and the ipc spans of those tasks by task.
+    std::vector<std::uint32_t> atOrder, atBegin;
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> ipcOf; // (task, span index)
+    if (!trace.queuedAt.empty()) {
+        atBegin.assign(tasks + 1, 0);
+        for (const Span &s : trace.queuedAt)
+            if (s.task < tasks)
+                ++atBegin[s.task + 1];
+        for (std::size_t t = 0; t < tasks; ++t)
+            atBegin[t + 1] += atBegin[t];
+        atOrder.resize(atBegin[tasks]);
+        std::vector<std::uint32_t> next(atBegin.begin(), atBegin.end() - 1);
+        for (std::uint32_t k = 0; k < trace.queuedAt.size(); ++k)
+            if (trace.queuedAt[k].task < tasks)
+                atOrder[next[trace.queuedAt[k].task]++] = k;
+        for (std::size_t t = 0; t < tasks; ++t)
+            std::sort(atOrder.begin() + atBegin[t], atOrder.begin() + atBegin[t + 1],
+                      [&](std::uint32_t a, std::uint32_t b) { return trace.queuedAt[a].startNs < trace.queuedAt[b].startNs; });
+        for (std::uint32_t k = 0; k < trace.spans.size(); ++k) {
+            const Span &s = trace.spans[k];
+            if (s.kind == SpanKind::Ipc && s.task < tasks && atBegin[s.task + 1] > atBegin[s.task])
+                ipcOf.emplace_back(s.task, k);
+        }
+        std::sort(ipcOf.begin(), ipcOf.end());
+    }
+    std::vector<std::pair<std::int64_t, std::int64_t>> at, ipc;
+    // fn(start, end) for each piece of task t's queue wait not queued at a worker.
+    const auto queuedPieces = [&](std::size_t t, auto &&fn) {
+        const TaskRecord &rec = trace.tasks[t];
+        if (!hasQueued(rec))
+            return;
+        at.clear();
+        ipc.clear();
+        if (!atBegin.empty()) {
+            for (std::uint32_t k = atBegin[t]; k < atBegin[t + 1]; ++k)
+                at.emplace_back(trace.queuedAt[atOrder[k]].startNs, trace.queuedAt[atOrder[k]].endNs);
+            for (auto it = std::lower_bound(ipcOf.begin(), ipcOf.end(), std::make_pair(std::uint32_t(t), 0u));
+                 it != ipcOf.end() && it->first == t; ++it)
+                ipc.emplace_back(trace.spans[it->second].startNs, trace.spans[it->second].endNs);
+        }
+        poolPieces(rec.queuedNs, queuedUntil(rec), at, ipc, fn);
+    };
     std::vector<std::uint32_t> begin(tasks + 1, 0);
     for (const Span &s : trace.spans)
         if (s.task < tasks)
             ++begin[s.task + 1];
-    for (std::size_t t = 0; t < tasks; ++t)
-        begin[t + 1] += begin[t] + (hasQueued(trace.tasks[t]) ? 1 : 0);
+    for (const Span &s : trace.queuedAt)
+        if (s.task < tasks)
+            ++begin[s.task + 1];
+    for (std::size_t t = 0; t < tasks; ++t) {
+        std::uint32_t pieces = 0;
+        queuedPieces(t, [&](std::int64_t, std::int64_t) { ++pieces; });
+        begin[t + 1] += begin[t] + pieces;
+    }
     m_taskItems.assign(begin[tasks], TimelineItem());
     m_taskItems.shrink_to_fit();
     std::size_t blockCount = 0;
@@ -653,16 +747,20 @@ void TimelineRun::fillFromTrace(const Trace &trace)
     m_taskBlocks.shrink_to_fit();
     {
         // `begin` doubles as the fill position of each task; rebuilt below.
-        for (std::size_t t = 0; t < tasks; ++t) {
-            const TaskRecord &rec = trace.tasks[t];
-            if (hasQueued(rec))
-                m_taskItems[begin[t]++] = TimelineItem{rec.queuedNs - origin, queuedUntil(rec) - origin,
-                                                       static_cast<std::uint32_t>(t), noPhase, ItemKind::Queued};
-        }
+        for (std::size_t t = 0; t < tasks; ++t)
+            queuedPieces(t, [&](std::int64_t from, std::int64_t to) {
+                m_taskItems[begin[t]++] = TimelineItem{from - origin, to - origin, static_cast<std::uint32_t>(t), noPhase,
+                                                       ItemKind::Queued};
+            });
         for (const Span &s : trace.spans)
             if (s.task < tasks)
                 m_taskItems[begin[s.task]++] = TimelineItem{s.startNs - origin, std::max(s.startNs, s.endNs) - origin,
                                                             s.task, s.phase, itemKindFor(s.kind)};
+        // Queued at a worker: between the pieces of its queue wait.
+        for (const Span &s : trace.queuedAt)
+            if (s.task < tasks)
+                m_taskItems[begin[s.task]++] = TimelineItem{s.startNs - origin, std::max(s.startNs, s.endNs) - origin,
+                                                            s.task, s.lane, ItemKind::QueuedAt};
         // Each task's fill position is now the next task's start.
         for (std::size_t t = tasks; t > 0; --t)
             begin[t] = begin[t - 1];
@@ -900,7 +998,7 @@ RangeStats TimelineModel::rangeStats(int runIndex, std::int64_t fromNs, std::int
     // Queue waits live in the task rows only.
     for (const TimelineRow &row : run.taskRows())
         for (std::size_t i = row.firstIndex(fromNs), n = row.lastIndex(toNs); i < n; ++i)
-            if (row[i].kind == ItemKind::Queued)
+            if (row[i].kind == ItemKind::Queued || row[i].kind == ItemKind::QueuedAt) // both: the queue wait
                 stats.kindNs[static_cast<std::size_t>(ItemKind::Queued)] +=
                     static_cast<double>(clipped(row[i].start, row[i].end));
     if (stats.lanes > 0)

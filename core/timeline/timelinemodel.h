@@ -11,6 +11,7 @@
 #include <climits>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <type_traits>
@@ -22,13 +23,24 @@ namespace il {
 // on any lane: it is the time a task spent waiting for the scheduler.
 // Ready is the event loop's ready-queue wait (io done, loop busy elsewhere).
 // LockWait: an acquire waiting for a lock another task holds.
-enum class ItemKind : std::uint8_t { Cpu, Io, GilWait, Spawn, Ipc, Queued, Ready, NotRunning, LockWait };
-inline constexpr int itemKindCount = 9;
+// QueuedAt: a task sent ahead to a busy worker (processes --prefetch),
+// queued there: in the task's row, and in the worker's queuedAtRow(); its
+// item's `phase` holds that worker's lane (it belongs to no phase).
+enum class ItemKind : std::uint8_t { Cpu, Io, GilWait, Spawn, Ipc, Queued, Ready, NotRunning, LockWait, QueuedAt };
+inline constexpr int itemKindCount = 10;
 ItemKind itemKindFor(SpanKind kind);
-// "cpu", "io", "gil-wait", "spawn", "ipc", "queued", "ready-wait", "not-running", "lock-wait"
+// "cpu", "io", "gil-wait", "spawn", "ipc", "queued", "ready-wait", "not-running", "lock-wait", "queued-at"
 const char *itemKindName(ItemKind kind);
 
 enum class TimelineViewKind : std::uint8_t { ByLane, ByTask };
+
+// The pieces of a task's queue wait [from, to) it spent in the pool: less
+// its waits at a worker (`at`) and the hop within the worker after one (an
+// ipc span of `ipc` that begins where a wait at a worker ended). Calls
+// fn(start, end) for each, in order.
+void poolPieces(std::int64_t from, std::int64_t to, const std::vector<std::pair<std::int64_t, std::int64_t>> &at,
+                const std::vector<std::pair<std::int64_t, std::int64_t>> &ipc,
+                const std::function<void(std::int64_t, std::int64_t)> &fn);
 
 struct TimelineItem
 {
@@ -241,6 +253,16 @@ public:
     // lanes, since they are the event loop's lesson: the loop is free while
     // tasks wait, and a busy loop keeps ready tasks waiting.
     const std::vector<std::pair<ItemKind, TimelineRow>> &waitRows() const { return m_waitRows; }
+    // The tasks that sat queued at a lane's worker while it ran another
+    // (processes --prefetch: Trace::queuedAt), QueuedAt items by start;
+    // empty for a lane that had none. Not a row of its own: the lane view
+    // marks them along the lane's bottom edge, apart from what it ran.
+    const TimelineRow &queuedAtRow(int lane) const
+    {
+        static const TimelineRow none;
+        return lane >= 0 && std::size_t(lane) < m_queuedAtRows.size() ? m_queuedAtRows[std::size_t(lane)] : none;
+    }
+    bool hasQueuedAt() const { return !m_queuedAtRows.empty(); }
 
     // While the run goes on: its live state; nullptr once it is final.
     const LiveRunState *live() const { return m_live.get(); }
@@ -331,6 +353,7 @@ private:
     std::vector<TimelineItem> m_taskItems;
     std::vector<std::int64_t> m_taskBlocks;
     std::vector<std::pair<ItemKind, TimelineRow>> m_waitRows;
+    std::vector<TimelineRow> m_queuedAtRows; // per lane; empty when no task was queued ahead
     std::shared_ptr<const LiveRunState> m_live;
     std::optional<Metrics> m_metrics;
     TracePtr m_trace;

@@ -13,6 +13,7 @@ const char *spanKindName(SpanKind kind)
     case SpanKind::Ready: return "ready-wait";
     case SpanKind::NotRunning: return "not-running";
     case SpanKind::LockWait: return "lock-wait";
+    case SpanKind::QueuedAt: return "queued-at";
     case SpanKind::None: break;
     }
     return "none";

@@ -23,6 +23,11 @@ enum class SpanKind : std::uint8_t {
     Ready,   // event loop: io done, but the loop is busy elsewhere ("ready-wait")
     NotRunning, // py-modes: inside a cpu phase, the thread ready but not computing (GIL or OS)
     LockWait,   // an acquire phase waiting for a lock another task holds (phase: the acquire)
+    // processes --prefetch: a task sent ahead to a busy worker, queued in its
+    // pipe behind the task it runs, from the parent's send until the worker
+    // took it up (the end of the task before it) or gave it back (Revoked).
+    // Never a span of the lane's work: Trace keeps these apart (queuedAt).
+    QueuedAt,
     None = 0xff,
 };
 
@@ -45,7 +50,7 @@ struct Event
 };
 static_assert(sizeof(Event) <= 24);
 
-// "cpu", "io", "gil-wait", "spawn", "ipc", "ready-wait", "not-running", "lock-wait"
+// "cpu", "io", "gil-wait", "spawn", "ipc", "ready-wait", "not-running", "lock-wait", "queued-at"
 const char *spanKindName(SpanKind kind);
 
 } // namespace il

@@ -47,7 +47,7 @@ void TraceBuilder::add(const Event *events, std::size_t count)
             if (it != m_open.end() && it->second.kind == e.span) {
                 it->second.endNs = std::max(e.tNs, it->second.startNs);
                 it->second.cpuUs = e.cpuUs;
-                m_spans.push_back(it->second);
+                (e.span == SpanKind::QueuedAt ? m_queuedAt : m_spans).push_back(it->second);
                 m_open.erase(it);
             }
             continue;
@@ -83,7 +83,7 @@ void TraceBuilder::add(const Event *events, std::size_t count)
             const auto it = m_open.find(e.task);
             if (it != m_open.end() && e.kind != EventKind::TaskEnd) {
                 it->second.endNs = std::max(e.tNs, it->second.startNs);
-                m_spans.push_back(it->second);
+                (it->second.kind == SpanKind::QueuedAt ? m_queuedAt : m_spans).push_back(it->second);
                 m_open.erase(it);
             }
             break;
@@ -116,10 +116,11 @@ Trace Trace::fromBuilder(TraceBuilder &&b, std::int64_t endNs, bool cancelled)
     t.spans = std::move(b.m_spans);
     if (!b.m_open.empty())
         t.spans.reserve(t.spans.size() + b.m_open.size());
+    t.queuedAt = std::move(b.m_queuedAt);
     for (const auto &[key, span] : b.m_open) {
         Span s = span;
         s.endNs = std::max(endNs, s.startNs);
-        t.spans.push_back(s);
+        (s.kind == SpanKind::QueuedAt ? t.queuedAt : t.spans).push_back(s);
     }
     t.tasks = std::move(b.m_tasks);
     for (TaskRecord &r : t.tasks) {
@@ -132,7 +133,19 @@ Trace Trace::fromBuilder(TraceBuilder &&b, std::int64_t endNs, bool cancelled)
     }
 
     t.indexSpans();
+    t.sortQueuedAt();
     return t;
+}
+
+void Trace::sortQueuedAt()
+{
+    std::sort(queuedAt.begin(), queuedAt.end(), [](const Span &a, const Span &b) {
+        if (a.lane != b.lane)
+            return a.lane < b.lane;
+        if (a.startNs != b.startNs)
+            return a.startNs < b.startNs;
+        return a.task < b.task;
+    });
 }
 
 void Trace::indexSpans()

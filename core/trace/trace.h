@@ -136,6 +136,9 @@ public:
 
     const RunInfo &info() const { return m_info; }
     const std::vector<Span> &closedSpans() const { return m_spans; } // completion order
+    // Closed queued-at spans (SpanKind::QueuedAt), completion order: kept
+    // apart from the lanes' spans, since the lane was running another task.
+    const std::vector<Span> &closedQueuedAt() const { return m_queuedAt; }
     const std::vector<TaskRecord> &tasks() const { return m_tasks; }
     // Spans that began but have not ended yet, e.g. to draw up to "now".
     std::vector<Span> openSpans(std::int64_t nowNs) const;
@@ -147,6 +150,7 @@ private:
     friend struct Trace;
     RunInfo m_info;
     std::vector<Span> m_spans;
+    std::vector<Span> m_queuedAt;
     std::vector<TaskRecord> m_tasks;
     std::unordered_map<std::uint64_t, Span> m_open; // key: task or (lane | 1<<40) for lane spans
     std::size_t m_events = 0;
@@ -163,6 +167,13 @@ struct Trace
     std::vector<Span> spans;
     std::vector<std::uint32_t> laneBegin; // size lanes + 2; last bucket = noLane
     std::vector<TaskRecord> tasks;
+    // processes --prefetch: where tasks sat queued at a busy worker before it
+    // took them up or gave them back (SpanKind::QueuedAt, the worker's lane,
+    // from the parent's send), sorted by (lane, start). Apart from `spans`:
+    // the lane was running another task then, so no measure of the lane's
+    // work and no reader of laneSpans() sees them. A task asked back and
+    // sent elsewhere has one per worker it sat at.
+    std::vector<Span> queuedAt;
     std::size_t eventCount = 0;
     std::int64_t firstNs = 0; // earliest event (spawn included)
     std::int64_t lastNs = 0;
@@ -196,6 +207,8 @@ struct Trace
     // first), and fills laneBegin: what laneSpans() and every reader rely on.
     // fromBuilder does it; a trace assembled otherwise (an opened file) calls it.
     void indexSpans();
+    // Sorts queuedAt by (lane, start); fromBuilder does it.
+    void sortQueuedAt();
 
     struct Range { const Span *begin; const Span *end; };
     Range laneSpans(int lane) const;

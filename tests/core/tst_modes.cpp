@@ -37,6 +37,7 @@ private slots:
     void processesAreOtherPids();
     void processesQueueTasksAhead();
     void processesNeverQueueBehindALongTask();
+    void processesRecordWhereTasksSatQueued();
     void processesAskBackTasksQueuedBehindALockWait();
     void cpuPhasesMeasureThreadCpuTime();
     void comparisonRunsOneAfterAnother();
@@ -274,6 +275,50 @@ void TestModes::processesQueueTasksAhead()
     }
 }
 
+// A task sent ahead is queued at that worker's lane from the parent's send
+// until the worker takes it up (the end of the task before it, where its
+// ipc span begins): one queued-at span per task sent ahead, on the lane
+// that ran it, inside [queued, start]; none without --prefetch. They are
+// kept apart from the lane's spans: the lane was running another task.
+void TestModes::processesRecordWhereTasksSatQueued()
+{
+    const il::TaskSet set = testsupport::makeSet({"i0.5", "i0.5", "i0.5", "i0.5", "i0.5", "i0.5"});
+    for (int prefetch : {0, 1, 2}) {
+        il::RunConfig c = testsupport::config(il::Mode::Processes, 1);
+        c.prefetch = prefetch;
+        const testsupport::Comparison run = testsupport::runComparison(set, {c}, 20000);
+        QVERIFY(run.completed);
+        const il::Trace &trace = *run.runs.front()->trace;
+        QVERIFY2(checkTrace(trace, set).isEmpty(), qPrintable(checkTrace(trace, set)));
+        for (const il::Span &s : trace.spans)
+            QVERIFY(s.kind != il::SpanKind::QueuedAt);
+        if (prefetch == 0) {
+            QCOMPARE(trace.queuedAt.size(), std::size_t(0));
+            continue;
+        }
+        // One worker: every task after the first is sent ahead, behind the one it runs.
+        QCOMPARE(trace.queuedAt.size(), set.tasks.size() - 1);
+        for (const il::Span &q : trace.queuedAt) {
+            QVERIFY(q.task >= 1 && q.task < set.tasks.size());
+            const il::TaskRecord &t = trace.tasks[q.task];
+            QCOMPARE(q.lane, t.lane);
+            QCOMPARE(q.phase, il::noPhase);
+            QVERIFY2(q.startNs >= t.queuedNs && q.startNs <= q.endNs && q.endNs <= t.startNs,
+                     qPrintable(QStringLiteral("task %1: queued at %2, there %3..%4, began %5")
+                                    .arg(q.task).arg(t.queuedNs).arg(q.startNs).arg(q.endNs).arg(t.startNs)));
+            // Taken up where the task before it ended (the worker's clock).
+            QCOMPARE(q.endNs, trace.tasks[q.task - 1].endNs);
+            const auto ipc = std::find_if(trace.spans.begin(), trace.spans.end(), [&](const il::Span &s) {
+                return s.kind == il::SpanKind::Ipc && s.task == q.task && s.endNs == t.startNs;
+            });
+            QVERIFY(ipc != trace.spans.end());
+            QCOMPARE(ipc->startNs, q.endNs);
+        }
+        QVERIFY(std::is_sorted(trace.queuedAt.begin(), trace.queuedAt.end(),
+                               [](const il::Span &a, const il::Span &b) { return a.startNs < b.startNs; }));
+    }
+}
+
 // Nothing is queued ahead behind a task declared longer than 1 ms: no
 // short task waits for the long one while another worker is free.
 void TestModes::processesNeverQueueBehindALongTask()
@@ -323,6 +368,21 @@ void TestModes::processesAskBackTasksQueuedBehindALockWait()
             QVERIFY2(trace.tasks[t].endNs < trace.tasks[0].endNs,
                      qPrintable(QStringLiteral("task %1 ended %2 ms after the lock's holder")
                                     .arg(t).arg(il::nsToMs(trace.tasks[t].endNs - trace.tasks[0].endNs))));
+        // The task asked back sat queued at task 1's worker until it gave
+        // it back; it then ran elsewhere (and was queued there only if it
+        // was sent ahead again). Every wait ends before the task began.
+        int askedBack = 0;
+        for (const il::Span &q : trace.queuedAt) {
+            const il::TaskRecord &t = trace.tasks[q.task];
+            QVERIFY2(q.startNs >= t.queuedNs && q.endNs <= t.startNs,
+                     qPrintable(QStringLiteral("task %1 queued at lane %2 %3..%4, began %5")
+                                    .arg(q.task).arg(q.lane).arg(q.startNs).arg(q.endNs).arg(t.startNs)));
+            if (q.lane != t.lane) {
+                QCOMPARE(q.lane, trace.tasks[1].lane);
+                ++askedBack;
+            }
+        }
+        QVERIFY2(askedBack >= 1, "no task was recorded as queued at the lock waiter's worker, then run elsewhere");
         return;
     }
     QFAIL("in 3 runs task 1 always took the lock before task 0");

@@ -122,6 +122,7 @@ private slots:
     void eventLoopIoOnlyInTaskView();
     void liveMatchesFinal();
     void liveOpenItems();
+    void queuedAtWorker();
     void changeSignals();
     void rangeStats();
     void memoryPerEvent();
@@ -404,6 +405,136 @@ void TestTimelineModel::liveOpenItems()
     QCOMPARE(run.taskRows()[0].size(), 2u); // queued 0..1 ms, io 1..11 ms
     QCOMPARE(run.taskRows()[0][0].kind, ItemKind::Queued);
     QCOMPARE(model.extentNs(), 13 * ms);
+}
+
+// processes --prefetch: task 2 is queued at 0, sent ahead to worker 1 at 2
+// ms, asked back and given back at 5 ms (queued in the pool again), sent
+// ahead to worker 2 at 7 ms, taken up there at 10 ms, begun at 11 ms. The
+// trace keeps the two waits apart from the lanes' spans; by task its queue
+// wait is cut into pool / worker 1 / pool / worker 2, then the hop within
+// worker 2 (ipc) no longer under a queued bar; by lane each
+// worker's queuedAtRow has its wait, its lane row only what it ran. Live
+// batches give the same rows.
+std::vector<Event> queuedAtEvents()
+{
+    std::vector<Event> e;
+    for (std::uint32_t t = 0; t < 3; ++t)
+        e.push_back(ev(0, t, il::noLane, EventKind::Queued));
+    auto run = [&](std::uint32_t t, std::uint16_t lane, std::int64_t start, std::int64_t end) {
+        e.push_back(ev(start, t, lane, EventKind::TaskStart));
+        e.push_back(ev(start, t, lane, EventKind::SpanBegin, SpanKind::Cpu, 0));
+        e.push_back(ev(end, t, lane, EventKind::SpanEnd, SpanKind::Cpu, 0));
+        e.push_back(ev(end, t, lane, EventKind::TaskEnd));
+    };
+    run(0, 0, 1, 20);
+    e.push_back(ev(2, 2, 0, EventKind::SpanBegin, SpanKind::QueuedAt));
+    e.push_back(ev(5, 2, 0, EventKind::SpanEnd, SpanKind::QueuedAt));
+    run(1, 1, 1, 10);
+    e.push_back(ev(7, 2, 1, EventKind::SpanBegin, SpanKind::QueuedAt));
+    e.push_back(ev(10, 2, 1, EventKind::SpanEnd, SpanKind::QueuedAt));
+    e.push_back(ev(10, 2, 1, EventKind::SpanBegin, SpanKind::Ipc));
+    e.push_back(ev(11, 2, 1, EventKind::SpanEnd, SpanKind::Ipc));
+    run(2, 1, 11, 15);
+    return e;
+}
+
+void TestTimelineModel::queuedAtWorker()
+{
+    const auto events = queuedAtEvents();
+    const il::RunInfo i = info(2, il::Mode::Processes);
+    const il::TracePtr trace = traceOf(i, events, 3);
+    QCOMPARE(trace->queuedAt.size(), 2u);
+    QCOMPARE(trace->queuedAt[0].lane, 0);
+    QCOMPARE(trace->queuedAt[0].startNs - origin, 2 * ms);
+    QCOMPARE(trace->queuedAt[0].endNs - origin, 5 * ms);
+    QCOMPARE(trace->queuedAt[1].lane, 1);
+    QCOMPARE(trace->queuedAt[1].task, 2u);
+    for (const il::Span &s : trace->spans)
+        QVERIFY(s.kind != SpanKind::QueuedAt);
+    QCOMPARE(trace->tasks[2].lane, 1); // ran on worker 2
+
+    il::TimelineModel final;
+    final.setTaskSet(taskSet(3));
+    final.setTrace(trace);
+    il::TimelineModel live;
+    live.setTaskSet(taskSet(3));
+    {
+        il::LiveRunBuilder builder(live, i, 3);
+        for (std::size_t at = 0; at < events.size(); at += 3) {
+            const std::size_t n = std::min<std::size_t>(3, events.size() - at);
+            builder.add(events.data() + at, n, events[at + n - 1].tNs);
+        }
+    }
+    for (const il::TimelineModel *model : {&final, &live}) {
+        const il::TimelineRun &run = model->run(0);
+        QVERIFY(run.hasQueuedAt());
+        // By task: pool 0..2, worker 1 2..5, pool 5..7, worker 2 7..10, then the hop within worker 2 (ipc) and cpu.
+        const il::TimelineRow &row = run.taskRows()[2];
+        struct Want { ItemKind kind; std::int64_t from, to; std::uint16_t phase; };
+        const Want want[] = {{ItemKind::Queued, 0, 2, il::noPhase},   {ItemKind::QueuedAt, 2, 5, 0},
+                             {ItemKind::Queued, 5, 7, il::noPhase},   {ItemKind::QueuedAt, 7, 10, 1},
+                             {ItemKind::Ipc, 10, 11, il::noPhase},
+                             {ItemKind::Cpu, 11, 15, 0}};
+        std::vector<Want> got;
+        for (const il::TimelineItem &item : row)
+            got.push_back({item.kind, item.start / ms, item.end / ms, item.phase});
+        std::sort(got.begin(), got.end(), [](const Want &a, const Want &b) {
+            return std::tie(a.from, a.kind) < std::tie(b.from, b.kind);
+        });
+        QCOMPARE(got.size(), std::size(want));
+        std::vector<Want> wanted(std::begin(want), std::end(want));
+        std::sort(wanted.begin(), wanted.end(), [](const Want &a, const Want &b) {
+            return std::tie(a.from, a.kind) < std::tie(b.from, b.kind);
+        });
+        for (std::size_t k = 0; k < got.size(); ++k) {
+            QCOMPARE(got[k].kind, wanted[k].kind);
+            QCOMPARE(got[k].from, wanted[k].from);
+            QCOMPARE(got[k].to, wanted[k].to);
+            QCOMPARE(got[k].phase, wanted[k].phase); // a queued-at item's phase is its lane
+        }
+        // By lane: each worker's wait in its queuedAtRow, never in its lane row.
+        QCOMPARE(run.queuedAtRow(0).size(), 1u);
+        QCOMPARE(run.queuedAtRow(0)[0].start, 2 * ms);
+        QCOMPARE(run.queuedAtRow(0)[0].task, 2u);
+        QCOMPARE(run.queuedAtRow(1).size(), 1u);
+        QCOMPARE(run.queuedAtRow(1)[0].end, 10 * ms);
+        QCOMPARE(run.queuedAtRow(5).size(), 0u);
+        for (const il::TimelineRow &lane : run.laneRows())
+            for (const il::TimelineItem &item : lane)
+                QVERIFY(item.kind != ItemKind::QueuedAt);
+        // The queue wait in a range counts both: 10 ms of task 2's (its
+        // last 1 ms was the hop, counted as ipc), 1 of each other's.
+        const il::RangeStats stats = model->rangeStats(0, 0, 20 * ms);
+        QCOMPARE(stats.kindNs[std::size_t(ItemKind::Queued)], double(12 * ms));
+    }
+    // While it sits at worker 2 (live, at 8 ms): an open item on that lane
+    // and in its task row, its phase the lane, drawn up to now.
+    {
+        il::TimelineModel going;
+        going.setTaskSet(taskSet(3));
+        il::LiveRunBuilder builder(going, i, 3);
+        const auto upTo = std::find_if(events.begin(), events.end(), [](const Event &e) {
+            return e.span == SpanKind::QueuedAt && e.kind == EventKind::SpanBegin && e.lane == 1;
+        });
+        QVERIFY(upTo != events.end());
+        builder.add(events.data(), std::size_t(upTo - events.begin()) + 1, origin + 8 * ms);
+        const il::LiveRunState &live = *going.run(0).live();
+        for (const auto *open : {&live.openLane, &live.openTask}) {
+            const auto it = std::find_if(open->begin(), open->end(), [](const il::OpenItem &o) { return o.kind == ItemKind::QueuedAt; });
+            QVERIFY(it != open->end());
+            QCOMPARE(it->task, 2u);
+            QCOMPARE(it->phase, 1);
+            QCOMPARE(it->start, 7 * ms);
+            QCOMPARE(it->end, 8 * ms);
+        }
+        QCOMPARE(going.run(0).queuedAtRow(0).size(), 1u); // worker 1's, closed
+    }
+    // Tasks sent to idle workers only: no queued-at rows at all.
+    il::TimelineModel plain;
+    plain.setTaskSet(taskSet(3));
+    plain.setTrace(traceOf(info(2), threadEvents(), 3));
+    QVERIFY(!plain.run(0).hasQueuedAt());
+    QCOMPARE(plain.run(0).queuedAtRow(0).size(), 0u);
 }
 
 // The model says what changed, so callers never have to: a live run added

@@ -17,6 +17,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <map>
+
 #include <sys/stat.h>
 
 namespace {
@@ -75,6 +77,7 @@ private slots:
     void ownExportRoundTrips();
     void incidentsRoundTrip();
     void lockWaitsRoundTrip();
+    void queuedAtRoundTrips();
     void foreignShapes_data();
     void foreignShapes();
     void viztracerNestsCallsByLevel();
@@ -262,6 +265,97 @@ void TestTraceImport::lockWaitsRoundTrip()
         QVERIFY(qAbs(again[i]->metrics.lockWaitMs - cmp.runs[i]->metrics.lockWaitMs)
                 <= 0.000125 * double(a.spans.size() + 1));
     }
+}
+
+// Tasks queued at a worker (processes --prefetch) are X events of category
+// "queued-at" on tracks of their own beside the worker's, so every track's
+// slices still nest (waits that overlap, as with --prefetch 2, go on a
+// second track); they come back to the same lanes, and export -> open ->
+// export gives the same bytes. A task asked back from one worker and sent
+// to another keeps both waits.
+void TestTraceImport::queuedAtRoundTrips()
+{
+    const il::TaskSet set = testsupport::makeSet({"i0.5", "i0.5", "i0.5", "i0.5", "i0.5", "i0.5", "i0.5", "i0.5"});
+    il::RunConfig c = testsupport::config(il::Mode::Processes, 2);
+    c.prefetch = 1;
+    const testsupport::Comparison cmp = testsupport::runComparison(set, {c}, 20000);
+    QVERIFY(cmp.completed);
+    auto trace = std::make_shared<il::Trace>(*cmp.runs.front()->trace);
+    QVERIFY(!trace->queuedAt.empty());
+    // Made up on top of what ran: task 1 also sat at the other worker
+    // before (asked back), overlapping task 0's wait there if any.
+    const il::TaskRecord &t1 = trace->tasks[1];
+    const std::uint16_t other = t1.lane == 0 ? 1 : 0;
+    trace->queuedAt.push_back({t1.queuedNs, t1.queuedNs + 1000, 1, other, il::noPhase, il::SpanKind::QueuedAt});
+    trace->queuedAt.push_back({t1.queuedNs + 500, t1.queuedNs + 3000, 2, other, il::noPhase, il::SpanKind::QueuedAt});
+    trace->sortQueuedAt();
+    auto run = std::make_shared<il::RunResult>(*cmp.runs.front());
+    run->trace = trace;
+    const QByteArray text = il::chromeTraceJson(set, {run});
+    QVERIFY(text.contains("\"cat\":\"queued-at\""));
+    QVERIFY(text.contains(" · queued ahead\""));
+    QVERIFY(text.contains(" · queued ahead 2\"")); // the overlapping pair
+
+    // Plain Chrome trace: on every track, X slices nest (sorted by start, each
+    // ends before the open one does, or after it ended).
+    const QJsonArray events = QJsonDocument::fromJson(text).object().value(QStringLiteral("traceEvents")).toArray();
+    QVERIFY(!events.isEmpty());
+    std::map<std::pair<int, int>, std::vector<std::pair<double, double>>> tracks;
+    int queuedEvents = 0;
+    for (const QJsonValue &v : events) {
+        const QJsonObject e = v.toObject();
+        if (e.value(QStringLiteral("ph")).toString() != QStringLiteral("X"))
+            continue;
+        queuedEvents += e.value(QStringLiteral("cat")).toString() == QStringLiteral("queued-at");
+        tracks[{e.value(QStringLiteral("pid")).toInt(), e.value(QStringLiteral("tid")).toInt()}].emplace_back(
+            e.value(QStringLiteral("ts")).toDouble(), e.value(QStringLiteral("ts")).toDouble() + e.value(QStringLiteral("dur")).toDouble());
+    }
+    QCOMPARE(queuedEvents, int(trace->queuedAt.size()));
+    for (auto &[key, slices] : tracks) {
+        std::sort(slices.begin(), slices.end(), [](const auto &a, const auto &b) {
+            return a.first != b.first ? a.first < b.first : a.second > b.second;
+        });
+        std::vector<double> open;
+        for (const auto &[from, to] : slices) {
+            while (!open.empty() && open.back() <= from)
+                open.pop_back();
+            if (!open.empty() && to > open.back())
+                QFAIL(qPrintable(QStringLiteral("tid %1: a slice %2..%3 crosses one ending at %4")
+                                     .arg(key.second).arg(from).arg(to).arg(open.back())));
+            open.push_back(to);
+        }
+    }
+
+    const il::OpenResult opened = il::openTraceBytes(text, QStringLiteral("ahead.json"));
+    QVERIFY2(opened.ok(), qPrintable(opened.error));
+    QVERIFY2(opened.problems.isEmpty(), qPrintable(opened.problems.join('\n')));
+    QCOMPARE(int(opened.runs.size()), 1);
+    const il::Trace &back = *opened.runs.front().run->trace;
+    QCOMPARE(back.info.lanes, trace->info.lanes);
+    QCOMPARE(back.info.laneNames, trace->info.laneNames);
+    QCOMPARE(back.spans.size(), trace->spans.size());
+    QCOMPARE(back.queuedAt.size(), trace->queuedAt.size());
+    for (std::size_t k = 0; k < trace->queuedAt.size(); ++k) {
+        const il::Span &a = trace->queuedAt[k], &b = back.queuedAt[k];
+        QCOMPARE(b.task, a.task);
+        QCOMPARE(b.lane, a.lane);
+        QCOMPARE(b.kind, il::SpanKind::QueuedAt);
+        QVERIFY(qAbs((b.startNs - back.info.originNs) - (a.startNs - trace->info.originNs)) <= 63);
+        QVERIFY(qAbs((b.endNs - back.info.originNs) - (a.endNs - trace->info.originNs)) <= 63);
+    }
+    const il::Metrics &x = run->metrics, &y = opened.runs.front().run->metrics;
+    QVERIFY(qAbs(y.queueWaitMs - x.queueWaitMs) <= 0.000125 * double(trace->tasks.size() + 1));
+    QVERIFY(qAbs(y.utilization - x.utilization) <= 1e-4);
+    QCOMPARE(y.completed, x.completed);
+    QCOMPARE(il::chromeTraceJson(*opened.runs.front().tasks, {opened.runs.front().run}), text);
+
+    // An export from before the queued-ahead tracks still opens, without them.
+    trace->queuedAt.clear();
+    const QByteArray older = il::chromeTraceJson(set, {run});
+    QVERIFY(!older.contains("queued-at"));
+    const il::OpenResult old = il::openTraceBytes(older, QStringLiteral("older.json"));
+    QVERIFY2(old.ok() && old.problems.isEmpty(), qPrintable(old.error + old.problems.join('\n')));
+    QVERIFY(old.runs.front().run->trace->queuedAt.empty());
 }
 
 void TestTraceImport::foreignShapes_data()

@@ -33,6 +33,7 @@ private slots:
     void handoffArrowsInBothViews();
     void viewDrawsHandoffsUntilSwitchedOff();
     void lockWaitToolTipNamesLockAndHolder();
+    void queuedAtWorkerIsAStripByLane();
 };
 
 namespace {
@@ -84,6 +85,78 @@ std::unique_ptr<il::TimelineModel> handoffModel(bool withHandoff)
     model->setTaskSet(std::make_shared<const il::TaskSet>(*set.taskSet));
     model->setTrace(trace);
     return model;
+}
+
+// Two workers: task 0 computes on worker 1 from 0 to 10 ms; task 1, sent
+// ahead at 2 ms, sits queued there until 10 ms, then computes 10..12 ms;
+// task 2 computes on worker 2 from 0 to 20 ms. Without `queuedAt` the same
+// run as older traces had it.
+std::unique_ptr<il::TimelineModel> queuedAtModel(bool queuedAt)
+{
+    auto trace = std::make_shared<il::Trace>();
+    trace->info.mode = il::Mode::Processes;
+    trace->info.lanes = trace->info.workers = trace->info.cores = 2;
+    trace->info.laneNames = {"worker 1 (pid 11)", "worker 2 (pid 22)"};
+    trace->info.originNs = 1000 * ms;
+    const std::int64_t o = trace->info.originNs;
+    const auto span = [&](std::int64_t a, std::int64_t b, std::uint32_t task, std::uint16_t lane, il::SpanKind kind) {
+        il::Span sp;
+        sp.startNs = o + a;
+        sp.endNs = o + b;
+        sp.task = task;
+        sp.lane = lane;
+        sp.phase = kind == il::SpanKind::Cpu ? 0 : il::noPhase;
+        sp.kind = kind;
+        (kind == il::SpanKind::QueuedAt ? trace->queuedAt : trace->spans).push_back(sp);
+    };
+    span(0, 10 * ms, 0, 0, il::SpanKind::Cpu);
+    span(10 * ms, 12 * ms, 1, 0, il::SpanKind::Cpu);
+    span(0, 20 * ms, 2, 1, il::SpanKind::Cpu);
+    if (queuedAt)
+        span(2 * ms, 10 * ms, 1, 0, il::SpanKind::QueuedAt);
+    trace->tasks.resize(3);
+    const std::int64_t bounds[3][2] = {{0, 10 * ms}, {10 * ms, 12 * ms}, {0, 20 * ms}};
+    for (int t = 0; t < 3; ++t) {
+        trace->tasks[t].queuedNs = o;
+        trace->tasks[t].startNs = o + bounds[t][0];
+        trace->tasks[t].endNs = o + bounds[t][1];
+        trace->tasks[t].lane = t == 2 ? 1 : 0;
+        trace->tasks[t].state = il::TaskState::Done;
+    }
+    trace->indexSpans();
+    trace->firstNs = o;
+    trace->lastNs = o + 20 * ms;
+    auto set = std::make_shared<il::TaskSet>();
+    for (int t = 0; t < 3; ++t) {
+        il::Task task;
+        task.name = QStringLiteral("t%1").arg(t);
+        task.phases = {{il::PhaseKind::Cpu, 1}};
+        set->tasks.push_back(task);
+    }
+    auto model = std::make_unique<il::TimelineModel>();
+    model->setTaskSet(set);
+    model->setTrace(trace);
+    return model;
+}
+
+// The colour at `tMs` in `row` of run 0, `fromBottom` pixels above the
+// row's bottom edge (a row's middle when negative), as the painter draws it.
+QRgb pixelAt(const il::TimelineModel &model, il::TimelineViewKind view, int row, double tMs, int fromBottom,
+             const ui::SpanStyle &style)
+{
+    const ui::TimelineLayout layout = ui::TimelineLayout::compute(model, view);
+    ui::TimelineScene scene;
+    scene.model = &model;
+    scene.layout = &layout;
+    scene.mapping.left = ui::TimelineLayout::labelWidth;
+    scene.mapping.fit(0, static_cast<double>(model.extentNs()), 600);
+    QImage image(600 + ui::TimelineLayout::labelWidth, 400, QImage::Format_RGB32);
+    QPainter p(&image);
+    ui::TimelinePainter().paint(p, image.rect(), scene, style);
+    p.end();
+    const auto [top, bottom] = layout.rowSpan(0, row);
+    const int y = ui::TimelineLayout::rulerHeight + (fromBottom < 0 ? (top + bottom) / 2 : bottom - fromBottom);
+    return image.pixel(static_cast<int>(scene.mapping.toX(tMs * double(ms))), y);
 }
 
 int arrowsPainted(const il::TimelineModel &model, il::TimelineViewKind view, bool show)
@@ -259,4 +332,68 @@ void TestTimelineSegments::lockWaitToolTipNamesLockAndHolder()
     QVERIFY(!ui::handoffEnding(bare->run(0), 1, 10 * ms + ms / 2));
     QVERIFY(ui::handoffEnding(model->run(0), 1, 10 * ms + ms / 2));
     QVERIFY(!ui::handoffEnding(model->run(0), 2, 10 * ms + ms / 2));
+}
+
+// A task sent ahead to a busy worker: by lane a strip in the queued-at ink
+// along the bottom edge of the worker's lane while it sat there (the lane's
+// bar above it is still the task it ran); by task its queue wait is drawn
+// in the queued-at fill where it sat at the worker; hovering either says
+// where and when. Without the record, neither is drawn.
+void TestTimelineSegments::queuedAtWorkerIsAStripByLane()
+{
+    const auto with = queuedAtModel(true), without = queuedAtModel(false);
+    for (bool dark : {false, true}) {
+        QPalette palette;
+        if (dark) {
+            palette.setColor(QPalette::Window, QColor(0x20, 0x20, 0x20));
+            palette.setColor(QPalette::Base, QColor(0x20, 0x20, 0x20));
+            palette.setColor(QPalette::WindowText, Qt::white);
+            palette.setColor(QPalette::Text, Qt::white);
+        }
+        const ui::SpanStyle style = ui::SpanStyle::forPalette(palette);
+        const QRgb ink = style.kind(ItemKind::QueuedAt).ink.rgb();
+        const QRgb fill = style.kind(ItemKind::QueuedAt).fill.rgb();
+        const QRgb cpu = style.kind(ItemKind::Cpu).fill.rgb();
+        QVERIFY(ink != cpu && fill != style.kind(ItemKind::Queued).fill.rgb());
+        const auto lane = il::TimelineViewKind::ByLane;
+        const int pad = 4; // the strip's bottom pixel: 3 px of padding under the bars, then the strip
+        QCOMPARE(QColor(pixelAt(*with, lane, 0, 6, pad, style)).name(), QColor(ink).name());
+        QCOMPARE(QColor(pixelAt(*with, lane, 0, 6, -1, style)).name(), QColor(cpu).name()); // the lane ran task 0
+        QCOMPARE(QColor(pixelAt(*without, lane, 0, 6, pad, style)).name(), QColor(cpu).name());
+        QCOMPARE(QColor(pixelAt(*with, lane, 0, 1, pad, style)).name(), QColor(cpu).name()); // before it was sent
+        QCOMPARE(QColor(pixelAt(*with, lane, 1, 6, pad, style)).name(), QColor(cpu).name()); // another worker
+        // By task, task 1's row: the fill where it sat at worker 1 (the
+        // wait's horizontal lines may cross the middle: look for the fill
+        // along the bar's height), the queued fill before.
+        const auto task = il::TimelineViewKind::ByTask;
+        bool found = false;
+        for (int up = 4; up < 20 && !found; ++up)
+            found = pixelAt(*with, task, 1, 6, up, style) == fill;
+        QVERIFY2(found, "no queued-at fill in task 1's row at 6 ms");
+        for (int up = 4; up < 20; ++up)
+            QVERIFY(pixelAt(*without, task, 1, 6, up, style) != fill);
+    }
+
+    ui::TimelineView view;
+    view.resize(900, 400);
+    view.setModel(with.get());
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    view.fitAll();
+    const auto at = [&](int row, double tMs, bool low) {
+        const auto [top, bottom] = view.layout().rowSpan(0, row);
+        return QPoint(static_cast<int>(view.mapping().toX(tMs * double(ms))),
+                      ui::TimelineLayout::rulerHeight + (low ? bottom - 4 : (top + bottom) / 2)
+                          - view.verticalScrollBar()->value());
+    };
+    const QString where = QStringLiteral("queued at worker 1 (pid 11) from 2.00 ms to 10.0 ms");
+    QString tip = view.toolTipAt(at(0, 6, true));
+    QVERIFY2(tip.contains(where) && tip.contains(QStringLiteral("t1 (task 1)")), qPrintable(tip));
+    tip = view.toolTipAt(at(0, 6, false));
+    QVERIFY2(!tip.contains(QStringLiteral("queued at")) && tip.contains(QStringLiteral("t0 (task 0)")), qPrintable(tip));
+    view.setViewKind(il::TimelineViewKind::ByTask);
+    tip = view.toolTipAt(at(1, 6, false));
+    QVERIFY2(tip.contains(where), qPrintable(tip));
+    tip = view.toolTipAt(at(1, 1, false));
+    QVERIFY2(tip.contains(QStringLiteral("queued")) && !tip.contains(QStringLiteral("queued at")), qPrintable(tip));
 }

@@ -74,6 +74,11 @@ SpanStyle SpanStyle::forPalette(const QPalette &palette)
         // should be the first thing after cpu the eye finds.
         {ItemKind::LockWait, 0xd55e00, 0x7a2e00, 0xc05400, 0xffc49a, Qt::VerPattern, "lock wait",
          "waiting for a lock another task holds"},
+        // Queued's grey and lines, darker and bluer: still a queue wait, but
+        // at a worker. By lane a strip in its ink along the worker's bottom edge.
+        {ItemKind::QueuedAt, 0xa3b4d4, 0x34507e, 0x2f4f80, 0xa6c4ee, Qt::HorPattern, "queued ahead",
+         "sent ahead to a busy worker (processes --prefetch), waiting in its pipe behind the task it runs; "
+         "by lane, the strip along the worker's bottom edge"},
     };
     for (const KindRow &r : rows)
         s.kinds[static_cast<std::size_t>(r.kind)] =
@@ -156,7 +161,7 @@ namespace {
 constexpr const char *markLabels[] = {"failed", "cancelled"};
 constexpr il::ItemKind legendKinds[] = {il::ItemKind::Cpu,    il::ItemKind::Io,         il::ItemKind::GilWait,
                                         il::ItemKind::Spawn,  il::ItemKind::Queued,     il::ItemKind::NotRunning,
-                                        il::ItemKind::LockWait};
+                                        il::ItemKind::LockWait, il::ItemKind::QueuedAt};
 constexpr int swatchW = 22;
 } // namespace
 

@@ -58,6 +58,7 @@ void TimelinePainter::paint(QPainter &p, const QRect &rect, const TimelineScene 
     for (const VisibleBand &band : ctx.bands) {
         passes::collectHeader(ctx, band);
         passes::collectRows(ctx, band);
+        passes::collectQueuedAt(ctx, band);
         passes::collectHighlight(ctx, band);
         passes::collectEndMarks(ctx, band);
         passes::collectLiveItems(ctx, band);
@@ -69,6 +70,7 @@ void TimelinePainter::paint(QPainter &p, const QRect &rect, const TimelineScene 
     p.setClipRect(ctx.itemsRect);
     passes::paintGrid(ctx);
     passes::paintBars(ctx);
+    passes::paintQueuedAt(ctx);
     // Under the names, so a fan of arrows never makes a name unreadable.
     passes::paintTaskArrows(ctx);
     passes::paintSpanNames(ctx);

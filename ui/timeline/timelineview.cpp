@@ -614,11 +614,25 @@ std::optional<TimelineView::HitItem> TimelineView::itemAt(const QPoint &pos) con
     const auto tNs = static_cast<std::int64_t>(std::llround(t));
     // Open items (live) are drawn on top, so they win.
     if (const il::LiveRunState *live = run.live()) {
+        // By lane a task queued at the worker is the strip along its bottom edge.
+        const auto [rowTop, rowBottom] = layout().rowSpan(hit.run, hit.row);
+        const bool lowThird = contentY >= rowBottom - std::max(4, (rowBottom - rowTop) / 3);
+        const il::OpenItem *found = nullptr;
         for (const il::OpenItem &o : live->open(m_view)) {
             const int row = m_view == TimelineViewKind::ByLane ? o.row : static_cast<int>(o.task);
-            if (row == hit.row && tNs >= o.start - tol && tNs <= o.end + tol)
-                return HitItem{hit.run, hit.row, 0, true, {o.start, o.end, o.task, o.phase, o.kind}};
+            if (row != hit.row || tNs < o.start - tol || tNs > o.end + tol)
+                continue;
+            const bool strip = m_view == TimelineViewKind::ByLane && o.kind == il::ItemKind::QueuedAt;
+            if (strip != lowThird && m_view == TimelineViewKind::ByLane) {
+                if (!strip && !found)
+                    found = &o; // the lane's own item, unless a strip is under the cursor
+                continue;
+            }
+            found = &o;
+            break;
         }
+        if (found)
+            return HitItem{hit.run, hit.row, 0, true, {found->start, found->end, found->task, found->phase, found->kind}};
         if (m_view == TimelineViewKind::ByTask && live->isWaitingInQueue(static_cast<std::size_t>(hit.row))) {
             const std::int64_t since = live->queuedSince[static_cast<std::size_t>(hit.row)];
             if (tNs >= since - tol && tNs <= live->nowNs + tol) {
@@ -627,6 +641,15 @@ std::optional<TimelineView::HitItem> TimelineView::itemAt(const QPoint &pos) con
                                {since, live->nowNs, task, il::noPhase, il::ItemKind::Queued}};
             }
         }
+    }
+    // By lane, the lower third of a lane: a task queued at its worker
+    // (the strip along its bottom edge) before what the lane ran.
+    if (m_view == TimelineViewKind::ByLane && run.hasQueuedAt() && hit.row < static_cast<int>(run.laneRows().size())) {
+        const auto [top, bottom] = layout().rowSpan(hit.run, hit.row);
+        const il::TimelineRow &queued = run.queuedAtRow(hit.row);
+        if (!queued.empty() && contentY >= bottom - std::max(4, (bottom - top) / 3))
+            if (const auto i = queued.itemAt(tNs, tol))
+                return HitItem{hit.run, hit.row, *i, false, queued[*i]};
     }
     const il::TimelineRow &row = run.row(m_view, hit.row);
     // Where a task failed or was cancelled its mark is drawn on top, and its
@@ -700,8 +723,15 @@ QString TimelineView::toolTipAt(const QPoint &pos) const
     if (item.task != il::noTask)
         lines << QStringLiteral("%1 (task %2)").arg(m_model->taskName(item.task)).arg(item.task);
     QString phase = QString::fromLatin1(il::itemKindName(item.kind));
-    if (item.phase != il::noPhase)
+    if (item.kind == il::ItemKind::QueuedAt) {
+        // Sent ahead to a busy worker: which one (its lane is in `phase`), and when.
+        phase = QStringLiteral("queued at %1 from %2 to %3")
+                    .arg(TimelinePainter::rowLabel(*m_model, run, TimelineViewKind::ByLane, item.phase),
+                         il::formatDurationMs(static_cast<double>(item.start) / 1e6),
+                         il::formatDurationMs(static_cast<double>(item.end) / 1e6));
+    } else if (item.phase != il::noPhase) {
         phase += QStringLiteral(" · phase %1").arg(item.phase + 1);
+    }
     if (item.kind == il::ItemKind::LockWait) {
         // Which lock: the acquire phase the wait belongs to.
         const il::TaskSet *set = m_model->taskSet();
@@ -736,7 +766,9 @@ QString TimelineView::toolTipAt(const QPoint &pos) const
         lane = hit->row;
     else if (run.trace() && item.task < run.trace()->tasks.size() && run.trace()->tasks[item.task].lane != il::noLane)
         lane = run.trace()->tasks[item.task].lane;
-    if (item.kind == il::ItemKind::Queued || item.kind == il::ItemKind::Ready
+    if (item.kind == il::ItemKind::QueuedAt)
+        lane = item.phase; // the worker it sat queued at, not the one that ran it
+    else if (item.kind == il::ItemKind::Queued || item.kind == il::ItemKind::Ready
         || ((item.kind == il::ItemKind::Io || item.kind == il::ItemKind::LockWait) && il::isLoopMode(run.info().mode)))
         lane = -1; // waits that occupy no lane
     // A span of another tool's file: the name (and category) the file gave it, first.

@@ -180,6 +180,7 @@ private:
         bool ipcOpen = false;    // its ipc span (from sent to begun) has its begin recorded
         std::int64_t sentNs = 0; // when it was sent, or became the worker's next
         bool headRevoking = false; // asked back before it began (it was sent ahead)
+        bool headQueuedAt = false; // its queued-at span is still open (asked back as it became the next)
         // Sent ahead (--prefetch), queued in the worker behind `task`, in order.
         struct Ahead
         {
@@ -248,6 +249,7 @@ private:
         l.started = false;
         l.ipcOpen = false;
         l.headRevoking = false;
+        l.headQueuedAt = false;
         l.ahead.clear();
         l.lockWait = Lane::LockWait::None;
         l.stderrTail.clear();
@@ -387,6 +389,9 @@ private:
         if (e.kind == EventKind::TaskStart) {
             // IPC: from handing the task to the pipe (or, sent ahead, from the
             // end of the task before it) until the worker began it.
+            if (l.headQueuedAt) // asked back too late: it was queued here until it became the next
+                endQueuedAt(l, e.task, l.sentNs);
+            l.headQueuedAt = false;
             if (!l.ipcOpen)
                 m_sink->record(Event{l.sentNs, e.task, e.lane, noPhase, EventKind::SpanBegin, SpanKind::Ipc});
             m_sink->record(Event{e.tNs, e.task, e.lane, noPhase, EventKind::SpanEnd, SpanKind::Ipc});
@@ -586,12 +591,22 @@ private:
                     const std::uint32_t i = m_pending.front();
                     m_pending.pop_front();
                     l.ahead.push_back({i});
+                    // Queued at this worker from now: a span on its lane
+                    // that Trace keeps apart from the lane's work.
+                    m_sink->record(makeEvent(EventKind::SpanBegin, i, laneId(l), SpanKind::QueuedAt));
                     l.pipes.write(protocol::encodeTask(i, m_ctx->set.phasesOf(i)));
                 }
             }
         }
         if (m_pending.empty())
             revokeForIdle();
+    }
+
+    // Task i, sent ahead to the lane's worker, is no longer queued there:
+    // it became the worker's next, was given back, or was lost with it.
+    void endQueuedAt(Lane &l, std::uint32_t i, std::int64_t tNs)
+    {
+        m_sink->record(Event{tNs, i, laneId(l), noPhase, EventKind::SpanEnd, SpanKind::QueuedAt});
     }
 
     // Hands task i to the lane's idle worker.
@@ -619,11 +634,14 @@ private:
         l.started = false;
         l.headRevoking = next.revoking;
         l.sentNs = endNs;
-        // A task being asked back may never begin here: its span waits for
-        // its start.
+        // A task being asked back may never begin here: its spans wait for
+        // its start (or its return). Else it was queued here until now.
         l.ipcOpen = !next.revoking;
-        if (l.ipcOpen)
+        l.headQueuedAt = next.revoking;
+        if (l.ipcOpen) {
+            endQueuedAt(l, next.task, endNs);
             m_sink->record(Event{endNs, next.task, laneId(l), noPhase, EventKind::SpanBegin, SpanKind::Ipc});
+        }
         watch(l);
     }
 
@@ -655,9 +673,13 @@ private:
             return a.task == f.taskIndex && a.revoking;
         });
         if (it != l.ahead.end()) {
+            endQueuedAt(l, f.taskIndex, f.tNs);
             l.ahead.erase(it);
         } else if (l.task == std::int64_t(f.taskIndex) && l.headRevoking && !l.started) {
             // It was to be its next: the one after it is now.
+            if (l.headQueuedAt)
+                endQueuedAt(l, f.taskIndex, f.tNs);
+            l.headQueuedAt = false;
             l.task = -1;
             l.headRevoking = false;
             l.watched = false;
@@ -725,11 +747,17 @@ private:
     // front of the queue, in order: they never began.
     void takeBackAhead(Lane &l)
     {
+        const std::int64_t now = l.headQueuedAt || !l.ahead.empty() ? monoNs() : 0;
+        if (l.headQueuedAt) {
+            endQueuedAt(l, std::uint32_t(l.task), now);
+            l.headQueuedAt = false;
+        }
         if (l.headRevoking) {
             l.headRevoking = false;
             --m_revoking;
         }
         for (auto it = l.ahead.rbegin(); it != l.ahead.rend(); ++it) {
+            endQueuedAt(l, it->task, now);
             m_revoking -= it->revoking;
             m_pending.push_front(it->task);
         }

@@ -17,6 +17,10 @@ void collectLiveItems(PaintContext &ctx, const VisibleBand &vb)
         if (r < vb.firstRow || r > vb.lastRow)
             continue;
         const auto [x0, x1] = ctx.xSpan(static_cast<double>(item.start), static_cast<double>(item.end), 2);
+        if (item.kind == il::ItemKind::QueuedAt && !ctx.byTask()) {
+            ctx.batches.queuedAtStrips.push_back(queuedAtStripRect(x0, x1, ctx.rowTop(vb, r), rowHeight));
+            continue;
+        }
         bars[static_cast<std::size_t>(item.kind)].push_back(barRect(x0, x1, ctx.rowTop(vb, r), rowHeight, item.kind));
     }
     if (!ctx.byTask())

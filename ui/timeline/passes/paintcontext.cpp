@@ -73,11 +73,18 @@ QRect barRect(int x0, int x1, int rowTop, int rowHeight, il::ItemKind kind)
     const int pad = rowHeight >= 20 ? 3 : 2;
     int top = rowTop + pad;
     int height = rowHeight - 2 * pad;
-    if (kind == il::ItemKind::Queued || kind == il::ItemKind::Ready) {
+    if (kind == il::ItemKind::Queued || kind == il::ItemKind::Ready || kind == il::ItemKind::QueuedAt) {
         top += height / 4;
         height -= 2 * (height / 4);
     }
     return QRect(x0, top, std::max(1, x1 - x0), std::max(1, height));
+}
+
+QRect queuedAtStripRect(int x0, int x1, int rowTop, int rowHeight)
+{
+    const int pad = rowHeight >= 20 ? 3 : 2;
+    const int height = std::max(2, (rowHeight - 2 * pad) / 6);
+    return QRect(x0, rowTop + rowHeight - pad - height, std::max(1, x1 - x0), height);
 }
 
 } // namespace ui

@@ -57,6 +57,7 @@ struct PaintBatches
 
     std::array<std::vector<QRect>, il::itemKindCount> bars;
     std::vector<QRect> separators; // a 1 px gap where one task follows another
+    std::vector<QRect> queuedAtStrips; // by lane: tasks queued at the worker, along its bottom edge
     std::vector<SpanName> spanNames; // inside bars wide enough
     std::vector<QRect> outlines;   // the highlighted task
     std::vector<EndMark> marks;
@@ -117,5 +118,8 @@ struct PaintContext
 // A bar of `kind` from x0 to x1 in the row at rowTop: queue waits are drawn
 // thinner so the running phases stand out in the task view.
 QRect barRect(int x0, int x1, int rowTop, int rowHeight, il::ItemKind kind);
+// By lane, a task queued at the lane's worker while it ran another: a thin
+// strip along the bottom edge of the lane's bars, never a bar of its own.
+QRect queuedAtStripRect(int x0, int x1, int rowTop, int rowHeight);
 
 } // namespace ui

@@ -42,6 +42,11 @@ void paintTaskArrows(PaintContext &ctx);
 QColor queueArrowColor(const SpanStyle &style);
 QColor wakeArrowColor(const SpanStyle &style);
 
+// queuedatpass.cpp: by lane, the tasks queued at each worker (processes
+// --prefetch) as strips along the lane's bottom edge, over its bars.
+void collectQueuedAt(PaintContext &ctx, const VisibleBand &band);
+void paintQueuedAt(PaintContext &ctx);
+
 // livepass.cpp: items still open and tasks still queued in a live run.
 void collectLiveItems(PaintContext &ctx, const VisibleBand &band);
 

@@ -56,7 +56,7 @@ void collectRows(PaintContext &ctx, const VisibleBand &vb)
             continue;
         int lastRight = INT_MIN;
         for (const NamedItem &item : geo.named) {
-            if (item.kind == il::ItemKind::Queued || item.kind == il::ItemKind::Ready)
+            if (item.kind == il::ItemKind::Queued || item.kind == il::ItemKind::Ready || item.kind == il::ItemKind::QueuedAt)
                 continue;
             const int left = std::max(item.x0, ctx.axisLeft) + 3;
             const int right = std::min(item.x1, ctx.rect.right()) - 3;
