@@ -64,16 +64,18 @@ void RunSession::stop()
     emit progressChanged();
 }
 
-bool RunSession::addOpened(const std::vector<il::RunResultPtr> &runs, const il::TaskSetPtr &set)
+bool RunSession::addOpened(const std::vector<il::RunResultPtr> &runs, const std::vector<il::TaskSetPtr> &names,
+                           const il::TaskSetPtr &set)
 {
-    if (m_running || !set)
+    if (m_running || !set || names.size() != runs.size())
         return false;
-    if (!m_set || m_results.empty()) { // nothing shown whose tasks these would rename
+    if (!m_set || m_results.empty()) { // nothing shown yet: the comparison is the file's
         m_set = set;
         m_model.setTaskSet(m_set);
     }
-    for (const il::RunResultPtr &r : runs) {
-        m_model.setTrace(r->trace, r->metrics);
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+        const il::RunResultPtr &r = runs[i];
+        m_model.setTrace(r->trace, r->metrics, r->trace->info.runIndex, QString(), names[i]);
         m_results.push_back(r);
         emit runFinished(r); // the model announced its own change
     }

@@ -20,13 +20,17 @@ void collectRows(PaintContext &ctx, const VisibleBand &vb)
     PaintBatches &out = ctx.batches;
     const bool vectorOutput = isVectorDevice(ctx.p);
     const SpanNameText &ellipsis = ctx.names.ellipsis(ctx.normalFont);
+    // Highlight and find matches are per task of the run's own names.
+    const std::uint32_t highlight = ctx.scene.highlightIn(band.run);
+    const int namesGroup = ctx.byTask() && ctx.scene.matches ? ctx.model.namesGroup(band.run) : -1;
     for (int r = vb.firstRow; r <= vb.lastRow; ++r) {
         const int y = ctx.rowTop(vb, r);
         const QRect rowRect(ctx.rect.left(), y, ctx.rect.width(), band.rowHeight);
-        // In the task view the highlighted task's row is tinted in every run.
-        if (ctx.byTask() && static_cast<std::uint32_t>(r) == ctx.scene.highlightTask) {
+        // In the task view the highlighted task's row is tinted in every run
+        // of its task set.
+        if (ctx.byTask() && static_cast<std::uint32_t>(r) == highlight) {
             ctx.p.fillRect(rowRect, ctx.style.selection);
-        } else if (ctx.byTask() && ctx.scene.isMatch(static_cast<std::uint32_t>(r))) {
+        } else if (ctx.byTask() && ctx.scene.isMatch(namesGroup, static_cast<std::uint32_t>(r))) {
             // A find match: the highlight's colour, fainter.
             QColor tint = ctx.style.selection;
             tint.setAlpha(tint.alpha() / 2);
@@ -66,7 +70,7 @@ void collectRows(PaintContext &ctx, const VisibleBand &vb)
             // Laid out once per name (by task: per kind and length); cut to
             // the bar by its cached advances, not shaped again.
             const SpanNameText &name = ctx.byTask() ? ctx.names.phaseText(item.kind, item.durationNs, ctx.normalFont)
-                                                    : ctx.names.taskName(ctx.model, item.task, ctx.normalFont);
+                                                    : ctx.names.taskName(*vb.run, item.task, ctx.normalFont);
             PaintBatches::SpanName shown{QRect(left, y, room, band.rowHeight), QString(), item.kind, 0, &name, 0};
             if (!vectorOutput && name.simple() && (name.width <= room || ellipsis.simple())) {
                 shown.shown = name.glyphsShown(room, ellipsis.width);
