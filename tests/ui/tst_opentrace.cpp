@@ -97,6 +97,9 @@ void TestOpenTrace::opensBesideTheRuns()
     QVERIFY(w.openTraceAction()->isEnabled());
     QVERIFY2(w.statusBar()->currentMessage().startsWith(QStringLiteral("Opened 2 runs · 12 spans")),
              qPrintable(w.statusBar()->currentMessage()));
+    // Once the notice is gone: runs opened, not a comparison stopped part-way.
+    QVERIFY2(w.session()->statusText().startsWith(QStringLiteral("2 runs opened from files · ")), // · ⚠ the Dask task that failed
+             qPrintable(w.session()->statusText()));
 }
 
 void TestOpenTrace::dropOpensFiles()
@@ -326,6 +329,9 @@ void TestOpenTrace::labRunAndOpenedExportKeepTheirOwnNames()
     const il::TimelineModel &model = w.session()->model();
     QCOMPARE(model.runCount(), 2);
     const il::TimelineRun &lab = model.run(0), &opened = model.run(1);
+    // The comparison finished; the file's run is no run of it.
+    QVERIFY2(w.session()->statusText().startsWith(QStringLiteral("Done: 1 run of 4 tasks · 1 opened from files")),
+             qPrintable(w.session()->statusText()));
     QCOMPARE(opened.taskRows().size(), std::size_t(6));
 
     // Row names by task.
