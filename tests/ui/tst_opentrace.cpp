@@ -5,6 +5,7 @@
 #include "core/io/exporters.h"
 #include "synthetictrace.h"
 #include "core/timeline/timelinemodel.h"
+#include "ui/chart/comparisonpicture.h"
 #include "ui/timeline/runheader.h"
 #include "ui/timeline/spannames.h"
 #include "ui/timeline/timelinepainter.h"
@@ -75,6 +76,7 @@ private slots:
     void openedExportNamesItsOwnTasks();
     void labRunAndOpenedExportKeepTheirOwnNames();
     void tooltipNamesAnOpenedSpan();
+    void otherToolsSpanNamesInTheBars();
 };
 
 void TestOpenTrace::opensBesideTheRuns()
@@ -437,6 +439,35 @@ void TestOpenTrace::tooltipNamesAnOpenedSpan()
     QVERIFY2(tip.startsWith(QStringLiteral("json.loads")), qPrintable(tip));
     // The run is the file, not a mode it never ran in.
     QVERIFY2(tip.contains(QStringLiteral("run 1: viztracer.json (VizTracer)")), qPrintable(tip));
+}
+
+// Another tool's spans carry the names its file gave them inside the bars
+// (by lane), as the lab's carry task names: in a saved picture too. SVG
+// keeps them as text.
+void TestOpenTrace::otherToolsSpanNamesInTheBars()
+{
+    ui::MainWindow w({false});
+    w.show();
+    bool done = false;
+    w.openTraces({fixture("viztracer.json")}, [&] { done = true; });
+    QTRY_VERIFY(done);
+    QTemporaryDir dir;
+    const QString svg = dir.filePath(QStringLiteral("viz.svg"));
+    ui::PictureOptions options;
+    options.width = 2400;
+    options.includeChart = false;
+    QVERIFY(ui::savePicture(svg, w.session()->model(), w.session()->results(), options).isEmpty());
+    QFile f(svg);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QByteArray text = f.readAll();
+    for (const char *name : {"json.loads", "socket.recv", "main (fetch.py:30)", "parse (fetch.py:12)"})
+        QVERIFY2(text.contains(name), name);
+    // By task there are no lanes' spans to name: nothing of the kind.
+    options.view = il::TimelineViewKind::ByTask;
+    QVERIFY(ui::savePicture(svg, w.session()->model(), w.session()->results(), options).isEmpty());
+    f.close();
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QVERIFY(!f.readAll().contains("socket.recv"));
 }
 
 QTEST_MAIN(TestOpenTrace)

@@ -120,18 +120,17 @@ const QRawFont &SpanNameCache::rawFont(const QFont &font)
     return m_raw;
 }
 
-std::vector<std::int32_t> &SpanNameCache::slotsFor(const il::TimelineRun &run)
+std::vector<std::int32_t> &SpanNameCache::slotsFor(const void *key, const std::shared_ptr<const void> &owner)
 {
-    const il::TaskSet *set = run.taskSet();
-    if (m_lastSlots && m_lastSet == set)
+    if (m_lastSlots && m_lastSet == key)
         return m_lastSlots->index;
-    SetSlots &entry = m_sets[set];
-    // A set gone since its names were laid out, and another at its address.
-    if (set && entry.set.lock().get() != set) {
+    SetSlots &entry = m_sets[key];
+    // An owner gone since its names were laid out, and another at its address.
+    if (key && entry.set.lock().get() != key) {
         entry.index.clear();
-        entry.set = run.taskSetPtr();
+        entry.set = owner;
     }
-    m_lastSet = set;
+    m_lastSet = key;
     m_lastSlots = &entry;
     return entry.index;
 }
@@ -139,13 +138,34 @@ std::vector<std::int32_t> &SpanNameCache::slotsFor(const il::TimelineRun &run)
 const SpanNameText &SpanNameCache::taskName(const il::TimelineRun &run, std::uint32_t task, const QFont &font)
 {
     reset(font);
-    std::vector<std::int32_t> &index = slotsFor(run);
+    std::vector<std::int32_t> &index = slotsFor(run.taskSet(), run.taskSetPtr());
     if (index.size() <= task)
         index.resize(std::size_t(task) + 1, -1);
     std::int32_t &slot = index[task];
     if (slot < 0) {
         slot = static_cast<std::int32_t>(m_taskTexts.size());
         m_taskTexts.push_back(layout(run.taskName(task), font));
+    }
+    return m_taskTexts[std::size_t(slot)];
+}
+
+const SpanNameText &SpanNameCache::spanLabel(const il::Trace &trace, const il::Span &span, const QFont &font)
+{
+    reset(font);
+    const il::ForeignRun *foreign = trace.foreign.get();
+    if (!foreign || !foreign->hasLabel(span)) {
+        static const SpanNameText none;
+        return none;
+    }
+    const std::uint32_t label = span.label();
+    std::vector<std::int32_t> &index = slotsFor(foreign, trace.foreign);
+    if (index.size() <= label)
+        index.resize(std::size_t(label) + 1, -1);
+    std::int32_t &slot = index[label];
+    if (slot < 0) {
+        const std::string_view name = foreign->name(span);
+        slot = static_cast<std::int32_t>(m_taskTexts.size());
+        m_taskTexts.push_back(layout(QString::fromUtf8(name.data(), qsizetype(name.size())), font));
     }
     return m_taskTexts[std::size_t(slot)];
 }

@@ -50,6 +50,9 @@ class SpanNameCache
 public:
     // Task `task` of `run`, by the run's own names.
     const SpanNameText &taskName(const il::TimelineRun &run, std::uint32_t task, const QFont &font);
+    // The name another tool's file gave span `span` of `trace` (`json.loads`);
+    // empty if it gave none. Laid out once per label of the run.
+    const SpanNameText &spanLabel(const il::Trace &trace, const il::Span &span, const QFont &font);
     const SpanNameText &phaseText(il::ItemKind kind, std::int64_t durationNs, const QFont &font);
     // The ellipsis that ends a cut name.
     const SpanNameText &ellipsis(const QFont &font);
@@ -63,17 +66,18 @@ public:
 
 private:
     void reset(const QFont &font);
-    // Per task set (by address; null: a run without one): per task, an
-    // index into m_taskTexts, -1 if not laid out yet. The set is held weakly:
-    // once it is gone its address may name another, and its slots go.
+    // Per task set (by address; null: a run without one) or other tool's
+    // run (its labels): per task or label, an index into m_taskTexts, -1 if
+    // not laid out yet. The owner is held weakly: once it is gone its
+    // address may name another, and its slots go.
     struct SetSlots
     {
-        std::weak_ptr<const il::TaskSet> set;
+        std::weak_ptr<const void> set;
         std::vector<std::int32_t> index;
     };
-    std::vector<std::int32_t> &slotsFor(const il::TimelineRun &run);
-    std::unordered_map<const il::TaskSet *, SetSlots> m_sets;
-    const il::TaskSet *m_lastSet = nullptr; // the last one looked up, and its slots
+    std::vector<std::int32_t> &slotsFor(const void *key, const std::shared_ptr<const void> &owner);
+    std::unordered_map<const void *, SetSlots> m_sets;
+    const void *m_lastSet = nullptr; // the last one looked up, and its slots
     SetSlots *m_lastSlots = nullptr;
     QFont m_font;
     bool m_fontSet = false;
