@@ -232,8 +232,9 @@ void MainWindow::createDocks()
                                     .arg(e.number).arg(e.when.toString(QStringLiteral("HH:mm:ss"))));
     });
     connect(m_history, &HistoryPanel::compareRequested, this, [this](const HistoryEntry &a, const HistoryEntry &b) {
-        // One axis, one task set: the rows by task and the names in the bars
-        // are that set's, so two different sets cannot share them truthfully.
+        // One task set: the chart and the why text compare runs of one set's
+        // work (each run would name its own tasks, but the measures of two
+        // different sets' runs side by side compare nothing).
         if (!a.set || !b.set || !sameWork(*a.set, *b.set)) {
             notify(tr("#%1 and #%2 ran different task sets (%3, %4): compare two comparisons of one task set")
                        .arg(a.number).arg(b.number).arg(a.set ? a.set->name : QString(), b.set ? b.set->name : QString()),
