@@ -430,9 +430,14 @@ int cmdRun(const QStringList &args, const ScreenshotFn &screenshot)
     // Every repetition counted above; from here on each mode is its median run.
     const std::vector<il::RunResultPtr> labResults = il::medianRuns(results, repeat);
     results = il::appendOpenedRuns(labResults, opened.runs);
-    // Without a task set, task names come from the (first) opened file.
+    // Without a task set, the comparison's is the (first) opened file's.
     const std::shared_ptr<const il::TaskSet> &namesSet = labRuns || opened.runs.empty() ? set : opened.runs.front().tasks;
     const il::TaskSet &names = *namesSet;
+    // The picture names each run's tasks as that run does: the lab's from
+    // the set, an opened file's from its own names.
+    shotOptions.runNames.assign(labResults.size(), set);
+    for (const il::OpenedRun &o : opened.runs)
+        shotOptions.runNames.push_back(o.tasks);
 
     // Files first, the table after: a closed stdout must not cost a file.
     // The summary goes first (small, the most asked for), then the trace;

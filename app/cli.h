@@ -17,6 +17,9 @@ struct ScreenshotOptions
     bool dark = false;    // --dark
     bool queueArrows = false; // --arrows queue
     bool wakeArrows = false;  // --arrows wake
+    // Per run: the set it names its tasks from (the lab's set, an opened
+    // file's own names); runs past its end are named from the set given.
+    std::vector<std::shared_ptr<const il::TaskSet>> runNames;
 };
 
 // Renders the comparison picture to a .png or .svg; empty string or error.

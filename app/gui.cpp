@@ -132,6 +132,7 @@ app::ScreenshotFn screenshotRenderer()
         picture.toNs = options.toMs * 1e6;
         picture.queueArrows = options.queueArrows;
         picture.wakeArrows = options.wakeArrows;
+        picture.runNames = options.runNames;
         if (options.dark) {
             // The chart is a widget: it takes the application's style and palette.
             QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));

@@ -452,7 +452,7 @@ void benchLargeTaskView(const Options &options, Report &report, std::size_t even
     {
         ui::TimelinePainter painter;
         std::vector<double> wall, cpu;
-        std::vector<std::uint8_t> matches;
+        std::vector<std::vector<std::uint8_t>> matches; // per group of runs, as TimelineView::setMatches
         il::TaskFinder finder; // as the find bar keeps it, its names folded when it opens
         const std::int64_t i0 = il::monoNs();
         finder.prepare(model);
@@ -464,20 +464,25 @@ void benchLargeTaskView(const Options &options, Report &report, std::size_t even
                 const std::int64_t c0 = il::threadCpuNs();
                 const std::int64_t t0 = il::monoNs();
                 QString error;
-                const std::vector<std::uint32_t> found = finder.find(model, query.left(n), false, &error);
-                matches.assign(matches.size(), 0); // as TimelineView::setMatches
-                for (std::uint32_t t : found) {
-                    if (matches.size() <= t)
-                        matches.resize(std::size_t(t) + 1, 0);
-                    matches[t] = 1;
+                const std::vector<il::TaskMatch> found = finder.find(model, query.left(n), false, &error);
+                for (auto &group : matches) // as TimelineView::setMatches
+                    group.assign(group.size(), 0);
+                for (const il::TaskMatch &m : found) {
+                    if (matches.size() <= std::size_t(m.group))
+                        matches.resize(std::size_t(m.group) + 1);
+                    auto &tasks = matches[std::size_t(m.group)];
+                    if (tasks.size() <= m.task)
+                        tasks.resize(std::size_t(m.task) + 1, 0);
+                    tasks[m.task] = 1;
                 }
                 lastCount = found.size();
                 ui::TimelineScene scene;
                 scene.model = &model;
                 scene.layout = &setup.layout;
                 scene.matches = &matches;
-                scene.highlightTask = found.empty() ? il::noTask : found.front();
-                const auto [top, bottom] = setup.layout.rowSpan(0, found.empty() ? 0 : int(found.front()));
+                scene.highlightTask = found.empty() ? il::noTask : found.front().task;
+                scene.highlightGroup = found.empty() ? -1 : found.front().group;
+                const auto [top, bottom] = setup.layout.rowSpan(0, found.empty() ? 0 : int(found.front().task));
                 scene.scrollY = std::max(0, top - viewSize.height() / 2);
                 scene.mapping.left = ui::TimelineLayout::labelWidth;
                 scene.mapping.fit(0, setup.extentNs, setup.axisWidth);

@@ -26,6 +26,7 @@
 #include <QPainter>
 #endif
 
+#include <algorithm>
 #include <cstdio>
 
 namespace bench {
@@ -142,6 +143,62 @@ bool drawFirstFrame(const il::TimelineModel &model)
 }
 
 #ifdef INTERLEAVE_BENCH_GUI
+// What the opened spans' own names (`fn_12 (app.py:3)`) add to a full
+// repaint by lane, zoomed to 1/5000 of the run (its 36 µs calls about
+// 150 px wide: every bar has room for a name), in the painting thread's CPU
+// time; repaints with and without names alternate over the run. Returns
+// the share in % per pair, the medians' milliseconds in *note.
+std::vector<double> spanNamesShare(const il::TimelineModel &model, int pairs, QString *note)
+{
+    std::vector<double> share, with, without;
+    if (!qobject_cast<QGuiApplication *>(QCoreApplication::instance()) || model.runCount() == 0)
+        return share;
+    const QSize size(1600, 900);
+    const ui::TimelineLayout layout = ui::TimelineLayout::compute(model, il::TimelineViewKind::ByLane);
+    const ui::SpanStyle style = ui::SpanStyle::forPalette(QGuiApplication::palette());
+    QImage image(size, QImage::Format_ARGB32_Premultiplied);
+    ui::TimelinePainter painter;
+    const double extent = double(model.extentNs()), shown = extent / 5000;
+    const auto paint = [&](double offset, bool names) {
+        ui::TimelineScene scene;
+        scene.model = &model;
+        scene.layout = &layout;
+        scene.spanNames = names;
+        scene.mapping.left = ui::TimelineLayout::labelWidth;
+        const double from = (extent - shown) * offset;
+        scene.mapping.fit(from, from + shown, size.width() - ui::TimelineLayout::labelWidth);
+        painter.invalidate(); // a full repaint: the geometry made again
+        const std::int64_t c0 = il::threadCpuNs();
+        QPainter p(&image);
+        painter.paint(p, QRect(QPoint(0, 0), size), scene, style);
+        p.end();
+        return il::nsToMs(il::threadCpuNs() - c0);
+    };
+    paint(0.5, true); // warm-up: fonts
+    std::vector<double> fresh; // with names, each at a place never drawn before (names laid out then)
+    for (int round = 0; round < 2; ++round)
+        for (int i = 0; i < pairs; ++i) {
+            const double offset = pairs > 1 ? double(i) / (pairs - 1) : 0.5;
+            const double named = paint(offset, true);
+            if (round == 0) {
+                fresh.push_back(named);
+                continue;
+            }
+            with.push_back(named);
+            without.push_back(paint(offset, false));
+            share.push_back((with.back() - without.back()) / std::max(1e-3, without.back()) * 100.0);
+        }
+    std::sort(fresh.begin(), fresh.end());
+    std::sort(with.begin(), with.end());
+    std::sort(without.begin(), without.end());
+    *note = QStringLiteral("thread CPU time of a full by-lane repaint at 1/5000 of the run (each place drawn once "
+                           "before: the names laid out already): %1 ms with the spans' own names, %2 ms without "
+                           "(medians of %3); the first repaint of each place, its names laid out then: %4 ms")
+                .arg(with[with.size() / 2], 0, 'f', 2).arg(without[without.size() / 2], 0, 'f', 2).arg(pairs)
+                .arg(fresh[fresh.size() / 2], 0, 'f', 2);
+    return share;
+}
+
 // One open through the window's own background path
 // (ui::openTracesInBackground: a reading thread, a progress dialog polled
 // every 40 ms), with a 5 ms timer on the GUI thread recording the longest
@@ -427,6 +484,23 @@ void benchOpen(const Options &options, Report &report)
             report.add(std::move(mem));
         }
 #ifdef INTERLEAVE_BENCH_GUI
+        {
+            il::OpenResult r = il::openTraceFile(path);
+            il::TimelineModel model;
+            if (!r.runs.empty())
+                model.setTrace(r.runs.front().run->trace, r.runs.front().run->metrics, 0, QString(),
+                               r.runs.front().tasks);
+            QString note;
+            Figure names;
+            names.id = QStringLiteral("open.trace_span_names_share");
+            names.label = QStringLiteral("opened spans' names in the bars, share of a full repaint (lane, 1/5000)");
+            names.unit = QStringLiteral("%");
+            names.aim = Aim::below(25, QStringLiteral("<= 25"));
+            names.samples = spanNamesShare(model, options.quick ? 3 : 15, &note);
+            names.note = note;
+            if (!names.samples.empty())
+                report.add(std::move(names));
+        }
         windowFigures(options, report, path, events);
 #endif
     }

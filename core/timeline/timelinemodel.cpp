@@ -827,13 +827,31 @@ void TimelineModel::setTaskSet(std::shared_ptr<const TaskSet> set)
     emit changed();
 }
 
-QString TimelineModel::taskName(std::uint32_t task) const
+QString TimelineRun::taskName(std::uint32_t task) const
 {
-    if (m_set && task < m_set->tasks.size() && !m_set->tasks[task].name.isEmpty())
-        return m_set->tasks[task].name;
+    if (m_names && task < m_names->tasks.size() && !m_names->tasks[task].name.isEmpty())
+        return m_names->tasks[task].name;
     if (task == noTask)
         return QString();
     return QStringLiteral("task %1").arg(task);
+}
+
+QString TimelineModel::taskName(int run, std::uint32_t task) const
+{
+    if (const TimelineRun *r = findRun(run))
+        return r->taskName(task);
+    return task == noTask ? QString() : QStringLiteral("task %1").arg(task);
+}
+
+int TimelineModel::namesGroup(int run) const
+{
+    const TimelineRun *r = findRun(run);
+    if (!r || !r->taskSet())
+        return run;
+    for (int i = 0; i < run; ++i)
+        if (const TimelineRun *other = findRun(i); other && other->taskSet() == r->taskSet())
+            return i;
+    return run;
 }
 
 void TimelineModel::clear()
@@ -878,6 +896,7 @@ TimelineRun &TimelineModel::beginRun(const RunInfo &info, std::shared_ptr<const 
     TimelineRun &run = ensureRun(info.runIndex, added);
     run = TimelineRun();
     run.m_info = info;
+    run.m_names = m_set;
     run.m_live = std::move(live);
     run.m_laneRows.resize(static_cast<std::size_t>(std::max(0, info.lanes)));
     const std::size_t tasks = m_set ? m_set->tasks.size() : 0;
@@ -910,6 +929,12 @@ void TimelineModel::setTrace(const TracePtr &trace, const std::optional<Metrics>
 void TimelineModel::setTrace(const TracePtr &trace, const std::optional<Metrics> &metrics, int index,
                              const QString &title)
 {
+    setTrace(trace, metrics, index, title, m_set);
+}
+
+void TimelineModel::setTrace(const TracePtr &trace, const std::optional<Metrics> &metrics, int index,
+                             const QString &title, std::shared_ptr<const TaskSet> names)
+{
     if (!trace || index < 0)
         return;
     bool added = false;
@@ -917,6 +942,7 @@ void TimelineModel::setTrace(const TracePtr &trace, const std::optional<Metrics>
     TimelineRun fresh;
     fresh.m_info = trace->info;
     fresh.m_info.runIndex = index;
+    fresh.m_names = std::move(names);
     if (!title.isEmpty())
         fresh.m_info.openedFrom = title;
     fresh.fillFromTrace(*trace);

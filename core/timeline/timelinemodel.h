@@ -246,6 +246,12 @@ public:
     TimelineRun &operator=(const TimelineRun &) = delete;
 
     const RunInfo &info() const { return m_info; }
+    // The set the run names its tasks from: the comparison's for a lab run,
+    // an opened file's own, the kept set of a run from the history; null
+    // when it has none ("task 3").
+    const TaskSet *taskSet() const { return m_names.get(); }
+    const std::shared_ptr<const TaskSet> &taskSetPtr() const { return m_names; }
+    QString taskName(std::uint32_t task) const;
     const std::vector<TimelineRow> &laneRows() const { return m_laneRows; } // one per lane
     const std::vector<TimelineRow> &taskRows() const { return m_taskRows; } // per task: queued, cpu, io, gil-wait, ipc
     // Spans on no lane (event loop: tasks awaiting io, tasks ready while the
@@ -346,6 +352,7 @@ private:
     ArrowIndex buildArrowIndex(TaskArrowKind kind) const;
 
     RunInfo m_info;
+    std::shared_ptr<const TaskSet> m_names;
     std::vector<TimelineRow> m_laneRows;
     std::vector<TimelineRow> m_taskRows;
     // A final run's task rows, all in one array (each row borrows its
@@ -385,8 +392,16 @@ class TimelineModel : public QObject
 public:
     explicit TimelineModel(QObject *parent = nullptr);
     void setTaskSet(std::shared_ptr<const TaskSet> set);
+    // The comparison's set: what a run begun or given without names of its
+    // own names its tasks from. Each run keeps the set it was given
+    // (TimelineRun::taskSet()), so changing this one renames no run shown.
     const TaskSet *taskSet() const { return m_set.get(); }
-    QString taskName(std::uint32_t task) const;
+    // Task `task` of run `run` by that run's own names ("task 3" without).
+    QString taskName(int run, std::uint32_t task) const;
+    // The first run whose tasks are named from the same set as run `run`'s
+    // (runs of one comparison share theirs): task t of runs of one group is
+    // one task; of runs of two groups, two. A run without a set is its own.
+    int namesGroup(int run) const;
 
     void clear();
     // Replaces the run at trace->info.runIndex (live or absent) with its
@@ -396,6 +411,10 @@ public:
     // instead of its mode (a run of an earlier comparison shown beside
     // another: "#2 threads").
     void setTrace(const TracePtr &trace, const std::optional<Metrics> &metrics, int index, const QString &title);
+    // The same, naming its tasks from `names` (an opened file's own, a kept
+    // run's set); the other forms name them from taskSet().
+    void setTrace(const TracePtr &trace, const std::optional<Metrics> &metrics, int index, const QString &title,
+                  std::shared_ptr<const TaskSet> names);
 
     int runCount() const { return static_cast<int>(m_runs.size()); }
     bool hasRun(int index) const;

@@ -17,6 +17,7 @@ private slots:
     void openBesideARun();
     void foreignTracesReexportAndReopen();
     void badTraceExitsTwoAndKeepsWhatWasRead();
+    void screenshotNamesEachFilesOwnTasks();
 
 private:
     struct Result { int code; QString out; QString err; };
@@ -81,6 +82,35 @@ void TestCliOpen::openBesideARun()
 // Traces from other tools (VizTracer, a Dask task stream) opened and
 // exported: the export keeps their span names, lanes and tasks, opening it
 // gives the same runs and measures, and exporting those gives the same bytes.
+// `--open A --open B` of two task sets (and a lab run of a third) in one
+// picture: every run's tasks by its own names, none by another's.
+void TestCliOpen::screenshotNamesEachFilesOwnTasks()
+{
+    Result r = run({"run", "--preset", "primes", "--mode", "threads", "--trace", "primes.json", "--quiet"});
+    QCOMPARE(r.code, 0);
+    r = run({"run", "--preset", "downloads", "--mode", "eventloop", "--trace", "downloads.json", "--quiet"});
+    QCOMPARE(r.code, 0);
+    QFile set(m_dir.filePath("lab.json"));
+    QVERIFY(set.open(QIODevice::WriteOnly));
+    set.write(R"({"name":"lab","tasks":[{"name":"lab-alpha","phases":[{"cpu":5}]},{"name":"lab-beta","phases":[{"io":5}]}]})");
+    set.close();
+    for (const QStringList &lab : {QStringList{}, QStringList{"--taskset", "lab.json", "--mode", "sequential"}}) {
+        r = run(QStringList{"run", "--open", "primes.json", "--open", "downloads.json", "--screenshot", "both.svg",
+                            "--view", "task", "--quiet"} + lab);
+        if (r.err.contains(QLatin1String("this build has no GUI library")))
+            QSKIP("this build of interleave has no GUI library (the tsan preset): no pictures");
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const QByteArray svg = read("both.svg");
+        // The row names by task: primes' 8 tasks, downloads' 40, the lab's 2.
+        QVERIFY2(svg.contains(">primes 7<"), "primes 7");
+        QVERIFY2(svg.contains(">GET /file/39<"), "GET /file/39");
+        // Not primes' task 7 named from downloads' set, nor downloads' from primes'.
+        QCOMPARE(svg.count(">GET /file/7<"), 1);
+        QCOMPARE(svg.count(">primes 7<"), 1);
+        QCOMPARE(svg.contains(">lab-beta<"), !lab.isEmpty());
+    }
+}
+
 void TestCliOpen::foreignTracesReexportAndReopen()
 {
     Result r = run({"run", "--open", fixture("viztracer.json"), "--open", fixture("dask-taskstream.json"), "--summary",

@@ -127,6 +127,7 @@ private slots:
     void rangeStats();
     void memoryPerEvent();
     void finderAgreesWithFindTasks();
+    void eachRunNamesItsOwnTasks();
     void queueArrows();
     void wakeArrowsOnTheEventLoop();
     void taskArrowsThinAndCull();
@@ -295,7 +296,7 @@ void TestTimelineModel::fromTrace()
     QCOMPARE(t2[2].kind, ItemKind::Cpu);
     QCOMPARE(t2[2].end, 31 * ms);
     QCOMPARE(model.extentNs(), 31 * ms);
-    QCOMPARE(model.taskName(2), QStringLiteral("t2"));
+    QCOMPARE(model.taskName(0, 2), QStringLiteral("t2"));
     QCOMPARE(run.tasksDone(), 3);
     QVERIFY(!run.isLive());
 }
@@ -644,6 +645,16 @@ void TestTimelineModel::memoryPerEvent()
     QVERIFY(perEvent <= 24);
 }
 
+namespace {
+std::vector<std::uint32_t> tasksOf(const std::vector<il::TaskMatch> &matches)
+{
+    std::vector<std::uint32_t> out;
+    for (const il::TaskMatch &m : matches)
+        out.push_back(m.task);
+    return out;
+}
+} // namespace
+
 void TestTimelineModel::finderAgreesWithFindTasks()
 {
     // The folded-buffer search gives what a name-by-name search gives: each
@@ -660,6 +671,11 @@ void TestTimelineModel::finderAgreesWithFindTasks()
     }
     il::TimelineModel model;
     model.setTaskSet(set);
+    // Two runs of the set: one group, each task found once.
+    model.setTrace(traceOf(info(1), {}, names.size()));
+    il::RunInfo second = info(1);
+    second.runIndex = 1;
+    model.setTrace(traceOf(second, {}, names.size()));
     il::TaskFinder finder;
     QString error;
     for (const QString &q : {QStringLiteral("page"), QStringLiteral("PAGE"), QStringLiteral("1"), QStringLiteral("parse"),
@@ -669,15 +685,77 @@ void TestTimelineModel::finderAgreesWithFindTasks()
         QCOMPARE(finder.find(model, q, false, &error), expected);
         QVERIFY(error.isEmpty());
     }
-    QCOMPARE(finder.find(model, QStringLiteral("page"), false, nullptr), (std::vector<std::uint32_t>{0, 1, 3}));
-    QCOMPARE(finder.find(model, QStringLiteral("aa"), false, nullptr), (std::vector<std::uint32_t>{7}));
-    QCOMPARE(finder.find(model, QStringLiteral("1fetch"), false, nullptr), (std::vector<std::uint32_t>{})); // "…page 1" + "fetch…" is two names
-    QCOMPARE(finder.find(model, QStringLiteral("task 6"), false, nullptr), (std::vector<std::uint32_t>{6})); // an unnamed task's name
-    QCOMPARE(finder.find(model, QStringLiteral("^p"), true, &error), (std::vector<std::uint32_t>{2, 3}));
+    QCOMPARE(tasksOf(finder.find(model, QStringLiteral("page"), false, nullptr)), (std::vector<std::uint32_t>{0, 1, 3}));
+    QCOMPARE(finder.find(model, QStringLiteral("page"), false, nullptr).front().group, 0);
+    QCOMPARE(tasksOf(finder.find(model, QStringLiteral("aa"), false, nullptr)), (std::vector<std::uint32_t>{7}));
+    QCOMPARE(tasksOf(finder.find(model, QStringLiteral("1fetch"), false, nullptr)), (std::vector<std::uint32_t>{})); // "…page 1" + "fetch…" is two names
+    QCOMPARE(tasksOf(finder.find(model, QStringLiteral("task 6"), false, nullptr)), (std::vector<std::uint32_t>{6})); // an unnamed task's name
+    QCOMPARE(tasksOf(finder.find(model, QStringLiteral("^p"), true, &error)), (std::vector<std::uint32_t>{2, 3}));
+    // Runs named from a new set: indexed again.
     auto other = std::make_shared<il::TaskSet>(*set);
     other->tasks[2].name = QStringLiteral("page three");
     model.setTaskSet(other);
-    QCOMPARE(finder.find(model, QStringLiteral("page"), false, nullptr), (std::vector<std::uint32_t>{0, 1, 2, 3}));
+    model.setTrace(traceOf(info(1), {}, names.size()));
+    model.setTrace(traceOf(second, {}, names.size()));
+    QCOMPARE(tasksOf(finder.find(model, QStringLiteral("page"), false, nullptr)), (std::vector<std::uint32_t>{0, 1, 2, 3}));
+}
+
+void TestTimelineModel::eachRunNamesItsOwnTasks()
+{
+    // A comparison's two runs of one set, then a run opened with its own
+    // names beside them: each run names its tasks from its own set, the
+    // model's set renames none of them, and find matches each run's names,
+    // once per set.
+    auto lab = std::make_shared<il::TaskSet>(*taskSet(3)); // t0 t1 t2
+    auto file = std::make_shared<il::TaskSet>();
+    for (const char *name : {"prime 0", "prime 1", "t1 again", "prime 3"}) {
+        il::Task t;
+        t.name = QString::fromLatin1(name);
+        file->tasks.push_back(t);
+    }
+    il::TimelineModel model;
+    model.setTaskSet(lab);
+    model.setTrace(traceOf(info(2), threadEvents(), 3));
+    il::RunInfo second = info(2);
+    second.runIndex = 1;
+    model.setTrace(traceOf(second, threadEvents(), 3));
+    il::RunInfo opened = info(2);
+    opened.runIndex = 2;
+    opened.openedFrom = QStringLiteral("primes.json");
+    model.setTrace(traceOf(opened, {}, 4), std::nullopt, 2, QString(), file);
+    // A run without names of its own: "task N", not another run's.
+    il::RunInfo bare = info(1);
+    bare.runIndex = 3;
+    model.setTrace(traceOf(bare, {}, 2), std::nullopt, 3, QString(), nullptr);
+
+    QCOMPARE(model.taskName(0, 1), QStringLiteral("t1"));
+    QCOMPARE(model.taskName(1, 1), QStringLiteral("t1"));
+    QCOMPARE(model.taskName(2, 1), QStringLiteral("prime 1"));
+    QCOMPARE(model.taskName(2, 3), QStringLiteral("prime 3"));
+    QCOMPARE(model.taskName(3, 1), QStringLiteral("task 1"));
+    QCOMPARE(model.run(2).taskSet(), file.get());
+    QCOMPARE(model.namesGroup(0), 0);
+    QCOMPARE(model.namesGroup(1), 0);
+    QCOMPARE(model.namesGroup(2), 2);
+    QCOMPARE(model.namesGroup(3), 3);
+    // The comparison's set changes: the runs shown keep their names.
+    model.setTaskSet(taskSet(5));
+    QCOMPARE(model.taskName(0, 1), QStringLiteral("t1"));
+    QCOMPARE(model.taskName(2, 1), QStringLiteral("prime 1"));
+
+    il::TaskFinder finder;
+    for (const bool pattern : {false, true}) {
+        QString error;
+        const auto primes = finder.find(model, pattern ? QStringLiteral("^prime") : QStringLiteral("prime"), pattern, &error);
+        QCOMPARE(primes.size(), std::size_t(3)); // the file's three, none of the lab's
+        for (const il::TaskMatch &m : primes)
+            QCOMPARE(m.group, 2);
+        QCOMPARE(tasksOf(primes), (std::vector<std::uint32_t>{0, 1, 3}));
+        // "t1": task 1 of the lab's runs (once for both) and task 2 of the file.
+        const auto t1 = finder.find(model, pattern ? QStringLiteral("t1") : QStringLiteral("T1"), pattern, &error);
+        QCOMPARE(t1, (std::vector<il::TaskMatch>{{0, 1}, {2, 2}}));
+        QCOMPARE(finder.find(model, QStringLiteral("task 1"), pattern, &error), (std::vector<il::TaskMatch>{{3, 1}}));
+    }
 }
 
 namespace {

@@ -5,12 +5,20 @@
 #include "core/io/exporters.h"
 #include "synthetictrace.h"
 #include "core/timeline/timelinemodel.h"
+#include "ui/chart/comparisonpicture.h"
+#include "ui/timeline/runheader.h"
+#include "ui/timeline/spannames.h"
 #include "ui/timeline/timelinepainter.h"
 #include "ui/timeline/timelineview.h"
+#include "ui/window/detailspanel.h"
+#include "ui/window/findbar.h"
 #include "ui/window/mainwindow.h"
 #include "ui/window/runsession.h"
+#include "ui/window/tasksetpanel.h"
 
 #include <QAction>
+#include <QComboBox>
+#include <QSignalSpy>
 #include <QApplication>
 #include <QFile>
 #include <QFileDialog>
@@ -66,7 +74,9 @@ private slots:
     void exportKeepsOpenedNames();
     void cancelStopsTheOpening();
     void openedExportNamesItsOwnTasks();
+    void labRunAndOpenedExportKeepTheirOwnNames();
     void tooltipNamesAnOpenedSpan();
+    void otherToolsSpanNamesInTheBars();
 };
 
 void TestOpenTrace::opensBesideTheRuns()
@@ -94,6 +104,9 @@ void TestOpenTrace::opensBesideTheRuns()
     QVERIFY(w.openTraceAction()->isEnabled());
     QVERIFY2(w.statusBar()->currentMessage().startsWith(QStringLiteral("Opened 2 runs · 12 spans")),
              qPrintable(w.statusBar()->currentMessage()));
+    // Once the notice is gone: runs opened, not a comparison stopped part-way.
+    QVERIFY2(w.session()->statusText().startsWith(QStringLiteral("2 runs opened from files · ")), // · ⚠ the Dask task that failed
+             qPrintable(w.session()->statusText()));
 }
 
 void TestOpenTrace::dropOpensFiles()
@@ -247,8 +260,8 @@ void TestOpenTrace::openedExportNamesItsOwnTasks()
     QVERIFY(w.session()->model().taskSet());
     QCOMPARE(w.session()->model().taskSet()->tasks[3].name, QStringLiteral("alpha-3"));
 
-    // A second export of other tasks, beside it: named from the set shown,
-    // and the status bar says so.
+    // A second export of other tasks, beside it: each run names its tasks
+    // from its own file; nothing to apologise for in the status bar.
     const QString other = dir.filePath(QStringLiteral("other.json"));
     il::TaskSet renamed = named;
     for (il::Task &t : renamed.tasks)
@@ -258,15 +271,146 @@ void TestOpenTrace::openedExportNamesItsOwnTasks()
     w.openTraces({other}, [&] { done = true; });
     QTRY_VERIFY(done);
     QCOMPARE(int(w.session()->results().size()), 2);
-    QCOMPARE(w.session()->model().taskSet()->tasks[3].name, QStringLiteral("alpha-3"));
-    QVERIFY2(w.statusBar()->currentMessage().contains(
-                 QStringLiteral("other.json: its tasks are shown with the names of the task set already shown")),
+    const il::TimelineModel &model = w.session()->model();
+    QCOMPARE(model.taskName(0, 3), QStringLiteral("alpha-3"));
+    QCOMPARE(model.taskName(1, 3), QStringLiteral("beta-3"));
+    QCOMPARE(model.namesGroup(1), 1); // its task 3 is not the first file's
+    QVERIFY2(!w.statusBar()->currentMessage().contains(QStringLiteral("its tasks are shown")),
              qPrintable(w.statusBar()->currentMessage()));
-    // The same names again: nothing to say.
+    // The first file's names again: the same tasks as the first run's.
     done = false;
     w.openTraces({path}, [&] { done = true; });
     QTRY_VERIFY(done);
-    QVERIFY2(!w.statusBar()->currentMessage().contains(QStringLiteral("its tasks are shown")),
+    QCOMPARE(model.taskName(2, 3), QStringLiteral("alpha-3"));
+    QCOMPARE(model.namesGroup(2), 0);
+}
+
+// A lab run and, beside it, an export of another task set: each run's tasks
+// go by its own names in the row names, the bars, the tooltips, find, the
+// highlight and the details table.
+void TestOpenTrace::labRunAndOpenedExportKeepTheirOwnNames()
+{
+    il::TaskSet primes;
+    primes.name = QStringLiteral("primes");
+    for (int i = 0; i < 6; ++i) {
+        il::Task t;
+        t.name = QStringLiteral("prime-sieve-%1").arg(i);
+        t.phases = {il::Phase{il::PhaseKind::Cpu, 40.0}};
+        primes.tasks.push_back(t);
+    }
+    il::TaskSet fetches;
+    fetches.name = QStringLiteral("fetches");
+    for (int i = 0; i < 4; ++i) {
+        il::Task t;
+        t.name = QStringLiteral("fetch-page-%1").arg(i);
+        t.phases = {il::Phase{il::PhaseKind::Io, 40.0}};
+        fetches.tasks.push_back(t);
+    }
+    // The export of primes: made by a run of it, in another window.
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("primes.json"));
+    {
+        ui::MainWindow source({false});
+        source.taskSetPanel()->setTaskSet(primes, QStringLiteral("primes"));
+        for (il::Mode m : il::allModes)
+            source.modeAction(m)->setChecked(m == il::Mode::Sequential);
+        source.run();
+        QSignalSpy finished(source.session(), &ui::RunSession::finished);
+        QVERIFY(!source.session()->isRunning() || finished.wait(60000));
+        QVERIFY(il::writeChromeTraceFile(path, primes, source.session()->results()).isEmpty());
+    }
+
+    ui::MainWindow w({false});
+    w.resize(1400, 900);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    w.taskSetPanel()->setTaskSet(fetches, QStringLiteral("fetches"));
+    for (il::Mode m : il::allModes)
+        w.modeAction(m)->setChecked(m == il::Mode::Threads);
+    w.run();
+    QSignalSpy finished(w.session(), &ui::RunSession::finished);
+    QVERIFY(!w.session()->isRunning() || finished.wait(60000));
+    bool done = false;
+    w.openTraces({path}, [&] { done = true; });
+    QTRY_VERIFY(done);
+    const il::TimelineModel &model = w.session()->model();
+    QCOMPARE(model.runCount(), 2);
+    const il::TimelineRun &lab = model.run(0), &opened = model.run(1);
+    // The comparison finished; the file's run is no run of it.
+    QVERIFY2(w.session()->statusText().startsWith(QStringLiteral("Done: 1 run of 4 tasks · 1 opened from files")),
+             qPrintable(w.session()->statusText()));
+    QCOMPARE(opened.taskRows().size(), std::size_t(6));
+
+    // Row names by task.
+    QCOMPARE(ui::TimelinePainter::rowLabel(model, lab, il::TimelineViewKind::ByTask, 3), QStringLiteral("fetch-page-3"));
+    QCOMPARE(ui::TimelinePainter::rowLabel(model, opened, il::TimelineViewKind::ByTask, 3), QStringLiteral("prime-sieve-3"));
+    QCOMPARE(ui::TimelinePainter::rowLabel(model, opened, il::TimelineViewKind::ByTask, 5), QStringLiteral("prime-sieve-5"));
+    // The names the bars draw (by lane), laid out per run's set.
+    ui::SpanNameCache names;
+    const QFont font = w.timeline()->font();
+    QCOMPARE(names.taskName(lab, 3, font).text, QStringLiteral("fetch-page-3"));
+    QCOMPARE(names.taskName(opened, 3, font).text, QStringLiteral("prime-sieve-3"));
+    QCOMPARE(names.taskName(lab, 3, font).text, QStringLiteral("fetch-page-3"));
+    // The run headers count each run's own tasks.
+    QVERIFY2(ui::RunHeader::of(opened).text().isEmpty() == false, "header");
+    QCOMPARE(ui::RunHeader::runTaskCount(opened), std::size_t(6));
+    QCOMPARE(ui::RunHeader::runTaskCount(lab), std::size_t(4));
+
+    // Hovering task 3's bar in each run (by task: its row, the bar's middle).
+    ui::TimelineView *view = w.timeline();
+    view->setViewKind(il::TimelineViewKind::ByTask);
+    view->fitAll();
+    const auto tipAt = [&](int runIndex, std::uint32_t task) {
+        const il::TimelineRow &row = model.run(runIndex).taskRows()[task];
+        const il::TimelineItem *bar = nullptr;
+        for (const il::TimelineItem &item : row)
+            if (item.kind != il::ItemKind::Queued)
+                bar = &item;
+        if (!bar)
+            return QStringLiteral("no bar");
+        const auto [top, bottom] = view->layout().rowSpan(runIndex, int(task));
+        view->verticalScrollBar()->setValue(std::max(0, top - 40));
+        const QPoint at(int(view->mapping().toX(double(bar->start + bar->end) / 2)),
+                        ui::TimelineLayout::rulerHeight + (top + bottom) / 2 - view->verticalScrollBar()->value());
+        return view->toolTipAt(at);
+    };
+    const QString labTip = tipAt(0, 3), openedTip = tipAt(1, 3);
+    QVERIFY2(labTip.startsWith(QStringLiteral("fetch-page-3 (task 3)")), qPrintable(labTip));
+    QVERIFY2(openedTip.startsWith(QStringLiteral("prime-sieve-3 (task 3)")), qPrintable(openedTip));
+
+    // Find: each run by its own names, a match counted once per set.
+    ui::FindBar *bar = w.findBar();
+    bar->open();
+    bar->field()->setText(QStringLiteral("sieve"));
+    QCOMPARE(bar->matches().size(), std::size_t(6));
+    for (const il::TaskMatch &m : bar->matches())
+        QCOMPARE(m.group, 1);
+    QCOMPARE(bar->countText(), QStringLiteral("1 of 6"));
+    // The first match highlighted in the opened run only: the lab's task 0 is another task.
+    QCOMPARE(view->highlightedTask(), 0u);
+    QCOMPARE(view->highlightedGroup(), 1);
+    bar->field()->setText(QStringLiteral("-3"));
+    QCOMPARE(bar->matches(), (std::vector<il::TaskMatch>{{0, 3}, {1, 3}}));
+    bar->field()->setText(QStringLiteral("fetch"));
+    QCOMPARE(bar->matches().size(), std::size_t(4));
+    bar->close();
+
+    // The details table: each run's rows by its own names; a task clicked
+    // in the opened run shows that run's table.
+    ui::DetailsPanel *details = w.detailsPanel();
+    QTRY_COMPARE(details->runPicker()->count(), 2);
+    details->runPicker()->setCurrentIndex(0);
+    QVERIFY2(details->csv().contains(QStringLiteral("fetch-page-3")), qPrintable(details->csv()));
+    QVERIFY(!details->csv().contains(QStringLiteral("prime-sieve")));
+    details->runPicker()->setCurrentIndex(1);
+    QVERIFY2(details->csv().contains(QStringLiteral("prime-sieve-3")), qPrintable(details->csv()));
+    QVERIFY(!details->csv().contains(QStringLiteral("fetch-page")));
+    details->runPicker()->setCurrentIndex(0);
+    view->setHighlightedTask(il::noTask);
+    view->setHighlightedTask(2, model.namesGroup(1));
+    emit view->taskClicked(2);
+    QCOMPARE(details->shownRun(), 1);
+    QVERIFY2(w.statusBar()->currentMessage().contains(QStringLiteral("Highlighted prime-sieve-2 in every run of its task set")),
              qPrintable(w.statusBar()->currentMessage()));
 }
 
@@ -300,6 +444,35 @@ void TestOpenTrace::tooltipNamesAnOpenedSpan()
     QVERIFY2(tip.startsWith(QStringLiteral("json.loads")), qPrintable(tip));
     // The run is the file, not a mode it never ran in.
     QVERIFY2(tip.contains(QStringLiteral("run 1: viztracer.json (VizTracer)")), qPrintable(tip));
+}
+
+// Another tool's spans carry the names its file gave them inside the bars
+// (by lane), as the lab's carry task names: in a saved picture too. SVG
+// keeps them as text.
+void TestOpenTrace::otherToolsSpanNamesInTheBars()
+{
+    ui::MainWindow w({false});
+    w.show();
+    bool done = false;
+    w.openTraces({fixture("viztracer.json")}, [&] { done = true; });
+    QTRY_VERIFY(done);
+    QTemporaryDir dir;
+    const QString svg = dir.filePath(QStringLiteral("viz.svg"));
+    ui::PictureOptions options;
+    options.width = 2400;
+    options.includeChart = false;
+    QVERIFY(ui::savePicture(svg, w.session()->model(), w.session()->results(), options).isEmpty());
+    QFile f(svg);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QByteArray text = f.readAll();
+    for (const char *name : {"json.loads", "socket.recv", "main (fetch.py:30)", "parse (fetch.py:12)"})
+        QVERIFY2(text.contains(name), name);
+    // By task there are no lanes' spans to name: nothing of the kind.
+    options.view = il::TimelineViewKind::ByTask;
+    QVERIFY(ui::savePicture(svg, w.session()->model(), w.session()->results(), options).isEmpty());
+    f.close();
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QVERIFY(!f.readAll().contains("socket.recv"));
 }
 
 QTEST_MAIN(TestOpenTrace)

@@ -272,6 +272,7 @@ void paintPage(QPainter &p, const il::TimelineModel &model, const std::vector<il
     else
         scene.mapping.fit(0, static_cast<double>(model.extentNs()), axisWidth);
     scene.highlightTask = options.highlightTask;
+    scene.highlightGroup = options.highlightGroup;
     scene.showHandoffs = options.handoffArrows;
     scene.showQueueArrows = options.queueArrows;
     scene.showWakeArrows = options.wakeArrows;
@@ -479,9 +480,10 @@ QString renderComparison(const std::shared_ptr<const il::TaskSet> &set, const st
 {
     il::TimelineModel model;
     model.setTaskSet(set); // shared with the run, not copied
-    for (const auto &r : results)
-        if (r && r->trace)
-            model.setTrace(r->trace, r->metrics);
+    for (std::size_t i = 0; i < results.size(); ++i)
+        if (const il::RunResultPtr &r = results[i]; r && r->trace)
+            model.setTrace(r->trace, r->metrics, r->trace->info.runIndex, QString(),
+                           i < options.runNames.size() ? options.runNames[i] : set);
     return savePicture(pngOrSvgPath, model, results, options, stats);
 }
 

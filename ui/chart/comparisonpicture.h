@@ -24,12 +24,17 @@ struct PictureOptions
     double fromNs = 0;            // time range shown; toNs <= fromNs shows everything
     double toNs = -1;
     std::uint32_t highlightTask = il::noTask;
+    int highlightGroup = -1; // the runs it is in (TimelineModel::namesGroup), -1 every run
     bool includeChart = true;
     // The timeline's arrows, as the window's View menu has them.
     bool handoffArrows = true;
     bool queueArrows = false;
     bool wakeArrows = false;
     QPalette palette;             // light or dark
+    // renderComparison: per result, the set its run names its tasks from (a
+    // lab run: the set it ran; an opened file: its own, null for none);
+    // results past its end are named from the set given.
+    std::vector<std::shared_ptr<const il::TaskSet>> runNames;
 };
 
 // How a picture is laid out. Every row of every run is drawn: when the rows

@@ -26,8 +26,8 @@ void buildSegments(const il::TimelineRow &row, const TimeMapping &m, int width, 
         int x1 = clampX(std::ceil(m.toX(static_cast<double>(item.end))), lo, hi);
         if (x1 <= x0)
             x1 = x0 + 1; // a sub-pixel item still shows as one pixel
-        if (named && x1 - x0 >= minNamedItemPx && item.task != il::noTask)
-            named->push_back({x0, x1, item.task, item.phase, item.kind, item.end - item.start});
+        if (named && x1 - x0 >= minNamedItemPx)
+            named->push_back({x0, x1, item.task, item.phase, item.kind, item.end - item.start, std::uint32_t(i)});
         const bool newTask = item.task != prevTask;
         if (!out.empty() && x0 < out.back().x1) {
             // Starts on pixels already painted: only what sticks out is new.

@@ -28,6 +28,7 @@ struct NamedItem
     std::uint16_t phase = il::noPhase;
     il::ItemKind kind = il::ItemKind::Cpu;
     std::int64_t durationNs = 0;
+    std::uint32_t index = 0; // in its row: a lane row's item i is its lane's span i (Trace::laneSpans)
 };
 inline constexpr int minNamedItemPx = 28; // room for a few letters and an ellipsis
 
@@ -35,7 +36,8 @@ inline constexpr int minNamedItemPx = 28; // room for a few letters and an ellip
 // narrower than a pixel are merged and whatever a pixel already covers is
 // skipped by binary search, so a million-item row costs about its width.
 // `named`, if given, gets the items visited that are at least
-// minNamedItemPx wide (at most width / minNamedItemPx of them).
+// minNamedItemPx wide (at most width / minNamedItemPx of them), with a task
+// or not (another tool's span is named by its label).
 void buildSegments(const il::TimelineRow &row, const TimeMapping &mapping, int width, std::vector<Segment> &out,
                    std::vector<NamedItem> *named = nullptr);
 

@@ -22,11 +22,11 @@ QString hiddenRowsText(TimelineViewKind view, int hidden, int total)
         .arg(total);
 }
 
-QString rowLabel(const il::TimelineModel &model, const il::TimelineRun &run,
+QString rowLabel(const il::TimelineModel &, const il::TimelineRun &run,
                  TimelineViewKind view, int row)
 {
     if (view == TimelineViewKind::ByTask)
-        return model.taskName(static_cast<std::uint32_t>(row));
+        return run.taskName(static_cast<std::uint32_t>(row));
     const int lanes = static_cast<int>(run.laneRows().size());
     if (row >= lanes && row - lanes < static_cast<int>(run.waitRows().size())) {
         switch (run.waitRows()[static_cast<std::size_t>(row - lanes)].first) {

@@ -27,6 +27,14 @@ struct RunHeader
     static RunHeader of(const il::TimelineRun &run, std::size_t taskCount);
     // The header's text, then every failure, incident and dropped event in full.
     static QString toolTip(const il::TimelineRun &run, std::size_t taskCount);
+    // The same with the run's own number of tasks (runTaskCount).
+    static RunHeader of(const il::TimelineRun &run) { return of(run, runTaskCount(run)); }
+    static QString toolTip(const il::TimelineRun &run) { return toolTip(run, runTaskCount(run)); }
+    // How many tasks the run has: its task set's, else its task rows'.
+    static std::size_t runTaskCount(const il::TimelineRun &run)
+    {
+        return run.taskSet() ? run.taskSet()->tasks.size() : run.taskRows().size();
+    }
 };
 
 // What a run is called: its mode, or the file it was opened from.

@@ -38,7 +38,7 @@ int SpanNameText::glyphsShown(int room, int ellipsis) const
 
 SpanNameText SpanNameCache::layout(const QString &name, const QFont &font)
 {
-    reset(m_set, font);
+    reset(font);
     SpanNameText out;
     out.text = name;
     bool plain = m_raw.isValid() && !name.isEmpty();
@@ -84,56 +84,95 @@ SpanNameText SpanNameCache::layout(const QString &name, const QFont &font)
     return out;
 }
 
-void SpanNameCache::reset(const void *set, const QFont &font)
+void SpanNameCache::reset(const QFont &font)
 {
-    if (m_fontSet && m_set == set && m_font == font)
+    if (m_fontSet && m_font == font)
         return;
-    const bool fontChanged = !m_fontSet || !(m_font == font);
-    m_set = set;
-    m_taskSlot.clear();
+    m_sets.clear();
+    m_lastSet = nullptr;
+    m_lastSlots = nullptr;
     m_taskTexts.clear();
-    if (fontChanged) {
-        m_font = font;
-        m_fontSet = true;
-        m_raw = QRawFont::fromFont(font);
-        m_chars = {};
-        m_phaseTexts.clear();
-        m_haveEllipsis = false;
-    }
+    m_font = font;
+    m_fontSet = true;
+    m_raw = QRawFont::fromFont(font);
+    m_chars = {};
+    m_phaseTexts.clear();
+    m_haveEllipsis = false;
 }
 
 void SpanNameCache::trim()
 {
     if (m_phaseTexts.size() > maxPhaseTexts)
         m_phaseTexts.clear();
+    // Sets no run holds any more: their addresses may be reused.
+    std::erase_if(m_sets, [](const auto &entry) { return entry.first && entry.second.set.expired(); });
+    m_lastSet = nullptr;
+    m_lastSlots = nullptr;
     if (m_taskTexts.size() > maxTaskTexts) {
         m_taskTexts.clear();
-        m_taskSlot.clear();
+        m_sets.clear();
     }
 }
 
 const QRawFont &SpanNameCache::rawFont(const QFont &font)
 {
-    reset(m_set, font);
+    reset(font);
     return m_raw;
 }
 
-const SpanNameText &SpanNameCache::taskName(const il::TimelineModel &model, std::uint32_t task, const QFont &font)
+std::vector<std::int32_t> &SpanNameCache::slotsFor(const void *key, const std::shared_ptr<const void> &owner)
 {
-    reset(model.taskSet(), font);
-    if (m_taskSlot.size() <= task)
-        m_taskSlot.resize(std::size_t(task) + 1, -1);
-    std::int32_t &slot = m_taskSlot[task];
+    if (m_lastSlots && m_lastSet == key)
+        return m_lastSlots->index;
+    SetSlots &entry = m_sets[key];
+    // An owner gone since its names were laid out, and another at its address.
+    if (key && entry.set.lock().get() != key) {
+        entry.index.clear();
+        entry.set = owner;
+    }
+    m_lastSet = key;
+    m_lastSlots = &entry;
+    return entry.index;
+}
+
+const SpanNameText &SpanNameCache::taskName(const il::TimelineRun &run, std::uint32_t task, const QFont &font)
+{
+    reset(font);
+    std::vector<std::int32_t> &index = slotsFor(run.taskSet(), run.taskSetPtr());
+    if (index.size() <= task)
+        index.resize(std::size_t(task) + 1, -1);
+    std::int32_t &slot = index[task];
     if (slot < 0) {
         slot = static_cast<std::int32_t>(m_taskTexts.size());
-        m_taskTexts.push_back(layout(model.taskName(task), font));
+        m_taskTexts.push_back(layout(run.taskName(task), font));
+    }
+    return m_taskTexts[std::size_t(slot)];
+}
+
+const SpanNameText &SpanNameCache::spanLabel(const il::Trace &trace, const il::Span &span, const QFont &font)
+{
+    reset(font);
+    const il::ForeignRun *foreign = trace.foreign.get();
+    if (!foreign || !foreign->hasLabel(span)) {
+        static const SpanNameText none;
+        return none;
+    }
+    const std::uint32_t label = span.label();
+    std::vector<std::int32_t> &index = slotsFor(foreign, trace.foreign);
+    if (index.size() <= label)
+        index.resize(std::size_t(label) + 1, -1);
+    std::int32_t &slot = index[label];
+    if (slot < 0) {
+        const std::string_view name = foreign->name(span);
+        slot = static_cast<std::int32_t>(m_taskTexts.size());
+        m_taskTexts.push_back(layout(QString::fromUtf8(name.data(), qsizetype(name.size())), font));
     }
     return m_taskTexts[std::size_t(slot)];
 }
 
 const SpanNameText &SpanNameCache::phaseText(il::ItemKind kind, std::int64_t durationNs, const QFont &font)
 {
-    reset(m_set, font);
+    reset(font);
     // One text per kind and length: "io 85.2 ms" whichever task or run it is.
     const std::uint64_t key = (std::uint64_t(durationNs) << 4) | std::uint64_t(kind);
     auto it = m_phaseTexts.find(key);
@@ -147,7 +186,7 @@ const SpanNameText &SpanNameCache::phaseText(il::ItemKind kind, std::int64_t dur
 
 const SpanNameText &SpanNameCache::ellipsis(const QFont &font)
 {
-    reset(m_set, font);
+    reset(font);
     if (!m_haveEllipsis) {
         m_ellipsis = layout(QStringLiteral("…"), font);
         m_haveEllipsis = true;

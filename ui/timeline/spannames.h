@@ -10,6 +10,7 @@
 #include <array>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <unordered_map>
 #include <vector>
 
@@ -40,13 +41,18 @@ struct SpanNameText
     float endOf(int count) const { return count <= 0 ? 0.0f : glyphs[std::size_t(count - 1)].end; }
 };
 
-// The names inside bars, kept per task set and font: a task's name by lane,
-// a phase's kind and length ("io 85.2 ms") by task. Bounded: forgotten past
-// a hundred thousand names or fifty thousand phase texts.
+// The names inside bars, kept per font: a task's name by lane (per task set:
+// each run names its tasks from its own), a phase's kind and length ("io
+// 85.2 ms") by task. Bounded: forgotten past a hundred thousand names or
+// fifty thousand phase texts.
 class SpanNameCache
 {
 public:
-    const SpanNameText &taskName(const il::TimelineModel &model, std::uint32_t task, const QFont &font);
+    // Task `task` of `run`, by the run's own names.
+    const SpanNameText &taskName(const il::TimelineRun &run, std::uint32_t task, const QFont &font);
+    // The name another tool's file gave span `span` of `trace` (`json.loads`);
+    // empty if it gave none. Laid out once per label of the run.
+    const SpanNameText &spanLabel(const il::Trace &trace, const il::Span &span, const QFont &font);
     const SpanNameText &phaseText(il::ItemKind kind, std::int64_t durationNs, const QFont &font);
     // The ellipsis that ends a cut name.
     const SpanNameText &ellipsis(const QFont &font);
@@ -59,8 +65,20 @@ public:
     void trim();
 
 private:
-    void reset(const void *set, const QFont &font);
-    const void *m_set = nullptr;
+    void reset(const QFont &font);
+    // Per task set (by address; null: a run without one) or other tool's
+    // run (its labels): per task or label, an index into m_taskTexts, -1 if
+    // not laid out yet. The owner is held weakly: once it is gone its
+    // address may name another, and its slots go.
+    struct SetSlots
+    {
+        std::weak_ptr<const void> set;
+        std::vector<std::int32_t> index;
+    };
+    std::vector<std::int32_t> &slotsFor(const void *key, const std::shared_ptr<const void> &owner);
+    std::unordered_map<const void *, SetSlots> m_sets;
+    const void *m_lastSet = nullptr; // the last one looked up, and its slots
+    SetSlots *m_lastSlots = nullptr;
     QFont m_font;
     bool m_fontSet = false;
     QRawFont m_raw;
@@ -73,7 +91,6 @@ private:
         bool known = false;
     };
     std::array<CharGlyph, 0x180 + 0x18> m_chars{};
-    std::vector<std::int32_t> m_taskSlot; // per task: index into m_taskTexts, -1 if not laid out yet
     std::deque<SpanNameText> m_taskTexts;  // a deque: what a frame's batch points at stays put
     std::unordered_map<std::uint64_t, SpanNameText> m_phaseTexts; // by (length, kind); nodes stay put
     SpanNameText m_ellipsis;

@@ -63,6 +63,7 @@ void TimelineView::setModel(const il::TimelineModel *model)
     if (m_model)
         connect(m_model, &il::TimelineModel::changed, this, &TimelineView::modelChanged);
     m_highlight = il::noTask;
+    m_highlightGroup = -1;
     modelChanged();
     fitAll();
 }
@@ -165,11 +166,14 @@ void TimelineView::zoomOut()
     zoomBy(1 / keyZoomFactor, keyZoomX());
 }
 
-void TimelineView::setHighlightedTask(std::uint32_t task)
+void TimelineView::setHighlightedTask(std::uint32_t task, int group)
 {
-    if (task == m_highlight)
+    if (task == il::noTask)
+        group = -1;
+    if (task == m_highlight && group == m_highlightGroup)
         return;
     m_highlight = task;
+    m_highlightGroup = group;
     viewport()->update();
 }
 
@@ -232,20 +236,25 @@ void TimelineView::setShowWakeArrows(bool show)
     viewport()->update();
 }
 
-void TimelineView::setMatches(const std::vector<std::uint32_t> &tasks)
+void TimelineView::setMatches(const std::vector<il::TaskMatch> &matches)
 {
     m_matches.clear();
-    for (std::uint32_t t : tasks) {
-        if (m_matches.size() <= t)
-            m_matches.resize(std::size_t(t) + 1, 0);
-        m_matches[t] = 1;
+    for (const il::TaskMatch &match : matches) {
+        if (match.group < 0)
+            continue;
+        if (m_matches.size() <= std::size_t(match.group))
+            m_matches.resize(std::size_t(match.group) + 1);
+        std::vector<std::uint8_t> &tasks = m_matches[std::size_t(match.group)];
+        if (tasks.size() <= match.task)
+            tasks.resize(std::size_t(match.task) + 1, 0);
+        tasks[match.task] = 1;
     }
     viewport()->update();
 }
 
-void TimelineView::revealTask(std::uint32_t task)
+void TimelineView::revealTask(std::uint32_t task, int group)
 {
-    setHighlightedTask(task);
+    setHighlightedTask(task, group);
     if (!m_model || task == il::noTask)
         return;
     ensureLayout();
@@ -253,6 +262,8 @@ void TimelineView::revealTask(std::uint32_t task)
     for (const TimelineLayout::Band &band : m_layout.bands) {
         const il::TimelineRun *run = m_model->findRun(band.run);
         if (!run || task >= run->taskRows().size() || run->taskRows()[task].empty())
+            continue;
+        if (group >= 0 && m_model->namesGroup(band.run) != group) // another task of that number
             continue;
         const il::TimelineRow &items = run->taskRows()[task];
         const double from = double(items[0].start);
@@ -316,6 +327,7 @@ TimelineScene TimelineView::scene() const
     s.mapping = mapping();
     s.scrollY = verticalScrollBar()->value();
     s.highlightTask = m_highlight;
+    s.highlightGroup = m_highlightGroup;
     s.hasSelection = hasSelection();
     std::tie(s.selectionFromNs, s.selectionToNs) = selection();
     s.headerNotes = &m_selectionNotes;
@@ -513,7 +525,10 @@ void TimelineView::mouseReleaseEvent(QMouseEvent *event)
         // A click, not a drag: highlight the task under the cursor everywhere.
         const auto hit = itemAt(pos);
         const std::uint32_t task = hit ? hit->item.task : il::noTask;
-        setHighlightedTask(task == m_highlight ? il::noTask : task);
+        // That task in the runs named from its run's set, not in runs of others.
+        const int group = hit && m_model ? m_model->namesGroup(hit->run) : -1;
+        const bool again = task == m_highlight && (group == m_highlightGroup || m_highlightGroup < 0);
+        setHighlightedTask(again ? il::noTask : task, group);
         emit taskClicked(m_highlight);
     }
     m_drag = Drag::None;
@@ -696,8 +711,7 @@ QString TimelineView::toolTipAt(const QPoint &pos) const
         const TimelineLayout::Hit hit = layout().hitAt(contentY);
         const il::TimelineRun *hitRun = hit.valid() ? m_model->findRun(hit.run) : nullptr;
         if (hitRun && hit.header) {
-            const std::size_t tasks = m_model->taskSet() ? m_model->taskSet()->tasks.size() : 0;
-            return TimelinePainter::runHeaderToolTip(*hitRun, tasks)
+            return TimelinePainter::runHeaderToolTip(*hitRun, RunHeader::runTaskCount(*hitRun))
                    + (isRunCollapsed(hit.run) ? tr("\n(click to unfold the run)") : tr("\n(click to fold the run)"));
         }
         // A row's name: in the task view, also how the task ended if it failed.
@@ -721,7 +735,7 @@ QString TimelineView::toolTipAt(const QPoint &pos) const
     const il::TimelineItem &item = hit->item;
     QStringList lines;
     if (item.task != il::noTask)
-        lines << QStringLiteral("%1 (task %2)").arg(m_model->taskName(item.task)).arg(item.task);
+        lines << QStringLiteral("%1 (task %2)").arg(run.taskName(item.task)).arg(item.task);
     QString phase = QString::fromLatin1(il::itemKindName(item.kind));
     if (item.kind == il::ItemKind::QueuedAt) {
         // Sent ahead to a busy worker: which one (its lane is in `phase`), and when.
@@ -734,7 +748,7 @@ QString TimelineView::toolTipAt(const QPoint &pos) const
     }
     if (item.kind == il::ItemKind::LockWait) {
         // Which lock: the acquire phase the wait belongs to.
-        const il::TaskSet *set = m_model->taskSet();
+        const il::TaskSet *set = run.taskSet();
         if (set && item.task < set->tasks.size() && item.phase < set->tasks[item.task].phases.size()) {
             const il::Phase &p = set->tasks[item.task].phases[item.phase];
             if (p.kind == il::PhaseKind::Acquire && p.ref < set->names.size())
@@ -749,7 +763,7 @@ QString TimelineView::toolTipAt(const QPoint &pos) const
         if (const il::LockHandoff *h = handoffEnding(run, item.task, item.end)) {
             const std::int64_t origin = run.info().originNs;
             lines << QStringLiteral("held by %1 (task %2), which released it at %3")
-                         .arg(m_model->taskName(h->from))
+                         .arg(run.taskName(h->from))
                          .arg(h->from)
                          .arg(il::formatDurationMs(static_cast<double>(h->releaseNs - origin) / 1e6));
         } else if (run.taskState(item.task) == il::TaskState::Failed) {

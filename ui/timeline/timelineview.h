@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/timeline/taskfind.h"
 #include "core/timeline/timelinemodel.h"
 #include "ui/timeline/timelinelayout.h"
 #include "ui/timeline/timelinepainter.h"
@@ -47,7 +48,10 @@ public:
     QString staleNote() const { return m_staleNote; }
 
     std::uint32_t highlightedTask() const { return m_highlight; }
-    void setHighlightedTask(std::uint32_t task);
+    // The runs it is highlighted in: those whose tasks are named from the
+    // same set as run `group`'s (TimelineModel::namesGroup); -1: every run.
+    int highlightedGroup() const { return m_highlightGroup; }
+    void setHighlightedTask(std::uint32_t task, int group = -1);
     // A collapsed run shows its header alone (click the header to toggle).
     void setRunCollapsed(int run, bool collapsed);
     bool isRunCollapsed(int run) const;
@@ -72,12 +76,14 @@ public:
     bool showsWakeArrows() const { return m_showWakeArrows; }
     int queueArrowsDrawn() const { return m_painter.lastQueueArrowCount(); }
     int wakeArrowsDrawn() const { return m_painter.lastWakeArrowCount(); }
-    // Find: the tasks whose names matched (tinted in the task view).
-    void setMatches(const std::vector<std::uint32_t> &tasks);
-    // Highlights `task` in every run and brings it into view: the first run
-    // it ran in, scrolled to its row (by task) or its lane (by lane), panned
-    // (zoomed out only if it is wider than the view) to its time.
-    void revealTask(std::uint32_t task);
+    // Find: the tasks whose names matched, each in the runs of its group
+    // (tinted in the task view).
+    void setMatches(const std::vector<il::TaskMatch> &matches);
+    // Highlights `task` in the runs of `group` (every run: -1) and brings it
+    // into view: the first of them it ran in, scrolled to its row (by task)
+    // or its lane (by lane), panned (zoomed out only if it is wider than the
+    // view) to its time.
+    void revealTask(std::uint32_t task, int group = -1);
     bool hasSelection() const { return m_viewport.hasSelection(); }
     std::pair<double, double> selection() const { return m_viewport.selection(); }
     void setSelection(double fromNs, double toNs) { m_viewport.setSelection(fromNs, toNs); }
@@ -110,7 +116,8 @@ public slots:
 
 signals:
     void selectionChanged(bool hasSelection, double fromNs, double toNs);
-    void taskClicked(std::uint32_t task); // noTask when a click hit nothing
+    // noTask when a click hit nothing; highlightedGroup() says in which runs.
+    void taskClicked(std::uint32_t task);
     void mappingChanged();
 
 protected:
@@ -144,7 +151,8 @@ private:
     TimelinePainter m_painter;
     ViewportController m_viewport;
     std::uint32_t m_highlight = il::noTask;
-    std::vector<std::uint8_t> m_matches;
+    int m_highlightGroup = -1;
+    std::vector<std::vector<std::uint8_t>> m_matches; // per group (its first run), per task
     bool m_showHandoffs = true;
     bool m_showQueueArrows = false;
     bool m_showWakeArrows = false;

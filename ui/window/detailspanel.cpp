@@ -216,7 +216,7 @@ void DetailsPanel::showRun(int run)
     const std::size_t count = r->trace()->tasks.size();
     names.reserve(qsizetype(count));
     for (std::size_t t = 0; t < count; ++t)
-        names << m_model->taskName(std::uint32_t(t));
+        names << r->taskName(std::uint32_t(t)); // the run's own names, whatever the others'
     m_details->setRun(il::taskDetails(*r->trace()), names, r->info().laneNames);
     applyRange();
 }
@@ -279,8 +279,15 @@ QString DetailsPanel::csv() const
     return QString::fromUtf8(il::taskDetailsCsv(shown, m_details->names(), m_details->lanes()));
 }
 
-void DetailsPanel::selectTask(std::uint32_t task)
+void DetailsPanel::selectTask(std::uint32_t task, int group)
 {
+    if (task != il::noTask && group >= 0 && m_model && m_run >= 0 && m_model->namesGroup(m_run) != group) {
+        // Its task of that number is another task: show a run where it is this one.
+        const auto it = std::find_if(m_listed.begin(), m_listed.end(),
+                                     [&](int r) { return m_model->namesGroup(r) == group; });
+        if (it != m_listed.end())
+            m_runs->setCurrentIndex(int(it - m_listed.begin())); // shows it
+    }
     m_syncing = true;
     m_table->clearSelection();
     for (int i = 0; i < m_proxy->rowCount(); ++i) {

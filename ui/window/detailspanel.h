@@ -44,15 +44,19 @@ private:
 
 // The Details dock: which run, its task table (sortable; with a range
 // selected on the ruler, only the tasks inside it), totals, Copy as CSV.
-// Selecting a row highlights that task on the timeline; a task clicked on
-// the timeline selects its row.
+// Selecting a row highlights that task on the timeline (in the runs named
+// from the same set); a task clicked on the timeline selects its row. Each
+// run's tasks go by that run's own names.
 class DetailsPanel : public QWidget
 {
     Q_OBJECT
 public:
     explicit DetailsPanel(const il::TimelineModel *model, QWidget *parent = nullptr);
 
-    void selectTask(std::uint32_t task);        // from the timeline; noTask clears
+    // From the timeline; noTask clears. `group`: the runs it was clicked in
+    // (TimelineModel::namesGroup): if the run shown names its tasks from
+    // another set, the first run of that group is shown instead.
+    void selectTask(std::uint32_t task, int group = -1);
     void setRange(bool has, double fromNs, double toNs); // the ruler's selection
     QString csv() const;                         // the rows shown, in the order shown
     QString totalsText() const;

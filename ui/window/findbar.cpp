@@ -97,13 +97,13 @@ QString FindBar::countText() const
 
 void FindBar::search(bool keepPlace)
 {
-    const std::uint32_t was = m_current >= 0 && m_current < int(m_matches.size()) ? m_matches[std::size_t(m_current)]
-                                                                                    : il::noTask;
+    const il::TaskMatch was = m_current >= 0 && m_current < int(m_matches.size()) ? m_matches[std::size_t(m_current)]
+                                                                                   : il::TaskMatch{};
     m_matches = m_model ? m_finder.find(*m_model, m_field->text(), m_pattern->isChecked(), &m_error)
-                        : std::vector<std::uint32_t>{};
+                        : std::vector<il::TaskMatch>{};
     m_view->setMatches(m_matches);
     m_current = -1;
-    if (keepPlace && was != il::noTask) {
+    if (keepPlace && was.task != il::noTask) {
         const auto it = std::find(m_matches.begin(), m_matches.end(), was);
         if (it != m_matches.end())
             m_current = int(it - m_matches.begin());
@@ -133,7 +133,7 @@ void FindBar::go(int index)
     }
     m_field->setPalette(pal);
     if (index >= 0 && index < int(m_matches.size()))
-        m_view->revealTask(m_matches[std::size_t(index)]);
+        m_view->revealTask(m_matches[std::size_t(index)].task, m_matches[std::size_t(index)].group);
     else
         m_view->setHighlightedTask(il::noTask);
 }

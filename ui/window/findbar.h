@@ -19,10 +19,11 @@ namespace ui {
 
 class TimelineView;
 
-// Find tasks by name (Ctrl+F): a bar above the timeline. Every match is
-// tinted in the task view of every run; Enter / Shift+Enter (or the arrows)
-// go to the next / previous one, which is highlighted in every run and
-// brought into view; the count says where you are ("3 of 17"). Substring,
+// Find tasks by name (Ctrl+F): a bar above the timeline. Each run's tasks
+// are searched by that run's own names, once for the runs that share a task
+// set (a match is a task of one set); every match is tinted in the task view
+// of those runs; Enter / Shift+Enter (or the arrows) go to the next /
+// previous one, which is highlighted in those runs and brought into view; the count says where you are ("3 of 17"). Substring,
 // case-insensitive, or a regular expression with Pattern ticked. Esc closes
 // it and clears the matches. It searches again when the runs change.
 class FindBar : public QWidget
@@ -37,7 +38,7 @@ public:
     QLineEdit *field() const { return m_field; }
     QToolButton *patternButton() const { return m_pattern; }
     QString countText() const;
-    const std::vector<std::uint32_t> &matches() const { return m_matches; }
+    const std::vector<il::TaskMatch> &matches() const { return m_matches; }
     int current() const { return m_current; } // index into matches(), -1 none
 
     void next();
@@ -55,7 +56,7 @@ private:
     QLineEdit *m_field = nullptr;
     QToolButton *m_pattern = nullptr;
     QLabel *m_count = nullptr;
-    std::vector<std::uint32_t> m_matches;
+    std::vector<il::TaskMatch> m_matches;
     il::TaskFinder m_finder; // the names folded once, searched at each key
     int m_current = -1;
     QString m_error;

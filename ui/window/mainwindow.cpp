@@ -150,9 +150,19 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget *parent)
         }
     });
     connect(m_timeline, &TimelineView::taskClicked, this, [this](std::uint32_t task) {
-        if (task != il::noTask)
-            notify(tr("Highlighted %1 in every run (Esc clears)")
-                                         .arg(m_session->model().taskName(task)), 4000);
+        if (task == il::noTask)
+            return;
+        // Named as the run it was clicked in names it; highlighted in the
+        // runs of that task set only.
+        const il::TimelineModel &model = m_session->model();
+        const int group = m_timeline->highlightedGroup();
+        bool others = false;
+        for (int r = 0; r < model.runCount() && group >= 0; ++r)
+            others |= model.hasRun(r) && model.namesGroup(r) != group;
+        notify((others ? tr("Highlighted %1 in every run of its task set (Esc clears)")
+                       : tr("Highlighted %1 in every run (Esc clears)"))
+                   .arg(model.taskName(std::max(0, group), task)),
+               4000);
     });
     connect(m_panel, &TaskSetPanel::openRequested, this, &MainWindow::openTaskSet);
     connect(m_panel, &TaskSetPanel::saveRequested, this, &MainWindow::saveTaskSet);
@@ -222,8 +232,9 @@ void MainWindow::createDocks()
                                     .arg(e.number).arg(e.when.toString(QStringLiteral("HH:mm:ss"))));
     });
     connect(m_history, &HistoryPanel::compareRequested, this, [this](const HistoryEntry &a, const HistoryEntry &b) {
-        // One axis, one task set: the rows by task and the names in the bars
-        // are that set's, so two different sets cannot share them truthfully.
+        // One task set: the chart and the why text compare runs of one set's
+        // work (each run would name its own tasks, but the measures of two
+        // different sets' runs side by side compare nothing).
         if (!a.set || !b.set || !sameWork(*a.set, *b.set)) {
             notify(tr("#%1 and #%2 ran different task sets (%3, %4): compare two comparisons of one task set")
                        .arg(a.number).arg(b.number).arg(a.set ? a.set->name : QString(), b.set ? b.set->name : QString()),
@@ -248,8 +259,12 @@ void MainWindow::createDocks()
         m_repeat->setValue(e.repeat);
         run();
     });
-    connect(m_details, &DetailsPanel::taskChosen, this, [this](std::uint32_t task) { m_timeline->revealTask(task); });
-    connect(m_timeline, &TimelineView::taskClicked, m_details, &DetailsPanel::selectTask);
+    connect(m_details, &DetailsPanel::taskChosen, this, [this](std::uint32_t task) {
+        const int run = m_details->shownRun();
+        m_timeline->revealTask(task, run >= 0 ? m_session->model().namesGroup(run) : -1);
+    });
+    connect(m_timeline, &TimelineView::taskClicked, m_details,
+            [this](std::uint32_t task) { m_details->selectTask(task, m_timeline->highlightedGroup()); });
     connect(m_timeline, &TimelineView::selectionChanged, m_details, &DetailsPanel::setRange);
     resizeDocks({taskDock}, {400}, Qt::Horizontal);
     resizeDocks({chartDock}, {290}, Qt::Vertical);
@@ -710,6 +725,7 @@ PictureOptions MainWindow::pictureOptions() const
         options.toNs = m.toNs(m_timeline->viewport()->width());
     }
     options.highlightTask = m_timeline->highlightedTask();
+    options.highlightGroup = m_timeline->highlightedGroup();
     options.handoffArrows = m_timeline->showsHandoffs();
     options.queueArrows = m_timeline->showsQueueArrows();
     options.wakeArrows = m_timeline->showsWakeArrows();

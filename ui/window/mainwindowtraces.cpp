@@ -11,7 +11,6 @@
 
 #include <QDragEnterEvent>
 #include <QDropEvent>
-#include <QFileInfo>
 #include <QMimeData>
 #include <QUrl>
 
@@ -56,18 +55,17 @@ void MainWindow::openTraces(const QStringList &paths, std::function<void()> done
         if (!runs.empty() && !m_session->isRunning()) {
             const std::size_t before = m_session->results().size();
             const std::vector<il::RunResultPtr> all = il::appendOpenedRuns(m_session->results(), runs);
-            // Task names: with nothing shown yet, the (first) opened file's
-            // own, as the command line does; beside runs already shown, the
-            // set those runs have (the timeline names every run's tasks
-            // from one set).
-            const il::TaskSetPtr names = before == 0 && runs.front().tasks ? runs.front().tasks : m_panel->taskSet();
-            m_session->addOpened(std::vector<il::RunResultPtr>(all.begin() + qsizetype(before), all.end()), names);
-            // Say so where that names a file's own tasks otherwise.
-            QStringList renamed;
+            // Each run names its tasks as its file does, whatever the runs
+            // beside it have. A file whose names are those shown shares
+            // their set: its task 3 is their task 3 (highlight, find).
+            const il::TaskSetPtr shown = m_session->results().empty() ? il::TaskSetPtr() : m_session->taskSet();
+            std::vector<il::TaskSetPtr> names;
             for (const il::OpenedRun &run : runs)
-                if (run.tasks && !run.tasks->tasks.empty() && m_session->taskSet() && !sameTaskNames(*run.tasks, *m_session->taskSet())
-                    && !renamed.contains(run.source))
-                    renamed << run.source;
+                names.push_back(run.tasks && shown && sameTaskNames(*run.tasks, *shown) ? shown : run.tasks);
+            // The comparison's set (the why text, the exports): with nothing
+            // shown yet, the (first) opened file's own, as the command line does.
+            const il::TaskSetPtr set = before == 0 && runs.front().tasks ? runs.front().tasks : m_panel->taskSet();
+            m_session->addOpened(std::vector<il::RunResultPtr>(all.begin() + qsizetype(before), all.end()), names, set);
             updateRunState(); // there are runs to export now
             m_timeline->fitAll();
             QString text = tr("Opened %1 · %2").arg(il::plural(qint64(runs.size()), "run"), il::plural(qint64(spans), "span"));
@@ -76,9 +74,6 @@ void MainWindow::openTraces(const QStringList &paths, std::function<void()> done
             if (skipped)
                 text += tr(" · %1 skipped (see the header's tooltip)").arg(il::plural(qint64(skipped), "event"));
             said.prepend(text);
-            for (const QString &file : renamed)
-                said << tr("%1: its tasks are shown with the names of the task set already shown, which differ from its own (open it alone to see them)")
-                            .arg(QFileInfo(file).fileName());
         }
         notify(said.join(QStringLiteral(" — ")), 15000);
         if (done)

@@ -5,6 +5,8 @@
 #include "ui/text/incidenttext.h"
 #include "ui/timeline/runheader.h"
 
+#include <algorithm>
+
 namespace ui {
 
 RunSession::RunSession(QObject *parent)
@@ -64,16 +66,18 @@ void RunSession::stop()
     emit progressChanged();
 }
 
-bool RunSession::addOpened(const std::vector<il::RunResultPtr> &runs, const il::TaskSetPtr &set)
+bool RunSession::addOpened(const std::vector<il::RunResultPtr> &runs, const std::vector<il::TaskSetPtr> &names,
+                           const il::TaskSetPtr &set)
 {
-    if (m_running || !set)
+    if (m_running || !set || names.size() != runs.size())
         return false;
-    if (!m_set || m_results.empty()) { // nothing shown whose tasks these would rename
+    if (!m_set || m_results.empty()) { // nothing shown yet: the comparison is the file's
         m_set = set;
         m_model.setTaskSet(m_set);
     }
-    for (const il::RunResultPtr &r : runs) {
-        m_model.setTrace(r->trace, r->metrics);
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+        const il::RunResultPtr &r = runs[i];
+        m_model.setTrace(r->trace, r->metrics, r->trace->info.runIndex, QString(), names[i]);
         m_results.push_back(r);
         emit runFinished(r); // the model announced its own change
     }
@@ -257,18 +261,26 @@ QString RunSession::statusText() const
         return m_stopping ? tr("Stopping…") : tr("Starting…");
     if (!m_storedNote.isEmpty())
         return m_storedNote;
+    // Runs opened from files are neither finished nor stopped runs of ours.
+    const auto opened = static_cast<int>(std::count_if(m_results.begin(), m_results.end(), [](const il::RunResultPtr &r) {
+        return !r->trace->info.openedFrom.isEmpty();
+    }));
+    const int lab = static_cast<int>(m_results.size()) - opened;
     QString text;
-    if (!m_cancelled && m_results.size() == m_configs.size() && !m_configs.empty()) {
+    if (m_configs.empty() && opened > 0) {
+        text = tr("%n run(s) opened from files", nullptr, opened);
+    } else if (!m_cancelled && lab == static_cast<int>(m_configs.size()) && !m_configs.empty()) {
         text = tr("Done: %1 of %2")
-                   .arg(tr("%n run(s)", nullptr, static_cast<int>(m_results.size())),
-                        tr("%n task(s)", nullptr, perRun));
+                   .arg(tr("%n run(s)", nullptr, lab), tr("%n task(s)", nullptr, perRun));
         if (m_repeat > 1)
             text += tr(", each the median of %1").arg(m_repeat);
     } else {
         // The run Stop landed in counts as begun, not finished.
-        const int begun = m_model.runCount();
+        const int begun = std::min(m_model.runCount() - opened, static_cast<int>(m_configs.size()));
         text = tr("Stopped during run %1 of %2").arg(std::max(1, begun)).arg(m_configs.size());
     }
+    if (opened > 0 && !m_configs.empty())
+        text += tr(" · %n opened from files", nullptr, opened);
     const QString problems = comparisonProblemSummary(m_model);
     if (!problems.isEmpty())
         text += tr(" · ⚠ %1 (hover a run's header for details)").arg(problems);

@@ -31,9 +31,12 @@ public:
     bool start(il::TaskSetPtr set, std::vector<il::RunConfig> runs, int repeat = 1);
     // Adds finished runs opened from trace files (their run indexes follow
     // the results'); refused while a run goes. The next start() clears them.
-    // `set` names the tasks when nothing is shown yet (the first opened
-    // file's own, else the panel's).
-    bool addOpened(const std::vector<il::RunResultPtr> &runs, const il::TaskSetPtr &set);
+    // Each run names its tasks from its own entry of `names` (the file's;
+    // null: "task 3"), whatever the runs shown have. `set` becomes taskSet()
+    // when nothing is shown yet (the first opened file's own, else the
+    // panel's): what the chart's why text and the exports go by.
+    bool addOpened(const std::vector<il::RunResultPtr> &runs, const std::vector<il::TaskSetPtr> &names,
+                   const il::TaskSetPtr &set);
     // Shows finished runs kept from earlier comparisons (the run history)
     // instead of the current one: each at the next run index, named by its
     // title ("#2 threads") if it has one. Refused while a run goes.
@@ -42,6 +45,8 @@ public:
         il::RunResultPtr result;
         QString title;
     };
+    // Every run named from `set` (the history's entries keep the set they
+    // ran; two compared on one axis have the same names).
     bool showStored(const il::TaskSetPtr &set, const std::vector<StoredRun> &runs, const QString &what);
     void stop();
     bool isRunning() const { return m_running; }

@@ -30,7 +30,7 @@ void collectHeader(PaintContext &ctx, const VisibleBand &vb)
         out.pinnedText = out.texts.size();
     }
     out.texts.push_back({true, out.headers.size()});
-    RunHeader text = RunHeader::of(*vb.run, ctx.taskCount);
+    RunHeader text = RunHeader::of(*vb.run); // its own tasks, not another run's
     if (ctx.scene.collapsible) {
         // ▾ unfolded, ▸ folded (with how many rows it hides).
         text.title = (band.collapsedRows > 0 || (band.rows == 0 && ctx.layout.collapsed.size() > std::size_t(band.run)

@@ -20,13 +20,19 @@ void collectRows(PaintContext &ctx, const VisibleBand &vb)
     PaintBatches &out = ctx.batches;
     const bool vectorOutput = isVectorDevice(ctx.p);
     const SpanNameText &ellipsis = ctx.names.ellipsis(ctx.normalFont);
+    // Highlight and find matches are per task of the run's own names.
+    const std::uint32_t highlight = ctx.scene.highlightIn(band.run);
+    const int namesGroup = ctx.byTask() && ctx.scene.matches ? ctx.model.namesGroup(band.run) : -1;
+    const il::Trace *foreign = !ctx.byTask() && vb.run->trace() && vb.run->trace()->foreign ? vb.run->trace().get() : nullptr;
+    const int laneCount = foreign ? std::max(0, int(foreign->laneBegin.size()) - 2) : 0;
     for (int r = vb.firstRow; r <= vb.lastRow; ++r) {
         const int y = ctx.rowTop(vb, r);
         const QRect rowRect(ctx.rect.left(), y, ctx.rect.width(), band.rowHeight);
-        // In the task view the highlighted task's row is tinted in every run.
-        if (ctx.byTask() && static_cast<std::uint32_t>(r) == ctx.scene.highlightTask) {
+        // In the task view the highlighted task's row is tinted in every run
+        // of its task set.
+        if (ctx.byTask() && static_cast<std::uint32_t>(r) == highlight) {
             ctx.p.fillRect(rowRect, ctx.style.selection);
-        } else if (ctx.byTask() && ctx.scene.isMatch(static_cast<std::uint32_t>(r))) {
+        } else if (ctx.byTask() && ctx.scene.isMatch(namesGroup, static_cast<std::uint32_t>(r))) {
             // A find match: the highlight's colour, fainter.
             QColor tint = ctx.style.selection;
             tint.setAlpha(tint.alpha() / 2);
@@ -55,8 +61,19 @@ void collectRows(PaintContext &ctx, const VisibleBand &vb)
         if (band.rowHeight < ctx.fm.height() || !ctx.scene.spanNames)
             continue;
         int lastRight = INT_MIN;
+        // Another tool's run by lane: its spans carry the names its file
+        // gave them; item i of a lane row is the lane's span i.
+        const il::Trace::Range laneSpans = foreign && r < laneCount ? foreign->laneSpans(r) : il::Trace::Range{nullptr, nullptr};
         for (const NamedItem &item : geo.named) {
             if (item.kind == il::ItemKind::Queued || item.kind == il::ItemKind::Ready || item.kind == il::ItemKind::QueuedAt)
+                continue;
+            const il::Span *span = laneSpans.begin && item.index < std::size_t(laneSpans.end - laneSpans.begin)
+                                       ? laneSpans.begin + item.index
+                                       : nullptr;
+            const SpanNameText *label = span ? &ctx.names.spanLabel(*foreign, *span, ctx.normalFont) : nullptr;
+            if (label && label->text.isEmpty())
+                label = nullptr;
+            if (!label && item.task == il::noTask)
                 continue;
             const int left = std::max(item.x0, ctx.axisLeft) + 3;
             const int right = std::min(item.x1, ctx.rect.right()) - 3;
@@ -65,8 +82,9 @@ void collectRows(PaintContext &ctx, const VisibleBand &vb)
                 continue;
             // Laid out once per name (by task: per kind and length); cut to
             // the bar by its cached advances, not shaped again.
-            const SpanNameText &name = ctx.byTask() ? ctx.names.phaseText(item.kind, item.durationNs, ctx.normalFont)
-                                                    : ctx.names.taskName(ctx.model, item.task, ctx.normalFont);
+            const SpanNameText &name = label ? *label
+                                       : ctx.byTask() ? ctx.names.phaseText(item.kind, item.durationNs, ctx.normalFont)
+                                                      : ctx.names.taskName(*vb.run, item.task, ctx.normalFont);
             PaintBatches::SpanName shown{QRect(left, y, room, band.rowHeight), QString(), item.kind, 0, &name, 0};
             if (!vectorOutput && name.simple() && (name.width <= room || ellipsis.simple())) {
                 shown.shown = name.glyphsShown(room, ellipsis.width);

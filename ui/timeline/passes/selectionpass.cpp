@@ -19,7 +19,8 @@ std::pair<double, double> selectionX(const PaintContext &ctx)
 
 void collectHighlight(PaintContext &ctx, const VisibleBand &vb)
 {
-    if (ctx.scene.highlightTask == il::noTask)
+    // Not in runs of other tasks: their task of that number is another task.
+    if (ctx.scene.highlightIn(vb.band->run) == il::noTask)
         return;
     const int rowHeight = vb.band->rowHeight;
     for (int r = vb.firstRow; r <= vb.lastRow; ++r) {
