@@ -473,7 +473,11 @@ int cmdRun(const QStringList &args, const ScreenshotFn &screenshot)
         {
             // Every run: the lab's, then the opened ones (a run from another
             // tool's file keeps its span and task names in its trace).
-            wrote(path, il::writeChromeTraceFile(path, names, results, interrupted));
+            // Each run's tasks by its own names, as the picture has them.
+            std::vector<const il::TaskSet *> runSets;
+            for (const auto &runNames : shotOptions.runNames)
+                runSets.push_back(runNames.get());
+            wrote(path, il::writeChromeTraceFile(path, names, results, interrupted, runSets));
         }
     }
     if (!shot.isEmpty()) {

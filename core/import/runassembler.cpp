@@ -338,12 +338,14 @@ std::vector<OpenedRun> assembleOwn(RawTrace &raw, const QString &source, QString
         return (sa == raw.processSort.end() ? INT_MAX : sa->second) < (sb == raw.processSort.end() ? INT_MAX : sb->second);
     });
 
-    auto set = std::make_shared<TaskSet>();
-    set->name = raw.tasksetName;
-    std::vector<bool> named;
-    // Acquire phases seen through their lock-wait spans: task, phase, lock name.
+    // Each run's task names as interned ids (`none`: not shown), so that
+    // runs of different task sets in one file (a comparison exported beside
+    // an opened file of other tasks) each get their own names.
+    std::vector<std::vector<std::uint32_t>> nameIds;
+    // Acquire phases seen through their lock-wait spans: run, task, phase, lock name.
     struct LockPhase
     {
+        std::size_t run;
         std::uint32_t task;
         std::uint16_t phase;
         std::uint32_t name;
@@ -401,10 +403,7 @@ std::vector<OpenedRun> assembleOwn(RawTrace &raw, const QString &source, QString
         }
         trace->tasks.resize(taskCount);
         std::vector<bool> shown(taskCount, false);
-        if (set->tasks.size() < taskCount) {
-            set->tasks.resize(taskCount);
-            named.resize(taskCount, false);
-        }
+        std::vector<std::uint32_t> &names = nameIds.emplace_back(taskCount, none);
         if (asker.stopped(0))
             return {};
         for (std::uint32_t k : byPid[pid]) {
@@ -448,10 +447,8 @@ std::vector<OpenedRun> assembleOwn(RawTrace &raw, const QString &source, QString
                 r.lane = taskTrack ? 0 : std::uint16_t(*tid - 1);
                 r.state = e.state != 0xff ? TaskState(e.state) : TaskState::Done;
                 shown[std::size_t(e.task)] = true;
-                if (!named[std::size_t(e.task)]) {
-                    set->tasks[std::size_t(e.task)].name = raw.strings.text(e.name);
-                    named[std::size_t(e.task)] = true;
-                }
+                if (names[std::size_t(e.task)] == none)
+                    names[std::size_t(e.task)] = e.name;
                 continue;
             }
             Span s;
@@ -464,7 +461,7 @@ std::vector<OpenedRun> assembleOwn(RawTrace &raw, const QString &source, QString
             s.cpuUs = e.cpuUs;
             trace->spans.push_back(s);
             if (s.kind == SpanKind::LockWait && e.lock != none && s.task < taskCount && s.phase != noPhase)
-                lockPhases.push_back({s.task, s.phase, e.lock});
+                lockPhases.push_back({traces.size(), s.task, s.phase, e.lock});
         }
         // Tasks the file does not show never ran: as the engine leaves them.
         for (std::size_t i = 0; i < taskCount; ++i)
@@ -512,11 +509,42 @@ std::vector<OpenedRun> assembleOwn(RawTrace &raw, const QString &source, QString
         setBounds(*trace);
         traces.emplace_back(trace, ri);
     }
-    for (std::size_t i = 0; i < set->tasks.size(); ++i)
-        if (set->tasks[i].name.isEmpty())
-            set->tasks[i].name = QStringLiteral("task %1").arg(i);
+    // Runs whose names agree wherever both show a task share one set (a
+    // comparison's modes); a run of other names gets a set of its own.
+    std::vector<std::vector<std::uint32_t>> groupNames;
+    std::vector<std::size_t> groupOf;
+    for (const std::vector<std::uint32_t> &names : nameIds) {
+        std::size_t g = 0;
+        for (; g < groupNames.size(); ++g) {
+            const std::vector<std::uint32_t> &other = groupNames[g];
+            bool agree = true;
+            for (std::size_t i = 0; agree && i < std::min(names.size(), other.size()); ++i)
+                agree = names[i] == none || other[i] == none || names[i] == other[i];
+            if (agree)
+                break;
+        }
+        if (g == groupNames.size())
+            groupNames.emplace_back();
+        std::vector<std::uint32_t> &merged = groupNames[g];
+        if (merged.size() < names.size())
+            merged.resize(names.size(), none);
+        for (std::size_t i = 0; i < names.size(); ++i)
+            if (merged[i] == none)
+                merged[i] = names[i];
+        groupOf.push_back(g);
+    }
+    std::vector<std::shared_ptr<TaskSet>> sets;
+    for (const std::vector<std::uint32_t> &names : groupNames) {
+        auto &set = sets.emplace_back(std::make_shared<TaskSet>());
+        set->name = raw.tasksetName;
+        set->tasks.resize(names.size());
+        for (std::size_t i = 0; i < names.size(); ++i)
+            set->tasks[i].name = names[i] != none ? raw.strings.text(names[i]) : QStringLiteral("task %1").arg(i);
+    }
     // Phases as recorded (the file has durations, not what was declared).
-    for (const auto &[trace, ri] : traces) {
+    for (std::size_t r = 0; r < traces.size(); ++r) {
+        const auto &trace = traces[r].first;
+        TaskSet *set = sets[groupOf[r]].get();
         for (const Span &s : trace->spans) {
             if (s.task >= set->tasks.size() || s.phase == noPhase || (s.kind != SpanKind::Cpu && s.kind != SpanKind::Io))
                 continue;
@@ -529,14 +557,17 @@ std::vector<OpenedRun> assembleOwn(RawTrace &raw, const QString &source, QString
     }
     // An acquire that waited: its lock, so an export of the run names it again.
     for (const LockPhase &l : lockPhases) {
-        auto &phases = set->tasks[l.task].phases;
+        TaskSet &set = *sets[groupOf[l.run]];
+        auto &phases = set.tasks[l.task].phases;
         if (phases.size() <= l.phase)
             phases.resize(std::size_t(l.phase) + 1);
-        phases[l.phase] = Phase(PhaseKind::Acquire, set->nameId(raw.strings.text(l.name)), 0);
+        phases[l.phase] = Phase(PhaseKind::Acquire, set.nameId(raw.strings.text(l.name)), 0);
     }
     std::vector<OpenedRun> runs;
     const QString file = QFileInfo(source).fileName();
-    for (const auto &[trace, ri] : traces) {
+    for (std::size_t r = 0; r < traces.size(); ++r) {
+        const auto &[trace, ri] = traces[r];
+        const std::shared_ptr<TaskSet> &set = sets[groupOf[r]];
         auto result = std::make_shared<RunResult>();
         result->trace = trace;
         result->metrics = computeMetrics(*trace, *set);

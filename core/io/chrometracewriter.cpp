@@ -654,16 +654,18 @@ private:
 
 } // namespace
 
-bool writeChromeTrace(const TaskSet &set, const std::vector<RunResultPtr> &runs, const ByteSink &sink)
+bool writeChromeTrace(const TaskSet &set, const std::vector<RunResultPtr> &runs, const ByteSink &sink,
+                      const std::vector<const TaskSet *> &runSets)
 {
     JsonTextOut out(sink);
     out.literal("{\"traceEvents\":[");
     bool first = true;
     std::int64_t flowId = 0;
-    for (const RunResultPtr &run : runs) {
+    for (std::size_t i = 0; i < runs.size(); ++i) {
         if (!out.ok())
             break;
-        RunWriter(out, first, flowId, set, *run->trace, run->metrics).write();
+        const TaskSet &names = i < runSets.size() && runSets[i] ? *runSets[i] : set;
+        RunWriter(out, first, flowId, names, *runs[i]->trace, runs[i]->metrics).write();
     }
     out.room();
     out.literal("\n],\"displayTimeUnit\":\"ms\",\"otherData\":{\"taskset\":");

@@ -25,8 +25,13 @@ namespace il {
 // spans stay nested. Each track's events are written in start order, the
 // enclosing event first.
 //
+// `runSets[i]`, where given and not null, names run i's tasks and locks (an
+// opened file's own names, a kept run of another task set); the others are
+// named from `set`, whose name the file carries.
+//
 // Returns false as soon as the sink refused a piece.
-bool writeChromeTrace(const TaskSet &set, const std::vector<RunResultPtr> &runs, const ByteSink &sink);
+bool writeChromeTrace(const TaskSet &set, const std::vector<RunResultPtr> &runs, const ByteSink &sink,
+                      const std::vector<const TaskSet *> &runSets = {});
 
 inline constexpr std::int64_t chromeTraceResolutionNs = 125;
 

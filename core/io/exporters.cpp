@@ -23,12 +23,12 @@ QByteArray chromeTraceJson(const TaskSet &set, const std::vector<RunResultPtr> &
 }
 
 QString writeChromeTraceFile(const QString &path, const TaskSet &set, const std::vector<RunResultPtr> &runs,
-                             const StopCheck &stop)
+                             const StopCheck &stop, const std::vector<const TaskSet *> &runSets)
 {
     FileWriter file(path, stop);
     if (!file.open())
         return file.errorString();
-    writeChromeTrace(set, runs, [&file](const char *data, std::size_t size) { return file.write(data, size); });
+    writeChromeTrace(set, runs, [&file](const char *data, std::size_t size) { return file.write(data, size); }, runSets);
     file.commit();
     return file.errorString();
 }

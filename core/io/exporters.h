@@ -20,8 +20,9 @@ namespace il {
 QByteArray chromeTraceJson(const TaskSet &set, const std::vector<RunResultPtr> &runs);
 // The same, streamed into `path` through a FileWriter: memory stays small
 // whatever the trace's size. Returns an empty string or "PATH: reason".
+// `runSets`: as writeChromeTrace's, the set naming each run's tasks.
 QString writeChromeTraceFile(const QString &path, const TaskSet &set, const std::vector<RunResultPtr> &runs,
-                             const StopCheck &stop = {});
+                             const StopCheck &stop = {}, const std::vector<const TaskSet *> &runSets = {});
 
 // {"taskset", "tasks", "cores", "runs": [...]} as documented in the README;
 // each run has its "incidents" (times in ms from the run's origin, like the

@@ -5,6 +5,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMap>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
@@ -96,7 +97,7 @@ void TestCliOpen::screenshotNamesEachFilesOwnTasks()
     set.close();
     for (const QStringList &lab : {QStringList{}, QStringList{"--taskset", "lab.json", "--mode", "sequential"}}) {
         r = run(QStringList{"run", "--open", "primes.json", "--open", "downloads.json", "--screenshot", "both.svg",
-                            "--view", "task", "--quiet"} + lab);
+                            "--view", "task", "--trace", "all.json", "--quiet"} + lab);
         if (r.err.contains(QLatin1String("this build has no GUI library")))
             QSKIP("this build of interleave has no GUI library (the tsan preset): no pictures");
         QVERIFY2(r.code == 0, qPrintable(r.err));
@@ -108,6 +109,24 @@ void TestCliOpen::screenshotNamesEachFilesOwnTasks()
         QCOMPARE(svg.count(">GET /file/7<"), 1);
         QCOMPARE(svg.count(">primes 7<"), 1);
         QCOMPARE(svg.contains(">lab-beta<"), !lab.isEmpty());
+        // The trace names them so too: each run's task events by its own set.
+        const QJsonArray events = QJsonDocument::fromJson(read("all.json")).object().value("traceEvents").toArray();
+        QMap<int, QStringList> taskNames; // pid -> its task events' names
+        for (const QJsonValue &v : events) {
+            const QJsonObject e = v.toObject();
+            if (e.value("ph").toString() == QLatin1String("X") && e.value("cat").toString() == QLatin1String("task"))
+                taskNames[e.value("pid").toInt()] << e.value("name").toString();
+        }
+        QCOMPARE(taskNames.size(), lab.isEmpty() ? 2 : 3);
+        QStringList kinds;
+        for (const QStringList &names : std::as_const(taskNames)) {
+            const QString kind = names.first().left(3); // "GET", "pri", "lab"
+            for (const QString &n : names)
+                QVERIFY2(n.startsWith(kind), qPrintable(names.join(QLatin1String(", "))));
+            kinds << kind;
+        }
+        kinds.sort();
+        QCOMPARE(kinds, lab.isEmpty() ? QStringList({"GET", "pri"}) : QStringList({"GET", "lab", "pri"}));
     }
 }
 

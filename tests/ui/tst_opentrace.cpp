@@ -412,6 +412,18 @@ void TestOpenTrace::labRunAndOpenedExportKeepTheirOwnNames()
     QCOMPARE(details->shownRun(), 1);
     QVERIFY2(w.statusBar()->currentMessage().contains(QStringLiteral("Highlighted prime-sieve-2 in every run of its task set")),
              qPrintable(w.statusBar()->currentMessage()));
+
+    // File -> Export trace names each run's tasks so too.
+    const QString both = dir.filePath(QStringLiteral("both.json"));
+    {
+        SaveAs answer(both);
+        w.exportTraceAction()->trigger();
+    }
+    const il::OpenResult again = il::openTraceFile(both);
+    QVERIFY2(again.ok(), qPrintable(again.error));
+    QCOMPARE(int(again.runs.size()), 2);
+    QCOMPARE(again.runs[0].tasks->tasks[3].name, QStringLiteral("fetch-page-3"));
+    QCOMPARE(again.runs[1].tasks->tasks[3].name, QStringLiteral("prime-sieve-3"));
 }
 
 // Hovering a span of another tool's trace names it as the file did.

@@ -766,7 +766,18 @@ void MainWindow::exportTrace()
         return;
     // Streamed to the file: a comparison of millions of events never sits in
     // memory as text.
-    const QString error = il::writeChromeTraceFile(path, *m_session->taskSet(), m_session->results());
+    // Each run's tasks by the names the timeline gives them (an opened
+    // file's own, a kept run's set).
+    const il::TimelineModel &model = m_session->model();
+    std::vector<const il::TaskSet *> runSets;
+    for (const il::RunResultPtr &r : m_session->results()) {
+        const il::TaskSet *names = nullptr;
+        for (int run = 0; run < model.runCount() && !names; ++run)
+            if (model.hasRun(run) && model.run(run).trace() == r->trace)
+                names = model.run(run).taskSet();
+        runSets.push_back(names);
+    }
+    const QString error = il::writeChromeTraceFile(path, *m_session->taskSet(), m_session->results(), {}, runSets);
     if (!error.isEmpty())
         QMessageBox::warning(this, tr("Export trace"), error);
     else
