@@ -1,5 +1,7 @@
 // The window's toolbars at the width of a common screen: every control
 // shown, none behind the overflow chevron.
+#include "ui/timeline/spanstyle.h"
+#include "ui/window/legendwidget.h"
 #include "ui/window/mainwindow.h"
 
 #include <QAction>
@@ -59,6 +61,21 @@ void TestToolbar::everyControlShows()
     }
     // Open, Save picture, ten modes, workers and repeat (label and box), Run, Stop.
     QVERIFY2(controls >= 18, qPrintable(QString::number(controls)));
+
+    // The timeline's legend: every entry shown, none behind the view
+    // switch beside it; narrower than one row, it wraps onto a second.
+    auto *legend = w.findChild<ui::LegendWidget *>();
+    QVERIFY(legend);
+    const int rowHeight = legend->heightForWidth(legend->sizeHint().width());
+    QVERIFY(rowHeight > 0);
+    QCOMPARE(legend->height(), legend->heightForWidth(legend->width()));
+    QVERIFY2(legend->height() >= ui::legendRows(legend->font(), ui::SpanStyle::forPalette(legend->palette()),
+                                                legend->width()) * rowHeight,
+             qPrintable(QString::number(legend->height())));
+    if (width < 1440)
+        QVERIFY2(legend->height() >= 2 * rowHeight, qPrintable(QString::number(legend->width())));
+    for (QToolButton *b : legend->parentWidget()->findChildren<QToolButton *>())
+        QVERIFY2(!legend->geometry().intersects(b->geometry()), qPrintable(b->text()));
 }
 
 QTEST_MAIN(TestToolbar)

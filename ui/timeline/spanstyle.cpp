@@ -5,6 +5,8 @@
 #include <QPainter>
 
 #include <algorithm>
+#include <iterator>
+#include <vector>
 
 namespace ui {
 
@@ -165,52 +167,84 @@ constexpr il::ItemKind legendKinds[] = {il::ItemKind::Cpu,    il::ItemKind::Io, 
 constexpr int swatchW = 22;
 } // namespace
 
+namespace {
+// Each entry's width, swatch to the gap after its label, in drawing order.
+std::vector<int> legendEntryWidths(const QFontMetrics &fm, const SpanStyle &style)
+{
+    std::vector<int> widths;
+    for (il::ItemKind kind : legendKinds)
+        widths.push_back(swatchW + 5 + fm.horizontalAdvance(style.kind(kind).label) + 16);
+    for (const char *label : markLabels)
+        widths.push_back(swatchW + 5 + fm.horizontalAdvance(QString::fromLatin1(label)) + 16);
+    return widths;
+}
+
+// Where each entry goes: (row, x from the left edge), wrapping at `width`.
+std::vector<std::pair<int, int>> legendPlaces(const std::vector<int> &widths, int width)
+{
+    std::vector<std::pair<int, int>> places;
+    int row = 0, x = 0;
+    for (int w : widths) {
+        if (x > 0 && x + w - 16 > width) { // the gap after the last label may hang over
+            ++row;
+            x = 0;
+        }
+        places.emplace_back(row, x);
+        x += w;
+    }
+    return places;
+}
+} // namespace
+
 int legendWidth(const QFont &font, const SpanStyle &style)
 {
-    const QFontMetrics fm(font);
     int w = 0;
-    for (il::ItemKind kind : legendKinds)
-        w += swatchW + 5 + fm.horizontalAdvance(style.kind(kind).label) + 16;
-    for (const char *label : markLabels)
-        w += swatchW + 5 + fm.horizontalAdvance(QString::fromLatin1(label)) + 16;
+    for (int entry : legendEntryWidths(QFontMetrics(font), style))
+        w += entry;
     return w;
 }
 
-int paintLegend(QPainter &painter, const QRect &rect, const SpanStyle &style)
+int legendRows(const QFont &font, const SpanStyle &style, int width)
+{
+    const auto places = legendPlaces(legendEntryWidths(QFontMetrics(font), style), width);
+    return places.empty() ? 1 : places.back().first + 1;
+}
+
+int paintLegend(QPainter &painter, const QRect &rect, const SpanStyle &style, int rowHeight)
 {
     using il::ItemKind;
     const QFontMetrics fm(painter.font());
-    const int swatchH = std::min(rect.height() - 4, fm.height() - 2);
-    int x = rect.left();
+    const int rowH = rowHeight > 0 ? rowHeight : rect.height();
+    const int swatchH = std::min(rowH - 4, fm.height() - 2);
+    const std::vector<int> widths = legendEntryWidths(fm, style);
+    const auto places = legendPlaces(widths, rect.width());
+    int used = 0;
     painter.save();
-    for (ItemKind kind : legendKinds) {
-        const KindStyle &k = style.kind(kind);
-        const QRect swatch(x, rect.center().y() - swatchH / 2, swatchW, swatchH);
-        fillKind(painter, swatch, k);
-        painter.setPen(k.ink);
-        painter.drawRect(swatch.adjusted(0, 0, -1, -1));
-        x += swatchW + 5;
+    for (std::size_t i = 0; i < places.size(); ++i) {
+        const int x = rect.left() + places[i].second;
+        const QRect row(rect.left(), rect.top() + places[i].first * rowH, rect.width(), rowH);
+        const QRect swatch(x, row.center().y() - swatchH / 2, swatchW, swatchH);
+        QString text;
+        if (i < std::size(legendKinds)) {
+            const KindStyle &k = style.kind(legendKinds[i]);
+            fillKind(painter, swatch, k);
+            painter.setPen(k.ink);
+            painter.drawRect(swatch.adjusted(0, 0, -1, -1));
+            text = k.label;
+        } else {
+            // The end marks: a pale bar ending where the task failed or was cancelled.
+            const char *label = markLabels[i - std::size(legendKinds)];
+            painter.fillRect(swatch, style.kind(ItemKind::Queued).fill);
+            paintEndMark(painter, swatch, swatch.top() - 2, swatch.height() + 4, label == markLabels[0], style);
+            text = QString::fromLatin1(label);
+        }
         painter.setPen(style.text);
-        const int w = fm.horizontalAdvance(k.label);
-        painter.drawText(QRect(x, rect.top(), w + 2, rect.height()), Qt::AlignVCenter | Qt::AlignLeft,
-                         k.label);
-        x += w + 16;
-    }
-    // The end marks: a pale bar ending where the task failed or was cancelled.
-    for (const char *label : markLabels) {
-        const bool failed = label == markLabels[0];
-        const QRect swatch(x, rect.center().y() - swatchH / 2, swatchW, swatchH);
-        painter.fillRect(swatch, style.kind(ItemKind::Queued).fill);
-        paintEndMark(painter, swatch, swatch.top() - 2, swatch.height() + 4, failed, style);
-        x += swatchW + 5;
-        painter.setPen(style.text);
-        const QString text = QString::fromLatin1(label);
         const int w = fm.horizontalAdvance(text);
-        painter.drawText(QRect(x, rect.top(), w + 2, rect.height()), Qt::AlignVCenter | Qt::AlignLeft, text);
-        x += w + 16;
+        painter.drawText(QRect(x + swatchW + 5, row.top(), w + 2, row.height()), Qt::AlignVCenter | Qt::AlignLeft, text);
+        used = std::max(used, places[i].second + widths[i]);
     }
     painter.restore();
-    return x - rect.left();
+    return used;
 }
 
 } // namespace ui

@@ -60,9 +60,13 @@ void paintEndMark(QPainter &painter, const QRect &bar, int capTop, int capHeight
                   const SpanStyle &style);
 
 // Draws the legend (swatch + label per kind, spawn and ipc share one entry,
-// then the failed and cancelled end marks) left to right inside `rect`; returns the width used.
-int paintLegend(QPainter &painter, const QRect &rect, const SpanStyle &style);
-// The width paintLegend needs with `font`.
+// then the failed and cancelled end marks) left to right inside `rect`, in
+// rows of `rowHeight` (0: rect's height): an entry that would cross rect's
+// right edge starts the next row. Returns the width used.
+int paintLegend(QPainter &painter, const QRect &rect, const SpanStyle &style, int rowHeight = 0);
+// The width paintLegend needs with `font` for one row.
 int legendWidth(const QFont &font, const SpanStyle &style);
+// How many rows paintLegend fills in `width` px with `font`.
+int legendRows(const QFont &font, const SpanStyle &style, int width);
 
 } // namespace ui

@@ -9,7 +9,9 @@ namespace ui {
 LegendWidget::LegendWidget(QWidget *parent)
     : QWidget(parent)
 {
-    setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
+    QSizePolicy policy(QSizePolicy::Preferred, QSizePolicy::Preferred);
+    policy.setHeightForWidth(true);
+    setSizePolicy(policy);
     setToolTip(tr("cpu: computing · io wait: blocked on I/O · gil wait: waiting for the interpreter "
                   "lock · spawn / ipc: process start-up and pipe transfers · queued: waiting for a "
                   "free worker · queued ahead: sent ahead to a busy worker (processes --prefetch), waiting in "
@@ -17,16 +19,34 @@ LegendWidget::LegendWidget(QWidget *parent)
                   "or timed out) · a grey dashed one: the task was cancelled by Stop"));
 }
 
+namespace {
+int rowHeightFor(const QWidget &w)
+{
+    return w.fontMetrics().height() + 8;
+}
+} // namespace
+
 QSize LegendWidget::sizeHint() const
 {
-    return QSize(legendWidth(font(), SpanStyle::forPalette(palette())), fontMetrics().height() + 8);
+    return QSize(legendWidth(font(), SpanStyle::forPalette(palette())), rowHeightFor(*this));
+}
+
+QSize LegendWidget::minimumSizeHint() const
+{
+    // Room for the widest entries side by side; the rest wraps.
+    return QSize(sizeHint().width() / 4, rowHeightFor(*this));
+}
+
+int LegendWidget::heightForWidth(int width) const
+{
+    return legendRows(font(), SpanStyle::forPalette(palette()), width) * rowHeightFor(*this);
 }
 
 void LegendWidget::paintEvent(QPaintEvent *)
 {
     QPainter p(this);
     p.setFont(font());
-    paintLegend(p, rect(), SpanStyle::forPalette(palette()));
+    paintLegend(p, rect(), SpanStyle::forPalette(palette()), rowHeightFor(*this));
 }
 
 } // namespace ui

@@ -11,6 +11,10 @@ class LegendWidget : public QWidget
 public:
     explicit LegendWidget(QWidget *parent = nullptr);
     QSize sizeHint() const override;
+    QSize minimumSizeHint() const override;
+    // Narrower than one row, the entries wrap onto more rows.
+    bool hasHeightForWidth() const override { return true; }
+    int heightForWidth(int width) const override;
 
 protected:
     void paintEvent(QPaintEvent *event) override;
