@@ -119,7 +119,7 @@ QString sharedStateText(const std::vector<Metrics> &runs)
                                "prevents it.")
                     .arg(lost.join(QStringLiteral("; ")));
     if (!safe.isEmpty())
-        text += QStringLiteral(" No update lost in %1.").arg(safe.join(QStringLiteral(", ")));
+        text += QStringLiteral(" No update lost in %1.").arg(andList(safe));
     if (!waited.isEmpty())
         text += QStringLiteral(" Contention: tasks waited for locks %1; while one task holds a lock every "
                                "other task that wants it stands still, so that part of the work runs one "

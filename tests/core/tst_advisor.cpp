@@ -253,6 +253,7 @@ void TestAdvisor::explainsSharedState()
     gil.mode = il::Mode::ThreadsGil;
     il::Metrics procs = loop;
     procs.mode = il::Mode::Processes;
+    gil.counters = procs.counters = {{QStringLiteral("hits"), 10, 10}};
     il::Metrics other = loop;
     other.mode = il::Mode::Threads;
     other.deadlockCycle = QStringLiteral("task 1 holds B, waits for A; task 0 holds A, waits for B");
@@ -262,6 +263,7 @@ void TestAdvisor::explainsSharedState()
                                           "waits for B; task 1 holds B, waits for A): each task waited")),
              qPrintable(many));
     QCOMPARE(many.count(QStringLiteral("task 0 holds A")), 2);
+    QVERIFY2(many.contains(QStringLiteral("No update lost in sequential, threads-gil and processes.")), qPrintable(many));
     // Runs left out for the same reason are named together.
     QVERIFY2(many.contains(QStringLiteral("Left out of the comparison: threads, threads-gil, processes and eventloop "
                                           "(2 of 2 tasks failed in each).")),
