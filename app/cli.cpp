@@ -433,11 +433,12 @@ int cmdRun(const QStringList &args, const ScreenshotFn &screenshot)
     // Without a task set, the comparison's is the (first) opened file's.
     const std::shared_ptr<const il::TaskSet> &namesSet = labRuns || opened.runs.empty() ? set : opened.runs.front().tasks;
     const il::TaskSet &names = *namesSet;
-    // The picture names each run's tasks as that run does: the lab's from
-    // the set, an opened file's from its own names.
-    shotOptions.runNames.assign(labResults.size(), set);
+    // The picture and the trace name each run's tasks as that run does: the
+    // lab's from the set, an opened file's from its own names.
+    std::vector<std::shared_ptr<const il::TaskSet>> runNames(labResults.size(), set);
     for (const il::OpenedRun &o : opened.runs)
-        shotOptions.runNames.push_back(o.tasks);
+        runNames.push_back(o.tasks);
+    shotOptions.runNames = runNames;
 
     // Files first, the table after: a closed stdout must not cost a file.
     // The summary goes first (small, the most asked for), then the trace;
@@ -473,11 +474,7 @@ int cmdRun(const QStringList &args, const ScreenshotFn &screenshot)
         {
             // Every run: the lab's, then the opened ones (a run from another
             // tool's file keeps its span and task names in its trace).
-            // Each run's tasks by its own names, as the picture has them.
-            std::vector<const il::TaskSet *> runSets;
-            for (const auto &runNames : shotOptions.runNames)
-                runSets.push_back(runNames.get());
-            wrote(path, il::writeChromeTraceFile(path, names, results, interrupted, runSets));
+            wrote(path, il::writeChromeTraceFile(path, names, results, interrupted, runNames));
         }
     }
     if (!shot.isEmpty()) {

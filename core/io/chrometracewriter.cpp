@@ -655,7 +655,7 @@ private:
 } // namespace
 
 bool writeChromeTrace(const TaskSet &set, const std::vector<RunResultPtr> &runs, const ByteSink &sink,
-                      const std::vector<const TaskSet *> &runSets)
+                      const std::vector<std::shared_ptr<const TaskSet>> &runSets)
 {
     JsonTextOut out(sink);
     out.literal("{\"traceEvents\":[");

@@ -4,6 +4,7 @@
 #include "core/json/jsontextout.h" // ByteSink
 #include "core/model/taskset.h"
 
+#include <memory>
 #include <vector>
 
 namespace il {
@@ -31,7 +32,7 @@ namespace il {
 //
 // Returns false as soon as the sink refused a piece.
 bool writeChromeTrace(const TaskSet &set, const std::vector<RunResultPtr> &runs, const ByteSink &sink,
-                      const std::vector<const TaskSet *> &runSets = {});
+                      const std::vector<std::shared_ptr<const TaskSet>> &runSets = {});
 
 inline constexpr std::int64_t chromeTraceResolutionNs = 125;
 

@@ -23,7 +23,8 @@ QByteArray chromeTraceJson(const TaskSet &set, const std::vector<RunResultPtr> &
 }
 
 QString writeChromeTraceFile(const QString &path, const TaskSet &set, const std::vector<RunResultPtr> &runs,
-                             const StopCheck &stop, const std::vector<const TaskSet *> &runSets)
+                             const StopCheck &stop,
+                             const std::vector<std::shared_ptr<const TaskSet>> &runSets)
 {
     FileWriter file(path, stop);
     if (!file.open())

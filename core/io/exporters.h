@@ -7,6 +7,7 @@
 #include <QByteArray>
 #include <QString>
 
+#include <memory>
 #include <vector>
 
 namespace il {
@@ -22,7 +23,8 @@ QByteArray chromeTraceJson(const TaskSet &set, const std::vector<RunResultPtr> &
 // whatever the trace's size. Returns an empty string or "PATH: reason".
 // `runSets`: as writeChromeTrace's, the set naming each run's tasks.
 QString writeChromeTraceFile(const QString &path, const TaskSet &set, const std::vector<RunResultPtr> &runs,
-                             const StopCheck &stop = {}, const std::vector<const TaskSet *> &runSets = {});
+                             const StopCheck &stop = {},
+                             const std::vector<std::shared_ptr<const TaskSet>> &runSets = {});
 
 // {"taskset", "tasks", "cores", "runs": [...]} as documented in the README;
 // each run has its "incidents" (times in ms from the run's origin, like the

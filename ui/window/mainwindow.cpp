@@ -769,12 +769,12 @@ void MainWindow::exportTrace()
     // Each run's tasks by the names the timeline gives them (an opened
     // file's own, a kept run's set).
     const il::TimelineModel &model = m_session->model();
-    std::vector<const il::TaskSet *> runSets;
+    std::vector<std::shared_ptr<const il::TaskSet>> runSets;
     for (const il::RunResultPtr &r : m_session->results()) {
-        const il::TaskSet *names = nullptr;
+        std::shared_ptr<const il::TaskSet> names;
         for (int run = 0; run < model.runCount() && !names; ++run)
             if (model.hasRun(run) && model.run(run).trace() == r->trace)
-                names = model.run(run).taskSet();
+                names = model.run(run).taskSetPtr();
         runSets.push_back(names);
     }
     const QString error = il::writeChromeTraceFile(path, *m_session->taskSet(), m_session->results(), {}, runSets);
