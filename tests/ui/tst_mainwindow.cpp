@@ -132,6 +132,7 @@ private slots:
     void repeatShowsEachModesMedianWithItsSpread();
     void chartLinksTwinsAndFollowsReplacedRuns();
     void findStepsThroughMatchesInEveryRun();
+    void highlightFollowsOnlyTheSameTask();
     void detailsTableFollowsAndLeadsTheTimeline();
     void overviewFrameAndScrollBarMoveTheView();
     void headersFoldAndLabelsResize();
@@ -628,6 +629,29 @@ void TestMainWindow::chartLinksTwinsAndFollowsReplacedRuns()
     QCOMPARE(spreads[0].minS, 0.42);
     QCOMPARE(spreads[0].maxS, 0.5);
     QVERIFY(!chart.grab().isNull());
+}
+
+// A task clicked is followed through Run again of the same tasks; a run of
+// another task set, where task 3 is another task, drops the highlight.
+void TestMainWindow::highlightFollowsOnlyTheSameTask()
+{
+    ui::MainWindow w({false});
+    w.taskSetPanel()->setTaskSet(tinySet(6, 1, 1), QStringLiteral("tiny"));
+    w.show();
+    setModes(w, {Mode::Sequential});
+    w.run();
+    QVERIFY(waitForFinish(w));
+    w.timeline()->setHighlightedTask(3);
+    w.run();
+    QVERIFY(waitForFinish(w));
+    QCOMPARE(w.timeline()->highlightedTask(), 3u);
+    il::TaskSet other = tinySet(6, 1, 1);
+    for (il::Task &t : other.tasks)
+        t.name.replace(QStringLiteral("tiny"), QStringLiteral("other"));
+    w.taskSetPanel()->setTaskSet(other, QStringLiteral("other"));
+    w.run();
+    QVERIFY(waitForFinish(w));
+    QCOMPARE(w.timeline()->highlightedTask(), il::noTask);
 }
 
 // Ctrl+F: the matches are counted and tinted, Enter and Shift+Enter step

@@ -60,8 +60,17 @@ void TimelineView::setModel(const il::TimelineModel *model)
     if (m_model)
         disconnect(m_model, nullptr, this, nullptr);
     m_model = model;
-    if (m_model)
+    if (m_model) {
         connect(m_model, &il::TimelineModel::changed, this, &TimelineView::modelChanged);
+        // A new comparison of other tasks: task N is another task there, so
+        // the highlight goes; Run again of the same tasks keeps following it.
+        connect(m_model, &il::TimelineModel::taskSetChanged, this, [this] {
+            const il::TaskSet *set = m_model->taskSet();
+            if (m_highlight != il::noTask
+                && (!set || m_highlight >= set->tasks.size() || set->tasks[m_highlight].name != m_highlightName))
+                setHighlightedTask(il::noTask);
+        });
+    }
     m_highlight = il::noTask;
     m_highlightGroup = -1;
     modelChanged();
@@ -174,6 +183,7 @@ void TimelineView::setHighlightedTask(std::uint32_t task, int group)
         return;
     m_highlight = task;
     m_highlightGroup = group;
+    m_highlightName = task != il::noTask && m_model ? m_model->taskName(std::max(group, 0), task) : QString();
     viewport()->update();
 }
 

@@ -152,6 +152,7 @@ private:
     ViewportController m_viewport;
     std::uint32_t m_highlight = il::noTask;
     int m_highlightGroup = -1;
+    QString m_highlightName; // the highlighted task's name when it was chosen
     std::vector<std::vector<std::uint8_t>> m_matches; // per group (its first run), per task
     bool m_showHandoffs = true;
     bool m_showQueueArrows = false;
