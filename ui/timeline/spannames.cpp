@@ -92,18 +92,23 @@ void SpanNameCache::reset(const QFont &font)
     m_lastSet = nullptr;
     m_lastSlots = nullptr;
     m_taskTexts.clear();
+    ++m_generation;
     m_font = font;
     m_fontSet = true;
     m_raw = QRawFont::fromFont(font);
     m_chars = {};
     m_phaseTexts.clear();
+    m_phaseTextsByText.clear();
     m_haveEllipsis = false;
 }
 
 void SpanNameCache::trim()
 {
-    if (m_phaseTexts.size() > maxPhaseTexts)
+    if (m_phaseTexts.size() > maxPhaseTexts) {
         m_phaseTexts.clear();
+        m_phaseTextsByText.clear();
+        ++m_generation;
+    }
     // Sets no run holds any more: their addresses may be reused.
     std::erase_if(m_sets, [](const auto &entry) { return entry.first && entry.second.set.expired(); });
     m_lastSet = nullptr;
@@ -111,6 +116,7 @@ void SpanNameCache::trim()
     if (m_taskTexts.size() > maxTaskTexts) {
         m_taskTexts.clear();
         m_sets.clear();
+        ++m_generation;
     }
 }
 
@@ -179,9 +185,12 @@ const SpanNameText &SpanNameCache::phaseText(il::ItemKind kind, std::int64_t dur
     if (it == m_phaseTexts.end()) {
         const QString text = QStringLiteral("%1 %2").arg(QLatin1String(il::itemKindName(kind)),
                                                          il::formatDurationMs(double(durationNs) / 1e6));
-        it = m_phaseTexts.emplace(key, layout(text, font)).first;
+        auto same = m_phaseTextsByText.find(text);
+        if (same == m_phaseTextsByText.end())
+            same = m_phaseTextsByText.emplace(text, layout(text, font)).first;
+        it = m_phaseTexts.emplace(key, &same->second).first;
     }
-    return it->second;
+    return *it->second;
 }
 
 const SpanNameText &SpanNameCache::ellipsis(const QFont &font)

@@ -95,6 +95,11 @@ bool isVectorDevice(const QPainter &painter)
     return engine && engine->type() == QPaintEngine::SVG;
 }
 
+QColor nameColorOn(const KindStyle &kind)
+{
+    return kind.fill.lightness() <= 140 ? QColor(0xff, 0xff, 0xff) : QColor(0x20, 0x20, 0x20);
+}
+
 void drawPatternLines(QPainter &p, const QRect &r, Qt::BrushStyle pattern, const QColor &ink)
 {
     p.save();

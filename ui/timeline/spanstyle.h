@@ -52,6 +52,8 @@ void fillKind(QPainter &painter, const QRect &rect, const KindStyle &style);
 // The pattern as lines computed inside `rect` (no clip needed; SVG clips poorly).
 void drawPatternLines(QPainter &painter, const QRect &rect, Qt::BrushStyle pattern, const QColor &ink);
 bool isVectorDevice(const QPainter &painter);
+// The colour of a name drawn on `kind`'s fill: dark on light fills, light on dark.
+QColor nameColorOn(const KindStyle &kind);
 
 // Marks where a task failed (solid outline and end cap in style.failed) or
 // was cancelled (dashed outline, thinner cap in style.cancelled): `bar` is its

@@ -111,45 +111,59 @@ void collectRows(PaintContext &ctx, const VisibleBand &vb)
     }
 }
 
-void paintSpanNames(PaintContext &ctx)
+namespace {
+
+// Where a name is drawn: its text's height, as wide as what is drawn and a
+// pixel more, inside the bar's room.
+QRect nameRect(const PaintBatches::SpanName &n, int textHeight)
 {
-    if (ctx.batches.spanNames.empty())
+    const int top = n.rect.top() + (n.rect.height() - textHeight) / 2;
+    return QRect(n.rect.left(), top, n.textWidth + 1, textHeight).intersected(n.rect);
+}
+
+// The patch of plain fill under a name, so hatching and arrows never run
+// through its letters: all of the name's rectangle on a patterned bar; on a
+// plain one the part inside the bar (a name taller than a thin bar shows
+// the row behind, as the bar does).
+QRect namePatch(const PaintContext &ctx, const PaintBatches::SpanName &n, const QRect &rect)
+{
+    if (ctx.style.kind(n.kind).pattern != Qt::NoBrush)
+        return rect;
+    return rect.intersected(barRect(rect.left(), rect.right() + 1, n.rect.top(), n.rect.height(), n.kind));
+}
+
+// Names drawn as letters: the patches per kind, then every simple name's
+// glyphs in one run per text colour, then the rest one by one (names Qt
+// lays out, and text in SVG).
+void paintNameLetters(PaintContext &ctx, const std::vector<const PaintBatches::SpanName *> &names)
+{
+    ctx.batches.namesAsLetters = static_cast<int>(names.size());
+    if (names.empty())
         return;
     QPainter &p = ctx.p;
-    p.setFont(ctx.normalFont);
     const SpanNameText &ellipsis = ctx.names.ellipsis(ctx.normalFont);
     const int textHeight = ctx.fm.height();
-    // Dark text on light fills, light on dark, over a wash of the fill so
-    // hatching never runs through the letters. The names never overlap, so
-    // they go out in batches: the washes per kind, then every simple name's
-    // glyphs in one run per text colour.
-    std::array<std::vector<QRect>, il::itemKindCount> washes;
+    std::array<std::vector<QRect>, il::itemKindCount> patches;
     struct Ink
     {
         std::vector<quint32> glyphs;
         std::vector<QPointF> positions;
     };
-    std::array<Ink, 2> inks; // dark, light
-    const auto lightText = [&](il::ItemKind kind) {
-        return ctx.style.kinds[static_cast<std::size_t>(kind)].fill.lightness() <= 140;
-    };
-    for (const PaintBatches::SpanName &n : ctx.batches.spanNames) {
-        const KindStyle &ks = ctx.style.kinds[static_cast<std::size_t>(n.kind)];
-        const int top = n.rect.top() + (n.rect.height() - textHeight) / 2;
-        if (ks.pattern != Qt::NoBrush) // a solid fill needs no wash
-            washes[static_cast<std::size_t>(n.kind)].push_back(
-                QRect(n.rect.left() - 1, top, n.textWidth + 2, textHeight).intersected(n.rect));
-        if (!n.name || !n.name->simple())
+    std::array<Ink, il::itemKindCount> inks;
+    for (const PaintBatches::SpanName *n : names) {
+        const QRect rect = nameRect(*n, textHeight);
+        patches[static_cast<std::size_t>(n->kind)].push_back(namePatch(ctx, *n, rect));
+        if (!n->name || !n->name->simple())
             continue;
-        Ink &ink = inks[lightText(n.kind) ? 1 : 0];
-        const double baseline = top + ctx.fm.ascent();
-        float x = float(n.rect.left());
-        for (int i = 0; i < n.shown; ++i) {
-            ink.glyphs.push_back(n.name->glyphs[std::size_t(i)].index);
-            ink.positions.emplace_back(x + n.name->endOf(i), baseline);
+        Ink &ink = inks[static_cast<std::size_t>(n->kind)];
+        const double baseline = rect.top() + ctx.fm.ascent();
+        float x = float(n->rect.left());
+        for (int i = 0; i < n->shown; ++i) {
+            ink.glyphs.push_back(n->name->glyphs[std::size_t(i)].index);
+            ink.positions.emplace_back(x + n->name->endOf(i), baseline);
         }
-        if (n.shown < int(n.name->glyphs.size())) { // cut: an ellipsis after the glyphs that fit
-            x += n.name->endOf(n.shown);
+        if (n->shown < int(n->name->glyphs.size())) { // cut: an ellipsis after the glyphs that fit
+            x += std::round(n->name->endOf(n->shown));
             for (std::size_t i = 0; i < ellipsis.glyphs.size(); ++i) {
                 ink.glyphs.push_back(ellipsis.glyphs[i].index);
                 ink.positions.emplace_back(x + ellipsis.endOf(int(i)), baseline);
@@ -157,36 +171,101 @@ void paintSpanNames(PaintContext &ctx)
         }
     }
     p.setPen(Qt::NoPen);
-    for (std::size_t k = 0; k < washes.size(); ++k) {
-        if (washes[k].empty())
+    for (std::size_t k = 0; k < patches.size(); ++k) {
+        if (patches[k].empty())
             continue;
-        QColor wash = ctx.style.kinds[k].fill;
-        wash.setAlpha(215);
-        p.setBrush(wash);
-        p.drawRects(washes[k].data(), static_cast<int>(washes[k].size()));
+        p.setBrush(ctx.style.kinds[k].fill);
+        p.drawRects(patches[k].data(), static_cast<int>(patches[k].size()));
     }
     p.setBrush(Qt::NoBrush);
-    const QColor colours[2] = {QColor(0x20, 0x20, 0x20), QColor(0xff, 0xff, 0xff)};
     QGlyphRun run;
     run.setRawFont(ctx.names.rawFont(ctx.normalFont));
-    for (std::size_t c = 0; c < inks.size(); ++c) {
-        if (inks[c].glyphs.empty())
+    for (std::size_t k = 0; k < inks.size(); ++k) {
+        if (inks[k].glyphs.empty())
             continue;
-        run.setRawData(inks[c].glyphs.data(), inks[c].positions.data(), static_cast<int>(inks[c].glyphs.size()));
-        p.setPen(colours[c]);
+        run.setRawData(inks[k].glyphs.data(), inks[k].positions.data(), static_cast<int>(inks[k].glyphs.size()));
+        p.setPen(nameColorOn(ctx.style.kinds[k]));
         p.drawGlyphRun(QPointF(0, 0), run);
     }
-    // The rest one by one: names Qt lays out, and text in SVG.
-    for (const PaintBatches::SpanName &n : ctx.batches.spanNames) {
-        if (n.name && n.name->simple())
+    p.setFont(ctx.normalFont);
+    for (const PaintBatches::SpanName *n : names) {
+        if (n->name && n->name->simple())
             continue;
-        const int top = n.rect.top() + (n.rect.height() - textHeight) / 2;
-        p.setPen(colours[lightText(n.kind) ? 1 : 0]);
-        if (!n.name)
-            p.drawText(n.rect, Qt::AlignVCenter | Qt::AlignLeft, n.text);
+        p.setPen(nameColorOn(ctx.style.kind(n->kind)));
+        if (!n->name)
+            p.drawText(n->rect, Qt::AlignVCenter | Qt::AlignLeft, n->text);
         else
-            p.drawStaticText(QPointF(n.rect.left(), top), n.name->layout);
+            p.drawStaticText(QPointF(n->rect.left(), nameRect(*n, textHeight).top()), n->name->layout);
     }
+}
+
+} // namespace
+
+void paintSpanNames(PaintContext &ctx)
+{
+    const std::vector<PaintBatches::SpanName> &names = ctx.batches.spanNames;
+    if (names.empty())
+        return;
+    // Where the device allows, a name is copied from a sprite drawn the
+    // first time it was shown (NameSprites): drawing letters is most of
+    // what names cost.
+    std::vector<const PaintBatches::SpanName *> letters;
+    if (ctx.sprites.maxPages() == 0 || !NameSprites::usable(ctx.p)) {
+        for (const PaintBatches::SpanName &n : names)
+            letters.push_back(&n);
+        paintNameLetters(ctx, letters);
+        return;
+    }
+    const SpanNameText &ellipsis = ctx.names.ellipsis(ctx.normalFont);
+    const int textHeight = ctx.fm.height();
+    ctx.sprites.begin(ctx.p, ctx.names.rawFont(ctx.normalFont), textHeight, ctx.fm.ascent(), ctx.style,
+                      ctx.names.generation());
+    // The sprites of each name and, if it is cut, of the ellipsis after it.
+    // When the pages are full, every sprite is forgotten once and this
+    // frame's are drawn again; what still finds no room is drawn as letters.
+    struct Found
+    {
+        const NameSprites::Sprite *name = nullptr;
+        const NameSprites::Sprite *ellipsis = nullptr;
+    };
+    std::vector<Found> found(names.size());
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        bool full = false;
+        for (std::size_t i = 0; i < names.size(); ++i) {
+            const PaintBatches::SpanName &n = names[i];
+            found[i] = {};
+            if (!n.name || !n.name->simple())
+                continue;
+            const QRect rect = nameRect(n, textHeight);
+            const QRect patch = namePatch(ctx, n, rect);
+            const int fillTop = patch.top() - rect.top();
+            found[i].name = ctx.sprites.get(*n.name, n.kind, fillTop, patch.height());
+            if (found[i].name && n.shown < int(n.name->glyphs.size()))
+                found[i].ellipsis = ctx.sprites.get(ellipsis, n.kind, fillTop, patch.height());
+            full = full || !found[i].name || (n.shown < int(n.name->glyphs.size()) && !found[i].ellipsis);
+        }
+        if (!full || attempt > 0)
+            break;
+        ctx.sprites.clear();
+    }
+    ctx.batches.spritesDrawn = ctx.sprites.flush();
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        const PaintBatches::SpanName &n = names[i];
+        const bool cut = n.name && n.shown < int(n.name->glyphs.size());
+        if (!found[i].name || (cut && !found[i].ellipsis)) {
+            letters.push_back(&n);
+            continue;
+        }
+        const QRect rect = nameRect(n, textHeight);
+        if (!cut) {
+            ctx.sprites.draw(ctx.p, *found[i].name, rect.topLeft(), rect.width());
+            continue;
+        }
+        const int part = static_cast<int>(std::lround(n.name->endOf(n.shown)));
+        ctx.sprites.draw(ctx.p, *found[i].name, rect.topLeft(), part);
+        ctx.sprites.draw(ctx.p, *found[i].ellipsis, rect.topLeft() + QPoint(part, 0), rect.width() - part);
+    }
+    paintNameLetters(ctx, letters);
 }
 
 void paintGrid(PaintContext &ctx)
