@@ -2,6 +2,7 @@
 // pixel column (merging sub-pixel items, never dropping coverage).
 #include "core/timeline/timelinemodel.h"
 #include "ui/timeline/rowgeometry.h"
+#include "ui/timeline/spannames.h"
 #include "ui/timeline/timelinepainter.h"
 
 #include "core/model/taskset.h"
@@ -29,6 +30,7 @@ private slots:
     void segmentsMergeSubPixel();
     void segmentsCoverMillionItems();
     void namesOnlyWhereTheyFit();
+    void phaseTextsThatReadTheSameAreOne();
     void handoffArrowsInBothViews_data();
     void handoffArrowsInBothViews();
     void viewDrawsHandoffsUntilSwitchedOff();
@@ -258,6 +260,26 @@ void TestTimelineSegments::namesOnlyWhereTheyFit()
     // Zoomed in 100×, the 1 µs items are 10 px: still none of them.
     ui::buildSegments(row, ui::TimeMapping{0, 100, 0}, 1000, segs, &named);
     QVERIFY(named.empty());
+}
+
+// By task a bar's name is its phase's kind and length: lengths that read
+// the same share one laid-out text (a frame of 200,000 tasks lays out
+// what it shows once, not once per nanosecond).
+void TestTimelineSegments::phaseTextsThatReadTheSameAreOne()
+{
+    ui::SpanNameCache cache;
+    const QFont font;
+    const ui::SpanNameText &a = cache.phaseText(ItemKind::Io, 452'000, font);
+    const ui::SpanNameText &b = cache.phaseText(ItemKind::Io, 452'300, font);
+    QCOMPARE(a.text, QStringLiteral("io 452 µs"));
+    QCOMPARE(&b, &a);
+    QCOMPARE(&cache.phaseText(ItemKind::Io, 452'000, font), &a);
+    const ui::SpanNameText &other = cache.phaseText(ItemKind::Io, 453'000, font);
+    QCOMPARE(other.text, QStringLiteral("io 453 µs"));
+    QVERIFY(&other != &a);
+    const ui::SpanNameText &cpu = cache.phaseText(ItemKind::Cpu, 452'000, font);
+    QCOMPARE(cpu.text, QStringLiteral("cpu 452 µs"));
+    QVERIFY(&cpu != &a);
 }
 
 void TestTimelineSegments::segmentsCoverMillionItems()

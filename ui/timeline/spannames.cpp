@@ -92,7 +92,6 @@ void SpanNameCache::reset(const QFont &font)
     m_lastSet = nullptr;
     m_lastSlots = nullptr;
     m_taskTexts.clear();
-    ++m_generation;
     m_font = font;
     m_fontSet = true;
     m_raw = QRawFont::fromFont(font);
@@ -107,7 +106,6 @@ void SpanNameCache::trim()
     if (m_phaseTexts.size() > maxPhaseTexts) {
         m_phaseTexts.clear();
         m_phaseTextsByText.clear();
-        ++m_generation;
     }
     // Sets no run holds any more: their addresses may be reused.
     std::erase_if(m_sets, [](const auto &entry) { return entry.first && entry.second.set.expired(); });
@@ -116,7 +114,6 @@ void SpanNameCache::trim()
     if (m_taskTexts.size() > maxTaskTexts) {
         m_taskTexts.clear();
         m_sets.clear();
-        ++m_generation;
     }
 }
 

@@ -63,9 +63,6 @@ public:
     // Called before a frame collects names: forgets them once there are too
     // many (never during a frame, whose batch points at them).
     void trim();
-    // Changes whenever names laid out before may be gone (trim(), another
-    // font): what keeps a name's address keys on it.
-    std::uint64_t generation() const { return m_generation; }
 
 private:
     void reset(const QFont &font);
@@ -96,13 +93,11 @@ private:
     std::array<CharGlyph, 0x180 + 0x18> m_chars{};
     std::deque<SpanNameText> m_taskTexts;  // a deque: what a frame's batch points at stays put
     // Phase texts by (length, kind), each pointing at its text laid out once
-    // however many lengths read the same ("io 452 µs"): one text, one
-    // sprite. Nodes stay put.
+    // however many lengths read the same ("io 452 µs"). Nodes stay put.
     std::unordered_map<std::uint64_t, const SpanNameText *> m_phaseTexts;
     std::unordered_map<QString, SpanNameText> m_phaseTextsByText;
     SpanNameText m_ellipsis;
     bool m_haveEllipsis = false;
-    std::uint64_t m_generation = 0;
 };
 
 } // namespace ui

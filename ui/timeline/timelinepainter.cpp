@@ -50,7 +50,7 @@ void TimelinePainter::paint(QPainter &p, const QRect &rect, const TimelineScene 
         layout = &fresh;
     }
     m_names.trim();
-    PaintContext ctx(p, rect, scene, *layout, style, m_geometry, m_names, m_sprites);
+    PaintContext ctx(p, rect, scene, *layout, style, m_geometry, m_names);
 
     // Collect band by band (backgrounds are painted on the way), clipped
     // below the ruler.
@@ -80,8 +80,6 @@ void TimelinePainter::paint(QPainter &p, const QRect &rect, const TimelineScene 
     passes::paintHandoffs(ctx);
     m_lastArrows = static_cast<int>(ctx.batches.arrows.size());
     m_lastSpanNames = static_cast<int>(ctx.batches.spanNames.size());
-    m_lastSpritesDrawn = ctx.batches.spritesDrawn;
-    m_lastNamesAsLetters = ctx.batches.namesAsLetters;
     m_lastQueueArrows = static_cast<int>(ctx.batches.queueArrows.size());
     m_lastWakeArrows = static_cast<int>(ctx.batches.wakeArrows.size());
     // Text above grid lines, bars and the selection.

@@ -1,7 +1,6 @@
 #pragma once
 
 #include "core/timeline/timelinemodel.h"
-#include "ui/timeline/namesprites.h"
 #include "ui/timeline/rowgeometry.h"
 #include "ui/timeline/spannames.h"
 #include "ui/timeline/spanstyle.h"
@@ -34,14 +33,8 @@ public:
     // Queue and wake-up arrows the last paint collected (for tests and the benchmark).
     int lastQueueArrowCount() const { return m_lastQueueArrows; }
     int lastWakeArrowCount() const { return m_lastWakeArrows; }
-    // Names the last paint drew in bars, the sprites it drew for them first
-    // (a cut name's ellipsis is one more), and the names it drew as letters
-    // where no sprite could be used (for tests and the benchmark).
+    // Names the last paint drew in bars (for tests and the benchmark).
     int lastSpanNameCount() const { return m_lastSpanNames; }
-    int lastNameSpritesDrawn() const { return m_lastSpritesDrawn; }
-    int lastNamesDrawnAsLetters() const { return m_lastNamesAsLetters; }
-    // Pages of name sprites kept (0: names are always drawn as letters).
-    void setNameSpritePages(int pages) { m_sprites.setMaxPages(pages); }
 
     // "processes · 2 workers · makespan … · 1 failed · ⚠ worker 2 … replaced";
     // without the problems (drawn apart, in the failure colour) if asked.
@@ -65,13 +58,10 @@ public:
 private:
     RowGeometryCache m_geometry;
     SpanNameCache m_names; // kept across invalidate(): names do not change with the geometry
-    NameSprites m_sprites; // the same, drawn
     int m_lastArrows = 0;
     int m_lastQueueArrows = 0;
     int m_lastWakeArrows = 0;
     int m_lastSpanNames = 0;
-    int m_lastSpritesDrawn = 0;
-    int m_lastNamesAsLetters = 0;
 };
 
 } // namespace ui

@@ -27,7 +27,7 @@ std::vector<VisibleBand> visibleBands(const PaintContext &ctx)
 
 PaintContext::PaintContext(QPainter &painter, const QRect &rect, const TimelineScene &scene,
                            const TimelineLayout &layout, const SpanStyle &style, RowGeometryCache &geometry,
-                           SpanNameCache &names, NameSprites &sprites)
+                           SpanNameCache &names)
     : p(painter)
     , rect(rect)
     , scene(scene)
@@ -37,7 +37,6 @@ PaintContext::PaintContext(QPainter &painter, const QRect &rect, const TimelineS
     , m(scene.mapping)
     , geometry(geometry)
     , names(names)
-    , sprites(sprites)
     , axisLeft(static_cast<int>(scene.mapping.left))
     , axisWidth(std::max(0, rect.right() + 1 - axisLeft))
     , contentTop(rect.top() + TimelineLayout::rulerHeight)

@@ -1,6 +1,5 @@
 #pragma once
 
-#include "ui/timeline/namesprites.h"
 #include "ui/timeline/rowgeometry.h"
 #include "ui/timeline/runheader.h"
 #include "ui/timeline/spannames.h"
@@ -60,8 +59,6 @@ struct PaintBatches
     std::vector<QRect> separators; // a 1 px gap where one task follows another
     std::vector<QRect> queuedAtStrips; // by lane: tasks queued at the worker, along its bottom edge
     std::vector<SpanName> spanNames; // inside bars wide enough
-    int spritesDrawn = 0;            // sprites drawn for this frame's names (NameSprites)
-    int namesAsLetters = 0;          // names drawn without a sprite
     std::vector<QRect> outlines;   // the highlighted task
     std::vector<EndMark> marks;
     std::vector<Arrow> arrows;
@@ -81,7 +78,7 @@ struct PaintBatches
 struct PaintContext
 {
     PaintContext(QPainter &painter, const QRect &rect, const TimelineScene &scene, const TimelineLayout &layout,
-                 const SpanStyle &style, RowGeometryCache &geometry, SpanNameCache &names, NameSprites &sprites);
+                 const SpanStyle &style, RowGeometryCache &geometry, SpanNameCache &names);
 
     QPainter &p;
     const QRect rect;
@@ -92,7 +89,6 @@ struct PaintContext
     const TimeMapping &m;
     RowGeometryCache &geometry;
     SpanNameCache &names;
-    NameSprites &sprites;
 
     const int axisLeft;    // x where the time axis starts
     const int axisWidth;

@@ -132,17 +132,20 @@ QRect namePatch(const PaintContext &ctx, const PaintBatches::SpanName &n, const 
     return rect.intersected(barRect(rect.left(), rect.right() + 1, n.rect.top(), n.rect.height(), n.kind));
 }
 
-// Names drawn as letters: the patches per kind, then every simple name's
-// glyphs in one run per text colour, then the rest one by one (names Qt
-// lays out, and text in SVG).
-void paintNameLetters(PaintContext &ctx, const std::vector<const PaintBatches::SpanName *> &names)
+} // namespace
+
+void paintSpanNames(PaintContext &ctx)
 {
-    ctx.batches.namesAsLetters = static_cast<int>(names.size());
+    const std::vector<PaintBatches::SpanName> &names = ctx.batches.spanNames;
     if (names.empty())
         return;
     QPainter &p = ctx.p;
     const SpanNameText &ellipsis = ctx.names.ellipsis(ctx.normalFont);
     const int textHeight = ctx.fm.height();
+    // The names never overlap, so they go out in batches: the patches per
+    // kind (opaque: a plain fill, not a blend), then every simple name's
+    // glyphs in one run per kind's text colour, then the rest one by one
+    // (names Qt lays out, and text in SVG).
     std::array<std::vector<QRect>, il::itemKindCount> patches;
     struct Ink
     {
@@ -150,20 +153,20 @@ void paintNameLetters(PaintContext &ctx, const std::vector<const PaintBatches::S
         std::vector<QPointF> positions;
     };
     std::array<Ink, il::itemKindCount> inks;
-    for (const PaintBatches::SpanName *n : names) {
-        const QRect rect = nameRect(*n, textHeight);
-        patches[static_cast<std::size_t>(n->kind)].push_back(namePatch(ctx, *n, rect));
-        if (!n->name || !n->name->simple())
+    for (const PaintBatches::SpanName &n : names) {
+        const QRect rect = nameRect(n, textHeight);
+        patches[static_cast<std::size_t>(n.kind)].push_back(namePatch(ctx, n, rect));
+        if (!n.name || !n.name->simple())
             continue;
-        Ink &ink = inks[static_cast<std::size_t>(n->kind)];
+        Ink &ink = inks[static_cast<std::size_t>(n.kind)];
         const double baseline = rect.top() + ctx.fm.ascent();
-        float x = float(n->rect.left());
-        for (int i = 0; i < n->shown; ++i) {
-            ink.glyphs.push_back(n->name->glyphs[std::size_t(i)].index);
-            ink.positions.emplace_back(x + n->name->endOf(i), baseline);
+        float x = float(n.rect.left());
+        for (int i = 0; i < n.shown; ++i) {
+            ink.glyphs.push_back(n.name->glyphs[std::size_t(i)].index);
+            ink.positions.emplace_back(x + n.name->endOf(i), baseline);
         }
-        if (n->shown < int(n->name->glyphs.size())) { // cut: an ellipsis after the glyphs that fit
-            x += std::round(n->name->endOf(n->shown));
+        if (n.shown < int(n.name->glyphs.size())) { // cut: an ellipsis after the glyphs that fit
+            x += n.name->endOf(n.shown);
             for (std::size_t i = 0; i < ellipsis.glyphs.size(); ++i) {
                 ink.glyphs.push_back(ellipsis.glyphs[i].index);
                 ink.positions.emplace_back(x + ellipsis.endOf(int(i)), baseline);
@@ -188,84 +191,15 @@ void paintNameLetters(PaintContext &ctx, const std::vector<const PaintBatches::S
         p.drawGlyphRun(QPointF(0, 0), run);
     }
     p.setFont(ctx.normalFont);
-    for (const PaintBatches::SpanName *n : names) {
-        if (n->name && n->name->simple())
+    for (const PaintBatches::SpanName &n : names) {
+        if (n.name && n.name->simple())
             continue;
-        p.setPen(nameColorOn(ctx.style.kind(n->kind)));
-        if (!n->name)
-            p.drawText(n->rect, Qt::AlignVCenter | Qt::AlignLeft, n->text);
+        p.setPen(nameColorOn(ctx.style.kind(n.kind)));
+        if (!n.name)
+            p.drawText(n.rect, Qt::AlignVCenter | Qt::AlignLeft, n.text);
         else
-            p.drawStaticText(QPointF(n->rect.left(), nameRect(*n, textHeight).top()), n->name->layout);
+            p.drawStaticText(QPointF(n.rect.left(), nameRect(n, textHeight).top()), n.name->layout);
     }
-}
-
-} // namespace
-
-void paintSpanNames(PaintContext &ctx)
-{
-    const std::vector<PaintBatches::SpanName> &names = ctx.batches.spanNames;
-    if (names.empty())
-        return;
-    // Where the device allows, a name is copied from a sprite drawn the
-    // first time it was shown (NameSprites): drawing letters is most of
-    // what names cost.
-    std::vector<const PaintBatches::SpanName *> letters;
-    if (ctx.sprites.maxPages() == 0 || !NameSprites::usable(ctx.p)) {
-        for (const PaintBatches::SpanName &n : names)
-            letters.push_back(&n);
-        paintNameLetters(ctx, letters);
-        return;
-    }
-    const SpanNameText &ellipsis = ctx.names.ellipsis(ctx.normalFont);
-    const int textHeight = ctx.fm.height();
-    ctx.sprites.begin(ctx.p, ctx.names.rawFont(ctx.normalFont), textHeight, ctx.fm.ascent(), ctx.style,
-                      ctx.names.generation());
-    // The sprites of each name and, if it is cut, of the ellipsis after it.
-    // When the pages are full, every sprite is forgotten once and this
-    // frame's are drawn again; what still finds no room is drawn as letters.
-    struct Found
-    {
-        const NameSprites::Sprite *name = nullptr;
-        const NameSprites::Sprite *ellipsis = nullptr;
-    };
-    std::vector<Found> found(names.size());
-    for (int attempt = 0; attempt < 2; ++attempt) {
-        bool full = false;
-        for (std::size_t i = 0; i < names.size(); ++i) {
-            const PaintBatches::SpanName &n = names[i];
-            found[i] = {};
-            if (!n.name || !n.name->simple())
-                continue;
-            const QRect rect = nameRect(n, textHeight);
-            const QRect patch = namePatch(ctx, n, rect);
-            const int fillTop = patch.top() - rect.top();
-            found[i].name = ctx.sprites.get(*n.name, n.kind, fillTop, patch.height());
-            if (found[i].name && n.shown < int(n.name->glyphs.size()))
-                found[i].ellipsis = ctx.sprites.get(ellipsis, n.kind, fillTop, patch.height());
-            full = full || !found[i].name || (n.shown < int(n.name->glyphs.size()) && !found[i].ellipsis);
-        }
-        if (!full || attempt > 0)
-            break;
-        ctx.sprites.clear();
-    }
-    ctx.batches.spritesDrawn = ctx.sprites.flush();
-    for (std::size_t i = 0; i < names.size(); ++i) {
-        const PaintBatches::SpanName &n = names[i];
-        const bool cut = n.name && n.shown < int(n.name->glyphs.size());
-        if (!found[i].name || (cut && !found[i].ellipsis)) {
-            letters.push_back(&n);
-            continue;
-        }
-        const QRect rect = nameRect(n, textHeight);
-        if (!cut) {
-            ctx.sprites.draw(ctx.p, *found[i].name, rect.topLeft(), rect.width());
-            continue;
-        }
-        const int part = static_cast<int>(std::lround(n.name->endOf(n.shown)));
-        ctx.sprites.draw(ctx.p, *found[i].name, rect.topLeft(), part);
-        ctx.sprites.draw(ctx.p, *found[i].ellipsis, rect.topLeft() + QPoint(part, 0), rect.width() - part);
-    }
-    paintNameLetters(ctx, letters);
 }
 
 void paintGrid(PaintContext &ctx)
