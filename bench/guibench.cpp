@@ -79,6 +79,77 @@ struct Zoom
     QString name;
 };
 
+// Where a repaint looks: `fraction` of the run from `offset` (as paintOnce
+// takes them), scrolled down to `scrollY`.
+struct Frame
+{
+    double fraction;
+    double offset;
+    int scrollY;
+};
+
+// What the names in the bars and the overview strip add to a full repaint
+// (aim: 25 % at most), over `frames` after a warm-up at `warmUp`: each
+// frame painted with names and without, the geometry cache emptied before
+// each. The strip's work is what OverviewStrip::paintEvent does: every
+// lane folded at the strip's width once per model change, then blitted
+// into a 34 px band and framed. Shares in the painting thread's CPU time:
+// on a shared machine the wall clock of a 1 ms repaint mostly measures who
+// else ran.
+Figure namesShare(const PaintSetup &setup, QImage &image, const Frame &warmUp, const std::vector<Frame> &frames)
+{
+    ui::TimelinePainter painter;
+    std::vector<double> with, without, strip, withCpu, withoutCpu, names;
+    QImage band(viewSize.width(), 34, QImage::Format_ARGB32_Premultiplied);
+    QImage stripBands(band.size(), QImage::Format_ARGB32_Premultiplied);
+    const std::int64_t b0 = il::monoNs();
+    {
+        ui::TimeMapping whole;
+        whole.left = ui::TimelineLayout::labelWidth;
+        whole.fit(0, setup.extentNs, setup.axisWidth);
+        stripBands.fill(Qt::transparent);
+        QPainter bp(&stripBands);
+        std::vector<ui::Segment> segs;
+        for (int r = 0; r < setup.model->runCount(); ++r)
+            for (const il::TimelineRow &row : setup.model->run(r).laneRows()) {
+                ui::buildSegments(row, whole, int(setup.axisWidth), segs);
+                for (const ui::Segment &sg : segs)
+                    bp.fillRect(QRect(sg.x0, 2, std::max(1, sg.x1 - sg.x0), 30), setup.style.kind(sg.kind).fill);
+            }
+    }
+    const double stripBuildMs = il::nsToMs(il::monoNs() - b0);
+    paintOnce(painter, image, setup, warmUp.fraction, warmUp.offset, warmUp.scrollY, false, true);
+    for (const Frame &f : frames) {
+        double cpu = 0;
+        with.push_back(paintOnce(painter, image, setup, f.fraction, f.offset, f.scrollY, false, true, &cpu));
+        withCpu.push_back(cpu);
+        names.push_back(painter.lastSpanNameCount());
+        without.push_back(paintOnce(painter, image, setup, f.fraction, f.offset, f.scrollY, false, false, &cpu));
+        withoutCpu.push_back(cpu);
+        const std::int64_t t0 = il::monoNs();
+        QPainter p(&band);
+        p.fillRect(band.rect(), setup.style.background);
+        p.drawImage(0, 0, stripBands);
+        p.setPen(setup.style.text);
+        p.drawRect(QRectF(400.5, 0.5, 300, 32));
+        p.end();
+        strip.push_back(il::nsToMs(il::monoNs() - t0));
+    }
+    Figure share;
+    share.unit = QStringLiteral("%");
+    share.aim = Aim::below(25, QStringLiteral("<= 25"));
+    for (std::size_t i = 0; i < with.size(); ++i)
+        share.samples.push_back((withCpu[i] - withoutCpu[i] + strip[i]) / withoutCpu[i] * 100.0);
+    share.note = QStringLiteral("thread CPU time of a repaint: %1 ms with names, %2 ms without (wall %3 / %4 ms); "
+                                "%5 names a frame; overview strip %6 ms (medians; folding every lane for it once per "
+                                "model change: %7 ms)")
+                     .arg(medianOf(withCpu), 0, 'f', 2).arg(medianOf(withoutCpu), 0, 'f', 2)
+                     .arg(medianOf(with), 0, 'f', 2).arg(medianOf(without), 0, 'f', 2)
+                     .arg(medianOf(names), 0, 'f', 0)
+                     .arg(medianOf(strip), 0, 'f', 2).arg(stripBuildMs, 0, 'f', 1);
+    return share;
+}
+
 void benchShape(const Options &options, Report &report, SyntheticShape shape)
 {
     const bool loopShape = shape == SyntheticShape::EventLoop;
@@ -195,69 +266,33 @@ void benchShape(const Options &options, Report &report, SyntheticShape shape)
         paintFigure(il::TimelineViewKind::ByLane, fit, true);
 
     // What the names in the bars and the overview strip add to a full
-    // repaint (aim: 25 % at most). Zoomed to 1/1000, where most bars are
-    // wide enough for a name; repaints with and without names alternate.
-    // The strip's work is what OverviewStrip::paintEvent does: every lane
-    // folded at the strip's width, drawn into a 34 px band.
+    // repaint, by lane zoomed to 1/1000 (most bars wide enough for a
+    // name), each task's name its own: dragging 40 px a frame, panning a
+    // fifth of the view a frame (the arrow keys' step), and jumping to
+    // another place each frame.
     if (!loopShape) {
         setup.layout = ui::TimelineLayout::compute(*model, il::TimelineViewKind::ByLane);
-        ui::TimelinePainter painter;
-        std::vector<double> with, without, strip, withCpu, withoutCpu;
-        QImage stripBands;
-        double stripBuildMs = 0;
-        QImage band(viewSize.width(), 34, QImage::Format_ARGB32_Premultiplied);
-        paintOnce(painter, image, setup, 1e-3, 0.5, 0, false, true); // warm-up
+        const double zoom = 1e-3;
+        const double panStep = zoom / 5 / (1 - zoom); // a fifth of the view, in paintOnce's offsets
+        const double dragStep = zoom * 40 / setup.axisWidth / (1 - zoom);
+        std::vector<Frame> drag, pan, jump;
         for (int i = 0; i < repaints; ++i) {
-            const double offset = repaints > 1 ? double(i) / (repaints - 1) : 0.5;
-            double cpu = 0;
-            with.push_back(paintOnce(painter, image, setup, 1e-3, offset, 0, false, true, &cpu));
-            withCpu.push_back(cpu);
-            without.push_back(paintOnce(painter, image, setup, 1e-3, offset, 0, false, false, &cpu));
-            withoutCpu.push_back(cpu);
-            // The strip's bands are drawn once per model revision and size
-            // (as the widget does): a repaint after a zoom only blits them
-            // and draws the frame.
-            if (stripBands.isNull()) {
-                const std::int64_t b0 = il::monoNs();
-                ui::TimeMapping whole;
-                whole.left = ui::TimelineLayout::labelWidth;
-                whole.fit(0, setup.extentNs, setup.axisWidth);
-                stripBands = QImage(band.size(), QImage::Format_ARGB32_Premultiplied);
-                stripBands.fill(Qt::transparent);
-                QPainter bp(&stripBands);
-                std::vector<ui::Segment> segs;
-                for (int r = 0; r < model->runCount(); ++r)
-                    for (const il::TimelineRow &row : model->run(r).laneRows()) {
-                        ui::buildSegments(row, whole, int(setup.axisWidth), segs);
-                        for (const ui::Segment &sg : segs)
-                            bp.fillRect(QRect(sg.x0, 2, std::max(1, sg.x1 - sg.x0), 30), setup.style.kind(sg.kind).fill);
-                    }
-                stripBuildMs = il::nsToMs(il::monoNs() - b0);
-            }
-            const std::int64_t t0 = il::monoNs();
-            QPainter p(&band);
-            p.fillRect(band.rect(), setup.style.background);
-            p.drawImage(0, 0, stripBands);
-            p.setPen(setup.style.text);
-            p.drawRect(QRectF(400.5, 0.5, 300, 32));
-            p.end();
-            strip.push_back(il::nsToMs(il::monoNs() - t0));
+            drag.push_back({zoom, 0.5 + i * dragStep, 0});
+            pan.push_back({zoom, 0.5 + i * panStep, 0});
+            jump.push_back({zoom, repaints > 1 ? double(i) / (repaints - 1) : 0.5, 0});
         }
-        Figure share;
-        share.id = QStringLiteral("gui.%1.names-and-overview-share").arg(tag);
-        share.label = QStringLiteral("names + overview strip, share of a full repaint (%1, lane, 1/1000)").arg(tag);
-        share.unit = QStringLiteral("%");
-        share.aim = Aim::below(25, QStringLiteral("<= 25"));
-        // In the painting thread's CPU time: on a shared machine the wall
-        // clock of a 1 ms repaint mostly measures who else ran.
-        for (std::size_t i = 0; i < with.size(); ++i)
-            share.samples.push_back((withCpu[i] - withoutCpu[i] + strip[i]) / withoutCpu[i] * 100.0);
-        share.note = QStringLiteral("thread CPU time of a repaint: %1 ms with names, %2 ms without (wall %3 / %4 ms); "
-                                    "overview strip %5 ms (medians; folding every lane for it once per model change: %6 ms)")
-                         .arg(medianOf(withCpu), 0, 'f', 2).arg(medianOf(withoutCpu), 0, 'f', 2)
-                         .arg(medianOf(with), 0, 'f', 2).arg(medianOf(without), 0, 'f', 2).arg(medianOf(strip), 0, 'f', 2)
-                         .arg(stripBuildMs, 0, 'f', 1);
-        report.add(std::move(share));
+        Figure dragging = namesShare(setup, image, {zoom, 0.5 - dragStep, 0}, drag);
+        dragging.id = QStringLiteral("gui.%1.names-and-overview-share-dragging").arg(tag);
+        dragging.label = QStringLiteral("names + overview strip, share of a full repaint (%1, lane, 1/1000, dragging 40 px a frame)").arg(tag);
+        report.add(std::move(dragging));
+        Figure panning = namesShare(setup, image, {zoom, 0.5 - panStep, 0}, pan);
+        panning.id = QStringLiteral("gui.%1.names-and-overview-share-panning").arg(tag);
+        panning.label = QStringLiteral("names + overview strip, share of a full repaint (%1, lane, 1/1000, panning a fifth of the view a frame)").arg(tag);
+        report.add(std::move(panning));
+        Figure jumping = namesShare(setup, image, {zoom, 0.5, 0}, jump);
+        jumping.id = QStringLiteral("gui.%1.names-and-overview-share").arg(tag);
+        jumping.label = QStringLiteral("names + overview strip, share of a full repaint (%1, lane, 1/1000, a jump each frame, every name new)").arg(tag);
+        report.add(std::move(jumping));
     }
 }
 
@@ -445,6 +480,47 @@ void benchLargeTaskView(const Options &options, Report &report, std::size_t even
                                                      .arg(frames).arg(std::pow(1.25, frames), 0, 'f', 0)));
         f.samples = cpu;
         report.add(std::move(f));
+    }
+
+    // Names in the bars by task (each phase's kind and length) and the
+    // overview strip, the share of a full repaint: rows in the middle of
+    // the run, zoomed to 8 ms around the tasks shown, where most phases
+    // are wide enough for a name. Zooming in and out by wheel notches
+    // (1.25x), four in and four out; and jumping to other rows each frame
+    // (as a find does), the time window following them.
+    if (shape == SyntheticShape::Threads) {
+        const il::TimelineRun &run = model.run(0);
+        const std::vector<il::TimelineRow> &rows = run.taskRows();
+        const int rowHeight = setup.layout.bands.front().rowHeight;
+        const int rowsShown = pageRows / rowHeight;
+        // The frame that shows `span` ns around the tasks of the screenful from row `top`.
+        const auto frameAt = [&](int top, double span) {
+            const il::TimelineRow &middle = rows[std::size_t(std::min<int>(int(rows.size()) - 1, top + rowsShown / 2))];
+            // Where it ran: its first item that is not the wait in the queue.
+            const auto ran = std::find_if(middle.begin(), middle.end(),
+                                          [](const il::TimelineItem &item) { return item.kind != il::ItemKind::Queued; });
+            const double centre = ran == middle.end() ? setup.extentNs / 2 : double(ran->start);
+            const double from = std::clamp(centre - span / 2, 0.0, setup.extentNs - span);
+            return Frame{span / setup.extentNs, from / (setup.extentNs - span),
+                         setup.layout.bands.front().rowsTop() + top * rowHeight};
+        };
+        const int middleRow = int(rows.size()) / 2;
+        const double span = 8e6;
+        std::vector<Frame> zoomSteps, jumps;
+        double zoomed = span;
+        for (int i = 0; i < frames; ++i) {
+            zoomed = (i / 4) % 2 == 0 ? zoomed / 1.25 : zoomed * 1.25; // four notches in, four out
+            zoomSteps.push_back(frameAt(middleRow, zoomed));
+            jumps.push_back(frameAt(int((std::uint64_t(i + 1) * 7919u * 13u) % (rows.size() - std::size_t(rowsShown))), span));
+        }
+        Figure zooming = namesShare(setup, image, frameAt(middleRow, span), zoomSteps);
+        zooming.id = QStringLiteral("gui.%1.names-and-overview-share-zooming").arg(idPrefix);
+        zooming.label = QStringLiteral("%1 by task: names + overview strip, share of a full repaint (zooming a notch a frame)").arg(size);
+        report.add(std::move(zooming));
+        Figure jumping = namesShare(setup, image, frameAt(middleRow, span), jumps);
+        jumping.id = QStringLiteral("gui.%1.names-and-overview-share-jumping").arg(idPrefix);
+        jumping.label = QStringLiteral("%1 by task: names + overview strip, share of a full repaint (other rows each frame)").arg(size);
+        report.add(std::move(jumping));
     }
 
     // Find: "task 123456" typed a key at a time (the first keys match

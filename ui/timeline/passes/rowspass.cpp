@@ -114,22 +114,12 @@ void collectRows(PaintContext &ctx, const VisibleBand &vb)
 namespace {
 
 // Where a name is drawn: its text's height, as wide as what is drawn and a
-// pixel more, inside the bar's room.
+// pixel more (a last letter may reach past its advance), inside the bar's
+// room.
 QRect nameRect(const PaintBatches::SpanName &n, int textHeight)
 {
     const int top = n.rect.top() + (n.rect.height() - textHeight) / 2;
     return QRect(n.rect.left(), top, n.textWidth + 1, textHeight).intersected(n.rect);
-}
-
-// The patch of plain fill under a name, so hatching and arrows never run
-// through its letters: all of the name's rectangle on a patterned bar; on a
-// plain one the part inside the bar (a name taller than a thin bar shows
-// the row behind, as the bar does).
-QRect namePatch(const PaintContext &ctx, const PaintBatches::SpanName &n, const QRect &rect)
-{
-    if (ctx.style.kind(n.kind).pattern != Qt::NoBrush)
-        return rect;
-    return rect.intersected(barRect(rect.left(), rect.right() + 1, n.rect.top(), n.rect.height(), n.kind));
 }
 
 } // namespace
@@ -142,10 +132,12 @@ void paintSpanNames(PaintContext &ctx)
     QPainter &p = ctx.p;
     const SpanNameText &ellipsis = ctx.names.ellipsis(ctx.normalFont);
     const int textHeight = ctx.fm.height();
-    // The names never overlap, so they go out in batches: the patches per
-    // kind (opaque: a plain fill, not a blend), then every simple name's
-    // glyphs in one run per kind's text colour, then the rest one by one
-    // (names Qt lays out, and text in SVG).
+    // Dark text on light fills, light on dark; on a patterned bar over a
+    // patch of its plain fill, so hatching never runs through the letters
+    // (opaque: a fill, not a blend). The names never overlap, so they go
+    // out in batches: the patches per kind, then every simple name's glyphs
+    // in one run per kind, then the rest one by one (names Qt lays out, and
+    // text in SVG).
     std::array<std::vector<QRect>, il::itemKindCount> patches;
     struct Ink
     {
@@ -155,7 +147,8 @@ void paintSpanNames(PaintContext &ctx)
     std::array<Ink, il::itemKindCount> inks;
     for (const PaintBatches::SpanName &n : names) {
         const QRect rect = nameRect(n, textHeight);
-        patches[static_cast<std::size_t>(n.kind)].push_back(namePatch(ctx, n, rect));
+        if (ctx.style.kind(n.kind).pattern != Qt::NoBrush)
+            patches[static_cast<std::size_t>(n.kind)].push_back(rect);
         if (!n.name || !n.name->simple())
             continue;
         Ink &ink = inks[static_cast<std::size_t>(n.kind)];
