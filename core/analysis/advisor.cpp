@@ -12,20 +12,30 @@
 
 namespace il {
 
-QString formatDurationMs(double ms)
+DurationParts durationParts(double ms)
 {
+    using Unit = DurationParts::Unit;
     const double a = std::fabs(ms);
     auto digits = [](double v) { return v >= 100 ? 0 : (v >= 10 ? 1 : 2); };
     if (a == 0)
-        return QStringLiteral("0 ms");
+        return {0.0, 0, Unit::Ms};
     if (a < 1) {
         const double us = ms * 1000;
-        return QStringLiteral("%1 µs").arg(us, 0, 'f', std::fabs(us) >= 10 ? 0 : 1);
+        return {us, std::fabs(us) >= 10 ? 0 : 1, Unit::Us};
     }
     if (a < 1000)
-        return QStringLiteral("%1 ms").arg(ms, 0, 'f', digits(a));
+        return {ms, digits(a), Unit::Ms};
     const double s = ms / 1000;
-    return QStringLiteral("%1 s").arg(s, 0, 'f', digits(std::fabs(s)));
+    return {s, digits(std::fabs(s)), Unit::S};
+}
+
+QString formatDurationMs(double ms)
+{
+    const DurationParts d = durationParts(ms);
+    const QString unit = d.unit == DurationParts::Unit::Us ? QStringLiteral("µs")
+                         : d.unit == DurationParts::Unit::Ms ? QStringLiteral("ms")
+                                                             : QStringLiteral("s");
+    return QStringLiteral("%1 %2").arg(QString::number(d.value, 'f', d.decimals), unit);
 }
 
 static QString coresPhrase(int n)

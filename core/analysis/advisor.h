@@ -13,6 +13,17 @@ namespace il {
 // would pick.
 QString formatDurationMs(double ms);
 
+// How formatDurationMs writes `ms`: `value` with `decimals` decimals, then
+// the unit.
+struct DurationParts
+{
+    enum class Unit { Us, Ms, S };
+    double value = 0;
+    int decimals = 0;
+    Unit unit = Unit::Ms;
+};
+DurationParts durationParts(double ms);
+
 // The short "why" beside the comparison chart, computed from the measures
 // only (no widgets, so it is testable), e.g.
 //   "CPU is 85 % of the work: threads-gil serialised it (1.21 s); processes

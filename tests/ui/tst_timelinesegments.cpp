@@ -5,6 +5,7 @@
 #include "ui/timeline/spannames.h"
 #include "ui/timeline/timelinepainter.h"
 
+#include "core/analysis/advisor.h"
 #include "core/model/taskset.h"
 #include "ui/timeline/timelinelayout.h"
 #include "ui/timeline/timelineview.h"
@@ -280,6 +281,25 @@ void TestTimelineSegments::phaseTextsThatReadTheSameAreOne()
     const ui::SpanNameText &cpu = cache.phaseText(ItemKind::Cpu, 452'000, font);
     QCOMPARE(cpu.text, QStringLiteral("cpu 452 µs"));
     QVERIFY(&cpu != &a);
+    // Found by number, a length reads as formatDurationMs writes it, across
+    // units and decimals and at halves of a last digit (452.5 µs, 9.95 µs,
+    // 10.05 ms, 99.95 ms, 1.005 s), in any order.
+    std::vector<std::int64_t> lengths;
+    for (std::int64_t ns = 0; ns < 2'000'000; ns += 50)
+        lengths.push_back(ns);
+    for (std::int64_t ns = 2'000'000; ns < 300'000'000'000; ns += ns / 997 + 1)
+        lengths.push_back(ns);
+    for (const std::int64_t tie : {452'500ll, 9'950ll, 10'050'000ll, 99'950'000ll, 1'005'000'000ll, 1'015'000'000ll})
+        for (std::int64_t d = -2; d <= 2; ++d)
+            lengths.push_back(tie + d);
+    for (std::size_t i = 0; i < lengths.size(); ++i)
+        std::swap(lengths[i], lengths[(i * 7919) % lengths.size()]);
+    ui::SpanNameCache byNumber;
+    for (const std::int64_t ns : lengths) {
+        const QString expected = QStringLiteral("io ") + il::formatDurationMs(double(ns) / 1e6);
+        if (byNumber.phaseText(ItemKind::Io, ns, font).text != expected)
+            QFAIL(qPrintable(QStringLiteral("%1 ns reads %2, not %3").arg(ns).arg(byNumber.phaseText(ItemKind::Io, ns, font).text, expected)));
+    }
 }
 
 void TestTimelineSegments::segmentsCoverMillionItems()

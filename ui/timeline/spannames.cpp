@@ -7,11 +7,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 namespace ui {
 
 namespace {
-constexpr std::size_t maxPhaseTexts = 50'000;
+constexpr std::size_t maxPhaseTexts = 50'000; // texts that read differently
 constexpr std::size_t maxTaskTexts = 100'000;
 
 // Characters drawn one glyph each, left to right, with nothing to shape:
@@ -103,7 +104,7 @@ void SpanNameCache::reset(const QFont &font)
 
 void SpanNameCache::trim()
 {
-    if (m_phaseTexts.size() > maxPhaseTexts) {
+    if (m_phaseTexts.size() > maxPhaseTexts || m_phaseTextsByText.size() > maxPhaseTexts) {
         m_phaseTexts.clear();
         m_phaseTextsByText.clear();
     }
@@ -173,21 +174,42 @@ const SpanNameText &SpanNameCache::spanLabel(const il::Trace &trace, const il::S
     return m_taskTexts[std::size_t(slot)];
 }
 
+namespace {
+// What a phase's name reads, as a number: its kind, the unit and decimals
+// formatDurationMs writes its length with, and the length in those
+// decimals, rounded. Nothing when the length lies within a hair of half a
+// last digit, where rounding here and Qt's printing might part: those are
+// written out and looked up by their text.
+std::optional<std::uint64_t> phaseKey(il::ItemKind kind, std::int64_t durationNs)
+{
+    static constexpr double scale[] = {1, 10, 100};
+    const il::DurationParts parts = il::durationParts(double(durationNs) / 1e6);
+    const double scaled = parts.value * scale[parts.decimals];
+    if (!(scaled >= 0 && scaled < 1e15) || std::fabs(scaled - std::floor(scaled) - 0.5) < 1e-6)
+        return std::nullopt;
+    return (std::uint64_t(std::llround(scaled)) << 8) | (std::uint64_t(parts.unit) << 6)
+           | (std::uint64_t(parts.decimals) << 4) | std::uint64_t(kind);
+}
+} // namespace
+
 const SpanNameText &SpanNameCache::phaseText(il::ItemKind kind, std::int64_t durationNs, const QFont &font)
 {
     reset(font);
-    // One text per kind and length: "io 85.2 ms" whichever task or run it is.
-    const std::uint64_t key = (std::uint64_t(durationNs) << 4) | std::uint64_t(kind);
-    auto it = m_phaseTexts.find(key);
-    if (it == m_phaseTexts.end()) {
-        const QString text = QStringLiteral("%1 %2").arg(QLatin1String(il::itemKindName(kind)),
-                                                         il::formatDurationMs(double(durationNs) / 1e6));
-        auto same = m_phaseTextsByText.find(text);
-        if (same == m_phaseTextsByText.end())
-            same = m_phaseTextsByText.emplace(text, layout(text, font)).first;
-        it = m_phaseTexts.emplace(key, &same->second).first;
+    // One text per kind and length as it reads ("io 85.2 ms"), whichever
+    // task or run it is: found by number, written out only the first time.
+    const std::optional<std::uint64_t> key = phaseKey(kind, durationNs);
+    if (key) {
+        if (const auto it = m_phaseTexts.find(*key); it != m_phaseTexts.end())
+            return *it->second;
     }
-    return *it->second;
+    const QString text = QStringLiteral("%1 %2").arg(QLatin1String(il::itemKindName(kind)),
+                                                     il::formatDurationMs(double(durationNs) / 1e6));
+    auto same = m_phaseTextsByText.find(text);
+    if (same == m_phaseTextsByText.end())
+        same = m_phaseTextsByText.emplace(text, layout(text, font)).first;
+    if (key)
+        m_phaseTexts.emplace(*key, &same->second);
+    return same->second;
 }
 
 const SpanNameText &SpanNameCache::ellipsis(const QFont &font)

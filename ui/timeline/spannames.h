@@ -92,8 +92,9 @@ private:
     };
     std::array<CharGlyph, 0x180 + 0x18> m_chars{};
     std::deque<SpanNameText> m_taskTexts;  // a deque: what a frame's batch points at stays put
-    // Phase texts by (length, kind), each pointing at its text laid out once
-    // however many lengths read the same ("io 452 µs"). Nodes stay put.
+    // Phase texts by what they read as a number (kind, unit, decimals,
+    // rounded length; see phaseText), each pointing at its text laid out
+    // once however many lengths read the same ("io 452 µs"). Nodes stay put.
     std::unordered_map<std::uint64_t, const SpanNameText *> m_phaseTexts;
     std::unordered_map<QString, SpanNameText> m_phaseTextsByText;
     SpanNameText m_ellipsis;
