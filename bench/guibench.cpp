@@ -485,9 +485,10 @@ void benchLargeTaskView(const Options &options, Report &report, std::size_t even
     // Names in the bars by task (each phase's kind and length) and the
     // overview strip, the share of a full repaint: rows in the middle of
     // the run, zoomed to 8 ms around the tasks shown, where most phases
-    // are wide enough for a name. Zooming in and out by wheel notches
-    // (1.25x), four in and four out; and jumping to other rows each frame
-    // (as a find does), the time window following them.
+    // are wide enough for a name. Scrolling down a wheel step (three rows)
+    // a frame and back, the time window where it was; zooming in and out
+    // by wheel notches (1.25x), four in and four out; and jumping to other
+    // rows each frame (as a find does), the time window following them.
     if (shape == SyntheticShape::Threads) {
         const il::TimelineRun &run = model.run(0);
         const std::vector<il::TimelineRow> &rows = run.taskRows();
@@ -506,18 +507,25 @@ void benchLargeTaskView(const Options &options, Report &report, std::size_t even
         };
         const int middleRow = int(rows.size()) / 2;
         const double span = 8e6;
-        std::vector<Frame> zoomSteps, jumps;
+        std::vector<Frame> scrollSteps, zoomSteps, jumps;
+        const Frame still = frameAt(middleRow, span);
         double zoomed = span;
         for (int i = 0; i < frames; ++i) {
+            const int step = i < frames / 2 ? i + 1 : frames - i - 1; // down, then back up
+            scrollSteps.push_back({still.fraction, still.offset, still.scrollY + step * 3 * rowHeight});
             zoomed = (i / 4) % 2 == 0 ? zoomed / 1.25 : zoomed * 1.25; // four notches in, four out
             zoomSteps.push_back(frameAt(middleRow, zoomed));
             jumps.push_back(frameAt(int((std::uint64_t(i + 1) * 7919u * 13u) % (rows.size() - std::size_t(rowsShown))), span));
         }
-        Figure zooming = namesShare(setup, image, frameAt(middleRow, span), zoomSteps);
+        Figure scrolling = namesShare(setup, image, still, scrollSteps);
+        scrolling.id = QStringLiteral("gui.%1.names-and-overview-share-scrolling").arg(idPrefix);
+        scrolling.label = QStringLiteral("%1 by task: names + overview strip, share of a full repaint (scrolling a wheel step a frame)").arg(size);
+        report.add(std::move(scrolling));
+        Figure zooming = namesShare(setup, image, still, zoomSteps);
         zooming.id = QStringLiteral("gui.%1.names-and-overview-share-zooming").arg(idPrefix);
         zooming.label = QStringLiteral("%1 by task: names + overview strip, share of a full repaint (zooming a notch a frame)").arg(size);
         report.add(std::move(zooming));
-        Figure jumping = namesShare(setup, image, frameAt(middleRow, span), jumps);
+        Figure jumping = namesShare(setup, image, still, jumps);
         jumping.id = QStringLiteral("gui.%1.names-and-overview-share-jumping").arg(idPrefix);
         jumping.label = QStringLiteral("%1 by task: names + overview strip, share of a full repaint (other rows each frame)").arg(size);
         report.add(std::move(jumping));
