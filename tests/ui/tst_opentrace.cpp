@@ -342,9 +342,9 @@ void TestOpenTrace::labRunAndOpenedExportKeepTheirOwnNames()
     QCOMPARE(opened.taskRows().size(), std::size_t(6));
 
     // Row names by task.
-    QCOMPARE(ui::TimelinePainter::rowLabel(model, lab, il::TimelineViewKind::ByTask, 3), QStringLiteral("fetch-page-3"));
-    QCOMPARE(ui::TimelinePainter::rowLabel(model, opened, il::TimelineViewKind::ByTask, 3), QStringLiteral("prime-sieve-3"));
-    QCOMPARE(ui::TimelinePainter::rowLabel(model, opened, il::TimelineViewKind::ByTask, 5), QStringLiteral("prime-sieve-5"));
+    QCOMPARE(ui::TimelinePainter::rowLabel(lab, il::TimelineViewKind::ByTask, 3), QStringLiteral("fetch-page-3"));
+    QCOMPARE(ui::TimelinePainter::rowLabel(opened, il::TimelineViewKind::ByTask, 3), QStringLiteral("prime-sieve-3"));
+    QCOMPARE(ui::TimelinePainter::rowLabel(opened, il::TimelineViewKind::ByTask, 5), QStringLiteral("prime-sieve-5"));
     // The names the bars draw (by lane), laid out per run's set.
     ui::SpanNameCache names;
     const QFont font = w.timeline()->font();

@@ -22,8 +22,7 @@ QString hiddenRowsText(TimelineViewKind view, int hidden, int total)
         .arg(total);
 }
 
-QString rowLabel(const il::TimelineModel &, const il::TimelineRun &run,
-                 TimelineViewKind view, int row)
+QString rowLabel(const il::TimelineRun &run, TimelineViewKind view, int row)
 {
     if (view == TimelineViewKind::ByTask)
         return run.taskName(static_cast<std::uint32_t>(row));

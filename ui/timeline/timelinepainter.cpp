@@ -25,10 +25,9 @@ QString TimelinePainter::hiddenRowsText(TimelineViewKind view, int hidden, int t
     return ui::hiddenRowsText(view, hidden, total);
 }
 
-QString TimelinePainter::rowLabel(const il::TimelineModel &model, const il::TimelineRun &run,
-                                  TimelineViewKind view, int row)
+QString TimelinePainter::rowLabel(const il::TimelineRun &run, TimelineViewKind view, int row)
 {
-    return ui::rowLabel(model, run, view, row);
+    return ui::rowLabel(run, view, row);
 }
 
 void TimelinePainter::paint(QPainter &p, const QRect &rect, const TimelineScene &scene,

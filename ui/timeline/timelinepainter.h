@@ -44,8 +44,7 @@ public:
     static QString runHeaderToolTip(const il::TimelineRun &run, std::size_t taskCount);
     // "… 19,919 more tasks not shown: …": the footer of a band cut to fit a picture.
     static QString hiddenRowsText(il::TimelineViewKind view, int hidden, int total);
-    static QString rowLabel(const il::TimelineModel &model, const il::TimelineRun &run,
-                            il::TimelineViewKind view, int row);
+    static QString rowLabel(const il::TimelineRun &run, il::TimelineViewKind view, int row);
 
     using Segment = ui::Segment;
     // Merged pixel segments of `row` (exposed for tests): see ui::buildSegments.

@@ -637,18 +637,21 @@ std::optional<TimelineView::HitItem> TimelineView::itemAt(const QPoint &pos) con
     const double t = mapping().toNs(pos.x());
     const auto tol = static_cast<std::int64_t>(std::ceil(3 * mapping().nsPerPx));
     const auto tNs = static_cast<std::int64_t>(std::llround(t));
+    // By lane a task queued at the worker is the strip along the lane's
+    // bottom edge: the lower third of the lane points at it.
+    const bool lowThird = [&] {
+        const auto [top, bottom] = layout().rowSpan(hit.run, hit.row);
+        return m_view == TimelineViewKind::ByLane && contentY >= bottom - std::max(4, (bottom - top) / 3);
+    }();
     // Open items (live) are drawn on top, so they win.
     if (const il::LiveRunState *live = run.live()) {
-        // By lane a task queued at the worker is the strip along its bottom edge.
-        const auto [rowTop, rowBottom] = layout().rowSpan(hit.run, hit.row);
-        const bool lowThird = contentY >= rowBottom - std::max(4, (rowBottom - rowTop) / 3);
         const il::OpenItem *found = nullptr;
         for (const il::OpenItem &o : live->open(m_view)) {
             const int row = m_view == TimelineViewKind::ByLane ? o.row : static_cast<int>(o.task);
             if (row != hit.row || tNs < o.start - tol || tNs > o.end + tol)
                 continue;
             const bool strip = m_view == TimelineViewKind::ByLane && o.kind == il::ItemKind::QueuedAt;
-            if (strip != lowThird && m_view == TimelineViewKind::ByLane) {
+            if (m_view == TimelineViewKind::ByLane && strip != lowThird) {
                 if (!strip && !found)
                     found = &o; // the lane's own item, unless a strip is under the cursor
                 continue;
@@ -667,14 +670,12 @@ std::optional<TimelineView::HitItem> TimelineView::itemAt(const QPoint &pos) con
             }
         }
     }
-    // By lane, the lower third of a lane: a task queued at its worker
-    // (the strip along its bottom edge) before what the lane ran.
-    if (m_view == TimelineViewKind::ByLane && run.hasQueuedAt() && hit.row < static_cast<int>(run.laneRows().size())) {
-        const auto [top, bottom] = layout().rowSpan(hit.run, hit.row);
+    // The lower third of a lane: a task queued at its worker before what
+    // the lane ran.
+    if (lowThird && run.hasQueuedAt() && hit.row < static_cast<int>(run.laneRows().size())) {
         const il::TimelineRow &queued = run.queuedAtRow(hit.row);
-        if (!queued.empty() && contentY >= bottom - std::max(4, (bottom - top) / 3))
-            if (const auto i = queued.itemAt(tNs, tol))
-                return HitItem{hit.run, hit.row, *i, false, queued[*i]};
+        if (const auto i = queued.itemAt(tNs, tol))
+            return HitItem{hit.run, hit.row, *i, false, queued[*i]};
     }
     const il::TimelineRow &row = run.row(m_view, hit.row);
     // Where a task failed or was cancelled its mark is drawn on top, and its
@@ -721,13 +722,13 @@ QString TimelineView::toolTipAt(const QPoint &pos) const
         const TimelineLayout::Hit hit = layout().hitAt(contentY);
         const il::TimelineRun *hitRun = hit.valid() ? m_model->findRun(hit.run) : nullptr;
         if (hitRun && hit.header) {
-            return TimelinePainter::runHeaderToolTip(*hitRun, RunHeader::runTaskCount(*hitRun))
+            return RunHeader::toolTip(*hitRun)
                    + (isRunCollapsed(hit.run) ? tr("\n(click to unfold the run)") : tr("\n(click to fold the run)"));
         }
         // A row's name: in the task view, also how the task ended if it failed.
         if (hitRun && pos.x() < mapping().left) {
             const il::TimelineRun &run = *hitRun;
-            QString text = TimelinePainter::rowLabel(*m_model, run, m_view, hit.row);
+            QString text = TimelinePainter::rowLabel(run, m_view, hit.row);
             if (m_view == TimelineViewKind::ByTask) {
                 const QString state = taskEndText(run, static_cast<std::uint32_t>(hit.row));
                 text = QStringLiteral("%1 (task %2)").arg(text).arg(hit.row);
@@ -750,7 +751,7 @@ QString TimelineView::toolTipAt(const QPoint &pos) const
     if (item.kind == il::ItemKind::QueuedAt) {
         // Sent ahead to a busy worker: which one (its lane is in `phase`), and when.
         phase = QStringLiteral("queued at %1 from %2 to %3")
-                    .arg(TimelinePainter::rowLabel(*m_model, run, TimelineViewKind::ByLane, item.phase),
+                    .arg(TimelinePainter::rowLabel(run, TimelineViewKind::ByLane, item.phase),
                          il::formatDurationMs(static_cast<double>(item.start) / 1e6),
                          il::formatDurationMs(static_cast<double>(item.end) / 1e6));
     } else if (item.phase != il::noPhase) {
@@ -806,7 +807,7 @@ QString TimelineView::toolTipAt(const QPoint &pos) const
                         .arg(hit->run + 1)
                         .arg(runName(run.info()));
     if (lane >= 0)
-        where = QStringLiteral("lane %1 · ").arg(TimelinePainter::rowLabel(*m_model, run, TimelineViewKind::ByLane, lane)) + where;
+        where = QStringLiteral("lane %1 · ").arg(TimelinePainter::rowLabel(run, TimelineViewKind::ByLane, lane)) + where;
     lines << where;
     if (item.task != il::noTask) {
         const QString state = taskEndText(run, item.task);

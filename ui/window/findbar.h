@@ -23,8 +23,9 @@ class TimelineView;
 // are searched by that run's own names, once for the runs that share a task
 // set (a match is a task of one set); every match is tinted in the task view
 // of those runs; Enter / Shift+Enter (or the arrows) go to the next /
-// previous one, which is highlighted in those runs and brought into view; the count says where you are ("3 of 17"). Substring,
-// case-insensitive, or a regular expression with Pattern ticked. Esc closes
+// previous one, which is highlighted in those runs and brought into view;
+// the count says where you are ("3 of 17"). Substring, case-insensitive,
+// or a regular expression with Pattern ticked. Esc closes
 // it and clears the matches. It searches again when the runs change.
 class FindBar : public QWidget
 {

@@ -24,7 +24,6 @@ void collectRows(PaintContext &ctx, const VisibleBand &vb)
     const std::uint32_t highlight = ctx.scene.highlightIn(band.run);
     const int namesGroup = ctx.byTask() && ctx.scene.matches ? ctx.model.namesGroup(band.run) : -1;
     const il::Trace *foreign = !ctx.byTask() && vb.run->trace() && vb.run->trace()->foreign ? vb.run->trace().get() : nullptr;
-    const int laneCount = foreign ? std::max(0, int(foreign->laneBegin.size()) - 2) : 0;
     for (int r = vb.firstRow; r <= vb.lastRow; ++r) {
         const int y = ctx.rowTop(vb, r);
         const QRect rowRect(ctx.rect.left(), y, ctx.rect.width(), band.rowHeight);
@@ -44,7 +43,7 @@ void collectRows(PaintContext &ctx, const VisibleBand &vb)
         if (band.rowHeight * 10 >= ctx.fm.height() * 7) {
             out.texts.push_back({false, out.rowLabels.size()});
             out.rowLabels.push_back({QRect(ctx.rect.left() + 14, y, ctx.axisLeft - ctx.rect.left() - 18, band.rowHeight),
-                                     rowLabel(ctx.model, *vb.run, ctx.layout.view, r)});
+                                     rowLabel(*vb.run, ctx.layout.view, r)});
         }
 
         const RowGeometry &geo = ctx.rowGeometry(vb.run->row(ctx.layout.view, r));
@@ -63,7 +62,7 @@ void collectRows(PaintContext &ctx, const VisibleBand &vb)
         int lastRight = INT_MIN;
         // Another tool's run by lane: its spans carry the names its file
         // gave them; item i of a lane row is the lane's span i.
-        const il::Trace::Range laneSpans = foreign && r < laneCount ? foreign->laneSpans(r) : il::Trace::Range{nullptr, nullptr};
+        const il::Trace::Range laneSpans = foreign ? foreign->laneSpans(r) : il::Trace::Range{nullptr, nullptr}; // none past its lanes
         for (const NamedItem &item : geo.named) {
             if (item.kind == il::ItemKind::Queued || item.kind == il::ItemKind::Ready || item.kind == il::ItemKind::QueuedAt)
                 continue;
