@@ -179,8 +179,9 @@ private:
         bool started = false;    // its TaskStart arrived
         bool ipcOpen = false;    // its ipc span (from sent to begun) has its begin recorded
         std::int64_t sentNs = 0; // when it was sent, or became the worker's next
-        bool headRevoking = false; // asked back before it began (it was sent ahead)
-        bool headQueuedAt = false; // its queued-at span is still open (asked back as it became the next)
+        // Asked back before it began (it was sent ahead, and became the next
+        // while asked): its queued-at span is still open.
+        bool headRevoking = false;
         // Sent ahead (--prefetch), queued in the worker behind `task`, in order.
         struct Ahead
         {
@@ -249,7 +250,6 @@ private:
         l.started = false;
         l.ipcOpen = false;
         l.headRevoking = false;
-        l.headQueuedAt = false;
         l.ahead.clear();
         l.lockWait = Lane::LockWait::None;
         l.stderrTail.clear();
@@ -389,18 +389,16 @@ private:
         if (e.kind == EventKind::TaskStart) {
             // IPC: from handing the task to the pipe (or, sent ahead, from the
             // end of the task before it) until the worker began it.
-            if (l.headQueuedAt) // asked back too late: it was queued here until it became the next
+            if (l.headRevoking) { // asked back too late: it was queued here until it became the next
                 endQueuedAt(l, e.task, l.sentNs);
-            l.headQueuedAt = false;
+                l.headRevoking = false;
+                --m_revoking;
+            }
             if (!l.ipcOpen)
                 m_sink->record(Event{l.sentNs, e.task, e.lane, noPhase, EventKind::SpanBegin, SpanKind::Ipc});
             m_sink->record(Event{e.tNs, e.task, e.lane, noPhase, EventKind::SpanEnd, SpanKind::Ipc});
             l.ipcOpen = false;
             l.started = true;
-            if (l.headRevoking) { // too late: it had begun
-                l.headRevoking = false;
-                --m_revoking;
-            }
         }
         if (e.span == SpanKind::LockWait) {
             // The worker runs on: the moment its wait ended, in the book too.
@@ -637,7 +635,6 @@ private:
         // A task being asked back may never begin here: its spans wait for
         // its start (or its return). Else it was queued here until now.
         l.ipcOpen = !next.revoking;
-        l.headQueuedAt = next.revoking;
         if (l.ipcOpen) {
             endQueuedAt(l, next.task, endNs);
             m_sink->record(Event{endNs, next.task, laneId(l), noPhase, EventKind::SpanBegin, SpanKind::Ipc});
@@ -677,9 +674,7 @@ private:
             l.ahead.erase(it);
         } else if (l.task == std::int64_t(f.taskIndex) && l.headRevoking && !l.started) {
             // It was to be its next: the one after it is now.
-            if (l.headQueuedAt)
-                endQueuedAt(l, f.taskIndex, f.tNs);
-            l.headQueuedAt = false;
+            endQueuedAt(l, f.taskIndex, f.tNs);
             l.task = -1;
             l.headRevoking = false;
             l.watched = false;
@@ -747,12 +742,9 @@ private:
     // front of the queue, in order: they never began.
     void takeBackAhead(Lane &l)
     {
-        const std::int64_t now = l.headQueuedAt || !l.ahead.empty() ? monoNs() : 0;
-        if (l.headQueuedAt) {
-            endQueuedAt(l, std::uint32_t(l.task), now);
-            l.headQueuedAt = false;
-        }
+        const std::int64_t now = monoNs();
         if (l.headRevoking) {
+            endQueuedAt(l, std::uint32_t(l.task), now);
             l.headRevoking = false;
             --m_revoking;
         }
@@ -842,6 +834,13 @@ private:
     // sent ahead go back to the queue.
     void failInFlight(Lane &l)
     {
+        if (l.headRevoking) {
+            // Asked back as it became the next: queued here until then, and
+            // drawn as sent from then on (below), not both at once.
+            endQueuedAt(l, std::uint32_t(l.task), l.sentNs);
+            l.headRevoking = false;
+            --m_revoking;
+        }
         takeBackAhead(l);
         if (l.task < 0)
             return;
