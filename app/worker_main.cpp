@@ -62,25 +62,19 @@ int main()
         if (frame.type == il::protocol::FrameType::Shared) {
             std::string error;
             shared = il::SharedCells::map(frame.fd, frame.cells, &error);
-            if (!shared) {
-                sink.send(il::protocol::encodeError("cannot map the counters: " + error));
-                return 2;
-            }
+            if (!shared)
+                channel.fail("cannot map the counters: " + error);
             continue;
         }
         il::LaneContext lane{sink, il::noLane, never};
         lane.locks = &locks;
         lane.counters = shared ? shared->cells() : nullptr;
-        if (!frame.increments.empty() && !shared) {
-            sink.send(il::protocol::encodeError("an increment phase before the counters were shared"));
-            return 2;
-        }
+        if (!frame.increments.empty() && !shared)
+            channel.fail("an increment phase before the counters were shared");
         for (const il::Increment &inc : frame.increments)
-            if (inc.counter >= shared->count()) {
-                sink.send(il::protocol::encodeError("an increment of counter " + std::to_string(inc.counter) + " of "
-                                                    + std::to_string(shared->count())));
-                return 2;
-            }
+            if (inc.counter >= shared->count())
+                channel.fail("an increment of counter " + std::to_string(inc.counter) + " of "
+                             + std::to_string(shared->count()));
         il::runTaskBlocking(frame.task(), frame.taskIndex, lane);
     }
 }

@@ -55,6 +55,15 @@ void header(Bytes &out, FrameType type, std::uint32_t length)
     put(out, std::uint8_t(type));
 }
 
+// The length of the frame that `out` holds from its start, written into its
+// header once the payload is in place (header(out, type, 0) first).
+void closeFrame(Bytes &out)
+{
+    const auto length = std::uint32_t(out.size() - 5);
+    for (std::size_t i = 0; i < 4; ++i)
+        out[i] = char((length >> (8 * i)) & 0xff);
+}
+
 Bytes frame(FrameType type, std::string_view payload)
 {
     Bytes out;
@@ -113,27 +122,30 @@ Bytes encodeHello(std::uint32_t pid, std::uint16_t protocolVersion)
 
 Bytes encodeTask(std::uint32_t index, TaskPhases task)
 {
-    Bytes payload;
-    payload.reserve(8 + 21 * task.phases.size());
-    put(payload, index);
-    put(payload, std::uint32_t(task.phases.size()));
+    // Sent for every task: written in place, one buffer.
+    Bytes out;
+    out.reserve(5 + 8 + 21 * task.phases.size());
+    header(out, FrameType::Task, 0);
+    put(out, index);
+    put(out, std::uint32_t(task.phases.size()));
     for (const Phase &p : task.phases) {
-        put(payload, std::uint8_t(p.kind));
+        put(out, std::uint8_t(p.kind));
         switch (p.kind) {
         case PhaseKind::Cpu:
-        case PhaseKind::Io: putDouble(payload, p.ms); break;
+        case PhaseKind::Io: putDouble(out, p.ms); break;
         case PhaseKind::Acquire:
-        case PhaseKind::Release: put(payload, p.ref); break;
+        case PhaseKind::Release: put(out, p.ref); break;
         case PhaseKind::Increment: {
             const Increment &inc = task.increments[p.ref];
-            put(payload, inc.counter);
-            put(payload, inc.times);
-            putDouble(payload, inc.ioMs);
+            put(out, inc.counter);
+            put(out, inc.times);
+            putDouble(out, inc.ioMs);
             break;
         }
         }
     }
-    return frame(FrameType::Task, payload);
+    closeFrame(out);
+    return out;
 }
 
 Bytes encodeQuit()

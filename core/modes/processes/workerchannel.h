@@ -36,6 +36,9 @@ public:
     protocol::Grant grant(std::uint32_t task, std::uint32_t lock);
     // Sends `frame` after every event recorded so far.
     void send(std::string_view frame) { m_sink.send(frame); }
+    // Tells the parent what went wrong (an Error frame, and a line on stderr
+    // it keeps with the incident) and ends the process with status 2.
+    [[noreturn]] void fail(const std::string &message);
 
 private:
     // The next frame read, blocking for the pipe as needed.
@@ -65,7 +68,6 @@ private:
     void lookForNextTask();
     static constexpr std::int64_t nextTaskSpinNs = 20'000;
     static constexpr int maxSkippedLooks = 64;
-    [[noreturn]] void fail(const std::string &message);
 
     PipeSink &m_sink;
     int m_in;
