@@ -7,6 +7,8 @@
 #include <QStringList>
 #include <QTest>
 
+#include <elf.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
@@ -33,58 +35,47 @@ QStringList neededLibraries(const QString &path, QString *error)
         return {};
     }
     const QByteArray elf = file.readAll();
-    if (!elf.startsWith("\x7f" "ELF") || elf.size() < 64 || elf[4] != 2 || elf[5] != 1) {
+    if (!elf.startsWith(ELFMAG) || elf.size() < qsizetype(sizeof(Elf64_Ehdr)) || elf[EI_CLASS] != ELFCLASS64
+        || elf[EI_DATA] != ELFDATA2LSB) {
         *error = QStringLiteral("not a 64-bit little-endian ELF file");
         return {};
     }
-    std::uint64_t phoff = 0;
-    std::uint16_t phentsize = 0, phnum = 0;
-    read(elf, 0x20, &phoff);
-    read(elf, 0x36, &phentsize);
-    read(elf, 0x38, &phnum);
-    struct Segment
-    {
-        std::uint32_t type = 0;
-        std::uint64_t offset = 0, vaddr = 0, filesz = 0;
-    };
-    std::vector<Segment> segments;
-    for (std::uint16_t i = 0; i < phnum; ++i) {
-        const std::uint64_t at = phoff + std::uint64_t(i) * phentsize;
-        Segment s;
-        if (!read(elf, at, &s.type) || !read(elf, at + 8, &s.offset) || !read(elf, at + 16, &s.vaddr)
-            || !read(elf, at + 32, &s.filesz)) {
+    Elf64_Ehdr header;
+    read(elf, 0, &header);
+    std::vector<Elf64_Phdr> segments;
+    for (std::uint16_t i = 0; i < header.e_phnum; ++i) {
+        Elf64_Phdr s;
+        if (!read(elf, header.e_phoff + std::uint64_t(i) * header.e_phentsize, &s)) {
             *error = QStringLiteral("program header %1 cut short").arg(i);
             return {};
         }
         segments.push_back(s);
     }
-    constexpr std::uint32_t ptLoad = 1, ptDynamic = 2;
-    constexpr std::int64_t dtNull = 0, dtNeeded = 1, dtStrtab = 5;
-    const auto dynamic = std::find_if(segments.begin(), segments.end(), [](const Segment &s) { return s.type == ptDynamic; });
+    const auto dynamic = std::find_if(segments.begin(), segments.end(), [](const Elf64_Phdr &s) { return s.p_type == PT_DYNAMIC; });
     if (dynamic == segments.end())
         return {}; // statically linked: needs nothing
     std::vector<std::uint64_t> needed;
     std::uint64_t strtab = 0;
-    for (std::uint64_t at = dynamic->offset; at + 16 <= dynamic->offset + dynamic->filesz; at += 16) {
-        std::int64_t tag = 0;
-        std::uint64_t value = 0;
-        if (!read(elf, at, &tag) || !read(elf, at + 8, &value)) {
+    for (std::uint64_t at = dynamic->p_offset; at + sizeof(Elf64_Dyn) <= dynamic->p_offset + dynamic->p_filesz;
+         at += sizeof(Elf64_Dyn)) {
+        Elf64_Dyn entry;
+        if (!read(elf, at, &entry)) {
             *error = QStringLiteral("dynamic section cut short");
             return {};
         }
-        if (tag == dtNull)
+        if (entry.d_tag == DT_NULL)
             break;
-        if (tag == dtNeeded)
-            needed.push_back(value);
-        else if (tag == dtStrtab)
-            strtab = value;
+        if (entry.d_tag == DT_NEEDED)
+            needed.push_back(entry.d_un.d_val);
+        else if (entry.d_tag == DT_STRTAB)
+            strtab = entry.d_un.d_ptr;
     }
     // DT_STRTAB is an address: the file offset is where a loaded segment has it.
     std::uint64_t strtabOffset = 0;
     bool mapped = false;
-    for (const Segment &s : segments)
-        if (s.type == ptLoad && strtab >= s.vaddr && strtab < s.vaddr + s.filesz) {
-            strtabOffset = strtab - s.vaddr + s.offset;
+    for (const Elf64_Phdr &s : segments)
+        if (s.p_type == PT_LOAD && strtab >= s.p_vaddr && strtab < s.p_vaddr + s.p_filesz) {
+            strtabOffset = strtab - s.p_vaddr + s.p_offset;
             mapped = true;
         }
     if (!needed.empty() && !mapped) {
