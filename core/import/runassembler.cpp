@@ -3,6 +3,7 @@
 #include "core/analysis/metrics.h"
 #include "core/base/clock.h"
 #include "core/base/wording.h"
+#include "core/io/chrometracewriter.h"
 
 #include <QFileInfo>
 #include <QRegularExpression>
@@ -16,9 +17,6 @@ namespace il::import {
 
 namespace {
 
-constexpr int taskTidBase = 100000;   // Interleave's event-loop task tracks
-constexpr long long queuedTidBase = 200000; // Interleave's queued-ahead tracks (processes --prefetch)
-constexpr long long queuedTracksPerLane = 128;
 constexpr int maxLevels = 32;         // nesting levels drawn per track; deeper goes to overflow
 constexpr int maxAsyncLanes = 16;     // per process
 constexpr std::size_t maxLanes = 60000; // Span::lane is 16 bits
@@ -421,13 +419,13 @@ std::vector<OpenedRun> assembleOwn(RawTrace &raw, const QString &source, QString
                 raw.skip(e.index, -1, QStringLiteral("tid: not a lane of an Interleave export"));
                 continue;
             }
-            const bool taskTrack = *tid >= taskTidBase;
+            const bool taskTrack = *tid >= chromeTaskTidBase;
             const std::int64_t start = toNs(e.ts), end = toNs(e.ts + e.dur);
             const std::string &cat = e.cat == none ? std::string() : raw.strings.at(e.cat);
             if (cat == "queued-at") {
                 // A task queued at a worker: its track says which.
-                const long long lane = (*tid - queuedTidBase) / queuedTracksPerLane;
-                if (*tid < queuedTidBase || lane >= info.lanes || e.task < 0) {
+                const long long lane = (*tid - chromeQueuedTidBase) / chromeQueuedTracksPerLane;
+                if (*tid < chromeQueuedTidBase || lane >= info.lanes || e.task < 0) {
                     raw.skip(e.index, -1, QStringLiteral("a queued-at event off the queued-ahead tracks or without args.task"));
                     continue;
                 }

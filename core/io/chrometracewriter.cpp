@@ -10,12 +10,6 @@ namespace il {
 
 namespace {
 
-constexpr int taskTidBase = 100000; // event loop: one track per awaiting task
-// processes --prefetch: tasks queued at a worker, on tracks of their own
-// beside the worker's: lane l's are queuedTidBase + l * queuedTracksPerLane + k.
-constexpr int queuedTidBase = 200000;
-constexpr int queuedTracksPerLane = 128;
-
 // Rounds nanoseconds since the origin to eighths of a microsecond, half up
 // (floor division, so it is monotonic for negative offsets too).
 std::int64_t eighthsOfUs(std::int64_t ns)
@@ -172,7 +166,7 @@ private:
             std::size_t k = 0;
             while (k < trackEnd.size() && trackEnd[k] > s.startNs)
                 ++k;
-            if (k == trackEnd.size() && k < std::size_t(queuedTracksPerLane)) {
+            if (k == trackEnd.size() && k < std::size_t(chromeQueuedTracksPerLane)) {
                 trackEnd.push_back(s.endNs);
                 const int tid = queuedTid(lane, int(k));
                 metadata("thread_name", tid,
@@ -185,10 +179,7 @@ private:
             trackEnd[k] = std::max(trackEnd[k], s.endNs);
             beginEvent();
             m_out.literal("{\"name\":");
-            if (s.task < m_set.tasks.size())
-                m_out.string(m_set.tasks[s.task].name);
-            else
-                m_out.string(QStringLiteral("task %1").arg(s.task));
+            taskName(s.task);
             m_out.literal(",\"cat\":\"queued-at\"");
             head("X", queuedTid(lane, int(k)));
             times(s.startNs, s.endNs);
@@ -198,7 +189,7 @@ private:
         }
     }
 
-    static int queuedTid(int lane, int track) { return queuedTidBase + lane * queuedTracksPerLane + track; }
+    static int queuedTid(int lane, int track) { return chromeQueuedTidBase + lane * chromeQueuedTracksPerLane + track; }
 
     // The loop's track holds the cpu it ran; every task gets its own track
     // with its io and ready-wait, because tasks overlap on the one loop.
@@ -250,7 +241,7 @@ private:
             const auto end = waits.cbegin() + first[i + 1];
             if (!shown && wait == end)
                 continue;
-            const int tid = taskTidBase + int(i);
+            const int tid = chromeTaskTidBase + int(i);
             awaitingTrackName(tid, i);
             metadata("thread_sort_index", tid, m_info.lanes + int(i));
             bool taskPending = shown;
@@ -523,15 +514,21 @@ private:
         m_out.fixed((end - start) * chromeTraceResolutionNs, 3);
     }
 
+    // Task i's name as a JSON string: the run's set names it, else "task i".
+    void taskName(std::uint32_t i)
+    {
+        if (i < m_set.tasks.size())
+            m_out.string(m_set.tasks[i].name);
+        else
+            m_out.string(QStringLiteral("task %1").arg(i));
+    }
+
     void writeTask(std::uint32_t i, int tid)
     {
         const TaskRecord &t = m_trace.tasks[i];
         beginEvent();
         m_out.literal("{\"name\":");
-        if (i < m_set.tasks.size())
-            m_out.string(m_set.tasks[i].name);
-        else
-            m_out.string(QStringLiteral("task %1").arg(i));
+        taskName(i);
         m_out.literal(",\"cat\":\"task\"");
         head("X", tid);
         times(t.startNs, t.endNs);
@@ -576,7 +573,7 @@ private:
     int trackOf(std::uint32_t task) const
     {
         if (isLoopMode(m_info.mode))
-            return taskTidBase + int(task);
+            return chromeTaskTidBase + int(task);
         if (task < m_trace.tasks.size() && m_trace.tasks[task].lane != noLane)
             return int(m_trace.tasks[task].lane) + 1;
         return 0;

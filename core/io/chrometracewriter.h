@@ -35,5 +35,12 @@ bool writeChromeTrace(const TaskSet &set, const std::vector<RunResultPtr> &runs,
                       const std::vector<std::shared_ptr<const TaskSet>> &runSets = {});
 
 inline constexpr std::int64_t chromeTraceResolutionNs = 125;
+// Track numbers (tid) in an export, which reading it back goes by: a lane's
+// own is its index; the event loop's awaiting tasks have one each from
+// chromeTaskTidBase; tasks queued at a worker (processes --prefetch) are on
+// tracks beside it, lane l's chromeQueuedTidBase + l * chromeQueuedTracksPerLane + k.
+inline constexpr int chromeTaskTidBase = 100000;
+inline constexpr int chromeQueuedTidBase = 200000;
+inline constexpr int chromeQueuedTracksPerLane = 128;
 
 } // namespace il

@@ -77,15 +77,7 @@ void LiveRunBuilder::add(const Event *events, std::size_t count, std::int64_t no
     TimelineRun &run = *r;
     const auto &records = m_builder.tasks();
     absorbQueuedAt(run);
-    // The batch's ipc spans of tasks that may have sat at a worker, for settleQueue.
-    m_batchIpc.clear();
-    if (!run.m_queuedAtRows.empty()) {
-        const auto &spans = m_builder.closedSpans();
-        const std::int64_t origin = run.m_info.originNs;
-        for (std::size_t i = m_consumedSpans; i < spans.size(); ++i)
-            if (spans[i].kind == SpanKind::Ipc)
-                m_batchIpc.emplace(spans[i].task, std::make_pair(spans[i].startNs - origin, spans[i].endNs - origin));
-    }
+    collectBatchIpc(run);
     std::vector<std::uint32_t> ended;
     // Queue waits before this batch's spans: a task's wait precedes its
     // phases, so task rows stay in start order.
@@ -131,14 +123,7 @@ void LiveRunBuilder::rescan(std::int64_t nowNs)
     TimelineRun &run = *r;
     const auto &records = m_builder.tasks();
     absorbQueuedAt(run);
-    m_batchIpc.clear();
-    if (!run.m_queuedAtRows.empty()) {
-        const auto &spans = m_builder.closedSpans();
-        for (std::size_t i = m_consumedSpans; i < spans.size(); ++i)
-            if (spans[i].kind == SpanKind::Ipc)
-                m_batchIpc.emplace(spans[i].task, std::make_pair(spans[i].startNs - run.m_info.originNs,
-                                                                 spans[i].endNs - run.m_info.originNs));
-    }
+    collectBatchIpc(run);
     run.m_tasksDone = 0;
     for (std::size_t t = 0; t < records.size(); ++t) {
         const TaskState state = records[t].state;
@@ -182,6 +167,18 @@ void LiveRunBuilder::absorbQueuedAt(TimelineRun &run)
     for (TimelineRow &row : run.m_queuedAtRows)
         row.settle();
     m_consumedQueuedAt = spans.size();
+}
+
+void LiveRunBuilder::collectBatchIpc(const TimelineRun &run)
+{
+    m_batchIpc.clear();
+    if (run.m_queuedAtRows.empty())
+        return;
+    const auto &spans = m_builder.closedSpans();
+    const std::int64_t origin = run.m_info.originNs;
+    for (std::size_t i = m_consumedSpans; i < spans.size(); ++i)
+        if (spans[i].kind == SpanKind::Ipc)
+            m_batchIpc.emplace(spans[i].task, std::make_pair(spans[i].startNs - origin, spans[i].endNs - origin));
 }
 
 void LiveRunBuilder::absorbSpans(TimelineRun &run, std::int64_t nowNs)

@@ -47,6 +47,9 @@ private:
     // Tasks that stopped being queued at a worker: into the lane's
     // queuedAtRow and the task's row (before its queue wait is settled).
     void absorbQueuedAt(TimelineRun &run);
+    // The ipc spans closed since the last absorbSpans (of tasks that may
+    // have sat at a worker), for settleQueue.
+    void collectBatchIpc(const TimelineRun &run);
     void published(); // the model announces the change
 
     TimelineModel &m_model;

@@ -616,6 +616,11 @@ void poolPieces(std::int64_t from, std::int64_t to, const std::vector<std::pair<
                 const std::vector<std::pair<std::int64_t, std::int64_t>> &ipc,
                 const std::function<void(std::int64_t, std::int64_t)> &fn)
 {
+    if (at.empty()) { // queued in the pool only: the whole wait (nearly every task)
+        if (from < to)
+            fn(from, to);
+        return;
+    }
     // What is cut out: each wait at a worker, and the hop within the worker
     // that follows it (an ipc that begins where it ended).
     std::vector<std::pair<std::int64_t, std::int64_t>> cut(at);
